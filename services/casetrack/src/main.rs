@@ -1,0 +1,34 @@
+//! `casetrack`: one binary for every way to run the system — the embedded single process (`serve`), each
+//! service as its own process over NATS, and the operator's tools (verify, report, rebuild, demo, import).
+//!
+//! This file only parses the command line and hands over to `cmd/<subcommand>.rs`; each subcommand file wires
+//! library crates together and holds no domain logic of its own.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "casetrack", version, about = "Case tracking for government information disclosure and hotlines")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Walk the event log and report the first position where the hash chain or a checksum breaks.
+    Verify(cmd::verify::Args),
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Verify(args) => cmd::verify::run(args),
+    }
+}
