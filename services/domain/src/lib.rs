@@ -1,1 +1,25 @@
-//! (being written)
+//! casetrack-domain: the pure rules of casetrack. Case kinds and their events (applications, hotline
+//! tickets, suggestions and proposals, challenges, non-case records), the event codec with its upcasters,
+//! each kind's lifecycle as `decide` (command → events or a typed rule violation) and `evolve` (fold events
+//! into state), the outcome taxonomy mapped to the annual-report cell codes, the working-day calendar loaded
+//! from data, statutory deadlines that explain themselves, and the information-processing fee calculator.
+//!
+//! Architecture invariant: knows nothing of RocksDB, NATS, gRPC, async or the wall clock; 'now' is an argument.
+
+pub mod application;
+pub mod challenge;
+pub mod codec;
+pub mod event;
+pub mod fees;
+pub mod hotline;
+pub mod ids;
+pub mod outcome;
+pub mod proposal;
+pub mod records;
+pub mod time;
+pub mod upcast;
+
+pub use codec::{DecodeError, EncodedEvent, decode, encode};
+pub use event::{Event, EventBody};
+pub use ids::{AgencyId, CaseId, CaseKind, parse_stream_name, stream_name};
+pub use outcome::{ApplicantType, Outcome};

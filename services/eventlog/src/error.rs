@@ -1,0 +1,69 @@
+//! Everything an append, read or verify can fail with. Each variant is something a caller can act on; the gRPC
+//! status codes for them are chosen in one place, `grpc::status_from_error`.
+
+use uuid::Uuid;
+
+use crate::event::ExpectedRevision;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("wrong expected revision on stream {stream:?}: expected {expected}, actual {}", display_actual(*.actual))]
+    WrongExpectedRevision {
+        stream: String,
+        expected: ExpectedRevision,
+        /// The revision of the stream's last event, `None` when the stream does not exist.
+        actual: Option<u64>,
+    },
+
+    #[error(
+        "partial duplicate append to stream {stream:?}: {already_stored} of {total} event ids are already stored; \
+         re-send exactly the original append or use fresh event ids"
+    )]
+    PartialDuplicate { stream: String, already_stored: usize, total: usize },
+
+    #[error(
+        "event id {event_id} is already stored in stream {stored_stream:?} at revision {stored_revision}, which \
+         does not match this append to {stream:?} (an idempotent retry must repeat the same stream and order)"
+    )]
+    DuplicateMismatch { stream: String, event_id: Uuid, stored_stream: String, stored_revision: u64 },
+
+    #[error("event id {event_id} appears more than once in one append")]
+    DuplicateEventIdInAppend { event_id: Uuid },
+
+    #[error("{field} is too large: {actual} exceeds the limit of {limit}")]
+    TooLarge { field: &'static str, limit: usize, actual: usize },
+
+    #[error("invalid stream name {stream:?}: {reason}")]
+    InvalidStreamName { stream: String, reason: &'static str },
+
+    #[error("invalid {field} {value:?}: {reason}")]
+    InvalidName { field: &'static str, value: String, reason: &'static str },
+
+    #[error("append to stream {stream:?} carries no events")]
+    NoEvents { stream: String },
+
+    #[error("stream {stream:?} appears more than once in one multi-stream append")]
+    StreamWrittenTwice { stream: String },
+
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: &'static str, reason: String },
+
+    #[error("storage error: {0}")]
+    Storage(#[from] rocksdb::Error),
+
+    #[error("event log is corrupt at position {position}: {reason}")]
+    Corrupt { position: u64, reason: String },
+
+    #[error("event log writer has stopped")]
+    Closed,
+
+    #[error("remote event log: {code}: {message}")]
+    Remote { code: tonic::Code, message: String },
+}
+
+fn display_actual(actual: Option<u64>) -> String {
+    match actual {
+        Some(revision) => revision.to_string(),
+        None => "no stream".to_string(),
+    }
+}

@@ -1,0 +1,172 @@
+//! A figure of a report: a count, a signed change, or an amount of money kept exactly in fen (分).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::ReportingError;
+
+/// Fen per 万元 (10,000 yuan × 100 fen). Money is stored in fen and shown in 万元, so six decimals are exact.
+pub const FEN_PER_10K_YUAN: u64 = 1_000_000;
+const DECIMALS_10K_YUAN: usize = 6;
+
+/// What a cell holds; fixed per cell by the format's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of applications, documents, decisions… never negative.
+    Count,
+    /// A signed year-on-year change (2019 format 本年增/减).
+    Change,
+    /// Money, stored in fen, printed in 万元.
+    Money,
+}
+
+/// An amount of money in fen (分). Serialised as an exact decimal string in 万元, never as a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Fen(pub u64);
+
+impl Fen {
+    /// Exact decimal in 万元 with no trailing zeros: 1_250_000 fen → "1.25", 0 → "0", 1 → "0.000001".
+    pub fn to_10k_yuan(self) -> String {
+        let whole = self.0 / FEN_PER_10K_YUAN;
+        let frac = self.0 % FEN_PER_10K_YUAN;
+        if frac == 0 {
+            return whole.to_string();
+        }
+        let digits = format!("{frac:0width$}", width = DECIMALS_10K_YUAN);
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+
+    /// Parses an exact 万元 decimal ("12", "0.35", "1.000001"); more than six decimals would lose fen.
+    pub fn parse_10k_yuan(text: &str) -> Result<Fen, ReportingError> {
+        let bad = || ReportingError::BadMoney {
+            text: text.to_string(),
+        };
+        let (whole, frac) = match text.split_once('.') {
+            Some((w, f)) if !f.is_empty() => (w, f),
+            Some(_) => return Err(bad()),
+            None => (text, ""),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(whole) || (!frac.is_empty() && !all_digits(frac)) || frac.len() > DECIMALS_10K_YUAN {
+            return Err(bad());
+        }
+        let whole: u64 = whole.parse().map_err(|_| bad())?;
+        let frac_fen: u64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<width$}", width = DECIMALS_10K_YUAN)
+                .parse()
+                .map_err(|_| bad())?
+        };
+        whole
+            .checked_mul(FEN_PER_10K_YUAN)
+            .and_then(|f| f.checked_add(frac_fen))
+            .map(Fen)
+            .ok_or_else(bad)
+    }
+}
+
+impl Serialize for Fen {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_10k_yuan())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fen {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
+        let text = String::deserialize(d)?;
+        Fen::parse_10k_yuan(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One figure of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Figure {
+    Count(u64),
+    Change(i64),
+    Money(Fen),
+}
+
+impl Figure {
+    pub fn unit(self) -> Unit {
+        match self {
+            Figure::Count(_) => Unit::Count,
+            Figure::Change(_) => Unit::Change,
+            Figure::Money(_) => Unit::Money,
+        }
+    }
+
+    /// The figure as a wide integer (fen for money), for sums that cannot overflow.
+    pub fn as_i128(self) -> i128 {
+        match self {
+            Figure::Count(n) => i128::from(n),
+            Figure::Change(n) => i128::from(n),
+            Figure::Money(Fen(f)) => i128::from(f),
+        }
+    }
+
+    /// The zero of `unit`: every cell starts at 0, never blank (identity 5).
+    pub fn zero(unit: Unit) -> Figure {
+        match unit {
+            Unit::Count => Figure::Count(0),
+            Unit::Change => Figure::Change(0),
+            Unit::Money => Figure::Money(Fen(0)),
+        }
+    }
+
+    /// Builds a figure of `unit` from a wide integer; `None` when it does not fit the unit.
+    pub fn from_i128(unit: Unit, value: i128) -> Option<Figure> {
+        match unit {
+            Unit::Count => u64::try_from(value).ok().map(Figure::Count),
+            Unit::Change => i64::try_from(value).ok().map(Figure::Change),
+            Unit::Money => u64::try_from(value).ok().map(|f| Figure::Money(Fen(f))),
+        }
+    }
+}
+
+/// Prints the figure as the report shows it: counts as integers, money in 万元, zero as "0".
+impl fmt::Display for Figure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Figure::Count(n) => write!(f, "{n}"),
+            Figure::Change(n) => write!(f, "{n}"),
+            Figure::Money(fen) => f.write_str(&fen.to_10k_yuan()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_prints_exact_10k_yuan() {
+        let cases = [
+            (0, "0"),
+            (1, "0.000001"),
+            (1_250_000, "1.25"),
+            (3_000_000, "3"),
+            (12_345_678, "12.345678"),
+        ];
+        for (fen, text) in cases {
+            assert_eq!(Fen(fen).to_10k_yuan(), text);
+            assert_eq!(Fen::parse_10k_yuan(text).ok(), Some(Fen(fen)));
+        }
+    }
+
+    #[test]
+    fn money_rejects_inexact_or_malformed_text() {
+        for text in ["", ".5", "1.", "1.0000001", "-1", "1e3", "1,5", "１"] {
+            assert!(Fen::parse_10k_yuan(text).is_err(), "{text:?} accepted");
+        }
+    }
+
+    #[test]
+    fn zero_prints_as_0_in_every_unit() {
+        for unit in [Unit::Count, Unit::Change, Unit::Money] {
+            assert_eq!(Figure::zero(unit).to_string(), "0");
+            assert_eq!(Figure::zero(unit).unit(), unit);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! A report as published: its identity-check status, the log position and rules version it was computed
+//! at, and a content hash so a stored copy can be re-checked later.
+
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use crate::error::ReportingError;
+use crate::figure::Figure;
+use crate::format::ReportFormat;
+use crate::identity::{IdentityFailure, check};
+use crate::report::Report;
+
+/// Longest rules/calendar version string accepted.
+pub const MAX_RULES_VERSION_LEN: usize = 128;
+
+/// A report with failures is never final; the caller attaches the cases behind the failing cells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Final,
+    Failed(Vec<IdentityFailure>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedReport {
+    /// Log position the figures were computed at (everything up to and including it).
+    pub as_of_position: u64,
+    /// Version of the rules and calendar used to compute the figures.
+    pub rules_version: String,
+    /// Hex SHA-256 of the canonical JSON of the figures ([`content_hash`]).
+    pub content_hash: String,
+    pub status: ReportStatus,
+    pub report: Report,
+}
+
+impl PublishedReport {
+    /// Checks every identity (4 against `previous_year` when given) and seals the report with its hash.
+    pub fn publish(
+        report: Report,
+        previous_year: Option<&Report>,
+        as_of_position: u64,
+        rules_version: impl Into<String>,
+    ) -> Result<PublishedReport, ReportingError> {
+        let rules_version = rules_version.into();
+        let len = rules_version.chars().count();
+        if len == 0 || len > MAX_RULES_VERSION_LEN {
+            return Err(ReportingError::BadJson {
+                field: "rules_version".to_string(),
+                reason: format!("must be 1..={MAX_RULES_VERSION_LEN} characters, got {len}"),
+            });
+        }
+        let failures = check(&report, previous_year);
+        let status = if failures.is_empty() {
+            ReportStatus::Final
+        } else {
+            ReportStatus::Failed(failures)
+        };
+        Ok(PublishedReport {
+            as_of_position,
+            rules_version,
+            content_hash: content_hash(&report),
+            status,
+            report,
+        })
+    }
+
+    pub fn agency(&self) -> &str {
+        self.report.agency()
+    }
+
+    pub fn year(&self) -> i32 {
+        self.report.year()
+    }
+
+    pub fn format(&self) -> ReportFormat {
+        self.report.format()
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.status == ReportStatus::Final
+    }
+
+    /// Recomputes the hash of the figures and compares it with the stored one.
+    pub fn verify_hash(&self) -> Result<(), ReportingError> {
+        let computed = content_hash(&self.report);
+        if computed == self.content_hash {
+            Ok(())
+        } else {
+            Err(ReportingError::HashMismatch {
+                stored: self.content_hash.clone(),
+                computed,
+            })
+        }
+    }
+}
+
+/// The figures keyed by cell code in table order; money as an exact 万元 string, a blank cell as null.
+/// Written entry by entry, so the order does not depend on serde_json's map features.
+pub(crate) struct FiguresInTableOrder<'a>(pub &'a Report);
+
+impl Serialize for FiguresInTableOrder<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for cell in self.0.cells() {
+            match cell.figure {
+                Some(Figure::Count(n)) => map.serialize_entry(&cell.spec.code, &n)?,
+                Some(Figure::Change(n)) => map.serialize_entry(&cell.spec.code, &n)?,
+                Some(Figure::Money(fen)) => map.serialize_entry(&cell.spec.code, &fen)?,
+                None => map.serialize_entry(&cell.spec.code, &())?,
+            }
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Canonical<'a> {
+    agency: &'a str,
+    year: i32,
+    format: ReportFormat,
+    figures: FiguresInTableOrder<'a>,
+}
+
+/// Hex SHA-256 over the compact canonical JSON `{"agency","year","format","figures":{code: value…}}`,
+/// figures in table order. The narrative and status are derived from these, so they are not hashed.
+pub fn content_hash(report: &Report) -> String {
+    let canonical = Canonical {
+        agency: report.agency(),
+        year: report.year(),
+        format: report.format(),
+        figures: FiguresInTableOrder(report),
+    };
+    // Strings, integers and null written to memory: serde_json cannot fail on these.
+    let bytes = serde_json::to_vec(&canonical).expect("canonical JSON of strings and integers");
+    hex::encode(Sha256::digest(&bytes))
+}

@@ -1,0 +1,77 @@
+//! Renderers of a published report, one file each, and the dispatcher the CLI calls.
+
+pub mod csv;
+mod grid;
+pub mod html;
+pub mod json;
+pub mod md;
+pub mod xlsx;
+
+use std::str::FromStr;
+
+use crate::error::ReportingError;
+use crate::published::PublishedReport;
+
+/// `--format` of `casetrack report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Csv,
+    Markdown,
+    Html,
+    Xlsx,
+}
+
+impl FromStr for OutputFormat {
+    type Err = ReportingError;
+
+    fn from_str(s: &str) -> Result<OutputFormat, ReportingError> {
+        match s {
+            "json" => Ok(OutputFormat::Json),
+            "csv" => Ok(OutputFormat::Csv),
+            "md" => Ok(OutputFormat::Markdown),
+            "html" => Ok(OutputFormat::Html),
+            "xlsx" => Ok(OutputFormat::Xlsx),
+            other => Err(ReportingError::UnknownOutputFormat(other.to_string())),
+        }
+    }
+}
+
+impl OutputFormat {
+    /// File extension for the output.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Markdown => "md",
+            OutputFormat::Html => "html",
+            OutputFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Renders `published` as bytes of `format` (UTF-8 text for all but xlsx).
+pub fn render(published: &PublishedReport, format: OutputFormat) -> Result<Vec<u8>, ReportingError> {
+    Ok(match format {
+        OutputFormat::Json => json::to_json(published).into_bytes(),
+        OutputFormat::Csv => csv::to_csv(&published.report)?.into_bytes(),
+        OutputFormat::Markdown => md::to_markdown(published).into_bytes(),
+        OutputFormat::Html => html::to_html(published).into_bytes(),
+        OutputFormat::Xlsx => xlsx::to_xlsx(published)?,
+    })
+}
+
+/// The figure as printed: 0 when zero, never blank; a blank stored cell (identity 5 fails) shows as "".
+fn print_figure(figure: Option<crate::Figure>) -> String {
+    figure.map(|f| f.to_string()).unwrap_or_default()
+}
+
+/// Status line, in Chinese, for the printed renderers.
+fn status_zh(published: &PublishedReport) -> String {
+    match &published.status {
+        crate::ReportStatus::Final => "勾稽关系校验通过".to_string(),
+        crate::ReportStatus::Failed(failures) => {
+            format!("勾稽关系校验未通过（{}处），不得作为正式报告发布", failures.len())
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! JSON: every figure named by its cell code in table order, with agency, year, format, status, log
+//! position, rules version and content hash. Reading it back re-checks the hash.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ReportingError;
+use crate::figure::{Fen, Figure, Unit};
+use crate::format::ReportFormat;
+use crate::layout::catalogue;
+use crate::narrative::NarrativeFigures;
+use crate::published::{FiguresInTableOrder, PublishedReport, ReportStatus};
+use crate::report::Report;
+
+/// Largest JSON document accepted by [`from_json`]; a full report is a few tens of kilobytes.
+pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    agency: &'a str,
+    year: i32,
+    format: ReportFormat,
+    status: &'a ReportStatus,
+    as_of_position: u64,
+    rules_version: &'a str,
+    content_hash: &'a str,
+    narrative: &'a NarrativeFigures,
+    figures: FiguresInTableOrder<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredDocument {
+    agency: String,
+    year: i32,
+    format: ReportFormat,
+    status: ReportStatus,
+    as_of_position: u64,
+    rules_version: String,
+    content_hash: String,
+    narrative: NarrativeFigures,
+    figures: BTreeMap<String, serde_json::Value>,
+}
+
+/// Pretty JSON with a fixed key order.
+pub fn to_json(published: &PublishedReport) -> String {
+    let report = &published.report;
+    let document = Document {
+        agency: report.agency(),
+        year: report.year(),
+        format: report.format(),
+        status: &published.status,
+        as_of_position: published.as_of_position,
+        rules_version: &published.rules_version,
+        content_hash: &published.content_hash,
+        narrative: report.narrative(),
+        figures: FiguresInTableOrder(report),
+    };
+    // Strings, integers and derived enums written to memory: serde_json cannot fail on these.
+    serde_json::to_string_pretty(&document).expect("report JSON of strings and integers")
+}
+
+/// Reads a report written by [`to_json`]; errors name the field, and a hash that does not match the
+/// figures is rejected. Figures are taken as stored (not re-derived), so [`crate::check`] can judge them.
+pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
+    if text.len() > MAX_JSON_BYTES {
+        return Err(ReportingError::BadJson {
+            field: "(document)".to_string(),
+            reason: format!("{} bytes exceeds {MAX_JSON_BYTES}", text.len()),
+        });
+    }
+    let stored: StoredDocument = serde_json::from_str(text).map_err(|e| ReportingError::BadJson {
+        field: "(document)".to_string(),
+        reason: e.to_string(),
+    })?;
+    let catalogue = catalogue(stored.format);
+    let mut figures = Vec::with_capacity(stored.figures.len());
+    for (code, value) in stored.figures {
+        let Some(i) = catalogue.index_of(&code) else {
+            return Err(ReportingError::UnknownCell {
+                code,
+                format: stored.format.code(),
+            });
+        };
+        if value.is_null() {
+            continue;
+        }
+        let unit = catalogue.cells()[i].unit;
+        let figure = figure_from_json(unit, &value).ok_or_else(|| ReportingError::BadJson {
+            field: format!("figures.{code}"),
+            reason: format!("expected {unit:?}, got {value}"),
+        })?;
+        figures.push((code, figure));
+    }
+    let report = Report::from_stored(stored.agency, stored.year, stored.format, figures, stored.narrative)?;
+    let published = PublishedReport {
+        as_of_position: stored.as_of_position,
+        rules_version: stored.rules_version,
+        content_hash: stored.content_hash,
+        status: stored.status,
+        report,
+    };
+    published.verify_hash()?;
+    Ok(published)
+}
+
+/// Exactly as written: counts and changes as integers, money as a 万元 string.
+fn figure_from_json(unit: Unit, value: &serde_json::Value) -> Option<Figure> {
+    match unit {
+        Unit::Count => value.as_u64().map(Figure::Count),
+        Unit::Change => value.as_i64().map(Figure::Change),
+        Unit::Money => value
+            .as_str()
+            .and_then(|s| Fen::parse_10k_yuan(s).ok())
+            .map(Figure::Money),
+    }
+}
