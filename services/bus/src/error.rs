@@ -38,7 +38,7 @@ pub enum BusError {
 
     /// Reading the committed log failed.
     #[error("event log: {0}")]
-    Log(String),
+    Log(#[from] casetrack_eventlog::LogError),
 
     /// Reading or writing the relay checkpoint file failed.
     #[error("relay checkpoint {path}: {source}")]

@@ -28,4 +28,4 @@ pub use nats::{
     STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
 };
 pub use relay::{RELAY_BATCH_MAX, RELAY_IDLE_FLUSH, Relay};
-pub use source::LogSource;
+pub use source::{LogSource, LogStream};

@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Walk the event log and report the first position where the hash chain or a checksum breaks.
     Verify(cmd::verify::Args),
+    /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
+    BenchLog(cmd::bench_log::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,5 +32,6 @@ fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Verify(args) => cmd::verify::run(args),
+        Command::BenchLog(args) => cmd::bench_log::run(args),
     }
 }

@@ -30,12 +30,21 @@ pub const MAX_EVENT_TYPE_LEN: usize = 128;
 
 /// Checks a stream name: non-empty, bounded, and free of control characters (0x00 separates index keys).
 pub fn validate_stream_name(stream: &str) -> Result<(), LogError> {
-    let invalid = |reason| Err(LogError::InvalidStreamName { stream: stream.to_string(), reason });
+    let invalid = |reason| {
+        Err(LogError::InvalidStreamName {
+            stream: stream.to_string(),
+            reason,
+        })
+    };
     if stream.is_empty() {
         return invalid("must not be empty");
     }
     if stream.len() > MAX_STREAM_NAME_LEN {
-        return Err(LogError::TooLarge { field: "stream", limit: MAX_STREAM_NAME_LEN, actual: stream.len() });
+        return Err(LogError::TooLarge {
+            field: "stream",
+            limit: MAX_STREAM_NAME_LEN,
+            actual: stream.len(),
+        });
     }
     if stream.chars().any(char::is_control) {
         return invalid("must not contain control characters");
@@ -45,12 +54,22 @@ pub fn validate_stream_name(stream: &str) -> Result<(), LogError> {
 
 /// Checks an event type or category name (`field` says which): non-empty, bounded, no control characters.
 pub fn validate_name(field: &'static str, value: &str) -> Result<(), LogError> {
-    let invalid = |reason| Err(LogError::InvalidName { field, value: value.to_string(), reason });
+    let invalid = |reason| {
+        Err(LogError::InvalidName {
+            field,
+            value: value.to_string(),
+            reason,
+        })
+    };
     if value.is_empty() {
         return invalid("must not be empty");
     }
     if value.len() > MAX_EVENT_TYPE_LEN {
-        return Err(LogError::TooLarge { field, limit: MAX_EVENT_TYPE_LEN, actual: value.len() });
+        return Err(LogError::TooLarge {
+            field,
+            limit: MAX_EVENT_TYPE_LEN,
+            actual: value.len(),
+        });
     }
     if value.chars().any(char::is_control) {
         return invalid("must not contain control characters");
@@ -61,26 +80,39 @@ pub fn validate_name(field: &'static str, value: &str) -> Result<(), LogError> {
 /// Everything about an append request that can be checked without the log's state.
 pub fn validate_writes(writes: &[StreamWrite]) -> Result<(), LogError> {
     if writes.is_empty() {
-        return Err(LogError::InvalidArgument { field: "writes", reason: "must not be empty".into() });
+        return Err(LogError::InvalidArgument {
+            field: "writes",
+            reason: "must not be empty".into(),
+        });
     }
     let total: usize = writes.iter().map(|write| write.events.len()).sum();
     if total > MAX_EVENTS_PER_APPEND {
-        return Err(LogError::TooLarge { field: "events", limit: MAX_EVENTS_PER_APPEND, actual: total });
+        return Err(LogError::TooLarge {
+            field: "events",
+            limit: MAX_EVENTS_PER_APPEND,
+            actual: total,
+        });
     }
     let mut streams = HashSet::with_capacity(writes.len());
     let mut event_ids = HashSet::with_capacity(total);
     for write in writes {
         validate_stream_name(&write.stream)?;
         if !streams.insert(write.stream.as_str()) {
-            return Err(LogError::StreamWrittenTwice { stream: write.stream.clone() });
+            return Err(LogError::StreamWrittenTwice {
+                stream: write.stream.clone(),
+            });
         }
         if write.events.is_empty() {
-            return Err(LogError::NoEvents { stream: write.stream.clone() });
+            return Err(LogError::NoEvents {
+                stream: write.stream.clone(),
+            });
         }
         for event in &write.events {
             validate_name("event_type", &event.event_type)?;
             if !event_ids.insert(event.event_id) {
-                return Err(LogError::DuplicateEventIdInAppend { event_id: event.event_id });
+                return Err(LogError::DuplicateEventIdInAppend {
+                    event_id: event.event_id,
+                });
             }
         }
     }
@@ -98,18 +130,25 @@ const STREAM_HEAD_CACHE_CAPACITY: usize = 100_000;
 
 impl StreamHeads {
     pub fn new() -> StreamHeads {
-        StreamHeads { cache: HashMap::new() }
+        StreamHeads {
+            cache: HashMap::new(),
+        }
     }
 
     fn get(&mut self, store: &Store, stream: &str) -> Result<Option<u64>, LogError> {
         if let Some(revision) = self.cache.get(stream) {
             return Ok(Some(*revision));
         }
-        let Some(value) = store.db.get_cf(store.cf(keys::CF_STREAM_HEADS), stream.as_bytes())? else {
+        let Some(value) = store
+            .db
+            .get_cf(store.cf(keys::CF_STREAM_HEADS), stream.as_bytes())?
+        else {
             return Ok(None);
         };
-        let revision = keys::decode_u64(&value)
-            .ok_or(LogError::Corrupt { position: 0, reason: format!("malformed head of stream {stream:?}") })?;
+        let revision = keys::decode_u64(&value).ok_or(LogError::Corrupt {
+            position: 0,
+            reason: format!("malformed head of stream {stream:?}"),
+        })?;
         self.insert(stream.to_string(), revision);
         Ok(Some(revision))
     }
@@ -140,10 +179,21 @@ pub struct Group {
 
 impl Group {
     pub fn new(head: Head) -> Group {
-        Group { head, heads: HashMap::new(), ids: HashMap::new(), batch: WriteBatch::default(), events: Vec::new() }
+        Group {
+            head,
+            heads: HashMap::new(),
+            ids: HashMap::new(),
+            batch: WriteBatch::default(),
+            events: Vec::new(),
+        }
     }
 
-    fn head_of(&self, heads: &mut StreamHeads, store: &Store, stream: &str) -> Result<Option<u64>, LogError> {
+    fn head_of(
+        &self,
+        heads: &mut StreamHeads,
+        store: &Store,
+        stream: &str,
+    ) -> Result<Option<u64>, LogError> {
         match self.heads.get(stream) {
             Some(revision) => Ok(Some(*revision)),
             None => heads.get(store, stream),
@@ -154,12 +204,17 @@ impl Group {
         if let Some(entry) = self.ids.get(event_id) {
             return Ok(Some(entry.clone()));
         }
-        match store.db.get_cf(store.cf(keys::CF_EVENT_IDS), event_id.as_bytes())? {
+        match store
+            .db
+            .get_cf(store.cf(keys::CF_EVENT_IDS), event_id.as_bytes())?
+        {
             None => Ok(None),
-            Some(value) => EventIdEntry::decode(&value).map(Some).ok_or(LogError::Corrupt {
-                position: 0,
-                reason: format!("malformed index entry for event id {event_id}"),
-            }),
+            Some(value) => EventIdEntry::decode(&value)
+                .map(Some)
+                .ok_or(LogError::Corrupt {
+                    position: 0,
+                    reason: format!("malformed index entry for event id {event_id}"),
+                }),
         }
     }
 
@@ -170,7 +225,12 @@ impl Group {
         store: &Store,
         writes: Vec<StreamWrite>,
     ) -> Result<Vec<AppendResult>, LogError> {
-        let mut staged = Staged { head: self.head, events: Vec::new(), records: Vec::new(), bytes: 0 };
+        let mut staged = Staged {
+            head: self.head,
+            events: Vec::new(),
+            records: Vec::new(),
+            bytes: 0,
+        };
         let mut results = Vec::with_capacity(writes.len());
         let recorded_at = Utc::now();
         for write in writes {
@@ -181,7 +241,10 @@ impl Group {
                 .collect::<Result<Vec<_>, _>>()?;
             let already_stored = stored.iter().filter(|entry| entry.is_some()).count();
             if already_stored == write.events.len() {
-                results.push(idempotent_result(&write, stored.into_iter().flatten().collect())?);
+                results.push(idempotent_result(
+                    &write,
+                    stored.into_iter().flatten().collect(),
+                )?);
                 continue;
             }
             if already_stored > 0 {
@@ -193,7 +256,11 @@ impl Group {
             }
             let actual = self.head_of(heads, store, &write.stream)?;
             if !write.expected.accepts(actual) {
-                return Err(LogError::WrongExpectedRevision { stream: write.stream, expected: write.expected, actual });
+                return Err(LogError::WrongExpectedRevision {
+                    stream: write.stream,
+                    expected: write.expected,
+                    actual,
+                });
             }
             let first_revision = actual.map_or(0, |revision| revision + 1);
             let first_position = staged.head.next_position;
@@ -209,16 +276,30 @@ impl Group {
                     data: &event.data,
                     metadata: &event.metadata,
                 })
-                .map_err(|e| LogError::InvalidArgument { field: "data", reason: e.to_string() })?;
+                .map_err(|e| LogError::InvalidArgument {
+                    field: "data",
+                    reason: e.to_string(),
+                })?;
                 if body.len() > MAX_EVENT_BYTES {
-                    return Err(LogError::TooLarge { field: "event", limit: MAX_EVENT_BYTES, actual: body.len() });
+                    return Err(LogError::TooLarge {
+                        field: "event",
+                        limit: MAX_EVENT_BYTES,
+                        actual: body.len(),
+                    });
                 }
                 staged.bytes += body.len();
                 if staged.bytes > MAX_APPEND_BYTES {
-                    return Err(LogError::TooLarge { field: "append", limit: MAX_APPEND_BYTES, actual: staged.bytes });
+                    return Err(LogError::TooLarge {
+                        field: "append",
+                        limit: MAX_APPEND_BYTES,
+                        actual: staged.bytes,
+                    });
                 }
                 let (hash, record) = chain::seal(&staged.head.last_hash, &body);
-                staged.head = Head { next_position: position + 1, last_hash: hash };
+                staged.head = Head {
+                    next_position: position + 1,
+                    last_hash: hash,
+                };
                 staged.records.push(record);
                 staged.events.push(RecordedEvent {
                     event_id: event.event_id,
@@ -248,27 +329,56 @@ impl Group {
     /// Adds a fully staged request to the group's WriteBatch: the record and every index, one batch.
     fn absorb(&mut self, store: &Store, staged: Staged) {
         for (event, record) in staged.events.iter().zip(&staged.records) {
-            assert_eq!(event.position, self.head.next_position, "positions are assigned gaplessly");
+            assert_eq!(
+                event.position, self.head.next_position,
+                "positions are assigned gaplessly"
+            );
             let previous = self.heads.get(&event.stream).copied();
             debug_assert!(previous.is_none_or(|revision| revision + 1 == event.revision));
             let position = keys::position_key(event.position);
-            self.batch.put_cf(store.cf(keys::CF_EVENTS), position, record);
-            let entry =
-                EventIdEntry { position: event.position, revision: event.revision, stream: event.stream.clone() };
-            self.batch.put_cf(store.cf(keys::CF_EVENT_IDS), event.event_id.as_bytes(), entry.encode());
+            self.batch
+                .put_cf(store.cf(keys::CF_EVENTS), position, record);
+            let entry = EventIdEntry {
+                position: event.position,
+                revision: event.revision,
+                stream: event.stream.clone(),
+            };
+            self.batch.put_cf(
+                store.cf(keys::CF_EVENT_IDS),
+                event.event_id.as_bytes(),
+                entry.encode(),
+            );
             self.ids.insert(event.event_id, entry);
-            self.batch.put_cf(store.cf(keys::CF_STREAMS), keys::name_key(&event.stream, event.revision), position);
-            self.batch.put_cf(store.cf(keys::CF_STREAM_HEADS), event.stream.as_bytes(), event.revision.to_be_bytes());
-            self.batch.put_cf(store.cf(keys::CF_BY_TYPE), keys::name_key(&event.event_type, event.position), []);
+            self.batch.put_cf(
+                store.cf(keys::CF_STREAMS),
+                keys::name_key(&event.stream, event.revision),
+                position,
+            );
+            self.batch.put_cf(
+                store.cf(keys::CF_STREAM_HEADS),
+                event.stream.as_bytes(),
+                event.revision.to_be_bytes(),
+            );
+            self.batch.put_cf(
+                store.cf(keys::CF_BY_TYPE),
+                keys::name_key(&event.event_type, event.position),
+                [],
+            );
             self.batch.put_cf(
                 store.cf(keys::CF_BY_CATEGORY),
                 keys::name_key(category_of(&event.stream), event.position),
                 [],
             );
             self.heads.insert(event.stream.clone(), event.revision);
-            self.head = Head { next_position: event.position + 1, last_hash: event.hash };
+            self.head = Head {
+                next_position: event.position + 1,
+                last_hash: event.hash,
+            };
         }
-        assert_eq!(self.head, staged.head, "the staged head is where the absorbed records end");
+        assert_eq!(
+            self.head, staged.head,
+            "the staged head is where the absorbed records end"
+        );
         self.events.extend(staged.events);
     }
 }
@@ -282,7 +392,10 @@ struct Staged {
 
 /// The original result of an append whose events are all stored already, if they are stored in this stream in
 /// this order; anything else is not a retry of the same append.
-fn idempotent_result(write: &StreamWrite, stored: Vec<EventIdEntry>) -> Result<AppendResult, LogError> {
+fn idempotent_result(
+    write: &StreamWrite,
+    stored: Vec<EventIdEntry>,
+) -> Result<AppendResult, LogError> {
     let first = &stored[0];
     for (offset, (event, entry)) in write.events.iter().zip(&stored).enumerate() {
         if entry.stream != write.stream || entry.revision != first.revision + offset as u64 {

@@ -89,6 +89,18 @@ impl BreakKind {
             BreakKind::Head => "head",
         }
     }
+
+    pub fn parse(text: &str) -> Option<BreakKind> {
+        [
+            BreakKind::Checksum,
+            BreakKind::HashChain,
+            BreakKind::Position,
+            BreakKind::Decode,
+            BreakKind::Head,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
 }
 
 /// A record split into its parts, crc already checked.
@@ -107,7 +119,10 @@ pub fn unseal(record: &[u8]) -> Result<Unsealed<'_>, BreakKind> {
         return Err(BreakKind::Checksum);
     }
     let (hash, body) = rest.split_at(HASH_LEN);
-    Ok(Unsealed { hash: hash.try_into().map_err(|_| BreakKind::Checksum)?, body })
+    Ok(Unsealed {
+        hash: hash.try_into().map_err(|_| BreakKind::Checksum)?,
+        body,
+    })
 }
 
 /// Checks that a crc-valid record follows `prev_hash`.

@@ -19,25 +19,45 @@ pub enum LogError {
         "partial duplicate append to stream {stream:?}: {already_stored} of {total} event ids are already stored; \
          re-send exactly the original append or use fresh event ids"
     )]
-    PartialDuplicate { stream: String, already_stored: usize, total: usize },
+    PartialDuplicate {
+        stream: String,
+        already_stored: usize,
+        total: usize,
+    },
 
     #[error(
         "event id {event_id} is already stored in stream {stored_stream:?} at revision {stored_revision}, which \
          does not match this append to {stream:?} (an idempotent retry must repeat the same stream and order)"
     )]
-    DuplicateMismatch { stream: String, event_id: Uuid, stored_stream: String, stored_revision: u64 },
+    DuplicateMismatch {
+        stream: String,
+        event_id: Uuid,
+        stored_stream: String,
+        stored_revision: u64,
+    },
 
     #[error("event id {event_id} appears more than once in one append")]
     DuplicateEventIdInAppend { event_id: Uuid },
 
     #[error("{field} is too large: {actual} exceeds the limit of {limit}")]
-    TooLarge { field: &'static str, limit: usize, actual: usize },
+    TooLarge {
+        field: &'static str,
+        limit: usize,
+        actual: usize,
+    },
 
     #[error("invalid stream name {stream:?}: {reason}")]
-    InvalidStreamName { stream: String, reason: &'static str },
+    InvalidStreamName {
+        stream: String,
+        reason: &'static str,
+    },
 
     #[error("invalid {field} {value:?}: {reason}")]
-    InvalidName { field: &'static str, value: String, reason: &'static str },
+    InvalidName {
+        field: &'static str,
+        value: String,
+        reason: &'static str,
+    },
 
     #[error("append to stream {stream:?} carries no events")]
     NoEvents { stream: String },
@@ -53,6 +73,9 @@ pub enum LogError {
 
     #[error("event log is corrupt at position {position}: {reason}")]
     Corrupt { position: u64, reason: String },
+
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
 
     #[error("event log writer has stopped")]
     Closed,

@@ -106,7 +106,9 @@ pub enum Direction {
 /// The category of a stream: its name before the first '-' (`hotline-<uuid>` → `hotline`); a name without '-'
 /// is its own category.
 pub fn category_of(stream: &str) -> &str {
-    stream.split_once('-').map_or(stream, |(category, _)| category)
+    stream
+        .split_once('-')
+        .map_or(stream, |(category, _)| category)
 }
 
 mod hex_hash {

@@ -23,8 +23,15 @@ pub const CF_BY_TYPE: &str = "by_type";
 pub const CF_BY_CATEGORY: &str = "by_category";
 pub const CF_META: &str = "meta";
 
-pub const ALL_CFS: [&str; 7] =
-    [CF_EVENTS, CF_EVENT_IDS, CF_STREAMS, CF_STREAM_HEADS, CF_BY_TYPE, CF_BY_CATEGORY, CF_META];
+pub const ALL_CFS: [&str; 7] = [
+    CF_EVENTS,
+    CF_EVENT_IDS,
+    CF_STREAMS,
+    CF_STREAM_HEADS,
+    CF_BY_TYPE,
+    CF_BY_CATEGORY,
+    CF_META,
+];
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_HEAD: &[u8] = b"head";
@@ -95,7 +102,10 @@ pub struct Head {
 }
 
 impl Head {
-    pub const EMPTY: Head = Head { next_position: 0, last_hash: [0; 32] };
+    pub const EMPTY: Head = Head {
+        next_position: 0,
+        last_hash: [0; 32],
+    };
 
     pub fn encode(&self) -> [u8; 40] {
         let mut value = [0u8; 40];
@@ -108,6 +118,9 @@ impl Head {
         if value.len() != 40 {
             return None;
         }
-        Some(Head { next_position: decode_u64(value)?, last_hash: value[8..].try_into().ok()? })
+        Some(Head {
+            next_position: decode_u64(value)?,
+            last_hash: value[8..].try_into().ok()?,
+        })
     }
 }

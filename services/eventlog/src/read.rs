@@ -15,37 +15,58 @@ pub const MAX_READ_BATCH: usize = 4096;
 
 fn check_max(max: usize) -> Result<(), LogError> {
     if max > MAX_READ_BATCH {
-        return Err(LogError::TooLarge { field: "max", limit: MAX_READ_BATCH, actual: max });
+        return Err(LogError::TooLarge {
+            field: "max",
+            limit: MAX_READ_BATCH,
+            actual: max,
+        });
     }
     Ok(())
 }
 
 /// The event at `position` (which must be committed).
 fn event_at(store: &Store, position: u64) -> Result<RecordedEvent, LogError> {
-    let record = store.db.get_pinned_cf(store.cf(keys::CF_EVENTS), keys::position_key(position))?.ok_or(
-        LogError::Corrupt { position, reason: "an index points at a missing record".into() },
-    )?;
+    let record = store
+        .db
+        .get_pinned_cf(store.cf(keys::CF_EVENTS), keys::position_key(position))?
+        .ok_or(LogError::Corrupt {
+            position,
+            reason: "an index points at a missing record".into(),
+        })?;
     chain::decode_record(position, &record)
 }
 
-pub fn read_all(store: &Store, committed: u64, from: u64, max: usize) -> Result<Vec<RecordedEvent>, LogError> {
+pub fn read_all(
+    store: &Store,
+    committed: u64,
+    from: u64,
+    max: usize,
+) -> Result<Vec<RecordedEvent>, LogError> {
     check_max(max)?;
     let mut events = Vec::new();
     let start = keys::position_key(from);
-    let iter = store.db.iterator_cf(store.cf(keys::CF_EVENTS), IteratorMode::From(&start, ScanDirection::Forward));
+    let iter = store.db.iterator_cf(
+        store.cf(keys::CF_EVENTS),
+        IteratorMode::From(&start, ScanDirection::Forward),
+    );
     for item in iter {
         if events.len() >= max {
             break;
         }
         let (key, record) = item?;
-        let position =
-            keys::decode_u64(&key).ok_or(LogError::Corrupt { position: from, reason: "malformed event key".into() })?;
+        let position = keys::decode_u64(&key).ok_or(LogError::Corrupt {
+            position: from,
+            reason: "malformed event key".into(),
+        })?;
         if position >= committed {
             break;
         }
         let expected = from + events.len() as u64;
         if position != expected {
-            return Err(LogError::Corrupt { position: expected, reason: "record is missing".into() });
+            return Err(LogError::Corrupt {
+                position: expected,
+                reason: "record is missing".into(),
+            });
         }
         events.push(chain::decode_record(position, &record)?);
     }
@@ -77,8 +98,10 @@ pub fn read_stream(
         if !key.starts_with(&prefix) {
             break;
         }
-        let position = keys::decode_u64(&value)
-            .ok_or(LogError::Corrupt { position: 0, reason: format!("malformed index entry of {stream:?}") })?;
+        let position = keys::decode_u64(&value).ok_or(LogError::Corrupt {
+            position: 0,
+            reason: format!("malformed index entry of {stream:?}"),
+        })?;
         if position >= committed {
             // The writer's batch is visible a moment before it publishes the head: skip it until then.
             match direction {
@@ -89,7 +112,10 @@ pub fn read_stream(
         let event = event_at(store, position)?;
         let revision = keys::name_key_suffix(&key, prefix.len());
         if event.stream != stream || Some(event.revision) != revision {
-            return Err(LogError::Corrupt { position, reason: format!("stream index of {stream:?} is wrong") });
+            return Err(LogError::Corrupt {
+                position,
+                reason: format!("stream index of {stream:?} is wrong"),
+            });
         }
         events.push(event);
     }
@@ -109,7 +135,10 @@ fn read_index(
     let prefix = keys::name_prefix(name);
     let start = keys::name_key(name, from);
     let mut events = Vec::new();
-    for item in store.db.iterator_cf(store.cf(cf), IteratorMode::From(&start, ScanDirection::Forward)) {
+    for item in store.db.iterator_cf(
+        store.cf(cf),
+        IteratorMode::From(&start, ScanDirection::Forward),
+    ) {
         if events.len() >= max {
             break;
         }
@@ -117,8 +146,10 @@ fn read_index(
         if !key.starts_with(&prefix) {
             break;
         }
-        let position = keys::name_key_suffix(&key, prefix.len())
-            .ok_or(LogError::Corrupt { position: from, reason: format!("malformed {cf} key") })?;
+        let position = keys::name_key_suffix(&key, prefix.len()).ok_or(LogError::Corrupt {
+            position: from,
+            reason: format!("malformed {cf} key"),
+        })?;
         if position >= committed {
             break;
         }
@@ -138,7 +169,10 @@ pub fn read_by_type(
     let events = read_index(store, committed, keys::CF_BY_TYPE, event_type, from, max)?;
     for event in &events {
         if event.event_type != event_type {
-            return Err(LogError::Corrupt { position: event.position, reason: "type index is wrong".into() });
+            return Err(LogError::Corrupt {
+                position: event.position,
+                reason: "type index is wrong".into(),
+            });
         }
     }
     Ok(events)
@@ -155,7 +189,10 @@ pub fn read_by_category(
     let events = read_index(store, committed, keys::CF_BY_CATEGORY, category, from, max)?;
     for event in &events {
         if crate::event::category_of(&event.stream) != category {
-            return Err(LogError::Corrupt { position: event.position, reason: "category index is wrong".into() });
+            return Err(LogError::Corrupt {
+                position: event.position,
+                reason: "category index is wrong".into(),
+            });
         }
     }
     Ok(events)

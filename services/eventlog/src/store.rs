@@ -47,7 +47,9 @@ impl Store {
     }
 
     pub fn cf(&self, name: &'static str) -> &ColumnFamily {
-        self.db.cf_handle(name).expect("open() creates every column family of keys::ALL_CFS")
+        self.db
+            .cf_handle(name)
+            .expect("open() creates every column family of keys::ALL_CFS")
     }
 
     fn check_format(&self, mode: Mode) -> Result<(), LogError> {
@@ -61,7 +63,10 @@ impl Store {
             None if mode == Mode::Writer && self.read_head()?.is_none() => {
                 Ok(self.db.put_cf(meta, keys::META_FORMAT, keys::FORMAT)?)
             }
-            None => Err(LogError::Corrupt { position: 0, reason: "log format marker is missing".into() }),
+            None => Err(LogError::Corrupt {
+                position: 0,
+                reason: "log format marker is missing".into(),
+            }),
         }
     }
 
@@ -69,9 +74,10 @@ impl Store {
     pub fn read_head(&self) -> Result<Option<Head>, LogError> {
         match self.db.get_cf(self.cf(keys::CF_META), keys::META_HEAD)? {
             None => Ok(None),
-            Some(value) => Head::decode(&value)
-                .map(Some)
-                .ok_or(LogError::Corrupt { position: 0, reason: "head marker is malformed".into() }),
+            Some(value) => Head::decode(&value).map(Some).ok_or(LogError::Corrupt {
+                position: 0,
+                reason: "head marker is malformed".into(),
+            }),
         }
     }
 
@@ -79,7 +85,9 @@ impl Store {
     /// the same batch, so any disagreement means the files were damaged or edited.
     pub fn recover_head(&self) -> Result<Head, LogError> {
         let head = self.read_head()?.unwrap_or(Head::EMPTY);
-        let mut last = self.db.iterator_cf(self.cf(keys::CF_EVENTS), IteratorMode::End);
+        let mut last = self
+            .db
+            .iterator_cf(self.cf(keys::CF_EVENTS), IteratorMode::End);
         match (last.next().transpose()?, head.next_position) {
             (None, 0) => Ok(head),
             (None, next) => Err(LogError::Corrupt {
@@ -87,16 +95,22 @@ impl Store {
                 reason: "head marker counts events but there are no records".into(),
             }),
             (Some((key, record)), next) => {
-                let position = keys::decode_u64(&key)
-                    .ok_or(LogError::Corrupt { position: 0, reason: "malformed event key".into() })?;
+                let position = keys::decode_u64(&key).ok_or(LogError::Corrupt {
+                    position: 0,
+                    reason: "malformed event key".into(),
+                })?;
                 if position.checked_add(1) != Some(next) {
                     return Err(LogError::Corrupt {
                         position,
-                        reason: format!("last record is at {position} but the head marker says {next} events"),
+                        reason: format!(
+                            "last record is at {position} but the head marker says {next} events"
+                        ),
                     });
                 }
-                let unsealed = chain::unseal(&record)
-                    .map_err(|_| LogError::Corrupt { position, reason: "last record checksum mismatch".into() })?;
+                let unsealed = chain::unseal(&record).map_err(|_| LogError::Corrupt {
+                    position,
+                    reason: "last record checksum mismatch".into(),
+                })?;
                 if unsealed.hash != head.last_hash {
                     return Err(LogError::Corrupt {
                         position,

@@ -28,14 +28,20 @@ pub const CATCH_UP_BATCH: usize = 256;
 pub enum SubscriptionMessage {
     Event(RecordedEvent),
     /// Every event committed so far has been delivered; `position` is the next one to come.
-    CaughtUp { position: u64 },
+    CaughtUp {
+        position: u64,
+    },
     /// The subscriber did not keep up and the subscription has ended; subscribe again from `resume_from`.
-    FellBehind { resume_from: u64 },
+    FellBehind {
+        resume_from: u64,
+    },
 }
 
 enum State {
     /// Reading the backlog; `live` is set once the cursor reached the head, just before going live.
-    CatchingUp { live: Option<broadcast::Receiver<Arc<[RecordedEvent]>>> },
+    CatchingUp {
+        live: Option<broadcast::Receiver<Arc<[RecordedEvent]>>>,
+    },
     Live(broadcast::Receiver<Arc<[RecordedEvent]>>),
     Ended,
 }
@@ -63,7 +69,10 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Result<SubscriptionMessage, LogError>> {
         loop {
             if let Some(event) = self.pending.pop_front() {
-                assert_eq!(event.position, self.cursor, "a subscription delivers gaplessly");
+                assert_eq!(
+                    event.position, self.cursor,
+                    "a subscription delivers gaplessly"
+                );
                 self.cursor += 1;
                 return Some(Ok(SubscriptionMessage::Event(event)));
             }
@@ -72,14 +81,22 @@ impl Subscription {
                 State::CatchingUp { live } => {
                     let committed = self.inner.shared.committed.load(Ordering::Acquire);
                     if self.cursor < committed {
-                        let batch = match read::read_all(&self.inner.store, committed, self.cursor, CATCH_UP_BATCH) {
+                        let batch = match read::read_all(
+                            &self.inner.store,
+                            committed,
+                            self.cursor,
+                            CATCH_UP_BATCH,
+                        ) {
                             Ok(batch) => batch,
                             Err(error) => {
                                 self.state = State::Ended;
                                 return Some(Err(error));
                             }
                         };
-                        assert!(!batch.is_empty(), "committed events below the head are readable");
+                        assert!(
+                            !batch.is_empty(),
+                            "committed events below the head are readable"
+                        );
                         self.pending.extend(batch);
                         continue;
                     }
@@ -89,7 +106,9 @@ impl Subscription {
                         None => *live = Some(self.inner.shared.live.subscribe()),
                         Some(receiver) => {
                             self.state = State::Live(receiver);
-                            return Some(Ok(SubscriptionMessage::CaughtUp { position: self.cursor }));
+                            return Some(Ok(SubscriptionMessage::CaughtUp {
+                                position: self.cursor,
+                            }));
                         }
                     }
                 }
@@ -103,7 +122,11 @@ impl Subscription {
                             if event.position > expected {
                                 // Cannot happen with the subscribe-then-recheck order above; recover by
                                 // reading the gap from RocksDB rather than ever skipping an event.
-                                tracing::warn!(expected, got = event.position, "subscription gap; catching up");
+                                tracing::warn!(
+                                    expected,
+                                    got = event.position,
+                                    "subscription gap; catching up"
+                                );
                                 self.state = State::CatchingUp { live: None };
                                 break;
                             }
@@ -112,7 +135,9 @@ impl Subscription {
                     }
                     Err(RecvError::Lagged(_)) => {
                         self.state = State::Ended;
-                        return Some(Ok(SubscriptionMessage::FellBehind { resume_from: self.cursor }));
+                        return Some(Ok(SubscriptionMessage::FellBehind {
+                            resume_from: self.cursor,
+                        }));
                     }
                     Err(RecvError::Closed) => self.state = State::Ended,
                 },
@@ -121,9 +146,14 @@ impl Subscription {
     }
 
     /// The subscription as a `futures::Stream`.
-    pub fn into_stream(self) -> impl Stream<Item = Result<SubscriptionMessage, LogError>> + Send + 'static {
+    pub fn into_stream(
+        self,
+    ) -> impl Stream<Item = Result<SubscriptionMessage, LogError>> + Send + 'static {
         futures::stream::unfold(self, |mut subscription| async move {
-            subscription.next().await.map(|message| (message, subscription))
+            subscription
+                .next()
+                .await
+                .map(|message| (message, subscription))
         })
     }
 }

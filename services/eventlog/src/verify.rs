@@ -17,7 +17,10 @@ pub struct ChainBreak {
     pub detail: String,
 }
 
-fn serialize_kind<S: serde::Serializer>(kind: &BreakKind, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_kind<S: serde::Serializer>(
+    kind: &BreakKind,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(kind.as_str())
 }
 
@@ -39,6 +42,10 @@ impl VerifyReport {
     pub fn is_intact(&self) -> bool {
         self.first_break.is_none()
     }
+
+    pub fn last_hash_hex(&self) -> String {
+        hex::encode(self.last_hash)
+    }
 }
 
 /// Walks the whole log as of one snapshot, so the head marker and the records agree even while the writer runs.
@@ -50,15 +57,31 @@ pub fn verify(store: &Store) -> Result<VerifyReport, LogError> {
             Some(head) => head,
             None => {
                 let detail = "head marker is malformed".to_string();
-                let first_break = Some(ChainBreak { position: 0, kind: BreakKind::Head, detail });
-                return Ok(VerifyReport { events_checked: 0, last_hash: GENESIS_HASH, first_break });
+                let first_break = Some(ChainBreak {
+                    position: 0,
+                    kind: BreakKind::Head,
+                    detail,
+                });
+                return Ok(VerifyReport {
+                    events_checked: 0,
+                    last_hash: GENESIS_HASH,
+                    first_break,
+                });
             }
         },
     };
     let mut prev_hash = GENESIS_HASH;
     let mut checked = 0u64;
     let broken = |position, kind, detail: String, checked, last_hash| {
-        Ok(VerifyReport { events_checked: checked, last_hash, first_break: Some(ChainBreak { position, kind, detail }) })
+        Ok(VerifyReport {
+            events_checked: checked,
+            last_hash,
+            first_break: Some(ChainBreak {
+                position,
+                kind,
+                detail,
+            }),
+        })
     };
     for item in snapshot.iterator_cf(store.cf(keys::CF_EVENTS), IteratorMode::Start) {
         let (key, record) = item?;
@@ -66,32 +89,66 @@ pub fn verify(store: &Store) -> Result<VerifyReport, LogError> {
         match keys::decode_u64(&key) {
             Some(key_position) if key_position == position => {}
             other => {
-                let detail = format!("expected the record of position {position}, found key {other:?}");
+                let detail =
+                    format!("expected the record of position {position}, found key {other:?}");
                 return broken(position, BreakKind::Position, detail, checked, prev_hash);
             }
         }
         let unsealed = match chain::unseal(&record) {
             Ok(unsealed) => unsealed,
-            Err(kind) => return broken(position, kind, "crc32 does not match".into(), checked, prev_hash),
+            Err(kind) => {
+                return broken(
+                    position,
+                    kind,
+                    "crc32 does not match".into(),
+                    checked,
+                    prev_hash,
+                );
+            }
         };
         if !chain::follows(&prev_hash, &unsealed) {
             let detail = "hash does not follow from the previous hash and this body".to_string();
             return broken(position, BreakKind::HashChain, detail, checked, prev_hash);
         }
         if let Err(error) = chain::decode_record(position, &record) {
-            return broken(position, BreakKind::Decode, error.to_string(), checked, prev_hash);
+            return broken(
+                position,
+                BreakKind::Decode,
+                error.to_string(),
+                checked,
+                prev_hash,
+            );
         }
         prev_hash = unsealed.hash;
         checked += 1;
     }
     // Records past the marker, or a marker past the records: either way something was added or removed.
     if checked != head.next_position {
-        let detail = format!("head marker counts {} events, records end at {checked}", head.next_position);
-        return broken(checked.min(head.next_position), BreakKind::Position, detail, checked, prev_hash);
+        let detail = format!(
+            "head marker counts {} events, records end at {checked}",
+            head.next_position
+        );
+        return broken(
+            checked.min(head.next_position),
+            BreakKind::Position,
+            detail,
+            checked,
+            prev_hash,
+        );
     }
     if head.last_hash != prev_hash {
         let detail = "head marker's hash differs from the last record's".to_string();
-        return broken(checked.saturating_sub(1), BreakKind::Head, detail, checked, prev_hash);
+        return broken(
+            checked.saturating_sub(1),
+            BreakKind::Head,
+            detail,
+            checked,
+            prev_hash,
+        );
     }
-    Ok(VerifyReport { events_checked: checked, last_hash: prev_hash, first_break: None })
+    Ok(VerifyReport {
+        events_checked: checked,
+        last_hash: prev_hash,
+        first_break: None,
+    })
 }

@@ -46,7 +46,12 @@ pub struct Shared {
     pub fsyncs: AtomicU64,
 }
 
-pub fn run(store: Arc<Store>, shared: Arc<Shared>, mut head: Head, mut queue: mpsc::Receiver<AppendRequest>) {
+pub fn run(
+    store: Arc<Store>,
+    shared: Arc<Shared>,
+    mut head: Head,
+    mut queue: mpsc::Receiver<AppendRequest>,
+) {
     let mut heads = StreamHeads::new();
     let mut carried: Option<AppendRequest> = None;
     let mut sync = WriteOptions::default();
@@ -75,13 +80,20 @@ pub fn run(store: Arc<Store>, shared: Arc<Shared>, mut head: Head, mut queue: mp
         if !group.events.is_empty() {
             match commit(&store, &sync, &mut group) {
                 Ok(()) => {
-                    assert_eq!(group.head.next_position, head.next_position + group.events.len() as u64);
+                    assert_eq!(
+                        group.head.next_position,
+                        head.next_position + group.events.len() as u64
+                    );
                     head = group.head;
                     heads.commit(std::mem::take(&mut group.heads));
-                    shared.committed.store(head.next_position, Ordering::Release);
+                    shared
+                        .committed
+                        .store(head.next_position, Ordering::Release);
                     shared.fsyncs.fetch_add(1, Ordering::Relaxed);
                     // No receivers is fine: nobody is subscribed live right now.
-                    let _ = shared.live.send(Arc::from(std::mem::take(&mut group.events)));
+                    let _ = shared
+                        .live
+                        .send(Arc::from(std::mem::take(&mut group.events)));
                 }
                 Err(error) => {
                     tracing::error!(%error, "event log group commit failed; the group is rejected");
@@ -102,6 +114,10 @@ pub fn run(store: Arc<Store>, shared: Arc<Shared>, mut head: Head, mut queue: mp
 
 fn commit(store: &Store, sync: &WriteOptions, group: &mut Group) -> Result<(), rocksdb::Error> {
     let mut batch = std::mem::take(&mut group.batch);
-    batch.put_cf(store.cf(keys::CF_META), keys::META_HEAD, group.head.encode());
+    batch.put_cf(
+        store.cf(keys::CF_META),
+        keys::META_HEAD,
+        group.head.encode(),
+    );
     store.db.write_opt(batch, sync)
 }

@@ -1,4 +1,5 @@
-//! `casetrack verify`: walk the log's hash chain (written by the eventlog helper; placeholder).
+//! `casetrack verify`: walk the event log's hash chain and checksums (read-only, safe on a damaged log) and
+//! report the first broken position. Exits non-zero when the log does not verify.
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -7,6 +8,30 @@ pub struct Args {
     pub data: std::path::PathBuf,
 }
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("not yet implemented")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let report = casetrack_eventlog::verify_dir(&args.data)?;
+    match &report.first_break {
+        None => {
+            println!(
+                "ok: {} events verified, last hash {}",
+                report.events_checked,
+                report.last_hash_hex()
+            );
+            Ok(())
+        }
+        Some(found) => {
+            println!(
+                "BROKEN at position {}: {} ({}); {} events before it verified",
+                found.position,
+                found.kind.as_str(),
+                found.detail,
+                report.events_checked
+            );
+            anyhow::bail!(
+                "event log in {} does not verify: first break at position {}",
+                args.data.display(),
+                found.position
+            )
+        }
+    }
 }
