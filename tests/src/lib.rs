@@ -106,3 +106,18 @@ impl Drop for NatsServer {
         let _ = self.child.wait();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nats_server_accepts_connections_until_dropped() {
+        let server = NatsServer::start().expect("start nats-server");
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, server.port()));
+        assert_eq!(server.url(), format!("nats://127.0.0.1:{}", server.port()));
+        TcpStream::connect(address).expect("server accepts connections");
+        drop(server);
+        assert!(TcpStream::connect(address).is_err(), "server still listening after drop");
+    }
+}

@@ -97,6 +97,9 @@ impl<L: LogSource> Relay<L> {
     }
 
     async fn relay(&mut self, stop_at: u64) -> Result<(), BusError> {
+        if self.next_position >= stop_at {
+            return Ok(());
+        }
         let mut subscription = self.log.subscribe_all(self.next_position).await?;
         while self.next_position < stop_at {
             let message = if self.checkpoint.next_position() < self.next_position {

@@ -5,6 +5,7 @@
 //! library crates together and holds no domain logic of its own.
 
 mod cmd;
+mod ledger;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
     BenchLog(cmd::bench_log::Args),
+    /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
+    Import(cmd::import::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,5 +36,6 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Verify(args) => cmd::verify::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
+        Command::Import(args) => cmd::import::run(args),
     }
 }

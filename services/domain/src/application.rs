@@ -2,12 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
+use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::fees::{FeeBasis, Fen};
-use crate::ids::{AgencyId, CaseId};
+use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::outcome::{ApplicantType, Outcome};
+use crate::rule::{Rule, RuleViolation, check};
+use crate::summary::{CaseDetail, CaseState, CaseStatus};
+use crate::time::local_date;
 
 /// How an application reached the agency; decides which date is the receipt date (条例 Art. 31).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,6 +33,17 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::InPerson => "in_person",
+            Channel::PostSigned => "post_signed",
+            Channel::PostUnsigned => "post_unsigned",
+            Channel::Internet => "internet",
+            Channel::Fax => "fax",
+            Channel::HotlineReferral => "hotline_referral",
+        }
+    }
+
     /// Whether the receipt date is a separate confirmation (Art. 31(二) unsigned post, 31(三)).
     pub fn needs_receipt_confirmation(self) -> bool {
         matches!(self, Channel::PostUnsigned | Channel::Internet | Channel::Fax)
@@ -120,4 +136,531 @@ pub struct ConsultationWindow {
     pub party_kind: ConsultedParty,
     pub started_on: NaiveDate,
     pub answered_on: Option<NaiveDate>,
+}
+
+/// 补正 may be requested within this many working days of receipt (Art. 30).
+pub const SUPPLEMENT_REQUEST_WORKING_DAYS: u32 = 7;
+/// The one extension adds at most this many working days (Art. 33).
+pub const MAX_EXTENSION_WORKING_DAYS: u32 = 20;
+/// Working days the applicant has to pay a fee notice, from the day after it (provincial rule).
+pub const FEE_PAYMENT_WORKING_DAYS: u32 = 20;
+/// The most consultations one application may have open or answered.
+pub const MAX_CONSULTATIONS: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupplementRequest {
+    pub requested_on: NaiveDate,
+    pub supplement_by: NaiveDate,
+    pub received_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    pub working_days: u32,
+    pub approved_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeNotice {
+    pub basis: FeeBasis,
+    pub amount: Fen,
+    pub issued_on: NaiveDate,
+    pub pay_by: NaiveDate,
+    pub paid_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub legal_reason: String,
+    pub decided_on: NaiveDate,
+}
+
+/// Facts fixed at receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub case_id: CaseId,
+    pub agency: AgencyId,
+    pub applicant_type: ApplicantType,
+    pub channel: Channel,
+    pub handed_in_on: NaiveDate,
+    /// The Art. 31 receipt date, once established.
+    pub received_on: Option<NaiveDate>,
+    pub delivery_form: DeliveryForm,
+    pub referred_from: Option<CaseId>,
+}
+
+/// An application's state: a fold of its events. `Default` is "no such application yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationState {
+    pub receipt: Option<Receipt>,
+    pub supplement: Option<SupplementRequest>,
+    pub consultations: Consultations,
+    pub extension: Option<Extension>,
+    pub fee_notice: Option<FeeNotice>,
+    pub decision: Option<Decision>,
+    pub abandoned: Option<(AbandonReason, NaiveDate)>,
+    pub reply_delivered_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    /// Events folded so far (the stream revision + 1).
+    pub event_count: u64,
+}
+
+/// Where an application is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStage {
+    AwaitingReceiptConfirmation,
+    AwaitingSupplement,
+    UnderReview,
+    Decided,
+    ReplyDelivered,
+    Closed,
+}
+
+impl ApplicationStage {
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicationStage::AwaitingReceiptConfirmation => "awaiting_receipt_confirmation",
+            ApplicationStage::AwaitingSupplement => "awaiting_supplement",
+            ApplicationStage::UnderReview => "under_review",
+            ApplicationStage::Decided => "decided",
+            ApplicationStage::ReplyDelivered => "reply_delivered",
+            ApplicationStage::Closed => "closed",
+        }
+    }
+}
+
+impl ApplicationState {
+    /// The outcome, once handling ended by a decision or by abandonment.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.decision.as_ref().map(|d| d.outcome).or(self.abandoned.map(|(reason, _)| reason.outcome()))
+    }
+
+    /// The day handling ended (decision or abandonment).
+    pub fn ended_on(&self) -> Option<NaiveDate> {
+        self.decision.as_ref().map(|d| d.decided_on).or(self.abandoned.map(|(_, on)| on))
+    }
+
+    pub fn supplement_outstanding(&self) -> bool {
+        self.supplement.as_ref().is_some_and(|s| s.received_on.is_none())
+    }
+
+    pub fn fee_outstanding(&self) -> bool {
+        self.fee_notice.as_ref().is_some_and(|f| f.paid_on.is_none())
+    }
+
+    pub fn stage(&self) -> Option<ApplicationStage> {
+        let receipt = self.receipt.as_ref()?;
+        Some(if self.closed_on.is_some() {
+            ApplicationStage::Closed
+        } else if self.reply_delivered_on.is_some() {
+            ApplicationStage::ReplyDelivered
+        } else if self.outcome().is_some() {
+            ApplicationStage::Decided
+        } else if receipt.received_on.is_none() {
+            ApplicationStage::AwaitingReceiptConfirmation
+        } else if self.supplement_outstanding() {
+            ApplicationStage::AwaitingSupplement
+        } else {
+            ApplicationStage::UnderReview
+        })
+    }
+
+    /// The kind-independent summary; `None` before receipt.
+    pub fn case_state(&self) -> Option<CaseState> {
+        let receipt = self.receipt.as_ref()?;
+        let stage = self.stage()?;
+        Some(CaseState {
+            case_id: receipt.case_id,
+            kind: CaseKind::Application,
+            agency: receipt.agency.clone(),
+            received_on: receipt.received_on.unwrap_or(receipt.handed_in_on),
+            status: if self.closed_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open },
+            stage: stage.code().to_owned(),
+            outcome: self.outcome(),
+            applicant_type: Some(receipt.applicant_type),
+            decided_on: self.ended_on(),
+            closed_on: self.closed_on,
+            detail: CaseDetail::Application {
+                channel: receipt.channel,
+                extended: self.extension.is_some(),
+                referred_from: receipt.referred_from,
+            },
+        })
+    }
+}
+
+/// Fold one event into the state.
+pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayError> {
+    check_stream(CaseKind::Application, state.receipt.as_ref().map(|r| r.case_id), event)?;
+    let EventBody::Application(body) = &event.body else {
+        unreachable!("check_stream verified the kind");
+    };
+    if state.receipt.is_none() && !matches!(body, ApplicationEvent::Received { .. }) {
+        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+    }
+    match body.clone() {
+        ApplicationEvent::Received {
+            agency,
+            applicant_type,
+            channel,
+            handed_in_on,
+            receipt_confirmed_on,
+            content: _,
+            delivery_form,
+            referred_from,
+        } => {
+            let received_on =
+                if channel.needs_receipt_confirmation() { receipt_confirmed_on } else { Some(handed_in_on) };
+            state.receipt = Some(Receipt {
+                case_id: event.case_id,
+                agency,
+                applicant_type,
+                channel,
+                handed_in_on,
+                received_on,
+                delivery_form,
+                referred_from,
+            });
+        }
+        ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
+            if let Some(receipt) = state.receipt.as_mut() {
+                receipt.received_on = Some(confirmed_on);
+            }
+        }
+        ApplicationEvent::SupplementRequested { requested_on, what: _, supplement_by } => {
+            state.supplement = Some(SupplementRequest { requested_on, supplement_by, received_on: None });
+        }
+        ApplicationEvent::Supplemented { received_on } => {
+            if let Some(supplement) = state.supplement.as_mut() {
+                supplement.received_on = Some(received_on);
+            }
+        }
+        ApplicationEvent::ConsultationStarted { party, party_kind, started_on } => {
+            state.consultations.insert(party, ConsultationWindow { party_kind, started_on, answered_on: None });
+        }
+        ApplicationEvent::ConsultationAnswered { party, answered_on } => {
+            if let Some(window) = state.consultations.get_mut(&party) {
+                window.answered_on = Some(answered_on);
+            }
+        }
+        ApplicationEvent::ExtensionApproved { working_days, approved_by: _, reason: _, approved_on } => {
+            state.extension = Some(Extension { working_days, approved_on });
+        }
+        ApplicationEvent::FeeNoticeIssued { basis, amount, issued_on, pay_by } => {
+            state.fee_notice = Some(FeeNotice { basis, amount, issued_on, pay_by, paid_on: None });
+        }
+        ApplicationEvent::FeePaid { amount: _, paid_on } => {
+            if let Some(notice) = state.fee_notice.as_mut() {
+                notice.paid_on = Some(paid_on);
+            }
+        }
+        ApplicationEvent::Decided { outcome, legal_reason, decided_on } => {
+            state.decision = Some(Decision { outcome, legal_reason, decided_on });
+        }
+        ApplicationEvent::ReplyDelivered { delivered_on, method: _ } => {
+            state.reply_delivered_on = Some(delivered_on);
+        }
+        ApplicationEvent::Abandoned { reason, abandoned_on } => {
+            state.abandoned = Some((reason, abandoned_on));
+        }
+        ApplicationEvent::Closed { closed_on } => {
+            state.closed_on = Some(closed_on);
+        }
+    }
+    state.event_count += 1;
+    Ok(())
+}
+
+/// Fold a whole stream.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ApplicationState, ReplayError> {
+    let mut state = ApplicationState::default();
+    for event in events {
+        evolve(&mut state, event)?;
+    }
+    Ok(state)
+}
+
+/// What a caller can ask of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum ApplicationCommand {
+    Receive {
+        case_id: CaseId,
+        agency: AgencyId,
+        applicant_type: ApplicantType,
+        channel: Channel,
+        handed_in_on: NaiveDate,
+        receipt_confirmed_on: Option<NaiveDate>,
+        content: String,
+        delivery_form: DeliveryForm,
+        referred_from: Option<CaseId>,
+    },
+    ConfirmReceipt { confirmed_on: NaiveDate },
+    RequestSupplement { requested_on: NaiveDate, what: String, supplement_by: NaiveDate },
+    ReceiveSupplement { received_on: NaiveDate },
+    StartConsultation { party: String, party_kind: ConsultedParty, started_on: NaiveDate },
+    AnswerConsultation { party: String, answered_on: NaiveDate },
+    ApproveExtension { working_days: u32, approved_by: String, reason: String, approved_on: NaiveDate },
+    IssueFeeNotice { basis: FeeBasis, issued_on: NaiveDate },
+    RecordFeePayment { amount: Fen, paid_on: NaiveDate },
+    Decide { outcome: Outcome, legal_reason: String, decided_on: NaiveDate },
+    DeliverReply { delivered_on: NaiveDate, method: String },
+    Abandon { reason: AbandonReason, abandoned_on: NaiveDate },
+    Close { closed_on: NaiveDate },
+}
+
+/// Decide what a command means for an application: the events to append, or the rule that forbids it.
+/// `calendar` is needed for the working-day rules (补正 within 7 working days, fee payment period).
+pub fn decide(
+    state: &ApplicationState,
+    command: ApplicationCommand,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<Vec<Event>, RuleViolation> {
+    let today = local_date(now);
+    let Some(receipt) = state.receipt.as_ref() else {
+        return receive(command, now, today);
+    };
+    if state.closed_on.is_some() {
+        return check::fail(Rule::Closed, "case_id");
+    }
+    let case_id = receipt.case_id;
+    let emit = |body: ApplicationEvent| Ok(vec![Event::new(case_id, now, EventBody::Application(body))]);
+    let handed_in = Some((receipt.handed_in_on, "the application was handed in"));
+    let ended = state.outcome().is_some();
+    match command {
+        ApplicationCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
+        ApplicationCommand::ConfirmReceipt { confirmed_on } => {
+            if !receipt.channel.needs_receipt_confirmation() {
+                let rule = Rule::NoConfirmationForChannel { channel: receipt.channel.code() };
+                return check::fail(rule, "confirmed_on");
+            }
+            if receipt.received_on.is_some() {
+                return check::fail(Rule::ReceiptAlreadyConfirmed, "confirmed_on");
+            }
+            check::date(confirmed_on, today, handed_in, "confirmed_on")?;
+            emit(ApplicationEvent::ReceiptConfirmed { confirmed_on })
+        }
+        ApplicationCommand::RequestSupplement { requested_on, what, supplement_by } => {
+            let received_on = review_open(state, receipt, "requested_on")?;
+            if state.supplement.is_some() {
+                return check::fail(Rule::SupplementOnlyOnce, "requested_on");
+            }
+            check::date(requested_on, today, Some((received_on, "the application was received")), "requested_on")?;
+            let last_day = calendar
+                .add_working_days(received_on, SUPPLEMENT_REQUEST_WORKING_DAYS)
+                .map_err(|e| check::calendar(e, received_on, "requested_on"))?;
+            if requested_on > last_day {
+                return check::fail(Rule::SupplementTooLate { last_day }, "requested_on");
+            }
+            check::text(&what, "what")?;
+            if supplement_by <= requested_on {
+                let rule = Rule::DateTooEarly { earliest: requested_on, what: "补正 was requested" };
+                return check::fail(rule, "supplement_by");
+            }
+            emit(ApplicationEvent::SupplementRequested { requested_on, what, supplement_by })
+        }
+        ApplicationCommand::ReceiveSupplement { received_on } => {
+            let Some(supplement) = state.supplement.as_ref().filter(|s| s.received_on.is_none()) else {
+                return check::fail(Rule::NoSupplementOutstanding, "received_on");
+            };
+            if ended {
+                return check::fail(Rule::AlreadyDecided, "received_on");
+            }
+            let requested = Some((supplement.requested_on, "补正 was requested"));
+            check::date(received_on, today, requested, "received_on")?;
+            emit(ApplicationEvent::Supplemented { received_on })
+        }
+        ApplicationCommand::StartConsultation { party, party_kind, started_on } => {
+            let received_on = review_open(state, receipt, "started_on")?;
+            if state.supplement_outstanding() {
+                return check::fail(Rule::AwaitingSupplement, "started_on");
+            }
+            check::text(&party, "party")?;
+            if state.consultations.get(&party).is_some_and(|w| w.answered_on.is_none()) {
+                return check::fail(Rule::ConsultationAlreadyOpen, "party");
+            }
+            if state.consultations.len() >= MAX_CONSULTATIONS && !state.consultations.contains_key(&party) {
+                let max = i64::try_from(MAX_CONSULTATIONS).unwrap_or(i64::MAX);
+                let count = i64::try_from(state.consultations.len()).unwrap_or(i64::MAX);
+                return check::fail(Rule::OutOfRange { value: count + 1, min: 1, max }, "party");
+            }
+            check::date(started_on, today, Some((received_on, "the application was received")), "started_on")?;
+            emit(ApplicationEvent::ConsultationStarted { party, party_kind, started_on })
+        }
+        ApplicationCommand::AnswerConsultation { party, answered_on } => {
+            let Some(window) = state.consultations.get(&party).filter(|w| w.answered_on.is_none()) else {
+                return check::fail(Rule::NoOpenConsultation, "party");
+            };
+            check::date(answered_on, today, Some((window.started_on, "the consultation started")), "answered_on")?;
+            emit(ApplicationEvent::ConsultationAnswered { party, answered_on })
+        }
+        ApplicationCommand::ApproveExtension { working_days, approved_by, reason, approved_on } => {
+            let received_on = review_open(state, receipt, "approved_on")?;
+            if state.extension.is_some() {
+                return check::fail(Rule::OnlyOneExtension, "working_days");
+            }
+            check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
+            check::text(&approved_by, "approved_by")?;
+            check::text(&reason, "reason")?;
+            check::date(approved_on, today, Some((received_on, "the application was received")), "approved_on")?;
+            emit(ApplicationEvent::ExtensionApproved { working_days, approved_by, reason, approved_on })
+        }
+        ApplicationCommand::IssueFeeNotice { basis, issued_on } => {
+            let received_on = review_open(state, receipt, "issued_on")?;
+            if state.fee_notice.is_some() {
+                return check::fail(Rule::OnlyOneFeeNotice, "basis");
+            }
+            let amount = basis.amount().map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
+            if amount == Fen(0) {
+                return check::fail(Rule::FeeIsZero, "basis");
+            }
+            check::date(issued_on, today, Some((received_on, "the application was received")), "issued_on")?;
+            let pay_by = calendar
+                .add_working_days(issued_on, FEE_PAYMENT_WORKING_DAYS)
+                .map_err(|e| check::calendar(e, issued_on, "issued_on"))?;
+            emit(ApplicationEvent::FeeNoticeIssued { basis, amount, issued_on, pay_by })
+        }
+        ApplicationCommand::RecordFeePayment { amount, paid_on } => {
+            let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none()) else {
+                return check::fail(Rule::NoFeeOutstanding, "paid_on");
+            };
+            if ended {
+                return check::fail(Rule::AlreadyDecided, "paid_on");
+            }
+            if amount != notice.amount {
+                return check::fail(Rule::FeeAmountMismatch { expected: notice.amount }, "amount");
+            }
+            check::date(paid_on, today, Some((notice.issued_on, "the fee notice was issued")), "paid_on")?;
+            emit(ApplicationEvent::FeePaid { amount, paid_on })
+        }
+        ApplicationCommand::Decide { outcome, legal_reason, decided_on } => {
+            let received_on = review_open(state, receipt, "decided_on")?;
+            if matches!(outcome, Outcome::OtherNoSupplement | Outcome::OtherFeeUnpaid) {
+                return check::fail(Rule::OutcomeOnlyByAbandonment { outcome }, "outcome");
+            }
+            if legal_reason.trim().is_empty() {
+                return check::fail(Rule::DecisionNeedsLegalReason, "legal_reason");
+            }
+            check::optional_text(&legal_reason, "legal_reason")?;
+            if state.supplement_outstanding() {
+                return check::fail(Rule::AwaitingSupplement, "decided_on");
+            }
+            if state.fee_outstanding() {
+                return check::fail(Rule::FeeOutstanding, "decided_on");
+            }
+            if outcome == Outcome::UnavailableStillUnclear
+                && !state.supplement.as_ref().is_some_and(|s| s.received_on.is_some())
+            {
+                return check::fail(Rule::StillUnclearNeedsSupplement, "outcome");
+            }
+            let earliest = state
+                .supplement
+                .as_ref()
+                .and_then(|s| s.received_on)
+                .map_or((received_on, "the application was received"), |on| (on, "the 补正 was received"));
+            check::date(decided_on, today, Some(earliest), "decided_on")?;
+            emit(ApplicationEvent::Decided { outcome, legal_reason, decided_on })
+        }
+        ApplicationCommand::DeliverReply { delivered_on, method } => {
+            let Some(ended_on) = state.ended_on() else {
+                return check::fail(Rule::NotDecided, "delivered_on");
+            };
+            if state.reply_delivered_on.is_some() {
+                return check::fail(Rule::ReplyAlreadyDelivered, "delivered_on");
+            }
+            check::text(&method, "method")?;
+            check::date(delivered_on, today, Some((ended_on, "handling ended")), "delivered_on")?;
+            emit(ApplicationEvent::ReplyDelivered { delivered_on, method })
+        }
+        ApplicationCommand::Abandon { reason, abandoned_on } => {
+            if ended {
+                return check::fail(Rule::AlreadyDecided, "reason");
+            }
+            check::date(abandoned_on, today, handed_in, "abandoned_on")?;
+            match reason {
+                AbandonReason::NoSupplement => {
+                    let Some(supplement) = state.supplement.as_ref().filter(|s| s.received_on.is_none()) else {
+                        return check::fail(Rule::NoSupplementOutstanding, "reason");
+                    };
+                    if abandoned_on <= supplement.supplement_by {
+                        let rule = Rule::SupplementPeriodRunning { until: supplement.supplement_by };
+                        return check::fail(rule, "abandoned_on");
+                    }
+                }
+                AbandonReason::FeeUnpaid => {
+                    let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none()) else {
+                        return check::fail(Rule::NoFeeOutstanding, "reason");
+                    };
+                    if abandoned_on <= notice.pay_by {
+                        return check::fail(Rule::FeePeriodRunning { until: notice.pay_by }, "abandoned_on");
+                    }
+                }
+            }
+            emit(ApplicationEvent::Abandoned { reason, abandoned_on })
+        }
+        ApplicationCommand::Close { closed_on } => {
+            let Some(ended_on) = state.ended_on() else {
+                return check::fail(Rule::CloseWithoutOutcome, "closed_on");
+            };
+            if state.decision.is_some() && state.reply_delivered_on.is_none() {
+                return check::fail(Rule::CloseBeforeReply, "closed_on");
+            }
+            let earliest = state.reply_delivered_on.map_or((ended_on, "handling ended"), |on| (on, "the reply was delivered"));
+            check::date(closed_on, today, Some(earliest), "closed_on")?;
+            emit(ApplicationEvent::Closed { closed_on })
+        }
+    }
+}
+
+/// The receipt date, for commands that need review still open and the receipt established.
+fn review_open(state: &ApplicationState, receipt: &Receipt, field: &'static str) -> Result<NaiveDate, RuleViolation> {
+    if state.outcome().is_some() {
+        return check::fail(Rule::AlreadyDecided, field);
+    }
+    receipt.received_on.ok_or(RuleViolation::new(Rule::ReceiptNotConfirmed, field))
+}
+
+fn receive(command: ApplicationCommand, now: DateTime<Utc>, today: NaiveDate) -> Result<Vec<Event>, RuleViolation> {
+    let ApplicationCommand::Receive {
+        case_id,
+        agency,
+        applicant_type,
+        channel,
+        handed_in_on,
+        receipt_confirmed_on,
+        content,
+        delivery_form,
+        referred_from,
+    } = command
+    else {
+        return check::fail(Rule::NotFound, "case_id");
+    };
+    check::text(&agency.0, "agency")?;
+    check::text(&content, "content")?;
+    check::date(handed_in_on, today, None, "handed_in_on")?;
+    match receipt_confirmed_on {
+        Some(_) if !channel.needs_receipt_confirmation() => {
+            let rule = Rule::NoConfirmationForChannel { channel: channel.code() };
+            return check::fail(rule, "receipt_confirmed_on");
+        }
+        Some(on) => check::date(on, today, Some((handed_in_on, "the application was handed in")), "receipt_confirmed_on")?,
+        None => {}
+    }
+    if referred_from == Some(case_id) {
+        return check::fail(Rule::SelfLink, "referred_from");
+    }
+    let body = ApplicationEvent::Received {
+        agency,
+        applicant_type,
+        channel,
+        handed_in_on,
+        receipt_confirmed_on,
+        content,
+        delivery_form,
+        referred_from,
+    };
+    Ok(vec![Event::new(case_id, now, EventBody::Application(body))])
 }

@@ -61,3 +61,26 @@ impl Event {
         crate::codec::encode(self).event_type
     }
 }
+
+/// A stream that cannot be folded: an event of another kind or another case. Means the log is corrupt or a
+/// caller mixed streams; it is reported, never silently skipped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("event {event_type} is not of kind {expected:?}")]
+    WrongKind { expected: CaseKind, event_type: String },
+    #[error("event of case {found} in the stream of case {expected}")]
+    WrongCase { expected: CaseId, found: CaseId },
+    #[error("the first event of a stream must create the case, found {event_type}")]
+    NotCreated { event_type: String },
+}
+
+/// Check that `event` belongs to a stream of `kind` whose case (if already known) is `known`.
+pub(crate) fn check_stream(kind: CaseKind, known: Option<CaseId>, event: &Event) -> Result<(), ReplayError> {
+    if event.kind() != kind {
+        return Err(ReplayError::WrongKind { expected: kind, event_type: event.event_type() });
+    }
+    match known {
+        Some(expected) if expected != event.case_id => Err(ReplayError::WrongCase { expected, found: event.case_id }),
+        _ => Ok(()),
+    }
+}

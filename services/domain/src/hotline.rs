@@ -1,9 +1,13 @@
 //! 热线工单: a hotline ticket from 12345 or a line merged into it.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgencyId, CaseId};
+use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::ids::{AgencyId, CaseId, CaseKind};
+use crate::rule::{Rule, RuleViolation, check};
+use crate::summary::{CaseDetail, CaseState, CaseStatus};
+use crate::time::local_date;
 
 /// The kind of request a caller made; each has its own time limit (configuration, see deadline.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -90,4 +94,346 @@ pub enum HotlineEvent {
     DuplicateLinked { duplicate: CaseId, linked_on: NaiveDate },
     /// The caller asked for government information and was told to apply; the application, if any, is linked.
     ReferredToApplication { application: Option<CaseId>, referred_on: NaiveDate },
+}
+
+/// The longest time limit a dispatch may set, in working days.
+pub const MAX_TIME_LIMIT_WORKING_DAYS: u32 = 60;
+/// The longest single extension, in working days (one published provincial rule: up to 10).
+pub const MAX_EXTENSION_WORKING_DAYS: u32 = 10;
+/// Dispatches (including re-dispatches after returns) one ticket may go through.
+pub const MAX_DISPATCHES: u32 = 32;
+
+/// Facts fixed at intake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub case_id: CaseId,
+    pub agency: AgencyId,
+    pub line: String,
+    pub category: HotlineCategory,
+    pub received_on: NaiveDate,
+}
+
+/// A hotline ticket's state: a fold of its events. `Default` is "no such ticket yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HotlineState {
+    pub ticket: Option<Ticket>,
+    pub answered_at_once_on: Option<NaiveDate>,
+    /// The unit currently holding the ticket (None before dispatch and after a return).
+    pub unit: Option<AgencyId>,
+    pub dispatched_on: Option<NaiveDate>,
+    pub dispatches: u32,
+    pub signed_on: Option<NaiveDate>,
+    pub returns: Vec<(AgencyId, String, NaiveDate)>,
+    /// Extension of the current handling round, in working days.
+    pub extension_working_days: Option<u32>,
+    pub handled_on: Option<NaiveDate>,
+    pub replied_on: Option<NaiveDate>,
+    pub satisfaction: Option<Satisfaction>,
+    pub closed_on: Option<NaiveDate>,
+    /// The start of the current handling round after 重办.
+    pub rehandling_ordered_on: Option<NaiveDate>,
+    pub rehandlings: u32,
+    pub reminders: u32,
+    pub merged_into: Option<CaseId>,
+    pub duplicates: Vec<CaseId>,
+    pub referred_application: Option<Option<CaseId>>,
+    pub event_count: u64,
+}
+
+impl HotlineState {
+    pub fn stage(&self) -> Option<&'static str> {
+        self.ticket.as_ref()?;
+        Some(if self.merged_into.is_some() {
+            "merged"
+        } else if self.closed_on.is_some() {
+            "closed"
+        } else if self.satisfaction.is_some() {
+            "followed_up"
+        } else if self.replied_on.is_some() || self.answered_at_once_on.is_some() {
+            "replied"
+        } else if self.handled_on.is_some() {
+            "handled"
+        } else if self.signed_on.is_some() {
+            "signed"
+        } else if self.unit.is_some() {
+            "dispatched"
+        } else if !self.returns.is_empty() {
+            "returned"
+        } else {
+            "received"
+        })
+    }
+
+    fn open(&self) -> bool {
+        self.closed_on.is_none() && self.merged_into.is_none()
+    }
+
+    /// The kind-independent summary; `None` before intake.
+    pub fn case_state(&self) -> Option<CaseState> {
+        let ticket = self.ticket.as_ref()?;
+        Some(CaseState {
+            case_id: ticket.case_id,
+            kind: CaseKind::Hotline,
+            agency: ticket.agency.clone(),
+            received_on: ticket.received_on,
+            status: if self.open() { CaseStatus::Open } else { CaseStatus::Closed },
+            stage: self.stage()?.to_owned(),
+            outcome: None,
+            applicant_type: None,
+            decided_on: self.handled_on.or(self.answered_at_once_on),
+            closed_on: self.closed_on,
+            detail: CaseDetail::Hotline {
+                line: ticket.line.clone(),
+                category: ticket.category,
+                unit: self.unit.clone(),
+                satisfaction: self.satisfaction,
+                merged_into: self.merged_into,
+                reminders: self.reminders,
+            },
+        })
+    }
+}
+
+/// Fold one event into the state.
+pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError> {
+    check_stream(CaseKind::Hotline, state.ticket.as_ref().map(|t| t.case_id), event)?;
+    let EventBody::Hotline(body) = &event.body else {
+        unreachable!("check_stream verified the kind");
+    };
+    if state.ticket.is_none() && !matches!(body, HotlineEvent::Received { .. }) {
+        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+    }
+    match body.clone() {
+        HotlineEvent::Received { agency, line, category, received_on, summary: _ } => {
+            state.ticket = Some(Ticket { case_id: event.case_id, agency, line, category, received_on });
+        }
+        HotlineEvent::AnsweredAtOnce { answered_on, answer: _ } => state.answered_at_once_on = Some(answered_on),
+        HotlineEvent::Dispatched { unit, time_limit_working_days: _, dispatched_on } => {
+            state.unit = Some(unit);
+            state.dispatched_on = Some(dispatched_on);
+            state.dispatches += 1;
+            state.signed_on = None;
+        }
+        HotlineEvent::Signed { unit: _, signed_on } => state.signed_on = Some(signed_on),
+        HotlineEvent::Returned { unit, reason, returned_on } => {
+            state.returns.push((unit, reason, returned_on));
+            state.unit = None;
+            state.signed_on = None;
+        }
+        HotlineEvent::ExtensionGranted { working_days, reason: _, granted_on: _ } => {
+            state.extension_working_days = Some(working_days);
+        }
+        HotlineEvent::Handled { result: _, handled_on } => state.handled_on = Some(handled_on),
+        HotlineEvent::Replied { replied_on } => state.replied_on = Some(replied_on),
+        HotlineEvent::FollowedUp { satisfaction, followed_up_on: _ } => state.satisfaction = Some(satisfaction),
+        HotlineEvent::Closed { closed_on } => state.closed_on = Some(closed_on),
+        HotlineEvent::ReHandlingOrdered { reason: _, ordered_on } => {
+            // A new handling round by the same unit: handling, reply, follow-up and closing start over.
+            state.rehandling_ordered_on = Some(ordered_on);
+            state.rehandlings += 1;
+            state.handled_on = None;
+            state.replied_on = None;
+            state.answered_at_once_on = None;
+            state.satisfaction = None;
+            state.closed_on = None;
+            state.extension_working_days = None;
+        }
+        HotlineEvent::Reminded { .. } => state.reminders += 1,
+        HotlineEvent::MergedInto { primary, merged_on: _ } => state.merged_into = Some(primary),
+        HotlineEvent::DuplicateLinked { duplicate, linked_on: _ } => state.duplicates.push(duplicate),
+        HotlineEvent::ReferredToApplication { application, referred_on: _ } => {
+            state.referred_application = Some(application);
+        }
+    }
+    state.event_count += 1;
+    Ok(())
+}
+
+/// Fold a whole stream.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<HotlineState, ReplayError> {
+    let mut state = HotlineState::default();
+    for event in events {
+        evolve(&mut state, event)?;
+    }
+    Ok(state)
+}
+
+/// What a caller can ask of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum HotlineCommand {
+    Receive { case_id: CaseId, agency: AgencyId, line: String, category: HotlineCategory, received_on: NaiveDate, summary: String },
+    AnswerAtOnce { answered_on: NaiveDate, answer: String },
+    Dispatch { unit: AgencyId, time_limit_working_days: u32, dispatched_on: NaiveDate },
+    Sign { unit: AgencyId, signed_on: NaiveDate },
+    Return { unit: AgencyId, reason: String, returned_on: NaiveDate },
+    Extend { working_days: u32, reason: String, granted_on: NaiveDate },
+    Handle { result: String, handled_on: NaiveDate },
+    Reply { replied_on: NaiveDate },
+    FollowUp { satisfaction: Satisfaction, followed_up_on: NaiveDate },
+    Close { closed_on: NaiveDate },
+    ReHandle { reason: String, ordered_on: NaiveDate },
+    Remind { level: ReminderLevel, note: String, reminded_on: NaiveDate },
+    MergeInto { primary: CaseId, merged_on: NaiveDate },
+    LinkDuplicate { duplicate: CaseId, linked_on: NaiveDate },
+    ReferToApplication { application: Option<CaseId>, referred_on: NaiveDate },
+}
+
+/// Decide what a command means for a ticket.
+pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+    let today = local_date(now);
+    let Some(ticket) = state.ticket.as_ref() else {
+        let HotlineCommand::Receive { case_id, agency, line, category, received_on, summary } = command else {
+            return check::fail(Rule::NotFound, "case_id");
+        };
+        check::text(&agency.0, "agency")?;
+        check::text(&line, "line")?;
+        check::text(&summary, "summary")?;
+        check::date(received_on, today, None, "received_on")?;
+        let body = HotlineEvent::Received { agency, line, category, received_on, summary };
+        return Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))]);
+    };
+    if state.merged_into.is_some() {
+        return check::fail(Rule::Merged, "case_id");
+    }
+    let reopening = matches!(command, HotlineCommand::ReHandle { .. } | HotlineCommand::FollowUp { .. });
+    if state.closed_on.is_some() && !reopening {
+        return check::fail(Rule::Closed, "case_id");
+    }
+    let case_id = ticket.case_id;
+    let emit = |body: HotlineEvent| Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))]);
+    let received = Some((ticket.received_on, "the ticket was received"));
+    let answered = state.replied_on.or(state.answered_at_once_on);
+    match command {
+        HotlineCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
+        HotlineCommand::AnswerAtOnce { answered_on, answer } => {
+            if state.dispatches > 0 || answered.is_some() {
+                return check::fail(Rule::AlreadyHandledAtIntake, "answered_on");
+            }
+            check::text(&answer, "answer")?;
+            check::date(answered_on, today, received, "answered_on")?;
+            emit(HotlineEvent::AnsweredAtOnce { answered_on, answer })
+        }
+        HotlineCommand::Dispatch { unit, time_limit_working_days, dispatched_on } => {
+            if state.answered_at_once_on.is_some() {
+                return check::fail(Rule::AlreadyHandledAtIntake, "unit");
+            }
+            if state.unit.is_some() {
+                return check::fail(Rule::AlreadyDispatched, "unit");
+            }
+            check::range(state.dispatches + 1, 1, MAX_DISPATCHES, "unit")?;
+            check::text(&unit.0, "unit")?;
+            check::range(time_limit_working_days, 1, MAX_TIME_LIMIT_WORKING_DAYS, "time_limit_working_days")?;
+            check::date(dispatched_on, today, received, "dispatched_on")?;
+            emit(HotlineEvent::Dispatched { unit, time_limit_working_days, dispatched_on })
+        }
+        HotlineCommand::Sign { unit, signed_on } => {
+            let dispatched_on = holding_unit(state, &unit)?;
+            if state.signed_on.is_some() {
+                return check::fail(Rule::AlreadySigned, "unit");
+            }
+            check::date(signed_on, today, Some((dispatched_on, "the ticket was dispatched")), "signed_on")?;
+            emit(HotlineEvent::Signed { unit, signed_on })
+        }
+        HotlineCommand::Return { unit, reason, returned_on } => {
+            let dispatched_on = holding_unit(state, &unit)?;
+            if state.handled_on.is_some() {
+                return check::fail(Rule::AlreadyHandled, "unit");
+            }
+            check::text(&reason, "reason")?;
+            check::date(returned_on, today, Some((dispatched_on, "the ticket was dispatched")), "returned_on")?;
+            emit(HotlineEvent::Returned { unit, reason, returned_on })
+        }
+        HotlineCommand::Extend { working_days, reason, granted_on } => {
+            let signed_on = state.signed_on.ok_or(RuleViolation::new(Rule::NotSigned, "granted_on"))?;
+            if state.handled_on.is_some() {
+                return check::fail(Rule::AlreadyHandled, "granted_on");
+            }
+            if state.extension_working_days.is_some() {
+                return check::fail(Rule::AlreadyExtended, "working_days");
+            }
+            check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
+            check::text(&reason, "reason")?;
+            check::date(granted_on, today, Some((signed_on, "the ticket was signed for")), "granted_on")?;
+            emit(HotlineEvent::ExtensionGranted { working_days, reason, granted_on })
+        }
+        HotlineCommand::Handle { result, handled_on } => {
+            let signed_on = state.signed_on.ok_or(RuleViolation::new(Rule::NotSigned, "handled_on"))?;
+            if state.handled_on.is_some() {
+                return check::fail(Rule::AlreadyHandled, "handled_on");
+            }
+            check::text(&result, "result")?;
+            let earliest = state.rehandling_ordered_on.map_or(signed_on, |on| on.max(signed_on));
+            check::date(handled_on, today, Some((earliest, "handling began")), "handled_on")?;
+            emit(HotlineEvent::Handled { result, handled_on })
+        }
+        HotlineCommand::Reply { replied_on } => {
+            let handled_on = state.handled_on.ok_or(RuleViolation::new(Rule::NotHandled, "replied_on"))?;
+            if answered.is_some() {
+                return check::fail(Rule::AlreadyReplied, "replied_on");
+            }
+            check::date(replied_on, today, Some((handled_on, "the ticket was handled")), "replied_on")?;
+            emit(HotlineEvent::Replied { replied_on })
+        }
+        HotlineCommand::FollowUp { satisfaction, followed_up_on } => {
+            let Some(answered_on) = answered else {
+                return check::fail(Rule::NotReplied, "followed_up_on");
+            };
+            check::date(followed_up_on, today, Some((answered_on, "the caller was answered")), "followed_up_on")?;
+            emit(HotlineEvent::FollowedUp { satisfaction, followed_up_on })
+        }
+        HotlineCommand::Close { closed_on } => {
+            let Some(answered_on) = answered else {
+                return check::fail(Rule::NotReplied, "closed_on");
+            };
+            check::date(closed_on, today, Some((answered_on, "the caller was answered")), "closed_on")?;
+            emit(HotlineEvent::Closed { closed_on })
+        }
+        HotlineCommand::ReHandle { reason, ordered_on } => {
+            if state.satisfaction != Some(Satisfaction::Unsatisfied) || state.unit.is_none() {
+                return check::fail(Rule::ReHandlingNeedsUnsatisfied, "reason");
+            }
+            check::text(&reason, "reason")?;
+            check::date(ordered_on, today, received, "ordered_on")?;
+            emit(HotlineEvent::ReHandlingOrdered { reason, ordered_on })
+        }
+        HotlineCommand::Remind { level, note, reminded_on } => {
+            if state.unit.is_none() {
+                return check::fail(Rule::NotDispatched, "reminded_on");
+            }
+            check::optional_text(&note, "note")?;
+            check::date(reminded_on, today, received, "reminded_on")?;
+            emit(HotlineEvent::Reminded { level, note, reminded_on })
+        }
+        HotlineCommand::MergeInto { primary, merged_on } => {
+            if primary == case_id {
+                return check::fail(Rule::SelfLink, "primary");
+            }
+            check::date(merged_on, today, received, "merged_on")?;
+            emit(HotlineEvent::MergedInto { primary, merged_on })
+        }
+        HotlineCommand::LinkDuplicate { duplicate, linked_on } => {
+            if duplicate == case_id {
+                return check::fail(Rule::SelfLink, "duplicate");
+            }
+            check::date(linked_on, today, received, "linked_on")?;
+            emit(HotlineEvent::DuplicateLinked { duplicate, linked_on })
+        }
+        HotlineCommand::ReferToApplication { application, referred_on } => {
+            if application == Some(case_id) {
+                return check::fail(Rule::SelfLink, "application");
+            }
+            check::date(referred_on, today, received, "referred_on")?;
+            emit(HotlineEvent::ReferredToApplication { application, referred_on })
+        }
+    }
+}
+
+/// The dispatch date, when `unit` holds the ticket.
+fn holding_unit(state: &HotlineState, unit: &AgencyId) -> Result<NaiveDate, RuleViolation> {
+    match (&state.unit, state.dispatched_on) {
+        (Some(holder), Some(on)) if holder == unit => Ok(on),
+        (Some(_), _) => check::fail(Rule::WrongUnit, "unit"),
+        _ => check::fail(Rule::NotDispatched, "unit"),
+    }
 }

@@ -7,8 +7,10 @@
 //! Architecture invariant: knows nothing of RocksDB, NATS, gRPC, async or the wall clock; 'now' is an argument.
 
 pub mod application;
+pub mod calendar;
 pub mod challenge;
 pub mod codec;
+pub mod deadline;
 pub mod event;
 pub mod fees;
 pub mod hotline;
@@ -16,10 +18,15 @@ pub mod ids;
 pub mod outcome;
 pub mod proposal;
 pub mod records;
+pub mod rule;
+pub mod summary;
 pub mod time;
 pub mod upcast;
 
 pub use codec::{DecodeError, EncodedEvent, decode, encode};
-pub use event::{Event, EventBody};
+pub use event::{Event, EventBody, ReplayError};
+pub use rule::{Rule, RuleViolation};
+pub use summary::{CaseDetail, CaseState, CaseStatus};
+pub use calendar::{Calendar, CalendarError};
 pub use ids::{AgencyId, CaseId, CaseKind, parse_stream_name, stream_name};
 pub use outcome::{ApplicantType, Outcome};

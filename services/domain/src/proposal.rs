@@ -1,9 +1,13 @@
 //! 建议 / 提案: an NPC deputy's suggestion or a CPPCC member's proposal, assigned to units and answered.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AgencyId;
+use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::ids::{AgencyId, CaseId, CaseKind};
+use crate::rule::{Rule, RuleViolation, check};
+use crate::summary::{CaseDetail, CaseState, CaseStatus};
+use crate::time::local_date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,4 +38,196 @@ pub enum ProposalEvent {
     /// The reply, with the locally configured result class (A/B/C/D, 甲/乙/丙, …).
     Replied { result_class: String, replied_on: NaiveDate },
     Published { published_on: NaiveDate },
+}
+
+/// The most co-handling units one assignment may name.
+pub const MAX_CO_UNITS: usize = 32;
+
+/// Facts fixed at assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub case_id: CaseId,
+    pub agency: AgencyId,
+    pub kind: ProposalKind,
+    pub number: String,
+    pub lead_unit: AgencyId,
+    pub co_units: Vec<AgencyId>,
+    pub assigned_on: NaiveDate,
+}
+
+/// A suggestion's or proposal's state. `Default` is "not assigned yet".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProposalState {
+    pub assignment: Option<Assignment>,
+    pub contacted_on: Option<NaiveDate>,
+    pub extended_on: Option<NaiveDate>,
+    pub reply: Option<(String, NaiveDate)>,
+    pub published_on: Option<NaiveDate>,
+    pub event_count: u64,
+}
+
+impl ProposalState {
+    pub fn assigned_on(&self) -> Option<NaiveDate> {
+        self.assignment.as_ref().map(|a| a.assigned_on)
+    }
+
+    pub fn stage(&self) -> Option<&'static str> {
+        self.assignment.as_ref()?;
+        Some(if self.published_on.is_some() {
+            "published"
+        } else if self.reply.is_some() {
+            "replied"
+        } else if self.contacted_on.is_some() {
+            "contacted"
+        } else {
+            "assigned"
+        })
+    }
+
+    /// The kind-independent summary; a proposal is closed once its reply is published.
+    pub fn case_state(&self) -> Option<CaseState> {
+        let a = self.assignment.as_ref()?;
+        Some(CaseState {
+            case_id: a.case_id,
+            kind: CaseKind::Proposal,
+            agency: a.agency.clone(),
+            received_on: a.assigned_on,
+            status: if self.published_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open },
+            stage: self.stage()?.to_owned(),
+            outcome: None,
+            applicant_type: None,
+            decided_on: self.reply.as_ref().map(|(_, on)| *on),
+            closed_on: self.published_on,
+            detail: CaseDetail::Proposal {
+                kind: a.kind,
+                lead_unit: a.lead_unit.clone(),
+                result_class: self.reply.as_ref().map(|(class, _)| class.clone()),
+                published: self.published_on.is_some(),
+            },
+        })
+    }
+}
+
+/// Fold one event into the state.
+pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayError> {
+    check_stream(CaseKind::Proposal, state.assignment.as_ref().map(|a| a.case_id), event)?;
+    let EventBody::Proposal(body) = &event.body else {
+        unreachable!("check_stream verified the kind");
+    };
+    if state.assignment.is_none() && !matches!(body, ProposalEvent::Assigned { .. }) {
+        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+    }
+    match body.clone() {
+        ProposalEvent::Assigned { agency, kind, number, title: _, lead_unit, co_units, assigned_on } => {
+            state.assignment =
+                Some(Assignment { case_id: event.case_id, agency, kind, number, lead_unit, co_units, assigned_on });
+        }
+        ProposalEvent::ProposerContacted { contacted_on, note: _ } => state.contacted_on = Some(contacted_on),
+        ProposalEvent::ExtendedToSixMonths { reason: _, extended_on } => state.extended_on = Some(extended_on),
+        ProposalEvent::Replied { result_class, replied_on } => state.reply = Some((result_class, replied_on)),
+        ProposalEvent::Published { published_on } => state.published_on = Some(published_on),
+    }
+    state.event_count += 1;
+    Ok(())
+}
+
+/// Fold a whole stream.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ProposalState, ReplayError> {
+    let mut state = ProposalState::default();
+    for event in events {
+        evolve(&mut state, event)?;
+    }
+    Ok(state)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum ProposalCommand {
+    Assign {
+        case_id: CaseId,
+        agency: AgencyId,
+        kind: ProposalKind,
+        number: String,
+        title: String,
+        lead_unit: AgencyId,
+        co_units: Vec<AgencyId>,
+        assigned_on: NaiveDate,
+    },
+    ContactProposer { contacted_on: NaiveDate, note: String },
+    ExtendToSixMonths { reason: String, extended_on: NaiveDate },
+    Reply { result_class: String, replied_on: NaiveDate },
+    Publish { published_on: NaiveDate },
+}
+
+/// Decide what a command means for a suggestion or proposal.
+pub fn decide(state: &ProposalState, command: ProposalCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+    let today = local_date(now);
+    let Some(a) = state.assignment.as_ref() else {
+        let ProposalCommand::Assign { case_id, agency, kind, number, title, lead_unit, co_units, assigned_on } = command
+        else {
+            return check::fail(Rule::NotFound, "case_id");
+        };
+        check::text(&agency.0, "agency")?;
+        check::text(&number, "number")?;
+        check::text(&title, "title")?;
+        check::text(&lead_unit.0, "lead_unit")?;
+        if co_units.len() > MAX_CO_UNITS {
+            let max = i64::try_from(MAX_CO_UNITS).unwrap_or(i64::MAX);
+            let value = i64::try_from(co_units.len()).unwrap_or(i64::MAX);
+            return check::fail(Rule::OutOfRange { value, min: 0, max }, "co_units");
+        }
+        if co_units.contains(&lead_unit) {
+            return check::fail(Rule::LeadUnitAsCoUnit, "co_units");
+        }
+        check::date(assigned_on, today, None, "assigned_on")?;
+        let body = ProposalEvent::Assigned { agency, kind, number, title, lead_unit, co_units, assigned_on };
+        return Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))]);
+    };
+    if state.published_on.is_some() {
+        return check::fail(Rule::Closed, "case_id");
+    }
+    let case_id = a.case_id;
+    let emit = |body: ProposalEvent| Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))]);
+    let assigned = Some((a.assigned_on, "the matter was assigned"));
+    match command {
+        ProposalCommand::Assign { .. } => check::fail(Rule::AlreadyExists, "case_id"),
+        ProposalCommand::ContactProposer { contacted_on, note } => {
+            check::optional_text(&note, "note")?;
+            check::date(contacted_on, today, assigned, "contacted_on")?;
+            emit(ProposalEvent::ProposerContacted { contacted_on, note })
+        }
+        ProposalCommand::ExtendToSixMonths { reason, extended_on } => {
+            if state.extended_on.is_some() {
+                return check::fail(Rule::AlreadyExtended, "extended_on");
+            }
+            if state.reply.is_some() {
+                return check::fail(Rule::AlreadyReplied, "extended_on");
+            }
+            check::text(&reason, "reason")?;
+            check::date(extended_on, today, assigned, "extended_on")?;
+            // Reasons must be given in advance: before the three-month deadline passes.
+            let deadline = crate::deadline::proposal_deadline(state)
+                .map_err(|_| RuleViolation::new(Rule::NotFound, "case_id"))?
+                .due;
+            if extended_on > deadline {
+                return check::fail(Rule::DeadlinePassed { deadline }, "extended_on");
+            }
+            emit(ProposalEvent::ExtendedToSixMonths { reason, extended_on })
+        }
+        ProposalCommand::Reply { result_class, replied_on } => {
+            if state.reply.is_some() {
+                return check::fail(Rule::AlreadyReplied, "replied_on");
+            }
+            check::text(&result_class, "result_class")?;
+            check::date(replied_on, today, assigned, "replied_on")?;
+            emit(ProposalEvent::Replied { result_class, replied_on })
+        }
+        ProposalCommand::Publish { published_on } => {
+            let Some((_, replied_on)) = &state.reply else {
+                return check::fail(Rule::NotYetReplied, "published_on");
+            };
+            check::date(published_on, today, Some((*replied_on, "the reply was sent")), "published_on")?;
+            emit(ProposalEvent::Published { published_on })
+        }
+    }
 }

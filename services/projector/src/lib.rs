@@ -1,1 +1,31 @@
-//! (being written)
+//! casetrack-projector: folds the event log into read models in its own RocksDB store — the annual tables per
+//! agency and year with the drill-down membership behind every figure, per-case summaries, and the staff
+//! console's queues — and answers reports from them: the statutory annual report per agency and year (latest,
+//! or as of any past position or instant through the same fold in memory), roll-ups over the agency tree,
+//! drill-down, queues with deadlines, and published reports that can be reproduced and verified later.
+//! `grpc` serves it all as the `casetrack.v1.Reporting` service.
+//!
+//! Architecture invariant: a read model and its checkpoint are written in one batch, always; the log is only
+//! read, never written, and every figure is a count of stored membership, never a number kept on its own.
+
+pub mod agency;
+pub mod annual;
+pub mod as_of;
+mod error;
+pub mod fold;
+pub mod keys;
+pub mod kv;
+pub mod membership;
+pub mod model;
+mod projector;
+mod reports;
+mod store;
+pub mod summary;
+
+pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem, RULES_VERSION};
+pub use as_of::AsOf;
+pub use error::ProjectorError;
+pub use model::ReadModel;
+pub use projector::{Progress, Projector};
+pub use reports::Reports;
+pub use store::{Store, StoreView, projections_dir};

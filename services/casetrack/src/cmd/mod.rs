@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
 pub mod bench_log;
+pub mod import;
 pub mod verify;

@@ -198,7 +198,7 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
                 continue;
             }
             let members: Vec<&Row> = match row.code {
-                Some(_) => vec![row],
+                Some(_) => vec![*row],
                 None => rows[i + 1..].iter().take_while(|r| r.depth > 0).copied().collect(),
             };
             let label = Content::Header(row.label_zh.to_string());

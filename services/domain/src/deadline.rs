@@ -1,0 +1,350 @@
+//! Statutory deadlines as pure functions of a case's state (a fold of its events), the calendar and the
+//! clock settings. Every deadline explains itself as a list of steps.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{Months, NaiveDate};
+
+use crate::application::ApplicationState;
+use crate::calendar::{Calendar, CalendarError};
+use crate::hotline::{HotlineCategory, HotlineState};
+use crate::ids::CaseId;
+use crate::proposal::ProposalState;
+
+/// Art. 33: reply within 20 working days of receipt.
+pub const REPLY_WORKING_DAYS: u32 = 20;
+/// Arts. 32, 34: a consulted party answers within 15 working days; after that the pause ends.
+pub const CONSULTATION_WORKING_DAYS: u32 = 15;
+/// Suggestions and proposals: reply within 3 months of assignment, 6 when extended.
+pub const PROPOSAL_REPLY_MONTHS: u32 = 3;
+pub const PROPOSAL_EXTENDED_REPLY_MONTHS: u32 = 6;
+/// The most limit rules a hotline configuration may hold.
+pub const MAX_HOTLINE_LIMIT_RULES: usize = 1_000;
+
+/// Settings of the application clock that the law leaves open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplicationClockSettings {
+    /// Whether the reply clock stops while a fee notice is unpaid (unconfirmed nationally). Off by default:
+    /// the clock keeps running, which never gives a later deadline than the law might.
+    pub fee_notice_stops_clock: bool,
+}
+
+/// One hotline time limit: from `effective_from`, tickets of `category` get `working_days`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotlineLimitRule {
+    pub effective_from: NaiveDate,
+    pub category: HotlineCategory,
+    pub working_days: u32,
+}
+
+/// Hotline time limits per category, effective-dated (set locally by the hotline authority).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotlineLimits {
+    rules: Vec<HotlineLimitRule>,
+}
+
+impl HotlineLimits {
+    pub fn new(rules: Vec<HotlineLimitRule>) -> Result<HotlineLimits, DeadlineError> {
+        if rules.len() > MAX_HOTLINE_LIMIT_RULES {
+            return Err(DeadlineError::TooManyLimitRules(rules.len()));
+        }
+        Ok(HotlineLimits { rules })
+    }
+
+    /// The limit in force for `category` on `date`: the rule with the latest `effective_from <= date`.
+    pub fn limit_for(&self, category: HotlineCategory, date: NaiveDate) -> Option<u32> {
+        self.rules
+            .iter()
+            .filter(|r| r.category == category && r.effective_from <= date)
+            .max_by_key(|r| r.effective_from)
+            .map(|r| r.working_days)
+    }
+}
+
+impl Default for HotlineLimits {
+    /// The published local examples (clocks.md): consultation and help 3 working days; complaints,
+    /// reports and suggestions 13.
+    fn default() -> Self {
+        let since = NaiveDate::MIN;
+        let rule = |category, working_days| HotlineLimitRule { effective_from: since, category, working_days };
+        HotlineLimits {
+            rules: vec![
+                rule(HotlineCategory::Consultation, 3),
+                rule(HotlineCategory::Help, 3),
+                rule(HotlineCategory::Complaint, 13),
+                rule(HotlineCategory::Report, 13),
+                rule(HotlineCategory::Suggestion, 13),
+            ],
+        }
+    }
+}
+
+/// Everything besides the calendar that deadlines depend on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClockRules {
+    pub application: ApplicationClockSettings,
+    pub hotline: HotlineLimits,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("the case does not exist")]
+    NoCase,
+    #[error("no hotline time limit is configured for {category:?} on {date}")]
+    NoHotlineLimit { category: HotlineCategory, date: NaiveDate },
+    #[error("{0} hotline limit rules exceed the limit {MAX_HOTLINE_LIMIT_RULES}")]
+    TooManyLimitRules(usize),
+    #[error("date arithmetic overflowed")]
+    DateOverflow,
+}
+
+/// One step of a deadline's computation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineStep {
+    pub date: NaiveDate,
+    /// The rule applied, e.g. "条例 Art. 33".
+    pub rule: &'static str,
+    pub detail: String,
+    /// Working days this step adds to the period (0 for steps that only fix a date).
+    pub working_days: u32,
+}
+
+/// A computed deadline and how it was computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub due: NaiveDate,
+    /// The calendar version it was computed under ("" for calendar-month deadlines).
+    pub calendar_version: String,
+    pub steps: Vec<DeadlineStep>,
+}
+
+impl fmt::Display for Deadline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "due {} (calendar {})", self.due, self.calendar_version)?;
+        for step in &self.steps {
+            writeln!(f, "  {} [{}] {} (+{} working days)", step.date, step.rule, step.detail, step.working_days)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why no deadline runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// Art. 31: receipt not yet confirmed, so the period has not begun.
+    AwaitingReceiptConfirmation,
+    /// Art. 30: waiting for the applicant's 补正; the period restarts when it arrives.
+    AwaitingSupplement,
+}
+
+/// The state of a case's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clock {
+    Running(Deadline),
+    Stopped { reason: StopReason, since: NaiveDate },
+}
+
+impl Clock {
+    pub fn deadline(&self) -> Option<&Deadline> {
+        match self {
+            Clock::Running(deadline) => Some(deadline),
+            Clock::Stopped { .. } => None,
+        }
+    }
+}
+
+/// The reply deadline of an application (Arts. 30–34).
+pub fn application_clock(
+    state: &ApplicationState,
+    calendar: &Calendar,
+    settings: ApplicationClockSettings,
+) -> Result<Clock, DeadlineError> {
+    let receipt = state.receipt.as_ref().ok_or(DeadlineError::NoCase)?;
+    let Some(received_on) = receipt.received_on else {
+        let since = receipt.handed_in_on;
+        return Ok(Clock::Stopped { reason: StopReason::AwaitingReceiptConfirmation, since });
+    };
+    let mut steps = vec![DeadlineStep {
+        date: received_on,
+        rule: "条例 Art. 31",
+        detail: format!("received via {} (handed in {})", receipt.channel.code(), receipt.handed_in_on),
+        working_days: 0,
+    }];
+    let mut start = received_on;
+    if let Some(supplement) = &state.supplement {
+        match supplement.received_on {
+            None => {
+                return Ok(Clock::Stopped { reason: StopReason::AwaitingSupplement, since: supplement.requested_on });
+            }
+            Some(on) => {
+                start = on;
+                steps.push(DeadlineStep {
+                    date: on,
+                    rule: "条例 Art. 30",
+                    detail: format!("补正 requested {}; period restarts from the supplemented application", supplement.requested_on),
+                    working_days: 0,
+                });
+            }
+        }
+    }
+    steps.push(DeadlineStep {
+        date: start,
+        rule: "条例 Art. 33",
+        detail: format!("reply within {REPLY_WORKING_DAYS} working days"),
+        working_days: REPLY_WORKING_DAYS,
+    });
+    let mut period = REPLY_WORKING_DAYS;
+    if let Some(extension) = &state.extension {
+        period += extension.working_days;
+        steps.push(DeadlineStep {
+            date: extension.approved_on,
+            rule: "条例 Art. 33",
+            detail: "extension approved".to_owned(),
+            working_days: extension.working_days,
+        });
+    }
+    // Pauses: (from, to] windows whose working days do not count.
+    let mut pauses: Vec<(NaiveDate, NaiveDate, &'static str, String)> = Vec::new();
+    for (party, window) in &state.consultations {
+        let cap = calendar.add_working_days(window.started_on, CONSULTATION_WORKING_DAYS)?;
+        let end = window.answered_on.map_or(cap, |answered| answered.min(cap));
+        let how = if window.answered_on.is_some_and(|a| a <= cap) { "answered" } else { "unanswered after 15 working days" };
+        pauses.push((window.started_on, end, "条例 Arts. 32, 34", format!("consultation with {party} ({how}) not counted")));
+    }
+    if settings.fee_notice_stops_clock
+        && let Some(notice) = &state.fee_notice
+    {
+        let end = notice.paid_on.map_or(notice.pay_by, |paid| paid.min(notice.pay_by));
+        pauses.push((notice.issued_on, end, "条例 Art. 42 (setting)", "fee notice outstanding, not counted".to_owned()));
+    }
+    let mut paused = BTreeSet::new();
+    for (from, to, _, _) in &pauses {
+        paused.extend(calendar.working_days_in((*from).max(start), *to)?);
+    }
+    let due = calendar.nth_working_day_after(start, period, |d| paused.contains(&d))?;
+    let mut counted = BTreeSet::new();
+    for (from, to, rule, detail) in pauses {
+        let days: Vec<_> = calendar.working_days_in(from.max(start), to.min(due))?;
+        // A day inside two overlapping pauses is explained once, by the first.
+        let new = days.into_iter().filter(|d| counted.insert(*d)).count();
+        let working_days = u32::try_from(new).map_err(|_| DeadlineError::DateOverflow)?;
+        steps.push(DeadlineStep { date: from, rule, detail: format!("{detail}, until {to}"), working_days });
+    }
+    steps.push(DeadlineStep { date: due, rule: "条例 Art. 33", detail: "reply due".to_owned(), working_days: 0 });
+    Ok(Clock::Running(Deadline { due, calendar_version: calendar.version().to_owned(), steps }))
+}
+
+/// The handling deadline of a hotline ticket: its category's limit in force on the day of receipt, from
+/// receipt (or from the order to re-handle), plus any extension.
+pub fn hotline_deadline(state: &HotlineState, calendar: &Calendar, limits: &HotlineLimits) -> Result<Deadline, DeadlineError> {
+    let ticket = state.ticket.as_ref().ok_or(DeadlineError::NoCase)?;
+    let limit = limits
+        .limit_for(ticket.category, ticket.received_on)
+        .ok_or(DeadlineError::NoHotlineLimit { category: ticket.category, date: ticket.received_on })?;
+    let mut steps = vec![DeadlineStep {
+        date: ticket.received_on,
+        rule: "hotline limits",
+        detail: format!("{:?} ticket on line {}: {limit} working days", ticket.category, ticket.line),
+        working_days: limit,
+    }];
+    let start = match state.rehandling_ordered_on {
+        Some(on) => {
+            steps.push(DeadlineStep { date: on, rule: "重办", detail: "re-handling restarts the limit".to_owned(), working_days: 0 });
+            on
+        }
+        None => ticket.received_on,
+    };
+    let extension = state.extension_working_days.unwrap_or(0);
+    if extension > 0 {
+        steps.push(DeadlineStep { date: start, rule: "hotline extension", detail: "extension granted".to_owned(), working_days: extension });
+    }
+    let due = calendar.add_working_days(start, limit + extension)?;
+    steps.push(DeadlineStep { date: due, rule: "hotline limits", detail: "handling due".to_owned(), working_days: 0 });
+    Ok(Deadline { due, calendar_version: calendar.version().to_owned(), steps })
+}
+
+/// The reply deadline of a suggestion or proposal: 3 calendar months from assignment, 6 when extended.
+pub fn proposal_deadline(state: &ProposalState) -> Result<Deadline, DeadlineError> {
+    let assigned_on = state.assigned_on().ok_or(DeadlineError::NoCase)?;
+    let months = if state.extended_on.is_some() { PROPOSAL_EXTENDED_REPLY_MONTHS } else { PROPOSAL_REPLY_MONTHS };
+    let due = assigned_on.checked_add_months(Months::new(months)).ok_or(DeadlineError::DateOverflow)?;
+    let mut steps = vec![DeadlineStep {
+        date: assigned_on,
+        rule: "代表法 Art. 51 / local rules",
+        detail: format!("reply within {PROPOSAL_REPLY_MONTHS} months of assignment"),
+        working_days: 0,
+    }];
+    if let Some(on) = state.extended_on {
+        steps.push(DeadlineStep {
+            date: on,
+            rule: "代表法 Art. 51 / local rules",
+            detail: format!("broad or difficult: extended to {PROPOSAL_EXTENDED_REPLY_MONTHS} months"),
+            working_days: 0,
+        });
+    }
+    steps.push(DeadlineStep { date: due, rule: "代表法 Art. 51 / local rules", detail: "reply due".to_owned(), working_days: 0 });
+    Ok(Deadline { due, calendar_version: String::new(), steps })
+}
+
+/// Working days from `today` to `deadline`: positive while time is left (the deadline day counts), 0 on
+/// the deadline, negative when overdue (working days since).
+pub fn working_days_left(deadline: NaiveDate, today: NaiveDate, calendar: &Calendar) -> Result<i64, CalendarError> {
+    let count = |from, to| calendar.working_days_in(from, to).map(|days| i64::try_from(days.len()).unwrap_or(i64::MAX));
+    if deadline >= today { count(today, deadline) } else { count(deadline, today).map(|n| -n) }
+}
+
+/// A case whose deadline depends on the working-day calendar.
+#[derive(Debug, Clone, Copy)]
+pub enum CalendarCase<'a> {
+    Application(&'a ApplicationState),
+    Hotline(&'a HotlineState),
+}
+
+/// An open deadline that differs between two calendar versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovedDeadline {
+    pub case_id: CaseId,
+    pub old: Deadline,
+    pub new: Deadline,
+}
+
+/// The open cases whose deadline moves when `old` is replaced by `new`. Closed or decided cases are skipped:
+/// their deadline is history.
+pub fn moved_deadlines(
+    cases: &[CalendarCase<'_>],
+    old: &Calendar,
+    new: &Calendar,
+    rules: &ClockRules,
+) -> Result<Vec<MovedDeadline>, DeadlineError> {
+    let mut moved = Vec::new();
+    for case in cases {
+        let (case_id, old_deadline, new_deadline) = match case {
+            CalendarCase::Application(state) => {
+                let Some(summary) = state.case_state() else { continue };
+                if state.outcome().is_some() || summary.closed_on.is_some() {
+                    continue;
+                }
+                let old_clock = application_clock(state, old, rules.application)?;
+                let new_clock = application_clock(state, new, rules.application)?;
+                match (old_clock, new_clock) {
+                    (Clock::Running(a), Clock::Running(b)) => (summary.case_id, a, b),
+                    _ => continue,
+                }
+            }
+            CalendarCase::Hotline(state) => {
+                let Some(summary) = state.case_state() else { continue };
+                if summary.status == crate::summary::CaseStatus::Closed || state.handled_on.is_some() {
+                    continue;
+                }
+                (summary.case_id, hotline_deadline(state, old, &rules.hotline)?, hotline_deadline(state, new, &rules.hotline)?)
+            }
+        };
+        if old_deadline.due != new_deadline.due {
+            moved.push(MovedDeadline { case_id, old: old_deadline, new: new_deadline });
+        }
+    }
+    Ok(moved)
+}

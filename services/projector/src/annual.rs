@@ -1,0 +1,306 @@
+//! Queries on the annual model: a report's base cells, an agency's roll-up, the drill-down behind any cell,
+//! and a generated report whose failed identities list the cases involved. Runs over any [`KvRead`]: the
+//! projection store or an as-of fold in memory.
+
+use std::collections::BTreeSet;
+
+use casetrack_domain::challenge::{ChallengeResult, result_cell_column};
+use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind, Outcome};
+use casetrack_reporting::{
+    CellSpec, IdentityFailure, PublishedReport, Report, ReportBuilder, ReportFormat, ReportStatus, Unit, cells,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::agency::{is_within, validate_agency};
+use crate::error::ProjectorError;
+use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
+use crate::kv::KvRead;
+use crate::model::parse_json;
+use crate::summary::CaseSummary;
+
+/// The only format the projector computes; earlier data years used tables the log's events do not map to
+/// one-to-one (see the report of what is missing).
+pub const PROJECTED_FORMAT: ReportFormat = ReportFormat::Format2021;
+pub const FIRST_PROJECTED_YEAR: i32 = 2021;
+/// Version of the rules the annual figures are computed by (membership.rs); stored with published reports.
+pub const RULES_VERSION: &str = "casetrack-annual-rules/1 (format 2021, membership.rs)";
+/// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
+pub const MAX_DRILL_DOWN: usize = 200_000;
+
+/// Which agencies a report or drill-down covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgencyScope {
+    /// Only cases of this agency itself.
+    #[default]
+    Own,
+    /// The agency and every agency below it: the roll-up of their reports.
+    Tree,
+}
+
+impl AgencyScope {
+    pub fn name(self) -> &'static str {
+        match self {
+            AgencyScope::Own => "own",
+            AgencyScope::Tree => "tree",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AgencyScope> {
+        [AgencyScope::Own, AgencyScope::Tree].into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// One case behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillDownEntry {
+    pub case_id: CaseId,
+    pub tracking_number: String,
+    pub kind: CaseKind,
+    pub agency: AgencyId,
+    /// The base cell the case counts in (a derived cell lists the cases of its parts).
+    pub cell: String,
+    pub applicant_type: Option<ApplicantType>,
+    pub received_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    /// What the case adds to the figure: 1, or the amount of a counted record (fen for money).
+    pub weight: u64,
+}
+
+/// An identity that failed, with the cases behind every cell it involves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityProblem {
+    pub failure: IdentityFailure,
+    pub cases: Vec<DrillDownEntry>,
+}
+
+/// A report as generated: sealed (status, position, rules version, hash) and, when not final, the problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedReport {
+    pub published: PublishedReport,
+    pub problems: Vec<IdentityProblem>,
+}
+
+/// Refuses years whose format the projector does not compute.
+pub fn check_year(year: i32) -> Result<(), ProjectorError> {
+    let format = ReportFormat::for_year(year);
+    if format != PROJECTED_FORMAT {
+        return Err(ProjectorError::FormatNotProjected { year, format: format.code(), first: FIRST_PROJECTED_YEAR });
+    }
+    Ok(())
+}
+
+/// The agencies `scope` covers below `root` that have any annual figure (always including `root`).
+pub fn agencies_in(kv: &dyn KvRead, root: &str, scope: AgencyScope) -> Result<Vec<String>, ProjectorError> {
+    validate_agency(root)?;
+    let mut out = BTreeSet::from([root.to_string()]);
+    if scope == AgencyScope::Tree {
+        let registry = prefix(&["annual", "a"]);
+        for (k, _) in kv.scan_prefix(&registry)? {
+            let agency = String::from_utf8_lossy(&k[registry.len()..]).into_owned();
+            if is_within(&agency, root) {
+                out.insert(agency);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+fn spec_of(code: &str) -> Option<&'static CellSpec> {
+    cells(PROJECTED_FORMAT).iter().find(|c| c.code == code)
+}
+
+/// The report of `agency` alone for `year`: its base cells as the annual model holds them.
+pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report, ProjectorError> {
+    check_year(year)?;
+    validate_agency(agency)?;
+    let mut builder = ReportBuilder::new(agency, year)?;
+    let mut add = |cell: &str, amount: u64| -> Result<(), ProjectorError> {
+        let spec = spec_of(cell).ok_or_else(|| ProjectorError::UnknownCell { code: cell.to_string(), format: PROJECTED_FORMAT.code() })?;
+        match spec.unit {
+            Unit::Money => builder.add_money(cell, casetrack_reporting::Fen(amount))?,
+            Unit::Count | Unit::Change => builder.add(cell, amount)?,
+        };
+        Ok(())
+    };
+    let fixed = prefix(&["annual", "c", agency, &year.to_string()]);
+    for (k, v) in kv.scan_prefix(&fixed)? {
+        let parts = suffix_parts(&k, fixed.len());
+        add(&parts[0], decode_u64(&k, &v)?)?;
+    }
+    let open = prefix(&["annual", "oc", agency]);
+    for (k, v) in kv.scan_prefix(&open)? {
+        let parts = suffix_parts(&k, open.len());
+        let [cell, from] = parts.as_slice() else {
+            return Err(ProjectorError::Corrupt { key: String::from_utf8_lossy(&k).into_owned(), reason: "expected cell and year".into() });
+        };
+        if parse_year(&k, from)? <= year {
+            add(cell, decode_u64(&k, &v)?)?;
+        }
+    }
+    Ok(builder.build()?)
+}
+
+/// The report of `agency` for `year`: its own, or the roll-up of every agency in its tree.
+pub fn report(kv: &dyn KvRead, agency: &str, year: i32, scope: AgencyScope) -> Result<Report, ProjectorError> {
+    let agencies = agencies_in(kv, agency, scope)?;
+    if agencies.len() == 1 {
+        return agency_report(kv, agency, year);
+    }
+    let children = agencies.iter().map(|a| agency_report(kv, a, year)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Report::roll_up(agency, &children)?)
+}
+
+/// The base cells a cell is made of: itself when it is a base cell, else the parts of its sum.
+pub fn base_cells(code: &str) -> Result<Vec<String>, ProjectorError> {
+    let unknown = || ProjectorError::UnknownCell { code: code.to_string(), format: PROJECTED_FORMAT.code() };
+    let spec = spec_of(code).ok_or_else(unknown)?;
+    if !spec.derived {
+        return Ok(vec![code.to_string()]);
+    }
+    let (table, rest) = code.split_once('.').ok_or_else(unknown)?;
+    let (row, column) = rest.rsplit_once('.').ok_or_else(unknown)?;
+    let parts: Vec<String> = match (table, row, column) {
+        ("applications", _, "total") => {
+            ApplicantType::ALL.iter().map(|t| format!("applications.{row}.{}", t.cell_column())).collect()
+        }
+        ("applications", "outcome_total", _) => {
+            Outcome::all().iter().map(|o| format!("applications.{}.{column}", o.cell_row())).collect()
+        }
+        ("applications", group, _) => Outcome::all()
+            .iter()
+            .filter(|o| o.cell_group() == Some(group))
+            .map(|o| format!("applications.{}.{column}", o.cell_row()))
+            .collect(),
+        ("challenges", _, "total") => ChallengeResult::ALL
+            .iter()
+            .map(|r| r.cell_column())
+            .chain([result_cell_column(None)])
+            .map(|c| format!("challenges.{row}.{c}"))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if parts.is_empty() {
+        return Err(unknown());
+    }
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend(base_cells(&part)?);
+    }
+    Ok(out)
+}
+
+/// The cases that make up cell `code` of `agency`'s report for `year`; their weights sum to the figure.
+pub fn drill_down(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    code: &str,
+    scope: AgencyScope,
+) -> Result<Vec<DrillDownEntry>, ProjectorError> {
+    check_year(year)?;
+    let base = base_cells(code)?;
+    let mut out = Vec::new();
+    for member_agency in agencies_in(kv, agency, scope)? {
+        for cell in &base {
+            let fixed = prefix(&["annual", "m", &member_agency, &year.to_string(), cell]);
+            for (k, v) in kv.scan_prefix(&fixed)? {
+                let case = parse_case_id(&k, &suffix_parts(&k, fixed.len())[0])?;
+                out.push(entry(kv, &member_agency, cell, case, decode_u64(&k, &v)?)?);
+                limit(out.len())?;
+            }
+            let open = prefix(&["annual", "o", &member_agency, cell]);
+            for (k, v) in kv.scan_prefix(&open)? {
+                let parts = suffix_parts(&k, open.len());
+                let [from, case] = parts.as_slice() else {
+                    return Err(ProjectorError::Corrupt { key: String::from_utf8_lossy(&k).into_owned(), reason: "expected year and case".into() });
+                };
+                if parse_year(&k, from)? <= year {
+                    out.push(entry(kv, &member_agency, cell, parse_case_id(&k, case)?, decode_u64(&k, &v)?)?);
+                    limit(out.len())?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn limit(len: usize) -> Result<(), ProjectorError> {
+    if len > MAX_DRILL_DOWN {
+        return Err(ProjectorError::TooMany { what: "drill-down", limit: MAX_DRILL_DOWN, actual: len });
+    }
+    Ok(())
+}
+
+fn entry(kv: &dyn KvRead, agency: &str, cell: &str, case: CaseId, weight: u64) -> Result<DrillDownEntry, ProjectorError> {
+    let state_key = key(&["annual", "s", &case.to_string()]);
+    let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
+        key: String::from_utf8_lossy(&state_key).into_owned(),
+        reason: "a member case has no summary".into(),
+    })?;
+    let summary: CaseSummary = parse_json(&state_key, &bytes)?;
+    Ok(DrillDownEntry {
+        case_id: case,
+        tracking_number: summary.tracking_number,
+        kind: summary.kind,
+        agency: AgencyId(agency.to_string()),
+        cell: cell.to_string(),
+        applicant_type: summary.applicant_type,
+        received_on: summary.received_on,
+        decided_on: summary.decided_on,
+        outcome: summary.outcome,
+        weight,
+    })
+}
+
+/// Computes, checks (identity 4 against the previous year computed the same way) and seals a report; a
+/// report whose identities fail carries the cases behind every cell involved.
+pub fn generate(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+    as_of_position: u64,
+) -> Result<GeneratedReport, ProjectorError> {
+    let current = report(kv, agency, year, scope)?;
+    let previous = if year > FIRST_PROJECTED_YEAR { Some(report(kv, agency, year - 1, scope)?) } else { None };
+    let published = PublishedReport::publish(current, previous.as_ref(), as_of_position, RULES_VERSION)?;
+    let problems = match &published.status {
+        ReportStatus::Final => Vec::new(),
+        ReportStatus::Failed(failures) => {
+            failures.iter().map(|f| problem(kv, agency, year, scope, f)).collect::<Result<_, _>>()?
+        }
+    };
+    Ok(GeneratedReport { published, problems })
+}
+
+fn problem(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+    failure: &IdentityFailure,
+) -> Result<IdentityProblem, ProjectorError> {
+    let cells_by_year: Vec<(i32, &str)> = match failure {
+        IdentityFailure::Unequal { left, right, .. } => [left, right]
+            .into_iter()
+            .flat_map(|side| side.cells.iter().map(move |c| (side.year, c.as_str())))
+            .collect(),
+        other => other.cells().into_iter().map(|c| (year, c)).collect(),
+    };
+    let mut seen = BTreeSet::new();
+    let mut cases = Vec::new();
+    for (cell_year, cell) in cells_by_year {
+        // Narrative figures and years outside the projected format have no cases of their own.
+        if spec_of(cell).is_none() || check_year(cell_year).is_err() {
+            continue;
+        }
+        for entry in drill_down(kv, agency, cell_year, cell, scope)? {
+            if seen.insert((entry.case_id, entry.cell.clone(), cell_year)) {
+                cases.push(entry);
+            }
+        }
+    }
+    Ok(IdentityProblem { failure: failure.clone(), cases })
+}

@@ -1,0 +1,51 @@
+//! Everything the projector can fail with; each variant names what the caller can act on. The gRPC status for
+//! each is chosen in one place, `grpc::status_from_error`.
+
+use casetrack_domain::DecodeError;
+use casetrack_eventlog::LogError;
+use casetrack_reporting::ReportingError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    #[error("projection store: {0}")]
+    Store(#[from] rocksdb::Error),
+
+    #[error("event log: {0}")]
+    Log(#[from] LogError),
+
+    #[error("event at position {position}: {source}")]
+    Decode { position: u64, source: DecodeError },
+
+    #[error("report: {0}")]
+    Reporting(#[from] ReportingError),
+
+    #[error("read model value under key {key:?} is corrupt: {reason}")]
+    Corrupt { key: String, reason: String },
+
+    #[error("fold task failed: {0}")]
+    FoldTask(String),
+
+    #[error("agency: {reason}")]
+    BadAgency { reason: String },
+
+    #[error("cell_code: {code:?} is not a base cell of the {format} format (drill-down lists base cells)")]
+    UnknownCell { code: String, format: &'static str },
+
+    #[error("year: {year} uses the {format} format, which the projector does not compute (only data years from {first} on)")]
+    FormatNotProjected { year: i32, format: &'static str, first: i32 },
+
+    #[error("model: unknown read model {0:?}; expected one of annual, cases, queues")]
+    UnknownModel(String),
+
+    #[error("as_of_position: {requested} is beyond the log head {head}")]
+    AsOfBeyondHead { requested: u64, head: u64 },
+
+    #[error("state: unknown queue state {0:?}")]
+    UnknownState(String),
+
+    #[error("report of agency {agency} for {year} fails {problems} identities; it cannot be published")]
+    NotFinal { agency: String, year: i32, problems: usize },
+
+    #[error("{what} would return {actual} entries, more than the limit of {limit}")]
+    TooMany { what: &'static str, limit: usize, actual: usize },
+}

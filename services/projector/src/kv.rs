@@ -1,0 +1,83 @@
+//! The key-value surface every read model is folded into and queried from. The same fold and query code runs
+//! over RocksDB (the projector's store) and over a `MemoryKv` (a report as of a past position), so the two can
+//! never disagree by construction.
+
+use std::collections::BTreeMap;
+
+use crate::error::ProjectorError;
+
+/// Reading a store of read models.
+pub trait KvRead {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError>;
+    /// Every entry whose key starts with `prefix`, in key order.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError>;
+}
+
+/// Writes of one batch, staged over a base store so later events of the batch read earlier events' writes.
+/// `None` marks a delete.
+pub struct Overlay<'a> {
+    base: &'a dyn KvRead,
+    pending: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a dyn KvRead) -> Overlay<'a> {
+        Overlay { base, pending: BTreeMap::new() }
+    }
+
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        match self.pending.get(key) {
+            Some(staged) => Ok(staged.clone()),
+            None => self.base.get(key),
+        }
+    }
+
+    pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.pending.insert(key, Some(value));
+    }
+
+    pub fn delete(&mut self, key: Vec<u8>) {
+        self.pending.insert(key, None);
+    }
+
+    /// The staged writes, in key order.
+    pub fn into_writes(self) -> BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        self.pending
+    }
+}
+
+/// An in-memory store: the target of an as-of fold.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MemoryKv {
+    entries: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+impl MemoryKv {
+    pub fn apply(&mut self, writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>) {
+        for (key, value) in writes {
+            match value {
+                Some(value) => self.entries.insert(key, value),
+                None => self.entries.remove(&key),
+            };
+        }
+    }
+
+    pub fn entries(&self) -> &BTreeMap<Vec<u8>, Vec<u8>> {
+        &self.entries
+    }
+}
+
+impl KvRead for MemoryKv {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        Ok(self.entries.get(key).cloned())
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+        Ok(self
+            .entries
+            .range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+}

@@ -1,0 +1,178 @@
+//! The read models and how one event updates each. Every model keeps its own copy of the case summaries it
+//! needs, so each can be reset and rebuilt from position 0 on its own, behind or ahead of the others.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use casetrack_domain::{CaseId, Event};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::agency::is_storable_agency;
+use crate::error::ProjectorError;
+use crate::keys::{decode_u64, encode_u64, key};
+use crate::kv::Overlay;
+use crate::membership::{Membership, Span, memberships};
+use crate::summary::CaseSummary;
+
+/// A read model the projector maintains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReadModel {
+    /// Annual tables per agency and year: base cells with drill-down membership.
+    Annual,
+    /// One summary per case.
+    Cases,
+    /// Open cases by agency and state (the staff console's queues).
+    Queues,
+}
+
+impl ReadModel {
+    pub const ALL: [ReadModel; 3] = [ReadModel::Annual, ReadModel::Cases, ReadModel::Queues];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadModel::Annual => "annual",
+            ReadModel::Cases => "cases",
+            ReadModel::Queues => "queues",
+        }
+    }
+
+    /// Folds one event of case `case_id` into this model's staged writes.
+    pub fn apply(self, kv: &mut Overlay<'_>, event: &Event) -> Result<(), ProjectorError> {
+        let state_key = key(&[self.name(), "s", &event.case_id.to_string()]);
+        let before: Option<CaseSummary> = read_json(kv, &state_key)?;
+        let mut after = before.clone().unwrap_or_else(|| CaseSummary::new(event.case_id, event.kind()));
+        after.apply(event);
+        match self {
+            ReadModel::Annual => apply_annual(kv, event.case_id, before.as_ref(), &after)?,
+            ReadModel::Cases => {}
+            ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
+        }
+        write_json(kv, state_key, &after);
+        Ok(())
+    }
+}
+
+impl fmt::Display for ReadModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ReadModel {
+    type Err = ProjectorError;
+    fn from_str(s: &str) -> Result<ReadModel, ProjectorError> {
+        ReadModel::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| ProjectorError::UnknownModel(s.to_string()))
+    }
+}
+
+fn counted_agency(case: &CaseSummary) -> Option<&str> {
+    case.agency.as_ref().map(|a| a.0.as_str()).filter(|a| is_storable_agency(a))
+}
+
+fn apply_annual(
+    kv: &mut Overlay<'_>,
+    case_id: CaseId,
+    before: Option<&CaseSummary>,
+    after: &CaseSummary,
+) -> Result<(), ProjectorError> {
+    let old: BTreeSet<Membership> = before.filter(|c| counted_agency(c).is_some()).map(memberships).unwrap_or_default().into_iter().collect();
+    let new: BTreeSet<Membership> = if counted_agency(after).is_some() { memberships(after).into_iter().collect() } else { BTreeSet::new() };
+    let case = case_id.to_string();
+    if let Some(agency) = before.and_then(counted_agency) {
+        for gone in old.difference(&new) {
+            change_membership(kv, agency, &case, gone, false)?;
+        }
+    }
+    if let Some(agency) = counted_agency(after) {
+        for came in new.difference(&old) {
+            change_membership(kv, agency, &case, came, true)?;
+        }
+        if !new.is_empty() {
+            kv.put(key(&["annual", "a", agency]), Vec::new());
+        }
+    }
+    Ok(())
+}
+
+/// Adds or removes one membership and moves its cell's sum by the weight, in the same batch.
+fn change_membership(
+    kv: &mut Overlay<'_>,
+    agency: &str,
+    case: &str,
+    membership: &Membership,
+    add: bool,
+) -> Result<(), ProjectorError> {
+    let cell = membership.cell.as_str();
+    let (member_key, sum_key) = match membership.span {
+        Span::Year(year) => {
+            let year = year.to_string();
+            (key(&["annual", "m", agency, &year, cell, case]), key(&["annual", "c", agency, &year, cell]))
+        }
+        Span::From(year) => {
+            let year = year.to_string();
+            (key(&["annual", "o", agency, cell, &year, case]), key(&["annual", "oc", agency, cell, &year]))
+        }
+    };
+    let sum = match kv.get(&sum_key)? {
+        Some(value) => decode_u64(&sum_key, &value)?,
+        None => 0,
+    };
+    let sum = if add {
+        assert!(kv.get(&member_key)?.is_none(), "membership added twice: {}", String::from_utf8_lossy(&member_key));
+        kv.put(member_key, encode_u64(membership.weight));
+        sum.checked_add(membership.weight)
+    } else {
+        assert!(kv.get(&member_key)?.is_some(), "membership removed but absent: {}", String::from_utf8_lossy(&member_key));
+        kv.delete(member_key);
+        sum.checked_sub(membership.weight)
+    };
+    // The sum is the total of the stored weights; leaving u64 means the store is corrupt.
+    let sum = sum.ok_or_else(|| ProjectorError::Corrupt {
+        key: String::from_utf8_lossy(&sum_key).into_owned(),
+        reason: "cell sum out of range of its memberships".to_string(),
+    })?;
+    if sum == 0 {
+        kv.delete(sum_key);
+    } else {
+        kv.put(sum_key, encode_u64(sum));
+    }
+    Ok(())
+}
+
+pub(crate) fn queue_key(agency: &str, status: &str, case: &CaseId) -> Vec<u8> {
+    key(&["queues", "q", agency, status, &case.to_string()])
+}
+
+fn apply_queue(kv: &mut Overlay<'_>, before: Option<&CaseSummary>, after: &CaseSummary) -> Result<(), ProjectorError> {
+    if let Some(before) = before
+        && before.is_open()
+        && let Some(agency) = counted_agency(before)
+    {
+        kv.delete(queue_key(agency, &before.status, &before.case_id));
+    }
+    if after.is_open()
+        && let Some(agency) = counted_agency(after)
+    {
+        write_json(kv, queue_key(agency, &after.status, &after.case_id), after);
+    }
+    Ok(())
+}
+
+pub(crate) fn read_json<T: DeserializeOwned>(kv: &Overlay<'_>, key: &[u8]) -> Result<Option<T>, ProjectorError> {
+    kv.get(key)?.map(|bytes| parse_json(key, &bytes)).transpose()
+}
+
+pub(crate) fn parse_json<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, ProjectorError> {
+    serde_json::from_slice(bytes).map_err(|e| ProjectorError::Corrupt {
+        key: String::from_utf8_lossy(key).into_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn write_json<T: Serialize>(kv: &mut Overlay<'_>, key: Vec<u8>, value: &T) {
+    // Summaries are plain structs of strings, dates, numbers and maps with string keys: serde_json cannot fail.
+    let bytes = serde_json::to_vec(value).expect("case summaries serialise to JSON");
+    kv.put(key, bytes);
+}

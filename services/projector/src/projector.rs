@@ -1,0 +1,96 @@
+//! The projector: follows the log and keeps every read model folded up to its checkpoint.
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+
+use casetrack_eventlog::{EventLog, SubscriptionMessage};
+
+use crate::error::ProjectorError;
+use crate::fold::{FOLD_BATCH, fold_batch};
+use crate::model::ReadModel;
+use crate::store::{Store, checkpoint_in};
+
+/// Progress of a fold: events folded so far (from the lowest checkpoint) and the log head it is folding to.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// The projector over one projection store. Cheap to clone.
+#[derive(Clone)]
+pub struct Projector {
+    store: Arc<Store>,
+}
+
+impl Projector {
+    /// Opens (or creates) the projection store in `dir`.
+    pub fn open(dir: &Path) -> Result<Projector, ProjectorError> {
+        Ok(Projector { store: Arc::new(Store::open(dir)?) })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Each model and the next log position it will fold.
+    pub fn checkpoints(&self) -> Result<Vec<(ReadModel, u64)>, ProjectorError> {
+        ReadModel::ALL.iter().map(|&m| Ok((m, checkpoint_in(self.store.as_ref(), m)?))).collect()
+    }
+
+    /// Folds every model up to the log head as it is now; a model behind the others catches up on its own.
+    /// Returns the position reached.
+    pub fn catch_up(&self, log: &EventLog, progress: Progress<'_>) -> Result<u64, ProjectorError> {
+        let head = log.next_position();
+        let mut checkpoints = self.checkpoints()?;
+        let start = checkpoints.iter().map(|(_, c)| *c).min().unwrap_or(0);
+        let mut from = start;
+        while from < head {
+            let events = log.read_all(from, FOLD_BATCH.min((head - from) as usize))?;
+            let Some(last) = events.last() else { break };
+            let next = last.position + 1;
+            assert_eq!(events[0].position, from, "read_all starts at the position asked");
+            let (writes, advanced) = fold_batch(self.store.as_ref(), &checkpoints, &events)?;
+            self.store.commit(writes, &advanced)?;
+            for (model, position) in advanced {
+                if let Some(slot) = checkpoints.iter_mut().find(|(m, _)| *m == model) {
+                    slot.1 = position;
+                }
+            }
+            from = next;
+            progress(from - start, head - start);
+        }
+        Ok(from.max(start))
+    }
+
+    /// Resets `models` and folds them again from position 0 while the others stay as they are.
+    pub fn rebuild(&self, log: &EventLog, models: &[ReadModel], progress: Progress<'_>) -> Result<u64, ProjectorError> {
+        for &model in models {
+            self.store.reset(model)?;
+        }
+        self.catch_up(log, progress)
+    }
+
+    /// Follows the log until `shutdown` completes: catches up, then folds each new commit as it arrives.
+    pub async fn follow(&self, log: EventLog, shutdown: impl Future<Output = ()>) -> Result<(), ProjectorError> {
+        tokio::pin!(shutdown);
+        let mut subscription = log.subscribe_all(log.next_position());
+        loop {
+            let projector = self.clone();
+            let reader = log.clone();
+            // RocksDB work is blocking: keep it off the async workers.
+            let reached = tokio::task::spawn_blocking(move || projector.catch_up(&reader, &mut |_, _| {}))
+                .await
+                .map_err(|e| ProjectorError::FoldTask(e.to_string()))??;
+            tracing::debug!(reached, "projector caught up");
+            tokio::select! {
+                () = &mut shutdown => return Ok(()),
+                message = subscription.next() => match message {
+                    // The subscription only wakes the projector; the fold itself reads from its checkpoints.
+                    Some(Ok(SubscriptionMessage::Event(_) | SubscriptionMessage::CaughtUp { .. })) => {}
+                    Some(Ok(SubscriptionMessage::FellBehind { .. })) | None => {
+                        subscription = log.subscribe_all(log.next_position());
+                    }
+                    Some(Err(e)) => return Err(e.into()),
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The reporting desk: what the CLI and the gRPC service ask for — reports (latest or as of), drill-downs,
+//! publication and its verification — over one projector and the log it folds.
+
+use casetrack_eventlog::EventLog;
+use casetrack_reporting::{PublishedReport, json};
+
+use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport, check_year, drill_down, generate};
+use crate::as_of::{AsOf, fold_annual_to, position_at_time};
+use crate::error::ProjectorError;
+use crate::keys::{key, prefix};
+use crate::kv::KvRead;
+use crate::model::ReadModel;
+use crate::projector::Projector;
+
+/// Most published versions listed for one agency and year.
+pub const MAX_PUBLISHED_VERSIONS: usize = 1_000;
+
+#[derive(Clone)]
+pub struct Reports {
+    projector: Projector,
+    log: EventLog,
+}
+
+impl Reports {
+    pub fn new(projector: Projector, log: EventLog) -> Reports {
+        Reports { projector, log }
+    }
+
+    pub fn projector(&self) -> &Projector {
+        &self.projector
+    }
+
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Runs `query` over the annual model as of `as_of`, with the position it reflects.
+    fn with_annual<T>(
+        &self,
+        as_of: AsOf,
+        query: impl FnOnce(&dyn KvRead, u64) -> Result<T, ProjectorError>,
+    ) -> Result<T, ProjectorError> {
+        let upto = match as_of {
+            AsOf::Latest => {
+                let view = self.projector.store().view();
+                let position = view.checkpoint(ReadModel::Annual)?;
+                return query(&view, position);
+            }
+            AsOf::Position(position) => position,
+            AsOf::Time(at) => position_at_time(&self.log, at)?,
+        };
+        let kv = fold_annual_to(&self.log, upto)?;
+        query(&kv, upto)
+    }
+
+    /// The report of `agency` for `year`, checked and sealed; see [`generate`].
+    pub fn report(&self, agency: &str, year: i32, scope: AgencyScope, as_of: AsOf) -> Result<GeneratedReport, ProjectorError> {
+        check_year(year)?;
+        self.with_annual(as_of, |kv, position| generate(kv, agency, year, scope, position))
+    }
+
+    /// The cases behind `cell_code` of `agency`'s report for `year`.
+    pub fn drill_down(
+        &self,
+        agency: &str,
+        year: i32,
+        cell_code: &str,
+        scope: AgencyScope,
+        as_of: AsOf,
+    ) -> Result<Vec<DrillDownEntry>, ProjectorError> {
+        self.with_annual(as_of, |kv, _| drill_down(kv, agency, year, cell_code, scope))
+    }
+
+    /// Publishes the latest report: stored with its position, rules version and content hash. A report whose
+    /// identities fail is refused, with its problems.
+    pub fn publish(&self, agency: &str, year: i32, scope: AgencyScope) -> Result<GeneratedReport, ProjectorError> {
+        let generated = self.report(agency, year, scope, AsOf::Latest)?;
+        if !generated.published.is_final() {
+            return Err(ProjectorError::NotFinal { agency: agency.to_string(), year, problems: generated.problems.len() });
+        }
+        let published = &generated.published;
+        self.projector.store().put(
+            published_key(agency, year, scope, published.as_of_position),
+            json::to_json(published).into_bytes(),
+        )?;
+        Ok(generated)
+    }
+
+    /// Every published version of `agency`'s report for `year` with the scope it covers, by scope and position.
+    pub fn published(&self, agency: &str, year: i32) -> Result<Vec<(AgencyScope, PublishedReport)>, ProjectorError> {
+        let entries = self.projector.store().scan_prefix(&prefix(&["published", agency, &year.to_string()]))?;
+        if entries.len() > MAX_PUBLISHED_VERSIONS {
+            return Err(ProjectorError::TooMany { what: "published versions", limit: MAX_PUBLISHED_VERSIONS, actual: entries.len() });
+        }
+        entries
+            .iter()
+            .map(|(k, v)| {
+                let corrupt = |reason: String| ProjectorError::Corrupt { key: String::from_utf8_lossy(k).into_owned(), reason };
+                let scope = match key_scope(k) {
+                    Some(scope) => scope,
+                    None => return Err(corrupt("unknown scope".to_string())),
+                };
+                let report = json::from_json(&String::from_utf8_lossy(v)).map_err(|e| corrupt(e.to_string()))?;
+                Ok((scope, report))
+            })
+            .collect()
+    }
+
+    /// Recomputes a published report as of its position (with the scope it was published for) and compares
+    /// content hashes: `Ok(true)` when the figures are reproduced exactly.
+    pub fn verify_published(&self, published: &PublishedReport, scope: AgencyScope) -> Result<bool, ProjectorError> {
+        published.verify_hash()?;
+        let again = self.report(published.agency(), published.year(), scope, AsOf::Position(published.as_of_position))?;
+        Ok(again.published.content_hash == published.content_hash)
+    }
+}
+
+fn published_key(agency: &str, year: i32, scope: AgencyScope, position: u64) -> Vec<u8> {
+    key(&["published", agency, &year.to_string(), scope.name(), &format!("{position:020}")])
+}
+
+/// The scope part of a published key (`published\0{agency}\0{year}\0{scope}\0{position}`).
+fn key_scope(key: &[u8]) -> Option<AgencyScope> {
+    let mut parts = key.rsplit(|b| *b == crate::keys::SEP);
+    parts.next()?;
+    AgencyScope::from_name(&String::from_utf8_lossy(parts.next()?))
+}

@@ -1,0 +1,142 @@
+//! The projection store: one RocksDB database (its own directory, never the log's) holding every read model,
+//! each model's checkpoint, and the published reports.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rocksdb::{DB, IteratorMode, Options, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions};
+
+use crate::error::ProjectorError;
+use crate::keys::{checkpoint_key, decode_u64, encode_u64};
+use crate::kv::KvRead;
+use crate::model::ReadModel;
+
+/// Where the projection store lives inside a casetrack data directory.
+pub fn projections_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("projections")
+}
+
+pub struct Store {
+    db: DB,
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> Result<Store, ProjectorError> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        Ok(Store { db: DB::open(&options, dir)? })
+    }
+
+    /// Writes a batch of read-model updates together with the models' new checkpoints, atomically: after a
+    /// crash either both are there or neither, so no event is counted twice or skipped.
+    pub fn commit(
+        &self,
+        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        checkpoints: &[(ReadModel, u64)],
+    ) -> Result<(), ProjectorError> {
+        let mut batch = WriteBatch::default();
+        for (key, value) in writes {
+            match value {
+                Some(value) => batch.put(key, value),
+                None => batch.delete(key),
+            }
+        }
+        for (model, position) in checkpoints {
+            batch.put(checkpoint_key(model.name()), encode_u64(*position));
+        }
+        // The WAL makes the batch atomic across a process crash; fsync per batch is left out because the log,
+        // not this store, is the truth: after a power loss the store rolls back to an earlier checkpoint and
+        // folds forward again.
+        self.db.write_opt(batch, &WriteOptions::default())?;
+        Ok(())
+    }
+
+    /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0).
+    pub fn reset(&self, model: ReadModel) -> Result<(), ProjectorError> {
+        let mut prefix = model.name().as_bytes().to_vec();
+        prefix.push(crate::keys::SEP);
+        let mut end = prefix.clone();
+        // SEP is 0, so prefix + 1 in the last byte bounds every key of the model.
+        if let Some(last) = end.last_mut() {
+            *last = 1;
+        }
+        let mut batch = WriteBatch::default();
+        batch.delete_range(prefix, end);
+        batch.delete(checkpoint_key(model.name()));
+        self.db.write(batch)?;
+        Ok(())
+    }
+
+    /// A consistent view: every read through it sees the store at one instant (one set of checkpoints).
+    pub fn view(&self) -> StoreView<'_> {
+        StoreView { snapshot: self.db.snapshot() }
+    }
+
+    /// Every key and value of the store, for tests comparing two stores.
+    pub fn dump(&self) -> Result<BTreeMap<Vec<u8>, Vec<u8>>, ProjectorError> {
+        let mut out = BTreeMap::new();
+        for item in self.db.iterator(IteratorMode::Start) {
+            let (key, value) = item?;
+            out.insert(key.to_vec(), value.to_vec());
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn put(&self, key: Vec<u8>, value: Vec<u8>) -> Result<(), ProjectorError> {
+        self.db.put(key, value)?;
+        Ok(())
+    }
+}
+
+impl KvRead for Store {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        Ok(self.db.get(key)?)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+        collect_prefix(self.db.iterator_opt(IteratorMode::From(prefix, rocksdb::Direction::Forward), ReadOptions::default()), prefix)
+    }
+}
+
+/// A snapshot of the store.
+pub struct StoreView<'a> {
+    snapshot: SnapshotWithThreadMode<'a, DB>,
+}
+
+impl StoreView<'_> {
+    /// The next position `model` will fold: everything before it is in this view.
+    pub fn checkpoint(&self, model: ReadModel) -> Result<u64, ProjectorError> {
+        checkpoint_in(self, model)
+    }
+}
+
+impl KvRead for StoreView<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        Ok(self.snapshot.get(key)?)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+        collect_prefix(self.snapshot.iterator(IteratorMode::From(prefix, rocksdb::Direction::Forward)), prefix)
+    }
+}
+
+/// The checkpoint of `model` in `kv`; 0 when it has folded nothing.
+pub fn checkpoint_in(kv: &dyn KvRead, model: ReadModel) -> Result<u64, ProjectorError> {
+    let key = checkpoint_key(model.name());
+    kv.get(&key)?.map_or(Ok(0), |value| decode_u64(&key, &value))
+}
+
+fn collect_prefix(
+    iterator: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>>,
+    prefix: &[u8],
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+    let mut out = Vec::new();
+    for item in iterator {
+        let (key, value) = item?;
+        if !key.starts_with(prefix) {
+            break;
+        }
+        out.push((key.to_vec(), value.to_vec()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,152 @@
+//! Each renderer: JSON round-trips the figures by cell code; CSV has one row per cell; HTML carries the
+//! verbatim identity text, the national header spans and escapes text; xlsx writes a workbook; 0 prints 0.
+
+mod common;
+
+use casetrack_reporting::{
+    Fen, Figure, IDENTITY_TEXT_ZH, OutputFormat, PublishedReport, ReportBuilder, ReportingError, cells, csv,
+    html, json, md, render, xlsx,
+};
+use common::*;
+
+fn published(year: i32) -> PublishedReport {
+    let report = balanced("思茅区<政府办>&\"'", year, &[0, 7, 0, 3, 12, 0, 1]);
+    PublishedReport::publish(report, None, 1234, "rules-2024.1+calendar-2024").expect("publish")
+}
+
+#[test]
+fn json_round_trips_every_figure_by_cell_code() {
+    for year in [2018, 2020, 2022] {
+        let original = published(year);
+        let text = json::to_json(&original);
+        let value: serde_json::Value = serde_json::from_str(&text).expect("valid json");
+        assert_eq!(value["agency"], original.agency());
+        assert_eq!(value["year"], year);
+        assert_eq!(value["as_of_position"], 1234);
+        assert_eq!(value["content_hash"], original.content_hash.as_str());
+        assert_eq!(value["status"], "final");
+        for cell in original.report.cells() {
+            let figure = cell.figure.expect("no blank");
+            let expected = match figure {
+                Figure::Count(n) => serde_json::json!(n),
+                Figure::Change(n) => serde_json::json!(n),
+                Figure::Money(fen) => serde_json::json!(fen.to_10k_yuan()),
+            };
+            assert_eq!(value["figures"][&cell.spec.code], expected, "{}", cell.spec.code);
+        }
+        let back = json::from_json(&text).expect("parse");
+        assert_eq!(back, original);
+        assert_eq!(json::to_json(&back), text, "stable output");
+    }
+}
+
+#[test]
+fn json_money_is_exact_and_tampering_is_detected() {
+    let mut builder = ReportBuilder::new("A", 2022).expect("builder");
+    builder
+        .add_money("proactive.fees.amount_10k_yuan", Fen(123_456_789_012_345))
+        .expect("money");
+    let original = PublishedReport::publish(builder.build().expect("build"), None, 9, "r1").expect("publish");
+    let text = json::to_json(&original);
+    assert!(text.contains("\"proactive.fees.amount_10k_yuan\": \"123456789.012345\""), "{text}");
+    assert_eq!(json::from_json(&text).expect("parse"), original);
+
+    let tampered = text.replace(
+        "\"applications.disclosed.natural_person\": 0",
+        "\"applications.disclosed.natural_person\": 1",
+    );
+    assert_ne!(tampered, text);
+    assert!(matches!(json::from_json(&tampered), Err(ReportingError::HashMismatch { .. })));
+    let unknown = text.replace("\"applications.disclosed.natural_person\"", "\"applications.bogus.x\"");
+    assert!(matches!(json::from_json(&unknown), Err(ReportingError::UnknownCell { .. })));
+}
+
+#[test]
+fn json_keeps_table_order() {
+    let text = json::to_json(&published(2022));
+    let first = text.find("\"proactive.rules.issued\"").expect("table 二");
+    let second = text.find("\"applications.received.natural_person\"").expect("table 三");
+    let third = text.find("\"challenges.reconsideration.upheld\"").expect("table 四");
+    assert!(first < second && second < third);
+    assert!(text.find("\"agency\"") < text.find("\"figures\""));
+}
+
+#[test]
+fn csv_has_one_row_per_cell_and_prints_zero() {
+    for year in [2018, 2020, 2022] {
+        let published = published(year);
+        let text = csv::to_csv(&published.report).expect("csv");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            reader.headers().expect("headers").iter().collect::<Vec<_>>(),
+            vec!["cell_code", "label_zh", "value"]
+        );
+        let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        let specs = cells(published.format());
+        assert_eq!(rows.len(), specs.len());
+        for (row, spec) in rows.iter().zip(specs) {
+            assert_eq!(&row[0], spec.code);
+            assert_eq!(&row[1], spec.label_zh);
+            assert!(!row[2].is_empty(), "{} blank", spec.code);
+        }
+        assert!(rows.iter().any(|r| &r[2] == "0"));
+    }
+}
+
+#[test]
+fn html_is_chinese_national_layout_escaped_and_zero_filled() {
+    let page = html::to_html(&published(2022));
+    assert!(page.contains(IDENTITY_TEXT_ZH));
+    assert!(page.contains(&format!("<th rowspan=\"3\" colspan=\"3\">{IDENTITY_TEXT_ZH}</th>")));
+    assert!(page.contains("<th colspan=\"7\">申请人情况</th>"));
+    assert!(page.contains("<th colspan=\"5\">法人或其他组织</th>"));
+    assert!(page.contains("<td class=\"label\" rowspan=\"8\">（三）不予公开</td>"));
+    assert!(page.contains("<td class=\"label\" rowspan=\"3\">（六）其他处理</td>"));
+    assert!(page.contains("<th colspan=\"10\">行政诉讼</th>"));
+    assert!(page.contains("第二十条第（八）项"));
+    assert!(page.contains("思茅区&lt;政府办&gt;&amp;&quot;&#39;"));
+    assert!(!page.contains("思茅区<政府办>"));
+    assert!(page.contains("<td class=\"figure\">0</td>"));
+    assert!(!page.contains("<td class=\"figure\"></td>"));
+
+    let page_2019 = html::to_html(&published(2020));
+    assert!(page_2019.contains("<td class=\"label\" colspan=\"2\">（六）其他处理</td>"));
+    assert!(page_2019.contains("第二十条第（九）项"));
+}
+
+#[test]
+fn markdown_has_chinese_labels_and_zero() {
+    let text = md::to_markdown(&published(2022));
+    assert!(text.contains("## 三、收到和处理政府信息公开申请情况"));
+    assert!(text.contains(IDENTITY_TEXT_ZH));
+    assert!(text.contains("法人或其他组织·商业企业"));
+    assert!(text.contains("思茅区<政府办>&\"'"));
+    assert!(text.contains("| 0 |"));
+}
+
+#[test]
+fn xlsx_writes_a_workbook_to_a_buffer() {
+    for year in [2018, 2020, 2022] {
+        let bytes = xlsx::to_xlsx(&published(year)).expect("xlsx");
+        assert!(bytes.len() > 1000);
+        assert_eq!(&bytes[..2], b"PK", "zip container");
+    }
+}
+
+#[test]
+fn dispatcher_parses_cli_formats() {
+    let published = published(2022);
+    for (name, format) in [
+        ("json", OutputFormat::Json),
+        ("csv", OutputFormat::Csv),
+        ("md", OutputFormat::Markdown),
+        ("html", OutputFormat::Html),
+        ("xlsx", OutputFormat::Xlsx),
+    ] {
+        let parsed: OutputFormat = name.parse().expect("format");
+        assert_eq!(parsed, format);
+        assert_eq!(parsed.extension(), name);
+        assert!(!render(&published, parsed).expect("render").is_empty());
+    }
+    assert!(matches!("pdf".parse::<OutputFormat>(), Err(ReportingError::UnknownOutputFormat(_))));
+}
