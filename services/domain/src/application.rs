@@ -46,7 +46,10 @@ impl Channel {
 
     /// Whether the receipt date is a separate confirmation (Art. 31(二) unsigned post, 31(三)).
     pub fn needs_receipt_confirmation(self) -> bool {
-        matches!(self, Channel::PostUnsigned | Channel::Internet | Channel::Fax)
+        matches!(
+            self,
+            Channel::PostUnsigned | Channel::Internet | Channel::Fax
+        )
     }
 }
 
@@ -108,24 +111,64 @@ pub enum ApplicationEvent {
         referred_from: Option<CaseId>,
     },
     /// Both sides confirmed receipt (Art. 31(二)(三)).
-    ReceiptConfirmed { confirmed_on: NaiveDate },
+    ReceiptConfirmed {
+        confirmed_on: NaiveDate,
+    },
     /// 补正 requested (Art. 30): what to supplement and by when.
-    SupplementRequested { requested_on: NaiveDate, what: String, supplement_by: NaiveDate },
+    SupplementRequested {
+        requested_on: NaiveDate,
+        what: String,
+        supplement_by: NaiveDate,
+    },
     /// The supplemented application arrived; the reply period restarts from this day.
-    Supplemented { received_on: NaiveDate },
+    Supplemented {
+        received_on: NaiveDate,
+    },
     /// A consultation started; the clock pauses until it is answered (at most 15 working days).
-    ConsultationStarted { party: String, party_kind: ConsultedParty, started_on: NaiveDate },
-    ConsultationAnswered { party: String, answered_on: NaiveDate },
+    ConsultationStarted {
+        party: String,
+        party_kind: ConsultedParty,
+        started_on: NaiveDate,
+    },
+    ConsultationAnswered {
+        party: String,
+        answered_on: NaiveDate,
+    },
     /// The one extension (Art. 33), approved by the head of the disclosure office and notified.
-    ExtensionApproved { working_days: u32, approved_by: String, reason: String, approved_on: NaiveDate },
-    FeeNoticeIssued { basis: FeeBasis, amount: Fen, issued_on: NaiveDate, pay_by: NaiveDate },
-    FeePaid { amount: Fen, paid_on: NaiveDate },
+    ExtensionApproved {
+        working_days: u32,
+        approved_by: String,
+        reason: String,
+        approved_on: NaiveDate,
+    },
+    FeeNoticeIssued {
+        basis: FeeBasis,
+        amount: Fen,
+        issued_on: NaiveDate,
+        pay_by: NaiveDate,
+    },
+    FeePaid {
+        amount: Fen,
+        paid_on: NaiveDate,
+    },
     /// The decision: exactly one outcome, with its legal reason.
-    Decided { outcome: Outcome, legal_reason: String, decided_on: NaiveDate },
-    ReplyDelivered { delivered_on: NaiveDate, method: String },
+    Decided {
+        outcome: Outcome,
+        legal_reason: String,
+        decided_on: NaiveDate,
+    },
+    ReplyDelivered {
+        delivered_on: NaiveDate,
+        method: String,
+    },
     /// Deemed abandoned (三（六）1 or 2); this is the application's outcome.
-    Abandoned { reason: AbandonReason, abandoned_on: NaiveDate },
-    Closed { closed_on: NaiveDate },
+    Abandoned {
+        reason: AbandonReason,
+        abandoned_on: NaiveDate,
+    },
+    Closed {
+        closed_on: NaiveDate,
+    },
 }
 
 /// Consultations in progress or answered, by party.
@@ -234,20 +277,30 @@ impl ApplicationStage {
 impl ApplicationState {
     /// The outcome, once handling ended by a decision or by abandonment.
     pub fn outcome(&self) -> Option<Outcome> {
-        self.decision.as_ref().map(|d| d.outcome).or(self.abandoned.map(|(reason, _)| reason.outcome()))
+        self.decision
+            .as_ref()
+            .map(|d| d.outcome)
+            .or(self.abandoned.map(|(reason, _)| reason.outcome()))
     }
 
     /// The day handling ended (decision or abandonment).
     pub fn ended_on(&self) -> Option<NaiveDate> {
-        self.decision.as_ref().map(|d| d.decided_on).or(self.abandoned.map(|(_, on)| on))
+        self.decision
+            .as_ref()
+            .map(|d| d.decided_on)
+            .or(self.abandoned.map(|(_, on)| on))
     }
 
     pub fn supplement_outstanding(&self) -> bool {
-        self.supplement.as_ref().is_some_and(|s| s.received_on.is_none())
+        self.supplement
+            .as_ref()
+            .is_some_and(|s| s.received_on.is_none())
     }
 
     pub fn fee_outstanding(&self) -> bool {
-        self.fee_notice.as_ref().is_some_and(|f| f.paid_on.is_none())
+        self.fee_notice
+            .as_ref()
+            .is_some_and(|f| f.paid_on.is_none())
     }
 
     pub fn stage(&self) -> Option<ApplicationStage> {
@@ -276,7 +329,11 @@ impl ApplicationState {
             kind: CaseKind::Application,
             agency: receipt.agency.clone(),
             received_on: receipt.received_on.unwrap_or(receipt.handed_in_on),
-            status: if self.closed_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open },
+            status: if self.closed_on.is_some() {
+                CaseStatus::Closed
+            } else {
+                CaseStatus::Open
+            },
             stage: stage.code().to_owned(),
             outcome: self.outcome(),
             applicant_type: Some(receipt.applicant_type),
@@ -293,12 +350,18 @@ impl ApplicationState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(CaseKind::Application, state.receipt.as_ref().map(|r| r.case_id), event)?;
+    check_stream(
+        CaseKind::Application,
+        state.receipt.as_ref().map(|r| r.case_id),
+        event,
+    )?;
     let EventBody::Application(body) = &event.body else {
         unreachable!("check_stream verified the kind");
     };
     if state.receipt.is_none() && !matches!(body, ApplicationEvent::Received { .. }) {
-        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+        return Err(ReplayError::NotCreated {
+            event_type: event.event_type(),
+        });
     }
     match body.clone() {
         ApplicationEvent::Received {
@@ -311,8 +374,11 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
             delivery_form,
             referred_from,
         } => {
-            let received_on =
-                if channel.needs_receipt_confirmation() { receipt_confirmed_on } else { Some(handed_in_on) };
+            let received_on = if channel.needs_receipt_confirmation() {
+                receipt_confirmed_on
+            } else {
+                Some(handed_in_on)
+            };
             state.receipt = Some(Receipt {
                 case_id: event.case_id,
                 agency,
@@ -329,40 +395,92 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
                 receipt.received_on = Some(confirmed_on);
             }
         }
-        ApplicationEvent::SupplementRequested { requested_on, what: _, supplement_by } => {
-            state.supplement = Some(SupplementRequest { requested_on, supplement_by, received_on: None });
+        ApplicationEvent::SupplementRequested {
+            requested_on,
+            what: _,
+            supplement_by,
+        } => {
+            state.supplement = Some(SupplementRequest {
+                requested_on,
+                supplement_by,
+                received_on: None,
+            });
         }
         ApplicationEvent::Supplemented { received_on } => {
             if let Some(supplement) = state.supplement.as_mut() {
                 supplement.received_on = Some(received_on);
             }
         }
-        ApplicationEvent::ConsultationStarted { party, party_kind, started_on } => {
-            state.consultations.insert(party, ConsultationWindow { party_kind, started_on, answered_on: None });
+        ApplicationEvent::ConsultationStarted {
+            party,
+            party_kind,
+            started_on,
+        } => {
+            state.consultations.insert(
+                party,
+                ConsultationWindow {
+                    party_kind,
+                    started_on,
+                    answered_on: None,
+                },
+            );
         }
         ApplicationEvent::ConsultationAnswered { party, answered_on } => {
             if let Some(window) = state.consultations.get_mut(&party) {
                 window.answered_on = Some(answered_on);
             }
         }
-        ApplicationEvent::ExtensionApproved { working_days, approved_by: _, reason: _, approved_on } => {
-            state.extension = Some(Extension { working_days, approved_on });
+        ApplicationEvent::ExtensionApproved {
+            working_days,
+            approved_by: _,
+            reason: _,
+            approved_on,
+        } => {
+            state.extension = Some(Extension {
+                working_days,
+                approved_on,
+            });
         }
-        ApplicationEvent::FeeNoticeIssued { basis, amount, issued_on, pay_by } => {
-            state.fee_notice = Some(FeeNotice { basis, amount, issued_on, pay_by, paid_on: None });
+        ApplicationEvent::FeeNoticeIssued {
+            basis,
+            amount,
+            issued_on,
+            pay_by,
+        } => {
+            state.fee_notice = Some(FeeNotice {
+                basis,
+                amount,
+                issued_on,
+                pay_by,
+                paid_on: None,
+            });
         }
         ApplicationEvent::FeePaid { amount: _, paid_on } => {
             if let Some(notice) = state.fee_notice.as_mut() {
                 notice.paid_on = Some(paid_on);
             }
         }
-        ApplicationEvent::Decided { outcome, legal_reason, decided_on } => {
-            state.decision = Some(Decision { outcome, legal_reason, decided_on });
+        ApplicationEvent::Decided {
+            outcome,
+            legal_reason,
+            decided_on,
+        } => {
+            state.decision = Some(Decision {
+                outcome,
+                legal_reason,
+                decided_on,
+            });
         }
-        ApplicationEvent::ReplyDelivered { delivered_on, method: _ } => {
+        ApplicationEvent::ReplyDelivered {
+            delivered_on,
+            method: _,
+        } => {
             state.reply_delivered_on = Some(delivered_on);
         }
-        ApplicationEvent::Abandoned { reason, abandoned_on } => {
+        ApplicationEvent::Abandoned {
+            reason,
+            abandoned_on,
+        } => {
             state.abandoned = Some((reason, abandoned_on));
         }
         ApplicationEvent::Closed { closed_on } => {
@@ -374,7 +492,9 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
 }
 
 /// Fold a whole stream.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ApplicationState, ReplayError> {
+pub fn replay<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<ApplicationState, ReplayError> {
     let mut state = ApplicationState::default();
     for event in events {
         evolve(&mut state, event)?;
@@ -397,18 +517,56 @@ pub enum ApplicationCommand {
         delivery_form: DeliveryForm,
         referred_from: Option<CaseId>,
     },
-    ConfirmReceipt { confirmed_on: NaiveDate },
-    RequestSupplement { requested_on: NaiveDate, what: String, supplement_by: NaiveDate },
-    ReceiveSupplement { received_on: NaiveDate },
-    StartConsultation { party: String, party_kind: ConsultedParty, started_on: NaiveDate },
-    AnswerConsultation { party: String, answered_on: NaiveDate },
-    ApproveExtension { working_days: u32, approved_by: String, reason: String, approved_on: NaiveDate },
-    IssueFeeNotice { basis: FeeBasis, issued_on: NaiveDate },
-    RecordFeePayment { amount: Fen, paid_on: NaiveDate },
-    Decide { outcome: Outcome, legal_reason: String, decided_on: NaiveDate },
-    DeliverReply { delivered_on: NaiveDate, method: String },
-    Abandon { reason: AbandonReason, abandoned_on: NaiveDate },
-    Close { closed_on: NaiveDate },
+    ConfirmReceipt {
+        confirmed_on: NaiveDate,
+    },
+    RequestSupplement {
+        requested_on: NaiveDate,
+        what: String,
+        supplement_by: NaiveDate,
+    },
+    ReceiveSupplement {
+        received_on: NaiveDate,
+    },
+    StartConsultation {
+        party: String,
+        party_kind: ConsultedParty,
+        started_on: NaiveDate,
+    },
+    AnswerConsultation {
+        party: String,
+        answered_on: NaiveDate,
+    },
+    ApproveExtension {
+        working_days: u32,
+        approved_by: String,
+        reason: String,
+        approved_on: NaiveDate,
+    },
+    IssueFeeNotice {
+        basis: FeeBasis,
+        issued_on: NaiveDate,
+    },
+    RecordFeePayment {
+        amount: Fen,
+        paid_on: NaiveDate,
+    },
+    Decide {
+        outcome: Outcome,
+        legal_reason: String,
+        decided_on: NaiveDate,
+    },
+    DeliverReply {
+        delivered_on: NaiveDate,
+        method: String,
+    },
+    Abandon {
+        reason: AbandonReason,
+        abandoned_on: NaiveDate,
+    },
+    Close {
+        closed_on: NaiveDate,
+    },
 }
 
 /// Decide what a command means for an application: the events to append, or the rule that forbids it.
@@ -427,14 +585,17 @@ pub fn decide(
         return check::fail(Rule::Closed, "case_id");
     }
     let case_id = receipt.case_id;
-    let emit = |body: ApplicationEvent| Ok(vec![Event::new(case_id, now, EventBody::Application(body))]);
+    let emit =
+        |body: ApplicationEvent| Ok(vec![Event::new(case_id, now, EventBody::Application(body))]);
     let handed_in = Some((receipt.handed_in_on, "the application was handed in"));
     let ended = state.outcome().is_some();
     match command {
         ApplicationCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
         ApplicationCommand::ConfirmReceipt { confirmed_on } => {
             if !receipt.channel.needs_receipt_confirmation() {
-                let rule = Rule::NoConfirmationForChannel { channel: receipt.channel.code() };
+                let rule = Rule::NoConfirmationForChannel {
+                    channel: receipt.channel.code(),
+                };
                 return check::fail(rule, "confirmed_on");
             }
             if receipt.received_on.is_some() {
@@ -443,12 +604,21 @@ pub fn decide(
             check::date(confirmed_on, today, handed_in, "confirmed_on")?;
             emit(ApplicationEvent::ReceiptConfirmed { confirmed_on })
         }
-        ApplicationCommand::RequestSupplement { requested_on, what, supplement_by } => {
+        ApplicationCommand::RequestSupplement {
+            requested_on,
+            what,
+            supplement_by,
+        } => {
             let received_on = review_open(state, receipt, "requested_on")?;
             if state.supplement.is_some() {
                 return check::fail(Rule::SupplementOnlyOnce, "requested_on");
             }
-            check::date(requested_on, today, Some((received_on, "the application was received")), "requested_on")?;
+            check::date(
+                requested_on,
+                today,
+                Some((received_on, "the application was received")),
+                "requested_on",
+            )?;
             let last_day = calendar
                 .add_working_days(received_on, SUPPLEMENT_REQUEST_WORKING_DAYS)
                 .map_err(|e| check::calendar(e, received_on, "requested_on"))?;
@@ -457,13 +627,24 @@ pub fn decide(
             }
             check::text(&what, "what")?;
             if supplement_by <= requested_on {
-                let rule = Rule::DateTooEarly { earliest: requested_on, what: "补正 was requested" };
+                let rule = Rule::DateTooEarly {
+                    earliest: requested_on,
+                    what: "补正 was requested",
+                };
                 return check::fail(rule, "supplement_by");
             }
-            emit(ApplicationEvent::SupplementRequested { requested_on, what, supplement_by })
+            emit(ApplicationEvent::SupplementRequested {
+                requested_on,
+                what,
+                supplement_by,
+            })
         }
         ApplicationCommand::ReceiveSupplement { received_on } => {
-            let Some(supplement) = state.supplement.as_ref().filter(|s| s.received_on.is_none()) else {
+            let Some(supplement) = state
+                .supplement
+                .as_ref()
+                .filter(|s| s.received_on.is_none())
+            else {
                 return check::fail(Rule::NoSupplementOutstanding, "received_on");
             };
             if ended {
@@ -473,31 +654,71 @@ pub fn decide(
             check::date(received_on, today, requested, "received_on")?;
             emit(ApplicationEvent::Supplemented { received_on })
         }
-        ApplicationCommand::StartConsultation { party, party_kind, started_on } => {
+        ApplicationCommand::StartConsultation {
+            party,
+            party_kind,
+            started_on,
+        } => {
             let received_on = review_open(state, receipt, "started_on")?;
             if state.supplement_outstanding() {
                 return check::fail(Rule::AwaitingSupplement, "started_on");
             }
             check::text(&party, "party")?;
-            if state.consultations.get(&party).is_some_and(|w| w.answered_on.is_none()) {
+            if state
+                .consultations
+                .get(&party)
+                .is_some_and(|w| w.answered_on.is_none())
+            {
                 return check::fail(Rule::ConsultationAlreadyOpen, "party");
             }
-            if state.consultations.len() >= MAX_CONSULTATIONS && !state.consultations.contains_key(&party) {
+            if state.consultations.len() >= MAX_CONSULTATIONS
+                && !state.consultations.contains_key(&party)
+            {
                 let max = i64::try_from(MAX_CONSULTATIONS).unwrap_or(i64::MAX);
                 let count = i64::try_from(state.consultations.len()).unwrap_or(i64::MAX);
-                return check::fail(Rule::OutOfRange { value: count + 1, min: 1, max }, "party");
+                return check::fail(
+                    Rule::OutOfRange {
+                        value: count + 1,
+                        min: 1,
+                        max,
+                    },
+                    "party",
+                );
             }
-            check::date(started_on, today, Some((received_on, "the application was received")), "started_on")?;
-            emit(ApplicationEvent::ConsultationStarted { party, party_kind, started_on })
+            check::date(
+                started_on,
+                today,
+                Some((received_on, "the application was received")),
+                "started_on",
+            )?;
+            emit(ApplicationEvent::ConsultationStarted {
+                party,
+                party_kind,
+                started_on,
+            })
         }
         ApplicationCommand::AnswerConsultation { party, answered_on } => {
-            let Some(window) = state.consultations.get(&party).filter(|w| w.answered_on.is_none()) else {
+            let Some(window) = state
+                .consultations
+                .get(&party)
+                .filter(|w| w.answered_on.is_none())
+            else {
                 return check::fail(Rule::NoOpenConsultation, "party");
             };
-            check::date(answered_on, today, Some((window.started_on, "the consultation started")), "answered_on")?;
+            check::date(
+                answered_on,
+                today,
+                Some((window.started_on, "the consultation started")),
+                "answered_on",
+            )?;
             emit(ApplicationEvent::ConsultationAnswered { party, answered_on })
         }
-        ApplicationCommand::ApproveExtension { working_days, approved_by, reason, approved_on } => {
+        ApplicationCommand::ApproveExtension {
+            working_days,
+            approved_by,
+            reason,
+            approved_on,
+        } => {
             let received_on = review_open(state, receipt, "approved_on")?;
             if state.extension.is_some() {
                 return check::fail(Rule::OnlyOneExtension, "working_days");
@@ -505,23 +726,45 @@ pub fn decide(
             check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
             check::text(&approved_by, "approved_by")?;
             check::text(&reason, "reason")?;
-            check::date(approved_on, today, Some((received_on, "the application was received")), "approved_on")?;
-            emit(ApplicationEvent::ExtensionApproved { working_days, approved_by, reason, approved_on })
+            check::date(
+                approved_on,
+                today,
+                Some((received_on, "the application was received")),
+                "approved_on",
+            )?;
+            emit(ApplicationEvent::ExtensionApproved {
+                working_days,
+                approved_by,
+                reason,
+                approved_on,
+            })
         }
         ApplicationCommand::IssueFeeNotice { basis, issued_on } => {
             let received_on = review_open(state, receipt, "issued_on")?;
             if state.fee_notice.is_some() {
                 return check::fail(Rule::OnlyOneFeeNotice, "basis");
             }
-            let amount = basis.amount().map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
+            let amount = basis
+                .amount()
+                .map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
             if amount == Fen(0) {
                 return check::fail(Rule::FeeIsZero, "basis");
             }
-            check::date(issued_on, today, Some((received_on, "the application was received")), "issued_on")?;
+            check::date(
+                issued_on,
+                today,
+                Some((received_on, "the application was received")),
+                "issued_on",
+            )?;
             let pay_by = calendar
                 .add_working_days(issued_on, FEE_PAYMENT_WORKING_DAYS)
                 .map_err(|e| check::calendar(e, issued_on, "issued_on"))?;
-            emit(ApplicationEvent::FeeNoticeIssued { basis, amount, issued_on, pay_by })
+            emit(ApplicationEvent::FeeNoticeIssued {
+                basis,
+                amount,
+                issued_on,
+                pay_by,
+            })
         }
         ApplicationCommand::RecordFeePayment { amount, paid_on } => {
             let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none()) else {
@@ -531,14 +774,31 @@ pub fn decide(
                 return check::fail(Rule::AlreadyDecided, "paid_on");
             }
             if amount != notice.amount {
-                return check::fail(Rule::FeeAmountMismatch { expected: notice.amount }, "amount");
+                return check::fail(
+                    Rule::FeeAmountMismatch {
+                        expected: notice.amount,
+                    },
+                    "amount",
+                );
             }
-            check::date(paid_on, today, Some((notice.issued_on, "the fee notice was issued")), "paid_on")?;
+            check::date(
+                paid_on,
+                today,
+                Some((notice.issued_on, "the fee notice was issued")),
+                "paid_on",
+            )?;
             emit(ApplicationEvent::FeePaid { amount, paid_on })
         }
-        ApplicationCommand::Decide { outcome, legal_reason, decided_on } => {
+        ApplicationCommand::Decide {
+            outcome,
+            legal_reason,
+            decided_on,
+        } => {
             let received_on = review_open(state, receipt, "decided_on")?;
-            if matches!(outcome, Outcome::OtherNoSupplement | Outcome::OtherFeeUnpaid) {
+            if matches!(
+                outcome,
+                Outcome::OtherNoSupplement | Outcome::OtherFeeUnpaid
+            ) {
                 return check::fail(Rule::OutcomeOnlyByAbandonment { outcome }, "outcome");
             }
             if legal_reason.trim().is_empty() {
@@ -552,7 +812,10 @@ pub fn decide(
                 return check::fail(Rule::FeeOutstanding, "decided_on");
             }
             if outcome == Outcome::UnavailableStillUnclear
-                && !state.supplement.as_ref().is_some_and(|s| s.received_on.is_some())
+                && state
+                    .supplement
+                    .as_ref()
+                    .is_none_or(|s| s.received_on.is_none())
             {
                 return check::fail(Rule::StillUnclearNeedsSupplement, "outcome");
             }
@@ -560,11 +823,20 @@ pub fn decide(
                 .supplement
                 .as_ref()
                 .and_then(|s| s.received_on)
-                .map_or((received_on, "the application was received"), |on| (on, "the 补正 was received"));
+                .map_or((received_on, "the application was received"), |on| {
+                    (on, "the 补正 was received")
+                });
             check::date(decided_on, today, Some(earliest), "decided_on")?;
-            emit(ApplicationEvent::Decided { outcome, legal_reason, decided_on })
+            emit(ApplicationEvent::Decided {
+                outcome,
+                legal_reason,
+                decided_on,
+            })
         }
-        ApplicationCommand::DeliverReply { delivered_on, method } => {
+        ApplicationCommand::DeliverReply {
+            delivered_on,
+            method,
+        } => {
             let Some(ended_on) = state.ended_on() else {
                 return check::fail(Rule::NotDecided, "delivered_on");
             };
@@ -572,34 +844,60 @@ pub fn decide(
                 return check::fail(Rule::ReplyAlreadyDelivered, "delivered_on");
             }
             check::text(&method, "method")?;
-            check::date(delivered_on, today, Some((ended_on, "handling ended")), "delivered_on")?;
-            emit(ApplicationEvent::ReplyDelivered { delivered_on, method })
+            check::date(
+                delivered_on,
+                today,
+                Some((ended_on, "handling ended")),
+                "delivered_on",
+            )?;
+            emit(ApplicationEvent::ReplyDelivered {
+                delivered_on,
+                method,
+            })
         }
-        ApplicationCommand::Abandon { reason, abandoned_on } => {
+        ApplicationCommand::Abandon {
+            reason,
+            abandoned_on,
+        } => {
             if ended {
                 return check::fail(Rule::AlreadyDecided, "reason");
             }
             check::date(abandoned_on, today, handed_in, "abandoned_on")?;
             match reason {
                 AbandonReason::NoSupplement => {
-                    let Some(supplement) = state.supplement.as_ref().filter(|s| s.received_on.is_none()) else {
+                    let Some(supplement) = state
+                        .supplement
+                        .as_ref()
+                        .filter(|s| s.received_on.is_none())
+                    else {
                         return check::fail(Rule::NoSupplementOutstanding, "reason");
                     };
                     if abandoned_on <= supplement.supplement_by {
-                        let rule = Rule::SupplementPeriodRunning { until: supplement.supplement_by };
+                        let rule = Rule::SupplementPeriodRunning {
+                            until: supplement.supplement_by,
+                        };
                         return check::fail(rule, "abandoned_on");
                     }
                 }
                 AbandonReason::FeeUnpaid => {
-                    let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none()) else {
+                    let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none())
+                    else {
                         return check::fail(Rule::NoFeeOutstanding, "reason");
                     };
                     if abandoned_on <= notice.pay_by {
-                        return check::fail(Rule::FeePeriodRunning { until: notice.pay_by }, "abandoned_on");
+                        return check::fail(
+                            Rule::FeePeriodRunning {
+                                until: notice.pay_by,
+                            },
+                            "abandoned_on",
+                        );
                     }
                 }
             }
-            emit(ApplicationEvent::Abandoned { reason, abandoned_on })
+            emit(ApplicationEvent::Abandoned {
+                reason,
+                abandoned_on,
+            })
         }
         ApplicationCommand::Close { closed_on } => {
             let Some(ended_on) = state.ended_on() else {
@@ -608,7 +906,11 @@ pub fn decide(
             if state.decision.is_some() && state.reply_delivered_on.is_none() {
                 return check::fail(Rule::CloseBeforeReply, "closed_on");
             }
-            let earliest = state.reply_delivered_on.map_or((ended_on, "handling ended"), |on| (on, "the reply was delivered"));
+            let earliest = state
+                .reply_delivered_on
+                .map_or((ended_on, "handling ended"), |on| {
+                    (on, "the reply was delivered")
+                });
             check::date(closed_on, today, Some(earliest), "closed_on")?;
             emit(ApplicationEvent::Closed { closed_on })
         }
@@ -616,14 +918,24 @@ pub fn decide(
 }
 
 /// The receipt date, for commands that need review still open and the receipt established.
-fn review_open(state: &ApplicationState, receipt: &Receipt, field: &'static str) -> Result<NaiveDate, RuleViolation> {
+fn review_open(
+    state: &ApplicationState,
+    receipt: &Receipt,
+    field: &'static str,
+) -> Result<NaiveDate, RuleViolation> {
     if state.outcome().is_some() {
         return check::fail(Rule::AlreadyDecided, field);
     }
-    receipt.received_on.ok_or(RuleViolation::new(Rule::ReceiptNotConfirmed, field))
+    receipt
+        .received_on
+        .ok_or(RuleViolation::new(Rule::ReceiptNotConfirmed, field))
 }
 
-fn receive(command: ApplicationCommand, now: DateTime<Utc>, today: NaiveDate) -> Result<Vec<Event>, RuleViolation> {
+fn receive(
+    command: ApplicationCommand,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
     let ApplicationCommand::Receive {
         case_id,
         agency,
@@ -643,10 +955,17 @@ fn receive(command: ApplicationCommand, now: DateTime<Utc>, today: NaiveDate) ->
     check::date(handed_in_on, today, None, "handed_in_on")?;
     match receipt_confirmed_on {
         Some(_) if !channel.needs_receipt_confirmation() => {
-            let rule = Rule::NoConfirmationForChannel { channel: channel.code() };
+            let rule = Rule::NoConfirmationForChannel {
+                channel: channel.code(),
+            };
             return check::fail(rule, "receipt_confirmed_on");
         }
-        Some(on) => check::date(on, today, Some((handed_in_on, "the application was handed in")), "receipt_confirmed_on")?,
+        Some(on) => check::date(
+            on,
+            today,
+            Some((handed_in_on, "the application was handed in")),
+            "receipt_confirmed_on",
+        )?,
         None => {}
     }
     if referred_from == Some(case_id) {

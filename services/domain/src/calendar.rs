@@ -51,12 +51,20 @@ pub const MAX_DAYS_PER_YEAR: usize = 366;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     #[error("calendar {version} has no holiday arrangement for {year} (needed for {date})")]
-    YearNotCovered { version: String, year: i32, date: NaiveDate },
+    YearNotCovered {
+        version: String,
+        year: i32,
+        date: NaiveDate,
+    },
     #[error("holiday file is not valid: {0}")]
     Parse(String),
-    #[error("holiday file for {year}: field days lists {count} entries, more than {MAX_DAYS_PER_YEAR}")]
+    #[error(
+        "holiday file for {year}: field days lists {count} entries, more than {MAX_DAYS_PER_YEAR}"
+    )]
     TooManyDays { year: i32, count: usize },
-    #[error("holiday file for {year}: field days lists {date}, outside {year} and the December before it")]
+    #[error(
+        "holiday file for {year}: field days lists {date}, outside {year} and the December before it"
+    )]
     DateOutsideYear { year: i32, date: NaiveDate },
     #[error("holiday files disagree about {date}")]
     Conflict { date: NaiveDate },
@@ -98,7 +106,10 @@ impl Calendar {
 
     /// Build a calendar from holiday-cn year files (JSON text). A file with no papers and no days is an
     /// unpublished placeholder and leaves its year uncovered.
-    pub fn from_year_files(version: impl Into<String>, files: &[&str]) -> Result<Calendar, CalendarError> {
+    pub fn from_year_files(
+        version: impl Into<String>,
+        files: &[&str],
+    ) -> Result<Calendar, CalendarError> {
         let mut years = BTreeMap::new();
         for text in files {
             if let Some((year, days)) = parse_year(text)? {
@@ -109,26 +120,44 @@ impl Calendar {
     }
 
     /// A new calendar version with one year's arrangement replaced (or added) by an amending notice.
-    pub fn amended(&self, version: impl Into<String>, year_file: &str) -> Result<Calendar, CalendarError> {
+    pub fn amended(
+        &self,
+        version: impl Into<String>,
+        year_file: &str,
+    ) -> Result<Calendar, CalendarError> {
         let mut years = self.years.clone();
         match parse_year(year_file)? {
             Some((year, days)) => years.insert(year, days),
-            None => return Err(CalendarError::Parse("an amendment must list its papers or days".to_owned())),
+            None => {
+                return Err(CalendarError::Parse(
+                    "an amendment must list its papers or days".to_owned(),
+                ));
+            }
         };
         Calendar::build(version.into(), years)
     }
 
-    fn build(version: String, years: BTreeMap<i32, BTreeMap<NaiveDate, bool>>) -> Result<Calendar, CalendarError> {
+    fn build(
+        version: String,
+        years: BTreeMap<i32, BTreeMap<NaiveDate, bool>>,
+    ) -> Result<Calendar, CalendarError> {
         if version.is_empty() {
             return Err(CalendarError::EmptyVersion);
         }
         let mut exceptions = BTreeMap::new();
         for (date, off) in years.values().flatten() {
-            if exceptions.insert(*date, *off).is_some_and(|previous| previous != *off) {
+            if exceptions
+                .insert(*date, *off)
+                .is_some_and(|previous| previous != *off)
+            {
                 return Err(CalendarError::Conflict { date: *date });
             }
         }
-        Ok(Calendar { version, years, exceptions })
+        Ok(Calendar {
+            version,
+            years,
+            exceptions,
+        })
     }
 
     pub fn version(&self) -> &str {
@@ -145,8 +174,15 @@ impl Calendar {
         if date.month() == 12 && date.day() >= DECEMBER_SPILLOVER_FROM_DAY {
             needed.push(date.year() + 1);
         }
-        match needed.into_iter().find(|year| !self.years.contains_key(year)) {
-            Some(year) => Err(CalendarError::YearNotCovered { version: self.version.clone(), year, date }),
+        match needed
+            .into_iter()
+            .find(|year| !self.years.contains_key(year))
+        {
+            Some(year) => Err(CalendarError::YearNotCovered {
+                version: self.version.clone(),
+                year,
+                date,
+            }),
             None => Ok(()),
         }
     }
@@ -173,7 +209,10 @@ impl Calendar {
         skip: impl Fn(NaiveDate) -> bool,
     ) -> Result<NaiveDate, CalendarError> {
         if n > MAX_WORKING_DAYS {
-            return Err(CalendarError::SpanTooLong { requested: n.into(), limit: MAX_WORKING_DAYS.into() });
+            return Err(CalendarError::SpanTooLong {
+                requested: n.into(),
+                limit: MAX_WORKING_DAYS.into(),
+            });
         }
         let mut date = start;
         let mut counted = 0;
@@ -182,7 +221,10 @@ impl Calendar {
             date = next_day(date)?;
             walked += 1;
             if walked > MAX_SPAN_DAYS {
-                return Err(CalendarError::SpanTooLong { requested: walked, limit: MAX_SPAN_DAYS });
+                return Err(CalendarError::SpanTooLong {
+                    requested: walked,
+                    limit: MAX_SPAN_DAYS,
+                });
             }
             if self.is_working_day(date)? && !skip(date) {
                 counted += 1;
@@ -192,10 +234,17 @@ impl Calendar {
     }
 
     /// The working days in `(from, to]`, in order; empty when `to <= from`.
-    pub fn working_days_in(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>, CalendarError> {
+    pub fn working_days_in(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, CalendarError> {
         let span = (to - from).num_days();
         if span > MAX_SPAN_DAYS {
-            return Err(CalendarError::SpanTooLong { requested: span, limit: MAX_SPAN_DAYS });
+            return Err(CalendarError::SpanTooLong {
+                requested: span,
+                limit: MAX_SPAN_DAYS,
+            });
         }
         let mut days = Vec::new();
         let mut date = from;
@@ -211,19 +260,26 @@ impl Calendar {
 
 fn next_day(date: NaiveDate) -> Result<NaiveDate, CalendarError> {
     date.checked_add_days(Days::new(1))
-        .ok_or(CalendarError::SpanTooLong { requested: MAX_SPAN_DAYS + 1, limit: MAX_SPAN_DAYS })
+        .ok_or(CalendarError::SpanTooLong {
+            requested: MAX_SPAN_DAYS + 1,
+            limit: MAX_SPAN_DAYS,
+        })
 }
 
 type YearDays = BTreeMap<NaiveDate, bool>;
 
 /// Parse one year file; `None` for an unpublished placeholder.
 fn parse_year(text: &str) -> Result<Option<(i32, YearDays)>, CalendarError> {
-    let file: YearFile = serde_json::from_str(text).map_err(|e| CalendarError::Parse(e.to_string()))?;
+    let file: YearFile =
+        serde_json::from_str(text).map_err(|e| CalendarError::Parse(e.to_string()))?;
     if file.papers.is_empty() && file.days.is_empty() {
         return Ok(None);
     }
     if file.days.len() > MAX_DAYS_PER_YEAR {
-        return Err(CalendarError::TooManyDays { year: file.year, count: file.days.len() });
+        return Err(CalendarError::TooManyDays {
+            year: file.year,
+            count: file.days.len(),
+        });
     }
     let mut days = BTreeMap::new();
     for entry in file.days {
@@ -232,7 +288,10 @@ fn parse_year(text: &str) -> Result<Option<(i32, YearDays)>, CalendarError> {
             && entry.date.month() == 12
             && entry.date.day() >= DECEMBER_SPILLOVER_FROM_DAY;
         if !in_year && !previous_december {
-            return Err(CalendarError::DateOutsideYear { year: file.year, date: entry.date });
+            return Err(CalendarError::DateOutsideYear {
+                year: file.year,
+                date: entry.date,
+            });
         }
         days.insert(entry.date, entry.is_off_day);
     }
@@ -250,7 +309,10 @@ mod tests {
     #[test]
     fn embedded_covers_2007_to_2026_only() {
         let cal = Calendar::embedded().expect("embedded data parses");
-        assert_eq!(cal.years().collect::<Vec<_>>(), (2007..=2026).collect::<Vec<_>>());
+        assert_eq!(
+            cal.years().collect::<Vec<_>>(),
+            (2007..=2026).collect::<Vec<_>>()
+        );
         assert_eq!(cal.version(), EMBEDDED_VERSION);
     }
 
@@ -258,14 +320,14 @@ mod tests {
     fn weekends_holidays_and_make_up_days() {
         let cal = Calendar::embedded().expect("embedded");
         let table = [
-            (d(2018, 9, 28), true),  // Friday
-            (d(2018, 9, 29), true),  // Saturday, 调休 working day
-            (d(2018, 9, 30), true),  // Sunday, 调休 working day
-            (d(2018, 10, 1), false), // 国庆节
-            (d(2018, 10, 5), false), // Friday inside the break
-            (d(2018, 10, 8), true),  // Monday after
+            (d(2018, 9, 28), true),   // Friday
+            (d(2018, 9, 29), true),   // Saturday, 调休 working day
+            (d(2018, 9, 30), true),   // Sunday, 调休 working day
+            (d(2018, 10, 1), false),  // 国庆节
+            (d(2018, 10, 5), false),  // Friday inside the break
+            (d(2018, 10, 8), true),   // Monday after
             (d(2018, 10, 13), false), // ordinary Saturday
-            (d(2018, 12, 29), true), // Saturday made working by the 2019 notice
+            (d(2018, 12, 29), true),  // Saturday made working by the 2019 notice
             (d(2018, 12, 31), false), // New Year break arranged by the 2019 notice
         ];
         for (date, working) in table {
@@ -278,7 +340,10 @@ mod tests {
         let cal = Calendar::embedded().expect("embedded");
         for date in [d(2027, 3, 1), d(2006, 6, 1), d(2026, 12, 28)] {
             assert!(
-                matches!(cal.is_working_day(date), Err(CalendarError::YearNotCovered { .. })),
+                matches!(
+                    cal.is_working_day(date),
+                    Err(CalendarError::YearNotCovered { .. })
+                ),
                 "{date} must be uncovered"
             );
         }
@@ -294,17 +359,35 @@ mod tests {
         let cal = Calendar::embedded().expect("embedded");
         assert_eq!(cal.add_working_days(d(2018, 9, 28), 0), Ok(d(2018, 9, 28)));
         assert_eq!(cal.add_working_days(d(2018, 9, 28), 3), Ok(d(2018, 10, 8)));
-        let days = cal.working_days_in(d(2018, 9, 28), d(2018, 10, 8)).expect("covered");
+        let days = cal
+            .working_days_in(d(2018, 9, 28), d(2018, 10, 8))
+            .expect("covered");
         assert_eq!(days, vec![d(2018, 9, 29), d(2018, 9, 30), d(2018, 10, 8)]);
-        assert!(cal.working_days_in(d(2018, 10, 8), d(2018, 9, 28)).expect("covered").is_empty());
-        assert!(matches!(cal.add_working_days(d(2018, 1, 1), MAX_WORKING_DAYS + 1), Err(CalendarError::SpanTooLong { .. })));
+        assert!(
+            cal.working_days_in(d(2018, 10, 8), d(2018, 9, 28))
+                .expect("covered")
+                .is_empty()
+        );
+        assert!(matches!(
+            cal.add_working_days(d(2018, 1, 1), MAX_WORKING_DAYS + 1),
+            Err(CalendarError::SpanTooLong { .. })
+        ));
     }
 
     #[test]
     fn bad_files_are_typed_errors() {
-        assert!(matches!(Calendar::from_year_files("v", &["{"]), Err(CalendarError::Parse(_))));
+        assert!(matches!(
+            Calendar::from_year_files("v", &["{"]),
+            Err(CalendarError::Parse(_))
+        ));
         let outside = r#"{"year": 2030, "papers": ["x"], "days": [{"name": "a", "date": "2031-01-01", "isOffDay": true}]}"#;
-        assert!(matches!(Calendar::from_year_files("v", &[outside]), Err(CalendarError::DateOutsideYear { .. })));
-        assert_eq!(Calendar::from_year_files("", &[]), Err(CalendarError::EmptyVersion));
+        assert!(matches!(
+            Calendar::from_year_files("v", &[outside]),
+            Err(CalendarError::DateOutsideYear { .. })
+        ));
+        assert_eq!(
+            Calendar::from_year_files("", &[]),
+            Err(CalendarError::EmptyVersion)
+        );
     }
 }

@@ -51,7 +51,11 @@ pub enum ChallengeResult {
 }
 
 impl ChallengeResult {
-    pub const ALL: [ChallengeResult; 3] = [ChallengeResult::Upheld, ChallengeResult::Corrected, ChallengeResult::Other];
+    pub const ALL: [ChallengeResult; 3] = [
+        ChallengeResult::Upheld,
+        ChallengeResult::Corrected,
+        ChallengeResult::Other,
+    ];
 
     /// The table 四 column cell code.
     pub fn cell_column(self) -> &'static str {
@@ -80,7 +84,10 @@ pub enum ChallengeEvent {
         prior_reconsideration: Option<CaseId>,
         filed_on: NaiveDate,
     },
-    Concluded { result: ChallengeResult, concluded_on: NaiveDate },
+    Concluded {
+        result: ChallengeResult,
+        concluded_on: NaiveDate,
+    },
 }
 
 /// Facts fixed at filing.
@@ -116,8 +123,17 @@ impl ChallengeState {
             kind: CaseKind::Challenge,
             agency: f.agency.clone(),
             received_on: f.filed_on,
-            status: if concluded_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open },
-            stage: if concluded_on.is_some() { "concluded" } else { "pending" }.to_owned(),
+            status: if concluded_on.is_some() {
+                CaseStatus::Closed
+            } else {
+                CaseStatus::Open
+            },
+            stage: if concluded_on.is_some() {
+                "concluded"
+            } else {
+                "pending"
+            }
+            .to_owned(),
             outcome: None,
             applicant_type: None,
             decided_on: concluded_on,
@@ -133,18 +149,39 @@ impl ChallengeState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut ChallengeState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(CaseKind::Challenge, state.filing.as_ref().map(|f| f.case_id), event)?;
+    check_stream(
+        CaseKind::Challenge,
+        state.filing.as_ref().map(|f| f.case_id),
+        event,
+    )?;
     let EventBody::Challenge(body) = &event.body else {
         unreachable!("check_stream verified the kind");
     };
     match body.clone() {
-        ChallengeEvent::Filed { agency, kind, application, prior_reconsideration, filed_on } => {
-            state.filing =
-                Some(Filing { case_id: event.case_id, agency, kind, application, prior_reconsideration, filed_on });
+        ChallengeEvent::Filed {
+            agency,
+            kind,
+            application,
+            prior_reconsideration,
+            filed_on,
+        } => {
+            state.filing = Some(Filing {
+                case_id: event.case_id,
+                agency,
+                kind,
+                application,
+                prior_reconsideration,
+                filed_on,
+            });
         }
-        ChallengeEvent::Concluded { result, concluded_on } => {
+        ChallengeEvent::Concluded {
+            result,
+            concluded_on,
+        } => {
             if state.filing.is_none() {
-                return Err(ReplayError::NotCreated { event_type: event.event_type() });
+                return Err(ReplayError::NotCreated {
+                    event_type: event.event_type(),
+                });
             }
             state.result = Some((result, concluded_on));
         }
@@ -154,7 +191,9 @@ pub fn evolve(state: &mut ChallengeState, event: &Event) -> Result<(), ReplayErr
 }
 
 /// Fold a whole stream.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ChallengeState, ReplayError> {
+pub fn replay<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<ChallengeState, ReplayError> {
     let mut state = ChallengeState::default();
     for event in events {
         evolve(&mut state, event)?;
@@ -173,14 +212,31 @@ pub enum ChallengeCommand {
         prior_reconsideration: Option<CaseId>,
         filed_on: NaiveDate,
     },
-    Conclude { result: ChallengeResult, concluded_on: NaiveDate },
+    Conclude {
+        result: ChallengeResult,
+        concluded_on: NaiveDate,
+    },
 }
 
 /// Decide what a command means for a challenge.
-pub fn decide(state: &ChallengeState, command: ChallengeCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+pub fn decide(
+    state: &ChallengeState,
+    command: ChallengeCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
     match (state.filing.as_ref(), command) {
-        (None, ChallengeCommand::File { case_id, agency, kind, application, prior_reconsideration, filed_on }) => {
+        (
+            None,
+            ChallengeCommand::File {
+                case_id,
+                agency,
+                kind,
+                application,
+                prior_reconsideration,
+                filed_on,
+            },
+        ) => {
             check::text(&agency.0, "agency")?;
             if application == case_id || prior_reconsideration == Some(case_id) {
                 return check::fail(Rule::SelfLink, "application");
@@ -190,18 +246,42 @@ pub fn decide(state: &ChallengeState, command: ChallengeCommand, now: DateTime<U
                 return check::fail(Rule::PriorReconsiderationMismatch, "prior_reconsideration");
             }
             check::date(filed_on, today, None, "filed_on")?;
-            let body = ChallengeEvent::Filed { agency, kind, application, prior_reconsideration, filed_on };
+            let body = ChallengeEvent::Filed {
+                agency,
+                kind,
+                application,
+                prior_reconsideration,
+                filed_on,
+            };
             Ok(vec![Event::new(case_id, now, EventBody::Challenge(body))])
         }
         (None, ChallengeCommand::Conclude { .. }) => check::fail(Rule::NotFound, "case_id"),
         (Some(_), ChallengeCommand::File { .. }) => check::fail(Rule::AlreadyExists, "case_id"),
-        (Some(filing), ChallengeCommand::Conclude { result, concluded_on }) => {
+        (
+            Some(filing),
+            ChallengeCommand::Conclude {
+                result,
+                concluded_on,
+            },
+        ) => {
             if state.result.is_some() {
                 return check::fail(Rule::AlreadyConcluded, "result");
             }
-            check::date(concluded_on, today, Some((filing.filed_on, "the challenge was filed")), "concluded_on")?;
-            let body = ChallengeEvent::Concluded { result, concluded_on };
-            Ok(vec![Event::new(filing.case_id, now, EventBody::Challenge(body))])
+            check::date(
+                concluded_on,
+                today,
+                Some((filing.filed_on, "the challenge was filed")),
+                "concluded_on",
+            )?;
+            let body = ChallengeEvent::Concluded {
+                result,
+                concluded_on,
+            };
+            Ok(vec![Event::new(
+                filing.case_id,
+                now,
+                EventBody::Challenge(body),
+            )])
         }
     }
 }

@@ -31,9 +31,16 @@ pub enum DecodeError {
     #[error("{event_type}: data is not a JSON object")]
     NotAnObject { event_type: String },
     #[error("{event_type}: missing or malformed field {field:?}")]
-    MissingField { event_type: String, field: &'static str },
+    MissingField {
+        event_type: String,
+        field: &'static str,
+    },
     #[error("{event_type}: schema {found} is not supported (current is {current})")]
-    UnsupportedSchema { event_type: String, found: u64, current: u32 },
+    UnsupportedSchema {
+        event_type: String,
+        found: u64,
+        current: u32,
+    },
     #[error("{event_type}: invalid data: {message}")]
     Invalid { event_type: String, message: String },
 }
@@ -52,25 +59,48 @@ pub fn encode(event: &Event) -> EncodedEvent {
     };
     let event_type = format!("{kind}{variant}");
     let schema = current_schema(&event_type);
-    data.insert(FIELD_CASE_ID.to_owned(), Value::String(event.case_id.0.to_string()));
-    data.insert(FIELD_OCCURRED_AT.to_owned(), Value::String(event.occurred_at.to_rfc3339()));
+    data.insert(
+        FIELD_CASE_ID.to_owned(),
+        Value::String(event.case_id.0.to_string()),
+    );
+    data.insert(
+        FIELD_OCCURRED_AT.to_owned(),
+        Value::String(event.occurred_at.to_rfc3339()),
+    );
     data.insert(FIELD_SCHEMA.to_owned(), Value::from(schema));
-    EncodedEvent { event_type, data: Value::Object(data) }
+    EncodedEvent {
+        event_type,
+        data: Value::Object(data),
+    }
 }
 
 /// Decode an event from the log, upgrading older schema versions.
 pub fn decode(event_type: &str, data: &Value) -> Result<Event, DecodeError> {
     let kind = CaseKind::ALL
         .into_iter()
-        .find(|k| event_type.strip_prefix(k.event_type_prefix()).is_some_and(|rest| !rest.is_empty()))
+        .find(|k| {
+            event_type
+                .strip_prefix(k.event_type_prefix())
+                .is_some_and(|rest| !rest.is_empty())
+        })
         .ok_or_else(|| DecodeError::UnknownEventType(event_type.to_owned()))?;
     let variant = &event_type[kind.event_type_prefix().len()..];
     let mut fields = match data {
         Value::Object(map) => map.clone(),
-        _ => return Err(DecodeError::NotAnObject { event_type: event_type.to_owned() }),
+        _ => {
+            return Err(DecodeError::NotAnObject {
+                event_type: event_type.to_owned(),
+            });
+        }
     };
-    let missing = |field| DecodeError::MissingField { event_type: event_type.to_owned(), field };
-    let schema = fields.remove(FIELD_SCHEMA).and_then(|v| v.as_u64()).ok_or_else(|| missing(FIELD_SCHEMA))?;
+    let missing = |field| DecodeError::MissingField {
+        event_type: event_type.to_owned(),
+        field,
+    };
+    let schema = fields
+        .remove(FIELD_SCHEMA)
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| missing(FIELD_SCHEMA))?;
     let case_id = fields
         .remove(FIELD_CASE_ID)
         .and_then(|v| serde_json::from_value(v).ok())
@@ -82,11 +112,20 @@ pub fn decode(event_type: &str, data: &Value) -> Result<Event, DecodeError> {
     upcast(event_type, schema, &mut fields)?;
     let tagged = Value::Object(Map::from_iter([(
         kind.event_type_prefix().to_owned(),
-        Value::Object(Map::from_iter([(variant.to_owned(), Value::Object(fields))])),
+        Value::Object(Map::from_iter([(
+            variant.to_owned(),
+            Value::Object(fields),
+        )])),
     )]));
-    let body: EventBody = serde_json::from_value(tagged)
-        .map_err(|e| DecodeError::Invalid { event_type: event_type.to_owned(), message: e.to_string() })?;
-    Ok(Event { case_id, occurred_at, body })
+    let body: EventBody = serde_json::from_value(tagged).map_err(|e| DecodeError::Invalid {
+        event_type: event_type.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(Event {
+        case_id,
+        occurred_at,
+        body,
+    })
 }
 
 fn single_entry(value: Value) -> Option<(String, Value)> {

@@ -67,7 +67,11 @@ impl Default for HotlineLimits {
     /// reports and suggestions 13.
     fn default() -> Self {
         let since = NaiveDate::MIN;
-        let rule = |category, working_days| HotlineLimitRule { effective_from: since, category, working_days };
+        let rule = |category, working_days| HotlineLimitRule {
+            effective_from: since,
+            category,
+            working_days,
+        };
         HotlineLimits {
             rules: vec![
                 rule(HotlineCategory::Consultation, 3),
@@ -94,7 +98,10 @@ pub enum DeadlineError {
     #[error("the case does not exist")]
     NoCase,
     #[error("no hotline time limit is configured for {category:?} on {date}")]
-    NoHotlineLimit { category: HotlineCategory, date: NaiveDate },
+    NoHotlineLimit {
+        category: HotlineCategory,
+        date: NaiveDate,
+    },
     #[error("{0} hotline limit rules exceed the limit {MAX_HOTLINE_LIMIT_RULES}")]
     TooManyLimitRules(usize),
     #[error("date arithmetic overflowed")]
@@ -125,7 +132,11 @@ impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "due {} (calendar {})", self.due, self.calendar_version)?;
         for step in &self.steps {
-            writeln!(f, "  {} [{}] {} (+{} working days)", step.date, step.rule, step.detail, step.working_days)?;
+            writeln!(
+                f,
+                "  {} [{}] {} (+{} working days)",
+                step.date, step.rule, step.detail, step.working_days
+            )?;
         }
         Ok(())
     }
@@ -144,7 +155,10 @@ pub enum StopReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clock {
     Running(Deadline),
-    Stopped { reason: StopReason, since: NaiveDate },
+    Stopped {
+        reason: StopReason,
+        since: NaiveDate,
+    },
 }
 
 impl Clock {
@@ -165,26 +179,39 @@ pub fn application_clock(
     let receipt = state.receipt.as_ref().ok_or(DeadlineError::NoCase)?;
     let Some(received_on) = receipt.received_on else {
         let since = receipt.handed_in_on;
-        return Ok(Clock::Stopped { reason: StopReason::AwaitingReceiptConfirmation, since });
+        return Ok(Clock::Stopped {
+            reason: StopReason::AwaitingReceiptConfirmation,
+            since,
+        });
     };
     let mut steps = vec![DeadlineStep {
         date: received_on,
         rule: "条例 Art. 31",
-        detail: format!("received via {} (handed in {})", receipt.channel.code(), receipt.handed_in_on),
+        detail: format!(
+            "received via {} (handed in {})",
+            receipt.channel.code(),
+            receipt.handed_in_on
+        ),
         working_days: 0,
     }];
     let mut start = received_on;
     if let Some(supplement) = &state.supplement {
         match supplement.received_on {
             None => {
-                return Ok(Clock::Stopped { reason: StopReason::AwaitingSupplement, since: supplement.requested_on });
+                return Ok(Clock::Stopped {
+                    reason: StopReason::AwaitingSupplement,
+                    since: supplement.requested_on,
+                });
             }
             Some(on) => {
                 start = on;
                 steps.push(DeadlineStep {
                     date: on,
                     rule: "条例 Art. 30",
-                    detail: format!("补正 requested {}; period restarts from the supplemented application", supplement.requested_on),
+                    detail: format!(
+                        "补正 requested {}; period restarts from the supplemented application",
+                        supplement.requested_on
+                    ),
                     working_days: 0,
                 });
             }
@@ -211,14 +238,30 @@ pub fn application_clock(
     for (party, window) in &state.consultations {
         let cap = calendar.add_working_days(window.started_on, CONSULTATION_WORKING_DAYS)?;
         let end = window.answered_on.map_or(cap, |answered| answered.min(cap));
-        let how = if window.answered_on.is_some_and(|a| a <= cap) { "answered" } else { "unanswered after 15 working days" };
-        pauses.push((window.started_on, end, "条例 Arts. 32, 34", format!("consultation with {party} ({how}) not counted")));
+        let how = if window.answered_on.is_some_and(|a| a <= cap) {
+            "answered"
+        } else {
+            "unanswered after 15 working days"
+        };
+        pauses.push((
+            window.started_on,
+            end,
+            "条例 Arts. 32, 34",
+            format!("consultation with {party} ({how}) not counted"),
+        ));
     }
     if settings.fee_notice_stops_clock
         && let Some(notice) = &state.fee_notice
     {
-        let end = notice.paid_on.map_or(notice.pay_by, |paid| paid.min(notice.pay_by));
-        pauses.push((notice.issued_on, end, "条例 Art. 42 (setting)", "fee notice outstanding, not counted".to_owned()));
+        let end = notice
+            .paid_on
+            .map_or(notice.pay_by, |paid| paid.min(notice.pay_by));
+        pauses.push((
+            notice.issued_on,
+            end,
+            "条例 Art. 42 (setting)",
+            "fee notice outstanding, not counted".to_owned(),
+        ));
     }
     let mut paused = BTreeSet::new();
     for (from, to, _, _) in &pauses {
@@ -231,46 +274,95 @@ pub fn application_clock(
         // A day inside two overlapping pauses is explained once, by the first.
         let new = days.into_iter().filter(|d| counted.insert(*d)).count();
         let working_days = u32::try_from(new).map_err(|_| DeadlineError::DateOverflow)?;
-        steps.push(DeadlineStep { date: from, rule, detail: format!("{detail}, until {to}"), working_days });
+        steps.push(DeadlineStep {
+            date: from,
+            rule,
+            detail: format!("{detail}, until {to}"),
+            working_days,
+        });
     }
-    steps.push(DeadlineStep { date: due, rule: "条例 Art. 33", detail: "reply due".to_owned(), working_days: 0 });
-    Ok(Clock::Running(Deadline { due, calendar_version: calendar.version().to_owned(), steps }))
+    steps.push(DeadlineStep {
+        date: due,
+        rule: "条例 Art. 33",
+        detail: "reply due".to_owned(),
+        working_days: 0,
+    });
+    Ok(Clock::Running(Deadline {
+        due,
+        calendar_version: calendar.version().to_owned(),
+        steps,
+    }))
 }
 
 /// The handling deadline of a hotline ticket: its category's limit in force on the day of receipt, from
 /// receipt (or from the order to re-handle), plus any extension.
-pub fn hotline_deadline(state: &HotlineState, calendar: &Calendar, limits: &HotlineLimits) -> Result<Deadline, DeadlineError> {
+pub fn hotline_deadline(
+    state: &HotlineState,
+    calendar: &Calendar,
+    limits: &HotlineLimits,
+) -> Result<Deadline, DeadlineError> {
     let ticket = state.ticket.as_ref().ok_or(DeadlineError::NoCase)?;
     let limit = limits
         .limit_for(ticket.category, ticket.received_on)
-        .ok_or(DeadlineError::NoHotlineLimit { category: ticket.category, date: ticket.received_on })?;
+        .ok_or(DeadlineError::NoHotlineLimit {
+            category: ticket.category,
+            date: ticket.received_on,
+        })?;
     let mut steps = vec![DeadlineStep {
         date: ticket.received_on,
         rule: "hotline limits",
-        detail: format!("{:?} ticket on line {}: {limit} working days", ticket.category, ticket.line),
+        detail: format!(
+            "{:?} ticket on line {}: {limit} working days",
+            ticket.category, ticket.line
+        ),
         working_days: limit,
     }];
     let start = match state.rehandling_ordered_on {
         Some(on) => {
-            steps.push(DeadlineStep { date: on, rule: "重办", detail: "re-handling restarts the limit".to_owned(), working_days: 0 });
+            steps.push(DeadlineStep {
+                date: on,
+                rule: "重办",
+                detail: "re-handling restarts the limit".to_owned(),
+                working_days: 0,
+            });
             on
         }
         None => ticket.received_on,
     };
     let extension = state.extension_working_days.unwrap_or(0);
     if extension > 0 {
-        steps.push(DeadlineStep { date: start, rule: "hotline extension", detail: "extension granted".to_owned(), working_days: extension });
+        steps.push(DeadlineStep {
+            date: start,
+            rule: "hotline extension",
+            detail: "extension granted".to_owned(),
+            working_days: extension,
+        });
     }
     let due = calendar.add_working_days(start, limit + extension)?;
-    steps.push(DeadlineStep { date: due, rule: "hotline limits", detail: "handling due".to_owned(), working_days: 0 });
-    Ok(Deadline { due, calendar_version: calendar.version().to_owned(), steps })
+    steps.push(DeadlineStep {
+        date: due,
+        rule: "hotline limits",
+        detail: "handling due".to_owned(),
+        working_days: 0,
+    });
+    Ok(Deadline {
+        due,
+        calendar_version: calendar.version().to_owned(),
+        steps,
+    })
 }
 
 /// The reply deadline of a suggestion or proposal: 3 calendar months from assignment, 6 when extended.
 pub fn proposal_deadline(state: &ProposalState) -> Result<Deadline, DeadlineError> {
     let assigned_on = state.assigned_on().ok_or(DeadlineError::NoCase)?;
-    let months = if state.extended_on.is_some() { PROPOSAL_EXTENDED_REPLY_MONTHS } else { PROPOSAL_REPLY_MONTHS };
-    let due = assigned_on.checked_add_months(Months::new(months)).ok_or(DeadlineError::DateOverflow)?;
+    let months = if state.extended_on.is_some() {
+        PROPOSAL_EXTENDED_REPLY_MONTHS
+    } else {
+        PROPOSAL_REPLY_MONTHS
+    };
+    let due = assigned_on
+        .checked_add_months(Months::new(months))
+        .ok_or(DeadlineError::DateOverflow)?;
     let mut steps = vec![DeadlineStep {
         date: assigned_on,
         rule: "代表法 Art. 51 / local rules",
@@ -281,19 +373,42 @@ pub fn proposal_deadline(state: &ProposalState) -> Result<Deadline, DeadlineErro
         steps.push(DeadlineStep {
             date: on,
             rule: "代表法 Art. 51 / local rules",
-            detail: format!("broad or difficult: extended to {PROPOSAL_EXTENDED_REPLY_MONTHS} months"),
+            detail: format!(
+                "broad or difficult: extended to {PROPOSAL_EXTENDED_REPLY_MONTHS} months"
+            ),
             working_days: 0,
         });
     }
-    steps.push(DeadlineStep { date: due, rule: "代表法 Art. 51 / local rules", detail: "reply due".to_owned(), working_days: 0 });
-    Ok(Deadline { due, calendar_version: String::new(), steps })
+    steps.push(DeadlineStep {
+        date: due,
+        rule: "代表法 Art. 51 / local rules",
+        detail: "reply due".to_owned(),
+        working_days: 0,
+    });
+    Ok(Deadline {
+        due,
+        calendar_version: String::new(),
+        steps,
+    })
 }
 
 /// Working days from `today` to `deadline`: positive while time is left (the deadline day counts), 0 on
 /// the deadline, negative when overdue (working days since).
-pub fn working_days_left(deadline: NaiveDate, today: NaiveDate, calendar: &Calendar) -> Result<i64, CalendarError> {
-    let count = |from, to| calendar.working_days_in(from, to).map(|days| i64::try_from(days.len()).unwrap_or(i64::MAX));
-    if deadline >= today { count(today, deadline) } else { count(deadline, today).map(|n| -n) }
+pub fn working_days_left(
+    deadline: NaiveDate,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<i64, CalendarError> {
+    let count = |from, to| {
+        calendar
+            .working_days_in(from, to)
+            .map(|days| i64::try_from(days.len()).unwrap_or(i64::MAX))
+    };
+    if deadline >= today {
+        count(today, deadline)
+    } else {
+        count(deadline, today).map(|n| -n)
+    }
 }
 
 /// A case whose deadline depends on the working-day calendar.
@@ -323,7 +438,9 @@ pub fn moved_deadlines(
     for case in cases {
         let (case_id, old_deadline, new_deadline) = match case {
             CalendarCase::Application(state) => {
-                let Some(summary) = state.case_state() else { continue };
+                let Some(summary) = state.case_state() else {
+                    continue;
+                };
                 if state.outcome().is_some() || summary.closed_on.is_some() {
                     continue;
                 }
@@ -335,15 +452,27 @@ pub fn moved_deadlines(
                 }
             }
             CalendarCase::Hotline(state) => {
-                let Some(summary) = state.case_state() else { continue };
-                if summary.status == crate::summary::CaseStatus::Closed || state.handled_on.is_some() {
+                let Some(summary) = state.case_state() else {
+                    continue;
+                };
+                if summary.status == crate::summary::CaseStatus::Closed
+                    || state.handled_on.is_some()
+                {
                     continue;
                 }
-                (summary.case_id, hotline_deadline(state, old, &rules.hotline)?, hotline_deadline(state, new, &rules.hotline)?)
+                (
+                    summary.case_id,
+                    hotline_deadline(state, old, &rules.hotline)?,
+                    hotline_deadline(state, new, &rules.hotline)?,
+                )
             }
         };
         if old_deadline.due != new_deadline.due {
-            moved.push(MovedDeadline { case_id, old: old_deadline, new: new_deadline });
+            moved.push(MovedDeadline {
+                case_id,
+                old: old_deadline,
+                new: new_deadline,
+            });
         }
     }
     Ok(moved)

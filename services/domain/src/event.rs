@@ -44,7 +44,11 @@ impl EventBody {
 
 impl Event {
     pub fn new(case_id: CaseId, occurred_at: DateTime<Utc>, body: EventBody) -> Self {
-        Self { case_id, occurred_at, body }
+        Self {
+            case_id,
+            occurred_at,
+            body,
+        }
     }
 
     pub fn kind(&self) -> CaseKind {
@@ -67,7 +71,10 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReplayError {
     #[error("event {event_type} is not of kind {expected:?}")]
-    WrongKind { expected: CaseKind, event_type: String },
+    WrongKind {
+        expected: CaseKind,
+        event_type: String,
+    },
     #[error("event of case {found} in the stream of case {expected}")]
     WrongCase { expected: CaseId, found: CaseId },
     #[error("the first event of a stream must create the case, found {event_type}")]
@@ -75,12 +82,22 @@ pub enum ReplayError {
 }
 
 /// Check that `event` belongs to a stream of `kind` whose case (if already known) is `known`.
-pub(crate) fn check_stream(kind: CaseKind, known: Option<CaseId>, event: &Event) -> Result<(), ReplayError> {
+pub(crate) fn check_stream(
+    kind: CaseKind,
+    known: Option<CaseId>,
+    event: &Event,
+) -> Result<(), ReplayError> {
     if event.kind() != kind {
-        return Err(ReplayError::WrongKind { expected: kind, event_type: event.event_type() });
+        return Err(ReplayError::WrongKind {
+            expected: kind,
+            event_type: event.event_type(),
+        });
     }
     match known {
-        Some(expected) if expected != event.case_id => Err(ReplayError::WrongCase { expected, found: event.case_id }),
+        Some(expected) if expected != event.case_id => Err(ReplayError::WrongCase {
+            expected,
+            found: event.case_id,
+        }),
         _ => Ok(()),
     }
 }

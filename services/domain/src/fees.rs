@@ -7,7 +7,9 @@ use std::ops::Add;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in fen (1 yuan = 100 fen).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Fen(pub u64);
 
@@ -100,7 +102,9 @@ pub fn fee_for_nth_application(nth: u32) -> Result<Fen, FeeError> {
 
 /// The total an applicant owes for `count` applications in one calendar month.
 pub fn fee_for_applications_in_month(count: u32) -> Result<Fen, FeeError> {
-    (1..=count).try_fold(Fen::default(), |total, nth| Ok(total + fee_for_nth_application(nth)?))
+    (1..=count).try_fold(Fen::default(), |total, nth| {
+        Ok(total + fee_for_nth_application(nth)?)
+    })
 }
 
 /// The fee for `pages` pages, each band charged on the pages inside it.
@@ -137,13 +141,26 @@ mod tests {
             (51, 400, 7_400),
         ];
         for (nth, fee, total) in table {
-            assert_eq!(fee_for_nth_application(nth), Ok(Fen::from_yuan(fee)), "nth {nth}");
-            assert_eq!(fee_for_applications_in_month(nth), Ok(Fen::from_yuan(total)), "total {nth}");
+            assert_eq!(
+                fee_for_nth_application(nth),
+                Ok(Fen::from_yuan(fee)),
+                "nth {nth}"
+            );
+            assert_eq!(
+                fee_for_applications_in_month(nth),
+                Ok(Fen::from_yuan(total)),
+                "total {nth}"
+            );
         }
-        assert_eq!(fee_for_nth_application(0), Err(FeeError::ZeroApplicationNumber));
+        assert_eq!(
+            fee_for_nth_application(0),
+            Err(FeeError::ZeroApplicationNumber)
+        );
         assert_eq!(
             fee_for_nth_application(MAX_APPLICATIONS_PER_MONTH + 1),
-            Err(FeeError::TooManyApplications(MAX_APPLICATIONS_PER_MONTH + 1))
+            Err(FeeError::TooManyApplications(
+                MAX_APPLICATIONS_PER_MONTH + 1
+            ))
         );
     }
 
@@ -161,15 +178,25 @@ mod tests {
             (250, 4_700),
         ];
         for (pages, yuan) in table {
-            assert_eq!(fee_for_pages(pages), Ok(Fen::from_yuan(yuan)), "pages {pages}");
+            assert_eq!(
+                fee_for_pages(pages),
+                Ok(Fen::from_yuan(yuan)),
+                "pages {pages}"
+            );
         }
-        assert_eq!(fee_for_pages(MAX_PAGES + 1), Err(FeeError::TooManyPages(MAX_PAGES + 1)));
+        assert_eq!(
+            fee_for_pages(MAX_PAGES + 1),
+            Err(FeeError::TooManyPages(MAX_PAGES + 1))
+        );
     }
 
     #[test]
     fn basis_dispatches_and_displays() {
         assert_eq!(FeeBasis::PerPage { pages: 31 }.amount(), Ok(Fen(1_000)));
-        assert_eq!(FeeBasis::PerApplication { nth_in_month: 31 }.amount(), Ok(Fen(20_000)));
+        assert_eq!(
+            FeeBasis::PerApplication { nth_in_month: 31 }.amount(),
+            Ok(Fen(20_000))
+        );
         assert_eq!(Fen(12_345).to_string(), "¥123.45");
     }
 }

@@ -67,33 +67,73 @@ pub enum HotlineEvent {
         summary: String,
     },
     /// Answered during the call; no dispatch needed.
-    AnsweredAtOnce { answered_on: NaiveDate, answer: String },
+    AnsweredAtOnce {
+        answered_on: NaiveDate,
+        answer: String,
+    },
     /// 派单 to a handling unit with a time limit in working days.
-    Dispatched { unit: AgencyId, time_limit_working_days: u32, dispatched_on: NaiveDate },
+    Dispatched {
+        unit: AgencyId,
+        time_limit_working_days: u32,
+        dispatched_on: NaiveDate,
+    },
     /// 签收 by the unit.
-    Signed { unit: AgencyId, signed_on: NaiveDate },
+    Signed {
+        unit: AgencyId,
+        signed_on: NaiveDate,
+    },
     /// 退单 by the unit, with reasons; the ticket waits for re-dispatch.
-    Returned { unit: AgencyId, reason: String, returned_on: NaiveDate },
+    Returned {
+        unit: AgencyId,
+        reason: String,
+        returned_on: NaiveDate,
+    },
     /// Extension granted on the unit's request.
-    ExtensionGranted { working_days: u32, reason: String, granted_on: NaiveDate },
+    ExtensionGranted {
+        working_days: u32,
+        reason: String,
+        granted_on: NaiveDate,
+    },
     /// 办理 done by the unit.
-    Handled { result: String, handled_on: NaiveDate },
+    Handled {
+        result: String,
+        handled_on: NaiveDate,
+    },
     /// 回复 to the caller.
     Replied { replied_on: NaiveDate },
     /// 回访 with the caller's satisfaction.
-    FollowedUp { satisfaction: Satisfaction, followed_up_on: NaiveDate },
+    FollowedUp {
+        satisfaction: Satisfaction,
+        followed_up_on: NaiveDate,
+    },
     /// 办结.
     Closed { closed_on: NaiveDate },
     /// 重办: handling starts again (after an unsatisfied follow-up).
-    ReHandlingOrdered { reason: String, ordered_on: NaiveDate },
+    ReHandlingOrdered {
+        reason: String,
+        ordered_on: NaiveDate,
+    },
     /// 催办 / 督办.
-    Reminded { level: ReminderLevel, note: String, reminded_on: NaiveDate },
+    Reminded {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    },
     /// 并单, on the duplicate: merged into `primary`; the duplicate's history stays, it is counted once.
-    MergedInto { primary: CaseId, merged_on: NaiveDate },
+    MergedInto {
+        primary: CaseId,
+        merged_on: NaiveDate,
+    },
     /// 并单, on the primary: `duplicate` was merged into this ticket.
-    DuplicateLinked { duplicate: CaseId, linked_on: NaiveDate },
+    DuplicateLinked {
+        duplicate: CaseId,
+        linked_on: NaiveDate,
+    },
     /// The caller asked for government information and was told to apply; the application, if any, is linked.
-    ReferredToApplication { application: Option<CaseId>, referred_on: NaiveDate },
+    ReferredToApplication {
+        application: Option<CaseId>,
+        referred_on: NaiveDate,
+    },
 }
 
 /// The longest time limit a dispatch may set, in working days.
@@ -176,7 +216,11 @@ impl HotlineState {
             kind: CaseKind::Hotline,
             agency: ticket.agency.clone(),
             received_on: ticket.received_on,
-            status: if self.open() { CaseStatus::Open } else { CaseStatus::Closed },
+            status: if self.open() {
+                CaseStatus::Open
+            } else {
+                CaseStatus::Closed
+            },
             stage: self.stage()?.to_owned(),
             outcome: None,
             applicant_type: None,
@@ -196,38 +240,80 @@ impl HotlineState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(CaseKind::Hotline, state.ticket.as_ref().map(|t| t.case_id), event)?;
+    check_stream(
+        CaseKind::Hotline,
+        state.ticket.as_ref().map(|t| t.case_id),
+        event,
+    )?;
     let EventBody::Hotline(body) = &event.body else {
         unreachable!("check_stream verified the kind");
     };
     if state.ticket.is_none() && !matches!(body, HotlineEvent::Received { .. }) {
-        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+        return Err(ReplayError::NotCreated {
+            event_type: event.event_type(),
+        });
     }
     match body.clone() {
-        HotlineEvent::Received { agency, line, category, received_on, summary: _ } => {
-            state.ticket = Some(Ticket { case_id: event.case_id, agency, line, category, received_on });
+        HotlineEvent::Received {
+            agency,
+            line,
+            category,
+            received_on,
+            summary: _,
+        } => {
+            state.ticket = Some(Ticket {
+                case_id: event.case_id,
+                agency,
+                line,
+                category,
+                received_on,
+            });
         }
-        HotlineEvent::AnsweredAtOnce { answered_on, answer: _ } => state.answered_at_once_on = Some(answered_on),
-        HotlineEvent::Dispatched { unit, time_limit_working_days: _, dispatched_on } => {
+        HotlineEvent::AnsweredAtOnce {
+            answered_on,
+            answer: _,
+        } => state.answered_at_once_on = Some(answered_on),
+        HotlineEvent::Dispatched {
+            unit,
+            time_limit_working_days: _,
+            dispatched_on,
+        } => {
             state.unit = Some(unit);
             state.dispatched_on = Some(dispatched_on);
             state.dispatches += 1;
             state.signed_on = None;
         }
         HotlineEvent::Signed { unit: _, signed_on } => state.signed_on = Some(signed_on),
-        HotlineEvent::Returned { unit, reason, returned_on } => {
+        HotlineEvent::Returned {
+            unit,
+            reason,
+            returned_on,
+        } => {
             state.returns.push((unit, reason, returned_on));
             state.unit = None;
             state.signed_on = None;
         }
-        HotlineEvent::ExtensionGranted { working_days, reason: _, granted_on: _ } => {
+        HotlineEvent::ExtensionGranted {
+            working_days,
+            reason: _,
+            granted_on: _,
+        } => {
             state.extension_working_days = Some(working_days);
         }
-        HotlineEvent::Handled { result: _, handled_on } => state.handled_on = Some(handled_on),
+        HotlineEvent::Handled {
+            result: _,
+            handled_on,
+        } => state.handled_on = Some(handled_on),
         HotlineEvent::Replied { replied_on } => state.replied_on = Some(replied_on),
-        HotlineEvent::FollowedUp { satisfaction, followed_up_on: _ } => state.satisfaction = Some(satisfaction),
+        HotlineEvent::FollowedUp {
+            satisfaction,
+            followed_up_on: _,
+        } => state.satisfaction = Some(satisfaction),
         HotlineEvent::Closed { closed_on } => state.closed_on = Some(closed_on),
-        HotlineEvent::ReHandlingOrdered { reason: _, ordered_on } => {
+        HotlineEvent::ReHandlingOrdered {
+            reason: _,
+            ordered_on,
+        } => {
             // A new handling round by the same unit: handling, reply, follow-up and closing start over.
             state.rehandling_ordered_on = Some(ordered_on);
             state.rehandlings += 1;
@@ -239,9 +325,18 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
             state.extension_working_days = None;
         }
         HotlineEvent::Reminded { .. } => state.reminders += 1,
-        HotlineEvent::MergedInto { primary, merged_on: _ } => state.merged_into = Some(primary),
-        HotlineEvent::DuplicateLinked { duplicate, linked_on: _ } => state.duplicates.push(duplicate),
-        HotlineEvent::ReferredToApplication { application, referred_on: _ } => {
+        HotlineEvent::MergedInto {
+            primary,
+            merged_on: _,
+        } => state.merged_into = Some(primary),
+        HotlineEvent::DuplicateLinked {
+            duplicate,
+            linked_on: _,
+        } => state.duplicates.push(duplicate),
+        HotlineEvent::ReferredToApplication {
+            application,
+            referred_on: _,
+        } => {
             state.referred_application = Some(application);
         }
     }
@@ -250,7 +345,9 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
 }
 
 /// Fold a whole stream.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<HotlineState, ReplayError> {
+pub fn replay<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<HotlineState, ReplayError> {
     let mut state = HotlineState::default();
     for event in events {
         evolve(&mut state, event)?;
@@ -262,41 +359,113 @@ pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Hotline
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum HotlineCommand {
-    Receive { case_id: CaseId, agency: AgencyId, line: String, category: HotlineCategory, received_on: NaiveDate, summary: String },
-    AnswerAtOnce { answered_on: NaiveDate, answer: String },
-    Dispatch { unit: AgencyId, time_limit_working_days: u32, dispatched_on: NaiveDate },
-    Sign { unit: AgencyId, signed_on: NaiveDate },
-    Return { unit: AgencyId, reason: String, returned_on: NaiveDate },
-    Extend { working_days: u32, reason: String, granted_on: NaiveDate },
-    Handle { result: String, handled_on: NaiveDate },
-    Reply { replied_on: NaiveDate },
-    FollowUp { satisfaction: Satisfaction, followed_up_on: NaiveDate },
-    Close { closed_on: NaiveDate },
-    ReHandle { reason: String, ordered_on: NaiveDate },
-    Remind { level: ReminderLevel, note: String, reminded_on: NaiveDate },
-    MergeInto { primary: CaseId, merged_on: NaiveDate },
-    LinkDuplicate { duplicate: CaseId, linked_on: NaiveDate },
-    ReferToApplication { application: Option<CaseId>, referred_on: NaiveDate },
+    Receive {
+        case_id: CaseId,
+        agency: AgencyId,
+        line: String,
+        category: HotlineCategory,
+        received_on: NaiveDate,
+        summary: String,
+    },
+    AnswerAtOnce {
+        answered_on: NaiveDate,
+        answer: String,
+    },
+    Dispatch {
+        unit: AgencyId,
+        time_limit_working_days: u32,
+        dispatched_on: NaiveDate,
+    },
+    Sign {
+        unit: AgencyId,
+        signed_on: NaiveDate,
+    },
+    Return {
+        unit: AgencyId,
+        reason: String,
+        returned_on: NaiveDate,
+    },
+    Extend {
+        working_days: u32,
+        reason: String,
+        granted_on: NaiveDate,
+    },
+    Handle {
+        result: String,
+        handled_on: NaiveDate,
+    },
+    Reply {
+        replied_on: NaiveDate,
+    },
+    FollowUp {
+        satisfaction: Satisfaction,
+        followed_up_on: NaiveDate,
+    },
+    Close {
+        closed_on: NaiveDate,
+    },
+    ReHandle {
+        reason: String,
+        ordered_on: NaiveDate,
+    },
+    Remind {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    },
+    MergeInto {
+        primary: CaseId,
+        merged_on: NaiveDate,
+    },
+    LinkDuplicate {
+        duplicate: CaseId,
+        linked_on: NaiveDate,
+    },
+    ReferToApplication {
+        application: Option<CaseId>,
+        referred_on: NaiveDate,
+    },
 }
 
 /// Decide what a command means for a ticket.
-pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+pub fn decide(
+    state: &HotlineState,
+    command: HotlineCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
     let Some(ticket) = state.ticket.as_ref() else {
-        let HotlineCommand::Receive { case_id, agency, line, category, received_on, summary } = command else {
+        let HotlineCommand::Receive {
+            case_id,
+            agency,
+            line,
+            category,
+            received_on,
+            summary,
+        } = command
+        else {
             return check::fail(Rule::NotFound, "case_id");
         };
         check::text(&agency.0, "agency")?;
         check::text(&line, "line")?;
         check::text(&summary, "summary")?;
         check::date(received_on, today, None, "received_on")?;
-        let body = HotlineEvent::Received { agency, line, category, received_on, summary };
+        let body = HotlineEvent::Received {
+            agency,
+            line,
+            category,
+            received_on,
+            summary,
+        };
         return Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))]);
     };
     if state.merged_into.is_some() {
         return check::fail(Rule::Merged, "case_id");
     }
-    let reopening = matches!(command, HotlineCommand::ReHandle { .. } | HotlineCommand::FollowUp { .. });
+    let reopening = matches!(
+        command,
+        HotlineCommand::ReHandle { .. } | HotlineCommand::FollowUp { .. }
+    );
     if state.closed_on.is_some() && !reopening {
         return check::fail(Rule::Closed, "case_id");
     }
@@ -306,15 +475,25 @@ pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>)
     let answered = state.replied_on.or(state.answered_at_once_on);
     match command {
         HotlineCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
-        HotlineCommand::AnswerAtOnce { answered_on, answer } => {
+        HotlineCommand::AnswerAtOnce {
+            answered_on,
+            answer,
+        } => {
             if state.dispatches > 0 || answered.is_some() {
                 return check::fail(Rule::AlreadyHandledAtIntake, "answered_on");
             }
             check::text(&answer, "answer")?;
             check::date(answered_on, today, received, "answered_on")?;
-            emit(HotlineEvent::AnsweredAtOnce { answered_on, answer })
+            emit(HotlineEvent::AnsweredAtOnce {
+                answered_on,
+                answer,
+            })
         }
-        HotlineCommand::Dispatch { unit, time_limit_working_days, dispatched_on } => {
+        HotlineCommand::Dispatch {
+            unit,
+            time_limit_working_days,
+            dispatched_on,
+        } => {
             if state.answered_at_once_on.is_some() {
                 return check::fail(Rule::AlreadyHandledAtIntake, "unit");
             }
@@ -323,29 +502,62 @@ pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>)
             }
             check::range(state.dispatches + 1, 1, MAX_DISPATCHES, "unit")?;
             check::text(&unit.0, "unit")?;
-            check::range(time_limit_working_days, 1, MAX_TIME_LIMIT_WORKING_DAYS, "time_limit_working_days")?;
+            check::range(
+                time_limit_working_days,
+                1,
+                MAX_TIME_LIMIT_WORKING_DAYS,
+                "time_limit_working_days",
+            )?;
             check::date(dispatched_on, today, received, "dispatched_on")?;
-            emit(HotlineEvent::Dispatched { unit, time_limit_working_days, dispatched_on })
+            emit(HotlineEvent::Dispatched {
+                unit,
+                time_limit_working_days,
+                dispatched_on,
+            })
         }
         HotlineCommand::Sign { unit, signed_on } => {
             let dispatched_on = holding_unit(state, &unit)?;
             if state.signed_on.is_some() {
                 return check::fail(Rule::AlreadySigned, "unit");
             }
-            check::date(signed_on, today, Some((dispatched_on, "the ticket was dispatched")), "signed_on")?;
+            check::date(
+                signed_on,
+                today,
+                Some((dispatched_on, "the ticket was dispatched")),
+                "signed_on",
+            )?;
             emit(HotlineEvent::Signed { unit, signed_on })
         }
-        HotlineCommand::Return { unit, reason, returned_on } => {
+        HotlineCommand::Return {
+            unit,
+            reason,
+            returned_on,
+        } => {
             let dispatched_on = holding_unit(state, &unit)?;
             if state.handled_on.is_some() {
                 return check::fail(Rule::AlreadyHandled, "unit");
             }
             check::text(&reason, "reason")?;
-            check::date(returned_on, today, Some((dispatched_on, "the ticket was dispatched")), "returned_on")?;
-            emit(HotlineEvent::Returned { unit, reason, returned_on })
+            check::date(
+                returned_on,
+                today,
+                Some((dispatched_on, "the ticket was dispatched")),
+                "returned_on",
+            )?;
+            emit(HotlineEvent::Returned {
+                unit,
+                reason,
+                returned_on,
+            })
         }
-        HotlineCommand::Extend { working_days, reason, granted_on } => {
-            let signed_on = state.signed_on.ok_or(RuleViolation::new(Rule::NotSigned, "granted_on"))?;
+        HotlineCommand::Extend {
+            working_days,
+            reason,
+            granted_on,
+        } => {
+            let signed_on = state
+                .signed_on
+                .ok_or(RuleViolation::new(Rule::NotSigned, "granted_on"))?;
             if state.handled_on.is_some() {
                 return check::fail(Rule::AlreadyHandled, "granted_on");
             }
@@ -354,39 +566,80 @@ pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>)
             }
             check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
             check::text(&reason, "reason")?;
-            check::date(granted_on, today, Some((signed_on, "the ticket was signed for")), "granted_on")?;
-            emit(HotlineEvent::ExtensionGranted { working_days, reason, granted_on })
+            check::date(
+                granted_on,
+                today,
+                Some((signed_on, "the ticket was signed for")),
+                "granted_on",
+            )?;
+            emit(HotlineEvent::ExtensionGranted {
+                working_days,
+                reason,
+                granted_on,
+            })
         }
         HotlineCommand::Handle { result, handled_on } => {
-            let signed_on = state.signed_on.ok_or(RuleViolation::new(Rule::NotSigned, "handled_on"))?;
+            let signed_on = state
+                .signed_on
+                .ok_or(RuleViolation::new(Rule::NotSigned, "handled_on"))?;
             if state.handled_on.is_some() {
                 return check::fail(Rule::AlreadyHandled, "handled_on");
             }
             check::text(&result, "result")?;
-            let earliest = state.rehandling_ordered_on.map_or(signed_on, |on| on.max(signed_on));
-            check::date(handled_on, today, Some((earliest, "handling began")), "handled_on")?;
+            let earliest = state
+                .rehandling_ordered_on
+                .map_or(signed_on, |on| on.max(signed_on));
+            check::date(
+                handled_on,
+                today,
+                Some((earliest, "handling began")),
+                "handled_on",
+            )?;
             emit(HotlineEvent::Handled { result, handled_on })
         }
         HotlineCommand::Reply { replied_on } => {
-            let handled_on = state.handled_on.ok_or(RuleViolation::new(Rule::NotHandled, "replied_on"))?;
+            let handled_on = state
+                .handled_on
+                .ok_or(RuleViolation::new(Rule::NotHandled, "replied_on"))?;
             if answered.is_some() {
                 return check::fail(Rule::AlreadyReplied, "replied_on");
             }
-            check::date(replied_on, today, Some((handled_on, "the ticket was handled")), "replied_on")?;
+            check::date(
+                replied_on,
+                today,
+                Some((handled_on, "the ticket was handled")),
+                "replied_on",
+            )?;
             emit(HotlineEvent::Replied { replied_on })
         }
-        HotlineCommand::FollowUp { satisfaction, followed_up_on } => {
+        HotlineCommand::FollowUp {
+            satisfaction,
+            followed_up_on,
+        } => {
             let Some(answered_on) = answered else {
                 return check::fail(Rule::NotReplied, "followed_up_on");
             };
-            check::date(followed_up_on, today, Some((answered_on, "the caller was answered")), "followed_up_on")?;
-            emit(HotlineEvent::FollowedUp { satisfaction, followed_up_on })
+            check::date(
+                followed_up_on,
+                today,
+                Some((answered_on, "the caller was answered")),
+                "followed_up_on",
+            )?;
+            emit(HotlineEvent::FollowedUp {
+                satisfaction,
+                followed_up_on,
+            })
         }
         HotlineCommand::Close { closed_on } => {
             let Some(answered_on) = answered else {
                 return check::fail(Rule::NotReplied, "closed_on");
             };
-            check::date(closed_on, today, Some((answered_on, "the caller was answered")), "closed_on")?;
+            check::date(
+                closed_on,
+                today,
+                Some((answered_on, "the caller was answered")),
+                "closed_on",
+            )?;
             emit(HotlineEvent::Closed { closed_on })
         }
         HotlineCommand::ReHandle { reason, ordered_on } => {
@@ -397,13 +650,21 @@ pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>)
             check::date(ordered_on, today, received, "ordered_on")?;
             emit(HotlineEvent::ReHandlingOrdered { reason, ordered_on })
         }
-        HotlineCommand::Remind { level, note, reminded_on } => {
+        HotlineCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        } => {
             if state.unit.is_none() {
                 return check::fail(Rule::NotDispatched, "reminded_on");
             }
             check::optional_text(&note, "note")?;
             check::date(reminded_on, today, received, "reminded_on")?;
-            emit(HotlineEvent::Reminded { level, note, reminded_on })
+            emit(HotlineEvent::Reminded {
+                level,
+                note,
+                reminded_on,
+            })
         }
         HotlineCommand::MergeInto { primary, merged_on } => {
             if primary == case_id {
@@ -412,19 +673,31 @@ pub fn decide(state: &HotlineState, command: HotlineCommand, now: DateTime<Utc>)
             check::date(merged_on, today, received, "merged_on")?;
             emit(HotlineEvent::MergedInto { primary, merged_on })
         }
-        HotlineCommand::LinkDuplicate { duplicate, linked_on } => {
+        HotlineCommand::LinkDuplicate {
+            duplicate,
+            linked_on,
+        } => {
             if duplicate == case_id {
                 return check::fail(Rule::SelfLink, "duplicate");
             }
             check::date(linked_on, today, received, "linked_on")?;
-            emit(HotlineEvent::DuplicateLinked { duplicate, linked_on })
+            emit(HotlineEvent::DuplicateLinked {
+                duplicate,
+                linked_on,
+            })
         }
-        HotlineCommand::ReferToApplication { application, referred_on } => {
+        HotlineCommand::ReferToApplication {
+            application,
+            referred_on,
+        } => {
             if application == Some(case_id) {
                 return check::fail(Rule::SelfLink, "application");
             }
             check::date(referred_on, today, received, "referred_on")?;
-            emit(HotlineEvent::ReferredToApplication { application, referred_on })
+            emit(HotlineEvent::ReferredToApplication {
+                application,
+                referred_on,
+            })
         }
     }
 }

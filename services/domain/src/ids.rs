@@ -113,7 +113,10 @@ mod tests {
             assert!(name.starts_with(&format!("{}-", kind.category())));
             assert_eq!(parse_stream_name(&name), Some((kind, id)));
         }
-        assert_eq!(parse_stream_name("unknown-00000000-0000-0000-0000-000000000000"), None);
+        assert_eq!(
+            parse_stream_name("unknown-00000000-0000-0000-0000-000000000000"),
+            None
+        );
         assert_eq!(parse_stream_name("application-not-a-uuid"), None);
     }
 }

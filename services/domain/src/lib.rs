@@ -23,10 +23,10 @@ pub mod summary;
 pub mod time;
 pub mod upcast;
 
+pub use calendar::{Calendar, CalendarError};
 pub use codec::{DecodeError, EncodedEvent, decode, encode};
 pub use event::{Event, EventBody, ReplayError};
-pub use rule::{Rule, RuleViolation};
-pub use summary::{CaseDetail, CaseState, CaseStatus};
-pub use calendar::{Calendar, CalendarError};
 pub use ids::{AgencyId, CaseId, CaseKind, parse_stream_name, stream_name};
 pub use outcome::{ApplicantType, Outcome};
+pub use rule::{Rule, RuleViolation};
+pub use summary::{CaseDetail, CaseState, CaseStatus};

@@ -203,7 +203,9 @@ impl Outcome {
     }
 
     pub fn from_cell_row(code: &str) -> Option<Outcome> {
-        ROWS.iter().find(|row| row.code == code).map(|row| row.outcome)
+        ROWS.iter()
+            .find(|row| row.code == code)
+            .map(|row| row.outcome)
     }
 }
 
@@ -268,7 +270,9 @@ impl ApplicantType {
     }
 
     pub fn from_cell_column(code: &str) -> Option<ApplicantType> {
-        ApplicantType::ALL.into_iter().find(|t| t.cell_column() == code)
+        ApplicantType::ALL
+            .into_iter()
+            .find(|t| t.cell_column() == code)
     }
 }
 
@@ -280,7 +284,11 @@ mod tests {
     #[test]
     fn rows_are_in_declaration_order_and_codes_unique() {
         for (index, row) in ROWS.iter().enumerate() {
-            assert_eq!(row.outcome as usize, index, "ROWS out of order at {}", row.code);
+            assert_eq!(
+                row.outcome as usize, index,
+                "ROWS out of order at {}",
+                row.code
+            );
         }
         let codes: BTreeSet<_> = Outcome::all().iter().map(|o| o.cell_row()).collect();
         assert_eq!(codes.len(), 21);
@@ -318,7 +326,10 @@ mod tests {
             assert!(!outcome.legal_basis().is_empty());
             let json = serde_json::to_value(outcome).expect("serialise");
             assert_eq!(json, serde_json::Value::String(code.to_owned()));
-            assert_eq!(serde_json::from_value::<Outcome>(json).expect("parse"), outcome);
+            assert_eq!(
+                serde_json::from_value::<Outcome>(json).expect("parse"),
+                outcome
+            );
         }
         assert_eq!(Outcome::from_cell_row("withheld"), None);
         assert_eq!(Outcome::from_cell_row("outcome_total"), None);
@@ -326,11 +337,21 @@ mod tests {
 
     #[test]
     fn applicant_columns() {
-        let expected = ["natural_person", "business", "research", "nonprofit", "legal_service", "other_org"];
+        let expected = [
+            "natural_person",
+            "business",
+            "research",
+            "nonprofit",
+            "legal_service",
+            "other_org",
+        ];
         for (t, code) in ApplicantType::ALL.into_iter().zip(expected) {
             assert_eq!(t.cell_column(), code);
             assert_eq!(ApplicantType::from_cell_column(code), Some(t));
-            assert_eq!(serde_json::to_value(t).expect("serialise"), serde_json::json!(code));
+            assert_eq!(
+                serde_json::to_value(t).expect("serialise"),
+                serde_json::json!(code)
+            );
         }
     }
 }

@@ -32,12 +32,23 @@ pub enum ProposalEvent {
         assigned_on: NaiveDate,
     },
     /// The unit contacted the deputy or member.
-    ProposerContacted { contacted_on: NaiveDate, note: String },
+    ProposerContacted {
+        contacted_on: NaiveDate,
+        note: String,
+    },
     /// A broad or difficult matter: reply period extended to six months, reasons given in advance.
-    ExtendedToSixMonths { reason: String, extended_on: NaiveDate },
+    ExtendedToSixMonths {
+        reason: String,
+        extended_on: NaiveDate,
+    },
     /// The reply, with the locally configured result class (A/B/C/D, 甲/乙/丙, …).
-    Replied { result_class: String, replied_on: NaiveDate },
-    Published { published_on: NaiveDate },
+    Replied {
+        result_class: String,
+        replied_on: NaiveDate,
+    },
+    Published {
+        published_on: NaiveDate,
+    },
 }
 
 /// The most co-handling units one assignment may name.
@@ -92,7 +103,11 @@ impl ProposalState {
             kind: CaseKind::Proposal,
             agency: a.agency.clone(),
             received_on: a.assigned_on,
-            status: if self.published_on.is_some() { CaseStatus::Closed } else { CaseStatus::Open },
+            status: if self.published_on.is_some() {
+                CaseStatus::Closed
+            } else {
+                CaseStatus::Open
+            },
             stage: self.stage()?.to_owned(),
             outcome: None,
             applicant_type: None,
@@ -110,21 +125,51 @@ impl ProposalState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(CaseKind::Proposal, state.assignment.as_ref().map(|a| a.case_id), event)?;
+    check_stream(
+        CaseKind::Proposal,
+        state.assignment.as_ref().map(|a| a.case_id),
+        event,
+    )?;
     let EventBody::Proposal(body) = &event.body else {
         unreachable!("check_stream verified the kind");
     };
     if state.assignment.is_none() && !matches!(body, ProposalEvent::Assigned { .. }) {
-        return Err(ReplayError::NotCreated { event_type: event.event_type() });
+        return Err(ReplayError::NotCreated {
+            event_type: event.event_type(),
+        });
     }
     match body.clone() {
-        ProposalEvent::Assigned { agency, kind, number, title: _, lead_unit, co_units, assigned_on } => {
-            state.assignment =
-                Some(Assignment { case_id: event.case_id, agency, kind, number, lead_unit, co_units, assigned_on });
+        ProposalEvent::Assigned {
+            agency,
+            kind,
+            number,
+            title: _,
+            lead_unit,
+            co_units,
+            assigned_on,
+        } => {
+            state.assignment = Some(Assignment {
+                case_id: event.case_id,
+                agency,
+                kind,
+                number,
+                lead_unit,
+                co_units,
+                assigned_on,
+            });
         }
-        ProposalEvent::ProposerContacted { contacted_on, note: _ } => state.contacted_on = Some(contacted_on),
-        ProposalEvent::ExtendedToSixMonths { reason: _, extended_on } => state.extended_on = Some(extended_on),
-        ProposalEvent::Replied { result_class, replied_on } => state.reply = Some((result_class, replied_on)),
+        ProposalEvent::ProposerContacted {
+            contacted_on,
+            note: _,
+        } => state.contacted_on = Some(contacted_on),
+        ProposalEvent::ExtendedToSixMonths {
+            reason: _,
+            extended_on,
+        } => state.extended_on = Some(extended_on),
+        ProposalEvent::Replied {
+            result_class,
+            replied_on,
+        } => state.reply = Some((result_class, replied_on)),
         ProposalEvent::Published { published_on } => state.published_on = Some(published_on),
     }
     state.event_count += 1;
@@ -132,7 +177,9 @@ pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayErro
 }
 
 /// Fold a whole stream.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ProposalState, ReplayError> {
+pub fn replay<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<ProposalState, ReplayError> {
     let mut state = ProposalState::default();
     for event in events {
         evolve(&mut state, event)?;
@@ -153,17 +200,41 @@ pub enum ProposalCommand {
         co_units: Vec<AgencyId>,
         assigned_on: NaiveDate,
     },
-    ContactProposer { contacted_on: NaiveDate, note: String },
-    ExtendToSixMonths { reason: String, extended_on: NaiveDate },
-    Reply { result_class: String, replied_on: NaiveDate },
-    Publish { published_on: NaiveDate },
+    ContactProposer {
+        contacted_on: NaiveDate,
+        note: String,
+    },
+    ExtendToSixMonths {
+        reason: String,
+        extended_on: NaiveDate,
+    },
+    Reply {
+        result_class: String,
+        replied_on: NaiveDate,
+    },
+    Publish {
+        published_on: NaiveDate,
+    },
 }
 
 /// Decide what a command means for a suggestion or proposal.
-pub fn decide(state: &ProposalState, command: ProposalCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+pub fn decide(
+    state: &ProposalState,
+    command: ProposalCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
     let Some(a) = state.assignment.as_ref() else {
-        let ProposalCommand::Assign { case_id, agency, kind, number, title, lead_unit, co_units, assigned_on } = command
+        let ProposalCommand::Assign {
+            case_id,
+            agency,
+            kind,
+            number,
+            title,
+            lead_unit,
+            co_units,
+            assigned_on,
+        } = command
         else {
             return check::fail(Rule::NotFound, "case_id");
         };
@@ -180,7 +251,15 @@ pub fn decide(state: &ProposalState, command: ProposalCommand, now: DateTime<Utc
             return check::fail(Rule::LeadUnitAsCoUnit, "co_units");
         }
         check::date(assigned_on, today, None, "assigned_on")?;
-        let body = ProposalEvent::Assigned { agency, kind, number, title, lead_unit, co_units, assigned_on };
+        let body = ProposalEvent::Assigned {
+            agency,
+            kind,
+            number,
+            title,
+            lead_unit,
+            co_units,
+            assigned_on,
+        };
         return Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))]);
     };
     if state.published_on.is_some() {
@@ -196,7 +275,10 @@ pub fn decide(state: &ProposalState, command: ProposalCommand, now: DateTime<Utc
             check::date(contacted_on, today, assigned, "contacted_on")?;
             emit(ProposalEvent::ProposerContacted { contacted_on, note })
         }
-        ProposalCommand::ExtendToSixMonths { reason, extended_on } => {
+        ProposalCommand::ExtendToSixMonths {
+            reason,
+            extended_on,
+        } => {
             if state.extended_on.is_some() {
                 return check::fail(Rule::AlreadyExtended, "extended_on");
             }
@@ -212,21 +294,35 @@ pub fn decide(state: &ProposalState, command: ProposalCommand, now: DateTime<Utc
             if extended_on > deadline {
                 return check::fail(Rule::DeadlinePassed { deadline }, "extended_on");
             }
-            emit(ProposalEvent::ExtendedToSixMonths { reason, extended_on })
+            emit(ProposalEvent::ExtendedToSixMonths {
+                reason,
+                extended_on,
+            })
         }
-        ProposalCommand::Reply { result_class, replied_on } => {
+        ProposalCommand::Reply {
+            result_class,
+            replied_on,
+        } => {
             if state.reply.is_some() {
                 return check::fail(Rule::AlreadyReplied, "replied_on");
             }
             check::text(&result_class, "result_class")?;
             check::date(replied_on, today, assigned, "replied_on")?;
-            emit(ProposalEvent::Replied { result_class, replied_on })
+            emit(ProposalEvent::Replied {
+                result_class,
+                replied_on,
+            })
         }
         ProposalCommand::Publish { published_on } => {
             let Some((_, replied_on)) = &state.reply else {
                 return check::fail(Rule::NotYetReplied, "published_on");
             };
-            check::date(published_on, today, Some((*replied_on, "the reply was sent")), "published_on")?;
+            check::date(
+                published_on,
+                today,
+                Some((*replied_on, "the reply was sent")),
+                "published_on",
+            )?;
             emit(ProposalEvent::Published { published_on })
         }
     }

@@ -94,12 +94,28 @@ pub enum RecordEvent {
         published_on: NaiveDate,
     },
     /// A rule or normative document issued; the stream is that document, so a repeal follows in it.
-    DocumentIssued { agency: AgencyId, kind: DocumentKind, title: String, issued_on: NaiveDate },
-    DocumentRepealed { repealed_on: NaiveDate },
+    DocumentIssued {
+        agency: AgencyId,
+        kind: DocumentKind,
+        title: String,
+        issued_on: NaiveDate,
+    },
+    DocumentRepealed {
+        repealed_on: NaiveDate,
+    },
     /// A count of decisions or activities over a period ending on `period_end`.
-    Counted { agency: AgencyId, measure: CountedMeasure, count: u64, period_end: NaiveDate },
+    Counted {
+        agency: AgencyId,
+        measure: CountedMeasure,
+        count: u64,
+        period_end: NaiveDate,
+    },
     /// 行政事业性收费 collected (table 二 row `fees`).
-    FeesCollected { agency: AgencyId, amount: Fen, collected_on: NaiveDate },
+    FeesCollected {
+        agency: AgencyId,
+        amount: Fen,
+        collected_on: NaiveDate,
+    },
 }
 
 /// The largest count one `Counted` record may carry.
@@ -117,10 +133,22 @@ pub struct RecordState {
 impl RecordState {
     fn agency_and_date(&self) -> Option<(AgencyId, NaiveDate)> {
         Some(match self.created.as_ref()? {
-            RecordEvent::DisclosurePublished { agency, published_on, .. } => (agency.clone(), *published_on),
-            RecordEvent::DocumentIssued { agency, issued_on, .. } => (agency.clone(), *issued_on),
-            RecordEvent::Counted { agency, period_end, .. } => (agency.clone(), *period_end),
-            RecordEvent::FeesCollected { agency, collected_on, .. } => (agency.clone(), *collected_on),
+            RecordEvent::DisclosurePublished {
+                agency,
+                published_on,
+                ..
+            } => (agency.clone(), *published_on),
+            RecordEvent::DocumentIssued {
+                agency, issued_on, ..
+            } => (agency.clone(), *issued_on),
+            RecordEvent::Counted {
+                agency, period_end, ..
+            } => (agency.clone(), *period_end),
+            RecordEvent::FeesCollected {
+                agency,
+                collected_on,
+                ..
+            } => (agency.clone(), *collected_on),
             RecordEvent::DocumentRepealed { .. } => return None,
         })
     }
@@ -128,18 +156,34 @@ impl RecordState {
     /// The kind-independent summary. Records are closed facts, except a document in force.
     pub fn case_state(&self) -> Option<CaseState> {
         let (agency, date) = self.agency_and_date()?;
-        let in_force = matches!(self.created, Some(RecordEvent::DocumentIssued { .. })) && self.repealed_on.is_none();
+        let in_force = matches!(self.created, Some(RecordEvent::DocumentIssued { .. }))
+            && self.repealed_on.is_none();
         Some(CaseState {
             case_id: self.case_id?,
             kind: CaseKind::Record,
             agency,
             received_on: date,
-            status: if in_force { CaseStatus::Open } else { CaseStatus::Closed },
-            stage: if in_force { "in_force" } else if self.repealed_on.is_some() { "repealed" } else { "recorded" }.to_owned(),
+            status: if in_force {
+                CaseStatus::Open
+            } else {
+                CaseStatus::Closed
+            },
+            stage: if in_force {
+                "in_force"
+            } else if self.repealed_on.is_some() {
+                "repealed"
+            } else {
+                "recorded"
+            }
+            .to_owned(),
             outcome: None,
             applicant_type: None,
             decided_on: Some(date),
-            closed_on: if in_force { None } else { Some(self.repealed_on.unwrap_or(date)) },
+            closed_on: if in_force {
+                None
+            } else {
+                Some(self.repealed_on.unwrap_or(date))
+            },
             detail: CaseDetail::Record,
         })
     }
@@ -154,7 +198,9 @@ pub fn evolve(state: &mut RecordState, event: &Event) -> Result<(), ReplayError>
     match body {
         RecordEvent::DocumentRepealed { repealed_on } => {
             if state.created.is_none() {
-                return Err(ReplayError::NotCreated { event_type: event.event_type() });
+                return Err(ReplayError::NotCreated {
+                    event_type: event.event_type(),
+                });
             }
             state.repealed_on = Some(*repealed_on);
         }
@@ -186,14 +232,37 @@ pub enum RecordCommand {
         channels: BTreeSet<DisclosureChannel>,
         published_on: NaiveDate,
     },
-    IssueDocument { case_id: CaseId, agency: AgencyId, kind: DocumentKind, title: String, issued_on: NaiveDate },
-    RepealDocument { repealed_on: NaiveDate },
-    Count { case_id: CaseId, agency: AgencyId, measure: CountedMeasure, count: u64, period_end: NaiveDate },
-    CollectFees { case_id: CaseId, agency: AgencyId, amount: Fen, collected_on: NaiveDate },
+    IssueDocument {
+        case_id: CaseId,
+        agency: AgencyId,
+        kind: DocumentKind,
+        title: String,
+        issued_on: NaiveDate,
+    },
+    RepealDocument {
+        repealed_on: NaiveDate,
+    },
+    Count {
+        case_id: CaseId,
+        agency: AgencyId,
+        measure: CountedMeasure,
+        count: u64,
+        period_end: NaiveDate,
+    },
+    CollectFees {
+        case_id: CaseId,
+        agency: AgencyId,
+        amount: Fen,
+        collected_on: NaiveDate,
+    },
 }
 
 /// Decide what a command means for a record.
-pub fn decide(state: &RecordState, command: RecordCommand, now: DateTime<Utc>) -> Result<Vec<Event>, RuleViolation> {
+pub fn decide(
+    state: &RecordState,
+    command: RecordCommand,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
     let create = |case_id: CaseId, agency: &AgencyId, date: NaiveDate, field, body: RecordEvent| {
         if state.created.is_some() {
@@ -204,44 +273,108 @@ pub fn decide(state: &RecordState, command: RecordCommand, now: DateTime<Utc>) -
         Ok(vec![Event::new(case_id, now, EventBody::Record(body))])
     };
     match command {
-        RecordCommand::PublishDisclosure { case_id, agency, title, channels, published_on } => {
+        RecordCommand::PublishDisclosure {
+            case_id,
+            agency,
+            title,
+            channels,
+            published_on,
+        } => {
             check::text(&title, "title")?;
             if channels.is_empty() {
                 return check::fail(Rule::NoChannel, "channels");
             }
-            let body = RecordEvent::DisclosurePublished { agency: agency.clone(), title, channels, published_on };
+            let body = RecordEvent::DisclosurePublished {
+                agency: agency.clone(),
+                title,
+                channels,
+                published_on,
+            };
             create(case_id, &agency, published_on, "published_on", body)
         }
-        RecordCommand::IssueDocument { case_id, agency, kind, title, issued_on } => {
+        RecordCommand::IssueDocument {
+            case_id,
+            agency,
+            kind,
+            title,
+            issued_on,
+        } => {
             check::text(&title, "title")?;
-            let body = RecordEvent::DocumentIssued { agency: agency.clone(), kind, title, issued_on };
+            let body = RecordEvent::DocumentIssued {
+                agency: agency.clone(),
+                kind,
+                title,
+                issued_on,
+            };
             create(case_id, &agency, issued_on, "issued_on", body)
         }
-        RecordCommand::Count { case_id, agency, measure, count, period_end } => {
+        RecordCommand::Count {
+            case_id,
+            agency,
+            measure,
+            count,
+            period_end,
+        } => {
             if count == 0 || count > MAX_COUNT {
                 let max = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
-                return check::fail(Rule::OutOfRange { value: i64::try_from(count).unwrap_or(i64::MAX), min: 1, max }, "count");
+                return check::fail(
+                    Rule::OutOfRange {
+                        value: i64::try_from(count).unwrap_or(i64::MAX),
+                        min: 1,
+                        max,
+                    },
+                    "count",
+                );
             }
-            let body = RecordEvent::Counted { agency: agency.clone(), measure, count, period_end };
+            let body = RecordEvent::Counted {
+                agency: agency.clone(),
+                measure,
+                count,
+                period_end,
+            };
             create(case_id, &agency, period_end, "period_end", body)
         }
-        RecordCommand::CollectFees { case_id, agency, amount, collected_on } => {
+        RecordCommand::CollectFees {
+            case_id,
+            agency,
+            amount,
+            collected_on,
+        } => {
             if amount == Fen(0) {
                 return check::fail(Rule::Empty, "amount");
             }
-            let body = RecordEvent::FeesCollected { agency: agency.clone(), amount, collected_on };
+            let body = RecordEvent::FeesCollected {
+                agency: agency.clone(),
+                amount,
+                collected_on,
+            };
             create(case_id, &agency, collected_on, "collected_on", body)
         }
         RecordCommand::RepealDocument { repealed_on } => {
-            let (Some(case_id), Some(RecordEvent::DocumentIssued { issued_on, .. })) = (state.case_id, &state.created) else {
-                let rule = if state.created.is_none() { Rule::NotFound } else { Rule::NotADocument };
+            let (Some(case_id), Some(RecordEvent::DocumentIssued { issued_on, .. })) =
+                (state.case_id, &state.created)
+            else {
+                let rule = if state.created.is_none() {
+                    Rule::NotFound
+                } else {
+                    Rule::NotADocument
+                };
                 return check::fail(rule, "case_id");
             };
             if state.repealed_on.is_some() {
                 return check::fail(Rule::AlreadyRepealed, "repealed_on");
             }
-            check::date(repealed_on, today, Some((*issued_on, "the document was issued")), "repealed_on")?;
-            Ok(vec![Event::new(case_id, now, EventBody::Record(RecordEvent::DocumentRepealed { repealed_on }))])
+            check::date(
+                repealed_on,
+                today,
+                Some((*issued_on, "the document was issued")),
+                "repealed_on",
+            )?;
+            Ok(vec![Event::new(
+                case_id,
+                now,
+                EventBody::Record(RecordEvent::DocumentRepealed { repealed_on }),
+            )])
         }
     }
 }

@@ -33,7 +33,10 @@ pub enum Rule {
     #[error("the date is later than today ({today})")]
     DateInFuture { today: chrono::NaiveDate },
     #[error("the date is earlier than {earliest}, when {what}")]
-    DateTooEarly { earliest: chrono::NaiveDate, what: &'static str },
+    DateTooEarly {
+        earliest: chrono::NaiveDate,
+        what: &'static str,
+    },
     #[error("the value {value} is outside {min}..={max}")]
     OutOfRange { value: i64, min: i64, max: i64 },
     #[error("a decision needs a legal reason")]
@@ -43,10 +46,15 @@ pub enum Rule {
     #[error("the channel {channel} needs no separate receipt confirmation")]
     NoConfirmationForChannel { channel: &'static str },
     #[error("the date {date} is outside the working-day calendar: {reason}")]
-    CalendarNotCovered { date: chrono::NaiveDate, reason: String },
+    CalendarNotCovered {
+        date: chrono::NaiveDate,
+        reason: String,
+    },
     #[error("a case cannot be linked to itself")]
     SelfLink,
-    #[error("litigation after reconsideration must name the reconsideration it follows, and only it may")]
+    #[error(
+        "litigation after reconsideration must name the reconsideration it follows, and only it may"
+    )]
     PriorReconsiderationMismatch,
     #[error("a proactive disclosure needs at least one channel")]
     NoChannel,
@@ -68,7 +76,9 @@ pub enum Rule {
     ReceiptAlreadyConfirmed,
     #[error("补正 may be requested only once (Art. 30)")]
     SupplementOnlyOnce,
-    #[error("补正 must be requested within 7 working days of receipt (Art. 30), i.e. by {last_day}")]
+    #[error(
+        "补正 must be requested within 7 working days of receipt (Art. 30), i.e. by {last_day}"
+    )]
     SupplementTooLate { last_day: chrono::NaiveDate },
     #[error("no 补正 is outstanding")]
     NoSupplementOutstanding,
@@ -136,8 +146,6 @@ pub enum Rule {
     AlreadyExtended,
     #[error("not published before the reply")]
     NotYetReplied,
-    #[error("already published")]
-    AlreadyPublished,
     #[error("the challenge already concluded")]
     AlreadyConcluded,
     #[error("only a document record can be repealed")]
@@ -186,7 +194,12 @@ pub(crate) mod check {
 
     pub fn optional_text(value: &str, field: &'static str) -> Result<(), RuleViolation> {
         if value.chars().count() > MAX_TEXT_CHARS {
-            return Err(RuleViolation::new(Rule::TooLong { limit: MAX_TEXT_CHARS }, field));
+            return Err(RuleViolation::new(
+                Rule::TooLong {
+                    limit: MAX_TEXT_CHARS,
+                },
+                field,
+            ));
         }
         Ok(())
     }
@@ -202,16 +215,21 @@ pub(crate) mod check {
             return Err(RuleViolation::new(Rule::DateInFuture { today }, field));
         }
         match earliest {
-            Some((earliest, what)) if date < earliest => {
-                Err(RuleViolation::new(Rule::DateTooEarly { earliest, what }, field))
-            }
+            Some((earliest, what)) if date < earliest => Err(RuleViolation::new(
+                Rule::DateTooEarly { earliest, what },
+                field,
+            )),
             _ => Ok(()),
         }
     }
 
     pub fn range(value: u32, min: u32, max: u32, field: &'static str) -> Result<(), RuleViolation> {
         if value < min || value > max {
-            let rule = Rule::OutOfRange { value: value.into(), min: min.into(), max: max.into() };
+            let rule = Rule::OutOfRange {
+                value: value.into(),
+                min: min.into(),
+                max: max.into(),
+            };
             return Err(RuleViolation::new(rule, field));
         }
         Ok(())
@@ -221,7 +239,17 @@ pub(crate) mod check {
         Err(RuleViolation::new(rule, field))
     }
 
-    pub fn calendar(error: crate::calendar::CalendarError, date: NaiveDate, field: &'static str) -> RuleViolation {
-        RuleViolation::new(Rule::CalendarNotCovered { date, reason: error.to_string() }, field)
+    pub fn calendar(
+        error: crate::calendar::CalendarError,
+        date: NaiveDate,
+        field: &'static str,
+    ) -> RuleViolation {
+        RuleViolation::new(
+            Rule::CalendarNotCovered {
+                date,
+                reason: error.to_string(),
+            },
+            field,
+        )
     }
 }

@@ -18,9 +18,19 @@ mod tests {
 
     #[test]
     fn local_date_is_utc_plus_eight() {
-        let late_utc = DateTime::parse_from_rfc3339("2018-09-27T17:00:00Z").expect("date").to_utc();
-        assert_eq!(local_date(late_utc), NaiveDate::from_ymd_opt(2018, 9, 28).expect("date"));
-        let early_utc = DateTime::parse_from_rfc3339("2018-09-27T15:59:59Z").expect("date").to_utc();
-        assert_eq!(local_date(early_utc), NaiveDate::from_ymd_opt(2018, 9, 27).expect("date"));
+        let late_utc = DateTime::parse_from_rfc3339("2018-09-27T17:00:00Z")
+            .expect("date")
+            .to_utc();
+        assert_eq!(
+            local_date(late_utc),
+            NaiveDate::from_ymd_opt(2018, 9, 28).expect("date")
+        );
+        let early_utc = DateTime::parse_from_rfc3339("2018-09-27T15:59:59Z")
+            .expect("date")
+            .to_utc();
+        assert_eq!(
+            local_date(early_utc),
+            NaiveDate::from_ymd_opt(2018, 9, 27).expect("date")
+        );
     }
 }

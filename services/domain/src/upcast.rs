@@ -15,19 +15,32 @@ pub const SCHEMAS: [(&str, u32); 1] = [
 
 /// The schema version `encode` writes for `event_type`.
 pub fn current_schema(event_type: &str) -> u32 {
-    SCHEMAS.iter().find(|(name, _)| *name == event_type).map_or(1, |(_, version)| *version)
+    SCHEMAS
+        .iter()
+        .find(|(name, _)| *name == event_type)
+        .map_or(1, |(_, version)| *version)
 }
 
 /// Upgrade `fields` of `event_type` from schema `from` to the current version, one step at a time.
-pub fn upcast(event_type: &str, from: u64, fields: &mut Map<String, Value>) -> Result<(), DecodeError> {
+pub fn upcast(
+    event_type: &str,
+    from: u64,
+    fields: &mut Map<String, Value>,
+) -> Result<(), DecodeError> {
     let current = current_schema(event_type);
     if from == 0 || from > u64::from(current) {
-        return Err(DecodeError::UnsupportedSchema { event_type: event_type.to_owned(), found: from, current });
+        return Err(DecodeError::UnsupportedSchema {
+            event_type: event_type.to_owned(),
+            found: from,
+            current,
+        });
     }
     for version in from..u64::from(current) {
         match (event_type, version) {
             ("ApplicationReceived", 1) => {
-                fields.entry("delivery_form").or_insert_with(|| Value::String("unspecified".to_owned()));
+                fields
+                    .entry("delivery_form")
+                    .or_insert_with(|| Value::String("unspecified".to_owned()));
             }
             // current_schema and this match are kept together: a version bump without its step is a bug.
             _ => unreachable!("no upcaster for {event_type} v{version}"),

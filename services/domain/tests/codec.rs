@@ -5,12 +5,17 @@ mod common;
 use std::collections::BTreeSet;
 
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
-use casetrack_domain::challenge::{self, ChallengeCommand, ChallengeEvent, ChallengeKind, ChallengeResult};
+use casetrack_domain::challenge::{
+    self, ChallengeCommand, ChallengeEvent, ChallengeKind, ChallengeResult,
+};
 use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::ProposalEvent;
-use casetrack_domain::records::{self, CountedMeasure, DisclosureChannel, RecordCommand, RecordEvent};
+use casetrack_domain::records::{
+    self, CountedMeasure, DisclosureChannel, RecordCommand, RecordEvent,
+};
 use casetrack_domain::{
-    AgencyId, ApplicantType, DecodeError, Event, EventBody, Outcome, Rule, decode, encode, parse_stream_name,
+    AgencyId, ApplicantType, DecodeError, Event, EventBody, Outcome, Rule, decode, encode,
+    parse_stream_name,
 };
 use common::{case, d, now};
 use serde_json::json;
@@ -40,9 +45,18 @@ fn samples() -> Vec<Event> {
             received_on: d(2018, 9, 28),
             summary: "出租车拒载".to_owned(),
         }),
-        EventBody::Hotline(HotlineEvent::FollowedUp { satisfaction: Satisfaction::BasicallySatisfied, followed_up_on: d(2018, 10, 9) }),
-        EventBody::Proposal(ProposalEvent::Replied { result_class: "A".to_owned(), replied_on: d(2018, 6, 1) }),
-        EventBody::Challenge(ChallengeEvent::Concluded { result: ChallengeResult::Corrected, concluded_on: d(2018, 12, 1) }),
+        EventBody::Hotline(HotlineEvent::FollowedUp {
+            satisfaction: Satisfaction::BasicallySatisfied,
+            followed_up_on: d(2018, 10, 9),
+        }),
+        EventBody::Proposal(ProposalEvent::Replied {
+            result_class: "A".to_owned(),
+            replied_on: d(2018, 6, 1),
+        }),
+        EventBody::Challenge(ChallengeEvent::Concluded {
+            result: ChallengeResult::Corrected,
+            concluded_on: d(2018, 12, 1),
+        }),
         EventBody::Record(RecordEvent::DisclosurePublished {
             agency,
             title: "2018 年部门预算".to_owned(),
@@ -50,7 +64,10 @@ fn samples() -> Vec<Event> {
             published_on: d(2018, 3, 1),
         }),
     ];
-    bodies.into_iter().map(|body| Event::new(case(1), now(), body)).collect()
+    bodies
+        .into_iter()
+        .map(|body| Event::new(case(1), now(), body))
+        .collect()
 }
 
 #[test]
@@ -68,14 +85,27 @@ fn every_sample_round_trips_with_type_name_and_schema() {
         let encoded = encode(&event);
         assert_eq!(encoded.event_type, expected);
         assert_eq!(event.event_type(), expected);
-        let schema = if expected == "ApplicationReceived" { 2 } else { 1 };
+        let schema = if expected == "ApplicationReceived" {
+            2
+        } else {
+            1
+        };
         assert_eq!(encoded.data["schema"], json!(schema));
         assert_eq!(encoded.data["case_id"], json!(case(1).0.to_string()));
-        assert_eq!(decode(&encoded.event_type, &encoded.data), Ok(event.clone()));
-        assert_eq!(parse_stream_name(&event.stream()).map(|(kind, id)| (kind, id)), Some((event.kind(), case(1))));
+        assert_eq!(
+            decode(&encoded.event_type, &encoded.data),
+            Ok(event.clone())
+        );
+        assert_eq!(
+            parse_stream_name(&event.stream()),
+            Some((event.kind(), case(1)))
+        );
     }
     // The outcome is written as its cell code.
-    assert_eq!(encode(&samples()[1]).data["outcome"], json!("withheld.process_info"));
+    assert_eq!(
+        encode(&samples()[1]).data["outcome"],
+        json!("withheld.process_info")
+    );
 }
 
 #[test]
@@ -93,7 +123,12 @@ fn v1_application_received_is_upcast_to_v2() {
         "referred_from": null
     });
     let event = decode("ApplicationReceived", &v1).expect("v1 decodes");
-    let EventBody::Application(ApplicationEvent::Received { delivery_form, content, .. }) = &event.body else {
+    let EventBody::Application(ApplicationEvent::Received {
+        delivery_form,
+        content,
+        ..
+    }) = &event.body
+    else {
         panic!("wrong body {event:?}");
     };
     assert_eq!(*delivery_form, DeliveryForm::Unspecified);
@@ -103,24 +138,48 @@ fn v1_application_received_is_upcast_to_v2() {
     // Without the upcaster the v1 body would not parse as v2: the field is required.
     let mut v2_missing = v1.clone();
     v2_missing["schema"] = json!(2);
-    assert!(matches!(decode("ApplicationReceived", &v2_missing), Err(DecodeError::Invalid { .. })));
+    assert!(matches!(
+        decode("ApplicationReceived", &v2_missing),
+        Err(DecodeError::Invalid { .. })
+    ));
 }
 
 #[test]
 fn bad_data_is_a_typed_error() {
     let good = encode(&samples()[2]).data;
-    assert_eq!(decode("Nonsense", &good), Err(DecodeError::UnknownEventType("Nonsense".to_owned())));
-    assert_eq!(decode("Hotline", &good), Err(DecodeError::UnknownEventType("Hotline".to_owned())));
-    assert!(matches!(decode("HotlineNoSuchThing", &good), Err(DecodeError::Invalid { .. })));
-    assert!(matches!(decode("HotlineReceived", &json!([1])), Err(DecodeError::NotAnObject { .. })));
+    assert_eq!(
+        decode("Nonsense", &good),
+        Err(DecodeError::UnknownEventType("Nonsense".to_owned()))
+    );
+    assert_eq!(
+        decode("Hotline", &good),
+        Err(DecodeError::UnknownEventType("Hotline".to_owned()))
+    );
+    assert!(matches!(
+        decode("HotlineNoSuchThing", &good),
+        Err(DecodeError::Invalid { .. })
+    ));
+    assert!(matches!(
+        decode("HotlineReceived", &json!([1])),
+        Err(DecodeError::NotAnObject { .. })
+    ));
     for field in ["schema", "case_id", "occurred_at"] {
         let mut missing = good.clone();
         missing.as_object_mut().expect("object").remove(field);
-        assert!(matches!(decode("HotlineReceived", &missing), Err(DecodeError::MissingField { field: f, .. }) if f == field));
+        assert!(
+            matches!(decode("HotlineReceived", &missing), Err(DecodeError::MissingField { field: f, .. }) if f == field)
+        );
     }
     let mut future = good.clone();
     future["schema"] = json!(7);
-    assert!(matches!(decode("HotlineReceived", &future), Err(DecodeError::UnsupportedSchema { found: 7, current: 1, .. })));
+    assert!(matches!(
+        decode("HotlineReceived", &future),
+        Err(DecodeError::UnsupportedSchema {
+            found: 7,
+            current: 1,
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -134,14 +193,36 @@ fn challenges_link_to_applications_and_map_to_table_four() {
         prior_reconsideration: prior,
         filed_on: d(2018, 11, 1),
     };
-    let refused = challenge::decide(&state, file(ChallengeKind::LitigationAfterReconsideration, None), now());
-    assert_eq!(refused.expect_err("needs prior").rule, Rule::PriorReconsiderationMismatch);
-    for event in challenge::decide(&state, file(ChallengeKind::LitigationAfterReconsideration, Some(case(69))), now()).expect("file") {
+    let refused = challenge::decide(
+        &state,
+        file(ChallengeKind::LitigationAfterReconsideration, None),
+        now(),
+    );
+    assert_eq!(
+        refused.expect_err("needs prior").rule,
+        Rule::PriorReconsiderationMismatch
+    );
+    for event in challenge::decide(
+        &state,
+        file(
+            ChallengeKind::LitigationAfterReconsideration,
+            Some(case(69)),
+        ),
+        now(),
+    )
+    .expect("file")
+    {
         challenge::evolve(&mut state, &event).expect("fold");
     }
     assert_eq!(state.cell_column(), "pending");
-    assert_eq!(ChallengeKind::LitigationAfterReconsideration.cell_row(), "litigation_after_reconsideration");
-    let conclude = ChallengeCommand::Conclude { result: ChallengeResult::Upheld, concluded_on: d(2018, 12, 20) };
+    assert_eq!(
+        ChallengeKind::LitigationAfterReconsideration.cell_row(),
+        "litigation_after_reconsideration"
+    );
+    let conclude = ChallengeCommand::Conclude {
+        result: ChallengeResult::Upheld,
+        concluded_on: d(2018, 12, 20),
+    };
     for event in challenge::decide(&state, conclude, now()).expect("conclude") {
         challenge::evolve(&mut state, &event).expect("fold");
     }
@@ -159,10 +240,29 @@ fn records_count_and_repeal() {
         channels: BTreeSet::new(),
         published_on: d(2018, 3, 1),
     };
-    assert_eq!(records::decide(&empty, no_channel, now()).expect_err("channel").field, "channels");
-    let zero = RecordCommand::Count { case_id: case(81), agency: agency.clone(), measure: CountedMeasure::LicensingDecisions, count: 0, period_end: d(2018, 12, 31) };
-    assert_eq!(records::decide(&empty, zero, now()).expect_err("zero").field, "count");
-    assert_eq!(CountedMeasure::PenaltyDecisions.proactive_cell_row(), Some("penalty"));
+    assert_eq!(
+        records::decide(&empty, no_channel, now())
+            .expect_err("channel")
+            .field,
+        "channels"
+    );
+    let zero = RecordCommand::Count {
+        case_id: case(81),
+        agency: agency.clone(),
+        measure: CountedMeasure::LicensingDecisions,
+        count: 0,
+        period_end: d(2018, 12, 31),
+    };
+    assert_eq!(
+        records::decide(&empty, zero, now())
+            .expect_err("zero")
+            .field,
+        "count"
+    );
+    assert_eq!(
+        CountedMeasure::PenaltyDecisions.proactive_cell_row(),
+        Some("penalty")
+    );
 
     let mut doc = records::RecordState::default();
     let issue = RecordCommand::IssueDocument {
@@ -175,11 +275,31 @@ fn records_count_and_repeal() {
     for event in records::decide(&doc, issue, now()).expect("issue") {
         records::evolve(&mut doc, &event).expect("fold");
     }
-    assert_eq!(doc.case_state().map(|s| s.stage), Some("in_force".to_owned()));
-    for event in records::decide(&doc, RecordCommand::RepealDocument { repealed_on: d(2018, 6, 1) }, now()).expect("repeal") {
+    assert_eq!(
+        doc.case_state().map(|s| s.stage),
+        Some("in_force".to_owned())
+    );
+    for event in records::decide(
+        &doc,
+        RecordCommand::RepealDocument {
+            repealed_on: d(2018, 6, 1),
+        },
+        now(),
+    )
+    .expect("repeal")
+    {
         records::evolve(&mut doc, &event).expect("fold");
     }
-    assert_eq!(doc.case_state().map(|s| s.stage), Some("repealed".to_owned()));
-    let again = records::decide(&doc, RecordCommand::RepealDocument { repealed_on: d(2018, 7, 1) }, now());
+    assert_eq!(
+        doc.case_state().map(|s| s.stage),
+        Some("repealed".to_owned())
+    );
+    let again = records::decide(
+        &doc,
+        RecordCommand::RepealDocument {
+            repealed_on: d(2018, 7, 1),
+        },
+        now(),
+    );
     assert_eq!(again.expect_err("once").rule, Rule::AlreadyRepealed);
 }

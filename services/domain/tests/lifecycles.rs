@@ -4,12 +4,18 @@ mod common;
 
 use casetrack_domain::application::{AbandonReason, ApplicationCommand, ApplicationStage, Channel};
 use casetrack_domain::fees::FeeBasis;
-use casetrack_domain::hotline::{self, HotlineCategory, HotlineCommand, HotlineState, Satisfaction};
+use casetrack_domain::hotline::{
+    self, HotlineCategory, HotlineCommand, HotlineState, Satisfaction,
+};
 use casetrack_domain::{AgencyId, CaseStatus, Outcome, Rule};
 use common::{Run, case, d, now, receive_cmd};
 
 fn decide(outcome: Outcome) -> ApplicationCommand {
-    ApplicationCommand::Decide { outcome, legal_reason: outcome.legal_basis().to_owned(), decided_on: d(2018, 10, 20) }
+    ApplicationCommand::Decide {
+        outcome,
+        legal_reason: outcome.legal_basis().to_owned(),
+        decided_on: d(2018, 10, 20),
+    }
 }
 
 /// A run that ends (closed) in `outcome`.
@@ -24,27 +30,43 @@ fn run_to(outcome: Outcome, n: u128) -> Run {
     match outcome {
         Outcome::OtherNoSupplement => {
             run.apply(supplement);
-            run.apply(ApplicationCommand::Abandon { reason: AbandonReason::NoSupplement, abandoned_on: d(2018, 10, 16) });
+            run.apply(ApplicationCommand::Abandon {
+                reason: AbandonReason::NoSupplement,
+                abandoned_on: d(2018, 10, 16),
+            });
         }
         Outcome::OtherFeeUnpaid => {
             run.apply(ApplicationCommand::IssueFeeNotice {
                 basis: FeeBasis::PerPage { pages: 150 },
                 issued_on: d(2018, 10, 8),
             });
-            run.apply(ApplicationCommand::Abandon { reason: AbandonReason::FeeUnpaid, abandoned_on: d(2018, 11, 10) });
+            run.apply(ApplicationCommand::Abandon {
+                reason: AbandonReason::FeeUnpaid,
+                abandoned_on: d(2018, 11, 10),
+            });
         }
         Outcome::UnavailableStillUnclear => {
             run.apply(supplement);
-            run.apply(ApplicationCommand::ReceiveSupplement { received_on: d(2018, 10, 12) });
+            run.apply(ApplicationCommand::ReceiveSupplement {
+                received_on: d(2018, 10, 12),
+            });
             run.apply(decide(outcome));
-            run.apply(ApplicationCommand::DeliverReply { delivered_on: d(2018, 10, 22), method: "邮寄".to_owned() });
+            run.apply(ApplicationCommand::DeliverReply {
+                delivered_on: d(2018, 10, 22),
+                method: "邮寄".to_owned(),
+            });
         }
         _ => {
             run.apply(decide(outcome));
-            run.apply(ApplicationCommand::DeliverReply { delivered_on: d(2018, 10, 22), method: "当面".to_owned() });
+            run.apply(ApplicationCommand::DeliverReply {
+                delivered_on: d(2018, 10, 22),
+                method: "当面".to_owned(),
+            });
         }
     }
-    run.apply(ApplicationCommand::Close { closed_on: d(2018, 11, 12) });
+    run.apply(ApplicationCommand::Close {
+        closed_on: d(2018, 11, 12),
+    });
     run
 }
 
@@ -54,10 +76,16 @@ fn every_outcome_row_is_reachable_by_a_lifecycle() {
         let run = run_to(outcome, 100 + n as u128);
         let summary = run.state.case_state().expect("summary");
         assert_eq!(summary.outcome, Some(outcome));
-        assert_eq!(summary.outcome.map(Outcome::cell_row), Some(outcome.cell_row()));
+        assert_eq!(
+            summary.outcome.map(Outcome::cell_row),
+            Some(outcome.cell_row())
+        );
         assert_eq!(summary.status, CaseStatus::Closed);
         assert_eq!(summary.stage, "closed");
-        assert_eq!(summary.applicant_type.map(|t| t.cell_column()), Some("natural_person"));
+        assert_eq!(
+            summary.applicant_type.map(|t| t.cell_column()),
+            Some("natural_person")
+        );
         assert!(summary.decided_on.is_some());
     }
 }
@@ -68,60 +96,122 @@ fn lifecycle_rules_refuse_with_the_field_named() {
     run.apply(receive_cmd(case(1), Channel::InPerson, d(2018, 9, 28)));
     assert_eq!(run.state.stage(), Some(ApplicationStage::UnderReview));
 
-    let close = run.try_apply(ApplicationCommand::Close { closed_on: d(2018, 10, 1) }).expect_err("no outcome");
-    assert_eq!((close.rule, close.field), (Rule::CloseWithoutOutcome, "closed_on"));
+    let close = run
+        .try_apply(ApplicationCommand::Close {
+            closed_on: d(2018, 10, 1),
+        })
+        .expect_err("no outcome");
+    assert_eq!(
+        (close.rule.clone(), close.field),
+        (Rule::CloseWithoutOutcome, "closed_on")
+    );
     assert!(close.is_precondition());
 
     let unreasoned = run
-        .try_apply(ApplicationCommand::Decide { outcome: Outcome::Disclosed, legal_reason: " ".to_owned(), decided_on: d(2018, 10, 8) })
+        .try_apply(ApplicationCommand::Decide {
+            outcome: Outcome::Disclosed,
+            legal_reason: " ".to_owned(),
+            decided_on: d(2018, 10, 8),
+        })
         .expect_err("no reason");
-    assert_eq!((unreasoned.rule, unreasoned.field), (Rule::DecisionNeedsLegalReason, "legal_reason"));
+    assert_eq!(
+        (unreasoned.rule.clone(), unreasoned.field),
+        (Rule::DecisionNeedsLegalReason, "legal_reason")
+    );
     assert!(!unreasoned.is_precondition());
 
-    let by_decision = run.try_apply(decide(Outcome::OtherNoSupplement)).expect_err("abandonment only");
+    let by_decision = run
+        .try_apply(decide(Outcome::OtherNoSupplement))
+        .expect_err("abandonment only");
     assert_eq!(by_decision.field, "outcome");
-    let unclear = run.try_apply(decide(Outcome::UnavailableStillUnclear)).expect_err("needs 补正");
+    let unclear = run
+        .try_apply(decide(Outcome::UnavailableStillUnclear))
+        .expect_err("needs 补正");
     assert_eq!(unclear.rule, Rule::StillUnclearNeedsSupplement);
     let future = run
-        .try_apply(ApplicationCommand::Decide { outcome: Outcome::Disclosed, legal_reason: "x".to_owned(), decided_on: d(2029, 1, 1) })
+        .try_apply(ApplicationCommand::Decide {
+            outcome: Outcome::Disclosed,
+            legal_reason: "x".to_owned(),
+            decided_on: d(2029, 1, 1),
+        })
         .expect_err("future");
     assert_eq!(future.field, "decided_on");
     let early = run
-        .try_apply(ApplicationCommand::Decide { outcome: Outcome::Disclosed, legal_reason: "x".to_owned(), decided_on: d(2018, 9, 1) })
+        .try_apply(ApplicationCommand::Decide {
+            outcome: Outcome::Disclosed,
+            legal_reason: "x".to_owned(),
+            decided_on: d(2018, 9, 1),
+        })
         .expect_err("before receipt");
     assert!(matches!(early.rule, Rule::DateTooEarly { .. }));
-    let duplicate = run.try_apply(receive_cmd(case(1), Channel::InPerson, d(2018, 9, 28))).expect_err("exists");
+    let duplicate = run
+        .try_apply(receive_cmd(case(1), Channel::InPerson, d(2018, 9, 28)))
+        .expect_err("exists");
     assert_eq!(duplicate.rule, Rule::AlreadyExists);
     assert_eq!(run.events.len(), 1, "refused commands append nothing");
 
     run.apply(decide(Outcome::WithheldThirdParty));
-    assert_eq!(run.try_apply(decide(Outcome::Disclosed)).expect_err("once").rule, Rule::AlreadyDecided);
-    let before_reply = run.try_apply(ApplicationCommand::Close { closed_on: d(2018, 10, 25) }).expect_err("reply first");
+    assert_eq!(
+        run.try_apply(decide(Outcome::Disclosed))
+            .expect_err("once")
+            .rule,
+        Rule::AlreadyDecided
+    );
+    let before_reply = run
+        .try_apply(ApplicationCommand::Close {
+            closed_on: d(2018, 10, 25),
+        })
+        .expect_err("reply first");
     assert_eq!(before_reply.rule, Rule::CloseBeforeReply);
-    run.apply(ApplicationCommand::DeliverReply { delivered_on: d(2018, 10, 22), method: "邮寄".to_owned() })
-        .apply(ApplicationCommand::Close { closed_on: d(2018, 10, 25) });
-    let after = run.try_apply(ApplicationCommand::Close { closed_on: d(2018, 10, 26) }).expect_err("closed");
+    run.apply(ApplicationCommand::DeliverReply {
+        delivered_on: d(2018, 10, 22),
+        method: "邮寄".to_owned(),
+    })
+    .apply(ApplicationCommand::Close {
+        closed_on: d(2018, 10, 25),
+    });
+    let after = run
+        .try_apply(ApplicationCommand::Close {
+            closed_on: d(2018, 10, 26),
+        })
+        .expect_err("closed");
     assert_eq!(after.rule, Rule::Closed);
 }
 
 #[test]
 fn no_supplement_abandonment_waits_for_the_period() {
     let mut run = Run::new();
-    run.apply(receive_cmd(case(2), Channel::PostSigned, d(2018, 9, 28))).apply(ApplicationCommand::RequestSupplement {
-        requested_on: d(2018, 10, 8),
-        what: "请明确所需信息".to_owned(),
-        supplement_by: d(2018, 10, 15),
-    });
-    assert_eq!(run.state.stage(), Some(ApplicationStage::AwaitingSupplement));
+    run.apply(receive_cmd(case(2), Channel::PostSigned, d(2018, 9, 28)))
+        .apply(ApplicationCommand::RequestSupplement {
+            requested_on: d(2018, 10, 8),
+            what: "请明确所需信息".to_owned(),
+            supplement_by: d(2018, 10, 15),
+        });
+    assert_eq!(
+        run.state.stage(),
+        Some(ApplicationStage::AwaitingSupplement)
+    );
     let early = run
-        .try_apply(ApplicationCommand::Abandon { reason: AbandonReason::NoSupplement, abandoned_on: d(2018, 10, 15) })
+        .try_apply(ApplicationCommand::Abandon {
+            reason: AbandonReason::NoSupplement,
+            abandoned_on: d(2018, 10, 15),
+        })
         .expect_err("period running");
-    assert_eq!(early.rule, Rule::SupplementPeriodRunning { until: d(2018, 10, 15) });
-    let waiting = run.try_apply(decide(Outcome::Disclosed)).expect_err("waiting");
+    assert_eq!(
+        early.rule,
+        Rule::SupplementPeriodRunning {
+            until: d(2018, 10, 15)
+        }
+    );
+    let waiting = run
+        .try_apply(decide(Outcome::Disclosed))
+        .expect_err("waiting");
     assert_eq!(waiting.rule, Rule::AwaitingSupplement);
 }
 
-fn ticket_run(commands: Vec<HotlineCommand>) -> Result<HotlineState, (usize, casetrack_domain::RuleViolation)> {
+fn ticket_run(
+    commands: Vec<HotlineCommand>,
+) -> Result<HotlineState, (usize, casetrack_domain::RuleViolation)> {
     let mut state = HotlineState::default();
     for (i, command) in commands.into_iter().enumerate() {
         for event in hotline::decide(&state, command, now()).map_err(|v| (i, v))? {
@@ -143,21 +233,67 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
             received_on: d(2018, 9, 28),
             summary: "夜间施工噪音".to_owned(),
         },
-        HotlineCommand::Dispatch { unit: unit("housing"), time_limit_working_days: 13, dispatched_on: d(2018, 9, 28) },
-        HotlineCommand::Return { unit: unit("housing"), reason: "不属本单位职责".to_owned(), returned_on: d(2018, 9, 29) },
-        HotlineCommand::Dispatch { unit: unit("environment"), time_limit_working_days: 13, dispatched_on: d(2018, 9, 30) },
-        HotlineCommand::Sign { unit: unit("environment"), signed_on: d(2018, 9, 30) },
-        HotlineCommand::Remind { level: hotline::ReminderLevel::Urge, note: "请加快".to_owned(), reminded_on: d(2018, 10, 9) },
-        HotlineCommand::Extend { working_days: 5, reason: "需现场监测".to_owned(), granted_on: d(2018, 10, 10) },
-        HotlineCommand::Handle { result: "已责令停工".to_owned(), handled_on: d(2018, 10, 12) },
-        HotlineCommand::Reply { replied_on: d(2018, 10, 12) },
-        HotlineCommand::Close { closed_on: d(2018, 10, 12) },
-        HotlineCommand::FollowUp { satisfaction: Satisfaction::Unsatisfied, followed_up_on: d(2018, 10, 15) },
-        HotlineCommand::ReHandle { reason: "仍有施工".to_owned(), ordered_on: d(2018, 10, 15) },
-        HotlineCommand::Handle { result: "已查封设备".to_owned(), handled_on: d(2018, 10, 17) },
-        HotlineCommand::Reply { replied_on: d(2018, 10, 17) },
-        HotlineCommand::FollowUp { satisfaction: Satisfaction::Satisfied, followed_up_on: d(2018, 10, 18) },
-        HotlineCommand::Close { closed_on: d(2018, 10, 18) },
+        HotlineCommand::Dispatch {
+            unit: unit("housing"),
+            time_limit_working_days: 13,
+            dispatched_on: d(2018, 9, 28),
+        },
+        HotlineCommand::Return {
+            unit: unit("housing"),
+            reason: "不属本单位职责".to_owned(),
+            returned_on: d(2018, 9, 29),
+        },
+        HotlineCommand::Dispatch {
+            unit: unit("environment"),
+            time_limit_working_days: 13,
+            dispatched_on: d(2018, 9, 30),
+        },
+        HotlineCommand::Sign {
+            unit: unit("environment"),
+            signed_on: d(2018, 9, 30),
+        },
+        HotlineCommand::Remind {
+            level: hotline::ReminderLevel::Urge,
+            note: "请加快".to_owned(),
+            reminded_on: d(2018, 10, 9),
+        },
+        HotlineCommand::Extend {
+            working_days: 5,
+            reason: "需现场监测".to_owned(),
+            granted_on: d(2018, 10, 10),
+        },
+        HotlineCommand::Handle {
+            result: "已责令停工".to_owned(),
+            handled_on: d(2018, 10, 12),
+        },
+        HotlineCommand::Reply {
+            replied_on: d(2018, 10, 12),
+        },
+        HotlineCommand::Close {
+            closed_on: d(2018, 10, 12),
+        },
+        HotlineCommand::FollowUp {
+            satisfaction: Satisfaction::Unsatisfied,
+            followed_up_on: d(2018, 10, 15),
+        },
+        HotlineCommand::ReHandle {
+            reason: "仍有施工".to_owned(),
+            ordered_on: d(2018, 10, 15),
+        },
+        HotlineCommand::Handle {
+            result: "已查封设备".to_owned(),
+            handled_on: d(2018, 10, 17),
+        },
+        HotlineCommand::Reply {
+            replied_on: d(2018, 10, 17),
+        },
+        HotlineCommand::FollowUp {
+            satisfaction: Satisfaction::Satisfied,
+            followed_up_on: d(2018, 10, 18),
+        },
+        HotlineCommand::Close {
+            closed_on: d(2018, 10, 18),
+        },
     ];
     let state = ticket_run(commands.clone()).expect("valid flow");
     let summary = state.case_state().expect("summary");
@@ -169,13 +305,27 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
 
     // The wrong unit cannot sign; re-handling needs an unsatisfied caller.
     let mut wrong = commands[..4].to_vec();
-    wrong.push(HotlineCommand::Sign { unit: unit("housing"), signed_on: d(2018, 9, 30) });
-    assert_eq!(ticket_run(wrong).map(|_| ()).map_err(|(i, v)| (i, v.rule)), Err((4, Rule::WrongUnit)));
-    let mut satisfied = commands[..10].to_vec();
-    satisfied.push(HotlineCommand::FollowUp { satisfaction: Satisfaction::BasicallySatisfied, followed_up_on: d(2018, 10, 15) });
-    satisfied.push(HotlineCommand::ReHandle { reason: "x".to_owned(), ordered_on: d(2018, 10, 15) });
+    wrong.push(HotlineCommand::Sign {
+        unit: unit("housing"),
+        signed_on: d(2018, 9, 30),
+    });
     assert_eq!(
-        ticket_run(satisfied).map(|_| ()).map_err(|(i, v)| (i, v.rule)),
+        ticket_run(wrong).map(|_| ()).map_err(|(i, v)| (i, v.rule)),
+        Err((4, Rule::WrongUnit))
+    );
+    let mut satisfied = commands[..10].to_vec();
+    satisfied.push(HotlineCommand::FollowUp {
+        satisfaction: Satisfaction::BasicallySatisfied,
+        followed_up_on: d(2018, 10, 15),
+    });
+    satisfied.push(HotlineCommand::ReHandle {
+        reason: "x".to_owned(),
+        ordered_on: d(2018, 10, 15),
+    });
+    assert_eq!(
+        ticket_run(satisfied)
+            .map(|_| ())
+            .map_err(|(i, v)| (i, v.rule)),
         Err((11, Rule::ReHandlingNeedsUnsatisfied))
     );
 }
@@ -193,21 +343,47 @@ fn hotline_answered_at_once_and_merged_duplicates() {
     };
     let answered = ticket_run(vec![
         receive(8),
-        HotlineCommand::AnswerAtOnce { answered_on: d(2018, 9, 28), answer: "告知办理流程".to_owned() },
-        HotlineCommand::Close { closed_on: d(2018, 9, 28) },
+        HotlineCommand::AnswerAtOnce {
+            answered_on: d(2018, 9, 28),
+            answer: "告知办理流程".to_owned(),
+        },
+        HotlineCommand::Close {
+            closed_on: d(2018, 9, 28),
+        },
     ])
     .expect("answered at once");
-    assert_eq!(answered.case_state().map(|s| s.stage), Some("closed".to_owned()));
+    assert_eq!(
+        answered.case_state().map(|s| s.stage),
+        Some("closed".to_owned())
+    );
 
-    let merged = ticket_run(vec![receive(9), HotlineCommand::MergeInto { primary: case(8), merged_on: d(2018, 9, 28) }])
-        .expect("merged");
+    let merged = ticket_run(vec![
+        receive(9),
+        HotlineCommand::MergeInto {
+            primary: case(8),
+            merged_on: d(2018, 9, 28),
+        },
+    ])
+    .expect("merged");
     let summary = merged.case_state().expect("summary");
     assert_eq!(summary.status, CaseStatus::Closed);
-    assert!(matches!(summary.detail, casetrack_domain::CaseDetail::Hotline { merged_into: Some(p), .. } if p == case(8)));
+    assert!(
+        matches!(summary.detail, casetrack_domain::CaseDetail::Hotline { merged_into: Some(p), .. } if p == case(8))
+    );
     let refused = ticket_run(vec![
         receive(9),
-        HotlineCommand::MergeInto { primary: case(8), merged_on: d(2018, 9, 28) },
-        HotlineCommand::Dispatch { unit: agency.clone(), time_limit_working_days: 3, dispatched_on: d(2018, 9, 28) },
+        HotlineCommand::MergeInto {
+            primary: case(8),
+            merged_on: d(2018, 9, 28),
+        },
+        HotlineCommand::Dispatch {
+            unit: agency.clone(),
+            time_limit_working_days: 3,
+            dispatched_on: d(2018, 9, 28),
+        },
     ]);
-    assert_eq!(refused.map(|_| ()).map_err(|(i, v)| (i, v.rule)), Err((2, Rule::Merged)));
+    assert_eq!(
+        refused.map(|_| ()).map_err(|(i, v)| (i, v.rule)),
+        Err((2, Rule::Merged))
+    );
 }

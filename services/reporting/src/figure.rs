@@ -48,7 +48,10 @@ impl Fen {
             None => (text, ""),
         };
         let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(whole) || (!frac.is_empty() && !all_digits(frac)) || frac.len() > DECIMALS_10K_YUAN {
+        if !all_digits(whole)
+            || (!frac.is_empty() && !all_digits(frac))
+            || frac.len() > DECIMALS_10K_YUAN
+        {
             return Err(bad());
         }
         let whole: u64 = whole.parse().map_err(|_| bad())?;

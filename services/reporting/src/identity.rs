@@ -86,9 +86,12 @@ impl IdentityFailure {
     /// Every cell code the failure involves, for drill-down to the cases behind them.
     pub fn cells(&self) -> Vec<&str> {
         match self {
-            IdentityFailure::Unequal { left, right, .. } => {
-                left.cells.iter().chain(&right.cells).map(String::as_str).collect()
-            }
+            IdentityFailure::Unequal { left, right, .. } => left
+                .cells
+                .iter()
+                .chain(&right.cells)
+                .map(String::as_str)
+                .collect(),
             IdentityFailure::Blank { code } => vec![code.as_str()],
             IdentityFailure::NotPreviousReport { .. } => Vec::new(),
         }
@@ -158,7 +161,11 @@ fn check_narrative(report: &Report) -> Vec<IdentityFailure> {
             Some(i128::from(stated.reconsiderations)),
             source.reconsiderations,
         ),
-        ("lawsuits", Some(i128::from(stated.lawsuits)), source.lawsuits),
+        (
+            "lawsuits",
+            Some(i128::from(stated.lawsuits)),
+            source.lawsuits,
+        ),
         (
             "fees_collected_10k_yuan",
             stated.fees_collected_10k_yuan.map(|f| i128::from(f.0)),
@@ -190,7 +197,13 @@ fn check_narrative(report: &Report) -> Vec<IdentityFailure> {
     failures
 }
 
-fn narrative_failure(report: &Report, name: &str, stated: i128, codes: &[&str], restated: i128) -> IdentityFailure {
+fn narrative_failure(
+    report: &Report,
+    name: &str,
+    stated: i128,
+    codes: &[&str],
+    restated: i128,
+) -> IdentityFailure {
     IdentityFailure::Unequal {
         identity: Identity::Narrative,
         left: Side {
@@ -221,7 +234,10 @@ fn check_carry_over(report: &Report, previous: &Report) -> Vec<IdentityFailure> 
         .iter()
         .filter(|c| (c.table, c.row) == CARRIED_OVER_ROW);
     for cell in carried_over {
-        let forward_code = format!("{}.{}.{}", CARRIED_FORWARD_ROW.0, CARRIED_FORWARD_ROW.1, cell.column);
+        let forward_code = format!(
+            "{}.{}.{}",
+            CARRIED_FORWARD_ROW.0, CARRIED_FORWARD_ROW.1, cell.column
+        );
         // Blank cells are reported by each report's own identity 5.
         if let (Some(now), Some(before)) = (report.get(&cell.code), previous.get(&forward_code))
             && now != before

@@ -294,7 +294,10 @@ impl Catalogue {
         for e in &equations {
             let unit = cells[e.left[0]].unit;
             assert!(
-                e.left.iter().chain(&e.right).all(|&i| cells[i].unit == unit),
+                e.left
+                    .iter()
+                    .chain(&e.right)
+                    .all(|&i| cells[i].unit == unit),
                 "equation mixes units at {}",
                 cells[e.left[0]].code
             );
@@ -304,7 +307,11 @@ impl Catalogue {
             .enumerate()
             .map(|(i, cell)| {
                 let found = equations.iter().position(|e| e.left == [i]);
-                assert!(!cell.derived || found.is_some(), "no derivation for {}", cell.code);
+                assert!(
+                    !cell.derived || found.is_some(),
+                    "no derivation for {}",
+                    cell.code
+                );
                 found.filter(|_| cell.derived)
             })
             .collect();
@@ -332,18 +339,29 @@ fn equations(layout: &FormatLayout, index: &HashMap<String, usize>) -> Vec<Equat
     for table in layout.tables {
         for block in table.blocks {
             for row in block.rows() {
-                if let (Some(code), RowKind::Sum { identity, parts, .. }) = (row.code, &row.kind) {
+                if let (
+                    Some(code),
+                    RowKind::Sum {
+                        identity, parts, ..
+                    },
+                ) = (row.code, &row.kind)
+                {
                     for column in block.columns {
                         out.push(Equation {
                             identity: *identity,
                             left: vec![cell(table.code, code, column.code)],
-                            right: parts.iter().map(|p| cell(table.code, p, column.code)).collect(),
+                            right: parts
+                                .iter()
+                                .map(|p| cell(table.code, p, column.code))
+                                .collect(),
                         });
                     }
                 }
             }
             for total in block.columns {
-                let Some(identity) = total.total else { continue };
+                let Some(identity) = total.total else {
+                    continue;
+                };
                 for code in block.rows().filter_map(|r| r.code) {
                     out.push(Equation {
                         identity,
@@ -359,7 +377,11 @@ fn equations(layout: &FormatLayout, index: &HashMap<String, usize>) -> Vec<Equat
             }
             if let Some(balance) = &block.balance {
                 for column in block.columns {
-                    let side = |rows: &[&str]| rows.iter().map(|r| cell(table.code, r, column.code)).collect();
+                    let side = |rows: &[&str]| {
+                        rows.iter()
+                            .map(|r| cell(table.code, r, column.code))
+                            .collect()
+                    };
                     out.push(Equation {
                         identity: Identity::Balance,
                         left: side(balance.left),
@@ -389,7 +411,10 @@ mod tests {
         assert_eq!(rows.len(), 25);
         let columns = c.cells().iter().filter(|s| s.row == "received").count();
         assert_eq!(columns, 7);
-        assert!(c.index_of("applications.withheld.third_party.business").is_some());
+        assert!(
+            c.index_of("applications.withheld.third_party.business")
+                .is_some()
+        );
         assert!(c.index_of("applications.other.other.total").is_some());
         assert!(c.index_of("proactive.fees.amount_10k_yuan").is_some());
     }
@@ -404,8 +429,14 @@ mod tests {
             .count();
         assert_eq!(printed, 23);
         assert!(c.index_of("applications.other.natural_person").is_some());
-        assert!(c.index_of("applications.other.no_supplement.total").is_none());
-        assert!(c.index_of("proactive.procurement.amount_10k_yuan").is_some());
+        assert!(
+            c.index_of("applications.other.no_supplement.total")
+                .is_none()
+        );
+        assert!(
+            c.index_of("proactive.procurement.amount_10k_yuan")
+                .is_some()
+        );
     }
 
     #[test]
@@ -420,7 +451,9 @@ mod tests {
             assert!(c.cells().iter().all(|s| !s.label_zh.is_empty()));
         }
         let c = catalogue(ReportFormat::Format2021);
-        let i = c.index_of("applications.withheld.third_party.business").unwrap_or(usize::MAX);
+        let i = c
+            .index_of("applications.withheld.third_party.business")
+            .unwrap_or(usize::MAX);
         assert_eq!(
             c.cells()[i].label_zh,
             "三、本年度办理结果 / （三）不予公开 / 4. 保护第三方合法权益 / 法人或其他组织 / 商业企业"

@@ -23,8 +23,8 @@ pub use figure::{FEN_PER_10K_YUAN, Fen, Figure, Unit};
 pub use format::{FIRST_REPORT_YEAR, LAST_REPORT_YEAR, ReportFormat};
 pub use identity::{Identity, IdentityFailure, Side, check};
 pub use layout::{
-    Balance, Block, CellSpec, Column, FormatLayout, IDENTITY_TEXT_ZH, NarrativeSource, Row, RowKind,
-    TableLayout, TableShape,
+    Balance, Block, CellSpec, Column, FormatLayout, IDENTITY_TEXT_ZH, NarrativeSource, Row,
+    RowKind, TableLayout, TableShape,
 };
 pub use narrative::NarrativeFigures;
 pub use published::{MAX_RULES_VERSION_LEN, PublishedReport, ReportStatus, content_hash};

@@ -51,7 +51,10 @@ impl OutputFormat {
 }
 
 /// Renders `published` as bytes of `format` (UTF-8 text for all but xlsx).
-pub fn render(published: &PublishedReport, format: OutputFormat) -> Result<Vec<u8>, ReportingError> {
+pub fn render(
+    published: &PublishedReport,
+    format: OutputFormat,
+) -> Result<Vec<u8>, ReportingError> {
     Ok(match format {
         OutputFormat::Json => json::to_json(published).into_bytes(),
         OutputFormat::Csv => csv::to_csv(&published.report)?.into_bytes(),
@@ -71,7 +74,10 @@ fn status_zh(published: &PublishedReport) -> String {
     match &published.status {
         crate::ReportStatus::Final => "勾稽关系校验通过".to_string(),
         crate::ReportStatus::Failed(failures) => {
-            format!("勾稽关系校验未通过（{}处），不得作为正式报告发布", failures.len())
+            format!(
+                "勾稽关系校验未通过（{}处），不得作为正式报告发布",
+                failures.len()
+            )
         }
     }
 }

@@ -5,7 +5,7 @@
 use crate::error::ReportingError;
 use crate::figure::{Fen, Figure};
 use crate::format::{FIRST_REPORT_YEAR, LAST_REPORT_YEAR, ReportFormat};
-use crate::layout::{CellSpec, Catalogue, MAX_DERIVATION_DEPTH, catalogue};
+use crate::layout::{Catalogue, CellSpec, MAX_DERIVATION_DEPTH, catalogue};
 use crate::narrative::NarrativeFigures;
 
 /// Longest agency identifier accepted (characters).
@@ -134,7 +134,10 @@ impl Report {
 
     /// The report of a parent agency: every base cell is the sum of the children's; derived cells and the
     /// narrative are computed afresh. Children must be of one year and have no blank base cell.
-    pub fn roll_up(agency: impl Into<String>, children: &[Report]) -> Result<Report, ReportingError> {
+    pub fn roll_up(
+        agency: impl Into<String>,
+        children: &[Report],
+    ) -> Result<Report, ReportingError> {
         let first = children.first().ok_or(ReportingError::NoChildren)?;
         let mut builder = ReportBuilder::new(agency, first.year)?;
         let catalogue = catalogue(first.format);
@@ -200,16 +203,28 @@ impl ReportBuilder {
     }
 
     /// Adds a signed change to a 本年增/减 cell (2019 format).
-    pub fn add_change(&mut self, code: &str, delta: i64) -> Result<&mut ReportBuilder, ReportingError> {
+    pub fn add_change(
+        &mut self,
+        code: &str,
+        delta: i64,
+    ) -> Result<&mut ReportBuilder, ReportingError> {
         self.add_by_code(code, Figure::Change(delta))
     }
 
     /// Adds an amount of money to a 万元 cell, exactly, in fen.
-    pub fn add_money(&mut self, code: &str, amount: Fen) -> Result<&mut ReportBuilder, ReportingError> {
+    pub fn add_money(
+        &mut self,
+        code: &str,
+        amount: Fen,
+    ) -> Result<&mut ReportBuilder, ReportingError> {
         self.add_by_code(code, Figure::Money(amount))
     }
 
-    fn add_by_code(&mut self, code: &str, figure: Figure) -> Result<&mut ReportBuilder, ReportingError> {
+    fn add_by_code(
+        &mut self,
+        code: &str,
+        figure: Figure,
+    ) -> Result<&mut ReportBuilder, ReportingError> {
         let i = lookup(catalogue(self.format), code)?;
         self.add_figure(i, figure)?;
         Ok(self)
@@ -230,9 +245,10 @@ impl ReportBuilder {
             });
         }
         let sum = self.values[i].as_i128() + figure.as_i128();
-        self.values[i] = Figure::from_i128(spec.unit, sum).ok_or_else(|| ReportingError::Overflow {
-            code: spec.code.clone(),
-        })?;
+        self.values[i] =
+            Figure::from_i128(spec.unit, sum).ok_or_else(|| ReportingError::Overflow {
+                code: spec.code.clone(),
+            })?;
         Ok(())
     }
 
@@ -278,9 +294,16 @@ fn derive(
     if let Some(figure) = derived[i] {
         return Ok(figure);
     }
-    assert!(depth < MAX_DERIVATION_DEPTH, "derivation cycle at {}", spec.code);
+    assert!(
+        depth < MAX_DERIVATION_DEPTH,
+        "derivation cycle at {}",
+        spec.code
+    );
     let Some(equation) = catalogue.derivation_of(i) else {
-        unreachable!("catalogue asserts every derived cell has a derivation: {}", spec.code)
+        unreachable!(
+            "catalogue asserts every derived cell has a derivation: {}",
+            spec.code
+        )
     };
     let mut sum = 0i128;
     for &part in &equation.right {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use casetrack_reporting::{Figure, Report, ReportFormat, check, cells};
+use casetrack_reporting::{Figure, Report, ReportFormat, cells, check};
 use common::*;
 use proptest::prelude::*;
 
@@ -20,23 +20,38 @@ fn assert_derived_cells(report: &Report) {
                 .map(|r| get(format!("applications.{prefix}{r}.{column}")))
                 .sum()
         };
-        assert_eq!(get(format!("applications.withheld.{column}")), sum(&WITHHELD, "withheld."));
-        assert_eq!(get(format!("applications.unavailable.{column}")), sum(&UNAVAILABLE, "unavailable."));
+        assert_eq!(
+            get(format!("applications.withheld.{column}")),
+            sum(&WITHHELD, "withheld.")
+        );
+        assert_eq!(
+            get(format!("applications.unavailable.{column}")),
+            sum(&UNAVAILABLE, "unavailable.")
+        );
         assert_eq!(
             get(format!("applications.not_processed.{column}")),
             sum(&NOT_PROCESSED, "not_processed.")
         );
         if format == ReportFormat::Format2021 {
-            assert_eq!(get(format!("applications.other.{column}")), sum(&OTHER_2021, "other."));
+            assert_eq!(
+                get(format!("applications.other.{column}")),
+                sum(&OTHER_2021, "other.")
+            );
         }
         let outcomes: u64 = outcome_rows(format)
             .iter()
             .map(|r| get(format!("applications.{r}.{column}")))
             .sum();
-        assert_eq!(get(format!("applications.outcome_total.{column}")), outcomes);
+        assert_eq!(
+            get(format!("applications.outcome_total.{column}")),
+            outcomes
+        );
     }
     // Every row of table 三 (base and derived): 总计 = the six applicant columns.
-    for spec in cells(format).iter().filter(|c| c.table == "applications" && c.column == "total") {
+    for spec in cells(format)
+        .iter()
+        .filter(|c| c.table == "applications" && c.column == "total")
+    {
         let parts: u64 = APPLICANT_COLUMNS
             .iter()
             .map(|c| get(format!("applications.{}.{c}", spec.row)))
@@ -51,8 +66,14 @@ fn assert_derived_cells(report: &Report) {
         assert_eq!(get(format!("challenges.{row}.total")), parts);
     }
     let narrative = report.narrative();
-    assert_eq!(narrative.applications_received, get("applications.received.total".into()));
-    assert_eq!(narrative.reconsiderations, get("challenges.reconsideration.total".into()));
+    assert_eq!(
+        narrative.applications_received,
+        get("applications.received.total".into())
+    );
+    assert_eq!(
+        narrative.reconsiderations,
+        get("challenges.reconsideration.total".into())
+    );
     assert_eq!(
         narrative.lawsuits,
         get("challenges.litigation_direct.total".into())

@@ -4,8 +4,8 @@
 mod common;
 
 use casetrack_reporting::{
-    Fen, Figure, IDENTITY_TEXT_ZH, OutputFormat, PublishedReport, ReportBuilder, ReportingError, cells, csv,
-    html, json, md, render, xlsx,
+    Fen, Figure, IDENTITY_TEXT_ZH, OutputFormat, PublishedReport, ReportBuilder, ReportingError,
+    cells, csv, html, json, md, render, xlsx,
 };
 use common::*;
 
@@ -32,7 +32,11 @@ fn json_round_trips_every_figure_by_cell_code() {
                 Figure::Change(n) => serde_json::json!(n),
                 Figure::Money(fen) => serde_json::json!(fen.to_10k_yuan()),
             };
-            assert_eq!(value["figures"][&cell.spec.code], expected, "{}", cell.spec.code);
+            assert_eq!(
+                value["figures"][&cell.spec.code], expected,
+                "{}",
+                cell.spec.code
+            );
         }
         let back = json::from_json(&text).expect("parse");
         assert_eq!(back, original);
@@ -46,9 +50,13 @@ fn json_money_is_exact_and_tampering_is_detected() {
     builder
         .add_money("proactive.fees.amount_10k_yuan", Fen(123_456_789_012_345))
         .expect("money");
-    let original = PublishedReport::publish(builder.build().expect("build"), None, 9, "r1").expect("publish");
+    let original =
+        PublishedReport::publish(builder.build().expect("build"), None, 9, "r1").expect("publish");
     let text = json::to_json(&original);
-    assert!(text.contains("\"proactive.fees.amount_10k_yuan\": \"123456789.012345\""), "{text}");
+    assert!(
+        text.contains("\"proactive.fees.amount_10k_yuan\": \"123456789.012345\""),
+        "{text}"
+    );
     assert_eq!(json::from_json(&text).expect("parse"), original);
 
     let tampered = text.replace(
@@ -56,17 +64,30 @@ fn json_money_is_exact_and_tampering_is_detected() {
         "\"applications.disclosed.natural_person\": 1",
     );
     assert_ne!(tampered, text);
-    assert!(matches!(json::from_json(&tampered), Err(ReportingError::HashMismatch { .. })));
-    let unknown = text.replace("\"applications.disclosed.natural_person\"", "\"applications.bogus.x\"");
-    assert!(matches!(json::from_json(&unknown), Err(ReportingError::UnknownCell { .. })));
+    assert!(matches!(
+        json::from_json(&tampered),
+        Err(ReportingError::HashMismatch { .. })
+    ));
+    let unknown = text.replace(
+        "\"applications.disclosed.natural_person\"",
+        "\"applications.bogus.x\"",
+    );
+    assert!(matches!(
+        json::from_json(&unknown),
+        Err(ReportingError::UnknownCell { .. })
+    ));
 }
 
 #[test]
 fn json_keeps_table_order() {
     let text = json::to_json(&published(2022));
     let first = text.find("\"proactive.rules.issued\"").expect("table 二");
-    let second = text.find("\"applications.received.natural_person\"").expect("table 三");
-    let third = text.find("\"challenges.reconsideration.upheld\"").expect("table 四");
+    let second = text
+        .find("\"applications.received.natural_person\"")
+        .expect("table 三");
+    let third = text
+        .find("\"challenges.reconsideration.upheld\"")
+        .expect("table 四");
     assert!(first < second && second < third);
     assert!(text.find("\"agency\"") < text.find("\"figures\""));
 }
@@ -78,7 +99,11 @@ fn csv_has_one_row_per_cell_and_prints_zero() {
         let text = csv::to_csv(&published.report).expect("csv");
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(
-            reader.headers().expect("headers").iter().collect::<Vec<_>>(),
+            reader
+                .headers()
+                .expect("headers")
+                .iter()
+                .collect::<Vec<_>>(),
             vec!["cell_code", "label_zh", "value"]
         );
         let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -97,7 +122,9 @@ fn csv_has_one_row_per_cell_and_prints_zero() {
 fn html_is_chinese_national_layout_escaped_and_zero_filled() {
     let page = html::to_html(&published(2022));
     assert!(page.contains(IDENTITY_TEXT_ZH));
-    assert!(page.contains(&format!("<th rowspan=\"3\" colspan=\"3\">{IDENTITY_TEXT_ZH}</th>")));
+    assert!(page.contains(&format!(
+        "<th rowspan=\"3\" colspan=\"3\">{IDENTITY_TEXT_ZH}</th>"
+    )));
     assert!(page.contains("<th colspan=\"7\">申请人情况</th>"));
     assert!(page.contains("<th colspan=\"5\">法人或其他组织</th>"));
     assert!(page.contains("<td class=\"label\" rowspan=\"8\">（三）不予公开</td>"));
@@ -148,5 +175,8 @@ fn dispatcher_parses_cli_formats() {
         assert_eq!(parsed.extension(), name);
         assert!(!render(&published, parsed).expect("render").is_empty());
     }
-    assert!(matches!("pdf".parse::<OutputFormat>(), Err(ReportingError::UnknownOutputFormat(_))));
+    assert!(matches!(
+        "pdf".parse::<OutputFormat>(),
+        Err(ReportingError::UnknownOutputFormat(_))
+    ));
 }

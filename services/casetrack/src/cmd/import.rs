@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use casetrack_domain::CaseId;
+use casetrack_domain::{Calendar, CaseId};
 use casetrack_eventlog::{EventLog, StreamWrite};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::ledger::apply::{self, PlanError, RowPlan};
-use crate::ledger::columns::layout_help;
+use crate::ledger::columns::{Column, layout_help};
 use crate::ledger::error::RowError;
 use crate::ledger::identity::case_id;
 use crate::ledger::{row, sheet};
@@ -106,16 +106,18 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
 
     std::fs::create_dir_all(&args.data)?;
     let log = EventLog::open(&log_dir(&args.data))?;
+    let calendar = Calendar::embedded()?;
     let mut writes: Vec<StreamWrite> = Vec::new();
     let mut summary = Summary { rows: rows.len() + bad_rows, ..Summary::default() };
     for (file, number, parsed) in &rows {
-        match apply::plan(&log, parsed) {
+        match apply::plan(&log, parsed, &calendar) {
             Ok(RowPlan::Unchanged) => summary.unchanged_rows += 1,
             Ok(RowPlan::Write(write)) => writes.push(write),
             Err(PlanError::Log(error)) => return Err(error.into()),
-            Err(error @ PlanError::Disagrees { .. }) => {
+            Err(error) => {
                 bad_rows += 1;
-                let error = RowError { file: file.clone(), row: *number, column: None, message: error.to_string() };
+                let column = error.column().map(Column::name);
+                let error = RowError { file: file.clone(), row: *number, column, message: error.to_string() };
                 problems.push(error.to_string());
             }
         }

@@ -3,13 +3,14 @@
 //! the row's history (a ledger updated with a decision since the last import) gets the rest appended at the
 //! exact next revision; a stream that disagrees with the row is a row error, and nothing of it is written.
 
-use casetrack_domain::{Event, encode, stream_name};
+use casetrack_domain::{Calendar, Event, encode, stream_name};
 use casetrack_eventlog::{
     Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent, RecordedEvent,
     StreamWrite,
 };
 
-use super::events::row_events;
+use super::columns::Column;
+use super::events::{RowRefused, row_events};
 use super::identity::event_id;
 use super::row::LedgerRow;
 
@@ -29,9 +30,10 @@ pub enum RowPlan {
     Write(StreamWrite),
 }
 
-/// Compares `row` with its case's stream. `Err` carries the reason the row disagrees with the log.
-pub fn plan(log: &EventLog, row: &LedgerRow) -> Result<RowPlan, PlanError> {
-    let events = row_events(row);
+/// Decides the row's events and compares them with its case's stream. `Err` carries the rule that refused the
+/// row or the way it disagrees with the log.
+pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowPlan, PlanError> {
+    let events = row_events(row, calendar).map_err(PlanError::Refused)?;
     let Some(first) = events.first() else {
         unreachable!("every row implies at least its Received event")
     };
@@ -61,6 +63,8 @@ pub fn plan(log: &EventLog, row: &LedgerRow) -> Result<RowPlan, PlanError> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    #[error("{}", .0.violation)]
+    Refused(RowRefused),
     #[error(
         "the log already holds case {stream} with a different history (revision {revision}: {stored_type} in the \
          log, {proposed_type} from this row); correct the case through the review service, not by re-import"
@@ -68,6 +72,16 @@ pub enum PlanError {
     Disagrees { stream: String, revision: u64, stored_type: String, proposed_type: String },
     #[error(transparent)]
     Log(#[from] LogError),
+}
+
+impl PlanError {
+    /// The ledger column to point at, when the problem lies in one.
+    pub fn column(&self) -> Option<Column> {
+        match self {
+            PlanError::Refused(refused) => Some(refused.column),
+            PlanError::Disagrees { .. } | PlanError::Log(_) => None,
+        }
+    }
 }
 
 /// Appends `writes` in atomic groups of at most [`MAX_EVENTS_PER_APPEND`] events; returns the events written.

@@ -1,11 +1,14 @@
-//! A ledger row as the domain events it implies: received, then (if decided) decided — or abandoned, for the
-//! two outcomes that are an abandonment — reply delivered and closed. Each event is recorded at noon China time
-//! of its own date, so the case's history reads as if it had been entered on the day.
+//! A ledger row as the domain events it implies: received, then (if decided) decided, reply delivered and
+//! closed. The events come from the domain's own `decide`, one command at a time with "now" at noon China time
+//! of the command's date, so every lifecycle rule applies to imported history exactly as to live cases (for
+//! instance other.no_supplement is refused: the domain only reaches it by abandonment after a 补正 request,
+//! which a ledger row does not record).
 
-use casetrack_domain::application::{AbandonReason, ApplicationEvent, DeliveryForm};
-use casetrack_domain::{Event, EventBody, Outcome};
+use casetrack_domain::application::{self, ApplicationCommand, ApplicationState, DeliveryForm};
+use casetrack_domain::{Calendar, Event, RuleViolation};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
+use super::columns::Column;
 use super::identity::case_id;
 use super::row::LedgerRow;
 
@@ -16,49 +19,82 @@ const RECORDED_AT_UTC_HOUR: u32 = 4;
 /// How the reply of an imported case is described; the ledger does not say how it was delivered.
 pub const IMPORTED_REPLY_METHOD: &str = "as recorded in the imported ledger";
 
-/// The events of `row`, in order.
-pub fn row_events(row: &LedgerRow) -> Vec<Event> {
+/// The content of an application whose ledger row leaves it empty (the domain requires one).
+pub const CONTENT_NOT_RECORDED: &str = "（台账未载明申请内容）";
+
+/// A rule of the domain refused the row; `column` is the ledger column the refused field came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowRefused {
+    pub column: Column,
+    pub violation: RuleViolation,
+}
+
+/// The events of `row`, in order, as the domain decides them.
+pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, RowRefused> {
     let case = case_id(&row.agency, &row.external_id);
-    let event = |on: NaiveDate, body: ApplicationEvent| Event::new(case, recorded_at(on), EventBody::Application(body));
+    let content = if row.content.trim().is_empty() { CONTENT_NOT_RECORDED.to_owned() } else { row.content.clone() };
     // The ledger's receipt date is the statutory one, so for channels needing a confirmation (Art. 31) it is
     // also the confirmation date.
-    let mut events = vec![event(
+    let mut commands = vec![(
         row.received_on,
-        ApplicationEvent::Received {
+        ApplicationCommand::Receive {
+            case_id: case,
             agency: row.agency.clone(),
             applicant_type: row.applicant_type,
             channel: row.channel,
             handed_in_on: row.received_on,
             receipt_confirmed_on: row.channel.needs_receipt_confirmation().then_some(row.received_on),
-            content: row.content.clone(),
+            content,
             delivery_form: DeliveryForm::Unspecified,
             referred_from: None,
         },
     )];
-    let Some(decision) = &row.decision else { return events };
-    let ending = match abandonment(decision.outcome) {
-        Some(reason) => ApplicationEvent::Abandoned { reason, abandoned_on: decision.decided_on },
-        None => ApplicationEvent::Decided {
-            outcome: decision.outcome,
-            legal_reason: decision.legal_reason.clone(),
-            decided_on: decision.decided_on,
-        },
-    };
-    events.push(event(decision.decided_on, ending));
-    events.push(event(
-        decision.delivered_on,
-        ApplicationEvent::ReplyDelivered {
-            delivered_on: decision.delivered_on,
-            method: IMPORTED_REPLY_METHOD.to_owned(),
-        },
-    ));
-    events.push(event(decision.delivered_on, ApplicationEvent::Closed { closed_on: decision.delivered_on }));
-    events
+    if let Some(decision) = &row.decision {
+        commands.extend([
+            (
+                decision.decided_on,
+                ApplicationCommand::Decide {
+                    outcome: decision.outcome,
+                    legal_reason: decision.legal_reason.clone(),
+                    decided_on: decision.decided_on,
+                },
+            ),
+            (
+                decision.delivered_on,
+                ApplicationCommand::DeliverReply {
+                    delivered_on: decision.delivered_on,
+                    method: IMPORTED_REPLY_METHOD.to_owned(),
+                },
+            ),
+            (decision.delivered_on, ApplicationCommand::Close { closed_on: decision.delivered_on }),
+        ]);
+    }
+    let mut state = ApplicationState::default();
+    let mut events = Vec::new();
+    for (on, command) in commands {
+        let decided = application::decide(&state, command, recorded_at(on), calendar)
+            .map_err(|violation| RowRefused { column: column_of(violation.field), violation })?;
+        for event in decided {
+            // Events decide just produced always fold into the state they were decided on.
+            application::evolve(&mut state, &event).expect("decided events fold into their own state");
+            events.push(event);
+        }
+    }
+    Ok(events)
 }
 
-/// The outcomes the domain records as an abandonment rather than a decision.
-fn abandonment(outcome: Outcome) -> Option<AbandonReason> {
-    [AbandonReason::NoSupplement, AbandonReason::FeeUnpaid].into_iter().find(|reason| reason.outcome() == outcome)
+/// The ledger column a command field comes from.
+fn column_of(field: &str) -> Column {
+    match field {
+        "agency" => Column::Agency,
+        "content" => Column::Content,
+        "handed_in_on" | "receipt_confirmed_on" => Column::ReceivedOn,
+        "outcome" => Column::Outcome,
+        "legal_reason" => Column::LegalReason,
+        "decided_on" => Column::DecidedOn,
+        "delivered_on" | "closed_on" | "method" => Column::DeliveredOn,
+        _ => Column::ExternalId,
+    }
 }
 
 fn recorded_at(on: NaiveDate) -> DateTime<Utc> {
@@ -72,7 +108,7 @@ mod tests {
     use crate::ledger::row::Decision;
     use casetrack_domain::application::Channel;
     use casetrack_domain::time::local_date;
-    use casetrack_domain::{AgencyId, ApplicantType};
+    use casetrack_domain::{AgencyId, ApplicantType, Outcome};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
@@ -97,23 +133,26 @@ mod tests {
 
     #[test]
     fn an_open_row_is_one_received_event_on_its_date() {
-        let events = row_events(&row(None));
+        let events = row_events(&row(None), &calendar()).expect("open row");
         assert_eq!(events.len(), 1);
         assert_eq!(local_date(events[0].occurred_at), d(2018, 12, 28));
         assert_eq!(events[0].event_type(), "ApplicationReceived");
     }
 
     #[test]
-    fn a_decided_row_runs_to_closed_and_abandonments_are_not_decisions() {
-        let types = |outcome| row_events(&row(Some(outcome))).iter().map(Event::event_type).collect::<Vec<_>>();
-        assert_eq!(
-            types(Outcome::Disclosed),
-            ["ApplicationReceived", "ApplicationDecided", "ApplicationReplyDelivered", "ApplicationClosed"]
-        );
-        assert_eq!(types(Outcome::OtherFeeUnpaid)[1], "ApplicationAbandoned");
-        assert_eq!(types(Outcome::OtherNoSupplement)[1], "ApplicationAbandoned");
-        let events = row_events(&row(Some(Outcome::Disclosed)));
+    fn a_decided_row_runs_to_closed_and_the_domain_refuses_abandonment_outcomes() {
+        let events = row_events(&row(Some(Outcome::Disclosed)), &calendar()).expect("decided row");
+        let types: Vec<_> = events.iter().map(Event::event_type).collect();
+        assert_eq!(types, ["ApplicationReceived", "ApplicationDecided", "ApplicationReplyDelivered", "ApplicationClosed"]);
         assert_eq!(local_date(events[1].occurred_at), d(2019, 1, 10));
         assert_eq!(local_date(events[3].occurred_at), d(2019, 1, 11));
+        for outcome in [Outcome::OtherNoSupplement, Outcome::OtherFeeUnpaid] {
+            let refused = row_events(&row(Some(outcome)), &calendar()).expect_err("abandonment only");
+            assert_eq!(refused.column, Column::Outcome);
+        }
+    }
+
+    fn calendar() -> Calendar {
+        Calendar::embedded().expect("embedded calendar")
     }
 }

@@ -1,7 +1,9 @@
 //! Helpers shared by the domain's integration tests.
 #![allow(dead_code)]
 
-use casetrack_domain::application::{self, ApplicationCommand, ApplicationState, Channel, DeliveryForm};
+use casetrack_domain::application::{
+    self, ApplicationCommand, ApplicationState, Channel, DeliveryForm,
+};
 use casetrack_domain::{AgencyId, ApplicantType, Calendar, CaseId, Event, RuleViolation};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -12,7 +14,9 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 /// A fixed "now" later than every date the tests use.
 pub fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2028-03-01T02:00:00Z").expect("valid instant").to_utc()
+    DateTime::parse_from_rfc3339("2028-03-01T02:00:00Z")
+        .expect("valid instant")
+        .to_utc()
 }
 
 pub fn calendar() -> Calendar {
@@ -46,7 +50,11 @@ pub struct Run {
 
 impl Run {
     pub fn new() -> Run {
-        Run { state: ApplicationState::default(), events: Vec::new(), calendar: calendar() }
+        Run {
+            state: ApplicationState::default(),
+            events: Vec::new(),
+            calendar: calendar(),
+        }
     }
 
     pub fn try_apply(&mut self, command: ApplicationCommand) -> Result<(), RuleViolation> {

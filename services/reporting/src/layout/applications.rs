@@ -6,9 +6,14 @@ use crate::figure::Unit;
 use crate::identity::Identity;
 
 /// The official identity printed in the top-left cell, verbatim.
-pub const IDENTITY_TEXT_ZH: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+pub const IDENTITY_TEXT_ZH: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 
-const fn count(code: &'static str, label_zh: &'static str, group_zh: Option<&'static str>) -> Column {
+const fn count(
+    code: &'static str,
+    label_zh: &'static str,
+    group_zh: Option<&'static str>,
+) -> Column {
     Column {
         code,
         label_zh,
@@ -148,7 +153,11 @@ const HEAD: &[Row] = &[
     ),
     group("withheld", "（三）不予公开", WITHHELD),
     base("withheld.state_secret", "1. 属于国家秘密", 2),
-    base("withheld.prohibited_by_law", "2. 其他法律行政法规禁止公开", 2),
+    base(
+        "withheld.prohibited_by_law",
+        "2. 其他法律行政法规禁止公开",
+        2,
+    ),
     base("withheld.security_stability", "3. 危及“三安全一稳定”", 2),
     base("withheld.third_party", "4. 保护第三方合法权益", 2),
     base("withheld.internal_affairs", "5. 属于三类内部事务信息", 2),
@@ -157,14 +166,26 @@ const HEAD: &[Row] = &[
     base("withheld.query_matter", "8. 属于行政查询事项", 2),
     group("unavailable", "（四）无法提供", UNAVAILABLE),
     base("unavailable.not_held", "1. 本机关不掌握相关政府信息", 2),
-    base("unavailable.needs_creation", "2. 没有现成信息需要另行制作", 2),
+    base(
+        "unavailable.needs_creation",
+        "2. 没有现成信息需要另行制作",
+        2,
+    ),
     base("unavailable.still_unclear", "3. 补正后申请内容仍不明确", 2),
     group("not_processed", "（五）不予处理", NOT_PROCESSED),
-    base("not_processed.petition_complaint", "1. 信访举报投诉类申请", 2),
+    base(
+        "not_processed.petition_complaint",
+        "1. 信访举报投诉类申请",
+        2,
+    ),
     base("not_processed.repeated", "2. 重复申请", 2),
     base("not_processed.publication", "3. 要求提供公开出版物", 2),
     base("not_processed.excessive", "4. 无正当理由大量反复申请", 2),
-    base("not_processed.confirm_existing", "5. 要求行政机关确认或重新出具已获取信息", 2),
+    base(
+        "not_processed.confirm_existing",
+        "5. 要求行政机关确认或重新出具已获取信息",
+        2,
+    ),
 ];
 
 const fn outcome_total(parts: &'static [&'static str]) -> Row {

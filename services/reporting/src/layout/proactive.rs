@@ -31,7 +31,11 @@ const fn row(code: &'static str, label_zh: &'static str) -> Row {
     }
 }
 
-const fn block(heading_zh: &'static str, columns: &'static [Column], rows: &'static [&'static [Row]]) -> Block {
+const fn block(
+    heading_zh: &'static str,
+    columns: &'static [Column],
+    rows: &'static [&'static [Row]],
+) -> Block {
     Block {
         heading_zh: Some(heading_zh),
         row_header_zh: "信息内容",
@@ -59,21 +63,36 @@ const DOCUMENTS_2021: &[Column] = &[
     column("in_force", "现行有效件数", Unit::Count),
 ];
 const DECISIONS_2021: &[Column] = &[column("decisions", "本年处理决定数量", Unit::Count)];
-const FEES_2021: &[Column] = &[column("amount_10k_yuan", "本年收费金额（单位：万元）", Unit::Money)];
+const FEES_2021: &[Column] = &[column(
+    "amount_10k_yuan",
+    "本年收费金额（单位：万元）",
+    Unit::Money,
+)];
 
 pub const PROACTIVE_2021: TableLayout = table(&[
     block(
         "第二十条第（一）项",
         DOCUMENTS_2021,
-        &[&[row("rules", "规章"), row("normative_documents", "行政规范性文件")]],
+        &[&[
+            row("rules", "规章"),
+            row("normative_documents", "行政规范性文件"),
+        ]],
     ),
-    block("第二十条第（五）项", DECISIONS_2021, &[&[row("licensing", "行政许可")]]),
+    block(
+        "第二十条第（五）项",
+        DECISIONS_2021,
+        &[&[row("licensing", "行政许可")]],
+    ),
     block(
         "第二十条第（六）项",
         DECISIONS_2021,
         &[&[row("penalty", "行政处罚"), row("compulsion", "行政强制")]],
     ),
-    block("第二十条第（八）项", FEES_2021, &[&[row("fees", "行政事业性收费")]]),
+    block(
+        "第二十条第（八）项",
+        FEES_2021,
+        &[&[row("fees", "行政事业性收费")]],
+    ),
 ]);
 
 const DOCUMENTS_2019: &[Column] = &[
@@ -99,18 +118,32 @@ pub const PROACTIVE_2019: TableLayout = table(&[
     block(
         "第二十条第（一）项",
         DOCUMENTS_2019,
-        &[&[row("rules", "规章"), row("normative_documents", "规范性文件")]],
+        &[&[
+            row("rules", "规章"),
+            row("normative_documents", "规范性文件"),
+        ]],
     ),
     block(
         "第二十条第（五）项",
         ITEMS_2019,
-        &[&[row("licensing", "行政许可"), row("other_services", "其他对外管理服务事项")]],
+        &[&[
+            row("licensing", "行政许可"),
+            row("other_services", "其他对外管理服务事项"),
+        ]],
     ),
     block(
         "第二十条第（六）项",
         ITEMS_2019,
         &[&[row("penalty", "行政处罚"), row("compulsion", "行政强制")]],
     ),
-    block("第二十条第（八）项", FEES_2019, &[&[row("fees", "行政事业性收费")]]),
-    block("第二十条第（九）项", PROCUREMENT_2019, &[&[row("procurement", "政府集中采购")]]),
+    block(
+        "第二十条第（八）项",
+        FEES_2019,
+        &[&[row("fees", "行政事业性收费")]],
+    ),
+    block(
+        "第二十条第（九）项",
+        PROCUREMENT_2019,
+        &[&[row("procurement", "政府集中采购")]],
+    ),
 ]);

@@ -42,7 +42,12 @@ const fn row(code: &'static str, label_zh: &'static str, depth: u8) -> Row {
     }
 }
 
-const fn sum(code: &'static str, label_zh: &'static str, depth: u8, parts: &'static [&'static str]) -> Row {
+const fn sum(
+    code: &'static str,
+    label_zh: &'static str,
+    depth: u8,
+    parts: &'static [&'static str],
+) -> Row {
     Row {
         code: Some(code),
         label_zh,
@@ -100,7 +105,11 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
             COUNT,
             &[&[
                 row("information", "（一）主动公开政府信息数（条）", 0),
-                row("information_normative", "其中：主动公开规范性文件数（条）", 1),
+                row(
+                    "information_normative",
+                    "其中：主动公开规范性文件数（条）",
+                    1,
+                ),
                 row("normative_documents_issued", "制发规范性文件总数（件）", 1),
                 heading("（二）通过不同渠道和方式公开政府信息的情况", 0),
                 row("via_gazette", "1. 政府公报公开政府信息数（条）", 1),
@@ -118,12 +127,28 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
         &[block(
             COUNT,
             &[&[
-                row("public_concerns", "（一）回应公众关注热点或重大舆情数（次）", 0),
+                row(
+                    "public_concerns",
+                    "（一）回应公众关注热点或重大舆情数（次）",
+                    0,
+                ),
                 heading("（二）通过不同渠道和方式回应解读的情况", 0),
-                row("press_conferences", "1. 参加或举办新闻发布会总次数（次）", 1),
-                row("press_conferences_principal", "其中：主要负责同志参加新闻发布会次数（次）", 2),
+                row(
+                    "press_conferences",
+                    "1. 参加或举办新闻发布会总次数（次）",
+                    1,
+                ),
+                row(
+                    "press_conferences_principal",
+                    "其中：主要负责同志参加新闻发布会次数（次）",
+                    2,
+                ),
                 row("online_interviews", "2. 政府网站在线访谈次数（次）", 1),
-                row("online_interviews_principal", "其中：主要负责同志参加政府网站在线访谈次数（次）", 2),
+                row(
+                    "online_interviews_principal",
+                    "其中：主要负责同志参加政府网站在线访谈次数（次）",
+                    2,
+                ),
                 row("policy_interpretations", "3. 政策解读稿件发布数（篇）", 1),
                 row("weibo_wechat", "4. 微博微信回应事件数（次）", 1),
                 row("other_channels", "5. 其他方式回应事件数（次）", 1),
@@ -137,7 +162,12 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
         &[block(
             COUNT,
             &[&[
-                sum("received", "（一）收到申请数（件）", 0, &["in_person", "fax", "online", "letter"]),
+                sum(
+                    "received",
+                    "（一）收到申请数（件）",
+                    0,
+                    &["in_person", "fax", "online", "letter"],
+                ),
                 row("in_person", "1. 当面申请数（件）", 1),
                 row("fax", "2. 传真申请数（件）", 1),
                 row("online", "3. 网络申请数（件）", 1),
@@ -189,7 +219,11 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
                     "危及国家安全、公共安全、经济安全和社会稳定（件）",
                     2,
                 ),
-                row("refused_not_government_information", "不是《条例》所指政府信息（件）", 2),
+                row(
+                    "refused_not_government_information",
+                    "不是《条例》所指政府信息（件）",
+                    2,
+                ),
                 row("refused_other_legal", "法律法规规定的其他情形（件）", 2),
                 row("not_this_agency", "5. 不属于本行政机关公开数（件）", 1),
                 row("not_exist", "6. 申请信息不存在数（件）", 1),
@@ -232,9 +266,17 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
                     "litigation",
                     "行政诉讼数量（件）",
                     0,
-                    &["litigation_upheld", "litigation_corrected", "litigation_other"],
+                    &[
+                        "litigation_upheld",
+                        "litigation_corrected",
+                        "litigation_other",
+                    ],
                 ),
-                row("litigation_upheld", "1. 维持具体行政行为或者驳回原告诉讼请求数（件）", 1),
+                row(
+                    "litigation_upheld",
+                    "1. 维持具体行政行为或者驳回原告诉讼请求数（件）",
+                    1,
+                ),
                 row("litigation_corrected", "2. 被依法纠错数（件）", 1),
                 row("litigation_other", "3. 其他情形数（件）", 1),
             ]],
@@ -263,7 +305,11 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
             block(
                 COUNT,
                 &[&[
-                    row("dedicated_bodies", "（一）政府信息公开工作专门机构数（个）", 0),
+                    row(
+                        "dedicated_bodies",
+                        "（一）政府信息公开工作专门机构数（个）",
+                        0,
+                    ),
                     row("reading_points", "（二）设置政府信息公开查阅点数（个）", 0),
                     sum(
                         "staff",
@@ -275,7 +321,10 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
                     row("staff_part_time", "2. 兼职人员数（人）", 1),
                 ]],
             ),
-            block(AMOUNT, &[&[row("budget", "（四）政府信息公开专项经费（万元）", 0)]]),
+            block(
+                AMOUNT,
+                &[&[row("budget", "（四）政府信息公开专项经费（万元）", 0)]],
+            ),
         ],
     ),
     table(
@@ -285,7 +334,11 @@ pub const STATISTICAL_TABLES: &[TableLayout] = &[
         &[block(
             COUNT,
             &[&[
-                row("meetings", "（一）召开政府信息公开工作会议或专题会议数（次）", 0),
+                row(
+                    "meetings",
+                    "（一）召开政府信息公开工作会议或专题会议数（次）",
+                    0,
+                ),
                 row("courses", "（二）举办各类培训班数（次）", 0),
                 row("trainees", "（三）接受培训人员数（人次）", 0),
             ]],

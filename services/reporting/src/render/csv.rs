@@ -12,7 +12,11 @@ pub fn to_csv(report: &Report) -> Result<String, ReportingError> {
     for cell in report.cells() {
         let value = super::print_figure(cell.figure);
         writer
-            .write_record([cell.spec.code.as_str(), cell.spec.label_zh.as_str(), value.as_str()])
+            .write_record([
+                cell.spec.code.as_str(),
+                cell.spec.label_zh.as_str(),
+                value.as_str(),
+            ])
             .map_err(csv_error)?;
     }
     let bytes = writer

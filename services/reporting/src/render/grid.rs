@@ -99,7 +99,8 @@ fn applications(report: &Report, table: &TableLayout) -> Grid {
     for block in table.blocks {
         let rows: Vec<&Row> = block.rows().collect();
         let label_cols = small(rows.iter().map(|r| usize::from(r.depth)).max().unwrap_or(0) + 1);
-        let header_rows = column_headers(&mut grid, block, top, label_cols, table.columns_header_zh);
+        let header_rows =
+            column_headers(&mut grid, block, top, label_cols, table.columns_header_zh);
         grid.put(
             top,
             0,
@@ -121,9 +122,21 @@ fn applications(report: &Report, table: &TableLayout) -> Grid {
             let depth = u16::from(row.depth);
             match (at[i], row.code) {
                 (Some(r), Some(code)) => {
-                    grid.put(r, depth, 1, label_cols - depth, Content::Label(row.label_zh.to_string()));
+                    grid.put(
+                        r,
+                        depth,
+                        1,
+                        label_cols - depth,
+                        Content::Label(row.label_zh.to_string()),
+                    );
                     for (c, column) in block.columns.iter().enumerate() {
-                        grid.put(r, label_cols + small(c), 1, 1, figure(report, table, code, column.code));
+                        grid.put(
+                            r,
+                            label_cols + small(c),
+                            1,
+                            1,
+                            figure(report, table, code, column.code),
+                        );
                     }
                 }
                 _ => {
@@ -152,10 +165,22 @@ fn applications(report: &Report, table: &TableLayout) -> Grid {
 
 /// Column headers of a block starting at `left`: an optional header over all columns, then group headers
 /// (法人或其他组织) over their sub-columns. Returns the number of header rows used.
-fn column_headers(grid: &mut Grid, block: &Block, top: u32, left: u16, over_all: Option<&str>) -> u32 {
+fn column_headers(
+    grid: &mut Grid,
+    block: &Block,
+    top: u32,
+    left: u16,
+    over_all: Option<&str>,
+) -> u32 {
     let mut row = top;
     if let Some(text) = over_all {
-        grid.put(row, left, 1, small(block.columns.len()), Content::Header(text.to_string()));
+        grid.put(
+            row,
+            left,
+            1,
+            small(block.columns.len()),
+            Content::Header(text.to_string()),
+        );
         row += 1;
     }
     let grouped = block.columns.iter().any(|c| c.group_zh.is_some());
@@ -171,13 +196,25 @@ fn column_headers(grid: &mut Grid, block: &Block, top: u32, left: u16, over_all:
                     .count();
                 grid.put(row, col, 1, small(run), Content::Header(group.to_string()));
                 for (k, sub) in block.columns[c..c + run].iter().enumerate() {
-                    grid.put(row + 1, col + small(k), 1, 1, Content::Header(sub.label_zh.to_string()));
+                    grid.put(
+                        row + 1,
+                        col + small(k),
+                        1,
+                        1,
+                        Content::Header(sub.label_zh.to_string()),
+                    );
                 }
                 c += run;
             }
             None => {
                 let span = if grouped { 2 } else { 1 };
-                grid.put(row, col, span, 1, Content::Header(column.label_zh.to_string()));
+                grid.put(
+                    row,
+                    col,
+                    span,
+                    1,
+                    Content::Header(column.label_zh.to_string()),
+                );
                 c += 1;
             }
         }
@@ -199,7 +236,11 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
             }
             let members: Vec<&Row> = match row.code {
                 Some(_) => vec![*row],
-                None => rows[i + 1..].iter().take_while(|r| r.depth > 0).copied().collect(),
+                None => rows[i + 1..]
+                    .iter()
+                    .take_while(|r| r.depth > 0)
+                    .copied()
+                    .collect(),
             };
             let label = Content::Header(row.label_zh.to_string());
             grid.put(0, col, 1, width * small(members.len()), label);
@@ -208,12 +249,24 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
                 let header_top = if row.code.is_some() {
                     1
                 } else {
-                    grid.put(1, col, 1, width, Content::Header(member.label_zh.to_string()));
+                    grid.put(
+                        1,
+                        col,
+                        1,
+                        width,
+                        Content::Header(member.label_zh.to_string()),
+                    );
                     2
                 };
                 for (c, column) in block.columns.iter().enumerate() {
                     let x = col + small(c);
-                    grid.put(header_top, x, 3 - header_top, 1, Content::Header(column.label_zh.to_string()));
+                    grid.put(
+                        header_top,
+                        x,
+                        3 - header_top,
+                        1,
+                        Content::Header(column.label_zh.to_string()),
+                    );
                     grid.put(3, x, 1, 1, figure(report, table, code, column.code));
                 }
                 col += width;
@@ -227,7 +280,14 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
 /// a block with fewer columns than the widest lets its last column span the rest.
 fn blocks(report: &Report, table: &TableLayout) -> Grid {
     let mut grid = Grid::new(table.heading_zh());
-    let width = 1 + small(table.blocks.iter().map(|b| b.columns.len()).max().unwrap_or(1));
+    let width = 1 + small(
+        table
+            .blocks
+            .iter()
+            .map(|b| b.columns.len())
+            .max()
+            .unwrap_or(1),
+    );
     let mut r = 0u32;
     for block in table.blocks {
         if let Some(heading) = block.heading_zh {
@@ -239,17 +299,33 @@ fn blocks(report: &Report, table: &TableLayout) -> Grid {
         grid.put(r, 0, 1, 1, Content::Header(block.row_header_zh.to_string()));
         for (c, column) in block.columns.iter().enumerate() {
             let c = small(c);
-            grid.put(r, 1 + c, 1, span(c), Content::Header(column.label_zh.to_string()));
+            grid.put(
+                r,
+                1 + c,
+                1,
+                span(c),
+                Content::Header(column.label_zh.to_string()),
+            );
         }
         r += 1;
         for row in block.rows() {
-            let label = Content::Label(format!("{}{}", "　".repeat(usize::from(row.depth)), row.label_zh));
+            let label = Content::Label(format!(
+                "{}{}",
+                "　".repeat(usize::from(row.depth)),
+                row.label_zh
+            ));
             match row.code.filter(|_| printed(row)) {
                 Some(code) => {
                     grid.put(r, 0, 1, 1, label);
                     for (c, column) in block.columns.iter().enumerate() {
                         let c = small(c);
-                        grid.put(r, 1 + c, 1, span(c), figure(report, table, code, column.code));
+                        grid.put(
+                            r,
+                            1 + c,
+                            1,
+                            span(c),
+                            figure(report, table, code, column.code),
+                        );
                     }
                 }
                 None => grid.put(r, 0, 1, width, label),
@@ -285,7 +361,9 @@ mod tests {
     fn grids_tile_exactly_in_every_format() {
         for year in [2018, 2020, 2021] {
             let report = ReportBuilder::new("A", year).and_then(|b| b.build());
-            let Ok(report) = report else { panic!("build {year}") };
+            let Ok(report) = report else {
+                panic!("build {year}")
+            };
             for grid in grids(&report) {
                 assert_tiles(&grid);
             }
@@ -294,7 +372,9 @@ mod tests {
 
     #[test]
     fn table_three_2021_is_3_label_columns_plus_7_and_25_body_rows() {
-        let Ok(report) = ReportBuilder::new("A", 2021).and_then(|b| b.build()) else { panic!() };
+        let Ok(report) = ReportBuilder::new("A", 2021).and_then(|b| b.build()) else {
+            panic!()
+        };
         let grids = grids(&report);
         let three = &grids[1];
         assert_eq!(three.width, 10);

@@ -32,7 +32,11 @@ pub fn escape(text: &str) -> String {
 
 pub fn to_html(published: &PublishedReport) -> String {
     let report = &published.report;
-    let title = format!("{}{}年政府信息公开工作年度报告", report.agency(), report.year());
+    let title = format!(
+        "{}{}年政府信息公开工作年度报告",
+        report.agency(),
+        report.year()
+    );
     let mut html = String::new();
     // Writing to a String cannot fail.
     let _ = write!(
@@ -41,7 +45,11 @@ pub fn to_html(published: &PublishedReport) -> String {
         escape(&title),
         escape(&title)
     );
-    let status_class = if published.is_final() { "meta" } else { "meta failed" };
+    let status_class = if published.is_final() {
+        "meta"
+    } else {
+        "meta failed"
+    };
     let _ = write!(
         html,
         "<p class=\"meta\">格式：{}　数据截至日志位置：{}　规则版本：{}<br>内容哈希：{}</p>\n<p class=\"{status_class}\">{}</p>\n",
@@ -69,7 +77,9 @@ pub fn to_html(published: &PublishedReport) -> String {
                 };
                 let _ = match &cell.content {
                     Content::Header(text) => write!(html, "<th{span}>{}</th>", escape(text)),
-                    Content::Label(text) => write!(html, "<td class=\"label\"{span}>{}</td>", escape(text)),
+                    Content::Label(text) => {
+                        write!(html, "<td class=\"label\"{span}>{}</td>", escape(text))
+                    }
                     Content::Figure(figure) => write!(
                         html,
                         "<td class=\"figure\"{span}>{}</td>",

@@ -70,10 +70,11 @@ pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
             reason: format!("{} bytes exceeds {MAX_JSON_BYTES}", text.len()),
         });
     }
-    let stored: StoredDocument = serde_json::from_str(text).map_err(|e| ReportingError::BadJson {
-        field: "(document)".to_string(),
-        reason: e.to_string(),
-    })?;
+    let stored: StoredDocument =
+        serde_json::from_str(text).map_err(|e| ReportingError::BadJson {
+            field: "(document)".to_string(),
+            reason: e.to_string(),
+        })?;
     let catalogue = catalogue(stored.format);
     let mut figures = Vec::with_capacity(stored.figures.len());
     for (code, value) in stored.figures {
@@ -93,7 +94,13 @@ pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
         })?;
         figures.push((code, figure));
     }
-    let report = Report::from_stored(stored.agency, stored.year, stored.format, figures, stored.narrative)?;
+    let report = Report::from_stored(
+        stored.agency,
+        stored.year,
+        stored.format,
+        figures,
+        stored.narrative,
+    )?;
     let published = PublishedReport {
         as_of_position: stored.as_of_position,
         rules_version: stored.rules_version,

@@ -8,7 +8,9 @@ use crate::published::PublishedReport;
 
 /// Escapes text for a Markdown table cell.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 pub fn to_markdown(published: &PublishedReport) -> String {
@@ -49,12 +51,15 @@ pub fn to_markdown(published: &PublishedReport) -> String {
             for row in block.rows() {
                 let label = format!("{}{}", "　".repeat(usize::from(row.depth)), row.label_zh);
                 let _ = write!(md, "| {} |", cell(&label));
-                let shows_figures = !matches!(row.kind, RowKind::Heading | RowKind::Sum { printed: false, .. });
+                let shows_figures = !matches!(
+                    row.kind,
+                    RowKind::Heading | RowKind::Sum { printed: false, .. }
+                );
                 for column in block.columns {
                     let value = match row.code.filter(|_| shows_figures) {
-                        Some(code) => {
-                            super::print_figure(report.get(&format!("{}.{code}.{}", table.code, column.code)))
-                        }
+                        Some(code) => super::print_figure(
+                            report.get(&format!("{}.{code}.{}", table.code, column.code)),
+                        ),
                         None => String::new(),
                     };
                     let _ = write!(md, " {value} |");

@@ -36,7 +36,9 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
     sheet.set_column_width(0, 24).map_err(xlsx_error)?;
     sheet.set_column_width(1, 80).map_err(xlsx_error)?;
     for (r, (key, value)) in (0u32..).zip(facts) {
-        sheet.write_string_with_format(r, 0, key, &bold).map_err(xlsx_error)?;
+        sheet
+            .write_string_with_format(r, 0, key, &bold)
+            .map_err(xlsx_error)?;
         sheet.write_string(r, 1, value).map_err(xlsx_error)?;
     }
     for grid in grids(report) {
@@ -59,7 +61,14 @@ fn write_grid(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
     sheet.set_name(&grid.title)?;
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
-    sheet.merge_range(0, 0, 0, grid.width.saturating_sub(1).max(1), &grid.title, &title)?;
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        grid.width.saturating_sub(1).max(1),
+        &grid.title,
+        &title,
+    )?;
     for c in 0..grid.width {
         sheet.set_column_width(c, 14)?;
     }

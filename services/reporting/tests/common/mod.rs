@@ -94,11 +94,18 @@ pub fn balanced(agency: &str, year: i32, seeds: &[u32]) -> Report {
                 .iter()
                 .map(|r| u64::from(values[format!("applications.{r}.{column}").as_str()]))
                 .sum();
-            let forward = u64::from(values[format!("applications.carried_forward.{column}").as_str()]);
-            let over = u64::from(values[format!("applications.carried_over.{column}").as_str()]).min(outcomes + forward);
-            builder.add(&format!("applications.carried_over.{column}"), over).expect("over");
+            let forward =
+                u64::from(values[format!("applications.carried_forward.{column}").as_str()]);
+            let over = u64::from(values[format!("applications.carried_over.{column}").as_str()])
+                .min(outcomes + forward);
             builder
-                .add(&format!("applications.received.{column}"), outcomes + forward - over)
+                .add(&format!("applications.carried_over.{column}"), over)
+                .expect("over");
+            builder
+                .add(
+                    &format!("applications.received.{column}"),
+                    outcomes + forward - over,
+                )
                 .expect("received");
         }
     }
@@ -117,7 +124,10 @@ pub fn figures(report: &Report) -> Vec<(String, Figure)> {
 pub fn with_cells(report: &Report, changes: &[(&str, Figure)]) -> Report {
     let mut figures = figures(report);
     for (code, figure) in changes {
-        let slot = figures.iter_mut().find(|(c, _)| c == code).expect("known code");
+        let slot = figures
+            .iter_mut()
+            .find(|(c, _)| c == code)
+            .expect("known code");
         slot.1 = *figure;
     }
     Report::from_stored(

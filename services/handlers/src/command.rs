@@ -1,0 +1,264 @@
+//! The one way a command reaches the log: read the case's stream, fold it, let the domain decide, append with
+//! the expected revision; on a lost race read again and decide again, at most [`MAX_CONFLICT_RETRIES`] times.
+//! Stateless: everything is read from the log on every attempt.
+
+use std::sync::Arc;
+
+use casetrack_domain::{Calendar, CaseId, CaseKind, Event, decode, encode, stream_name, time::local_date};
+use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
+use chrono::{DateTime, Datelike, Utc};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::HandlerError;
+use crate::ids::{event_id, intake_case_id};
+use crate::lifecycle::{self, CaseCommand, DecideError};
+use crate::log::CaseLog;
+use crate::tracking::{self, TrackingPrefix};
+
+/// How many times a command is decided again after losing a race on its streams before it is ABORTED.
+pub const MAX_CONFLICT_RETRIES: usize = 8;
+/// Longest external id in bytes.
+pub const MAX_EXTERNAL_ID_LEN: usize = 256;
+
+/// What a command touched and where it landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRefs {
+    pub case_id: CaseId,
+    pub stream: String,
+    pub tracking_number: String,
+    /// Position of the last event the command wrote to the case's stream (the original one on a retry).
+    pub position: u64,
+}
+
+/// One stream a command changes: the request field naming the case, the case, and the domain command.
+pub struct Step {
+    pub field: &'static str,
+    pub case_id: CaseId,
+    pub command: CaseCommand,
+}
+
+/// The command executor shared by the three services.
+#[derive(Clone)]
+pub struct Commands {
+    log: CaseLog,
+    calendar: Arc<Calendar>,
+    prefix: TrackingPrefix,
+}
+
+impl Commands {
+    pub fn new(log: CaseLog, calendar: Arc<Calendar>, prefix: TrackingPrefix) -> Commands {
+        Commands { log, calendar, prefix }
+    }
+
+    pub fn log(&self) -> &CaseLog {
+        &self.log
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
+    /// derived from that pair, and a submission already taken returns the existing case unchanged.
+    pub async fn create(
+        &self,
+        caller: &Caller,
+        external_id: &str,
+        now: DateTime<Utc>,
+        command: impl Fn(CaseId) -> CaseCommand,
+    ) -> Result<CaseRefs, HandlerError> {
+        validate_external_id(external_id)?;
+        let case_id = intake_case_id(&caller.source_system, external_id);
+        let command = command(case_id);
+        let stream = stream_name(command.kind(), case_id);
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            if let Some((existing, position)) = tracking::number_of(&self.log, case_id).await? {
+                if existing.stream != stream {
+                    let existing = existing.stream.split('-').next().unwrap_or_default().to_owned();
+                    return Err(HandlerError::ExternalIdReused { external_id: external_id.to_owned(), existing });
+                }
+                return Ok(CaseRefs { case_id, stream, tracking_number: existing.number, position });
+            }
+            let events = self.decide(&stream, &[], command.clone(), now)?;
+            let agency = agency_of(&events);
+            let metadata = Metadata {
+                actor: Some(caller.source_system.clone()),
+                source_system: Some(caller.source_system.clone()),
+                correlation_id: Some(case_id.0),
+                causation_id: None,
+                agency: Some(agency),
+            };
+            let year = local_date(now).year();
+            let counter = tracking::counter_stream(&self.prefix, year);
+            let counter_last = self.log.read_last(&counter).await?;
+            let (number, tracking_writes) =
+                tracking::assignment_writes(&self.prefix, year, counter_last.as_ref(), case_id, &stream, &metadata)?;
+            let mut writes = vec![StreamWrite {
+                stream: stream.clone(),
+                expected: ExpectedRevision::NoStream,
+                events: new_events(case_id.0, 0, &events, &metadata),
+            }];
+            // The case index last: its position is the append's last, which a retry reads back as the result.
+            writes.extend(tracking_writes);
+            match self.log.append_multi(writes).await {
+                Ok(results) => {
+                    let position = results.last().map_or(0, |r| r.last_position);
+                    return Ok(CaseRefs { case_id, stream, tracking_number: number, position });
+                }
+                Err(error) => {
+                    let error = HandlerError::from(error);
+                    if !error.is_conflict() {
+                        return Err(error);
+                    }
+                }
+            }
+        }
+        Err(HandlerError::Conflict { stream, attempts: MAX_CONFLICT_RETRIES })
+    }
+
+    /// Run a command on existing cases (usually one; a merge writes two streams atomically). `command_id`
+    /// makes it idempotent: a command whose first event is already in the first stream returns that result.
+    pub async fn execute(
+        &self,
+        actor: &str,
+        command_id: Uuid,
+        now: DateTime<Utc>,
+        steps: Vec<Step>,
+    ) -> Result<CaseRefs, HandlerError> {
+        assert!(!steps.is_empty(), "a command changes at least one stream");
+        let first = stream_name(steps[0].command.kind(), steps[0].case_id);
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            let mut writes = Vec::with_capacity(steps.len());
+            for (index, step) in steps.iter().enumerate() {
+                let stream = stream_name(step.command.kind(), step.case_id);
+                let recorded = self.log.read_stream(&stream).await?;
+                let Some(head) = recorded.last() else {
+                    let what = step.command.kind().category();
+                    return Err(HandlerError::NotFound { field: step.field, what, key: step.case_id.to_string() });
+                };
+                if index == 0
+                    && let Some(position) = already_done(&recorded, command_id)
+                {
+                    return self.refs(steps[0].case_id, first, position).await;
+                }
+                let folded = decode_stream(&stream, &recorded)?;
+                let events = self.decide(&stream, &folded, step.command.clone(), now)?;
+                let metadata = Metadata {
+                    actor: Some(actor.to_owned()),
+                    source_system: recorded[0].metadata.source_system.clone(),
+                    correlation_id: Some(command_id),
+                    causation_id: None,
+                    agency: recorded[0].metadata.agency.clone(),
+                };
+                writes.push(StreamWrite {
+                    stream,
+                    expected: ExpectedRevision::Exact(head.revision),
+                    events: new_events(command_id, index, &events, &metadata),
+                });
+            }
+            match self.log.append_multi(writes).await {
+                Ok(results) => return self.refs(steps[0].case_id, first, results[0].last_position).await,
+                Err(error) => {
+                    let error = HandlerError::from(error);
+                    if !error.is_conflict() {
+                        return Err(error);
+                    }
+                }
+            }
+        }
+        Err(HandlerError::Conflict { stream: first, attempts: MAX_CONFLICT_RETRIES })
+    }
+
+    /// The events of an existing case stream, folded-ready; `NotFound` naming `field` when it does not exist.
+    pub async fn require_case(
+        &self,
+        kind: CaseKind,
+        case_id: CaseId,
+        field: &'static str,
+    ) -> Result<Vec<RecordedEvent>, HandlerError> {
+        let recorded = self.log.read_stream(&stream_name(kind, case_id)).await?;
+        if recorded.is_empty() {
+            return Err(HandlerError::NotFound { field, what: kind.category(), key: case_id.to_string() });
+        }
+        Ok(recorded)
+    }
+
+    fn decide(
+        &self,
+        stream: &str,
+        events: &[Event],
+        command: CaseCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, HandlerError> {
+        match lifecycle::decide(events, command, now, &self.calendar) {
+            Ok(events) => Ok(events),
+            Err(DecideError::Rule(violation)) => Err(HandlerError::Rule(violation)),
+            Err(DecideError::Replay(error)) => Err(HandlerError::replay(stream, error)),
+        }
+    }
+
+    async fn refs(&self, case_id: CaseId, stream: String, position: u64) -> Result<CaseRefs, HandlerError> {
+        let tracking_number = tracking::number_of(&self.log, case_id).await?.map(|(a, _)| a.number).unwrap_or_default();
+        Ok(CaseRefs { case_id, stream, tracking_number, position })
+    }
+}
+
+/// Decode a recorded stream into domain events.
+pub fn decode_stream(stream: &str, recorded: &[RecordedEvent]) -> Result<Vec<Event>, HandlerError> {
+    recorded
+        .iter()
+        .map(|event| decode(&event.event_type, &event.data).map_err(|e| HandlerError::corrupt(stream, e)))
+        .collect()
+}
+
+/// The position of the last event `command_id` wrote to this stream, if it already ran.
+fn already_done(recorded: &[RecordedEvent], command_id: Uuid) -> Option<u64> {
+    let start = recorded.iter().position(|event| event.event_id == event_id(command_id, 0, 0))?;
+    let written = recorded[start..]
+        .iter()
+        .enumerate()
+        .take_while(|(index, event)| event.event_id == event_id(command_id, 0, *index))
+        .last()
+        .map(|(_, event)| event.position);
+    // The first event matched, so at least one is in `written`.
+    written
+}
+
+fn new_events(namespace: Uuid, step: usize, events: &[Event], metadata: &Metadata) -> Vec<NewEvent> {
+    events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| {
+            let encoded = encode(event);
+            NewEvent {
+                event_id: event_id(namespace, step, index),
+                event_type: encoded.event_type,
+                data: encoded.data,
+                metadata: metadata.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The agency of a case being created: the creating event names it.
+fn agency_of(events: &[Event]) -> String {
+    events
+        .first()
+        .and_then(|event| lifecycle::case_state(event.kind(), std::slice::from_ref(event)).ok().flatten())
+        .map(|state| state.agency.0)
+        .unwrap_or_default()
+}
+
+fn validate_external_id(external_id: &str) -> Result<(), HandlerError> {
+    if external_id.trim().is_empty() {
+        return Err(HandlerError::invalid("external_id", "must not be empty"));
+    }
+    if external_id.len() > MAX_EXTERNAL_ID_LEN {
+        return Err(HandlerError::invalid("external_id", format!("longer than {MAX_EXTERNAL_ID_LEN} bytes")));
+    }
+    if external_id.chars().any(char::is_control) {
+        return Err(HandlerError::invalid("external_id", "must not contain control characters"));
+    }
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! The `Intake` service: cases enter here, idempotent per (authenticated source system, external id).
+
+use std::collections::BTreeSet;
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::intake_server::{Intake, IntakeServer};
+use casetrack_bus::Bus;
+use casetrack_domain::application::ApplicationCommand;
+use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
+use casetrack_domain::hotline::HotlineCommand;
+use casetrack_domain::proposal::ProposalCommand;
+use casetrack_domain::records::{DocumentKind, RecordCommand};
+use casetrack_domain::{AgencyId, ApplicantType, CaseKind, parse_stream_name};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::auth::{Caller, Tokens};
+use crate::command::{Commands, Step, decode_stream};
+use crate::error::HandlerError;
+use crate::lifecycle::{self, CaseCommand};
+use crate::parse;
+use crate::server::MAX_REQUEST_BYTES;
+use crate::tracking;
+use crate::watch;
+
+#[derive(Clone)]
+pub struct IntakeService {
+    commands: Commands,
+    tokens: Tokens,
+    bus: Bus,
+}
+
+impl IntakeService {
+    pub fn new(commands: Commands, tokens: Tokens, bus: Bus) -> IntakeService {
+        IntakeService { commands, tokens, bus }
+    }
+
+    /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
+    pub fn into_server(self) -> IntakeServer<IntakeService> {
+        IntakeServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
+    }
+
+    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
+        Ok(self.tokens.caller(request.metadata())?)
+    }
+
+    async fn create(
+        &self,
+        caller: &Caller,
+        external_id: &str,
+        occurred_at: &str,
+        command: impl Fn(casetrack_domain::CaseId) -> CaseCommand,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let now = parse::occurred_at(occurred_at)?;
+        let refs = self.commands.create(caller, external_id, now, command).await?;
+        Ok(Response::new(refs.into()))
+    }
+}
+
+fn agency(text: String) -> AgencyId {
+    AgencyId(text)
+}
+
+#[tonic::async_trait]
+impl Intake for IntakeService {
+    async fn submit_application(
+        &self,
+        request: Request<pb::SubmitApplicationRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let applicant_type = parse::lookup("applicant_type", &r.applicant_type, ApplicantType::from_cell_column)?;
+        let channel = parse::code("channel", &r.channel)?;
+        let handed_in_on = parse::date("handed_in_on", &r.handed_in_on)?;
+        let receipt_confirmed_on = parse::optional_date("receipt_confirmed_on", &r.receipt_confirmed_on)?;
+        let delivery_form =
+            if r.delivery_form.is_empty() { parse::code("delivery_form", "unspecified")? } else { parse::code("delivery_form", &r.delivery_form)? };
+        let referred_from = parse::optional_case_id("referred_from", &r.referred_from)?;
+        if let Some(ticket) = referred_from {
+            self.commands.require_case(CaseKind::Hotline, ticket, "referred_from").await?;
+        }
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Application(ApplicationCommand::Receive {
+                case_id,
+                agency: agency(r.agency.clone()),
+                applicant_type,
+                channel,
+                handed_in_on,
+                receipt_confirmed_on,
+                content: r.content.clone(),
+                delivery_form,
+                referred_from,
+            })
+        })
+        .await
+    }
+
+    async fn submit_hotline_ticket(
+        &self,
+        request: Request<pb::SubmitHotlineTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let category = parse::code("category", &r.category)?;
+        let received_on = parse::date("received_on", &r.received_on)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Hotline(HotlineCommand::Receive {
+                case_id,
+                agency: agency(r.agency.clone()),
+                line: r.line.clone(),
+                category,
+                received_on,
+                summary: r.summary.clone(),
+            })
+        })
+        .await
+    }
+
+    async fn submit_proposal(
+        &self,
+        request: Request<pb::SubmitProposalRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let kind = parse::code("kind", &r.kind)?;
+        let assigned_on = parse::date("assigned_on", &r.assigned_on)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Proposal(ProposalCommand::Assign {
+                case_id,
+                agency: agency(r.agency.clone()),
+                kind,
+                number: r.number.clone(),
+                title: r.title.clone(),
+                lead_unit: agency(r.lead_unit.clone()),
+                co_units: r.co_units.iter().cloned().map(AgencyId).collect(),
+                assigned_on,
+            })
+        })
+        .await
+    }
+
+    async fn submit_challenge(
+        &self,
+        request: Request<pb::SubmitChallengeRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let kind = parse::lookup("kind", &r.kind, |code| ChallengeKind::ALL.into_iter().find(|k| k.cell_row() == code))?;
+        let application = parse::case_id("application_case_id", &r.application_case_id)?;
+        let prior_reconsideration =
+            parse::optional_case_id("prior_reconsideration_case_id", &r.prior_reconsideration_case_id)?;
+        let filed_on = parse::date("filed_on", &r.filed_on)?;
+        self.commands.require_case(CaseKind::Application, application, "application_case_id").await?;
+        if let Some(prior) = prior_reconsideration {
+            self.commands.require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id").await?;
+        }
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Challenge(ChallengeCommand::File {
+                case_id,
+                agency: agency(r.agency.clone()),
+                kind,
+                application,
+                prior_reconsideration,
+                filed_on,
+            })
+        })
+        .await
+    }
+
+    async fn record_disclosure(
+        &self,
+        request: Request<pb::RecordDisclosureRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let channels = r.channels.iter().map(|c| parse::code("channels", c)).collect::<Result<BTreeSet<_>, _>>()?;
+        let published_on = parse::date("published_on", &r.published_on)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Record(RecordCommand::PublishDisclosure {
+                case_id,
+                agency: agency(r.agency.clone()),
+                title: r.title.clone(),
+                channels: channels.clone(),
+                published_on,
+            })
+        })
+        .await
+    }
+
+    async fn record_document_issued(
+        &self,
+        request: Request<pb::RecordDocumentIssuedRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let kind = parse::lookup("kind", &r.kind, |code| {
+            [DocumentKind::Rule, DocumentKind::NormativeDocument].into_iter().find(|k| k.cell_row() == code)
+        })?;
+        let issued_on = parse::date("issued_on", &r.issued_on)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Record(RecordCommand::IssueDocument {
+                case_id,
+                agency: agency(r.agency.clone()),
+                kind,
+                title: r.title.clone(),
+                issued_on,
+            })
+        })
+        .await
+    }
+
+    async fn record_document_repealed(
+        &self,
+        request: Request<pb::RecordDocumentRepealedRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let command_id = parse::command_id(&r.command_id)?;
+        let case_id = parse::case_id("case_id", &r.case_id)?;
+        let repealed_on = parse::date("repealed_on", &r.repealed_on)?;
+        let now = parse::occurred_at(&r.occurred_at)?;
+        let command = CaseCommand::Record(RecordCommand::RepealDocument { repealed_on });
+        let step = Step { field: "case_id", case_id, command };
+        let refs = self.commands.execute(&caller.source_system, command_id, now, vec![step]).await?;
+        Ok(Response::new(refs.into()))
+    }
+
+    async fn record_count(&self, request: Request<pb::RecordCountRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let measure = parse::code("measure", &r.measure)?;
+        let period_end = parse::date("period_end", &r.period_end)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Record(RecordCommand::Count {
+                case_id,
+                agency: agency(r.agency.clone()),
+                measure,
+                count: r.count,
+                period_end,
+            })
+        })
+        .await
+    }
+
+    async fn record_fees_collected(
+        &self,
+        request: Request<pb::RecordFeesCollectedRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let collected_on = parse::date("collected_on", &r.collected_on)?;
+        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+            CaseCommand::Record(RecordCommand::CollectFees {
+                case_id,
+                agency: agency(r.agency.clone()),
+                amount: casetrack_domain::fees::Fen(r.amount_fen),
+                collected_on,
+            })
+        })
+        .await
+    }
+
+    async fn get_case(&self, request: Request<pb::GetCaseRequest>) -> Result<Response<pb::CaseInfo>, Status> {
+        self.caller(&request)?;
+        let number = request.into_inner().tracking_number;
+        let log = self.commands.log();
+        let not_found = || HandlerError::NotFound { field: "tracking_number", what: "tracking number", key: number.clone() };
+        let (assignment, _) = tracking::lookup_number(log, &number).await?.ok_or_else(not_found)?;
+        let (kind, _) = parse_stream_name(&assignment.stream)
+            .ok_or_else(|| HandlerError::corrupt(&assignment.stream, "the tracking index names no case stream"))?;
+        let recorded = log.read_stream(&assignment.stream).await?;
+        let last = recorded.last().ok_or_else(not_found)?;
+        let events = decode_stream(&assignment.stream, &recorded)?;
+        let state = lifecycle::case_state(kind, &events)
+            .map_err(|e| HandlerError::replay(&assignment.stream, e))?
+            .ok_or_else(not_found)?;
+        Ok(Response::new(pb::CaseInfo {
+            r#ref: Some(pb::CaseRef {
+                case_id: assignment.case_id.to_string(),
+                tracking_number: assignment.number.clone(),
+                position: last.position,
+                stream: assignment.stream.clone(),
+            }),
+            kind: kind.category().to_owned(),
+            agency: state.agency.0,
+            stage: state.stage,
+            source_system: recorded[0].metadata.source_system.clone().unwrap_or_default(),
+            events: recorded.len() as u64,
+            last_event: last.event_type.clone(),
+            status: serde_json::to_value(state.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        }))
+    }
+
+    type WatchStatusStream = ReceiverStream<Result<pb::StatusUpdate, Status>>;
+
+    async fn watch_status(
+        &self,
+        request: Request<pb::WatchStatusRequest>,
+    ) -> Result<Response<Self::WatchStatusStream>, Status> {
+        let caller = self.caller(&request)?;
+        let stream = watch::status_updates(&self.bus, self.commands.log().clone(), caller).await?;
+        Ok(Response::new(stream))
+    }
+}
