@@ -25,8 +25,12 @@ const NATS_TEST_CONFIG: &str = "max_payload: 8MB\n";
 /// rare enough that a retry is not worth its code.
 pub fn free_port() -> u16 {
     // Binding port 0 on loopback only fails when the machine is out of ephemeral ports: a broken test host.
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind an ephemeral loopback port");
-    listener.local_addr().expect("local address of a bound listener").port()
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind an ephemeral loopback port");
+    listener
+        .local_addr()
+        .expect("local address of a bound listener")
+        .port()
 }
 
 /// A `nats-server -js` on a free loopback port, storing JetStream data in its own temporary directory.
@@ -84,7 +88,10 @@ impl NatsServer {
         let deadline = Instant::now() + NATS_START_TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().context("poll nats-server")? {
-                bail!("nats-server exited during start-up with {status} (port {} taken?)", self.port);
+                bail!(
+                    "nats-server exited during start-up with {status} (port {} taken?)",
+                    self.port
+                );
             }
             if TcpStream::connect_timeout(&address, READY_POLL_INTERVAL).is_ok() {
                 return Ok(());
@@ -118,6 +125,9 @@ mod tests {
         assert_eq!(server.url(), format!("nats://127.0.0.1:{}", server.port()));
         TcpStream::connect(address).expect("server accepts connections");
         drop(server);
-        assert!(TcpStream::connect(address).is_err(), "server still listening after drop");
+        assert!(
+            TcpStream::connect(address).is_err(),
+            "server still listening after drop"
+        );
     }
 }

@@ -41,10 +41,11 @@ impl Checkpoint {
                 });
             }
             Ok(_) => {
-                let content = fs::read_to_string(&path).map_err(|source| BusError::CheckpointIo {
-                    path: path.clone(),
-                    source,
-                })?;
+                let content =
+                    fs::read_to_string(&path).map_err(|source| BusError::CheckpointIo {
+                        path: path.clone(),
+                        source,
+                    })?;
                 match content.strip_suffix('\n').map(str::parse::<u64>) {
                     Some(Ok(position)) => position,
                     _ => return Err(BusError::CheckpointCorrupt { path, content }),
@@ -77,11 +78,14 @@ impl Checkpoint {
             source,
         };
         let mut file = fs::File::create(&temporary).map_err(io)?;
-        file.write_all(format!("{next_position}\n").as_bytes()).map_err(io)?;
+        file.write_all(format!("{next_position}\n").as_bytes())
+            .map_err(io)?;
         file.sync_all().map_err(io)?;
         fs::rename(&temporary, &path).map_err(io)?;
         // The rename is durable only once the directory entry is.
-        fs::File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(io)?;
+        fs::File::open(&self.dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(io)?;
         self.next_position = next_position;
         Ok(())
     }

@@ -33,7 +33,10 @@ impl Delivery {
     pub async fn ack(&self) -> Result<(), BusError> {
         match &self.nats_message {
             None => Ok(()),
-            Some(message) => message.double_ack().await.map_err(|e| BusError::nats("ack", e)),
+            Some(message) => message
+                .double_ack()
+                .await
+                .map_err(|e| BusError::nats("ack", e)),
         }
     }
 }

@@ -6,11 +6,15 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
     /// The subject filter given to `subscribe` is malformed.
-    #[error("invalid subject filter {filter:?}: tokens must be non-empty, without whitespace, wildcards whole")]
+    #[error(
+        "invalid subject filter {filter:?}: tokens must be non-empty, without whitespace, wildcards whole"
+    )]
     InvalidFilter { filter: String },
 
     /// The durable consumer name given to `subscribe` is empty or holds '.', '*', '>' or whitespace.
-    #[error("invalid durable consumer name {durable:?}: must be non-empty, without '.', '*', '>' or whitespace")]
+    #[error(
+        "invalid durable consumer name {durable:?}: must be non-empty, without '.', '*', '>' or whitespace"
+    )]
     InvalidDurableName { durable: String },
 
     /// An in-process subscriber fell more than the buffer behind: `missed` events were dropped for it. It keeps

@@ -45,12 +45,18 @@ impl InProcessBus {
     /// log keeps it: the bus only notifies).
     pub fn publish(&self, event: &RecordedEvent) {
         // An Err only means "no subscriber right now", which is not a failure for a notification bus.
-        let _ = self.sender.send(Arc::new((subject_for(event), event.clone())));
+        let _ = self
+            .sender
+            .send(Arc::new((subject_for(event), event.clone())));
     }
 
     /// Receive, in publish order, every event published from now on whose subject matches `filter`. `durable`
     /// is checked like NATS would, but nothing is durable in process.
-    pub fn subscribe(&self, filter: &str, durable: &str) -> Result<InProcessSubscription, BusError> {
+    pub fn subscribe(
+        &self,
+        filter: &str,
+        durable: &str,
+    ) -> Result<InProcessSubscription, BusError> {
         validate_subscription(filter, durable)?;
         Ok(InProcessSubscription {
             filter: filter.to_owned(),

@@ -84,7 +84,11 @@ impl NatsBus {
 
     /// Attach to (creating if needed) the durable pull consumer `durable` with filter `filter`. It delivers
     /// from the first stored event on first use, then from where that durable last acked.
-    pub async fn subscribe(&self, filter: &str, durable: &str) -> Result<NatsSubscription, BusError> {
+    pub async fn subscribe(
+        &self,
+        filter: &str,
+        durable: &str,
+    ) -> Result<NatsSubscription, BusError> {
         validate_subscription(filter, durable)?;
         let config = consumer::pull::Config {
             durable_name: Some(durable.to_owned()),
@@ -117,7 +121,10 @@ impl NatsBus {
             .get_stream(STREAM_NAME)
             .await
             .map_err(|e| BusError::nats("stream info", e))?;
-        let info = stream.info().await.map_err(|e| BusError::nats("stream info", e))?;
+        let info = stream
+            .info()
+            .await
+            .map_err(|e| BusError::nats("stream info", e))?;
         Ok(info.state.messages)
     }
 }
@@ -150,7 +157,9 @@ impl NatsSubscription {
                 None => return Err(BusError::Closed),
                 Some(Ok(message)) => message,
                 // A missed heartbeat is transient: the pull stream re-issues its request and carries on.
-                Some(Err(error)) if error.kind() == consumer::pull::MessagesErrorKind::MissingHeartbeat => {
+                Some(Err(error))
+                    if error.kind() == consumer::pull::MessagesErrorKind::MissingHeartbeat =>
+                {
                     tracing::warn!(%error, "nats consumer missed a heartbeat; continuing");
                     continue;
                 }

@@ -136,7 +136,10 @@ impl<L: LogSource> Relay<L> {
                 Some(Ok(SubscriptionMessage::CaughtUp { .. })) => self.persist()?,
                 Some(Ok(SubscriptionMessage::FellBehind { .. })) => {
                     // The log dropped us from its live feed; pick up again from exactly what we published.
-                    tracing::warn!(position = self.next_position, "relay fell behind the live log; resubscribing");
+                    tracing::warn!(
+                        position = self.next_position,
+                        "relay fell behind the live log; resubscribing"
+                    );
                     subscription = self.log.subscribe_all(self.next_position).await?;
                 }
             }

@@ -13,7 +13,10 @@ pub type LogStream = Pin<Box<dyn Stream<Item = Result<SubscriptionMessage, LogEr
 /// The two things the relay needs from a log.
 pub trait LogSource {
     /// Every committed event from `from_position` on, in order, then live ones.
-    fn subscribe_all(&self, from_position: u64) -> impl Future<Output = Result<LogStream, LogError>> + Send;
+    fn subscribe_all(
+        &self,
+        from_position: u64,
+    ) -> impl Future<Output = Result<LogStream, LogError>> + Send;
 
     /// The position the next committed event will get (= number of events committed).
     fn next_position(&self) -> impl Future<Output = Result<u64, LogError>> + Send;
@@ -21,7 +24,9 @@ pub trait LogSource {
 
 impl LogSource for EventLog {
     async fn subscribe_all(&self, from_position: u64) -> Result<LogStream, LogError> {
-        Ok(Box::pin(EventLog::subscribe_all(self, from_position).into_stream()))
+        Ok(Box::pin(
+            EventLog::subscribe_all(self, from_position).into_stream(),
+        ))
     }
 
     async fn next_position(&self) -> Result<u64, LogError> {
@@ -31,7 +36,11 @@ impl LogSource for EventLog {
 
 impl LogSource for RemoteLog {
     async fn subscribe_all(&self, from_position: u64) -> Result<LogStream, LogError> {
-        Ok(Box::pin(RemoteLog::subscribe_all(self, from_position).await?.into_stream()))
+        Ok(Box::pin(
+            RemoteLog::subscribe_all(self, from_position)
+                .await?
+                .into_stream(),
+        ))
     }
 
     async fn next_position(&self) -> Result<u64, LogError> {

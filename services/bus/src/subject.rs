@@ -116,15 +116,27 @@ mod tests {
         let table = [
             ("casetrack.>", "casetrack.a.ApplicationReceived", true),
             ("casetrack.>", "casetrack", false),
-            ("casetrack.*.ApplicationReceived", "casetrack.a.ApplicationReceived", true),
-            ("casetrack.*.ApplicationReceived", "casetrack.a.ReplyIssued", false),
+            (
+                "casetrack.*.ApplicationReceived",
+                "casetrack.a.ApplicationReceived",
+                true,
+            ),
+            (
+                "casetrack.*.ApplicationReceived",
+                "casetrack.a.ReplyIssued",
+                false,
+            ),
             ("casetrack.*", "casetrack.a.ApplicationReceived", false),
             ("casetrack.a.>", "casetrack.b.X", false),
             ("casetrack.a.X", "casetrack.a.X", true),
             ("casetrack.a.X", "casetrack.a.X.Y", false),
         ];
         for (filter, subject, want) in table {
-            assert_eq!(matches(filter, subject), want, "matches({filter:?}, {subject:?})");
+            assert_eq!(
+                matches(filter, subject),
+                want,
+                "matches({filter:?}, {subject:?})"
+            );
         }
     }
 
@@ -133,7 +145,14 @@ mod tests {
         for good in ["casetrack.>", "casetrack.*.X", "casetrack.a.b"] {
             assert!(is_valid_filter(good), "{good:?} should be valid");
         }
-        for bad in ["", "casetrack..x", "casetrack.>.x", "casetrack.a*", "casetrack. a", "casetrack.>x"] {
+        for bad in [
+            "",
+            "casetrack..x",
+            "casetrack.>.x",
+            "casetrack.a*",
+            "casetrack. a",
+            "casetrack.>x",
+        ] {
             assert!(!is_valid_filter(bad), "{bad:?} should be invalid");
         }
     }

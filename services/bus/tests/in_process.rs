@@ -11,12 +11,18 @@ async fn subscribers_receive_matching_events_in_publish_order() {
     let log = EventLog::open(dir.path()).expect("open log");
     let events = common::append_events(&log, 30).await;
     let bus = Bus::in_process();
-    let mut all = bus.subscribe("casetrack.>", "all").await.expect("subscribe all");
+    let mut all = bus
+        .subscribe("casetrack.>", "all")
+        .await
+        .expect("subscribe all");
     let mut received_only = bus
         .subscribe("casetrack.*.ApplicationReceived", "review")
         .await
         .expect("subscribe filtered");
-    let mut city_hall = bus.subscribe("casetrack.city-hall.>", "agency").await.expect("subscribe agency");
+    let mut city_hall = bus
+        .subscribe("casetrack.city-hall.>", "agency")
+        .await
+        .expect("subscribe agency");
 
     for event in &events {
         bus.publish(event).await.expect("publish");
@@ -27,10 +33,16 @@ async fn subscribers_receive_matching_events_in_publish_order() {
         assert_eq!(&delivery.event, event);
         delivery.ack().await.expect("ack is a no-op in process");
     }
-    for event in events.iter().filter(|e| e.event_type == "ApplicationReceived") {
+    for event in events
+        .iter()
+        .filter(|e| e.event_type == "ApplicationReceived")
+    {
         assert_eq!(&received_only.next().await.expect("next").event, event);
     }
-    for event in events.iter().filter(|e| e.metadata.agency.as_deref() == Some("city-hall")) {
+    for event in events
+        .iter()
+        .filter(|e| e.metadata.agency.as_deref() == Some("city-hall"))
+    {
         assert_eq!(&city_hall.next().await.expect("next").event, event);
     }
 }
@@ -61,13 +73,19 @@ async fn malformed_filters_and_durable_names_are_refused() {
     let bus = Bus::in_process();
     for filter in ["", "casetrack..x", "casetrack.>.x", "casetrack.a*"] {
         assert!(
-            matches!(bus.subscribe(filter, "ok").await, Err(BusError::InvalidFilter { .. })),
+            matches!(
+                bus.subscribe(filter, "ok").await,
+                Err(BusError::InvalidFilter { .. })
+            ),
             "filter {filter:?}"
         );
     }
     for durable in ["", "a.b", "a*", "a>", "a b"] {
         assert!(
-            matches!(bus.subscribe("casetrack.>", durable).await, Err(BusError::InvalidDurableName { .. })),
+            matches!(
+                bus.subscribe("casetrack.>", durable).await,
+                Err(BusError::InvalidDurableName { .. })
+            ),
             "durable {durable:?}"
         );
     }
@@ -80,9 +98,14 @@ async fn relay_feeds_the_in_process_bus_in_log_order_and_checkpoints_on_stop() {
     let log = EventLog::open(log_dir.path()).expect("open log");
     let events = common::append_events(&log, 40).await;
     let bus = Bus::in_process();
-    let mut subscription = bus.subscribe("casetrack.>", "all").await.expect("subscribe");
+    let mut subscription = bus
+        .subscribe("casetrack.>", "all")
+        .await
+        .expect("subscribe");
 
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path()).await.expect("open relay");
+    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+        .await
+        .expect("open relay");
     relay.run_until(40).await.expect("relay");
     relay.persist().expect("persist");
     assert_eq!(relay.checkpointed_position(), 40);
@@ -90,8 +113,14 @@ async fn relay_feeds_the_in_process_bus_in_log_order_and_checkpoints_on_stop() {
     for event in &events {
         assert_eq!(&subscription.next().await.expect("next").event, event);
     }
-    let reopened = Relay::open(log, bus, relay_dir.path()).await.expect("reopen relay");
-    assert_eq!(reopened.next_position(), 40, "resumes after what it published");
+    let reopened = Relay::open(log, bus, relay_dir.path())
+        .await
+        .expect("reopen relay");
+    assert_eq!(
+        reopened.next_position(),
+        40,
+        "resumes after what it published"
+    );
 }
 
 #[tokio::test]
@@ -104,6 +133,9 @@ async fn a_checkpoint_past_the_log_head_is_refused() {
     let result = Relay::open(log, Bus::in_process(), relay_dir.path()).await;
     assert!(matches!(
         result,
-        Err(BusError::CheckpointAheadOfLog { checkpoint: 7, log_head: 3 })
+        Err(BusError::CheckpointAheadOfLog {
+            checkpoint: 7,
+            log_head: 3
+        })
     ));
 }

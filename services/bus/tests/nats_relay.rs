@@ -24,7 +24,10 @@ async fn assert_receives_exactly(subscription: &mut Subscription, expected: &[Re
         delivery.ack().await.expect("ack");
     }
     if let Ok(extra) = tokio::time::timeout(SILENCE, subscription.next()).await {
-        panic!("unexpected extra delivery: {:?}", extra.map(|d| d.event.position));
+        panic!(
+            "unexpected extra delivery: {:?}",
+            extra.map(|d| d.event.position)
+        );
     }
 }
 
@@ -38,28 +41,51 @@ async fn relay_publishes_every_event_in_log_order_and_each_consumer_gets_it_once
     let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
     let bus = Bus::Nats(nats_bus.clone());
 
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path()).await.expect("open relay");
+    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+        .await
+        .expect("open relay");
     relay.run_until(60).await.expect("relay");
     relay.persist().expect("persist");
     assert_eq!(nats_bus.stored_messages().await.expect("count"), 60);
 
     // Consumers created after publishing still get everything: durable, from the start of the stream.
-    let mut all = bus.subscribe("casetrack.>", "audit").await.expect("subscribe all");
+    let mut all = bus
+        .subscribe("casetrack.>", "audit")
+        .await
+        .expect("subscribe all");
     assert_receives_exactly(&mut all, &events).await;
 
     let mut review = bus
         .subscribe("casetrack.*.ApplicationReceived", "review")
         .await
         .expect("subscribe review");
-    let received: Vec<_> = events.iter().filter(|e| e.event_type == "ApplicationReceived").cloned().collect();
+    let received: Vec<_> = events
+        .iter()
+        .filter(|e| e.event_type == "ApplicationReceived")
+        .cloned()
+        .collect();
     assert_receives_exactly(&mut review, &received).await;
 
     // "city.hall" was sanitised to its own token, distinct from "city-hall"; no agency publishes under "_".
-    let mut sanitised = bus.subscribe("casetrack.city_hall.>", "sanitised").await.expect("subscribe");
-    let dotted: Vec<_> = events.iter().filter(|e| e.metadata.agency.as_deref() == Some("city.hall")).cloned().collect();
+    let mut sanitised = bus
+        .subscribe("casetrack.city_hall.>", "sanitised")
+        .await
+        .expect("subscribe");
+    let dotted: Vec<_> = events
+        .iter()
+        .filter(|e| e.metadata.agency.as_deref() == Some("city.hall"))
+        .cloned()
+        .collect();
     assert_receives_exactly(&mut sanitised, &dotted).await;
-    let mut anonymous = bus.subscribe("casetrack._.>", "anonymous").await.expect("subscribe");
-    let none: Vec<_> = events.iter().filter(|e| e.metadata.agency.is_none()).cloned().collect();
+    let mut anonymous = bus
+        .subscribe("casetrack._.>", "anonymous")
+        .await
+        .expect("subscribe");
+    let none: Vec<_> = events
+        .iter()
+        .filter(|e| e.metadata.agency.is_none())
+        .cloned()
+        .collect();
     assert_receives_exactly(&mut anonymous, &none).await;
 
     // The relay follows the live log; the consumer keeps receiving in order.
@@ -69,7 +95,10 @@ async fn relay_publishes_every_event_in_log_order_and_each_consumer_gets_it_once
 
     // A durable consumer resumes after what it acked: re-attaching delivers nothing old.
     drop(all);
-    let mut all_again = bus.subscribe("casetrack.>", "audit").await.expect("re-subscribe");
+    let mut all_again = bus
+        .subscribe("casetrack.>", "audit")
+        .await
+        .expect("re-subscribe");
     assert_receives_exactly(&mut all_again, &[]).await;
 }
 
@@ -91,17 +120,33 @@ async fn relay_crash_mid_stream_resumes_from_checkpoint_and_jetstream_drops_the_
     relay.run_until(40).await.expect("relay up to the crash");
     let checkpoint = relay.checkpointed_position();
     drop(relay);
-    assert!(checkpoint < 40, "the crash must leave published events beyond the checkpoint ({checkpoint})");
+    assert!(
+        checkpoint < 40,
+        "the crash must leave published events beyond the checkpoint ({checkpoint})"
+    );
     assert_eq!(nats_bus.stored_messages().await.expect("count"), 40);
 
     // Restart: it republishes checkpoint..40 (dropped as repeats) and carries on to the end.
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path()).await.expect("reopen relay");
-    assert_eq!(relay.next_position(), checkpoint, "resumes from the durable checkpoint");
+    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+        .await
+        .expect("reopen relay");
+    assert_eq!(
+        relay.next_position(),
+        checkpoint,
+        "resumes from the durable checkpoint"
+    );
     relay.run_until(100).await.expect("relay to the end");
     relay.persist().expect("persist");
-    assert_eq!(nats_bus.stored_messages().await.expect("count"), 100, "repeats were not dropped");
+    assert_eq!(
+        nats_bus.stored_messages().await.expect("count"),
+        100,
+        "repeats were not dropped"
+    );
 
-    let mut all = bus.subscribe("casetrack.>", "audit").await.expect("subscribe");
+    let mut all = bus
+        .subscribe("casetrack.>", "audit")
+        .await
+        .expect("subscribe");
     assert_receives_exactly(&mut all, &events).await;
 }
 
@@ -116,7 +161,9 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
 
     // The relay follows the live log in a task; events are appended while it runs; the task is aborted at an
     // arbitrary await point once part of them reached NATS.
-    let relay = Relay::open(log.clone(), bus.clone(), relay_dir.path()).await.expect("open relay");
+    let relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+        .await
+        .expect("open relay");
     let task = tokio::spawn(async move {
         let mut relay = relay.with_batch(8);
         relay.run().await
@@ -124,17 +171,25 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
     let mut events = common::append_events(&log, 50).await;
     let deadline = tokio::time::Instant::now() + RECEIVE_TIMEOUT;
     while nats_bus.stored_messages().await.expect("count") < 20 {
-        assert!(tokio::time::Instant::now() < deadline, "relay published too little");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "relay published too little"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     task.abort();
     assert!(task.await.expect_err("aborted").is_cancelled());
 
     events.extend(common::append_events(&log, 20).await);
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path()).await.expect("reopen relay");
+    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+        .await
+        .expect("reopen relay");
     relay.run_until(70).await.expect("relay to the end");
     assert_eq!(nats_bus.stored_messages().await.expect("count"), 70);
 
-    let mut all = bus.subscribe("casetrack.>", "audit").await.expect("subscribe");
+    let mut all = bus
+        .subscribe("casetrack.>", "audit")
+        .await
+        .expect("subscribe");
     assert_receives_exactly(&mut all, &events).await;
 }

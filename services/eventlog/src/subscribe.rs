@@ -25,6 +25,10 @@ pub const SUBSCRIPTION_BUFFER: usize = 256;
 pub const CATCH_UP_BATCH: usize = 256;
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every message is an Event; boxing it would cost an allocation per event for nothing"
+)]
 pub enum SubscriptionMessage {
     Event(RecordedEvent),
     /// Every event committed so far has been delivered; `position` is the next one to come.

@@ -7,7 +7,9 @@ mod common;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_eventlog::grpc::EventLogService;
-use casetrack_eventlog::{Direction, EventLog, ExpectedRevision, LogError, RemoteLog, SubscriptionMessage};
+use casetrack_eventlog::{
+    Direction, EventLog, ExpectedRevision, LogError, RemoteLog, SubscriptionMessage,
+};
 use tonic::transport::server::TcpIncoming;
 
 async fn serve(log: EventLog) -> String {
@@ -28,17 +30,39 @@ async fn event_log_over_grpc() {
     let remote = RemoteLog::connect(endpoint.clone()).await.expect("connect");
 
     let first = common::events(2, "ApplicationReceived");
-    let result = remote.append("application-1", ExpectedRevision::NoStream, first.clone()).await.expect("append");
-    assert_eq!((result.first_revision, result.next_revision, result.first_position, result.last_position), (0, 2, 0, 1));
-    let retry = remote.append("application-1", ExpectedRevision::NoStream, first.clone()).await.expect("retry");
-    assert_eq!(retry, result, "an idempotent retry over gRPC returns the original result");
+    let result = remote
+        .append("application-1", ExpectedRevision::NoStream, first.clone())
+        .await
+        .expect("append");
+    assert_eq!(
+        (
+            result.first_revision,
+            result.next_revision,
+            result.first_position,
+            result.last_position
+        ),
+        (0, 2, 0, 1)
+    );
+    let retry = remote
+        .append("application-1", ExpectedRevision::NoStream, first.clone())
+        .await
+        .expect("retry");
+    assert_eq!(
+        retry, result,
+        "an idempotent retry over gRPC returns the original result"
+    );
 
     // A conflict: the raw status, then the typed error through RemoteLog.
-    let mut raw = EventLogClient::connect(endpoint.clone()).await.expect("raw client");
+    let mut raw = EventLogClient::connect(endpoint.clone())
+        .await
+        .expect("raw client");
     let conflict = raw
         .append(pb::AppendEventsRequest {
             stream: "application-1".into(),
-            expected: Some(pb::ExpectedRevision { kind: pb::expected_revision::Kind::Exact as i32, revision: 0 }),
+            expected: Some(pb::ExpectedRevision {
+                kind: pb::expected_revision::Kind::Exact as i32,
+                revision: 0,
+            }),
             events: vec![pb::NewEvent {
                 event_id: uuid::Uuid::new_v4().to_string(),
                 event_type: "Noted".into(),
@@ -49,10 +73,28 @@ async fn event_log_over_grpc() {
         .await
         .expect_err("a stale expectation fails");
     assert_eq!(conflict.code(), tonic::Code::FailedPrecondition);
-    assert!(conflict.message().contains("expected 0") && conflict.message().contains("actual 1"), "{}", conflict.message());
-    match remote.append("application-1", ExpectedRevision::NoStream, common::events(1, "Noted")).await {
-        Err(LogError::WrongExpectedRevision { stream, expected, actual }) => {
-            assert_eq!((stream.as_str(), expected, actual), ("application-1", ExpectedRevision::NoStream, Some(1)));
+    assert!(
+        conflict.message().contains("expected 0") && conflict.message().contains("actual 1"),
+        "{}",
+        conflict.message()
+    );
+    match remote
+        .append(
+            "application-1",
+            ExpectedRevision::NoStream,
+            common::events(1, "Noted"),
+        )
+        .await
+    {
+        Err(LogError::WrongExpectedRevision {
+            stream,
+            expected,
+            actual,
+        }) => {
+            assert_eq!(
+                (stream.as_str(), expected, actual),
+                ("application-1", ExpectedRevision::NoStream, Some(1))
+            );
         }
         other => panic!("expected WrongExpectedRevision, got {other:?}"),
     }
@@ -61,7 +103,10 @@ async fn event_log_over_grpc() {
     let bad = raw
         .append(pb::AppendEventsRequest {
             stream: "application-1".into(),
-            expected: Some(pb::ExpectedRevision { kind: pb::expected_revision::Kind::Any as i32, revision: 0 }),
+            expected: Some(pb::ExpectedRevision {
+                kind: pb::expected_revision::Kind::Any as i32,
+                revision: 0,
+            }),
             events: vec![pb::NewEvent {
                 event_id: "not-a-uuid".into(),
                 event_type: "Noted".into(),
@@ -73,17 +118,48 @@ async fn event_log_over_grpc() {
         .expect_err("a malformed event id fails");
     assert_eq!(bad.code(), tonic::Code::InvalidArgument);
     assert!(bad.message().contains("event_id"), "{}", bad.message());
-    let empty_stream = remote.append("", ExpectedRevision::Any, common::events(1, "Noted")).await;
-    assert!(matches!(empty_stream, Err(LogError::Remote { code: tonic::Code::InvalidArgument, .. })), "{empty_stream:?}");
+    let empty_stream = remote
+        .append("", ExpectedRevision::Any, common::events(1, "Noted"))
+        .await;
+    assert!(
+        matches!(
+            empty_stream,
+            Err(LogError::Remote {
+                code: tonic::Code::InvalidArgument,
+                ..
+            })
+        ),
+        "{empty_stream:?}"
+    );
 
     // Reads.
-    let read = remote.read_stream("application-1", 0, Direction::Forward, 10).await.expect("read_stream");
-    assert_eq!(read.iter().map(|e| e.event_id).collect::<Vec<_>>(), first.iter().map(|e| e.event_id).collect::<Vec<_>>());
+    let read = remote
+        .read_stream("application-1", 0, Direction::Forward, 10)
+        .await
+        .expect("read_stream");
+    assert_eq!(
+        read.iter().map(|e| e.event_id).collect::<Vec<_>>(),
+        first.iter().map(|e| e.event_id).collect::<Vec<_>>()
+    );
     assert_eq!(read[1].data, first[1].data);
     assert_eq!(read[0].metadata, first[0].metadata);
     assert_eq!(remote.read_all(0, 0).await.expect("read_all").len(), 2);
-    assert_eq!(remote.read_by_category("application", 0, 10).await.expect("category").len(), 2);
-    assert_eq!(remote.read_by_type("ApplicationReceived", 1, 10).await.expect("type").len(), 1);
+    assert_eq!(
+        remote
+            .read_by_category("application", 0, 10)
+            .await
+            .expect("category")
+            .len(),
+        2
+    );
+    assert_eq!(
+        remote
+            .read_by_type("ApplicationReceived", 1, 10)
+            .await
+            .expect("type")
+            .len(),
+        1
+    );
     assert_eq!(remote.next_position().await.expect("next_position"), 2);
 
     // Subscribe: backlog, CaughtUp, then a live event.
@@ -94,12 +170,21 @@ async fn event_log_over_grpc() {
             other => panic!("expected an event, got {other:?}"),
         }
     }
-    assert_eq!(subscription.next().await.expect("open").expect("message"), SubscriptionMessage::CaughtUp { position: 2 });
+    assert_eq!(
+        subscription.next().await.expect("open").expect("message"),
+        SubscriptionMessage::CaughtUp { position: 2 }
+    );
     let live = common::events(1, "Noted");
-    remote.append("hotline-9", ExpectedRevision::Any, live.clone()).await.expect("live append");
+    remote
+        .append("hotline-9", ExpectedRevision::Any, live.clone())
+        .await
+        .expect("live append");
     match subscription.next().await.expect("open").expect("message") {
         SubscriptionMessage::Event(event) => {
-            assert_eq!((event.position, event.event_id, event.stream.as_str()), (2, live[0].event_id, "hotline-9"));
+            assert_eq!(
+                (event.position, event.event_id, event.stream.as_str()),
+                (2, live[0].event_id, "hotline-9")
+            );
         }
         other => panic!("expected the live event, got {other:?}"),
     }

@@ -6,8 +6,8 @@
 mod common;
 
 use casetrack_eventlog::{
-    AppendResult, Direction, EventLog, ExpectedRevision, LogError, MAX_READ_BATCH, NewEvent, StreamWrite,
-    category_of,
+    AppendResult, Direction, EventLog, ExpectedRevision, LogError, MAX_READ_BATCH, NewEvent,
+    StreamWrite, category_of,
 };
 use proptest::prelude::*;
 
@@ -27,8 +27,17 @@ enum Expect {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Append { stream: usize, expect: Expect, count: usize },
-    Multi { first: usize, second: usize, expect_first: Expect, count: usize },
+    Append {
+        stream: usize,
+        expect: Expect,
+        count: usize,
+    },
+    Multi {
+        first: usize,
+        second: usize,
+        expect_first: Expect,
+        count: usize,
+    },
     /// Re-send the last successful single-stream append with this expectation.
     Retry { expect: Expect },
     /// Re-send the last successful single-stream append plus one new event.
@@ -84,7 +93,8 @@ impl Model {
     fn apply(&mut self, stream: usize, events: &[NewEvent]) -> AppendResult {
         let first_revision = self.head(stream).map_or(0, |h| h + 1);
         let first_position = self.all.len() as u64;
-        self.all.extend(events.iter().map(|event| (stream, event.clone())));
+        self.all
+            .extend(events.iter().map(|event| (stream, event.clone())));
         AppendResult {
             stream: STREAMS[stream].to_string(),
             first_revision,
@@ -99,7 +109,10 @@ fn new_events(count: usize, seq: &mut usize) -> Vec<NewEvent> {
     (0..count)
         .map(|_| {
             *seq += 1;
-            common::event(TYPES[*seq % TYPES.len()], serde_json::json!({ "seq": *seq, "text": "事件" }))
+            common::event(
+                TYPES[*seq % TYPES.len()],
+                serde_json::json!({ "seq": *seq, "text": "事件" }),
+            )
         })
         .collect()
 }
@@ -112,7 +125,10 @@ fn check_reads(log: &EventLog, model: &Model) {
     for (position, (recorded, (stream, event))) in all.iter().zip(&model.all).enumerate() {
         assert_eq!(recorded.position, position as u64, "positions are gapless");
         assert_eq!(recorded.stream, STREAMS[*stream]);
-        assert_eq!(recorded.revision, revisions[*stream], "revisions are gapless");
+        assert_eq!(
+            recorded.revision, revisions[*stream],
+            "revisions are gapless"
+        );
         revisions[*stream] += 1;
         assert_eq!(recorded.event_id, event.event_id);
         assert_eq!(recorded.event_type, event.event_type);
@@ -121,26 +137,53 @@ fn check_reads(log: &EventLog, model: &Model) {
     }
     for (index, name) in STREAMS.iter().enumerate() {
         let expected: Vec<_> = all.iter().filter(|e| e.stream == *name).cloned().collect();
-        let forward = log.read_stream(name, 0, Direction::Forward, MAX_READ_BATCH).expect("forward");
+        let forward = log
+            .read_stream(name, 0, Direction::Forward, MAX_READ_BATCH)
+            .expect("forward");
         assert_eq!(forward, expected, "stream {name} forward");
-        let mut backward = log.read_stream(name, u64::MAX, Direction::Backward, MAX_READ_BATCH).expect("back");
+        let mut backward = log
+            .read_stream(name, u64::MAX, Direction::Backward, MAX_READ_BATCH)
+            .expect("back");
         backward.reverse();
         assert_eq!(backward, expected, "stream {name} backward");
         if let Some(middle) = expected.get(expected.len() / 2) {
-            let tail = log.read_stream(name, middle.revision, Direction::Forward, 2).expect("tail");
-            assert_eq!(tail.as_slice(), &expected[expected.len() / 2..(expected.len() / 2 + 2).min(expected.len())]);
+            let tail = log
+                .read_stream(name, middle.revision, Direction::Forward, 2)
+                .expect("tail");
+            assert_eq!(
+                tail.as_slice(),
+                &expected[expected.len() / 2..(expected.len() / 2 + 2).min(expected.len())]
+            );
         }
         assert_eq!(model.head(index), expected.last().map(|e| e.revision));
     }
     for category in ["application", "hotline"] {
-        let expected: Vec<_> = all.iter().filter(|e| category_of(&e.stream) == category).cloned().collect();
-        assert_eq!(log.read_by_category(category, 0, MAX_READ_BATCH).expect("category"), expected);
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|e| category_of(&e.stream) == category)
+            .cloned()
+            .collect();
+        assert_eq!(
+            log.read_by_category(category, 0, MAX_READ_BATCH)
+                .expect("category"),
+            expected
+        );
     }
     for event_type in TYPES {
-        let expected: Vec<_> = all.iter().filter(|e| e.event_type == event_type).cloned().collect();
-        assert_eq!(log.read_by_type(event_type, 0, MAX_READ_BATCH).expect("type"), expected);
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|e| e.event_type == event_type)
+            .cloned()
+            .collect();
+        assert_eq!(
+            log.read_by_type(event_type, 0, MAX_READ_BATCH)
+                .expect("type"),
+            expected
+        );
         if let Some(second) = expected.get(1) {
-            let from = log.read_by_type(event_type, second.position, MAX_READ_BATCH).expect("type from");
+            let from = log
+                .read_by_type(event_type, second.position, MAX_READ_BATCH)
+                .expect("type from");
             assert_eq!(from.as_slice(), &expected[1..]);
         }
     }
@@ -154,7 +197,11 @@ async fn run_ops(log: &EventLog, ops: Vec<Op>) -> Model {
     for op in ops {
         let before = log.next_position();
         match op {
-            Op::Append { stream, expect, count } => {
+            Op::Append {
+                stream,
+                expect,
+                count,
+            } => {
                 let expected = model.expectation(stream, expect);
                 let events = new_events(count, &mut seq);
                 let outcome = log.append(STREAMS[stream], expected, events.clone()).await;
@@ -164,18 +211,38 @@ async fn run_ops(log: &EventLog, ops: Vec<Op>) -> Model {
                     last = Some((stream, events, result));
                 } else {
                     match outcome {
-                        Err(LogError::WrongExpectedRevision { stream: s, expected: e, actual }) => {
-                            assert_eq!((s.as_str(), e, actual), (STREAMS[stream], expected, model.head(stream)));
+                        Err(LogError::WrongExpectedRevision {
+                            stream: s,
+                            expected: e,
+                            actual,
+                        }) => {
+                            assert_eq!(
+                                (s.as_str(), e, actual),
+                                (STREAMS[stream], expected, model.head(stream))
+                            );
                         }
                         other => panic!("expected WrongExpectedRevision, got {other:?}"),
                     }
-                    assert_eq!(log.next_position(), before, "a failed expectation writes nothing");
+                    assert_eq!(
+                        log.next_position(),
+                        before,
+                        "a failed expectation writes nothing"
+                    );
                 }
             }
-            Op::Multi { first, second, expect_first, count } => {
+            Op::Multi {
+                first,
+                second,
+                expect_first,
+                count,
+            } => {
                 let expected = model.expectation(first, expect_first);
                 let writes = vec![
-                    StreamWrite { stream: STREAMS[first].into(), expected, events: new_events(count, &mut seq) },
+                    StreamWrite {
+                        stream: STREAMS[first].into(),
+                        expected,
+                        events: new_events(count, &mut seq),
+                    },
                     StreamWrite {
                         stream: STREAMS[second].into(),
                         expected: ExpectedRevision::Any,
@@ -184,15 +251,25 @@ async fn run_ops(log: &EventLog, ops: Vec<Op>) -> Model {
                 ];
                 let outcome = log.append_multi(writes.clone()).await;
                 if first == second {
-                    assert!(matches!(outcome, Err(LogError::StreamWrittenTwice { .. })), "{outcome:?}");
+                    assert!(
+                        matches!(outcome, Err(LogError::StreamWrittenTwice { .. })),
+                        "{outcome:?}"
+                    );
                     assert_eq!(log.next_position(), before);
                 } else if expected.accepts(model.head(first)) {
                     let results = outcome.expect("an accepted multi-append succeeds");
                     assert_eq!(results[0], model.apply(first, &writes[0].events));
                     assert_eq!(results[1], model.apply(second, &writes[1].events));
                 } else {
-                    assert!(matches!(outcome, Err(LogError::WrongExpectedRevision { .. })), "{outcome:?}");
-                    assert_eq!(log.next_position(), before, "one failed expectation writes no stream");
+                    assert!(
+                        matches!(outcome, Err(LogError::WrongExpectedRevision { .. })),
+                        "{outcome:?}"
+                    );
+                    assert_eq!(
+                        log.next_position(),
+                        before,
+                        "one failed expectation writes no stream"
+                    );
                 }
             }
             Op::Retry { expect } => {
@@ -207,9 +284,18 @@ async fn run_ops(log: &EventLog, ops: Vec<Op>) -> Model {
                 if let Some((stream, events, _)) = &last {
                     let mut events = events.clone();
                     events.extend(new_events(1, &mut seq));
-                    let outcome = log.append(STREAMS[*stream], ExpectedRevision::Any, events).await;
-                    assert!(matches!(outcome, Err(LogError::PartialDuplicate { .. })), "{outcome:?}");
-                    assert_eq!(log.next_position(), before, "a partial duplicate writes nothing");
+                    let outcome = log
+                        .append(STREAMS[*stream], ExpectedRevision::Any, events)
+                        .await;
+                    assert!(
+                        matches!(outcome, Err(LogError::PartialDuplicate { .. })),
+                        "{outcome:?}"
+                    );
+                    assert_eq!(
+                        log.next_position(),
+                        before,
+                        "a partial duplicate writes nothing"
+                    );
                 }
             }
         }

@@ -9,13 +9,23 @@ use std::path::Path;
 use casetrack_eventlog::{BreakKind, EventLog, ExpectedRevision, LogError, verify_dir};
 
 /// The column families of `src/keys.rs`; the test edits the `events` one as an attacker with disk access would.
-const COLUMN_FAMILIES: [&str; 7] = ["events", "event_ids", "streams", "stream_heads", "by_type", "by_category", "meta"];
+const COLUMN_FAMILIES: [&str; 7] = [
+    "events",
+    "event_ids",
+    "streams",
+    "stream_heads",
+    "by_type",
+    "by_category",
+    "meta",
+];
 
 async fn write_log(dir: &Path, events: usize) {
     let log = EventLog::open(dir).expect("open");
     for i in 0..events {
         let event = common::event("Noted", serde_json::json!({ "amount": 100 + i }));
-        log.append("application-7", ExpectedRevision::Any, vec![event]).await.expect("append");
+        log.append("application-7", ExpectedRevision::Any, vec![event])
+            .await
+            .expect("append");
     }
     let report = log.verify().expect("verify");
     assert!(report.is_intact(), "{report:?}");
@@ -25,11 +35,16 @@ async fn write_log(dir: &Path, events: usize) {
 /// Rewrites the record at `position`: "amount":10x → "amount":90x, optionally fixing the crc32 (record layout:
 /// crc32 BE · hash · body).
 fn tamper(dir: &Path, position: u64, fix_crc: bool) {
-    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES).expect("open rocksdb");
+    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES)
+        .expect("open rocksdb");
     let events = db.cf_handle("events").expect("events cf");
     let key = position.to_be_bytes();
     let mut record = db.get_cf(events, key).expect("get").expect("record exists");
-    let at = record.windows(10).position(|w| w == b"\"amount\":1").expect("amount in body") + 9;
+    let at = record
+        .windows(10)
+        .position(|w| w == b"\"amount\":1")
+        .expect("amount in body")
+        + 9;
     record[at] = b'9';
     if fix_crc {
         let crc = crc32fast::hash(&record[4..]);
@@ -59,7 +74,10 @@ async fn verify_reports_a_forged_record_with_a_fixed_checksum() {
     let found = log.verify().expect("verify").first_break.expect("a break");
     assert_eq!((found.position, found.kind), (6, BreakKind::HashChain));
     drop(log);
-    let found = verify_dir(dir.path()).expect("verify").first_break.expect("a break");
+    let found = verify_dir(dir.path())
+        .expect("verify")
+        .first_break
+        .expect("a break");
     assert_eq!((found.position, found.kind), (6, BreakKind::HashChain));
 }
 
@@ -68,7 +86,13 @@ async fn open_refuses_a_log_whose_last_record_was_edited() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_log(dir.path(), 3).await;
     tamper(dir.path(), 2, false);
-    assert!(matches!(EventLog::open(dir.path()), Err(LogError::Corrupt { position: 2, .. })));
-    let found = verify_dir(dir.path()).expect("verify").first_break.expect("a break");
+    assert!(matches!(
+        EventLog::open(dir.path()),
+        Err(LogError::Corrupt { position: 2, .. })
+    ));
+    let found = verify_dir(dir.path())
+        .expect("verify")
+        .first_break
+        .expect("a break");
     assert_eq!(found.position, 2);
 }

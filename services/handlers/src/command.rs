@@ -170,6 +170,22 @@ impl Commands {
         Err(HandlerError::Conflict { stream: first, attempts: MAX_CONFLICT_RETRIES })
     }
 
+    /// A command on one existing case, from the request's raw `command_id`, `case_id` and `occurred_at`.
+    pub async fn single(
+        &self,
+        caller: &Caller,
+        command_id: &str,
+        case_id: &str,
+        occurred_at: &str,
+        command: CaseCommand,
+    ) -> Result<casetrack_api::v1::CaseRef, HandlerError> {
+        let command_id = crate::parse::command_id(command_id)?;
+        let case_id = crate::parse::case_id("case_id", case_id)?;
+        let now = crate::parse::occurred_at(occurred_at)?;
+        let step = Step { field: "case_id", case_id, command };
+        Ok(self.execute(&caller.source_system, command_id, now, vec![step]).await?.into())
+    }
+
     /// The events of an existing case stream, folded-ready; `NotFound` naming `field` when it does not exist.
     pub async fn require_case(
         &self,
@@ -261,4 +277,15 @@ fn validate_external_id(external_id: &str) -> Result<(), HandlerError> {
         return Err(HandlerError::invalid("external_id", "must not contain control characters"));
     }
     Ok(())
+}
+
+impl From<CaseRefs> for casetrack_api::v1::CaseRef {
+    fn from(refs: CaseRefs) -> casetrack_api::v1::CaseRef {
+        casetrack_api::v1::CaseRef {
+            case_id: refs.case_id.to_string(),
+            tracking_number: refs.tracking_number,
+            position: refs.position,
+            stream: refs.stream,
+        }
+    }
 }

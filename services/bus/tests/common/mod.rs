@@ -22,9 +22,13 @@ pub async fn append_events(log: &EventLog, count: usize) -> Vec<RecordedEvent> {
                 ..Metadata::default()
             },
         };
-        log.append(&format!("application-{}", i % 5), ExpectedRevision::Any, vec![event])
-            .await
-            .expect("append");
+        log.append(
+            &format!("application-{}", i % 5),
+            ExpectedRevision::Any,
+            vec![event],
+        )
+        .await
+        .expect("append");
     }
     let events = log.read_all(first, count).expect("read back");
     assert_eq!(events.len(), count);

@@ -20,5 +20,7 @@ pub fn event(event_type: &str, data: serde_json::Value) -> NewEvent {
 }
 
 pub fn events(count: usize, event_type: &str) -> Vec<NewEvent> {
-    (0..count).map(|i| event(event_type, serde_json::json!({ "i": i }))).collect()
+    (0..count)
+        .map(|i| event(event_type, serde_json::json!({ "i": i })))
+        .collect()
 }

@@ -1,0 +1,121 @@
+//! `casetrack bench-log`: measures the event log's append throughput and latency with fsync on, for 1, 16 and
+//! 64 concurrent appenders, and how many events share each fsync (group commit). Each level writes a fresh log
+//! under `--data`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
+use uuid::Uuid;
+
+/// The concurrency levels measured, in order.
+const APPENDER_LEVELS: [usize; 3] = [1, 16, 64];
+
+pub struct Args {
+    /// Directory for the benchmark logs (one fresh `bench-log-<n>-appenders` log per level is written under it).
+    pub data: PathBuf,
+    /// Events appended at each concurrency level (one event per append).
+    pub events: usize,
+}
+
+struct Level {
+    appenders: usize,
+    events: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+    fsyncs: u64,
+}
+
+pub fn run(args: Args) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    
+    let runtime = tokio::runtime::Runtime::new()?;
+    println!("appenders   events  events/s   p50 ms   p99 ms   fsyncs  events/fsync");
+    for appenders in APPENDER_LEVELS {
+        let dir = args.data.join(format!("bench-log-{appenders}-appenders"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        let level = runtime.block_on(measure(&dir, appenders, args.events))?;
+        print_level(&level);
+    }
+    Ok(())
+}
+
+async fn measure(dir: &Path, appenders: usize, events: usize) -> Result<Level, Box<dyn std::error::Error + Send + Sync>> {
+    let log = EventLog::open(dir)?;
+    let fsyncs_before = log.fsync_count();
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for appender in 0..appenders {
+        // Spread `events` over the appenders; the first `events % appenders` take one more.
+        let quota = events / appenders + usize::from(appender < events % appenders);
+        tasks.spawn(append_quota(log.clone(), appender, quota));
+    }
+    let mut latencies = Vec::with_capacity(events);
+    while let Some(result) = tasks.join_next().await {
+        latencies.extend(result??);
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    Ok(Level {
+        appenders,
+        events,
+        elapsed,
+        latencies,
+        fsyncs: log.fsync_count() - fsyncs_before,
+    })
+}
+
+async fn append_quota(
+    log: EventLog,
+    appender: usize,
+    quota: usize,
+) -> Result<Vec<Duration>, Box<dyn std::error::Error + Send + Sync>> {
+    let stream = format!("bench-{}", Uuid::new_v4());
+    let mut latencies = Vec::with_capacity(quota);
+    let mut expected = ExpectedRevision::NoStream;
+    for index in 0..quota {
+        let event = NewEvent {
+            event_id: Uuid::new_v4(),
+            event_type: "BenchAppended".to_string(),
+            data: serde_json::json!({ "appender": appender, "index": index, "note": "a typical small case event" }),
+            metadata: Metadata {
+                actor: Some("bench".to_string()),
+                ..Metadata::default()
+            },
+        };
+        let start = Instant::now();
+        let result = log.append(&stream, expected, vec![event]).await?;
+        latencies.push(start.elapsed());
+        expected = ExpectedRevision::Exact(result.next_revision - 1);
+    }
+    Ok(latencies)
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    let index = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+fn print_level(level: &Level) {
+    let per_second = level.events as f64 / level.elapsed.as_secs_f64();
+    let per_fsync = level.events as f64 / level.fsyncs.max(1) as f64;
+    println!(
+        "{:>9} {:>8} {:>9.0} {:>8.2} {:>8.2} {:>8} {:>13.1}",
+        level.appenders,
+        level.events,
+        per_second,
+        percentile(&level.latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&level.latencies, 0.99).as_secs_f64() * 1000.0,
+        level.fsyncs,
+        per_fsync,
+    );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut argv = std::env::args().skip(1);
+    let data = PathBuf::from(argv.next().expect("data dir"));
+    let events = argv.next().map_or(5000, |n| n.parse().expect("events"));
+    run(Args { data, events })
+}

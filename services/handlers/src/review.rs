@@ -1,0 +1,245 @@
+//! The `Review` service: handling between intake and reply. Each method parses its fields into a domain
+//! command and runs it on the case; the domain decides whether the case's state allows it.
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::review_server::{Review, ReviewServer};
+use casetrack_domain::AgencyId;
+use casetrack_domain::application::ApplicationCommand;
+use casetrack_domain::hotline::HotlineCommand;
+use casetrack_domain::proposal::ProposalCommand;
+use casetrack_domain::{Outcome, application::ConsultedParty};
+use tonic::{Request, Response, Status};
+
+use crate::auth::{Caller, Tokens};
+use crate::command::{Commands, Step};
+use crate::lifecycle::CaseCommand;
+use crate::parse;
+use crate::server::MAX_REQUEST_BYTES;
+
+#[derive(Clone)]
+pub struct ReviewService {
+    commands: Commands,
+    tokens: Tokens,
+}
+
+impl ReviewService {
+    pub fn new(commands: Commands, tokens: Tokens) -> ReviewService {
+        ReviewService { commands, tokens }
+    }
+
+    /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
+    pub fn into_server(self) -> ReviewServer<ReviewService> {
+        ReviewServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
+    }
+
+    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
+        Ok(self.tokens.caller(request.metadata())?)
+    }
+
+    async fn run(
+        &self,
+        caller: Caller,
+        ids: (&str, &str, &str),
+        command: CaseCommand,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let (command_id, case_id, occurred_at) = ids;
+        Ok(Response::new(self.commands.single(&caller, command_id, case_id, occurred_at, command).await?))
+    }
+}
+
+fn app(command: ApplicationCommand) -> CaseCommand {
+    CaseCommand::Application(command)
+}
+
+fn ticket(command: HotlineCommand) -> CaseCommand {
+    CaseCommand::Hotline(command)
+}
+
+#[tonic::async_trait]
+impl Review for ReviewService {
+    async fn confirm_receipt(&self, request: Request<pb::ConfirmReceiptRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let confirmed_on = parse::date("confirmed_on", &r.confirmed_on)?;
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), app(ApplicationCommand::ConfirmReceipt { confirmed_on }))
+            .await
+    }
+
+    async fn request_supplement(
+        &self,
+        request: Request<pb::RequestSupplementRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let requested_on = parse::date("requested_on", &r.requested_on)?;
+        let supplement_by = parse::date("supplement_by", &r.supplement_by)?;
+        let command = app(ApplicationCommand::RequestSupplement { requested_on, what: r.what.clone(), supplement_by });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn receive_supplement(
+        &self,
+        request: Request<pb::ReceiveSupplementRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let received_on = parse::date("received_on", &r.received_on)?;
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), app(ApplicationCommand::ReceiveSupplement { received_on }))
+            .await
+    }
+
+    async fn start_consultation(
+        &self,
+        request: Request<pb::StartConsultationRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let party_kind: ConsultedParty = parse::code("party_kind", &r.party_kind)?;
+        let started_on = parse::date("started_on", &r.started_on)?;
+        let command = app(ApplicationCommand::StartConsultation { party: r.party.clone(), party_kind, started_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn answer_consultation(
+        &self,
+        request: Request<pb::AnswerConsultationRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let answered_on = parse::date("answered_on", &r.answered_on)?;
+        let command = app(ApplicationCommand::AnswerConsultation { party: r.party.clone(), answered_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn approve_extension(
+        &self,
+        request: Request<pb::ApproveExtensionRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let approved_on = parse::date("approved_on", &r.approved_on)?;
+        let command = app(ApplicationCommand::ApproveExtension {
+            working_days: r.working_days,
+            approved_by: r.approved_by.clone(),
+            reason: r.reason.clone(),
+            approved_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn decide(&self, request: Request<pb::DecideRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let outcome = parse::lookup("outcome", &r.outcome, Outcome::from_cell_row)?;
+        let decided_on = parse::date("decided_on", &r.decided_on)?;
+        let command = app(ApplicationCommand::Decide { outcome, legal_reason: r.legal_reason.clone(), decided_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn answer_ticket_at_once(
+        &self,
+        request: Request<pb::AnswerTicketAtOnceRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let answered_on = parse::date("answered_on", &r.answered_on)?;
+        let command = ticket(HotlineCommand::AnswerAtOnce { answered_on, answer: r.answer.clone() });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn dispatch_ticket(&self, request: Request<pb::DispatchTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let dispatched_on = parse::date("dispatched_on", &r.dispatched_on)?;
+        let command = ticket(HotlineCommand::Dispatch {
+            unit: AgencyId(r.unit.clone()),
+            time_limit_working_days: r.time_limit_working_days,
+            dispatched_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn sign_ticket(&self, request: Request<pb::SignTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let signed_on = parse::date("signed_on", &r.signed_on)?;
+        let command = ticket(HotlineCommand::Sign { unit: AgencyId(r.unit.clone()), signed_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn return_ticket(&self, request: Request<pb::ReturnTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let returned_on = parse::date("returned_on", &r.returned_on)?;
+        let command =
+            ticket(HotlineCommand::Return { unit: AgencyId(r.unit.clone()), reason: r.reason.clone(), returned_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn extend_ticket(&self, request: Request<pb::ExtendTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let granted_on = parse::date("granted_on", &r.granted_on)?;
+        let command =
+            ticket(HotlineCommand::Extend { working_days: r.working_days, reason: r.reason.clone(), granted_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn handle_ticket(&self, request: Request<pb::HandleTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let handled_on = parse::date("handled_on", &r.handled_on)?;
+        let command = ticket(HotlineCommand::Handle { result: r.result.clone(), handled_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn remind_ticket(&self, request: Request<pb::RemindTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let level = parse::code("level", &r.level)?;
+        let reminded_on = parse::date("reminded_on", &r.reminded_on)?;
+        let command = ticket(HotlineCommand::Remind { level, note: r.note.clone(), reminded_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn merge_tickets(&self, request: Request<pb::MergeTicketsRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let command_id = parse::command_id(&r.command_id)?;
+        let duplicate = parse::case_id("case_id", &r.case_id)?;
+        let primary = parse::case_id("primary_case_id", &r.primary_case_id)?;
+        let merged_on = parse::date("merged_on", &r.merged_on)?;
+        let now = parse::occurred_at(&r.occurred_at)?;
+        // Both sides of 并单 in one atomic append: the duplicate points at the primary and the primary links
+        // the duplicate, or neither does.
+        let steps = vec![
+            Step { field: "case_id", case_id: duplicate, command: ticket(HotlineCommand::MergeInto { primary, merged_on }) },
+            Step {
+                field: "primary_case_id",
+                case_id: primary,
+                command: ticket(HotlineCommand::LinkDuplicate { duplicate, linked_on: merged_on }),
+            },
+        ];
+        let refs = self.commands.execute(&caller.source_system, command_id, now, steps).await?;
+        Ok(Response::new(refs.into()))
+    }
+
+    async fn contact_proposer(
+        &self,
+        request: Request<pb::ContactProposerRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let contacted_on = parse::date("contacted_on", &r.contacted_on)?;
+        let command = CaseCommand::Proposal(ProposalCommand::ContactProposer { contacted_on, note: r.note.clone() });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+
+    async fn extend_proposal(&self, request: Request<pb::ExtendProposalRequest>) -> Result<Response<pb::CaseRef>, Status> {
+        let caller = self.caller(&request)?;
+        let r = request.into_inner();
+        let extended_on = parse::date("extended_on", &r.extended_on)?;
+        let command = CaseCommand::Proposal(ProposalCommand::ExtendToSixMonths { reason: r.reason.clone(), extended_on });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+    }
+}
