@@ -44,7 +44,8 @@ pub const NATS_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Cloneable handle on a NATS connection with the casetrack stream ensured.
 #[derive(Clone)]
 pub struct NatsBus {
-    jetstream: jetstream::Context,
+    // Boxed: the context is large, and `Bus` should stay small for the in-process case.
+    jetstream: Box<jetstream::Context>,
 }
 
 impl NatsBus {
@@ -61,7 +62,9 @@ impl NatsBus {
             .create_or_update_stream(stream_config())
             .await
             .map_err(|e| BusError::nats("create stream", e))?;
-        Ok(NatsBus { jetstream })
+        Ok(NatsBus {
+            jetstream: Box::new(jetstream),
+        })
     }
 
     /// Publish one event and wait until JetStream has stored it (or recognised it as a repeat).
@@ -110,7 +113,9 @@ impl NatsBus {
             .messages()
             .await
             .map_err(|e| BusError::nats("consume", e))?;
-        Ok(NatsSubscription { messages })
+        Ok(NatsSubscription {
+            messages: Box::new(messages),
+        })
     }
 
     /// Messages currently stored in the stream (operations and tests: after a relay restart it must equal the
@@ -146,7 +151,8 @@ fn stream_config() -> stream::Config {
 
 /// A durable consumer's deliveries, in stream order.
 pub struct NatsSubscription {
-    messages: consumer::pull::Stream,
+    // Boxed: the pull stream is large, and `Subscription` should stay small for the in-process case.
+    messages: Box<consumer::pull::Stream>,
 }
 
 impl NatsSubscription {

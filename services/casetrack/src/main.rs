@@ -6,6 +6,7 @@
 
 mod cmd;
 mod ledger;
+mod noon;
 
 use clap::{Parser, Subcommand};
 

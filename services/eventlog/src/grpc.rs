@@ -153,7 +153,14 @@ impl EventLogRpc for EventLogService {
         let mut subscription = self.log.subscribe_all(request.into_inner().from_position);
         let (sender, receiver) = mpsc::channel(GRPC_SUBSCRIPTION_BUFFER);
         tokio::spawn(async move {
-            while let Some(message) = subscription.next().await {
+            loop {
+                // Watching for the client to go away matters when the log is idle: otherwise the task (and the
+                // log handle it holds) would linger until the next event failed to send.
+                let message = tokio::select! {
+                    message = subscription.next() => message,
+                    () = sender.closed() => return,
+                };
+                let Some(message) = message else { return };
                 let item = match message {
                     Ok(message) => Ok(convert::message_to_proto(&message)),
                     Err(error) => Err(status_from_error(error)),

@@ -21,6 +21,7 @@ mod projector;
 mod reports;
 mod store;
 pub mod summary;
+pub mod synthetic;
 
 pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem, RULES_VERSION};
 pub use as_of::AsOf;

@@ -6,15 +6,12 @@
 
 use casetrack_domain::application::{self, ApplicationCommand, ApplicationState, DeliveryForm};
 use casetrack_domain::{Calendar, Event, RuleViolation};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+
+use crate::noon::noon_in_china;
 
 use super::columns::Column;
 use super::identity::case_id;
 use super::row::LedgerRow;
-
-/// The hour (UTC) at which an imported event is recorded: 04:00 UTC is noon in China (UTC+8), safely inside
-/// the statutory date whichever way the date is read.
-const RECORDED_AT_UTC_HOUR: u32 = 4;
 
 /// How the reply of an imported case is described; the ledger does not say how it was delivered.
 pub const IMPORTED_REPLY_METHOD: &str = "as recorded in the imported ledger";
@@ -72,7 +69,7 @@ pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, Ro
     let mut state = ApplicationState::default();
     let mut events = Vec::new();
     for (on, command) in commands {
-        let decided = application::decide(&state, command, recorded_at(on), calendar)
+        let decided = application::decide(&state, command, noon_in_china(on), calendar)
             .map_err(|violation| RowRefused { column: column_of(violation.field), violation })?;
         for event in decided {
             // Events decide just produced always fold into the state they were decided on.
@@ -97,16 +94,12 @@ fn column_of(field: &str) -> Column {
     }
 }
 
-fn recorded_at(on: NaiveDate) -> DateTime<Utc> {
-    let time = NaiveTime::from_hms_opt(RECORDED_AT_UTC_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
-    Utc.from_utc_datetime(&on.and_time(time))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ledger::row::Decision;
     use casetrack_domain::application::Channel;
+    use chrono::NaiveDate;
     use casetrack_domain::time::local_date;
     use casetrack_domain::{AgencyId, ApplicantType, Outcome};
 
