@@ -11,7 +11,11 @@ mod noon;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "casetrack", version, about = "Case tracking for government information disclosure and hotlines")]
+#[command(
+    name = "casetrack",
+    version,
+    about = "Case tracking for government information disclosure and hotlines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,6 +29,16 @@ enum Command {
     BenchLog(cmd::bench_log::Args),
     /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
     Import(cmd::import::Args),
+    /// Run everything in one process (event log, in-process bus, Intake, Review, Reply) on one gRPC port.
+    Serve(cmd::serve::Args),
+    /// Multi-process: own the event log, serve it over gRPC and relay committed events to NATS.
+    Eventlog(cmd::eventlog::Args),
+    /// Multi-process: the Intake service against a remote event log and NATS.
+    Intake(cmd::intake::Args),
+    /// Multi-process: the Review service (with ticket routing and deadline reminders).
+    Review(cmd::review::Args),
+    /// Multi-process: the Reply service.
+    Reply(cmd::reply::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,5 +52,10 @@ fn main() -> anyhow::Result<()> {
         Command::Verify(args) => cmd::verify::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Eventlog(args) => cmd::eventlog::run(args),
+        Command::Intake(args) => cmd::intake::run(args),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Reply(args) => cmd::reply::run(args),
     }
 }

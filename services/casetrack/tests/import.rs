@@ -14,11 +14,18 @@ use casetrack_eventlog::EventLog;
 use chrono::NaiveDate;
 
 fn casetrack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_casetrack")).args(args).output().expect("run casetrack")
+    Command::new(env!("CARGO_BIN_EXE_casetrack"))
+        .args(args)
+        .output()
+        .expect("run casetrack")
 }
 
 fn import(data: &Path, extra: &[&str], files: &[&Path]) -> Output {
-    let mut args = vec!["import".to_owned(), "--data".to_owned(), data.display().to_string()];
+    let mut args = vec![
+        "import".to_owned(),
+        "--data".to_owned(),
+        data.display().to_string(),
+    ];
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     args.extend(files.iter().map(|f| f.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -47,9 +54,16 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
     let mut cases: BTreeMap<String, Imported> = BTreeMap::new();
     for record in &recorded {
         let event = decode(&record.event_type, &record.data).expect("imported events decode");
-        let EventBody::Application(body) = event.body else { panic!("only applications are imported") };
+        let EventBody::Application(body) = event.body else {
+            panic!("only applications are imported")
+        };
         match body {
-            ApplicationEvent::Received { agency, applicant_type, handed_in_on, .. } => {
+            ApplicationEvent::Received {
+                agency,
+                applicant_type,
+                handed_in_on,
+                ..
+            } => {
                 let case = Imported {
                     agency: agency.0,
                     applicant_type,
@@ -58,13 +72,20 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
                     closed_on: None,
                     events: 1,
                 };
-                assert!(cases.insert(record.stream.clone(), case).is_none(), "one Received per case");
+                assert!(
+                    cases.insert(record.stream.clone(), case).is_none(),
+                    "one Received per case"
+                );
             }
             other => {
                 let case = cases.get_mut(&record.stream).expect("Received comes first");
                 case.events += 1;
                 match other {
-                    ApplicationEvent::Decided { outcome, decided_on, .. } => case.outcome = Some((outcome, decided_on)),
+                    ApplicationEvent::Decided {
+                        outcome,
+                        decided_on,
+                        ..
+                    } => case.outcome = Some((outcome, decided_on)),
                     ApplicationEvent::Closed { closed_on } => case.closed_on = Some(closed_on),
                     _ => {}
                 }
@@ -87,22 +108,44 @@ fn write_xlsx(path: &Path) {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    let headers = ["external_id", "received_on", "applicant_type", "channel", "outcome", "decided_on"];
+    let headers = [
+        "external_id",
+        "received_on",
+        "applicant_type",
+        "channel",
+        "outcome",
+        "decided_on",
+    ];
     for (column, header) in headers.iter().enumerate() {
-        sheet.write_string(0, column as u16, *header).expect("header");
+        sheet
+            .write_string(0, column as u16, *header)
+            .expect("header");
     }
     // Row 2: a real date cell and a numeric id; row 3: text dates and the English codes.
     sheet.write_number(1, 0, 1001.0).expect("id");
     let received = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 6, 1).expect("date");
-    sheet.write_datetime_with_format(1, 1, &received, &date_format).expect("received");
+    sheet
+        .write_datetime_with_format(1, 1, &received, &date_format)
+        .expect("received");
     sheet.write_string(1, 2, "科研机构").expect("type");
     sheet.write_string(1, 3, "传真").expect("channel");
-    sheet.write_string(1, 4, "unavailable.not_held").expect("outcome");
+    sheet
+        .write_string(1, 4, "unavailable.not_held")
+        .expect("outcome");
     let decided = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 6, 15).expect("date");
-    sheet.write_datetime_with_format(1, 5, &decided, &date_format).expect("decided");
-    for (column, value) in ["1002", "2018-07-02", "nonprofit", "internet", "partly_disclosed", "2018-07-20"]
-        .iter()
-        .enumerate()
+    sheet
+        .write_datetime_with_format(1, 5, &decided, &date_format)
+        .expect("decided");
+    for (column, value) in [
+        "1002",
+        "2018-07-02",
+        "nonprofit",
+        "internet",
+        "partly_disclosed",
+        "2018-07-20",
+    ]
+    .iter()
+    .enumerate()
     {
         sheet.write_string(2, column as u16, *value).expect("cell");
     }
@@ -124,9 +167,21 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     let data = dir.path().join("data");
 
     let output = import(&data, &["--agency", "simao/education"], &[&csv, &xlsx]);
-    assert!(output.status.success(), "import failed: {}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("5 cases written"), "{}", text(&output.stdout));
-    assert!(text(&output.stderr).contains("ignoring columns 备注"), "{}", text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "import failed: {}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stdout).contains("5 cases written"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert!(
+        text(&output.stderr).contains("ignoring columns 备注"),
+        "{}",
+        text(&output.stderr)
+    );
 
     let (cases, position) = read_log(&data);
     let mut got: Vec<&Imported> = cases.values().collect();
@@ -178,8 +233,16 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
 
     // The same files again (in the other order): nothing changes.
     let output = import(&data, &["--agency", "simao/education"], &[&xlsx, &csv]);
-    assert!(output.status.success(), "re-import failed: {}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("0 cases written (0 events), 5 unchanged"), "{}", text(&output.stdout));
+    assert!(
+        output.status.success(),
+        "re-import failed: {}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stdout).contains("0 cases written (0 events), 5 unchanged"),
+        "{}",
+        text(&output.stdout)
+    );
     let (again, position_again) = read_log(&data);
     assert_eq!(position_again, position);
     assert_eq!(again, cases);
@@ -192,12 +255,26 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     );
     std::fs::write(&updated, decided_later).expect("write updated ledger");
     let output = import(&data, &[], &[&updated]);
-    assert!(output.status.success(), "update failed: {}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("1 cases written (3 events), 2 unchanged"), "{}", text(&output.stdout));
+    assert!(
+        output.status.success(),
+        "update failed: {}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stdout).contains("1 cases written (3 events), 2 unchanged"),
+        "{}",
+        text(&output.stdout)
+    );
     let (updated_cases, updated_position) = read_log(&data);
     assert_eq!(updated_position, position + 3);
-    let carried = updated_cases.values().find(|c| c.received_on == d(2018, 12, 27)).expect("case");
-    assert_eq!(carried.outcome, Some((Outcome::NotProcessedRepeated, d(2019, 1, 8))));
+    let carried = updated_cases
+        .values()
+        .find(|c| c.received_on == d(2018, 12, 27))
+        .expect("case");
+    assert_eq!(
+        carried.outcome,
+        Some((Outcome::NotProcessedRepeated, d(2019, 1, 8)))
+    );
 }
 
 const BAD_LEDGER: &str = "external_id,agency,received_on,applicant_type,channel,outcome,decided_on\n\
@@ -217,18 +294,26 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
     let data = dir.path().join("data");
 
     let output = import(&data, &[], &[&ledger]);
-    assert!(!output.status.success(), "a ledger with bad rows must be refused");
+    assert!(
+        !output.status.success(),
+        "a ledger with bad rows must be refused"
+    );
     let stderr = text(&output.stderr);
     let file = ledger.display().to_string();
     for expected in [
         format!("{file}: row 3, column received_on: \"2019-02-30\" is not a valid date"),
         format!("{file}: row 4, column outcome: unknown outcome \"granted\""),
-        format!("{file}: row 5, column decided_on: 2018-05-01 is before the receipt date 2018-05-10"),
+        format!(
+            "{file}: row 5, column decided_on: 2018-05-01 is before the receipt date 2018-05-10"
+        ),
         format!("{file}: row 6, column external_id: missing"),
         format!("{file}: row 7, column outcome:"),
         "5 bad row(s)".to_owned(),
     ] {
-        assert!(stderr.contains(&expected), "missing {expected:?} in:\n{stderr}");
+        assert!(
+            stderr.contains(&expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
     }
     for good in ["row 2,", "row 8,"] {
         assert!(!stderr.contains(good), "{good} is a good row:\n{stderr}");
@@ -239,9 +324,20 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
 
     // With --skip-invalid the good rows go in and the bad ones are still listed.
     let output = import(&data, &["--skip-invalid"], &[&ledger]);
-    assert!(output.status.success(), "skip-invalid import failed: {}", text(&output.stderr));
-    assert!(text(&output.stderr).contains("row 3, column received_on"), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("2 cases written (5 events), 0 unchanged, 5 bad rows skipped"));
+    assert!(
+        output.status.success(),
+        "skip-invalid import failed: {}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stderr).contains("row 3, column received_on"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stdout)
+            .contains("2 cases written (5 events), 0 unchanged, 5 bad rows skipped")
+    );
     let (cases, position) = read_log(&data);
     assert_eq!(cases.len(), 2);
     assert_eq!(position, 5);
@@ -252,7 +348,12 @@ fn help_prints_the_column_layout() {
     let output = casetrack(&["import", "--help"]);
     assert!(output.status.success());
     let help = text(&output.stdout);
-    for column in ["received_on / 收到日期", "applicant_type / 申请人类型", "outcome / 办理结果", "external_id / 编号"] {
+    for column in [
+        "received_on / 收到日期",
+        "applicant_type / 申请人类型",
+        "outcome / 办理结果",
+        "external_id / 编号",
+    ] {
         assert!(help.contains(column), "{column} missing from:\n{help}");
     }
 }

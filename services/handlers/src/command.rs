@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use casetrack_domain::{Calendar, CaseId, CaseKind, Event, decode, encode, stream_name, time::local_date};
+use casetrack_domain::{
+    Calendar, CaseId, CaseKind, Event, decode, encode, stream_name, time::local_date,
+};
 use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
@@ -48,7 +50,11 @@ pub struct Commands {
 
 impl Commands {
     pub fn new(log: CaseLog, calendar: Arc<Calendar>, prefix: TrackingPrefix) -> Commands {
-        Commands { log, calendar, prefix }
+        Commands {
+            log,
+            calendar,
+            prefix,
+        }
     }
 
     pub fn log(&self) -> &CaseLog {
@@ -75,10 +81,23 @@ impl Commands {
         for _ in 0..MAX_CONFLICT_RETRIES {
             if let Some((existing, position)) = tracking::number_of(&self.log, case_id).await? {
                 if existing.stream != stream {
-                    let existing = existing.stream.split('-').next().unwrap_or_default().to_owned();
-                    return Err(HandlerError::ExternalIdReused { external_id: external_id.to_owned(), existing });
+                    let existing = existing
+                        .stream
+                        .split('-')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    return Err(HandlerError::ExternalIdReused {
+                        external_id: external_id.to_owned(),
+                        existing,
+                    });
                 }
-                return Ok(CaseRefs { case_id, stream, tracking_number: existing.number, position });
+                return Ok(CaseRefs {
+                    case_id,
+                    stream,
+                    tracking_number: existing.number,
+                    position,
+                });
             }
             let events = self.decide(&stream, &[], command.clone(), now)?;
             let agency = agency_of(&events);
@@ -92,8 +111,14 @@ impl Commands {
             let year = local_date(now).year();
             let counter = tracking::counter_stream(&self.prefix, year);
             let counter_last = self.log.read_last(&counter).await?;
-            let (number, tracking_writes) =
-                tracking::assignment_writes(&self.prefix, year, counter_last.as_ref(), case_id, &stream, &metadata)?;
+            let (number, tracking_writes) = tracking::assignment_writes(
+                &self.prefix,
+                year,
+                counter_last.as_ref(),
+                case_id,
+                &stream,
+                &metadata,
+            )?;
             let mut writes = vec![StreamWrite {
                 stream: stream.clone(),
                 expected: ExpectedRevision::NoStream,
@@ -104,7 +129,12 @@ impl Commands {
             match self.log.append_multi(writes).await {
                 Ok(results) => {
                     let position = results.last().map_or(0, |r| r.last_position);
-                    return Ok(CaseRefs { case_id, stream, tracking_number: number, position });
+                    return Ok(CaseRefs {
+                        case_id,
+                        stream,
+                        tracking_number: number,
+                        position,
+                    });
                 }
                 Err(error) => {
                     let error = HandlerError::from(error);
@@ -114,7 +144,10 @@ impl Commands {
                 }
             }
         }
-        Err(HandlerError::Conflict { stream, attempts: MAX_CONFLICT_RETRIES })
+        Err(HandlerError::Conflict {
+            stream,
+            attempts: MAX_CONFLICT_RETRIES,
+        })
     }
 
     /// Run a command on existing cases (usually one; a merge writes two streams atomically). `command_id`
@@ -135,7 +168,11 @@ impl Commands {
                 let recorded = self.log.read_stream(&stream).await?;
                 let Some(head) = recorded.last() else {
                     let what = step.command.kind().category();
-                    return Err(HandlerError::NotFound { field: step.field, what, key: step.case_id.to_string() });
+                    return Err(HandlerError::NotFound {
+                        field: step.field,
+                        what,
+                        key: step.case_id.to_string(),
+                    });
                 };
                 if index == 0
                     && let Some(position) = already_done(&recorded, command_id)
@@ -158,7 +195,11 @@ impl Commands {
                 });
             }
             match self.log.append_multi(writes).await {
-                Ok(results) => return self.refs(steps[0].case_id, first, results[0].last_position).await,
+                Ok(results) => {
+                    return self
+                        .refs(steps[0].case_id, first, results[0].last_position)
+                        .await;
+                }
                 Err(error) => {
                     let error = HandlerError::from(error);
                     if !error.is_conflict() {
@@ -167,7 +208,10 @@ impl Commands {
                 }
             }
         }
-        Err(HandlerError::Conflict { stream: first, attempts: MAX_CONFLICT_RETRIES })
+        Err(HandlerError::Conflict {
+            stream: first,
+            attempts: MAX_CONFLICT_RETRIES,
+        })
     }
 
     /// A command on one existing case, from the request's raw `command_id`, `case_id` and `occurred_at`.
@@ -182,8 +226,15 @@ impl Commands {
         let command_id = crate::parse::command_id(command_id)?;
         let case_id = crate::parse::case_id("case_id", case_id)?;
         let now = crate::parse::occurred_at(occurred_at)?;
-        let step = Step { field: "case_id", case_id, command };
-        Ok(self.execute(&caller.source_system, command_id, now, vec![step]).await?.into())
+        let step = Step {
+            field: "case_id",
+            case_id,
+            command,
+        };
+        Ok(self
+            .execute(&caller.source_system, command_id, now, vec![step])
+            .await?
+            .into())
     }
 
     /// The events of an existing case stream, folded-ready; `NotFound` naming `field` when it does not exist.
@@ -195,7 +246,11 @@ impl Commands {
     ) -> Result<Vec<RecordedEvent>, HandlerError> {
         let recorded = self.log.read_stream(&stream_name(kind, case_id)).await?;
         if recorded.is_empty() {
-            return Err(HandlerError::NotFound { field, what: kind.category(), key: case_id.to_string() });
+            return Err(HandlerError::NotFound {
+                field,
+                what: kind.category(),
+                key: case_id.to_string(),
+            });
         }
         Ok(recorded)
     }
@@ -214,9 +269,22 @@ impl Commands {
         }
     }
 
-    async fn refs(&self, case_id: CaseId, stream: String, position: u64) -> Result<CaseRefs, HandlerError> {
-        let tracking_number = tracking::number_of(&self.log, case_id).await?.map(|(a, _)| a.number).unwrap_or_default();
-        Ok(CaseRefs { case_id, stream, tracking_number, position })
+    async fn refs(
+        &self,
+        case_id: CaseId,
+        stream: String,
+        position: u64,
+    ) -> Result<CaseRefs, HandlerError> {
+        let tracking_number = tracking::number_of(&self.log, case_id)
+            .await?
+            .map(|(a, _)| a.number)
+            .unwrap_or_default();
+        Ok(CaseRefs {
+            case_id,
+            stream,
+            tracking_number,
+            position,
+        })
     }
 }
 
@@ -224,13 +292,17 @@ impl Commands {
 pub fn decode_stream(stream: &str, recorded: &[RecordedEvent]) -> Result<Vec<Event>, HandlerError> {
     recorded
         .iter()
-        .map(|event| decode(&event.event_type, &event.data).map_err(|e| HandlerError::corrupt(stream, e)))
+        .map(|event| {
+            decode(&event.event_type, &event.data).map_err(|e| HandlerError::corrupt(stream, e))
+        })
         .collect()
 }
 
 /// The position of the last event `command_id` wrote to this stream, if it already ran.
 fn already_done(recorded: &[RecordedEvent], command_id: Uuid) -> Option<u64> {
-    let start = recorded.iter().position(|event| event.event_id == event_id(command_id, 0, 0))?;
+    let start = recorded
+        .iter()
+        .position(|event| event.event_id == event_id(command_id, 0, 0))?;
     let written = recorded[start..]
         .iter()
         .enumerate()
@@ -241,7 +313,12 @@ fn already_done(recorded: &[RecordedEvent], command_id: Uuid) -> Option<u64> {
     written
 }
 
-fn new_events(namespace: Uuid, step: usize, events: &[Event], metadata: &Metadata) -> Vec<NewEvent> {
+fn new_events(
+    namespace: Uuid,
+    step: usize,
+    events: &[Event],
+    metadata: &Metadata,
+) -> Vec<NewEvent> {
     events
         .iter()
         .enumerate()
@@ -261,7 +338,11 @@ fn new_events(namespace: Uuid, step: usize, events: &[Event], metadata: &Metadat
 fn agency_of(events: &[Event]) -> String {
     events
         .first()
-        .and_then(|event| lifecycle::case_state(event.kind(), std::slice::from_ref(event)).ok().flatten())
+        .and_then(|event| {
+            lifecycle::case_state(event.kind(), std::slice::from_ref(event))
+                .ok()
+                .flatten()
+        })
         .map(|state| state.agency.0)
         .unwrap_or_default()
 }
@@ -271,10 +352,16 @@ fn validate_external_id(external_id: &str) -> Result<(), HandlerError> {
         return Err(HandlerError::invalid("external_id", "must not be empty"));
     }
     if external_id.len() > MAX_EXTERNAL_ID_LEN {
-        return Err(HandlerError::invalid("external_id", format!("longer than {MAX_EXTERNAL_ID_LEN} bytes")));
+        return Err(HandlerError::invalid(
+            "external_id",
+            format!("longer than {MAX_EXTERNAL_ID_LEN} bytes"),
+        ));
     }
     if external_id.chars().any(char::is_control) {
-        return Err(HandlerError::invalid("external_id", "must not contain control characters"));
+        return Err(HandlerError::invalid(
+            "external_id",
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }

@@ -18,11 +18,18 @@ pub enum HandlerError {
 
     /// No case (or tracking number) by that key; `field` is the request field that named it.
     #[error("{field}: no such {what}: {key}")]
-    NotFound { field: &'static str, what: &'static str, key: String },
+    NotFound {
+        field: &'static str,
+        what: &'static str,
+        key: String,
+    },
 
     /// The external id was already used by this source system for a case of another kind.
     #[error("external_id: {external_id:?} is already used for a {existing} case")]
-    ExternalIdReused { external_id: String, existing: String },
+    ExternalIdReused {
+        external_id: String,
+        existing: String,
+    },
 
     /// No bearer token, or one that is not configured.
     #[error("{0}")]
@@ -47,11 +54,17 @@ pub enum HandlerError {
 
 impl HandlerError {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> HandlerError {
-        HandlerError::InvalidField { field: field.into(), reason: reason.into() }
+        HandlerError::InvalidField {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn corrupt(stream: &str, reason: impl ToString) -> HandlerError {
-        HandlerError::Corrupt { stream: stream.to_owned(), reason: reason.to_string() }
+        HandlerError::Corrupt {
+            stream: stream.to_owned(),
+            reason: reason.to_string(),
+        }
     }
 
     pub fn replay(stream: &str, error: ReplayError) -> HandlerError {
@@ -75,7 +88,9 @@ impl HandlerError {
     pub fn into_status(self) -> Status {
         let message = self.to_string();
         match self {
-            HandlerError::InvalidField { field, reason } => bad_request(Code::InvalidArgument, &message, &field, &reason),
+            HandlerError::InvalidField { field, reason } => {
+                bad_request(Code::InvalidArgument, &message, &field, &reason)
+            }
             HandlerError::Rule(violation) => {
                 let code = match violation.rule {
                     Rule::NotFound => Code::NotFound,
@@ -84,17 +99,27 @@ impl HandlerError {
                 };
                 bad_request(code, &message, violation.field, &violation.rule.to_string())
             }
-            HandlerError::NotFound { field, .. } => bad_request(Code::NotFound, &message, field, "not found"),
-            HandlerError::ExternalIdReused { .. } => {
-                bad_request(Code::FailedPrecondition, &message, "external_id", "already used for another kind")
+            HandlerError::NotFound { field, .. } => {
+                bad_request(Code::NotFound, &message, field, "not found")
             }
+            HandlerError::ExternalIdReused { .. } => bad_request(
+                Code::FailedPrecondition,
+                &message,
+                "external_id",
+                "already used for another kind",
+            ),
             HandlerError::Unauthenticated(_) => Status::unauthenticated(message),
             HandlerError::Conflict { .. } => Status::aborted(message),
             HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
             HandlerError::Corrupt { .. } => Status::internal(message),
             HandlerError::Log(error) => match error {
                 LogError::TooLarge { field, .. } | LogError::InvalidArgument { field, .. } => {
-                    bad_request(Code::InvalidArgument, &message, field, "rejected by the event log")
+                    bad_request(
+                        Code::InvalidArgument,
+                        &message,
+                        field,
+                        "rejected by the event log",
+                    )
                 }
                 LogError::Remote { code, .. } => Status::new(code, message),
                 LogError::Closed => Status::unavailable(message),
@@ -111,5 +136,9 @@ impl From<HandlerError> for Status {
 }
 
 fn bad_request(code: Code, message: &str, field: &str, description: &str) -> Status {
-    Status::with_error_details(code, message, ErrorDetails::with_bad_request_violation(field, description))
+    Status::with_error_details(
+        code,
+        message,
+        ErrorDetails::with_bad_request_violation(field, description),
+    )
 }

@@ -10,7 +10,10 @@ const INTAKE_NAMESPACE: Uuid = Uuid::from_u128(0x5c1f_0b8e_2f4d_4a57_9a0e_3b6c_1
 /// The case id of a submission: UUID v5 of (authenticated source system, the caller's external id).
 pub fn intake_case_id(source_system: &str, external_id: &str) -> CaseId {
     // The NUL separator keeps ("a", "bc") and ("ab", "c") apart; neither part may contain NUL.
-    CaseId(Uuid::new_v5(&INTAKE_NAMESPACE, format!("{source_system}\0{external_id}").as_bytes()))
+    CaseId(Uuid::new_v5(
+        &INTAKE_NAMESPACE,
+        format!("{source_system}\0{external_id}").as_bytes(),
+    ))
 }
 
 /// The id of the `index`-th event a command writes to its `step`-th stream: UUID v5 in the command's namespace.
@@ -30,8 +33,14 @@ mod tests {
 
     #[test]
     fn ids_are_deterministic_and_distinct() {
-        assert_eq!(intake_case_id("12345", "A-1"), intake_case_id("12345", "A-1"));
-        assert_ne!(intake_case_id("12345", "A-1"), intake_case_id("12328", "A-1"));
+        assert_eq!(
+            intake_case_id("12345", "A-1"),
+            intake_case_id("12345", "A-1")
+        );
+        assert_ne!(
+            intake_case_id("12345", "A-1"),
+            intake_case_id("12328", "A-1")
+        );
         assert_ne!(intake_case_id("a", "bc"), intake_case_id("ab", "c"));
         let command = Uuid::from_u128(7);
         assert_eq!(event_id(command, 0, 0), event_id(command, 0, 0));

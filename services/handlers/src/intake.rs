@@ -32,7 +32,11 @@ pub struct IntakeService {
 
 impl IntakeService {
     pub fn new(commands: Commands, tokens: Tokens, bus: Bus) -> IntakeService {
-        IntakeService { commands, tokens, bus }
+        IntakeService {
+            commands,
+            tokens,
+            bus,
+        }
     }
 
     /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
@@ -52,7 +56,10 @@ impl IntakeService {
         command: impl Fn(casetrack_domain::CaseId) -> CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {
         let now = parse::occurred_at(occurred_at)?;
-        let refs = self.commands.create(caller, external_id, now, command).await?;
+        let refs = self
+            .commands
+            .create(caller, external_id, now, command)
+            .await?;
         Ok(Response::new(refs.into()))
     }
 }
@@ -69,15 +76,25 @@ impl Intake for IntakeService {
     ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
-        let applicant_type = parse::lookup("applicant_type", &r.applicant_type, ApplicantType::from_cell_column)?;
+        let applicant_type = parse::lookup(
+            "applicant_type",
+            &r.applicant_type,
+            ApplicantType::from_cell_column,
+        )?;
         let channel = parse::code("channel", &r.channel)?;
         let handed_in_on = parse::date("handed_in_on", &r.handed_in_on)?;
-        let receipt_confirmed_on = parse::optional_date("receipt_confirmed_on", &r.receipt_confirmed_on)?;
-        let delivery_form =
-            if r.delivery_form.is_empty() { parse::code("delivery_form", "unspecified")? } else { parse::code("delivery_form", &r.delivery_form)? };
+        let receipt_confirmed_on =
+            parse::optional_date("receipt_confirmed_on", &r.receipt_confirmed_on)?;
+        let delivery_form = if r.delivery_form.is_empty() {
+            parse::code("delivery_form", "unspecified")?
+        } else {
+            parse::code("delivery_form", &r.delivery_form)?
+        };
         let referred_from = parse::optional_case_id("referred_from", &r.referred_from)?;
         if let Some(ticket) = referred_from {
-            self.commands.require_case(CaseKind::Hotline, ticket, "referred_from").await?;
+            self.commands
+                .require_case(CaseKind::Hotline, ticket, "referred_from")
+                .await?;
         }
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Application(ApplicationCommand::Receive {
@@ -145,14 +162,24 @@ impl Intake for IntakeService {
     ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
-        let kind = parse::lookup("kind", &r.kind, |code| ChallengeKind::ALL.into_iter().find(|k| k.cell_row() == code))?;
+        let kind = parse::lookup("kind", &r.kind, |code| {
+            ChallengeKind::ALL
+                .into_iter()
+                .find(|k| k.cell_row() == code)
+        })?;
         let application = parse::case_id("application_case_id", &r.application_case_id)?;
-        let prior_reconsideration =
-            parse::optional_case_id("prior_reconsideration_case_id", &r.prior_reconsideration_case_id)?;
+        let prior_reconsideration = parse::optional_case_id(
+            "prior_reconsideration_case_id",
+            &r.prior_reconsideration_case_id,
+        )?;
         let filed_on = parse::date("filed_on", &r.filed_on)?;
-        self.commands.require_case(CaseKind::Application, application, "application_case_id").await?;
+        self.commands
+            .require_case(CaseKind::Application, application, "application_case_id")
+            .await?;
         if let Some(prior) = prior_reconsideration {
-            self.commands.require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id").await?;
+            self.commands
+                .require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id")
+                .await?;
         }
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Challenge(ChallengeCommand::File {
@@ -173,7 +200,11 @@ impl Intake for IntakeService {
     ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
-        let channels = r.channels.iter().map(|c| parse::code("channels", c)).collect::<Result<BTreeSet<_>, _>>()?;
+        let channels = r
+            .channels
+            .iter()
+            .map(|c| parse::code("channels", c))
+            .collect::<Result<BTreeSet<_>, _>>()?;
         let published_on = parse::date("published_on", &r.published_on)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Record(RecordCommand::PublishDisclosure {
@@ -194,7 +225,9 @@ impl Intake for IntakeService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let kind = parse::lookup("kind", &r.kind, |code| {
-            [DocumentKind::Rule, DocumentKind::NormativeDocument].into_iter().find(|k| k.cell_row() == code)
+            [DocumentKind::Rule, DocumentKind::NormativeDocument]
+                .into_iter()
+                .find(|k| k.cell_row() == code)
         })?;
         let issued_on = parse::date("issued_on", &r.issued_on)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
@@ -220,12 +253,22 @@ impl Intake for IntakeService {
         let repealed_on = parse::date("repealed_on", &r.repealed_on)?;
         let now = parse::occurred_at(&r.occurred_at)?;
         let command = CaseCommand::Record(RecordCommand::RepealDocument { repealed_on });
-        let step = Step { field: "case_id", case_id, command };
-        let refs = self.commands.execute(&caller.source_system, command_id, now, vec![step]).await?;
+        let step = Step {
+            field: "case_id",
+            case_id,
+            command,
+        };
+        let refs = self
+            .commands
+            .execute(&caller.source_system, command_id, now, vec![step])
+            .await?;
         Ok(Response::new(refs.into()))
     }
 
-    async fn record_count(&self, request: Request<pb::RecordCountRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn record_count(
+        &self,
+        request: Request<pb::RecordCountRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let measure = parse::code("measure", &r.measure)?;
@@ -260,15 +303,31 @@ impl Intake for IntakeService {
         .await
     }
 
-    async fn get_case(&self, request: Request<pb::GetCaseRequest>) -> Result<Response<pb::CaseInfo>, Status> {
+    async fn get_case(
+        &self,
+        request: Request<pb::GetCaseRequest>,
+    ) -> Result<Response<pb::CaseInfo>, Status> {
         self.caller(&request)?;
         let number = request.into_inner().tracking_number;
         let log = self.commands.log();
-        let not_found = || HandlerError::NotFound { field: "tracking_number", what: "tracking number", key: number.clone() };
-        let (assignment, _) = tracking::lookup_number(log, &number).await?.ok_or_else(not_found)?;
-        let (kind, _) = parse_stream_name(&assignment.stream)
-            .ok_or_else(|| HandlerError::corrupt(&assignment.stream, "the tracking index names no case stream"))?;
-        let recorded = log.read_stream(&assignment.stream).await?;
+        let not_found = || HandlerError::NotFound {
+            field: "tracking_number",
+            what: "tracking number",
+            key: number.clone(),
+        };
+        let (assignment, _) = tracking::lookup_number(log, &number)
+            .await?
+            .ok_or_else(not_found)?;
+        let (kind, _) = parse_stream_name(&assignment.stream).ok_or_else(|| {
+            HandlerError::corrupt(
+                &assignment.stream,
+                "the tracking index names no case stream",
+            )
+        })?;
+        let recorded = log
+            .read_stream(&assignment.stream)
+            .await
+            .map_err(HandlerError::from)?;
         let last = recorded.last().ok_or_else(not_found)?;
         let events = decode_stream(&assignment.stream, &recorded)?;
         let state = lifecycle::case_state(kind, &events)
@@ -284,10 +343,17 @@ impl Intake for IntakeService {
             kind: kind.category().to_owned(),
             agency: state.agency.0,
             stage: state.stage,
-            source_system: recorded[0].metadata.source_system.clone().unwrap_or_default(),
+            source_system: recorded[0]
+                .metadata
+                .source_system
+                .clone()
+                .unwrap_or_default(),
             events: recorded.len() as u64,
             last_event: last.event_type.clone(),
-            status: serde_json::to_value(state.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            status: serde_json::to_value(state.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
         }))
     }
 

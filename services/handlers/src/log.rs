@@ -3,7 +3,8 @@
 //! plain value.
 
 use casetrack_eventlog::{
-    AppendResult, Direction, EventLog, LogError, MAX_READ_BATCH, RecordedEvent, RemoteLog, StreamWrite,
+    AppendResult, Direction, EventLog, LogError, MAX_READ_BATCH, RecordedEvent, RemoteLog,
+    StreamWrite,
 };
 
 /// The most events one case stream may hold before reading it is refused: a bound on the memory a command
@@ -22,11 +23,17 @@ impl CaseLog {
         let mut events = Vec::new();
         loop {
             let from = events.len() as u64;
-            let batch = self.read_stream_batch(stream, from, Direction::Forward, MAX_READ_BATCH).await?;
+            let batch = self
+                .read_stream_batch(stream, from, Direction::Forward, MAX_READ_BATCH)
+                .await?;
             let done = batch.len() < MAX_READ_BATCH;
             events.extend(batch);
             if events.len() > MAX_CASE_EVENTS {
-                return Err(LogError::TooLarge { field: "stream", limit: MAX_CASE_EVENTS, actual: events.len() });
+                return Err(LogError::TooLarge {
+                    field: "stream",
+                    limit: MAX_CASE_EVENTS,
+                    actual: events.len(),
+                });
             }
             if done {
                 return Ok(events);
@@ -36,7 +43,10 @@ impl CaseLog {
 
     /// The last event of `stream`, if the stream exists.
     pub async fn read_last(&self, stream: &str) -> Result<Option<RecordedEvent>, LogError> {
-        Ok(self.read_stream_batch(stream, u64::MAX, Direction::Backward, 1).await?.pop())
+        Ok(self
+            .read_stream_batch(stream, u64::MAX, Direction::Backward, 1)
+            .await?
+            .pop())
     }
 
     async fn read_stream_batch(
@@ -66,7 +76,10 @@ impl CaseLog {
     }
 
     /// An atomic append to several streams, each with its expected revision.
-    pub async fn append_multi(&self, writes: Vec<StreamWrite>) -> Result<Vec<AppendResult>, LogError> {
+    pub async fn append_multi(
+        &self,
+        writes: Vec<StreamWrite>,
+    ) -> Result<Vec<AppendResult>, LogError> {
         match self {
             CaseLog::Embedded(log) => log.append_multi(writes).await,
             CaseLog::Remote(log) => log.append_multi(writes).await,

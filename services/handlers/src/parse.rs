@@ -16,7 +16,11 @@ pub fn date(field: &str, text: &str) -> Result<NaiveDate, HandlerError> {
 
 /// An optional date: empty means none.
 pub fn optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>, HandlerError> {
-    if text.is_empty() { Ok(None) } else { date(field, text).map(Some) }
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        date(field, text).map(Some)
+    }
 }
 
 /// The command's "now": `occurred_at` as RFC 3339, or the server clock when empty.
@@ -26,12 +30,18 @@ pub fn occurred_at(text: &str) -> Result<DateTime<Utc>, HandlerError> {
     }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.to_utc())
-        .map_err(|_| HandlerError::invalid("occurred_at", format!("{text:?} is not an RFC 3339 instant")))
+        .map_err(|_| {
+            HandlerError::invalid(
+                "occurred_at",
+                format!("{text:?} is not an RFC 3339 instant"),
+            )
+        })
 }
 
 /// A UUID.
 pub fn uuid(field: &str, text: &str) -> Result<Uuid, HandlerError> {
-    Uuid::parse_str(text).map_err(|_| HandlerError::invalid(field, format!("{text:?} is not a UUID")))
+    Uuid::parse_str(text)
+        .map_err(|_| HandlerError::invalid(field, format!("{text:?} is not a UUID")))
 }
 
 pub fn case_id(field: &str, text: &str) -> Result<CaseId, HandlerError> {
@@ -39,14 +49,21 @@ pub fn case_id(field: &str, text: &str) -> Result<CaseId, HandlerError> {
 }
 
 pub fn optional_case_id(field: &str, text: &str) -> Result<Option<CaseId>, HandlerError> {
-    if text.is_empty() { Ok(None) } else { case_id(field, text).map(Some) }
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        case_id(field, text).map(Some)
+    }
 }
 
 /// A command id: a UUID, never nil (a nil id would make every caller's commands collide).
 pub fn command_id(text: &str) -> Result<Uuid, HandlerError> {
     let id = uuid("command_id", text)?;
     if id.is_nil() {
-        return Err(HandlerError::invalid("command_id", "must not be the nil UUID"));
+        return Err(HandlerError::invalid(
+            "command_id",
+            "must not be the nil UUID",
+        ));
     }
     Ok(id)
 }
@@ -58,7 +75,11 @@ pub fn code<T: DeserializeOwned>(field: &str, text: &str) -> Result<T, HandlerEr
 }
 
 /// A value looked up by a public code (cell codes), e.g. `Outcome::from_cell_row`.
-pub fn lookup<T>(field: &str, text: &str, find: impl FnOnce(&str) -> Option<T>) -> Result<T, HandlerError> {
+pub fn lookup<T>(
+    field: &str,
+    text: &str,
+    find: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, HandlerError> {
     find(text).ok_or_else(|| HandlerError::invalid(field, format!("unknown code {text:?}")))
 }
 
@@ -74,7 +95,10 @@ mod tests {
         assert!(error.to_string().starts_with("handed_in_on: "), "{error}");
         let error = code::<Channel>("channel", "pigeon").expect_err("no such channel");
         assert!(error.to_string().starts_with("channel: "), "{error}");
-        assert_eq!(code::<Channel>("channel", "post_signed").expect("known"), Channel::PostSigned);
+        assert_eq!(
+            code::<Channel>("channel", "post_signed").expect("known"),
+            Channel::PostSigned
+        );
         assert!(command_id(&Uuid::nil().to_string()).is_err());
         assert!(occurred_at("yesterday").is_err());
         assert!(occurred_at("2026-01-05T09:00:00+08:00").is_ok());

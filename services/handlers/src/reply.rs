@@ -44,7 +44,11 @@ impl ReplyService {
         command: CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {
         let (command_id, case_id, occurred_at) = ids;
-        Ok(Response::new(self.commands.single(&caller, command_id, case_id, occurred_at, command).await?))
+        Ok(Response::new(
+            self.commands
+                .single(&caller, command_id, case_id, occurred_at, command)
+                .await?,
+        ))
     }
 }
 
@@ -58,58 +62,104 @@ fn ticket(command: HotlineCommand) -> CaseCommand {
 
 #[tonic::async_trait]
 impl Reply for ReplyService {
-    async fn deliver_reply(&self, request: Request<pb::DeliverReplyRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn deliver_reply(
+        &self,
+        request: Request<pb::DeliverReplyRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let delivered_on = parse::date("delivered_on", &r.delivered_on)?;
-        let command = app(ApplicationCommand::DeliverReply { delivered_on, method: r.method.clone() });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::DeliverReply {
+            delivered_on,
+            method: r.method.clone(),
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn issue_fee_notice(&self, request: Request<pb::IssueFeeNoticeRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn issue_fee_notice(
+        &self,
+        request: Request<pb::IssueFeeNoticeRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let basis = match r.basis.as_str() {
-            "per_application" => FeeBasis::PerApplication { nth_in_month: r.quantity },
+            "per_application" => FeeBasis::PerApplication {
+                nth_in_month: r.quantity,
+            },
             "per_page" => FeeBasis::PerPage { pages: r.quantity },
-            other => return Err(HandlerError::invalid("basis", format!("unknown code {other:?}")).into()),
+            other => {
+                return Err(
+                    HandlerError::invalid("basis", format!("unknown code {other:?}")).into(),
+                );
+            }
         };
         let issued_on = parse::date("issued_on", &r.issued_on)?;
         let command = app(ApplicationCommand::IssueFeeNotice { basis, issued_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn record_fee_paid(&self, request: Request<pb::RecordFeePaidRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn record_fee_paid(
+        &self,
+        request: Request<pb::RecordFeePaidRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let paid_on = parse::date("paid_on", &r.paid_on)?;
-        let command = app(ApplicationCommand::RecordFeePayment { amount: Fen(r.amount_fen), paid_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::RecordFeePayment {
+            amount: Fen(r.amount_fen),
+            paid_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn abandon(&self, request: Request<pb::AbandonRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn abandon(
+        &self,
+        request: Request<pb::AbandonRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let reason = parse::code("reason", &r.reason)?;
         let abandoned_on = parse::date("abandoned_on", &r.abandoned_on)?;
-        let command = app(ApplicationCommand::Abandon { reason, abandoned_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::Abandon {
+            reason,
+            abandoned_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn reply_to_caller(&self, request: Request<pb::ReplyToCallerRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn reply_to_caller(
+        &self,
+        request: Request<pb::ReplyToCallerRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let replied_on = parse::date("replied_on", &r.replied_on)?;
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), ticket(HotlineCommand::Reply { replied_on })).await
+        self.run(
+            caller,
+            (&r.command_id, &r.case_id, &r.occurred_at),
+            ticket(HotlineCommand::Reply { replied_on }),
+        )
+        .await
     }
 
-    async fn record_follow_up(&self, request: Request<pb::RecordFollowUpRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn record_follow_up(
+        &self,
+        request: Request<pb::RecordFollowUpRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let satisfaction = parse::code("satisfaction", &r.satisfaction)?;
         let followed_up_on = parse::date("followed_up_on", &r.followed_up_on)?;
-        let command = ticket(HotlineCommand::FollowUp { satisfaction, followed_up_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::FollowUp {
+            satisfaction,
+            followed_up_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn order_re_handling(
@@ -119,31 +169,53 @@ impl Reply for ReplyService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let ordered_on = parse::date("ordered_on", &r.ordered_on)?;
-        let command = ticket(HotlineCommand::ReHandle { reason: r.reason.clone(), ordered_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::ReHandle {
+            reason: r.reason.clone(),
+            ordered_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn close(&self, request: Request<pb::CloseRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn close(
+        &self,
+        request: Request<pb::CloseRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let case_id = parse::case_id("case_id", &r.case_id)?;
         let closed_on = parse::date("closed_on", &r.closed_on)?;
         // Applications and tickets both close; the case's own stream says which it is.
         let application = stream_name(CaseKind::Application, case_id);
-        let command = if self.commands.log().read_last(&application).await.map_err(HandlerError::from)?.is_some() {
+        let command = if self
+            .commands
+            .log()
+            .read_last(&application)
+            .await
+            .map_err(HandlerError::from)?
+            .is_some()
+        {
             app(ApplicationCommand::Close { closed_on })
         } else {
             ticket(HotlineCommand::Close { closed_on })
         };
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn reply_proposal(&self, request: Request<pb::ReplyProposalRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn reply_proposal(
+        &self,
+        request: Request<pb::ReplyProposalRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let replied_on = parse::date("replied_on", &r.replied_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::Reply { result_class: r.result_class.clone(), replied_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = CaseCommand::Proposal(ProposalCommand::Reply {
+            result_class: r.result_class.clone(),
+            replied_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn publish_proposal(
@@ -154,7 +226,8 @@ impl Reply for ReplyService {
         let r = request.into_inner();
         let published_on = parse::date("published_on", &r.published_on)?;
         let command = CaseCommand::Proposal(ProposalCommand::Publish { published_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn conclude_challenge(
@@ -163,10 +236,17 @@ impl Reply for ReplyService {
     ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
-        let result =
-            parse::lookup("result", &r.result, |code| ChallengeResult::ALL.into_iter().find(|c| c.cell_column() == code))?;
+        let result = parse::lookup("result", &r.result, |code| {
+            ChallengeResult::ALL
+                .into_iter()
+                .find(|c| c.cell_column() == code)
+        })?;
         let concluded_on = parse::date("concluded_on", &r.concluded_on)?;
-        let command = CaseCommand::Challenge(ChallengeCommand::Conclude { result, concluded_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = CaseCommand::Challenge(ChallengeCommand::Conclude {
+            result,
+            concluded_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 }

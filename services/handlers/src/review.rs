@@ -43,7 +43,11 @@ impl ReviewService {
         command: CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {
         let (command_id, case_id, occurred_at) = ids;
-        Ok(Response::new(self.commands.single(&caller, command_id, case_id, occurred_at, command).await?))
+        Ok(Response::new(
+            self.commands
+                .single(&caller, command_id, case_id, occurred_at, command)
+                .await?,
+        ))
     }
 }
 
@@ -57,12 +61,19 @@ fn ticket(command: HotlineCommand) -> CaseCommand {
 
 #[tonic::async_trait]
 impl Review for ReviewService {
-    async fn confirm_receipt(&self, request: Request<pb::ConfirmReceiptRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn confirm_receipt(
+        &self,
+        request: Request<pb::ConfirmReceiptRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let confirmed_on = parse::date("confirmed_on", &r.confirmed_on)?;
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), app(ApplicationCommand::ConfirmReceipt { confirmed_on }))
-            .await
+        self.run(
+            caller,
+            (&r.command_id, &r.case_id, &r.occurred_at),
+            app(ApplicationCommand::ConfirmReceipt { confirmed_on }),
+        )
+        .await
     }
 
     async fn request_supplement(
@@ -73,8 +84,13 @@ impl Review for ReviewService {
         let r = request.into_inner();
         let requested_on = parse::date("requested_on", &r.requested_on)?;
         let supplement_by = parse::date("supplement_by", &r.supplement_by)?;
-        let command = app(ApplicationCommand::RequestSupplement { requested_on, what: r.what.clone(), supplement_by });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::RequestSupplement {
+            requested_on,
+            what: r.what.clone(),
+            supplement_by,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn receive_supplement(
@@ -84,8 +100,12 @@ impl Review for ReviewService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let received_on = parse::date("received_on", &r.received_on)?;
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), app(ApplicationCommand::ReceiveSupplement { received_on }))
-            .await
+        self.run(
+            caller,
+            (&r.command_id, &r.case_id, &r.occurred_at),
+            app(ApplicationCommand::ReceiveSupplement { received_on }),
+        )
+        .await
     }
 
     async fn start_consultation(
@@ -96,8 +116,13 @@ impl Review for ReviewService {
         let r = request.into_inner();
         let party_kind: ConsultedParty = parse::code("party_kind", &r.party_kind)?;
         let started_on = parse::date("started_on", &r.started_on)?;
-        let command = app(ApplicationCommand::StartConsultation { party: r.party.clone(), party_kind, started_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::StartConsultation {
+            party: r.party.clone(),
+            party_kind,
+            started_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn answer_consultation(
@@ -107,8 +132,12 @@ impl Review for ReviewService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let answered_on = parse::date("answered_on", &r.answered_on)?;
-        let command = app(ApplicationCommand::AnswerConsultation { party: r.party.clone(), answered_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::AnswerConsultation {
+            party: r.party.clone(),
+            answered_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn approve_extension(
@@ -124,16 +153,25 @@ impl Review for ReviewService {
             reason: r.reason.clone(),
             approved_on,
         });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn decide(&self, request: Request<pb::DecideRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn decide(
+        &self,
+        request: Request<pb::DecideRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let outcome = parse::lookup("outcome", &r.outcome, Outcome::from_cell_row)?;
         let decided_on = parse::date("decided_on", &r.decided_on)?;
-        let command = app(ApplicationCommand::Decide { outcome, legal_reason: r.legal_reason.clone(), decided_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = app(ApplicationCommand::Decide {
+            outcome,
+            legal_reason: r.legal_reason.clone(),
+            decided_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
     async fn answer_ticket_at_once(
@@ -143,11 +181,18 @@ impl Review for ReviewService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let answered_on = parse::date("answered_on", &r.answered_on)?;
-        let command = ticket(HotlineCommand::AnswerAtOnce { answered_on, answer: r.answer.clone() });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::AnswerAtOnce {
+            answered_on,
+            answer: r.answer.clone(),
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn dispatch_ticket(&self, request: Request<pb::DispatchTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn dispatch_ticket(
+        &self,
+        request: Request<pb::DispatchTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let dispatched_on = parse::date("dispatched_on", &r.dispatched_on)?;
@@ -156,53 +201,93 @@ impl Review for ReviewService {
             time_limit_working_days: r.time_limit_working_days,
             dispatched_on,
         });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn sign_ticket(&self, request: Request<pb::SignTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn sign_ticket(
+        &self,
+        request: Request<pb::SignTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let signed_on = parse::date("signed_on", &r.signed_on)?;
-        let command = ticket(HotlineCommand::Sign { unit: AgencyId(r.unit.clone()), signed_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::Sign {
+            unit: AgencyId(r.unit.clone()),
+            signed_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn return_ticket(&self, request: Request<pb::ReturnTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn return_ticket(
+        &self,
+        request: Request<pb::ReturnTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let returned_on = parse::date("returned_on", &r.returned_on)?;
-        let command =
-            ticket(HotlineCommand::Return { unit: AgencyId(r.unit.clone()), reason: r.reason.clone(), returned_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::Return {
+            unit: AgencyId(r.unit.clone()),
+            reason: r.reason.clone(),
+            returned_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn extend_ticket(&self, request: Request<pb::ExtendTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn extend_ticket(
+        &self,
+        request: Request<pb::ExtendTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let granted_on = parse::date("granted_on", &r.granted_on)?;
-        let command =
-            ticket(HotlineCommand::Extend { working_days: r.working_days, reason: r.reason.clone(), granted_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::Extend {
+            working_days: r.working_days,
+            reason: r.reason.clone(),
+            granted_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn handle_ticket(&self, request: Request<pb::HandleTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn handle_ticket(
+        &self,
+        request: Request<pb::HandleTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let handled_on = parse::date("handled_on", &r.handled_on)?;
-        let command = ticket(HotlineCommand::Handle { result: r.result.clone(), handled_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::Handle {
+            result: r.result.clone(),
+            handled_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn remind_ticket(&self, request: Request<pb::RemindTicketRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn remind_ticket(
+        &self,
+        request: Request<pb::RemindTicketRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let level = parse::code("level", &r.level)?;
         let reminded_on = parse::date("reminded_on", &r.reminded_on)?;
-        let command = ticket(HotlineCommand::Remind { level, note: r.note.clone(), reminded_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = ticket(HotlineCommand::Remind {
+            level,
+            note: r.note.clone(),
+            reminded_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn merge_tickets(&self, request: Request<pb::MergeTicketsRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn merge_tickets(
+        &self,
+        request: Request<pb::MergeTicketsRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let command_id = parse::command_id(&r.command_id)?;
@@ -213,14 +298,24 @@ impl Review for ReviewService {
         // Both sides of 并单 in one atomic append: the duplicate points at the primary and the primary links
         // the duplicate, or neither does.
         let steps = vec![
-            Step { field: "case_id", case_id: duplicate, command: ticket(HotlineCommand::MergeInto { primary, merged_on }) },
+            Step {
+                field: "case_id",
+                case_id: duplicate,
+                command: ticket(HotlineCommand::MergeInto { primary, merged_on }),
+            },
             Step {
                 field: "primary_case_id",
                 case_id: primary,
-                command: ticket(HotlineCommand::LinkDuplicate { duplicate, linked_on: merged_on }),
+                command: ticket(HotlineCommand::LinkDuplicate {
+                    duplicate,
+                    linked_on: merged_on,
+                }),
             },
         ];
-        let refs = self.commands.execute(&caller.source_system, command_id, now, steps).await?;
+        let refs = self
+            .commands
+            .execute(&caller.source_system, command_id, now, steps)
+            .await?;
         Ok(Response::new(refs.into()))
     }
 
@@ -231,15 +326,26 @@ impl Review for ReviewService {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let contacted_on = parse::date("contacted_on", &r.contacted_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::ContactProposer { contacted_on, note: r.note.clone() });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = CaseCommand::Proposal(ProposalCommand::ContactProposer {
+            contacted_on,
+            note: r.note.clone(),
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 
-    async fn extend_proposal(&self, request: Request<pb::ExtendProposalRequest>) -> Result<Response<pb::CaseRef>, Status> {
+    async fn extend_proposal(
+        &self,
+        request: Request<pb::ExtendProposalRequest>,
+    ) -> Result<Response<pb::CaseRef>, Status> {
         let caller = self.caller(&request)?;
         let r = request.into_inner();
         let extended_on = parse::date("extended_on", &r.extended_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::ExtendToSixMonths { reason: r.reason.clone(), extended_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command).await
+        let command = CaseCommand::Proposal(ProposalCommand::ExtendToSixMonths {
+            reason: r.reason.clone(),
+            extended_on,
+        });
+        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+            .await
     }
 }

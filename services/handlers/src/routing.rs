@@ -48,7 +48,10 @@ struct RuleFile {
 #[derive(Debug, thiserror::Error)]
 pub enum RoutingError {
     #[error("routing rules {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("routing rules: {0}")]
     Json(#[from] serde_json::Error),
     #[error("routing rules: {0}")]
@@ -67,12 +70,20 @@ impl RoutingRules {
     pub fn parse(text: &str) -> Result<RoutingRules, RoutingError> {
         let file: RuleFile = serde_json::from_str(text)?;
         if file.rules.len() > MAX_ROUTING_RULES {
-            return Err(RoutingError::Invalid(format!("{} rules exceed {MAX_ROUTING_RULES}", file.rules.len())));
+            return Err(RoutingError::Invalid(format!(
+                "{} rules exceed {MAX_ROUTING_RULES}",
+                file.rules.len()
+            )));
         }
         if let Some(rule) = file.rules.iter().find(|rule| rule.unit.trim().is_empty()) {
-            return Err(RoutingError::Invalid(format!("a rule has an empty unit: {rule:?}")));
+            return Err(RoutingError::Invalid(format!(
+                "a rule has an empty unit: {rule:?}"
+            )));
         }
-        Ok(RoutingRules { rules: file.rules, limits: HotlineLimits::default() })
+        Ok(RoutingRules {
+            rules: file.rules,
+            limits: HotlineLimits::default(),
+        })
     }
 
     pub fn built_in() -> Result<RoutingRules, RoutingError> {
@@ -80,17 +91,27 @@ impl RoutingRules {
     }
 
     pub fn load(path: &Path) -> Result<RoutingRules, RoutingError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| RoutingError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| RoutingError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         RoutingRules::parse(&text)
     }
 
     /// The unit and time limit for a ticket; `None` when no rule matches or no limit is configured.
-    pub fn route(&self, agency: &AgencyId, category: HotlineCategory, received_on: NaiveDate) -> Option<(AgencyId, u32)> {
+    pub fn route(
+        &self,
+        agency: &AgencyId,
+        category: HotlineCategory,
+        received_on: NaiveDate,
+    ) -> Option<(AgencyId, u32)> {
         let rule = self.rules.iter().find(|rule| {
-            rule.agency.as_ref().is_none_or(|a| *a == agency.0) && rule.category.is_none_or(|c| c == category)
+            rule.agency.as_ref().is_none_or(|a| *a == agency.0)
+                && rule.category.is_none_or(|c| c == category)
         })?;
-        let limit = rule.time_limit_working_days.or_else(|| self.limits.limit_for(category, received_on))?;
+        let limit = rule
+            .time_limit_working_days
+            .or_else(|| self.limits.limit_for(category, received_on))?;
         Some((AgencyId(rule.unit.replace("{agency}", &agency.0)), limit))
     }
 }
@@ -101,14 +122,23 @@ pub struct Router;
 impl Router {
     /// Subscribe to new tickets, then route them in a background task. Subscribing happens before this
     /// returns, so with the in-process bus no ticket relayed afterwards is missed.
-    pub async fn start(commands: Commands, rules: RoutingRules, bus: &Bus) -> Result<JoinHandle<()>, BusError> {
-        let mut subscription = bus.subscribe("casetrack.*.HotlineReceived", ROUTER_DURABLE).await?;
+    pub async fn start(
+        commands: Commands,
+        rules: RoutingRules,
+        bus: &Bus,
+    ) -> Result<JoinHandle<()>, BusError> {
+        let mut subscription = bus
+            .subscribe("casetrack.*.HotlineReceived", ROUTER_DURABLE)
+            .await?;
         Ok(tokio::spawn(async move {
             loop {
                 let delivery = match subscription.next().await {
                     Ok(delivery) => delivery,
                     Err(BusError::Lagged { missed }) => {
-                        tracing::error!(missed, "router lagged; those tickets need routing by hand");
+                        tracing::error!(
+                            missed,
+                            "router lagged; those tickets need routing by hand"
+                        );
                         continue;
                     }
                     Err(error) => {
@@ -118,8 +148,12 @@ impl Router {
                 };
                 let event = &delivery.event;
                 match decode(&event.event_type, &event.data) {
-                    Ok(decoded) => route_ticket(&commands, &rules, decoded.case_id, &decoded.body).await,
-                    Err(error) => tracing::error!(%error, stream = %event.stream, "undecodable ticket event"),
+                    Ok(decoded) => {
+                        route_ticket(&commands, &rules, decoded.case_id, &decoded.body).await
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, stream = %event.stream, "undecodable ticket event")
+                    }
                 }
                 if let Err(error) = delivery.ack().await {
                     tracing::warn!(%error, "router ack failed; the ticket will be redelivered and routed idempotently");
@@ -129,8 +163,19 @@ impl Router {
     }
 }
 
-async fn route_ticket(commands: &Commands, rules: &RoutingRules, case_id: CaseId, body: &EventBody) {
-    let EventBody::Hotline(HotlineEvent::Received { agency, category, received_on, .. }) = body else {
+async fn route_ticket(
+    commands: &Commands,
+    rules: &RoutingRules,
+    case_id: CaseId,
+    body: &EventBody,
+) {
+    let EventBody::Hotline(HotlineEvent::Received {
+        agency,
+        category,
+        received_on,
+        ..
+    }) = body
+    else {
         return;
     };
     let Some((unit, limit)) = rules.route(agency, *category, *received_on) else {
@@ -148,8 +193,15 @@ async fn route_ticket(commands: &Commands, rules: &RoutingRules, case_id: CaseId
             time_limit_working_days: limit,
             dispatched_on,
         });
-        let step = Step { field: "case_id", case_id, command };
-        match commands.execute(ROUTER_ACTOR, command_id, now, vec![step]).await {
+        let step = Step {
+            field: "case_id",
+            case_id,
+            command,
+        };
+        match commands
+            .execute(ROUTER_ACTOR, command_id, now, vec![step])
+            .await
+        {
             Ok(refs) => {
                 tracing::info!(%case_id, %unit, position = refs.position, "ticket routed");
                 return;
@@ -163,7 +215,9 @@ async fn route_ticket(commands: &Commands, rules: &RoutingRules, case_id: CaseId
                 tracing::warn!(%case_id, %error, attempt, "routing failed; retrying");
                 tokio::time::sleep(ROUTE_RETRY_DELAY).await;
             }
-            Err(error) => tracing::error!(%case_id, %error, "routing failed; ticket left for manual dispatch"),
+            Err(error) => {
+                tracing::error!(%case_id, %error, "routing failed; ticket left for manual dispatch")
+            }
         }
     }
 }
@@ -177,12 +231,26 @@ mod tests {
         let rules = RoutingRules::built_in().expect("built-in table parses");
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
         let agency = AgencyId("simao".into());
-        assert_eq!(rules.route(&agency, HotlineCategory::Complaint, day), Some((AgencyId("simao/supervision".into()), 13)));
-        assert_eq!(rules.route(&agency, HotlineCategory::Consultation, day), Some((AgencyId("simao".into()), 3)));
-        let custom = RoutingRules::parse(r#"{"rules":[{"agency":"x","unit":"x/desk","time_limit_working_days":2}]}"#)
-            .expect("parses");
-        assert_eq!(custom.route(&AgencyId("x".into()), HotlineCategory::Help, day), Some((AgencyId("x/desk".into()), 2)));
-        assert_eq!(custom.route(&AgencyId("y".into()), HotlineCategory::Help, day), None);
+        assert_eq!(
+            rules.route(&agency, HotlineCategory::Complaint, day),
+            Some((AgencyId("simao/supervision".into()), 13))
+        );
+        assert_eq!(
+            rules.route(&agency, HotlineCategory::Consultation, day),
+            Some((AgencyId("simao".into()), 3))
+        );
+        let custom = RoutingRules::parse(
+            r#"{"rules":[{"agency":"x","unit":"x/desk","time_limit_working_days":2}]}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            custom.route(&AgencyId("x".into()), HotlineCategory::Help, day),
+            Some((AgencyId("x/desk".into()), 2))
+        );
+        assert_eq!(
+            custom.route(&AgencyId("y".into()), HotlineCategory::Help, day),
+            None
+        );
         assert!(RoutingRules::parse(r#"{"rules":[{"unit":" "}]}"#).is_err());
     }
 }

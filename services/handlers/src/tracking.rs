@@ -42,7 +42,9 @@ impl FromStr for TrackingPrefix {
     fn from_str(text: &str) -> Result<TrackingPrefix, String> {
         let valid = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit();
         if text.is_empty() || text.len() > MAX_PREFIX_LEN || !text.chars().all(valid) {
-            return Err(format!("tracking prefix {text:?} must be 1..={MAX_PREFIX_LEN} capitals or digits"));
+            return Err(format!(
+                "tracking prefix {text:?} must be 1..={MAX_PREFIX_LEN} capitals or digits"
+            ));
         }
         Ok(TrackingPrefix(text.to_owned()))
     }
@@ -76,7 +78,10 @@ pub fn case_index_stream(case_id: CaseId) -> String {
 }
 
 pub fn format_number(prefix: &TrackingPrefix, year: i32, sequence: u64) -> String {
-    format!("{prefix}-{year}-{sequence:0width$}", width = SEQUENCE_DIGITS)
+    format!(
+        "{prefix}-{year}-{sequence:0width$}",
+        width = SEQUENCE_DIGITS
+    )
 }
 
 /// The three tracking writes of a new case, given the counter stream's last event (None: first of the year).
@@ -94,10 +99,16 @@ pub fn assignment_writes(
         Some(last) => (ExpectedRevision::Exact(last.revision), last.revision + 2),
     };
     if sequence > MAX_SEQUENCE {
-        return Err(HandlerError::TrackingNumbersExhausted { counter: counter_stream(prefix, year) });
+        return Err(HandlerError::TrackingNumbersExhausted {
+            counter: counter_stream(prefix, year),
+        });
     }
     let number = format_number(prefix, year, sequence);
-    let assignment = Assignment { number: number.clone(), case_id, stream: stream.to_owned() };
+    let assignment = Assignment {
+        number: number.clone(),
+        case_id,
+        stream: stream.to_owned(),
+    };
     // Serialising a struct of strings and a UUID cannot fail.
     let data = serde_json::to_value(&assignment).expect("an assignment serialises");
     let event = |purpose: &str| NewEvent {
@@ -107,7 +118,11 @@ pub fn assignment_writes(
         metadata: metadata.clone(),
     };
     let writes = vec![
-        StreamWrite { stream: counter_stream(prefix, year), expected, events: vec![event("tracking/counter")] },
+        StreamWrite {
+            stream: counter_stream(prefix, year),
+            expected,
+            events: vec![event("tracking/counter")],
+        },
         StreamWrite {
             stream: number_stream(&number),
             expected: ExpectedRevision::NoStream,
@@ -123,21 +138,31 @@ pub fn assignment_writes(
 }
 
 /// The assignment recorded in an index stream, with the position of its event.
-async fn read_index(log: &CaseLog, stream: &str) -> Result<Option<(Assignment, u64)>, HandlerError> {
+async fn read_index(
+    log: &CaseLog,
+    stream: &str,
+) -> Result<Option<(Assignment, u64)>, HandlerError> {
     let Some(event) = log.read_last(stream).await? else {
         return Ok(None);
     };
-    let assignment = serde_json::from_value(event.data).map_err(|e| HandlerError::corrupt(stream, e))?;
+    let assignment =
+        serde_json::from_value(event.data).map_err(|e| HandlerError::corrupt(stream, e))?;
     Ok(Some((assignment, event.position)))
 }
 
 /// The case a tracking number names.
-pub async fn lookup_number(log: &CaseLog, number: &str) -> Result<Option<(Assignment, u64)>, HandlerError> {
+pub async fn lookup_number(
+    log: &CaseLog,
+    number: &str,
+) -> Result<Option<(Assignment, u64)>, HandlerError> {
     read_index(log, &number_stream(number)).await
 }
 
 /// The tracking number of a case, and the position of the event that assigned it.
-pub async fn number_of(log: &CaseLog, case_id: CaseId) -> Result<Option<(Assignment, u64)>, HandlerError> {
+pub async fn number_of(
+    log: &CaseLog,
+    case_id: CaseId,
+) -> Result<Option<(Assignment, u64)>, HandlerError> {
     read_index(log, &case_index_stream(case_id)).await
 }
 

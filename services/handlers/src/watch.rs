@@ -39,12 +39,15 @@ pub async fn status_updates(
             let delivery = match subscription.next().await {
                 Ok(delivery) => delivery,
                 Err(BusError::Lagged { missed }) => {
-                    let status = Status::data_loss(format!("{missed} updates were dropped; watch again"));
+                    let status =
+                        Status::data_loss(format!("{missed} updates were dropped; watch again"));
                     let _ = sender.send(Err(status)).await;
                     return;
                 }
                 Err(error) => {
-                    let _ = sender.send(Err(Status::unavailable(format!("event bus: {error}")))).await;
+                    let _ = sender
+                        .send(Err(Status::unavailable(format!("event bus: {error}"))))
+                        .await;
                     return;
                 }
             };
@@ -64,10 +67,15 @@ pub async fn status_updates(
 }
 
 /// The update for one committed event of a case; `None` for events outside case streams (tracking indexes).
-async fn update_for(log: &CaseLog, event: &RecordedEvent) -> Option<Result<pb::StatusUpdate, Status>> {
+async fn update_for(
+    log: &CaseLog,
+    event: &RecordedEvent,
+) -> Option<Result<pb::StatusUpdate, Status>> {
     let (_, case_id) = parse_stream_name(&event.stream)?;
     let tracking_number = match tracking::number_of(log, case_id).await {
-        Ok(found) => found.map(|(assignment, _)| assignment.number).unwrap_or_default(),
+        Ok(found) => found
+            .map(|(assignment, _)| assignment.number)
+            .unwrap_or_default(),
         Err(error) => return Some(Err(error.into_status())),
     };
     Some(Ok(pb::StatusUpdate {

@@ -13,11 +13,15 @@ pub const AGENCY_PATH_SEPARATOR: char = '/';
 pub fn validate_agency(agency: &str) -> Result<(), ProjectorError> {
     let len = agency.chars().count();
     if len == 0 || len > MAX_AGENCY_LEN {
-        return Err(ProjectorError::BadAgency { reason: format!("must be 1..={MAX_AGENCY_LEN} characters, got {len}") });
+        return Err(ProjectorError::BadAgency {
+            reason: format!("must be 1..={MAX_AGENCY_LEN} characters, got {len}"),
+        });
     }
     if !is_storable_agency(agency) {
         return Err(ProjectorError::BadAgency {
-            reason: format!("{agency:?} must not contain NUL, nor start or end with '{AGENCY_PATH_SEPARATOR}' or contain \"//\""),
+            reason: format!(
+                "{agency:?} must not contain NUL, nor start or end with '{AGENCY_PATH_SEPARATOR}' or contain \"//\""
+            ),
         });
     }
     Ok(())
@@ -28,11 +32,15 @@ pub fn is_storable_agency(agency: &str) -> bool {
     !agency.is_empty()
         && !agency.contains('\0')
         && agency.chars().count() <= MAX_AGENCY_LEN
-        && agency.split(AGENCY_PATH_SEPARATOR).all(|part| !part.is_empty())
+        && agency
+            .split(AGENCY_PATH_SEPARATOR)
+            .all(|part| !part.is_empty())
 }
 
 /// Whether `agency` is `root` or below it in the tree.
 pub fn is_within(agency: &str, root: &str) -> bool {
     agency == root
-        || agency.strip_prefix(root).is_some_and(|rest| rest.starts_with(AGENCY_PATH_SEPARATOR))
+        || agency
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with(AGENCY_PATH_SEPARATOR))
 }

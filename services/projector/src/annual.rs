@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use casetrack_domain::challenge::{ChallengeResult, result_cell_column};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind, Outcome};
 use casetrack_reporting::{
-    CellSpec, IdentityFailure, PublishedReport, Report, ReportBuilder, ReportFormat, ReportStatus, Unit, cells,
+    CellSpec, IdentityFailure, PublishedReport, Report, ReportBuilder, ReportFormat, ReportStatus,
+    Unit, cells,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,9 @@ impl AgencyScope {
     }
 
     pub fn from_name(name: &str) -> Option<AgencyScope> {
-        [AgencyScope::Own, AgencyScope::Tree].into_iter().find(|s| s.name() == name)
+        [AgencyScope::Own, AgencyScope::Tree]
+            .into_iter()
+            .find(|s| s.name() == name)
     }
 }
 
@@ -86,13 +89,21 @@ pub struct GeneratedReport {
 pub fn check_year(year: i32) -> Result<(), ProjectorError> {
     let format = ReportFormat::for_year(year);
     if format != PROJECTED_FORMAT {
-        return Err(ProjectorError::FormatNotProjected { year, format: format.code(), first: FIRST_PROJECTED_YEAR });
+        return Err(ProjectorError::FormatNotProjected {
+            year,
+            format: format.code(),
+            first: FIRST_PROJECTED_YEAR,
+        });
     }
     Ok(())
 }
 
 /// The agencies `scope` covers below `root` that have any annual figure (always including `root`).
-pub fn agencies_in(kv: &dyn KvRead, root: &str, scope: AgencyScope) -> Result<Vec<String>, ProjectorError> {
+pub fn agencies_in(
+    kv: &dyn KvRead,
+    root: &str,
+    scope: AgencyScope,
+) -> Result<Vec<String>, ProjectorError> {
     validate_agency(root)?;
     let mut out = BTreeSet::from([root.to_string()]);
     if scope == AgencyScope::Tree {
@@ -117,7 +128,10 @@ pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report,
     validate_agency(agency)?;
     let mut builder = ReportBuilder::new(agency, year)?;
     let mut add = |cell: &str, amount: u64| -> Result<(), ProjectorError> {
-        let spec = spec_of(cell).ok_or_else(|| ProjectorError::UnknownCell { code: cell.to_string(), format: PROJECTED_FORMAT.code() })?;
+        let spec = spec_of(cell).ok_or_else(|| ProjectorError::UnknownCell {
+            code: cell.to_string(),
+            format: PROJECTED_FORMAT.code(),
+        })?;
         match spec.unit {
             Unit::Money => builder.add_money(cell, casetrack_reporting::Fen(amount))?,
             Unit::Count | Unit::Change => builder.add(cell, amount)?,
@@ -133,7 +147,10 @@ pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report,
     for (k, v) in kv.scan_prefix(&open)? {
         let parts = suffix_parts(&k, open.len());
         let [cell, from] = parts.as_slice() else {
-            return Err(ProjectorError::Corrupt { key: String::from_utf8_lossy(&k).into_owned(), reason: "expected cell and year".into() });
+            return Err(ProjectorError::Corrupt {
+                key: String::from_utf8_lossy(&k).into_owned(),
+                reason: "expected cell and year".into(),
+            });
         };
         if parse_year(&k, from)? <= year {
             add(cell, decode_u64(&k, &v)?)?;
@@ -143,18 +160,29 @@ pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report,
 }
 
 /// The report of `agency` for `year`: its own, or the roll-up of every agency in its tree.
-pub fn report(kv: &dyn KvRead, agency: &str, year: i32, scope: AgencyScope) -> Result<Report, ProjectorError> {
+pub fn report(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+) -> Result<Report, ProjectorError> {
     let agencies = agencies_in(kv, agency, scope)?;
     if agencies.len() == 1 {
         return agency_report(kv, agency, year);
     }
-    let children = agencies.iter().map(|a| agency_report(kv, a, year)).collect::<Result<Vec<_>, _>>()?;
+    let children = agencies
+        .iter()
+        .map(|a| agency_report(kv, a, year))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Report::roll_up(agency, &children)?)
 }
 
 /// The base cells a cell is made of: itself when it is a base cell, else the parts of its sum.
 pub fn base_cells(code: &str) -> Result<Vec<String>, ProjectorError> {
-    let unknown = || ProjectorError::UnknownCell { code: code.to_string(), format: PROJECTED_FORMAT.code() };
+    let unknown = || ProjectorError::UnknownCell {
+        code: code.to_string(),
+        format: PROJECTED_FORMAT.code(),
+    };
     let spec = spec_of(code).ok_or_else(unknown)?;
     if !spec.derived {
         return Ok(vec![code.to_string()]);
@@ -162,12 +190,14 @@ pub fn base_cells(code: &str) -> Result<Vec<String>, ProjectorError> {
     let (table, rest) = code.split_once('.').ok_or_else(unknown)?;
     let (row, column) = rest.rsplit_once('.').ok_or_else(unknown)?;
     let parts: Vec<String> = match (table, row, column) {
-        ("applications", _, "total") => {
-            ApplicantType::ALL.iter().map(|t| format!("applications.{row}.{}", t.cell_column())).collect()
-        }
-        ("applications", "outcome_total", _) => {
-            Outcome::all().iter().map(|o| format!("applications.{}.{column}", o.cell_row())).collect()
-        }
+        ("applications", _, "total") => ApplicantType::ALL
+            .iter()
+            .map(|t| format!("applications.{row}.{}", t.cell_column()))
+            .collect(),
+        ("applications", "outcome_total", _) => Outcome::all()
+            .iter()
+            .map(|o| format!("applications.{}.{column}", o.cell_row()))
+            .collect(),
         ("applications", group, _) => Outcome::all()
             .iter()
             .filter(|o| o.cell_group() == Some(group))
@@ -214,10 +244,19 @@ pub fn drill_down(
             for (k, v) in kv.scan_prefix(&open)? {
                 let parts = suffix_parts(&k, open.len());
                 let [from, case] = parts.as_slice() else {
-                    return Err(ProjectorError::Corrupt { key: String::from_utf8_lossy(&k).into_owned(), reason: "expected year and case".into() });
+                    return Err(ProjectorError::Corrupt {
+                        key: String::from_utf8_lossy(&k).into_owned(),
+                        reason: "expected year and case".into(),
+                    });
                 };
                 if parse_year(&k, from)? <= year {
-                    out.push(entry(kv, &member_agency, cell, parse_case_id(&k, case)?, decode_u64(&k, &v)?)?);
+                    out.push(entry(
+                        kv,
+                        &member_agency,
+                        cell,
+                        parse_case_id(&k, case)?,
+                        decode_u64(&k, &v)?,
+                    )?);
                     limit(out.len())?;
                 }
             }
@@ -228,12 +267,22 @@ pub fn drill_down(
 
 fn limit(len: usize) -> Result<(), ProjectorError> {
     if len > MAX_DRILL_DOWN {
-        return Err(ProjectorError::TooMany { what: "drill-down", limit: MAX_DRILL_DOWN, actual: len });
+        return Err(ProjectorError::TooMany {
+            what: "drill-down",
+            limit: MAX_DRILL_DOWN,
+            actual: len,
+        });
     }
     Ok(())
 }
 
-fn entry(kv: &dyn KvRead, agency: &str, cell: &str, case: CaseId, weight: u64) -> Result<DrillDownEntry, ProjectorError> {
+fn entry(
+    kv: &dyn KvRead,
+    agency: &str,
+    cell: &str,
+    case: CaseId,
+    weight: u64,
+) -> Result<DrillDownEntry, ProjectorError> {
     let state_key = key(&["annual", "s", &case.to_string()]);
     let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
         key: String::from_utf8_lossy(&state_key).into_owned(),
@@ -264,15 +313,24 @@ pub fn generate(
     as_of_position: u64,
 ) -> Result<GeneratedReport, ProjectorError> {
     let current = report(kv, agency, year, scope)?;
-    let previous = if year > FIRST_PROJECTED_YEAR { Some(report(kv, agency, year - 1, scope)?) } else { None };
-    let published = PublishedReport::publish(current, previous.as_ref(), as_of_position, RULES_VERSION)?;
+    let previous = if year > FIRST_PROJECTED_YEAR {
+        Some(report(kv, agency, year - 1, scope)?)
+    } else {
+        None
+    };
+    let published =
+        PublishedReport::publish(current, previous.as_ref(), as_of_position, RULES_VERSION)?;
     let problems = match &published.status {
         ReportStatus::Final => Vec::new(),
-        ReportStatus::Failed(failures) => {
-            failures.iter().map(|f| problem(kv, agency, year, scope, f)).collect::<Result<_, _>>()?
-        }
+        ReportStatus::Failed(failures) => failures
+            .iter()
+            .map(|f| problem(kv, agency, year, scope, f))
+            .collect::<Result<_, _>>()?,
     };
-    Ok(GeneratedReport { published, problems })
+    Ok(GeneratedReport {
+        published,
+        problems,
+    })
 }
 
 fn problem(
@@ -302,5 +360,8 @@ fn problem(
             }
         }
     }
-    Ok(IdentityProblem { failure: failure.clone(), cases })
+    Ok(IdentityProblem {
+        failure: failure.clone(),
+        cases,
+    })
 }

@@ -41,7 +41,10 @@ pub fn position_at_time(log: &EventLog, at: DateTime<Utc>) -> Result<u64, Projec
 pub fn fold_annual_to(log: &EventLog, upto: u64) -> Result<MemoryKv, ProjectorError> {
     let head = log.next_position();
     if upto > head {
-        return Err(ProjectorError::AsOfBeyondHead { requested: upto, head });
+        return Err(ProjectorError::AsOfBeyondHead {
+            requested: upto,
+            head,
+        });
     }
     let mut kv = MemoryKv::default();
     let mut from = 0;

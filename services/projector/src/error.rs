@@ -22,17 +22,28 @@ pub enum ProjectorError {
     #[error("read model value under key {key:?} is corrupt: {reason}")]
     Corrupt { key: String, reason: String },
 
+    #[error("deadline: {0}")]
+    Deadline(String),
+
     #[error("fold task failed: {0}")]
     FoldTask(String),
 
     #[error("agency: {reason}")]
     BadAgency { reason: String },
 
-    #[error("cell_code: {code:?} is not a base cell of the {format} format (drill-down lists base cells)")]
+    #[error(
+        "cell_code: {code:?} is not a base cell of the {format} format (drill-down lists base cells)"
+    )]
     UnknownCell { code: String, format: &'static str },
 
-    #[error("year: {year} uses the {format} format, which the projector does not compute (only data years from {first} on)")]
-    FormatNotProjected { year: i32, format: &'static str, first: i32 },
+    #[error(
+        "year: {year} uses the {format} format, which the projector does not compute (only data years from {first} on)"
+    )]
+    FormatNotProjected {
+        year: i32,
+        format: &'static str,
+        first: i32,
+    },
 
     #[error("model: unknown read model {0:?}; expected one of annual, cases, queues")]
     UnknownModel(String),
@@ -43,9 +54,19 @@ pub enum ProjectorError {
     #[error("state: unknown queue state {0:?}")]
     UnknownState(String),
 
-    #[error("report of agency {agency} for {year} fails {problems} identities; it cannot be published")]
-    NotFinal { agency: String, year: i32, problems: usize },
+    #[error(
+        "report of agency {agency} for {year} fails {problems} identities; it cannot be published"
+    )]
+    NotFinal {
+        agency: String,
+        year: i32,
+        problems: usize,
+    },
 
     #[error("{what} would return {actual} entries, more than the limit of {limit}")]
-    TooMany { what: &'static str, limit: usize, actual: usize },
+    TooMany {
+        what: &'static str,
+        limit: usize,
+        actual: usize,
+    },
 }

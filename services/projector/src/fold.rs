@@ -20,7 +20,10 @@ pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Event>, Projec
     }
     decode(&recorded.event_type, &recorded.data)
         .map(Some)
-        .map_err(|source| ProjectorError::Decode { position: recorded.position, source })
+        .map_err(|source| ProjectorError::Decode {
+            position: recorded.position,
+            source,
+        })
 }
 
 /// Folds `events` (in position order) into the models whose checkpoint they are at or beyond, over `base`.
@@ -36,10 +39,16 @@ pub fn fold_batch(
         return Ok((BTreeMap::new(), advanced));
     };
     for window in events.windows(2) {
-        assert_eq!(window[0].position + 1, window[1].position, "log positions are gapless");
+        assert_eq!(
+            window[0].position + 1,
+            window[1].position,
+            "log positions are gapless"
+        );
     }
     for recorded in events {
-        let Some(event) = decode_recorded(recorded)? else { continue };
+        let Some(event) = decode_recorded(recorded)? else {
+            continue;
+        };
         for &(model, checkpoint) in checkpoints {
             if recorded.position >= checkpoint {
                 model.apply(&mut overlay, &event)?;
@@ -47,7 +56,10 @@ pub fn fold_batch(
         }
     }
     for &(model, checkpoint) in checkpoints {
-        assert!(checkpoint >= events[0].position, "a model may not be behind the first event folded for it");
+        assert!(
+            checkpoint >= events[0].position,
+            "a model may not be behind the first event folded for it"
+        );
         if checkpoint <= last.position {
             advanced.push((model, last.position + 1));
         }

@@ -66,10 +66,12 @@ pub fn decode_u64(key: &[u8], value: &[u8]) -> Result<u64, ProjectorError> {
 }
 
 pub fn parse_case_id(key: &[u8], text: &str) -> Result<CaseId, ProjectorError> {
-    uuid::Uuid::parse_str(text).map(CaseId).map_err(|e| ProjectorError::Corrupt {
-        key: String::from_utf8_lossy(key).into_owned(),
-        reason: format!("case id {text:?}: {e}"),
-    })
+    uuid::Uuid::parse_str(text)
+        .map(CaseId)
+        .map_err(|e| ProjectorError::Corrupt {
+            key: String::from_utf8_lossy(key).into_owned(),
+            reason: format!("case id {text:?}: {e}"),
+        })
 }
 
 pub fn parse_year(key: &[u8], text: &str) -> Result<i32, ProjectorError> {

@@ -22,7 +22,10 @@ pub struct Overlay<'a> {
 
 impl<'a> Overlay<'a> {
     pub fn new(base: &'a dyn KvRead) -> Overlay<'a> {
-        Overlay { base, pending: BTreeMap::new() }
+        Overlay {
+            base,
+            pending: BTreeMap::new(),
+        }
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {

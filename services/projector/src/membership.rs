@@ -35,7 +35,11 @@ pub struct Membership {
 }
 
 fn one(cell: String, span: Span) -> Membership {
-    Membership { cell, span, weight: 1 }
+    Membership {
+        cell,
+        span,
+        weight: 1,
+    }
 }
 
 /// Every membership of `case` (empty when it has no agency or no start date yet).
@@ -102,7 +106,11 @@ fn record(case: &CaseSummary) -> Vec<Membership> {
             years
                 .iter()
                 .filter(|(_, amount)| **amount > 0)
-                .map(|(year, amount)| Membership { cell: cell.clone(), span: Span::Year(*year), weight: *amount })
+                .map(|(year, amount)| Membership {
+                    cell: cell.clone(),
+                    span: Span::Year(*year),
+                    weight: *amount,
+                })
         })
         .collect();
     if let (Some(kind), Some(issued)) = (case.document_kind, case.received_on) {

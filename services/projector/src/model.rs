@@ -42,7 +42,9 @@ impl ReadModel {
     pub fn apply(self, kv: &mut Overlay<'_>, event: &Event) -> Result<(), ProjectorError> {
         let state_key = key(&[self.name(), "s", &event.case_id.to_string()]);
         let before: Option<CaseSummary> = read_json(kv, &state_key)?;
-        let mut after = before.clone().unwrap_or_else(|| CaseSummary::new(event.case_id, event.kind()));
+        let mut after = before
+            .clone()
+            .unwrap_or_else(|| CaseSummary::new(event.case_id, event.kind()));
         after.apply(event);
         match self {
             ReadModel::Annual => apply_annual(kv, event.case_id, before.as_ref(), &after)?,
@@ -63,12 +65,18 @@ impl fmt::Display for ReadModel {
 impl FromStr for ReadModel {
     type Err = ProjectorError;
     fn from_str(s: &str) -> Result<ReadModel, ProjectorError> {
-        ReadModel::ALL.into_iter().find(|m| m.name() == s).ok_or_else(|| ProjectorError::UnknownModel(s.to_string()))
+        ReadModel::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| ProjectorError::UnknownModel(s.to_string()))
     }
 }
 
 fn counted_agency(case: &CaseSummary) -> Option<&str> {
-    case.agency.as_ref().map(|a| a.0.as_str()).filter(|a| is_storable_agency(a))
+    case.agency
+        .as_ref()
+        .map(|a| a.0.as_str())
+        .filter(|a| is_storable_agency(a))
 }
 
 fn apply_annual(
@@ -77,8 +85,17 @@ fn apply_annual(
     before: Option<&CaseSummary>,
     after: &CaseSummary,
 ) -> Result<(), ProjectorError> {
-    let old: BTreeSet<Membership> = before.filter(|c| counted_agency(c).is_some()).map(memberships).unwrap_or_default().into_iter().collect();
-    let new: BTreeSet<Membership> = if counted_agency(after).is_some() { memberships(after).into_iter().collect() } else { BTreeSet::new() };
+    let old: BTreeSet<Membership> = before
+        .filter(|c| counted_agency(c).is_some())
+        .map(memberships)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let new: BTreeSet<Membership> = if counted_agency(after).is_some() {
+        memberships(after).into_iter().collect()
+    } else {
+        BTreeSet::new()
+    };
     let case = case_id.to_string();
     if let Some(agency) = before.and_then(counted_agency) {
         for gone in old.difference(&new) {
@@ -108,11 +125,17 @@ fn change_membership(
     let (member_key, sum_key) = match membership.span {
         Span::Year(year) => {
             let year = year.to_string();
-            (key(&["annual", "m", agency, &year, cell, case]), key(&["annual", "c", agency, &year, cell]))
+            (
+                key(&["annual", "m", agency, &year, cell, case]),
+                key(&["annual", "c", agency, &year, cell]),
+            )
         }
         Span::From(year) => {
             let year = year.to_string();
-            (key(&["annual", "o", agency, cell, &year, case]), key(&["annual", "oc", agency, cell, &year]))
+            (
+                key(&["annual", "o", agency, cell, &year, case]),
+                key(&["annual", "oc", agency, cell, &year]),
+            )
         }
     };
     let sum = match kv.get(&sum_key)? {
@@ -120,11 +143,19 @@ fn change_membership(
         None => 0,
     };
     let sum = if add {
-        assert!(kv.get(&member_key)?.is_none(), "membership added twice: {}", String::from_utf8_lossy(&member_key));
+        assert!(
+            kv.get(&member_key)?.is_none(),
+            "membership added twice: {}",
+            String::from_utf8_lossy(&member_key)
+        );
         kv.put(member_key, encode_u64(membership.weight));
         sum.checked_add(membership.weight)
     } else {
-        assert!(kv.get(&member_key)?.is_some(), "membership removed but absent: {}", String::from_utf8_lossy(&member_key));
+        assert!(
+            kv.get(&member_key)?.is_some(),
+            "membership removed but absent: {}",
+            String::from_utf8_lossy(&member_key)
+        );
         kv.delete(member_key);
         sum.checked_sub(membership.weight)
     };
@@ -145,7 +176,11 @@ pub(crate) fn queue_key(agency: &str, status: &str, case: &CaseId) -> Vec<u8> {
     key(&["queues", "q", agency, status, &case.to_string()])
 }
 
-fn apply_queue(kv: &mut Overlay<'_>, before: Option<&CaseSummary>, after: &CaseSummary) -> Result<(), ProjectorError> {
+fn apply_queue(
+    kv: &mut Overlay<'_>,
+    before: Option<&CaseSummary>,
+    after: &CaseSummary,
+) -> Result<(), ProjectorError> {
     if let Some(before) = before
         && before.is_open()
         && let Some(agency) = counted_agency(before)
@@ -160,11 +195,19 @@ fn apply_queue(kv: &mut Overlay<'_>, before: Option<&CaseSummary>, after: &CaseS
     Ok(())
 }
 
-pub(crate) fn read_json<T: DeserializeOwned>(kv: &Overlay<'_>, key: &[u8]) -> Result<Option<T>, ProjectorError> {
-    kv.get(key)?.map(|bytes| parse_json(key, &bytes)).transpose()
+pub(crate) fn read_json<T: DeserializeOwned>(
+    kv: &Overlay<'_>,
+    key: &[u8],
+) -> Result<Option<T>, ProjectorError> {
+    kv.get(key)?
+        .map(|bytes| parse_json(key, &bytes))
+        .transpose()
 }
 
-pub(crate) fn parse_json<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, ProjectorError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    key: &[u8],
+    bytes: &[u8],
+) -> Result<T, ProjectorError> {
     serde_json::from_slice(bytes).map_err(|e| ProjectorError::Corrupt {
         key: String::from_utf8_lossy(key).into_owned(),
         reason: e.to_string(),

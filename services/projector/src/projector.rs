@@ -23,7 +23,9 @@ pub struct Projector {
 impl Projector {
     /// Opens (or creates) the projection store in `dir`.
     pub fn open(dir: &Path) -> Result<Projector, ProjectorError> {
-        Ok(Projector { store: Arc::new(Store::open(dir)?) })
+        Ok(Projector {
+            store: Arc::new(Store::open(dir)?),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -32,7 +34,10 @@ impl Projector {
 
     /// Each model and the next log position it will fold.
     pub fn checkpoints(&self) -> Result<Vec<(ReadModel, u64)>, ProjectorError> {
-        ReadModel::ALL.iter().map(|&m| Ok((m, checkpoint_in(self.store.as_ref(), m)?))).collect()
+        ReadModel::ALL
+            .iter()
+            .map(|&m| Ok((m, checkpoint_in(self.store.as_ref(), m)?)))
+            .collect()
     }
 
     /// Folds every model up to the log head as it is now; a model behind the others catches up on its own.
@@ -46,7 +51,10 @@ impl Projector {
             let events = log.read_all(from, FOLD_BATCH.min((head - from) as usize))?;
             let Some(last) = events.last() else { break };
             let next = last.position + 1;
-            assert_eq!(events[0].position, from, "read_all starts at the position asked");
+            assert_eq!(
+                events[0].position, from,
+                "read_all starts at the position asked"
+            );
             let (writes, advanced) = fold_batch(self.store.as_ref(), &checkpoints, &events)?;
             self.store.commit(writes, &advanced)?;
             for (model, position) in advanced {
@@ -61,7 +69,12 @@ impl Projector {
     }
 
     /// Resets `models` and folds them again from position 0 while the others stay as they are.
-    pub fn rebuild(&self, log: &EventLog, models: &[ReadModel], progress: Progress<'_>) -> Result<u64, ProjectorError> {
+    pub fn rebuild(
+        &self,
+        log: &EventLog,
+        models: &[ReadModel],
+        progress: Progress<'_>,
+    ) -> Result<u64, ProjectorError> {
         for &model in models {
             self.store.reset(model)?;
         }
@@ -69,16 +82,21 @@ impl Projector {
     }
 
     /// Follows the log until `shutdown` completes: catches up, then folds each new commit as it arrives.
-    pub async fn follow(&self, log: EventLog, shutdown: impl Future<Output = ()>) -> Result<(), ProjectorError> {
+    pub async fn follow(
+        &self,
+        log: EventLog,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), ProjectorError> {
         tokio::pin!(shutdown);
         let mut subscription = log.subscribe_all(log.next_position());
         loop {
             let projector = self.clone();
             let reader = log.clone();
             // RocksDB work is blocking: keep it off the async workers.
-            let reached = tokio::task::spawn_blocking(move || projector.catch_up(&reader, &mut |_, _| {}))
-                .await
-                .map_err(|e| ProjectorError::FoldTask(e.to_string()))??;
+            let reached =
+                tokio::task::spawn_blocking(move || projector.catch_up(&reader, &mut |_, _| {}))
+                    .await
+                    .map_err(|e| ProjectorError::FoldTask(e.to_string()))??;
             tracing::debug!(reached, "projector caught up");
             tokio::select! {
                 () = &mut shutdown => return Ok(()),

@@ -4,7 +4,9 @@
 use casetrack_eventlog::EventLog;
 use casetrack_reporting::{PublishedReport, json};
 
-use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport, check_year, drill_down, generate};
+use crate::annual::{
+    AgencyScope, DrillDownEntry, GeneratedReport, check_year, drill_down, generate,
+};
 use crate::as_of::{AsOf, fold_annual_to, position_at_time};
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
@@ -54,9 +56,17 @@ impl Reports {
     }
 
     /// The report of `agency` for `year`, checked and sealed; see [`generate`].
-    pub fn report(&self, agency: &str, year: i32, scope: AgencyScope, as_of: AsOf) -> Result<GeneratedReport, ProjectorError> {
+    pub fn report(
+        &self,
+        agency: &str,
+        year: i32,
+        scope: AgencyScope,
+        as_of: AsOf,
+    ) -> Result<GeneratedReport, ProjectorError> {
         check_year(year)?;
-        self.with_annual(as_of, |kv, position| generate(kv, agency, year, scope, position))
+        self.with_annual(as_of, |kv, position| {
+            generate(kv, agency, year, scope, position)
+        })
     }
 
     /// The cases behind `cell_code` of `agency`'s report for `year`.
@@ -68,15 +78,26 @@ impl Reports {
         scope: AgencyScope,
         as_of: AsOf,
     ) -> Result<Vec<DrillDownEntry>, ProjectorError> {
-        self.with_annual(as_of, |kv, _| drill_down(kv, agency, year, cell_code, scope))
+        self.with_annual(as_of, |kv, _| {
+            drill_down(kv, agency, year, cell_code, scope)
+        })
     }
 
     /// Publishes the latest report: stored with its position, rules version and content hash. A report whose
     /// identities fail is refused, with its problems.
-    pub fn publish(&self, agency: &str, year: i32, scope: AgencyScope) -> Result<GeneratedReport, ProjectorError> {
+    pub fn publish(
+        &self,
+        agency: &str,
+        year: i32,
+        scope: AgencyScope,
+    ) -> Result<GeneratedReport, ProjectorError> {
         let generated = self.report(agency, year, scope, AsOf::Latest)?;
         if !generated.published.is_final() {
-            return Err(ProjectorError::NotFinal { agency: agency.to_string(), year, problems: generated.problems.len() });
+            return Err(ProjectorError::NotFinal {
+                agency: agency.to_string(),
+                year,
+                problems: generated.problems.len(),
+            });
         }
         let published = &generated.published;
         self.projector.store().put(
@@ -87,20 +108,36 @@ impl Reports {
     }
 
     /// Every published version of `agency`'s report for `year` with the scope it covers, by scope and position.
-    pub fn published(&self, agency: &str, year: i32) -> Result<Vec<(AgencyScope, PublishedReport)>, ProjectorError> {
-        let entries = self.projector.store().scan_prefix(&prefix(&["published", agency, &year.to_string()]))?;
+    pub fn published(
+        &self,
+        agency: &str,
+        year: i32,
+    ) -> Result<Vec<(AgencyScope, PublishedReport)>, ProjectorError> {
+        let entries = self.projector.store().scan_prefix(&prefix(&[
+            "published",
+            agency,
+            &year.to_string(),
+        ]))?;
         if entries.len() > MAX_PUBLISHED_VERSIONS {
-            return Err(ProjectorError::TooMany { what: "published versions", limit: MAX_PUBLISHED_VERSIONS, actual: entries.len() });
+            return Err(ProjectorError::TooMany {
+                what: "published versions",
+                limit: MAX_PUBLISHED_VERSIONS,
+                actual: entries.len(),
+            });
         }
         entries
             .iter()
             .map(|(k, v)| {
-                let corrupt = |reason: String| ProjectorError::Corrupt { key: String::from_utf8_lossy(k).into_owned(), reason };
+                let corrupt = |reason: String| ProjectorError::Corrupt {
+                    key: String::from_utf8_lossy(k).into_owned(),
+                    reason,
+                };
                 let scope = match key_scope(k) {
                     Some(scope) => scope,
                     None => return Err(corrupt("unknown scope".to_string())),
                 };
-                let report = json::from_json(&String::from_utf8_lossy(v)).map_err(|e| corrupt(e.to_string()))?;
+                let report = json::from_json(&String::from_utf8_lossy(v))
+                    .map_err(|e| corrupt(e.to_string()))?;
                 Ok((scope, report))
             })
             .collect()
@@ -108,15 +145,30 @@ impl Reports {
 
     /// Recomputes a published report as of its position (with the scope it was published for) and compares
     /// content hashes: `Ok(true)` when the figures are reproduced exactly.
-    pub fn verify_published(&self, published: &PublishedReport, scope: AgencyScope) -> Result<bool, ProjectorError> {
+    pub fn verify_published(
+        &self,
+        published: &PublishedReport,
+        scope: AgencyScope,
+    ) -> Result<bool, ProjectorError> {
         published.verify_hash()?;
-        let again = self.report(published.agency(), published.year(), scope, AsOf::Position(published.as_of_position))?;
+        let again = self.report(
+            published.agency(),
+            published.year(),
+            scope,
+            AsOf::Position(published.as_of_position),
+        )?;
         Ok(again.published.content_hash == published.content_hash)
     }
 }
 
 fn published_key(agency: &str, year: i32, scope: AgencyScope, position: u64) -> Vec<u8> {
-    key(&["published", agency, &year.to_string(), scope.name(), &format!("{position:020}")])
+    key(&[
+        "published",
+        agency,
+        &year.to_string(),
+        scope.name(),
+        &format!("{position:020}"),
+    ])
 }
 
 /// The scope part of a published key (`published\0{agency}\0{year}\0{scope}\0{position}`).

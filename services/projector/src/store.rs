@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rocksdb::{DB, IteratorMode, Options, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions};
+use rocksdb::{
+    DB, IteratorMode, Options, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions,
+};
 
 use crate::error::ProjectorError;
 use crate::keys::{checkpoint_key, decode_u64, encode_u64};
@@ -24,7 +26,9 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, ProjectorError> {
         let mut options = Options::default();
         options.create_if_missing(true);
-        Ok(Store { db: DB::open(&options, dir)? })
+        Ok(Store {
+            db: DB::open(&options, dir)?,
+        })
     }
 
     /// Writes a batch of read-model updates together with the models' new checkpoints, atomically: after a
@@ -69,7 +73,9 @@ impl Store {
 
     /// A consistent view: every read through it sees the store at one instant (one set of checkpoints).
     pub fn view(&self) -> StoreView<'_> {
-        StoreView { snapshot: self.db.snapshot() }
+        StoreView {
+            snapshot: self.db.snapshot(),
+        }
     }
 
     /// Every key and value of the store, for tests comparing two stores.
@@ -94,7 +100,13 @@ impl KvRead for Store {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
-        collect_prefix(self.db.iterator_opt(IteratorMode::From(prefix, rocksdb::Direction::Forward), ReadOptions::default()), prefix)
+        collect_prefix(
+            self.db.iterator_opt(
+                IteratorMode::From(prefix, rocksdb::Direction::Forward),
+                ReadOptions::default(),
+            ),
+            prefix,
+        )
     }
 }
 
@@ -116,14 +128,19 @@ impl KvRead for StoreView<'_> {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
-        collect_prefix(self.snapshot.iterator(IteratorMode::From(prefix, rocksdb::Direction::Forward)), prefix)
+        collect_prefix(
+            self.snapshot
+                .iterator(IteratorMode::From(prefix, rocksdb::Direction::Forward)),
+            prefix,
+        )
     }
 }
 
 /// The checkpoint of `model` in `kv`; 0 when it has folded nothing.
 pub fn checkpoint_in(kv: &dyn KvRead, model: ReadModel) -> Result<u64, ProjectorError> {
     let key = checkpoint_key(model.name());
-    kv.get(&key)?.map_or(Ok(0), |value| decode_u64(&key, &value))
+    kv.get(&key)?
+        .map_or(Ok(0), |value| decode_u64(&key, &value))
 }
 
 fn collect_prefix(

@@ -29,10 +29,6 @@ pub struct CaseSummary {
     /// Applications: the table 三 outcome row; challenges: the table 四 result column.
     pub outcome: Option<String>,
     pub status: String,
-    /// The day the reply period runs from (receipt, or the supplemented application's arrival).
-    pub clock_starts_on: Option<NaiveDate>,
-    /// Working days added by an approved extension.
-    pub extension_working_days: u32,
     pub challenge_kind: Option<ChallengeKind>,
     pub document_kind: Option<DocumentKind>,
     /// Records that count (decisions, fees): table 二 cell → year → amount (count, or fen for money).
@@ -62,8 +58,6 @@ impl CaseSummary {
             closed_on: None,
             outcome: None,
             status: String::new(),
-            clock_starts_on: None,
-            extension_working_days: 0,
             challenge_kind: None,
             document_kind: None,
             tallies: BTreeMap::new(),
@@ -73,15 +67,22 @@ impl CaseSummary {
     /// Whether the case is still being handled (counts in queues; for applications, carried forward).
     pub fn is_open(&self) -> bool {
         match self.kind {
-            CaseKind::Application | CaseKind::Challenge => self.decided_on.is_none() && self.closed_on.is_none(),
+            CaseKind::Application | CaseKind::Challenge => {
+                self.decided_on.is_none() && self.closed_on.is_none()
+            }
             CaseKind::Record => false,
-            CaseKind::Hotline | CaseKind::Proposal => self.closed_on.is_none() && self.status != "published",
+            CaseKind::Hotline | CaseKind::Proposal => {
+                self.closed_on.is_none() && self.status != "published"
+            }
         }
     }
 
     /// Folds one event of this case.
     pub fn apply(&mut self, event: &Event) {
-        assert_eq!(event.case_id, self.case_id, "an event folds into its own case");
+        assert_eq!(
+            event.case_id, self.case_id,
+            "an event folds into its own case"
+        );
         match &event.body {
             EventBody::Application(e) => self.apply_application(e),
             EventBody::Challenge(e) => self.apply_challenge(e),
@@ -92,7 +93,14 @@ impl CaseSummary {
 
     fn apply_application(&mut self, event: &ApplicationEvent) {
         match event {
-            ApplicationEvent::Received { agency, applicant_type, channel, handed_in_on, receipt_confirmed_on, .. } => {
+            ApplicationEvent::Received {
+                agency,
+                applicant_type,
+                channel,
+                handed_in_on,
+                receipt_confirmed_on,
+                ..
+            } => {
                 self.agency = Some(agency.clone());
                 self.applicant_type = Some(*applicant_type);
                 // Art. 31: channels needing confirmation are received the day receipt is confirmed.
@@ -101,30 +109,37 @@ impl CaseSummary {
                 } else {
                     Some(*handed_in_on)
                 };
-                self.clock_starts_on = self.received_on;
-                self.status =
-                    if self.received_on.is_some() { STATUS_RECEIVED } else { STATUS_AWAITING_RECEIPT }.to_string();
+                self.status = if self.received_on.is_some() {
+                    STATUS_RECEIVED
+                } else {
+                    STATUS_AWAITING_RECEIPT
+                }
+                .to_string();
             }
             ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
                 self.received_on = Some(*confirmed_on);
-                self.clock_starts_on = Some(*confirmed_on);
                 self.status = STATUS_RECEIVED.to_string();
             }
-            ApplicationEvent::SupplementRequested { .. } => self.status = STATUS_AWAITING_SUPPLEMENT.to_string(),
-            ApplicationEvent::Supplemented { received_on } => {
-                self.clock_starts_on = Some(*received_on);
-                self.status = STATUS_UNDER_REVIEW.to_string();
+            ApplicationEvent::SupplementRequested { .. } => {
+                self.status = STATUS_AWAITING_SUPPLEMENT.to_string()
             }
-            ApplicationEvent::ConsultationStarted { .. }
+            ApplicationEvent::Supplemented { .. }
+            | ApplicationEvent::ConsultationStarted { .. }
             | ApplicationEvent::ConsultationAnswered { .. }
+            | ApplicationEvent::ExtensionApproved { .. }
             | ApplicationEvent::FeePaid { .. } => self.status = STATUS_UNDER_REVIEW.to_string(),
-            ApplicationEvent::ExtensionApproved { working_days, .. } => {
-                self.extension_working_days = *working_days;
-                self.status = STATUS_UNDER_REVIEW.to_string();
+            ApplicationEvent::FeeNoticeIssued { .. } => {
+                self.status = STATUS_AWAITING_FEE.to_string()
             }
-            ApplicationEvent::FeeNoticeIssued { .. } => self.status = STATUS_AWAITING_FEE.to_string(),
-            ApplicationEvent::Decided { outcome, decided_on, .. } => self.end(*outcome, *decided_on),
-            ApplicationEvent::Abandoned { reason, abandoned_on } => self.end(reason.outcome(), *abandoned_on),
+            ApplicationEvent::Decided {
+                outcome,
+                decided_on,
+                ..
+            } => self.end(*outcome, *decided_on),
+            ApplicationEvent::Abandoned {
+                reason,
+                abandoned_on,
+            } => self.end(reason.outcome(), *abandoned_on),
             ApplicationEvent::ReplyDelivered { .. } => self.status = STATUS_REPLIED.to_string(),
             ApplicationEvent::Closed { closed_on } => {
                 // Closed without a decision (withdrawn and the like): handling ended as 三（六）3 其他.
@@ -148,13 +163,21 @@ impl CaseSummary {
 
     fn apply_challenge(&mut self, event: &ChallengeEvent) {
         match event {
-            ChallengeEvent::Filed { agency, kind, filed_on, .. } => {
+            ChallengeEvent::Filed {
+                agency,
+                kind,
+                filed_on,
+                ..
+            } => {
                 self.agency = Some(agency.clone());
                 self.challenge_kind = Some(*kind);
                 self.received_on = Some(*filed_on);
                 self.status = "filed".to_string();
             }
-            ChallengeEvent::Concluded { result, concluded_on } => {
+            ChallengeEvent::Concluded {
+                result,
+                concluded_on,
+            } => {
                 self.outcome = Some(result.cell_column().to_string());
                 self.decided_on = Some(*concluded_on);
                 self.status = "concluded".to_string();
@@ -165,17 +188,28 @@ impl CaseSummary {
     /// The table 四 result, if concluded.
     pub fn challenge_result(&self) -> Option<ChallengeResult> {
         let outcome = self.outcome.as_deref()?;
-        ChallengeResult::ALL.into_iter().find(|r| r.cell_column() == outcome)
+        ChallengeResult::ALL
+            .into_iter()
+            .find(|r| r.cell_column() == outcome)
     }
 
     fn apply_record(&mut self, event: &RecordEvent) {
         match event {
-            RecordEvent::DisclosurePublished { agency, published_on, .. } => {
+            RecordEvent::DisclosurePublished {
+                agency,
+                published_on,
+                ..
+            } => {
                 self.agency = Some(agency.clone());
                 self.received_on = Some(*published_on);
                 self.status = "published".to_string();
             }
-            RecordEvent::DocumentIssued { agency, kind, issued_on, .. } => {
+            RecordEvent::DocumentIssued {
+                agency,
+                kind,
+                issued_on,
+                ..
+            } => {
                 self.agency = Some(agency.clone());
                 self.document_kind = Some(*kind);
                 self.received_on = Some(*issued_on);
@@ -185,42 +219,75 @@ impl CaseSummary {
                 self.decided_on = Some(*repealed_on);
                 self.status = "repealed".to_string();
             }
-            RecordEvent::Counted { agency, measure, count, period_end } => {
+            RecordEvent::Counted {
+                agency,
+                measure,
+                count,
+                period_end,
+            } => {
                 self.agency = Some(agency.clone());
                 self.received_on.get_or_insert(*period_end);
                 self.status = "counted".to_string();
                 if let Some(row) = measure.proactive_cell_row() {
-                    self.tally(&format!("proactive.{row}.decisions"), period_end.year(), *count);
+                    self.tally(
+                        &format!("proactive.{row}.decisions"),
+                        period_end.year(),
+                        *count,
+                    );
                 }
             }
-            RecordEvent::FeesCollected { agency, amount, collected_on } => {
+            RecordEvent::FeesCollected {
+                agency,
+                amount,
+                collected_on,
+            } => {
                 self.agency = Some(agency.clone());
                 self.received_on.get_or_insert(*collected_on);
                 self.status = "collected".to_string();
-                self.tally("proactive.fees.amount_10k_yuan", collected_on.year(), amount.0);
+                self.tally(
+                    "proactive.fees.amount_10k_yuan",
+                    collected_on.year(),
+                    amount.0,
+                );
             }
         }
     }
 
     fn tally(&mut self, cell: &str, year: i32, amount: u64) {
-        let slot = self.tallies.entry(cell.to_string()).or_default().entry(year).or_default();
+        let slot = self
+            .tallies
+            .entry(cell.to_string())
+            .or_default()
+            .entry(year)
+            .or_default();
         *slot = slot.saturating_add(amount);
     }
 
     fn apply_other(&mut self, event: &Event) {
         match &event.body {
-            EventBody::Hotline(casetrack_domain::hotline::HotlineEvent::Received { agency, received_on, .. }) => {
+            EventBody::Hotline(casetrack_domain::hotline::HotlineEvent::Received {
+                agency,
+                received_on,
+                ..
+            }) => {
                 self.agency = Some(agency.clone());
                 self.received_on = Some(*received_on);
             }
             EventBody::Hotline(casetrack_domain::hotline::HotlineEvent::Closed { closed_on }) => {
                 self.closed_on = Some(*closed_on);
             }
-            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Assigned { agency, assigned_on, .. }) => {
+            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Assigned {
+                agency,
+                assigned_on,
+                ..
+            }) => {
                 self.agency = Some(agency.clone());
                 self.received_on = Some(*assigned_on);
             }
-            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Replied { result_class, replied_on }) => {
+            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Replied {
+                result_class,
+                replied_on,
+            }) => {
                 self.outcome = Some(result_class.clone());
                 self.decided_on = Some(*replied_on);
             }
@@ -231,7 +298,9 @@ impl CaseSummary {
 }
 
 fn variant_of(event_type: &str, kind: CaseKind) -> &str {
-    event_type.strip_prefix(kind.event_type_prefix()).unwrap_or(event_type)
+    event_type
+        .strip_prefix(kind.event_type_prefix())
+        .unwrap_or(event_type)
 }
 
 fn snake_case(name: &str) -> String {

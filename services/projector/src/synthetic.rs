@@ -5,14 +5,21 @@
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody, Outcome, encode};
-use casetrack_eventlog::{EventLog, ExpectedRevision, MAX_EVENTS_PER_APPEND, Metadata, NewEvent, StreamWrite};
+use casetrack_eventlog::{
+    EventLog, ExpectedRevision, MAX_EVENTS_PER_APPEND, Metadata, NewEvent, StreamWrite,
+};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
 
 use crate::error::ProjectorError;
 
 /// The agencies synthetic cases are spread over: a district and its departments.
-pub const AGENCIES: [&str; 4] = ["simao", "simao/finance", "simao/education", "simao/natural-resources"];
+pub const AGENCIES: [&str; 4] = [
+    "simao",
+    "simao/finance",
+    "simao/education",
+    "simao/natural-resources",
+];
 /// Challenges per this many applications.
 const APPLICATIONS_PER_CHALLENGE: u64 = 50;
 
@@ -33,7 +40,10 @@ impl SplitMix {
 }
 
 fn event(case: CaseId, on: NaiveDate, body: EventBody) -> Event {
-    let at = on.and_hms_opt(9, 0, 0).map(|t| Utc.from_utc_datetime(&t)).unwrap_or_default();
+    let at = on
+        .and_hms_opt(9, 0, 0)
+        .map(|t| Utc.from_utc_datetime(&t))
+        .unwrap_or_default();
     Event::new(case, at, body)
 }
 
@@ -75,7 +85,13 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
                     decided_on,
                 }),
             ));
-            events.push(event(case, decided_on, EventBody::Application(ApplicationEvent::Closed { closed_on: decided_on })));
+            events.push(event(
+                case,
+                decided_on,
+                EventBody::Application(ApplicationEvent::Closed {
+                    closed_on: decided_on,
+                }),
+            ));
             if n % APPLICATIONS_PER_CHALLENGE == 0 {
                 let challenge = CaseId(Uuid::from_u64_pair(!seed, n));
                 let kind = ChallengeKind::ALL[rng.below(3) as usize];
@@ -97,7 +113,10 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
                     history.push(event(
                         challenge,
                         concluded_on,
-                        EventBody::Challenge(ChallengeEvent::Concluded { result, concluded_on }),
+                        EventBody::Challenge(ChallengeEvent::Concluded {
+                            result,
+                            concluded_on,
+                        }),
                     ));
                 }
                 cases.push(history);

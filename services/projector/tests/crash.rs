@@ -21,7 +21,9 @@ fn killed_mid_fold_the_projector_resumes_to_the_same_read_models() {
         let log = EventLog::open(&log_dir).expect("open log");
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
         let cases = synthetic::year_of_cases(2024, CASES, 7);
-        runtime.block_on(synthetic::append_cases(&log, &cases)).expect("append");
+        runtime
+            .block_on(synthetic::append_cases(&log, &cases))
+            .expect("append");
     }
 
     let mut partial_kills = 0;
@@ -39,18 +41,29 @@ fn killed_mid_fold_the_projector_resumes_to_the_same_read_models() {
         let log = EventLog::open(&log_dir).expect("reopen log");
         let projector = Projector::open(&crashed_dir).expect("reopen store");
         let checkpoints = projector.checkpoints().expect("checkpoints");
-        if checkpoints.iter().any(|(_, c)| *c > 0 && *c < log.next_position()) {
+        if checkpoints
+            .iter()
+            .any(|(_, c)| *c > 0 && *c < log.next_position())
+        {
             partial_kills += 1;
         }
     }
-    assert!(partial_kills > 0, "no kill landed mid-fold; the test proved nothing");
+    assert!(
+        partial_kills > 0,
+        "no kill landed mid-fold; the test proved nothing"
+    );
 
     let log = EventLog::open(&log_dir).expect("open log");
     let crashed = Projector::open(&crashed_dir).expect("store");
     crashed.catch_up(&log, &mut |_, _| {}).expect("resume");
     let rebuilt = Projector::open(&rebuilt_dir).expect("fresh store");
-    rebuilt.rebuild(&log, &ReadModel::ALL, &mut |_, _| {}).expect("rebuild");
-    let (a, b) = (crashed.store().dump().expect("dump"), rebuilt.store().dump().expect("dump"));
+    rebuilt
+        .rebuild(&log, &ReadModel::ALL, &mut |_, _| {})
+        .expect("rebuild");
+    let (a, b) = (
+        crashed.store().dump().expect("dump"),
+        rebuilt.store().dump().expect("dump"),
+    );
     assert_eq!(a.len(), b.len(), "same number of keys");
     for ((ka, va), (kb, vb)) in a.iter().zip(&b) {
         assert_eq!(String::from_utf8_lossy(ka), String::from_utf8_lossy(kb));
@@ -58,6 +71,8 @@ fn killed_mid_fold_the_projector_resumes_to_the_same_read_models() {
     }
 
     // A model reset on its own catches up independently and lands on the same state.
-    crashed.rebuild(&log, &[ReadModel::Queues], &mut |_, _| {}).expect("rebuild queues");
+    crashed
+        .rebuild(&log, &[ReadModel::Queues], &mut |_, _| {})
+        .expect("rebuild queues");
     assert_eq!(crashed.store().dump().expect("dump"), b);
 }

@@ -45,7 +45,12 @@ fn application() -> impl Strategy<Value = Application> {
         day_in_years(),
         prop::option::of((0u64..200, prop::sample::select(Outcome::all().to_vec()))),
     )
-        .prop_map(|(agency, applicant, received_on, ended)| Application { agency, applicant, received_on, ended })
+        .prop_map(|(agency, applicant, received_on, ended)| Application {
+            agency,
+            applicant,
+            received_on,
+            ended,
+        })
 }
 
 fn challenge() -> impl Strategy<Value = Challenge> {
@@ -53,14 +58,25 @@ fn challenge() -> impl Strategy<Value = Challenge> {
         0..AGENCIES.len(),
         prop::sample::select(ChallengeKind::ALL.to_vec()),
         day_in_years(),
-        prop::option::of((0u64..300, prop::sample::select(ChallengeResult::ALL.to_vec()))),
+        prop::option::of((
+            0u64..300,
+            prop::sample::select(ChallengeResult::ALL.to_vec()),
+        )),
     )
-        .prop_map(|(agency, kind, filed_on, concluded)| Challenge { agency, kind, filed_on, concluded })
+        .prop_map(|(agency, kind, filed_on, concluded)| Challenge {
+            agency,
+            kind,
+            filed_on,
+            concluded,
+        })
 }
 
 /// Expected base cells per (agency, year), computed from the statute's wording: received this year; open on
 /// 1 January (carried over); ended this year (one outcome row); open on 31 December (carried forward).
-fn expected(apps: &[Application], challenges: &[Challenge]) -> BTreeMap<(usize, i32), BTreeMap<String, u64>> {
+fn expected(
+    apps: &[Application],
+    challenges: &[Challenge],
+) -> BTreeMap<(usize, i32), BTreeMap<String, u64>> {
     let mut out: BTreeMap<(usize, i32), BTreeMap<String, u64>> = BTreeMap::new();
     for &year in &YEARS {
         let jan1 = date(year, 1, 1);
@@ -68,12 +84,19 @@ fn expected(apps: &[Application], challenges: &[Challenge]) -> BTreeMap<(usize, 
         for app in apps {
             let cells = out.entry((app.agency, year)).or_default();
             let column = app.applicant.cell_column();
-            let end = app.ended.map(|(days, outcome)| (app.received_on + Days::new(days), outcome));
-            let mut bump = |row: &str| *cells.entry(format!("applications.{row}.{column}")).or_default() += 1;
+            let end = app
+                .ended
+                .map(|(days, outcome)| (app.received_on + Days::new(days), outcome));
+            let mut bump = |row: &str| {
+                *cells
+                    .entry(format!("applications.{row}.{column}"))
+                    .or_default() += 1
+            };
             if app.received_on.year() == year {
                 bump("received");
             }
-            let open_on = |day: NaiveDate| app.received_on <= day && end.is_none_or(|(e, _)| e >= day);
+            let open_on =
+                |day: NaiveDate| app.received_on <= day && end.is_none_or(|(e, _)| e >= day);
             if app.received_on < jan1 && open_on(jan1) {
                 bump("carried_over");
             }
@@ -89,8 +112,14 @@ fn expected(apps: &[Application], challenges: &[Challenge]) -> BTreeMap<(usize, 
         for ch in challenges {
             let cells = out.entry((ch.agency, year)).or_default();
             let row = ch.kind.cell_row();
-            let conclusion = ch.concluded.map(|(days, result)| (ch.filed_on + Days::new(days), result));
-            let mut bump = |column: &str| *cells.entry(format!("challenges.{row}.{column}")).or_default() += 1;
+            let conclusion = ch
+                .concluded
+                .map(|(days, result)| (ch.filed_on + Days::new(days), result));
+            let mut bump = |column: &str| {
+                *cells
+                    .entry(format!("challenges.{row}.{column}"))
+                    .or_default() += 1
+            };
             if ch.filed_on.year() == year {
                 match conclusion {
                     Some((c, result)) if c.year() == year => bump(result.cell_column()),
@@ -115,12 +144,20 @@ fn count(report: &Report, code: &str) -> u64 {
 
 fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     runtime.block_on(async {
         for (i, app) in apps.iter().enumerate() {
             let id = case_id(i as u128);
-            let mut events = vec![received(id, AGENCIES[app.agency], app.applicant, app.received_on)];
+            let mut events = vec![received(
+                id,
+                AGENCIES[app.agency],
+                app.applicant,
+                app.received_on,
+            )];
             if let Some((days, outcome)) = app.ended {
                 events.push(decided(id, outcome, app.received_on + Days::new(days)));
             }
@@ -128,7 +165,13 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
         }
         for (i, ch) in challenges.iter().enumerate() {
             let id = case_id(10_000 + i as u128);
-            let mut events = vec![filed(id, AGENCIES[ch.agency], ch.kind, case_id(0), ch.filed_on)];
+            let mut events = vec![filed(
+                id,
+                AGENCIES[ch.agency],
+                ch.kind,
+                case_id(0),
+                ch.filed_on,
+            )];
             if let Some((days, result)) = ch.concluded {
                 events.push(concluded(id, result, ch.filed_on + Days::new(days)));
             }
@@ -142,42 +185,98 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
 
     for (agency_index, agency) in AGENCIES.iter().enumerate() {
         for &year in &YEARS {
-            let generated = reports.report(agency, year, AgencyScope::Own, AsOf::Latest).expect("report");
-            assert!(generated.published.is_final(), "{agency} {year}: {:?}", generated.published.status);
+            let generated = reports
+                .report(agency, year, AgencyScope::Own, AsOf::Latest)
+                .expect("report");
+            assert!(
+                generated.published.is_final(),
+                "{agency} {year}: {:?}",
+                generated.published.status
+            );
             assert!(generated.problems.is_empty());
             let report = &generated.published.report;
-            let want = expected.get(&(agency_index, year)).cloned().unwrap_or_default();
-            for cell in report.cells().filter(|c| !c.spec.derived && c.spec.table != "proactive") {
+            let want = expected
+                .get(&(agency_index, year))
+                .cloned()
+                .unwrap_or_default();
+            for cell in report
+                .cells()
+                .filter(|c| !c.spec.derived && c.spec.table != "proactive")
+            {
                 let code = &cell.spec.code;
-                assert_eq!(count(report, code), want.get(code).copied().unwrap_or(0), "{agency} {year} {code}");
+                assert_eq!(
+                    count(report, code),
+                    want.get(code).copied().unwrap_or(0),
+                    "{agency} {year} {code}"
+                );
             }
             // The figure and its drill-down always agree, for derived cells too.
             for cell in report.cells().filter(|c| c.spec.table != "proactive") {
                 let cases = reports
-                    .drill_down(agency, year, &cell.spec.code, AgencyScope::Own, AsOf::Latest)
+                    .drill_down(
+                        agency,
+                        year,
+                        &cell.spec.code,
+                        AgencyScope::Own,
+                        AsOf::Latest,
+                    )
                     .expect("drill-down");
                 let total: u64 = cases.iter().map(|c| c.weight).sum();
-                assert_eq!(total, count(report, &cell.spec.code), "{agency} {year} drill-down {}", cell.spec.code);
+                assert_eq!(
+                    total,
+                    count(report, &cell.spec.code),
+                    "{agency} {year} drill-down {}",
+                    cell.spec.code
+                );
             }
         }
     }
 
     // The district's roll-up is the sum of its parts, cell by cell, and checks out too.
     for &year in &YEARS {
-        let rolled = reports.report("simao", year, AgencyScope::Tree, AsOf::Latest).expect("roll-up");
-        assert!(rolled.published.is_final(), "roll-up {year}: {:?}", rolled.published.status);
+        let rolled = reports
+            .report("simao", year, AgencyScope::Tree, AsOf::Latest)
+            .expect("roll-up");
+        assert!(
+            rolled.published.is_final(),
+            "roll-up {year}: {:?}",
+            rolled.published.status
+        );
         let parts: Vec<Report> = AGENCIES
             .iter()
-            .map(|a| reports.report(a, year, AgencyScope::Own, AsOf::Latest).expect("part").published.report)
+            .map(|a| {
+                reports
+                    .report(a, year, AgencyScope::Own, AsOf::Latest)
+                    .expect("part")
+                    .published
+                    .report
+            })
             .collect();
         for cell in rolled.published.report.cells() {
-            let sum: i128 = parts.iter().map(|p| p.get(&cell.spec.code).expect("cell").as_i128()).sum();
-            assert_eq!(cell.figure.expect("no blank").as_i128(), sum, "roll-up {year} {}", cell.spec.code);
+            let sum: i128 = parts
+                .iter()
+                .map(|p| p.get(&cell.spec.code).expect("cell").as_i128())
+                .sum();
+            assert_eq!(
+                cell.figure.expect("no blank").as_i128(),
+                sum,
+                "roll-up {year} {}",
+                cell.spec.code
+            );
         }
         let tree_cases = reports
-            .drill_down("simao", year, "applications.outcome_total.total", AgencyScope::Tree, AsOf::Latest)
+            .drill_down(
+                "simao",
+                year,
+                "applications.outcome_total.total",
+                AgencyScope::Tree,
+                AsOf::Latest,
+            )
             .expect("tree drill-down");
-        assert_eq!(tree_cases.len() as u64, count(&rolled.published.report, "applications.outcome_total.total"));
+        assert_eq!(
+            tree_cases.len() as u64,
+            count(&rolled.published.report, "applications.outcome_total.total")
+        );
     }
 }
 

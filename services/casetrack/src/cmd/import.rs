@@ -49,7 +49,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let summary = runtime.block_on(import(&args))?;
     println!(
         "imported {} rows: {} cases written ({} events), {} unchanged, {} bad rows skipped",
-        summary.rows, summary.written_rows, summary.written_events, summary.unchanged_rows, summary.bad_rows
+        summary.rows,
+        summary.written_rows,
+        summary.written_events,
+        summary.unchanged_rows,
+        summary.bad_rows
     );
     Ok(())
 }
@@ -71,7 +75,11 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
             }
         };
         if !sheet.ignored_headers.is_empty() {
-            eprintln!("{}: ignoring columns {}", path.display(), sheet.ignored_headers.join(", "));
+            eprintln!(
+                "{}: ignoring columns {}",
+                path.display(),
+                sheet.ignored_headers.join(", ")
+            );
         }
         for raw in &sheet.rows {
             let parsed = row::parse(path, raw, args.agency.as_deref()).and_then(|parsed| {
@@ -108,7 +116,10 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
     let log = EventLog::open(&log_dir(&args.data))?;
     let calendar = Calendar::embedded()?;
     let mut writes: Vec<StreamWrite> = Vec::new();
-    let mut summary = Summary { rows: rows.len() + bad_rows, ..Summary::default() };
+    let mut summary = Summary {
+        rows: rows.len() + bad_rows,
+        ..Summary::default()
+    };
     for (file, number, parsed) in &rows {
         match apply::plan(&log, parsed, &calendar) {
             Ok(RowPlan::Unchanged) => summary.unchanged_rows += 1,
@@ -117,7 +128,12 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
             Err(error) => {
                 bad_rows += 1;
                 let column = error.column().map(Column::name);
-                let error = RowError { file: file.clone(), row: *number, column, message: error.to_string() };
+                let error = RowError {
+                    file: file.clone(),
+                    row: *number,
+                    column,
+                    message: error.to_string(),
+                };
                 problems.push(error.to_string());
             }
         }

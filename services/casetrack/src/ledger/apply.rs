@@ -5,8 +5,8 @@
 
 use casetrack_domain::{Calendar, Event, encode, stream_name};
 use casetrack_eventlog::{
-    Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent, RecordedEvent,
-    StreamWrite,
+    Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent,
+    RecordedEvent, StreamWrite,
 };
 
 use super::columns::Column;
@@ -39,7 +39,11 @@ pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowP
     };
     let stream = stream_name(first.kind(), first.case_id);
     let stored = log.read_stream(&stream, 0, Direction::Forward, MAX_STREAM_READ)?;
-    let proposed: Vec<NewEvent> = events.iter().enumerate().map(|(revision, e)| new_event(row, e, revision)).collect();
+    let proposed: Vec<NewEvent> = events
+        .iter()
+        .enumerate()
+        .map(|(revision, e)| new_event(row, e, revision))
+        .collect();
     for (revision, (stored, proposed)) in stored.iter().zip(&proposed).enumerate() {
         if !same(stored, proposed) {
             return Err(PlanError::Disagrees {
@@ -58,7 +62,11 @@ pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowP
         Some(last) => ExpectedRevision::Exact(last.revision),
     };
     let events = proposed.into_iter().skip(stored.len()).collect();
-    Ok(RowPlan::Write(StreamWrite { stream, expected, events }))
+    Ok(RowPlan::Write(StreamWrite {
+        stream,
+        expected,
+        events,
+    }))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +77,12 @@ pub enum PlanError {
         "the log already holds case {stream} with a different history (revision {revision}: {stored_type} in the \
          log, {proposed_type} from this row); correct the case through the review service, not by re-import"
     )]
-    Disagrees { stream: String, revision: u64, stored_type: String, proposed_type: String },
+    Disagrees {
+        stream: String,
+        revision: u64,
+        stored_type: String,
+        proposed_type: String,
+    },
     #[error(transparent)]
     Log(#[from] LogError),
 }
@@ -86,12 +99,19 @@ impl PlanError {
 
 /// Appends `writes` in atomic groups of at most [`MAX_EVENTS_PER_APPEND`] events; returns the events written.
 /// A crash between groups leaves whole rows imported and the rest not: importing again completes the job.
-pub async fn write(log: &EventLog, writes: Vec<StreamWrite>, mut progress: impl FnMut(usize)) -> Result<usize, LogError> {
+pub async fn write(
+    log: &EventLog,
+    writes: Vec<StreamWrite>,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, LogError> {
     let mut written = 0;
     let mut group: Vec<StreamWrite> = Vec::new();
     let mut group_events = 0;
     for write in writes {
-        assert!(write.events.len() <= MAX_EVENTS_PER_APPEND, "one row implies a handful of events");
+        assert!(
+            write.events.len() <= MAX_EVENTS_PER_APPEND,
+            "one row implies a handful of events"
+        );
         if group_events + write.events.len() > MAX_EVENTS_PER_APPEND {
             written += flush(log, &mut group, &mut group_events, &mut progress).await?;
         }
@@ -136,5 +156,7 @@ fn new_event(row: &LedgerRow, event: &Event, revision: usize) -> NewEvent {
 }
 
 fn same(stored: &RecordedEvent, proposed: &NewEvent) -> bool {
-    stored.event_id == proposed.event_id && stored.event_type == proposed.event_type && stored.data == proposed.data
+    stored.event_id == proposed.event_id
+        && stored.event_type == proposed.event_type
+        && stored.data == proposed.data
 }

@@ -151,7 +151,13 @@ pub fn layout_help() -> String {
             Requirement::Optional => "optional",
         };
         // Writing to a String cannot fail.
-        let _ = writeln!(text, "  {} / {} ({required}): {}", spec.en, spec.zh.join(" / "), spec.meaning);
+        let _ = writeln!(
+            text,
+            "  {} / {} ({required}): {}",
+            spec.en,
+            spec.zh.join(" / "),
+            spec.meaning
+        );
     }
     text.push_str(
         "\nEach decided row becomes the events received → decided (or abandoned, for other.no_supplement and \
@@ -169,7 +175,11 @@ mod tests {
     #[test]
     fn columns_are_in_declaration_order() {
         for (index, spec) in COLUMNS.iter().enumerate() {
-            assert_eq!(spec.column as usize, index, "COLUMNS out of order at {}", spec.en);
+            assert_eq!(
+                spec.column as usize, index,
+                "COLUMNS out of order at {}",
+                spec.en
+            );
         }
     }
 

@@ -13,9 +13,19 @@ pub enum LedgerError {
     #[error("{}: no header row (the file is empty)", path.display())]
     NoHeader { path: PathBuf },
     #[error("{}: row {header_row}: the header has no column {column} ({zh})", path.display())]
-    MissingColumn { path: PathBuf, header_row: usize, column: &'static str, zh: String },
+    MissingColumn {
+        path: PathBuf,
+        header_row: usize,
+        column: &'static str,
+        zh: String,
+    },
     #[error("{}: the headers {first:?} and {second:?} both name column {column}", path.display())]
-    DuplicateColumn { path: PathBuf, column: &'static str, first: String, second: String },
+    DuplicateColumn {
+        path: PathBuf,
+        column: &'static str,
+        first: String,
+        second: String,
+    },
     #[error("{}: more than {limit} rows; split the ledger into several files", path.display())]
     TooManyRows { path: PathBuf, limit: usize },
 }

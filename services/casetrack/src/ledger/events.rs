@@ -29,7 +29,11 @@ pub struct RowRefused {
 /// The events of `row`, in order, as the domain decides them.
 pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, RowRefused> {
     let case = case_id(&row.agency, &row.external_id);
-    let content = if row.content.trim().is_empty() { CONTENT_NOT_RECORDED.to_owned() } else { row.content.clone() };
+    let content = if row.content.trim().is_empty() {
+        CONTENT_NOT_RECORDED.to_owned()
+    } else {
+        row.content.clone()
+    };
     // The ledger's receipt date is the statutory one, so for channels needing a confirmation (Art. 31) it is
     // also the confirmation date.
     let mut commands = vec![(
@@ -40,7 +44,10 @@ pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, Ro
             applicant_type: row.applicant_type,
             channel: row.channel,
             handed_in_on: row.received_on,
-            receipt_confirmed_on: row.channel.needs_receipt_confirmation().then_some(row.received_on),
+            receipt_confirmed_on: row
+                .channel
+                .needs_receipt_confirmation()
+                .then_some(row.received_on),
             content,
             delivery_form: DeliveryForm::Unspecified,
             referred_from: None,
@@ -63,17 +70,27 @@ pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, Ro
                     method: IMPORTED_REPLY_METHOD.to_owned(),
                 },
             ),
-            (decision.delivered_on, ApplicationCommand::Close { closed_on: decision.delivered_on }),
+            (
+                decision.delivered_on,
+                ApplicationCommand::Close {
+                    closed_on: decision.delivered_on,
+                },
+            ),
         ]);
     }
     let mut state = ApplicationState::default();
     let mut events = Vec::new();
     for (on, command) in commands {
-        let decided = application::decide(&state, command, noon_in_china(on), calendar)
-            .map_err(|violation| RowRefused { column: column_of(violation.field), violation })?;
+        let decided = application::decide(&state, command, noon_in_china(on), calendar).map_err(
+            |violation| RowRefused {
+                column: column_of(violation.field),
+                violation,
+            },
+        )?;
         for event in decided {
             // Events decide just produced always fold into the state they were decided on.
-            application::evolve(&mut state, &event).expect("decided events fold into their own state");
+            application::evolve(&mut state, &event)
+                .expect("decided events fold into their own state");
             events.push(event);
         }
     }
@@ -99,9 +116,9 @@ mod tests {
     use super::*;
     use crate::ledger::row::Decision;
     use casetrack_domain::application::Channel;
-    use chrono::NaiveDate;
     use casetrack_domain::time::local_date;
     use casetrack_domain::{AgencyId, ApplicantType, Outcome};
+    use chrono::NaiveDate;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
@@ -136,11 +153,20 @@ mod tests {
     fn a_decided_row_runs_to_closed_and_the_domain_refuses_abandonment_outcomes() {
         let events = row_events(&row(Some(Outcome::Disclosed)), &calendar()).expect("decided row");
         let types: Vec<_> = events.iter().map(Event::event_type).collect();
-        assert_eq!(types, ["ApplicationReceived", "ApplicationDecided", "ApplicationReplyDelivered", "ApplicationClosed"]);
+        assert_eq!(
+            types,
+            [
+                "ApplicationReceived",
+                "ApplicationDecided",
+                "ApplicationReplyDelivered",
+                "ApplicationClosed"
+            ]
+        );
         assert_eq!(local_date(events[1].occurred_at), d(2019, 1, 10));
         assert_eq!(local_date(events[3].occurred_at), d(2019, 1, 11));
         for outcome in [Outcome::OtherNoSupplement, Outcome::OtherFeeUnpaid] {
-            let refused = row_events(&row(Some(outcome)), &calendar()).expect_err("abandonment only");
+            let refused =
+                row_events(&row(Some(outcome)), &calendar()).expect_err("abandonment only");
             assert_eq!(refused.column, Column::Outcome);
         }
     }

@@ -30,7 +30,10 @@ mod tests {
         let agency = AgencyId("simao/gov".into());
         assert_eq!(case_id(&agency, "2018-001"), case_id(&agency, "2018-001"));
         assert_ne!(case_id(&agency, "2018-001"), case_id(&agency, "2018-002"));
-        assert_ne!(case_id(&AgencyId("a/b".into()), "c"), case_id(&AgencyId("a".into()), "b/c"));
+        assert_ne!(
+            case_id(&AgencyId("a/b".into()), "c"),
+            case_id(&AgencyId("a".into()), "b/c")
+        );
         let case = case_id(&agency, "2018-001");
         assert_eq!(event_id(case, 0), event_id(case, 0));
         assert_ne!(event_id(case, 0), event_id(case, 1));

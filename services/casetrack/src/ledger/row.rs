@@ -40,13 +40,23 @@ pub struct Decision {
 }
 
 /// Parses one raw row; `default_agency` is `--agency`. All problems of the row are returned, not just the first.
-pub fn parse(file: &Path, raw: &RawRow, default_agency: Option<&str>) -> Result<LedgerRow, Vec<RowError>> {
+pub fn parse(
+    file: &Path,
+    raw: &RawRow,
+    default_agency: Option<&str>,
+) -> Result<LedgerRow, Vec<RowError>> {
     let mut problems = Vec::new();
     let mut problem = |column: Column, message: String| {
-        problems.push(RowError { file: file.to_path_buf(), row: raw.number, column: Some(column.name()), message });
+        problems.push(RowError {
+            file: file.to_path_buf(),
+            row: raw.number,
+            column: Some(column.name()),
+            message,
+        });
     };
-    let mut take = |column: Column, parse: fn(&Cell) -> Result<Option<Field>, String>| match parse(raw.cell(column))
-    {
+    let mut take = |column: Column, parse: fn(&Cell) -> Result<Option<Field>, String>| match parse(
+        raw.cell(column),
+    ) {
         Ok(value) => value,
         Err(message) => {
             problem(column, message);
@@ -92,7 +102,10 @@ pub fn parse(file: &Path, raw: &RawRow, default_agency: Option<&str>) -> Result<
     }
     // With no problem every required field is present and of its column's type.
     let row = (|| {
-        let decision = match (outcome.as_ref().and_then(Field::outcome), date_of(&decided_on)) {
+        let decision = match (
+            outcome.as_ref().and_then(Field::outcome),
+            date_of(&decided_on),
+        ) {
             (Some(outcome), Some(decided_on)) => Some(Decision {
                 outcome,
                 legal_reason: legal_reason
@@ -165,32 +178,51 @@ fn check_dates(
 ) -> Vec<(Column, String)> {
     let mut problems = Vec::new();
     match (outcome, decided_on) {
-        (Some(_), None) => problems.push((Column::DecidedOn, "missing: an outcome needs its decision date".into())),
-        (None, Some(_)) => {
-            problems.push((Column::Outcome, "missing: a decision date needs its outcome (or leave both empty)".into()))
-        }
+        (Some(_), None) => problems.push((
+            Column::DecidedOn,
+            "missing: an outcome needs its decision date".into(),
+        )),
+        (None, Some(_)) => problems.push((
+            Column::Outcome,
+            "missing: a decision date needs its outcome (or leave both empty)".into(),
+        )),
         _ => {}
     }
     if let (Some(received), Some(decided)) = (received_on, decided_on)
         && decided < received
     {
-        problems.push((Column::DecidedOn, format!("{decided} is before the receipt date {received}")));
+        problems.push((
+            Column::DecidedOn,
+            format!("{decided} is before the receipt date {received}"),
+        ));
     }
     match (decided_on, delivered_on) {
-        (Some(decided), Some(delivered)) if delivered < decided => {
-            problems.push((Column::DeliveredOn, format!("{delivered} is before the decision date {decided}")))
-        }
-        (None, Some(_)) => problems.push((Column::DeliveredOn, "a delivery date needs a decision".into())),
+        (Some(decided), Some(delivered)) if delivered < decided => problems.push((
+            Column::DeliveredOn,
+            format!("{delivered} is before the decision date {decided}"),
+        )),
+        (None, Some(_)) => problems.push((
+            Column::DeliveredOn,
+            "a delivery date needs a decision".into(),
+        )),
         _ => {}
     }
     problems
 }
 
-fn required(cell: &Cell, parse: fn(&str) -> Result<Field, String>) -> Result<Option<Field>, String> {
-    optional(cell, parse)?.map(Some).ok_or_else(|| "missing".into())
+fn required(
+    cell: &Cell,
+    parse: fn(&str) -> Result<Field, String>,
+) -> Result<Option<Field>, String> {
+    optional(cell, parse)?
+        .map(Some)
+        .ok_or_else(|| "missing".into())
 }
 
-fn optional(cell: &Cell, parse: fn(&str) -> Result<Field, String>) -> Result<Option<Field>, String> {
+fn optional(
+    cell: &Cell,
+    parse: fn(&str) -> Result<Field, String>,
+) -> Result<Option<Field>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(text) => parse(text).map(Some),
@@ -217,7 +249,9 @@ fn id(text: &str) -> Result<Field, String> {
         return Err("missing".into());
     }
     if text.chars().count() > MAX_ID_LEN || text.chars().any(char::is_control) {
-        return Err(format!("{text:?} is not an id (at most {MAX_ID_LEN} characters, no control characters)"));
+        return Err(format!(
+            "{text:?} is not an id (at most {MAX_ID_LEN} characters, no control characters)"
+        ));
     }
     Ok(Field::Text(text.to_owned()))
 }
@@ -289,7 +323,8 @@ fn outcome(text: &str) -> Result<Field, String> {
 /// "（三）4.保护第三方合法权益" → "保护第三方合法权益"; "（一）予以公开" → "予以公开".
 fn label_without_numbering(label: &str) -> &str {
     let rest = label.split_once('）').map_or(label, |(_, rest)| rest);
-    rest.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches('.')
+    rest.trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches('.')
 }
 
 #[cfg(test)]
@@ -298,8 +333,10 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn raw(cells: &[(Column, &str)]) -> RawRow {
-        let cells: BTreeMap<Column, Cell> =
-            cells.iter().map(|(c, text)| (*c, Cell::Text((*text).to_owned()))).collect();
+        let cells: BTreeMap<Column, Cell> = cells
+            .iter()
+            .map(|(c, text)| (*c, Cell::Text((*text).to_owned())))
+            .collect();
         RawRow { number: 7, cells }
     }
 
@@ -327,19 +364,31 @@ mod tests {
 
     #[test]
     fn outcomes_are_accepted_by_code_and_by_label() {
-        for text in ["withheld.third_party", "保护第三方合法权益", "（三）4.保护第三方合法权益"] {
+        for text in [
+            "withheld.third_party",
+            "保护第三方合法权益",
+            "（三）4.保护第三方合法权益",
+        ] {
             let mut cells = base();
             cells.extend([(Column::Outcome, text), (Column::DecidedOn, "2018-03-20")]);
             let row = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect(text);
             let decision = row.decision.expect("decided");
             assert_eq!(decision.outcome, Outcome::WithheldThirdParty, "{text}");
             assert_eq!(decision.delivered_on, d(2018, 3, 20));
-            assert_eq!(decision.legal_reason, Outcome::WithheldThirdParty.legal_basis());
+            assert_eq!(
+                decision.legal_reason,
+                Outcome::WithheldThirdParty.legal_basis()
+            );
         }
         for outcome in Outcome::all() {
-            assert!(matches!(super::outcome(outcome.label_zh()), Ok(Field::Outcome(o)) if o == outcome));
+            assert!(
+                matches!(super::outcome(outcome.label_zh()), Ok(Field::Outcome(o)) if o == outcome)
+            );
             let short = label_without_numbering(outcome.label_zh());
-            assert!(matches!(super::outcome(short), Ok(Field::Outcome(o)) if o == outcome), "{short}");
+            assert!(
+                matches!(super::outcome(short), Ok(Field::Outcome(o)) if o == outcome),
+                "{short}"
+            );
         }
     }
 
@@ -353,22 +402,41 @@ mod tests {
             (Column::Outcome, "granted"),
         ];
         let problems = parse(Path::new("l.csv"), &raw(&cells), None).expect_err("bad row");
-        let columns: Vec<_> = problems.iter().map(|p| p.column.expect("column named")).collect();
-        assert_eq!(columns, vec!["received_on", "applicant_type", "outcome", "agency"]);
+        let columns: Vec<_> = problems
+            .iter()
+            .map(|p| p.column.expect("column named"))
+            .collect();
+        assert_eq!(
+            columns,
+            vec!["received_on", "applicant_type", "outcome", "agency"]
+        );
         assert!(problems.iter().all(|p| p.row == 7));
-        assert!(problems[0].message.contains("2019-02-30"), "{}", problems[0]);
+        assert!(
+            problems[0].message.contains("2019-02-30"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
     fn impossible_date_orders_are_refused() {
         let mut cells = base();
-        cells.extend([(Column::Outcome, "disclosed"), (Column::DecidedOn, "2018-03-01")]);
-        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect_err("decided before received");
+        cells.extend([
+            (Column::Outcome, "disclosed"),
+            (Column::DecidedOn, "2018-03-01"),
+        ]);
+        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a"))
+            .expect_err("decided before received");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].column, Some("decided_on"));
         let mut cells = base();
-        cells.extend([(Column::Outcome, "disclosed"), (Column::DecidedOn, "2018-03-09"), (Column::DeliveredOn, "2018-03-08")]);
-        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect_err("delivered before decided");
+        cells.extend([
+            (Column::Outcome, "disclosed"),
+            (Column::DecidedOn, "2018-03-09"),
+            (Column::DeliveredOn, "2018-03-08"),
+        ]);
+        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a"))
+            .expect_err("delivered before decided");
         assert_eq!(problems[0].column, Some("delivered_on"));
     }
 }

@@ -44,11 +44,18 @@ pub struct Sheet {
 
 /// Reads `path`, choosing the format by its extension (.csv or .xlsx).
 pub fn read(path: &Path, agency_flag: bool) -> Result<Sheet, LedgerError> {
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     let table = match extension.as_deref() {
         Some("csv") => read_csv(path)?,
         Some("xlsx") => read_xlsx(path)?,
-        _ => return Err(LedgerError::UnsupportedFile { path: path.to_path_buf() }),
+        _ => {
+            return Err(LedgerError::UnsupportedFile {
+                path: path.to_path_buf(),
+            });
+        }
     };
     into_sheet(path, table, agency_flag)
 }
@@ -57,7 +64,10 @@ pub fn read(path: &Path, agency_flag: bool) -> Result<Sheet, LedgerError> {
 type Table = Vec<Vec<Cell>>;
 
 fn read_csv(path: &Path) -> Result<Table, LedgerError> {
-    let open = |message: String| LedgerError::Open { path: path.to_path_buf(), message };
+    let open = |message: String| LedgerError::Open {
+        path: path.to_path_buf(),
+        message,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -73,7 +83,10 @@ fn read_csv(path: &Path) -> Result<Table, LedgerError> {
 }
 
 fn read_xlsx(path: &Path) -> Result<Table, LedgerError> {
-    let open = |message: String| LedgerError::Open { path: path.to_path_buf(), message };
+    let open = |message: String| LedgerError::Open {
+        path: path.to_path_buf(),
+        message,
+    };
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| open(e.to_string()))?;
     let range = workbook
         .worksheet_range_at(0)
@@ -93,14 +106,21 @@ fn read_xlsx(path: &Path) -> Result<Table, LedgerError> {
 
 fn check_row_count(path: &Path, rows_with_header: usize) -> Result<(), LedgerError> {
     if rows_with_header > MAX_LEDGER_ROWS + 1 {
-        return Err(LedgerError::TooManyRows { path: path.to_path_buf(), limit: MAX_LEDGER_ROWS });
+        return Err(LedgerError::TooManyRows {
+            path: path.to_path_buf(),
+            limit: MAX_LEDGER_ROWS,
+        });
     }
     Ok(())
 }
 
 fn text_cell(text: &str) -> Cell {
     let text = text.trim();
-    if text.is_empty() { Cell::Empty } else { Cell::Text(text.to_owned()) }
+    if text.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(text.to_owned())
+    }
 }
 
 fn xlsx_cell(data: &Data) -> Cell {
@@ -128,7 +148,9 @@ fn into_sheet(path: &Path, table: Table, agency_flag: bool) -> Result<Sheet, Led
     let (header_index, header) = rows
         .by_ref()
         .find(|(_, cells)| cells.iter().any(|c| *c != Cell::Empty))
-        .ok_or_else(|| LedgerError::NoHeader { path: path.to_path_buf() })?;
+        .ok_or_else(|| LedgerError::NoHeader {
+            path: path.to_path_buf(),
+        })?;
     let mut by_position: BTreeMap<usize, Column> = BTreeMap::new();
     let mut seen: BTreeMap<Column, String> = BTreeMap::new();
     let mut ignored_headers = Vec::new();
@@ -171,11 +193,16 @@ fn into_sheet(path: &Path, table: Table, agency_flag: bool) -> Result<Sheet, Led
             cells: cells
                 .into_iter()
                 .enumerate()
-                .filter_map(|(position, cell)| by_position.get(&position).map(|column| (*column, cell)))
+                .filter_map(|(position, cell)| {
+                    by_position.get(&position).map(|column| (*column, cell))
+                })
                 .collect(),
         })
         .collect();
-    Ok(Sheet { rows, ignored_headers })
+    Ok(Sheet {
+        rows,
+        ignored_headers,
+    })
 }
 
 #[cfg(test)]
@@ -190,8 +217,20 @@ mod tests {
     fn rows_are_numbered_as_in_the_spreadsheet_and_blank_rows_skipped() {
         let table = vec![
             vec![Cell::Empty],
-            vec![text("编号"), text("收到日期"), text("申请人类型"), text("渠道"), text("备注")],
-            vec![text("A-1"), text("2018-03-05"), text("自然人"), text("当面"), text("x")],
+            vec![
+                text("编号"),
+                text("收到日期"),
+                text("申请人类型"),
+                text("渠道"),
+                text("备注"),
+            ],
+            vec![
+                text("A-1"),
+                text("2018-03-05"),
+                text("自然人"),
+                text("当面"),
+                text("x"),
+            ],
             vec![Cell::Empty, Cell::Empty],
             vec![text("A-2")],
         ];
@@ -208,12 +247,45 @@ mod tests {
     fn a_missing_required_column_or_a_duplicate_is_refused() {
         let table = vec![vec![text("编号"), text("收到日期"), text("申请人类型")]];
         let error = into_sheet(Path::new("t.csv"), table, true).expect_err("channel is missing");
-        assert!(matches!(error, LedgerError::MissingColumn { column: "channel", .. }), "{error}");
+        assert!(
+            matches!(
+                error,
+                LedgerError::MissingColumn {
+                    column: "channel",
+                    ..
+                }
+            ),
+            "{error}"
+        );
         let table = vec![vec![text("编号"), text("received_on"), text("收到日期")]];
         let error = into_sheet(Path::new("t.csv"), table, true).expect_err("received twice");
-        assert!(matches!(error, LedgerError::DuplicateColumn { column: "received_on", .. }), "{error}");
-        let table = vec![vec![text("编号"), text("收到日期"), text("申请人类型"), text("渠道")]];
-        let error = into_sheet(Path::new("t.csv"), table, false).expect_err("agency needed without the flag");
-        assert!(matches!(error, LedgerError::MissingColumn { column: "agency", .. }), "{error}");
+        assert!(
+            matches!(
+                error,
+                LedgerError::DuplicateColumn {
+                    column: "received_on",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        let table = vec![vec![
+            text("编号"),
+            text("收到日期"),
+            text("申请人类型"),
+            text("渠道"),
+        ]];
+        let error = into_sheet(Path::new("t.csv"), table, false)
+            .expect_err("agency needed without the flag");
+        assert!(
+            matches!(
+                error,
+                LedgerError::MissingColumn {
+                    column: "agency",
+                    ..
+                }
+            ),
+            "{error}"
+        );
     }
 }

@@ -18,7 +18,9 @@ fn at(day: NaiveDate) -> DateTime<Utc> {
 
 /// A deterministic case id from a test number.
 pub fn case_id(n: u128) -> CaseId {
-    CaseId(Uuid::from_u128(0x5eed_0000_0000_0000_0000_0000_0000_0000 | n))
+    CaseId(Uuid::from_u128(
+        0x5eed_0000_0000_0000_0000_0000_0000_0000 | n,
+    ))
 }
 
 pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveDate) -> Event {
@@ -50,7 +52,13 @@ pub fn decided(case: CaseId, outcome: Outcome, on: NaiveDate) -> Event {
     )
 }
 
-pub fn filed(case: CaseId, agency: &str, kind: ChallengeKind, application: CaseId, on: NaiveDate) -> Event {
+pub fn filed(
+    case: CaseId,
+    agency: &str,
+    kind: ChallengeKind,
+    application: CaseId,
+    on: NaiveDate,
+) -> Event {
     Event::new(
         case,
         at(on),
@@ -65,7 +73,14 @@ pub fn filed(case: CaseId, agency: &str, kind: ChallengeKind, application: CaseI
 }
 
 pub fn concluded(case: CaseId, result: ChallengeResult, on: NaiveDate) -> Event {
-    Event::new(case, at(on), EventBody::Challenge(ChallengeEvent::Concluded { result, concluded_on: on }))
+    Event::new(
+        case,
+        at(on),
+        EventBody::Challenge(ChallengeEvent::Concluded {
+            result,
+            concluded_on: on,
+        }),
+    )
 }
 
 /// Appends the events of one case to its stream, in one atomic append.
@@ -83,5 +98,7 @@ pub async fn append(log: &EventLog, events: &[Event]) {
             }
         })
         .collect();
-    log.append(&first.stream(), ExpectedRevision::Any, new_events).await.expect("append");
+    log.append(&first.stream(), ExpectedRevision::Any, new_events)
+        .await
+        .expect("append");
 }

@@ -1,0 +1,49 @@
+//! `casetrack eventlog`: the process that owns the log in the multi-process layout. Serves the
+//! `casetrack.v1.EventLog` gRPC service to the command services and relays every committed event to NATS.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use casetrack_api::v1::event_log_server::EventLogServer;
+use casetrack_bus::{Bus, Relay};
+use casetrack_eventlog::EventLog;
+use casetrack_eventlog::grpc::EventLogService;
+use casetrack_handlers::GrpcServer;
+use tonic::server::NamedService;
+
+use super::serve::{log_dir, relay_dir, serve_until_shutdown};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Data directory: the event log lives in DATA/log, the relay checkpoint in DATA/relay.
+    #[arg(long, default_value = "casetrack-data")]
+    pub data: PathBuf,
+    /// Address of the EventLog gRPC port.
+    #[arg(long, default_value = "127.0.0.1:50061")]
+    pub listen: SocketAddr,
+    /// NATS server the relay publishes committed events to.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub nats: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
+    let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
+    let bus = Bus::nats(&args.nats).await.context("connect to NATS")?;
+    let mut relay = Relay::open(log.clone(), bus, &relay_dir(&args.data)?).await?;
+    let relay_task = tokio::spawn(async move {
+        if let Err(error) = relay.run().await {
+            tracing::error!(%error, "relay stopped");
+        }
+    });
+    let mut server = GrpcServer::new();
+    server
+        .routes()
+        .add_service(EventLogService::new(log).into_server());
+    server.serving(EventLogServer::<EventLogService>::NAME);
+    serve_until_shutdown(server, args.listen, vec![relay_task]).await
+}

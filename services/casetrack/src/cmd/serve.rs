@@ -1,0 +1,185 @@
+//! `casetrack serve`: the embedded default. One process, one gRPC port, no external server: the event log
+//! (RocksDB in `DATA/log`), the relay onto an in-process bus, and the Intake, Review and Reply services with
+//! their reactions (routing of new tickets, status updates, deadline reminders).
+//!
+//! Also home of the wiring every server mode shares (`casetrack eventlog|intake|review|reply` use it):
+//! service arguments, data-directory layout, the shutdown signal.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use casetrack_api::v1::intake_server::IntakeServer;
+use casetrack_api::v1::reply_server::ReplyServer;
+use casetrack_api::v1::review_server::ReviewServer;
+use casetrack_bus::{Bus, Relay};
+use casetrack_domain::Calendar;
+use casetrack_eventlog::{EventLog, RemoteLog};
+use casetrack_handlers::{
+    CaseLog, Commands, GrpcServer, IntakeService, Reminders, ReplyService, ReviewService, Router,
+    RoutingRules, Tokens, TrackingPrefix,
+};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tonic::server::NamedService;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Data directory: the event log lives in DATA/log, the relay checkpoint in DATA/relay.
+    #[arg(long, default_value = "casetrack-data")]
+    pub data: PathBuf,
+    /// Address of the one gRPC port (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub services: ServiceArgs,
+    #[command(flatten)]
+    pub reactions: ReactionArgs,
+}
+
+/// Configuration of the command services.
+#[derive(clap::Args)]
+pub struct ServiceArgs {
+    /// JSON file mapping bearer tokens to source system names: {"tokens": {"<token>": "12345", ...}}.
+    #[arg(long)]
+    pub tokens: PathBuf,
+    /// Agency prefix of tracking numbers (PREFIX-YEAR-SEQUENCE), 1..=8 capitals or digits.
+    #[arg(long, default_value = "SM")]
+    pub tracking_prefix: TrackingPrefix,
+}
+
+impl ServiceArgs {
+    /// The command executor over `log` and the caller tokens.
+    pub fn load(&self, log: CaseLog) -> anyhow::Result<(Commands, Tokens)> {
+        let calendar = Calendar::embedded().context("load the working-day calendar")?;
+        let tokens = Tokens::load(&self.tokens)?;
+        Ok((
+            Commands::new(log, Arc::new(calendar), self.tracking_prefix.clone()),
+            tokens,
+        ))
+    }
+}
+
+/// Configuration of the review reactions.
+#[derive(clap::Args)]
+pub struct ReactionArgs {
+    /// Routing rules for new hotline tickets (JSON); the built-in table when absent.
+    #[arg(long)]
+    pub routing: Option<PathBuf>,
+    /// Seconds between deadline-reminder passes over open tickets.
+    #[arg(long, default_value_t = 3600)]
+    pub remind_every_secs: u64,
+    /// Remind tickets with at most this many working days left.
+    #[arg(long, default_value_t = 1)]
+    pub remind_within_working_days: i64,
+}
+
+impl ReactionArgs {
+    /// Start routing and reminders; the router is subscribed when this returns.
+    pub async fn start(
+        &self,
+        commands: &Commands,
+        bus: &Bus,
+    ) -> anyhow::Result<Vec<JoinHandle<()>>> {
+        let rules = match &self.routing {
+            Some(path) => RoutingRules::load(path)?,
+            None => RoutingRules::built_in()?,
+        };
+        let router = Router::start(commands.clone(), rules, bus).await?;
+        let interval = Duration::from_secs(self.remind_every_secs.max(1));
+        let reminders =
+            Reminders::new(commands.clone(), self.remind_within_working_days).spawn(interval);
+        Ok(vec![router, reminders])
+    }
+}
+
+/// Where the event log lives inside a data directory.
+pub fn log_dir(data: &Path) -> PathBuf {
+    data.join("log")
+}
+
+/// Where the relay keeps its checkpoint inside a data directory.
+pub fn relay_dir(data: &Path) -> anyhow::Result<PathBuf> {
+    let dir = data.join("relay");
+    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A client of the `casetrack eventlog` process at `url`; connects on first use and reconnects by itself.
+pub fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
+    let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned()).context("--log URL")?;
+    Ok(RemoteLog::from_channel(endpoint.connect_lazy()))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// Bind `listen` and serve until the shutdown signal, then stop the background tasks.
+pub async fn serve_until_shutdown(
+    server: GrpcServer,
+    listen: SocketAddr,
+    tasks: Vec<JoinHandle<()>>,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listen on {listen}"))?;
+    tracing::info!(%listen, "serving");
+    let served = server.serve(listener, shutdown_signal()).await;
+    for task in tasks {
+        task.abort();
+    }
+    Ok(served?)
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
+    let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
+    let bus = Bus::in_process();
+    let (commands, tokens) = args.services.load(CaseLog::Embedded(log.clone()))?;
+    // Reactions subscribe before the relay starts, so the in-process bus delivers them everything relayed.
+    let mut tasks = args.reactions.start(&commands, &bus).await?;
+    let mut relay = Relay::open(log.clone(), bus.clone(), &relay_dir(&args.data)?).await?;
+    tasks.push(tokio::spawn(async move {
+        if let Err(error) = relay.run().await {
+            tracing::error!(%error, "relay stopped");
+        }
+    }));
+
+    let mut server = GrpcServer::new();
+    server
+        .routes()
+        .add_service(IntakeService::new(commands.clone(), tokens.clone(), bus).into_server());
+    server.serving(IntakeServer::<IntakeService>::NAME);
+    server
+        .routes()
+        .add_service(ReviewService::new(commands.clone(), tokens.clone()).into_server());
+    server.serving(ReviewServer::<ReviewService>::NAME);
+    server
+        .routes()
+        .add_service(ReplyService::new(commands, tokens).into_server());
+    server.serving(ReplyServer::<ReplyService>::NAME);
+    // REPORTING: the reporting service (services/reporting, fed by the projector) is added here, on the same
+    // port: `server.routes().add_service(<reporting server>); server.serving(<its NAME>);`
+
+    serve_until_shutdown(server, args.listen, tasks).await
+}

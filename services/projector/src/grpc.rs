@@ -1,0 +1,307 @@
+//! The `casetrack.v1.Reporting` gRPC service: a thin translation between protobuf and [`Reports`] / queues.
+//! Blocking RocksDB work runs on tokio's blocking pool; errors become status codes in `status_from_error`,
+//! the one place that mapping lives.
+
+use std::sync::Arc;
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
+use casetrack_reporting::{OutputFormat, ReportingError, render};
+use chrono::{DateTime, NaiveDate, Utc};
+use tonic::{Request, Response, Status};
+
+use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
+use crate::as_of::AsOf;
+use crate::error::ProjectorError;
+use crate::model::ReadModel;
+use crate::queues::{Clocks, Due, QueueEntry, queue};
+use crate::reports::Reports;
+
+/// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
+pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The server side of the Reporting service.
+#[derive(Clone)]
+pub struct ReportingService {
+    reports: Reports,
+    clocks: Arc<Clocks>,
+}
+
+impl ReportingService {
+    pub fn new(reports: Reports, clocks: Clocks) -> ReportingService {
+        ReportingService {
+            reports,
+            clocks: Arc::new(clocks),
+        }
+    }
+
+    /// The tonic service, ready for `Server::builder().add_service(..)`.
+    pub fn into_server(self) -> ReportingServer<ReportingService> {
+        ReportingServer::new(self)
+            .max_decoding_message_size(GRPC_MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(GRPC_MAX_MESSAGE_BYTES)
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Reports, &Clocks) -> Result<T, ProjectorError> + Send + 'static,
+    ) -> Result<T, Status> {
+        let (reports, clocks) = (self.reports.clone(), Arc::clone(&self.clocks));
+        tokio::task::spawn_blocking(move || work(&reports, &clocks))
+            .await
+            .map_err(|e| Status::internal(format!("report task failed: {e}")))?
+            .map_err(status_from_error)
+    }
+
+    async fn queue_of(
+        &self,
+        request: pb::QueueRequest,
+        due: Due,
+    ) -> Result<Response<pb::QueueResponse>, Status> {
+        let today = match request.today.as_str() {
+            "" => casetrack_domain::time::local_date(Utc::now()),
+            text => parse_date("today", text)?,
+        };
+        let state = Some(request.state).filter(|s| !s.is_empty());
+        let entries = self
+            .blocking(move |reports, clocks| {
+                let view = reports.projector().store().view();
+                queue(
+                    &view,
+                    reports.log(),
+                    clocks,
+                    &request.agency,
+                    state.as_deref(),
+                    today,
+                    due,
+                )
+            })
+            .await?;
+        Ok(Response::new(pb::QueueResponse {
+            cases: entries.into_iter().map(queue_case).collect(),
+        }))
+    }
+}
+
+fn target(target: Option<pb::ReportTarget>) -> Result<(String, i32, AgencyScope), Status> {
+    let target = target.ok_or_else(|| Status::invalid_argument("target: required"))?;
+    let scope = if target.include_subagencies {
+        AgencyScope::Tree
+    } else {
+        AgencyScope::Own
+    };
+    Ok((target.agency, target.year, scope))
+}
+
+fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| Status::invalid_argument(format!("{field}: {text:?} is not an ISO date: {e}")))
+}
+
+fn output_format(output: i32) -> Result<OutputFormat, Status> {
+    Ok(match pb::ReportOutput::try_from(output) {
+        Ok(pb::ReportOutput::Json) => OutputFormat::Json,
+        Ok(pb::ReportOutput::Csv) => OutputFormat::Csv,
+        Ok(pb::ReportOutput::Md) => OutputFormat::Markdown,
+        Ok(pb::ReportOutput::Html) => OutputFormat::Html,
+        Ok(pb::ReportOutput::Xlsx) => OutputFormat::Xlsx,
+        Ok(pb::ReportOutput::Unspecified) | Err(_) => {
+            return Err(Status::invalid_argument(format!(
+                "output: {output} is not json, csv, md, html or xlsx"
+            )));
+        }
+    })
+}
+
+fn as_of(as_of: Option<pb::get_report_request::AsOf>) -> Result<AsOf, Status> {
+    Ok(match as_of {
+        None => AsOf::Latest,
+        Some(pb::get_report_request::AsOf::AsOfPosition(position)) => AsOf::Position(position),
+        Some(pb::get_report_request::AsOf::AsOfTime(t)) => {
+            let nanos = u32::try_from(t.nanos)
+                .map_err(|_| Status::invalid_argument("as_of_time: negative nanos"))?;
+            AsOf::Time(
+                DateTime::<Utc>::from_timestamp(t.seconds, nanos)
+                    .ok_or_else(|| Status::invalid_argument("as_of_time: out of range"))?,
+            )
+        }
+    })
+}
+
+fn date_text(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn drill_case(entry: DrillDownEntry) -> pb::DrillDownCase {
+    pb::DrillDownCase {
+        case_id: entry.case_id.to_string(),
+        tracking_number: entry.tracking_number,
+        kind: entry.kind.category().to_string(),
+        agency: entry.agency.0,
+        cell_code: entry.cell,
+        applicant_type: entry
+            .applicant_type
+            .map(|t| t.cell_column().to_string())
+            .unwrap_or_default(),
+        received_on: date_text(entry.received_on),
+        decided_on: date_text(entry.decided_on),
+        outcome: entry.outcome.unwrap_or_default(),
+        weight: entry.weight,
+    }
+}
+
+fn queue_case(entry: QueueEntry) -> pb::QueueCase {
+    let case = entry.case;
+    pb::QueueCase {
+        state: case.status.clone(),
+        case: Some(pb::DrillDownCase {
+            case_id: case.case_id.to_string(),
+            tracking_number: case.tracking_number,
+            kind: case.kind.category().to_string(),
+            agency: case.agency.map(|a| a.0).unwrap_or_default(),
+            cell_code: String::new(),
+            applicant_type: case
+                .applicant_type
+                .map(|t| t.cell_column().to_string())
+                .unwrap_or_default(),
+            received_on: date_text(case.received_on),
+            decided_on: date_text(case.decided_on),
+            outcome: case.outcome.unwrap_or_default(),
+            weight: 1,
+        }),
+        deadline: date_text(entry.deadline),
+        has_deadline: entry.deadline.is_some(),
+        working_days_left: entry.working_days_left.unwrap_or_default(),
+        no_deadline_reason: entry.no_deadline_reason.unwrap_or_default(),
+    }
+}
+
+fn problem(problem: IdentityProblem) -> pb::IdentityProblem {
+    pb::IdentityProblem {
+        identity: serde_json::to_value(problem.failure.identity())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        detail_json: serde_json::to_string(&problem.failure).unwrap_or_default(),
+        cases: problem.cases.into_iter().map(drill_case).collect(),
+    }
+}
+
+/// Maps every projector error to its status code: the one place this mapping lives.
+pub fn status_from_error(error: ProjectorError) -> Status {
+    let message = error.to_string();
+    match error {
+        ProjectorError::BadAgency { .. }
+        | ProjectorError::UnknownCell { .. }
+        | ProjectorError::UnknownModel(_)
+        | ProjectorError::UnknownState(_)
+        | ProjectorError::AsOfBeyondHead { .. } => Status::invalid_argument(message),
+        ProjectorError::Reporting(
+            ReportingError::BadAgency { .. }
+            | ReportingError::YearOutOfRange { .. }
+            | ReportingError::UnknownCell { .. }
+            | ReportingError::UnknownOutputFormat(_),
+        ) => Status::invalid_argument(message),
+        ProjectorError::FormatNotProjected { .. } | ProjectorError::NotFinal { .. } => {
+            Status::failed_precondition(message)
+        }
+        ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
+        _ => Status::internal(message),
+    }
+}
+
+#[tonic::async_trait]
+impl ReportingRpc for ReportingService {
+    async fn get_report(
+        &self,
+        request: Request<pb::GetReportRequest>,
+    ) -> Result<Response<pb::GetReportResponse>, Status> {
+        let request = request.into_inner();
+        let (agency, year, scope) = target(request.target)?;
+        let output = output_format(request.output)?;
+        let as_of = as_of(request.as_of)?;
+        let generated = self
+            .blocking(move |reports, _| reports.report(&agency, year, scope, as_of))
+            .await?;
+        let rendered =
+            render(&generated.published, output).map_err(|e| status_from_error(e.into()))?;
+        let published = generated.published;
+        Ok(Response::new(pb::GetReportResponse {
+            rendered,
+            is_final: published.is_final(),
+            problems: generated.problems.into_iter().map(problem).collect(),
+            as_of_position: published.as_of_position,
+            rules_version: published.rules_version,
+            content_hash: published.content_hash,
+        }))
+    }
+
+    async fn drill_down(
+        &self,
+        request: Request<pb::DrillDownRequest>,
+    ) -> Result<Response<pb::DrillDownResponse>, Status> {
+        let request = request.into_inner();
+        let (agency, year, scope) = target(request.target)?;
+        let cell = request.cell_code;
+        let cases = self
+            .blocking(move |reports, _| {
+                reports.drill_down(&agency, year, &cell, scope, AsOf::Latest)
+            })
+            .await?;
+        Ok(Response::new(pb::DrillDownResponse {
+            figure: cases.iter().map(|c| c.weight).sum(),
+            cases: cases.into_iter().map(drill_case).collect(),
+        }))
+    }
+
+    async fn queue(
+        &self,
+        request: Request<pb::QueueRequest>,
+    ) -> Result<Response<pb::QueueResponse>, Status> {
+        self.queue_of(request.into_inner(), Due::All).await
+    }
+
+    async fn due_soon(
+        &self,
+        request: Request<pb::DueSoonRequest>,
+    ) -> Result<Response<pb::QueueResponse>, Status> {
+        let request = request.into_inner();
+        let queue = request
+            .queue
+            .ok_or_else(|| Status::invalid_argument("queue: required"))?;
+        self.queue_of(queue, Due::Within(i64::from(request.within_working_days)))
+            .await
+    }
+
+    async fn overdue(
+        &self,
+        request: Request<pb::QueueRequest>,
+    ) -> Result<Response<pb::QueueResponse>, Status> {
+        self.queue_of(request.into_inner(), Due::Overdue).await
+    }
+
+    async fn publish(
+        &self,
+        request: Request<pb::PublishRequest>,
+    ) -> Result<Response<pb::PublishResponse>, Status> {
+        let (agency, year, scope) = target(request.into_inner().target)?;
+        let generated = self
+            .blocking(move |reports, _| reports.publish(&agency, year, scope))
+            .await?;
+        let published = generated.published;
+        Ok(Response::new(pb::PublishResponse {
+            as_of_position: published.as_of_position,
+            rules_version: published.rules_version.clone(),
+            content_hash: published.content_hash.clone(),
+            report_json: casetrack_reporting::json::to_json(&published),
+        }))
+    }
+}
+
+/// Keeps the projector following the log for a server: folds until `shutdown`, logging a failure.
+pub async fn run_projector(reports: Reports, shutdown: impl std::future::Future<Output = ()>) {
+    let log = reports.log().clone();
+    if let Err(error) = reports.projector().follow(log, shutdown).await {
+        tracing::error!(%error, models = ?ReadModel::ALL, "projector stopped");
+    }
+}
