@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+pub mod services;
+
 /// How long a freshly spawned `nats-server` may take to accept TCP connections before the start is an error.
 pub const NATS_START_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -5,6 +5,7 @@
 //! library crates together and holds no domain logic of its own.
 
 mod cmd;
+mod demo;
 mod ledger;
 mod noon;
 
@@ -29,6 +30,9 @@ enum Command {
     BenchLog(cmd::bench_log::Args),
     /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
     Import(cmd::import::Args),
+    /// Start the system in process, generate a realistic year of a district through the gRPC APIs, print its
+    /// annual report and keep serving (or --exit).
+    Demo(cmd::demo::Args),
     /// Run everything in one process (event log, in-process bus, Intake, Review, Reply) on one gRPC port.
     Serve(cmd::serve::Args),
     /// Multi-process: own the event log, serve it over gRPC and relay committed events to NATS.
@@ -39,23 +43,39 @@ enum Command {
     Review(cmd::review::Args),
     /// Multi-process: the Reply service.
     Reply(cmd::reply::Args),
+    /// The statutory annual report of an agency for a year (json, csv, md, html, xlsx), latest or as of.
+    Report(cmd::report::Args),
+    /// Rebuild read models from log position 0 (all, or one with --model).
+    Rebuild(cmd::rebuild::Args),
+    /// Benchmark the projector: fold speed (events/s) and report query latency for a year of N cases.
+    BenchReport(cmd::bench_report::Args),
 }
 
 fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let default_filter = match cli.command {
+        Command::Demo(_) => cmd::demo::LOG_FILTER,
+        _ => "info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Verify(args) => cmd::verify::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Eventlog(args) => cmd::eventlog::run(args),
         Command::Intake(args) => cmd::intake::run(args),
         Command::Review(args) => cmd::review::run(args),
         Command::Reply(args) => cmd::reply::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Rebuild(args) => cmd::rebuild::run(args),
+        Command::BenchReport(args) => cmd::bench_report::run(args),
     }
 }

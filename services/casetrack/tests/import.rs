@@ -100,9 +100,9 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 const CSV_LEDGER: &str = "\u{feff}编号,机关,收到日期,申请人类型,渠道,办理结果,理由,办结日期,送达日期,备注\n\
-2018-001,simao/gov,2018-03-05,自然人,当面,予以公开,,2018-03-20,2018-03-21,first\n\
-2018-002,simao/finance,2018/11/12,商业企业,网络,（三）4.保护第三方合法权益,涉及第三方商业秘密,2018-12-03,,\n\
-2018-003,simao/gov,2018年12月27日,法律服务机构,信函,,,,,carried into 2019\n";
+2023-001,simao/gov,2023-03-05,自然人,当面,予以公开,,2023-03-20,2023-03-21,first\n\
+2023-002,simao/finance,2023/11/12,商业企业,网络,（三）4.保护第三方合法权益,涉及第三方商业秘密,2023-12-03,,\n\
+2023-003,simao/gov,2023年12月27日,法律服务机构,信函,,,,,carried into 2024\n";
 
 fn write_xlsx(path: &Path) {
     let mut workbook = rust_xlsxwriter::Workbook::new();
@@ -123,7 +123,7 @@ fn write_xlsx(path: &Path) {
     }
     // Row 2: a real date cell and a numeric id; row 3: text dates and the English codes.
     sheet.write_number(1, 0, 1001.0).expect("id");
-    let received = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 6, 1).expect("date");
+    let received = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 6, 1).expect("date");
     sheet
         .write_datetime_with_format(1, 1, &received, &date_format)
         .expect("received");
@@ -132,17 +132,17 @@ fn write_xlsx(path: &Path) {
     sheet
         .write_string(1, 4, "unavailable.not_held")
         .expect("outcome");
-    let decided = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 6, 15).expect("date");
+    let decided = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 6, 15).expect("date");
     sheet
         .write_datetime_with_format(1, 5, &decided, &date_format)
         .expect("decided");
     for (column, value) in [
         "1002",
-        "2018-07-02",
+        "2023-07-02",
         "nonprofit",
         "internet",
         "partly_disclosed",
-        "2018-07-20",
+        "2023-07-20",
     ]
     .iter()
     .enumerate()
@@ -153,9 +153,9 @@ fn write_xlsx(path: &Path) {
 }
 
 fn ledgers(dir: &Path) -> (PathBuf, PathBuf) {
-    let csv = dir.join("ledger-2018.csv");
+    let csv = dir.join("ledger-2023.csv");
     std::fs::write(&csv, CSV_LEDGER).expect("write csv");
-    let xlsx = dir.join("ledger-2018.xlsx");
+    let xlsx = dir.join("ledger-2023.xlsx");
     write_xlsx(&xlsx);
     (csv, xlsx)
 }
@@ -190,39 +190,39 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
         Imported {
             agency: "simao/gov".into(),
             applicant_type: ApplicantType::NaturalPerson,
-            received_on: d(2018, 3, 5),
-            outcome: Some((Outcome::Disclosed, d(2018, 3, 20))),
-            closed_on: Some(d(2018, 3, 21)),
+            received_on: d(2023, 3, 5),
+            outcome: Some((Outcome::Disclosed, d(2023, 3, 20))),
+            closed_on: Some(d(2023, 3, 21)),
             events: 4,
         },
         Imported {
             agency: "simao/education".into(),
             applicant_type: ApplicantType::Research,
-            received_on: d(2018, 6, 1),
-            outcome: Some((Outcome::UnavailableNotHeld, d(2018, 6, 15))),
-            closed_on: Some(d(2018, 6, 15)),
+            received_on: d(2023, 6, 1),
+            outcome: Some((Outcome::UnavailableNotHeld, d(2023, 6, 15))),
+            closed_on: Some(d(2023, 6, 15)),
             events: 4,
         },
         Imported {
             agency: "simao/education".into(),
             applicant_type: ApplicantType::Nonprofit,
-            received_on: d(2018, 7, 2),
-            outcome: Some((Outcome::PartlyDisclosed, d(2018, 7, 20))),
-            closed_on: Some(d(2018, 7, 20)),
+            received_on: d(2023, 7, 2),
+            outcome: Some((Outcome::PartlyDisclosed, d(2023, 7, 20))),
+            closed_on: Some(d(2023, 7, 20)),
             events: 4,
         },
         Imported {
             agency: "simao/finance".into(),
             applicant_type: ApplicantType::Business,
-            received_on: d(2018, 11, 12),
-            outcome: Some((Outcome::WithheldThirdParty, d(2018, 12, 3))),
-            closed_on: Some(d(2018, 12, 3)),
+            received_on: d(2023, 11, 12),
+            outcome: Some((Outcome::WithheldThirdParty, d(2023, 12, 3))),
+            closed_on: Some(d(2023, 12, 3)),
             events: 4,
         },
         Imported {
             agency: "simao/gov".into(),
             applicant_type: ApplicantType::LegalService,
-            received_on: d(2018, 12, 27),
+            received_on: d(2023, 12, 27),
             outcome: None,
             closed_on: None,
             events: 1,
@@ -230,6 +230,45 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     ];
     assert_eq!(got, expected.iter().collect::<Vec<_>>());
     assert_eq!(position, 17);
+
+    // The projector's annual table of the district (every agency rolled up) counts them where they belong.
+    let report = casetrack(&[
+        "report",
+        "--data",
+        &data.display().to_string(),
+        "--agency",
+        "simao",
+        "--year",
+        "2023",
+        "--format",
+        "json",
+        "--include-subagencies",
+    ]);
+    assert!(
+        report.status.success(),
+        "report failed: {}",
+        text(&report.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&report.stdout).expect("report JSON");
+    assert_eq!(document["status"], serde_json::json!("final"), "{document}");
+    let cell = |code: &str| {
+        document["figures"][code]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{code} in {document}"))
+    };
+    for (code, expected) in [
+        ("applications.received.total", 5),
+        ("applications.carried_over.total", 0),
+        ("applications.disclosed.natural_person", 1),
+        ("applications.partly_disclosed.nonprofit", 1),
+        ("applications.withheld.third_party.business", 1),
+        ("applications.unavailable.not_held.research", 1),
+        ("applications.outcome_total.total", 4),
+        ("applications.carried_forward.legal_service", 1),
+        ("applications.carried_forward.total", 1),
+    ] {
+        assert_eq!(cell(code), expected, "{code}");
+    }
 
     // The same files again (in the other order): nothing changes.
     let output = import(&data, &["--agency", "simao/education"], &[&xlsx, &csv]);
@@ -248,10 +287,10 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     assert_eq!(again, cases);
 
     // The open case is decided in an updated ledger: only its missing events are appended.
-    let updated = dir.path().join("ledger-2018-updated.csv");
+    let updated = dir.path().join("ledger-2023-updated.csv");
     let decided_later = CSV_LEDGER.replace(
-        "2018-003,simao/gov,2018年12月27日,法律服务机构,信函,,,,,",
-        "2018-003,simao/gov,2018年12月27日,法律服务机构,信函,重复申请,,2019-01-08,,",
+        "2023-003,simao/gov,2023年12月27日,法律服务机构,信函,,,,,",
+        "2023-003,simao/gov,2023年12月27日,法律服务机构,信函,重复申请,,2024-01-08,,",
     );
     std::fs::write(&updated, decided_later).expect("write updated ledger");
     let output = import(&data, &[], &[&updated]);
@@ -269,22 +308,22 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     assert_eq!(updated_position, position + 3);
     let carried = updated_cases
         .values()
-        .find(|c| c.received_on == d(2018, 12, 27))
+        .find(|c| c.received_on == d(2023, 12, 27))
         .expect("case");
     assert_eq!(
         carried.outcome,
-        Some((Outcome::NotProcessedRepeated, d(2019, 1, 8)))
+        Some((Outcome::NotProcessedRepeated, d(2024, 1, 8)))
     );
 }
 
 const BAD_LEDGER: &str = "external_id,agency,received_on,applicant_type,channel,outcome,decided_on\n\
-ok-1,simao/gov,2018-03-05,natural_person,in_person,disclosed,2018-03-09\n\
-bad-2,simao/gov,2019-02-30,natural_person,in_person,,\n\
-bad-3,simao/gov,2018-05-10,natural_person,in_person,granted,2018-05-20\n\
-bad-4,simao/gov,2018-05-10,business,in_person,disclosed,2018-05-01\n\
-,simao/gov,2018-05-10,business,in_person,,\n\
-ok-6,simao/gov,2018-06-01,business,fax,other.no_supplement,2018-07-01\n\
-ok-7,simao/gov,2018-06-01,research,fax,,\n";
+ok-1,simao/gov,2023-03-05,natural_person,in_person,disclosed,2023-03-09\n\
+bad-2,simao/gov,2024-02-30,natural_person,in_person,,\n\
+bad-3,simao/gov,2023-05-10,natural_person,in_person,granted,2023-05-20\n\
+bad-4,simao/gov,2023-05-10,business,in_person,disclosed,2023-05-01\n\
+,simao/gov,2023-05-10,business,in_person,,\n\
+ok-6,simao/gov,2023-06-01,business,fax,other.no_supplement,2023-07-01\n\
+ok-7,simao/gov,2023-06-01,research,fax,,\n";
 
 #[test]
 fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
@@ -301,10 +340,10 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
     let stderr = text(&output.stderr);
     let file = ledger.display().to_string();
     for expected in [
-        format!("{file}: row 3, column received_on: \"2019-02-30\" is not a valid date"),
+        format!("{file}: row 3, column received_on: \"2024-02-30\" is not a valid date"),
         format!("{file}: row 4, column outcome: unknown outcome \"granted\""),
         format!(
-            "{file}: row 5, column decided_on: 2018-05-01 is before the receipt date 2018-05-10"
+            "{file}: row 5, column decided_on: 2023-05-01 is before the receipt date 2023-05-10"
         ),
         format!("{file}: row 6, column external_id: missing"),
         format!("{file}: row 7, column outcome:"),

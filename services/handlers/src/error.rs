@@ -1,5 +1,6 @@
 //! Everything a command can fail with, and the one place where failures become gRPC statuses.
 
+use casetrack_bus::BusError;
 use casetrack_domain::{ReplayError, RuleViolation, rule::Rule};
 use casetrack_eventlog::LogError;
 use tonic::{Code, Status};
@@ -47,6 +48,10 @@ pub enum HandlerError {
     #[error("stream {stream} cannot be folded: {reason}")]
     Corrupt { stream: String, reason: String },
 
+    /// The event bus failed (status updates, reactions). `Lagged`: updates were dropped for a slow watcher.
+    #[error("event bus: {0}")]
+    Bus(#[from] BusError),
+
     /// The log refused or failed the append or read.
     #[error("event log: {0}")]
     Log(#[from] LogError),
@@ -79,6 +84,8 @@ impl HandlerError {
                 LogError::WrongExpectedRevision { .. }
                     | LogError::PartialDuplicate { .. }
                     | LogError::DuplicateMismatch { .. }
+                    // The remote log reports the two idempotency conflicts as ALREADY_EXISTS.
+                    | LogError::Remote { code: Code::AlreadyExists, .. }
             )
         )
     }
@@ -112,6 +119,8 @@ impl HandlerError {
             HandlerError::Conflict { .. } => Status::aborted(message),
             HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
             HandlerError::Corrupt { .. } => Status::internal(message),
+            HandlerError::Bus(BusError::Lagged { .. }) => Status::data_loss(message),
+            HandlerError::Bus(_) => Status::unavailable(message),
             HandlerError::Log(error) => match error {
                 LogError::TooLarge { field, .. } | LogError::InvalidArgument { field, .. } => {
                     bad_request(

@@ -10,7 +10,7 @@ use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
 use casetrack_domain::hotline::HotlineCommand;
 use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::records::{DocumentKind, RecordCommand};
-use casetrack_domain::{AgencyId, ApplicantType, CaseKind, parse_stream_name};
+use casetrack_domain::{AgencyId, ApplicantType, CaseKind, CaseStatus, parse_stream_name};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
@@ -350,10 +350,11 @@ impl Intake for IntakeService {
                 .unwrap_or_default(),
             events: recorded.len() as u64,
             last_event: last.event_type.clone(),
-            status: serde_json::to_value(state.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            status: match state.status {
+                CaseStatus::Open => "open",
+                CaseStatus::Closed => "closed",
+            }
+            .to_owned(),
         }))
     }
 

@@ -7,8 +7,8 @@
 //! source system share that consumer and split the updates between them.
 
 use casetrack_api::v1 as pb;
+use casetrack_bus::Bus;
 use casetrack_bus::subject::{ALL_EVENTS, sanitize_token};
-use casetrack_bus::{Bus, BusError};
 use casetrack_domain::parse_stream_name;
 use casetrack_eventlog::RecordedEvent;
 use tokio::sync::mpsc;
@@ -16,6 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
 use crate::auth::Caller;
+use crate::error::HandlerError;
 use crate::log::CaseLog;
 use crate::tracking;
 
@@ -32,21 +33,21 @@ pub async fn status_updates(
     let mut subscription = bus
         .subscribe(ALL_EVENTS, &durable)
         .await
-        .map_err(|e| Status::unavailable(format!("event bus: {e}")))?;
+        .map_err(HandlerError::from)?;
     let (sender, receiver) = mpsc::channel(WATCH_BUFFER);
     tokio::spawn(async move {
         loop {
-            let delivery = match subscription.next().await {
+            // Stop as soon as the client goes away, not at the next update: on NATS a forgotten pull on the
+            // shared durable consumer would hold back updates meant for the source system's next watch.
+            let next = tokio::select! {
+                next = subscription.next() => next,
+                () = sender.closed() => return,
+            };
+            let delivery = match next {
                 Ok(delivery) => delivery,
-                Err(BusError::Lagged { missed }) => {
-                    let status =
-                        Status::data_loss(format!("{missed} updates were dropped; watch again"));
-                    let _ = sender.send(Err(status)).await;
-                    return;
-                }
                 Err(error) => {
                     let _ = sender
-                        .send(Err(Status::unavailable(format!("event bus: {error}"))))
+                        .send(Err(HandlerError::from(error).into_status()))
                         .await;
                     return;
                 }

@@ -3,23 +3,78 @@
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::{Event, decode, parse_stream_name};
-use casetrack_eventlog::RecordedEvent;
+use casetrack_domain::{CaseId, CaseKind, Event, decode, parse_stream_name};
+use casetrack_eventlog::{RecordedEvent, category_of};
+use serde::Deserialize;
 
 use crate::error::ProjectorError;
-use crate::kv::{KvRead, Overlay};
+use crate::kv::{KvRead, Overlay, Writes};
 use crate::model::ReadModel;
 
 /// Events folded per read and per WriteBatch.
 pub const FOLD_BATCH: usize = 1024;
 
-/// The domain event of a recorded event; `None` for streams that are not cases (the log may hold others).
-pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Event>, ProjectorError> {
+/// Tracking numbers are assigned by intake (casetrack-handlers, tracking.rs) in the same atomic append that
+/// creates the case: a `TrackingNumberAssigned` event in the case-index stream `casetracking-{case uuid}`.
+pub const TRACKING_EVENT_TYPE: &str = "TrackingNumberAssigned";
+pub const TRACKING_CASE_INDEX_CATEGORY: &str = "casetracking";
+
+/// What the read models learn from one recorded event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    Case(Event),
+    TrackingNumber {
+        case_id: CaseId,
+        kind: CaseKind,
+        number: String,
+    },
+}
+
+impl Fact {
+    pub fn case_id(&self) -> CaseId {
+        match self {
+            Fact::Case(event) => event.case_id,
+            Fact::TrackingNumber { case_id, .. } => *case_id,
+        }
+    }
+
+    pub fn kind(&self) -> CaseKind {
+        match self {
+            Fact::Case(event) => event.kind(),
+            Fact::TrackingNumber { kind, .. } => *kind,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Assignment {
+    number: String,
+    stream: String,
+}
+
+/// The fact a recorded event states; `None` for streams the read models do not follow (the log holds others).
+pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, ProjectorError> {
+    if recorded.event_type == TRACKING_EVENT_TYPE
+        && category_of(&recorded.stream) == TRACKING_CASE_INDEX_CATEGORY
+    {
+        let assignment: Assignment =
+            serde_json::from_value(recorded.data.clone()).map_err(|e| ProjectorError::Corrupt {
+                key: format!("log position {}", recorded.position),
+                reason: e.to_string(),
+            })?;
+        return Ok(
+            parse_stream_name(&assignment.stream).map(|(kind, case_id)| Fact::TrackingNumber {
+                case_id,
+                kind,
+                number: assignment.number,
+            }),
+        );
+    }
     if parse_stream_name(&recorded.stream).is_none() {
         return Ok(None);
     }
     decode(&recorded.event_type, &recorded.data)
-        .map(Some)
+        .map(|event| Some(Fact::Case(event)))
         .map_err(|source| ProjectorError::Decode {
             position: recorded.position,
             source,
@@ -32,7 +87,7 @@ pub fn fold_batch(
     base: &dyn KvRead,
     checkpoints: &[(ReadModel, u64)],
     events: &[RecordedEvent],
-) -> Result<(BTreeMap<Vec<u8>, Option<Vec<u8>>>, Vec<(ReadModel, u64)>), ProjectorError> {
+) -> Result<(Writes, Vec<(ReadModel, u64)>), ProjectorError> {
     let mut overlay = Overlay::new(base);
     let mut advanced = Vec::new();
     let Some(last) = events.last() else {
@@ -46,12 +101,12 @@ pub fn fold_batch(
         );
     }
     for recorded in events {
-        let Some(event) = decode_recorded(recorded)? else {
+        let Some(fact) = decode_recorded(recorded)? else {
             continue;
         };
         for &(model, checkpoint) in checkpoints {
             if recorded.position >= checkpoint {
-                model.apply(&mut overlay, &event)?;
+                model.apply(&mut overlay, &fact)?;
             }
         }
     }

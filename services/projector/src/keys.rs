@@ -11,8 +11,8 @@
 //! | `annual\0oc\0{agency}\0{cell}\0{from}` | u64 BE: sum of the open weights above |
 //! | `annual\0a\0{agency}` | empty: the agency registry (agencies that have any annual figure) |
 //! | `cases\0s\0{case}` | case summary (JSON) |
-//! | `queues\0s\0{case}` | queue entry as last written (JSON) |
-//! | `queues\0q\0{agency}\0{status}\0{case}` | queue entry (JSON) |
+//! | `queues\0s\0{case}` | the case's summary as the queue model last saw it (JSON) |
+//! | `queues\0q\0{agency}\0{status}\0{case}` | case summary of an open case (JSON) |
 //! | `published\0{agency}\0{year}\0{position:020}` | a published report (reporting's JSON); not a read model |
 
 use casetrack_domain::CaseId;

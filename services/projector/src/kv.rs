@@ -6,18 +6,23 @@ use std::collections::BTreeMap;
 
 use crate::error::ProjectorError;
 
+/// One stored key and its value.
+pub type Entry = (Vec<u8>, Vec<u8>);
+/// Staged writes in key order; `None` deletes the key.
+pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
 /// Reading a store of read models.
 pub trait KvRead {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError>;
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError>;
 }
 
 /// Writes of one batch, staged over a base store so later events of the batch read earlier events' writes.
 /// `None` marks a delete.
 pub struct Overlay<'a> {
     base: &'a dyn KvRead,
-    pending: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pending: Writes,
 }
 
 impl<'a> Overlay<'a> {
@@ -44,7 +49,7 @@ impl<'a> Overlay<'a> {
     }
 
     /// The staged writes, in key order.
-    pub fn into_writes(self) -> BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+    pub fn into_writes(self) -> Writes {
         self.pending
     }
 }
@@ -56,7 +61,7 @@ pub struct MemoryKv {
 }
 
 impl MemoryKv {
-    pub fn apply(&mut self, writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>) {
+    pub fn apply(&mut self, writes: Writes) {
         for (key, value) in writes {
             match value {
                 Some(value) => self.entries.insert(key, value),
@@ -75,7 +80,7 @@ impl KvRead for MemoryKv {
         Ok(self.entries.get(key).cloned())
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
         Ok(self
             .entries
             .range(prefix.to_vec()..)

@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use casetrack_domain::{CaseId, Event};
+use casetrack_domain::CaseId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::agency::is_storable_agency;
 use crate::error::ProjectorError;
+use crate::fold::Fact;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
 use crate::membership::{Membership, Span, memberships};
@@ -38,16 +39,19 @@ impl ReadModel {
         }
     }
 
-    /// Folds one event of case `case_id` into this model's staged writes.
-    pub fn apply(self, kv: &mut Overlay<'_>, event: &Event) -> Result<(), ProjectorError> {
-        let state_key = key(&[self.name(), "s", &event.case_id.to_string()]);
+    /// Folds one fact about a case into this model's staged writes.
+    pub fn apply(self, kv: &mut Overlay<'_>, fact: &Fact) -> Result<(), ProjectorError> {
+        let state_key = key(&[self.name(), "s", &fact.case_id().to_string()]);
         let before: Option<CaseSummary> = read_json(kv, &state_key)?;
         let mut after = before
             .clone()
-            .unwrap_or_else(|| CaseSummary::new(event.case_id, event.kind()));
-        after.apply(event);
+            .unwrap_or_else(|| CaseSummary::new(fact.case_id(), fact.kind()));
+        match fact {
+            Fact::Case(event) => after.apply(event),
+            Fact::TrackingNumber { number, .. } => after.tracking_number = number.clone(),
+        }
         match self {
-            ReadModel::Annual => apply_annual(kv, event.case_id, before.as_ref(), &after)?,
+            ReadModel::Annual => apply_annual(kv, fact.case_id(), before.as_ref(), &after)?,
             ReadModel::Cases => {}
             ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
         }

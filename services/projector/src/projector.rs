@@ -65,7 +65,7 @@ impl Projector {
             from = next;
             progress(from - start, head - start);
         }
-        Ok(from.max(start))
+        Ok(from)
     }
 
     /// Resets `models` and folds them again from position 0 while the others stay as they are.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::validate_agency;
 use crate::error::ProjectorError;
-use crate::fold::decode_recorded;
+use crate::fold::{Fact, decode_recorded};
 use crate::keys::prefix;
 use crate::kv::KvRead;
 use crate::model::parse_json;
@@ -109,7 +109,11 @@ fn with_deadline(
         )?
         .iter()
         .map(decode_recorded)
-        .filter_map(Result::transpose)
+        .filter_map(|fact| match fact {
+            Ok(Some(Fact::Case(event))) => Some(Ok(event)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
         .collect::<Result<_, _>>()?;
     let deadline: Result<Option<Deadline>, String> = match case.kind {
         CaseKind::Application => application::replay(&events)

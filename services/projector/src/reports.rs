@@ -1,6 +1,7 @@
 //! The reporting desk: what the CLI and the gRPC service ask for — reports (latest or as of), drill-downs,
 //! publication and its verification — over one projector and the log it folds.
 
+use casetrack_domain::CaseId;
 use casetrack_eventlog::EventLog;
 use casetrack_reporting::{PublishedReport, json};
 
@@ -11,8 +12,9 @@ use crate::as_of::{AsOf, fold_annual_to, position_at_time};
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
 use crate::kv::KvRead;
-use crate::model::ReadModel;
+use crate::model::{ReadModel, parse_json};
 use crate::projector::Projector;
+use crate::summary::CaseSummary;
 
 /// Most published versions listed for one agency and year.
 pub const MAX_PUBLISHED_VERSIONS: usize = 1_000;
@@ -81,6 +83,16 @@ impl Reports {
         self.with_annual(as_of, |kv, _| {
             drill_down(kv, agency, year, cell_code, scope)
         })
+    }
+
+    /// The summary of one case from the cases model (tracking number, kind, agency, dates, outcome, status).
+    pub fn case_summary(&self, case_id: CaseId) -> Result<Option<CaseSummary>, ProjectorError> {
+        let key = key(&["cases", "s", &case_id.to_string()]);
+        self.projector
+            .store()
+            .get(&key)?
+            .map(|bytes| parse_json(&key, &bytes))
+            .transpose()
     }
 
     /// Publishes the latest report: stored with its position, rules version and content hash. A report whose

@@ -10,7 +10,7 @@ use rocksdb::{
 
 use crate::error::ProjectorError;
 use crate::keys::{checkpoint_key, decode_u64, encode_u64};
-use crate::kv::KvRead;
+use crate::kv::{Entry, KvRead, Writes};
 use crate::model::ReadModel;
 
 /// Where the projection store lives inside a casetrack data directory.
@@ -35,7 +35,7 @@ impl Store {
     /// crash either both are there or neither, so no event is counted twice or skipped.
     pub fn commit(
         &self,
-        writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+        writes: Writes,
         checkpoints: &[(ReadModel, u64)],
     ) -> Result<(), ProjectorError> {
         let mut batch = WriteBatch::default();
@@ -99,7 +99,7 @@ impl KvRead for Store {
         Ok(self.db.get(key)?)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
         collect_prefix(
             self.db.iterator_opt(
                 IteratorMode::From(prefix, rocksdb::Direction::Forward),
@@ -127,7 +127,7 @@ impl KvRead for StoreView<'_> {
         Ok(self.snapshot.get(key)?)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
         collect_prefix(
             self.snapshot
                 .iterator(IteratorMode::From(prefix, rocksdb::Direction::Forward)),
@@ -146,7 +146,7 @@ pub fn checkpoint_in(kv: &dyn KvRead, model: ReadModel) -> Result<u64, Projector
 fn collect_prefix(
     iterator: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>>,
     prefix: &[u8],
-) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ProjectorError> {
+) -> Result<Vec<Entry>, ProjectorError> {
     let mut out = Vec::new();
     for item in iterator {
         let (key, value) = item?;

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSummary {
     pub case_id: CaseId,
-    /// The number quoted to applicants and staff: the case id (the log has no other tracking number).
+    /// The number quoted to applicants and staff ("SM-2026-000123") once intake assigned one; the case id
+    /// until then (cases written straight to the log, e.g. imported, have no other).
     pub tracking_number: String,
     pub kind: CaseKind,
     pub agency: Option<AgencyId>,
@@ -71,9 +72,9 @@ impl CaseSummary {
                 self.decided_on.is_none() && self.closed_on.is_none()
             }
             CaseKind::Record => false,
-            CaseKind::Hotline | CaseKind::Proposal => {
-                self.closed_on.is_none() && self.status != "published"
-            }
+            // A duplicate merged into another ticket is handled there; a proposal ends when its reply is published.
+            CaseKind::Hotline => self.closed_on.is_none() && self.status != "merged_into",
+            CaseKind::Proposal => self.status != "published",
         }
     }
 

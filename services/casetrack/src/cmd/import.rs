@@ -11,6 +11,7 @@ use casetrack_domain::{Calendar, CaseId};
 use casetrack_eventlog::{EventLog, StreamWrite};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::cmd::serve::log_dir;
 use crate::ledger::apply::{self, PlanError, RowPlan};
 use crate::ledger::columns::{Column, layout_help};
 use crate::ledger::error::RowError;
@@ -159,9 +160,4 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
     summary.written_events = apply::write(&log, writes, |rows| bar.inc(rows as u64)).await?;
     bar.finish_and_clear();
     Ok(summary)
-}
-
-/// Where the event log lives inside a data directory.
-fn log_dir(data: &std::path::Path) -> PathBuf {
-    data.join("log")
 }

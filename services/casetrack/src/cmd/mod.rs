@@ -1,10 +1,14 @@
 //! One module per subcommand.
 
 pub mod bench_log;
+pub mod bench_report;
+pub mod demo;
 pub mod eventlog;
 pub mod import;
 pub mod intake;
+pub mod rebuild;
 pub mod reply;
+pub mod report;
 pub mod review;
 pub mod serve;
 pub mod verify;

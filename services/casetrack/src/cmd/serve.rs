@@ -152,7 +152,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     tokio::runtime::Runtime::new()?.block_on(serve(args))
 }
 
-async fn serve(args: Args) -> anyhow::Result<()> {
+/// The embedded system until the shutdown signal (also run in-process by `casetrack demo`).
+pub async fn serve(args: Args) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let bus = Bus::in_process();
     let (commands, tokens) = args.services.load(CaseLog::Embedded(log.clone()))?;
@@ -178,8 +179,23 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .routes()
         .add_service(ReplyService::new(commands, tokens).into_server());
     server.serving(ReplyServer::<ReplyService>::NAME);
-    // REPORTING: the reporting service (services/reporting, fed by the projector) is added here, on the same
-    // port: `server.routes().add_service(<reporting server>); server.serving(<its NAME>);`
+    // REPORTING: the projector follows the log into DATA/projections; the Reporting service reads it.
+    let projector =
+        casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
+            .context("open the projection store")?;
+    let reports = casetrack_projector::Reports::new(projector, log.clone());
+    tasks.push(tokio::spawn(casetrack_projector::grpc::run_projector(
+        reports.clone(),
+        std::future::pending(),
+    )));
+    let clocks = casetrack_projector::queues::Clocks {
+        calendar: Calendar::embedded().context("load the working-day calendar")?,
+        rules: casetrack_domain::deadline::ClockRules::default(),
+    };
+    server.routes().add_service(
+        casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server(),
+    );
+    server.serving(casetrack_projector::grpc::SERVICE_NAME);
 
     serve_until_shutdown(server, args.listen, tasks).await
 }

@@ -16,7 +16,11 @@ pub enum Submit {
     Fees(pb::RecordFeesCollectedRequest),
     /// A challenge of the application at index `application` of [`DemoYear::cases`]; litigation after
     /// reconsideration names the reconsideration's index in `prior`.
-    Challenge { request: pb::SubmitChallengeRequest, application: usize, prior: Option<usize> },
+    Challenge {
+        request: pb::SubmitChallengeRequest,
+        application: usize,
+        prior: Option<usize>,
+    },
 }
 
 /// A command on the case its script created.

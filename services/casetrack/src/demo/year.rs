@@ -70,7 +70,10 @@ pub fn generate(params: Params, calendar: &Calendar) -> Result<DemoYear, Generat
         let first = NaiveDate::from_ymd_opt(year, 1, 1);
         let covered = first.map(|day| calendar.is_working_day(day));
         if let Some(Err(error)) = covered {
-            return Err(GenerateError::Calendar { year: params.year, reason: error.to_string() });
+            return Err(GenerateError::Calendar {
+                year: params.year,
+                reason: error.to_string(),
+            });
         }
     }
     let mut generator = Generator {
@@ -87,7 +90,10 @@ pub fn generate(params: Params, calendar: &Calendar) -> Result<DemoYear, Generat
     generator.disclosures();
     generator.documents();
     generator.counts();
-    Ok(DemoYear { year: params.year, cases: generator.cases })
+    Ok(DemoYear {
+        year: params.year,
+        cases: generator.cases,
+    })
 }
 
 struct Generator<'a> {
@@ -113,7 +119,10 @@ impl Generator<'_> {
     }
 
     fn external_id(&self, kind: &str, n: usize) -> String {
-        format!("demo-{}-{}-{kind}-{n:05}", self.params.year, self.params.seed)
+        format!(
+            "demo-{}-{}-{kind}-{n:05}",
+            self.params.year, self.params.seed
+        )
     }
 
     fn day(&self, month: u32, day: u32) -> NaiveDate {
@@ -136,14 +145,24 @@ impl Generator<'_> {
     fn next_working_day(&self, day: NaiveDate) -> NaiveDate {
         // The calendar covers year-1..=year+1 (checked in `generate`); adding working days from the day
         // before lands on `day` itself when it is a working day.
-        self.calendar.add_working_days(day - Duration::days(1), 1).unwrap_or(day)
+        self.calendar
+            .add_working_days(day - Duration::days(1), 1)
+            .unwrap_or(day)
     }
 
     fn after(&self, day: NaiveDate, working_days: u32) -> NaiveDate {
         if working_days == 0 {
             return self.next_working_day(day);
         }
-        self.calendar.add_working_days(day, working_days).unwrap_or(day + Duration::days(i64::from(working_days) * 7 / 5))
+        self.calendar
+            .add_working_days(day, working_days)
+            .unwrap_or(day + Duration::days(i64::from(working_days) * 7 / 5))
+    }
+
+    /// `low..=high` working days after `day`, drawn at random.
+    fn after_between(&mut self, day: NaiveDate, low: u32, high: u32) -> NaiveDate {
+        let working_days = self.between(low, high);
+        self.after(day, working_days)
     }
 
     fn between(&mut self, low: u32, high: u32) -> u32 {
@@ -238,9 +257,15 @@ impl Generator<'_> {
             applicant_type: applicant_type.cell_column().to_owned(),
             channel: channel.to_owned(),
             handed_in_on: received_on.to_string(),
-            receipt_confirmed_on: if confirmed_at_once { received_on.to_string() } else { String::new() },
+            receipt_confirmed_on: if confirmed_at_once {
+                received_on.to_string()
+            } else {
+                String::new()
+            },
             content,
-            delivery_form: self.pick(&[("electronic", 60), ("paper", 35), ("inspection", 5)]).to_owned(),
+            delivery_form: self
+                .pick(&[("electronic", 60), ("paper", 35), ("inspection", 5)])
+                .to_owned(),
             referred_from: String::new(),
             occurred_at: noon_in_china(received_on).to_rfc3339(),
         };
@@ -256,11 +281,16 @@ impl Generator<'_> {
                 occurred_at: noon_in_china(today).to_rfc3339(),
             }));
         }
-        let path = self.pick(&[("plain", 80), ("supplement", 8), ("consultation", 6), ("extension", 6)]);
+        let path = self.pick(&[
+            ("plain", 80),
+            ("supplement", 8),
+            ("consultation", 6),
+            ("extension", 6),
+        ]);
         let mut still_unclear_possible = false;
         match path {
             "supplement" => {
-                let requested_on = self.after(today, self.between(1, 5));
+                let requested_on = self.after_between(today, 1, 5);
                 let supplement_by = self.after(requested_on, 15);
                 let command_id = self.command_id();
                 steps.push(Step::RequestSupplement(pb::RequestSupplementRequest {
@@ -287,7 +317,7 @@ impl Generator<'_> {
                     self.push(Submit::Application(request), steps.0);
                     return;
                 }
-                today = self.after(requested_on, self.between(2, 10));
+                today = self.after_between(requested_on, 2, 10);
                 let command_id = self.command_id();
                 steps.push(Step::ReceiveSupplement(pb::ReceiveSupplementRequest {
                     command_id,
@@ -298,7 +328,7 @@ impl Generator<'_> {
                 still_unclear_possible = true;
             }
             "consultation" => {
-                let started_on = self.after(today, self.between(2, 6));
+                let started_on = self.after_between(today, 2, 6);
                 let party = format!("第三方{}", self.between(1, 99));
                 let command_id = self.command_id();
                 steps.push(Step::StartConsultation(pb::StartConsultationRequest {
@@ -309,7 +339,7 @@ impl Generator<'_> {
                     started_on: started_on.to_string(),
                     occurred_at: noon_in_china(started_on).to_rfc3339(),
                 }));
-                today = self.after(started_on, self.between(3, 15));
+                today = self.after_between(started_on, 3, 15);
                 let command_id = self.command_id();
                 steps.push(Step::AnswerConsultation(pb::AnswerConsultationRequest {
                     command_id,
@@ -320,7 +350,7 @@ impl Generator<'_> {
                 }));
             }
             "extension" => {
-                today = self.after(today, self.between(12, 18));
+                today = self.after_between(today, 12, 18);
                 let command_id = self.command_id();
                 steps.push(Step::ApproveExtension(pb::ApproveExtensionRequest {
                     command_id,
@@ -339,7 +369,7 @@ impl Generator<'_> {
         } else {
             self.pick(&DECISION_OUTCOMES)
         };
-        let decided_on = self.after(today, self.between(3, 16));
+        let decided_on = self.after_between(today, 3, 16);
         let command_id = self.command_id();
         steps.push(Step::Decide(pb::DecideRequest {
             command_id,
@@ -349,7 +379,7 @@ impl Generator<'_> {
             decided_on: decided_on.to_string(),
             occurred_at: noon_in_china(decided_on).to_rfc3339(),
         }));
-        let delivered_on = self.after(decided_on, self.between(0, 3));
+        let delivered_on = self.after_between(decided_on, 0, 3);
         let method = match channel {
             "internet" | "fax" => "email",
             "in_person" => "in_person",
@@ -378,11 +408,17 @@ impl Generator<'_> {
             .iter()
             .enumerate()
             .filter_map(|(index, case)| {
-                let Submit::Application(request) = &case.submit else { return None };
+                let Submit::Application(request) = &case.submit else {
+                    return None;
+                };
                 case.steps.iter().find_map(|step| match step {
-                    Step::Decide(d) if d.outcome != "disclosed" && d.outcome != "partly_disclosed" => {
-                        let decided_on = NaiveDate::parse_from_str(&d.decided_on, "%Y-%m-%d").ok()?;
-                        (decided_on.year() == self.params.year).then(|| (index, decided_on, request.agency.clone()))
+                    Step::Decide(d)
+                        if d.outcome != "disclosed" && d.outcome != "partly_disclosed" =>
+                    {
+                        let decided_on =
+                            NaiveDate::parse_from_str(&d.decided_on, "%Y-%m-%d").ok()?;
+                        (decided_on.year() == self.params.year)
+                            .then(|| (index, decided_on, request.agency.clone()))
                     }
                     _ => None,
                 })
@@ -393,16 +429,23 @@ impl Generator<'_> {
         }
         let reconsiderations = self.count(RECONSIDERATIONS);
         let direct = self.count(LITIGATIONS_DIRECT);
+        let mut went_to_court = false;
         for n in 0..reconsiderations + direct {
             let (application, decided_on, agency_id) = refusals[n % refusals.len()].clone();
-            let kind = if n < reconsiderations { "reconsideration" } else { "litigation_direct" };
-            let filed_on = self.after(decided_on, self.between(5, 25));
+            let kind = if n < reconsiderations {
+                "reconsideration"
+            } else {
+                "litigation_direct"
+            };
+            let filed_on = self.after_between(decided_on, 5, 25);
             let concluded = self.challenge(n, kind, application, None, &agency_id, filed_on);
             // The first reconsideration that ends upheld in time goes on to court (复议后起诉).
             if let Some((index, concluded_on, "upheld")) = concluded
-                && n == 0
+                && kind == "reconsideration"
+                && !went_to_court
             {
-                let filed_on = self.after(concluded_on, self.between(3, 10));
+                went_to_court = true;
+                let filed_on = self.after_between(concluded_on, 3, 10);
                 self.challenge(
                     reconsiderations + direct,
                     "litigation_after_reconsideration",
@@ -434,9 +477,18 @@ impl Generator<'_> {
             filed_on: filed_on.to_string(),
             occurred_at: noon_in_china(filed_on).to_rfc3339(),
         };
-        let concluded_on = self.after(filed_on, self.between(20, 60));
-        let result = self.pick(&[("upheld", 60), ("corrected", 20), ("other", 10), ("pending", 10)]);
-        let submit = Submit::Challenge { request, application, prior };
+        let concluded_on = self.after_between(filed_on, 20, 60);
+        let result = self.pick(&[
+            ("upheld", 60),
+            ("corrected", 20),
+            ("other", 10),
+            ("pending", 10),
+        ]);
+        let submit = Submit::Challenge {
+            request,
+            application,
+            prior,
+        };
         if result == "pending" || concluded_on.year() > self.params.year {
             self.push(submit, Vec::new());
             return None;
@@ -464,7 +516,13 @@ impl Generator<'_> {
 
     fn hotline_ticket(&mut self, n: usize, received_on: NaiveDate) {
         let line = self.pick(&[("12345", 75), ("12328", 8), ("12369", 10), ("96128", 7)]);
-        let category = self.pick(&[("consultation", 40), ("help", 15), ("complaint", 25), ("report", 8), ("suggestion", 12)]);
+        let category = self.pick(&[
+            ("consultation", 40),
+            ("help", 15),
+            ("complaint", 25),
+            ("report", 8),
+            ("suggestion", 12),
+        ]);
         let summary = format!("{}（{}）", self.pick(&HOTLINE_TOPICS), line);
         let request = pb::SubmitHotlineTicketRequest {
             external_id: self.external_id("ticket", n),
@@ -490,7 +548,11 @@ impl Generator<'_> {
             self.push(Submit::Hotline(request), steps.0);
             return;
         }
-        let limit = if matches!(category, "consultation" | "help") { 3 } else { 13 };
+        let limit = if matches!(category, "consultation" | "help") {
+            3
+        } else {
+            13
+        };
         let mut unit = self.department();
         let mut today = received_on;
         let command_id = self.command_id();
@@ -511,7 +573,7 @@ impl Generator<'_> {
             let command_id = self.command_id();
             steps.push(dispatch(command_id, &unit, limit, today));
         }
-        today = self.after(today, self.between(0, 1));
+        today = self.after_between(today, 0, 1);
         let command_id = self.command_id();
         steps.push(Step::SignTicket(pb::SignTicketRequest {
             command_id,
@@ -548,7 +610,7 @@ impl Generator<'_> {
         }
         let mut rounds = if self.chance(0.05) { 2 } else { 1 };
         loop {
-            today = self.after(today, self.between(1, handling.saturating_sub(1).max(1)));
+            today = self.after_between(today, 1, handling.saturating_sub(1).max(1));
             let command_id = self.command_id();
             steps.push(Step::HandleTicket(pb::HandleTicketRequest {
                 command_id,
@@ -572,7 +634,11 @@ impl Generator<'_> {
             let satisfaction = if rounds > 0 {
                 "unsatisfied"
             } else {
-                self.pick(&[("satisfied", 85), ("basically_satisfied", 12), ("unsatisfied", 3)])
+                self.pick(&[
+                    ("satisfied", 85),
+                    ("basically_satisfied", 12),
+                    ("unsatisfied", 3),
+                ])
             };
             let command_id = self.command_id();
             steps.push(Step::RecordFollowUp(pb::RecordFollowUpRequest {
@@ -630,7 +696,7 @@ impl Generator<'_> {
                 occurred_at: noon_in_china(assigned_on).to_rfc3339(),
             };
             let mut steps = Steps(Vec::new());
-            let contacted_on = self.after(assigned_on, self.between(5, 15));
+            let contacted_on = self.after_between(assigned_on, 5, 15);
             let command_id = self.command_id();
             steps.push(Step::ContactProposer(pb::ContactProposerRequest {
                 command_id,
@@ -660,7 +726,7 @@ impl Generator<'_> {
                 replied_on: replied_on.to_string(),
                 occurred_at: noon_in_china(replied_on).to_rfc3339(),
             }));
-            let published_on = self.after(replied_on, self.between(3, 10));
+            let published_on = self.after_between(replied_on, 3, 10);
             let command_id = self.command_id();
             steps.push(Step::PublishProposal(pb::PublishProposalRequest {
                 command_id,
@@ -678,7 +744,12 @@ impl Generator<'_> {
         for n in 0..self.count(PROACTIVE_DISCLOSURES) {
             let published_on = self.working_day(self.day(1, 2), self.day(12, 31));
             let mut channels = vec!["website".to_owned()];
-            for (channel, p) in [("weibo", 0.3), ("wechat", 0.45), ("gazette", 0.04), ("other", 0.03)] {
+            for (channel, p) in [
+                ("weibo", 0.3),
+                ("wechat", 0.45),
+                ("gazette", 0.04),
+                ("other", 0.03),
+            ] {
                 if self.chance(p) {
                     channels.push(channel.to_owned());
                 }
@@ -687,7 +758,11 @@ impl Generator<'_> {
             let request = pb::RecordDisclosureRequest {
                 external_id: self.external_id("disclosure", n),
                 agency: self.any_agency(),
-                title: format!("{category}（{}第{}期）", published_on.format("%Y年%m月"), n + 1),
+                title: format!(
+                    "{category}（{}第{}期）",
+                    published_on.format("%Y年%m月"),
+                    n + 1
+                ),
                 channels,
                 published_on: published_on.to_string(),
                 occurred_at: noon_in_china(published_on).to_rfc3339(),
@@ -711,12 +786,21 @@ impl Generator<'_> {
             } else {
                 self.working_day(self.day(1, 5), self.day(12, 20))
             };
-            let issuer = if self.chance(0.5) { DISTRICT.to_owned() } else { self.department() };
+            let issuer = if self.chance(0.5) {
+                DISTRICT.to_owned()
+            } else {
+                self.department()
+            };
             let request = pb::RecordDocumentIssuedRequest {
                 external_id: self.external_id("document", n),
                 agency: issuer,
                 kind: "normative_documents".into(),
-                title: format!("思茅区{}（思政规〔{}〕{}号）", self.pick(&DOCUMENT_TOPICS), issued_on.year(), n + 1),
+                title: format!(
+                    "思茅区{}（思政规〔{}〕{}号）",
+                    self.pick(&DOCUMENT_TOPICS),
+                    issued_on.year(),
+                    n + 1
+                ),
                 issued_on: issued_on.to_string(),
                 occurred_at: noon_in_china(issued_on).to_rfc3339(),
             };
@@ -737,10 +821,19 @@ impl Generator<'_> {
 
     /// Quarterly counts of decisions, monthly petitions, trainings, interpretations, and fees collected.
     fn counts(&mut self) {
-        let quarter_ends = [self.day(3, 31), self.day(6, 30), self.day(9, 30), self.day(12, 31)];
+        let quarter_ends = [
+            self.day(3, 31),
+            self.day(6, 30),
+            self.day(9, 30),
+            self.day(12, 31),
+        ];
         let scale = self.params.scale;
         let mut n = 0;
-        let mut count = |generator: &mut Self, agency_id: &str, measure: &str, value: u64, period_end: NaiveDate| {
+        let mut count = |generator: &mut Self,
+                         agency_id: &str,
+                         measure: &str,
+                         value: u64,
+                         period_end: NaiveDate| {
             n += 1;
             let request = pb::RecordCountRequest {
                 external_id: generator.external_id("count", n),
@@ -759,10 +852,15 @@ impl Generator<'_> {
                     u64::from(g.between(scaled * 8 / 10, scaled * 12 / 10))
                 };
                 let agency_id = agency(name);
-                let values = [("licensing_decisions", licensing), ("penalty_decisions", penalty), ("compulsion_decisions", compulsion)];
+                let values = [
+                    ("licensing_decisions", licensing),
+                    ("penalty_decisions", penalty),
+                    ("compulsion_decisions", compulsion),
+                ];
                 for (measure, base) in values {
-                    if base > 0 {
-                        let value = jitter(self, base);
+                    // A count is a positive number of decisions: a quarter without any records nothing.
+                    let value = jitter(self, base);
+                    if value > 0 {
                         count(self, &agency_id, measure, value, end);
                     }
                 }
@@ -777,14 +875,39 @@ impl Generator<'_> {
         }
         let training_day = self.working_day(self.day(6, 1), self.day(6, 30));
         count(self, DISTRICT, "training_sessions", 2, training_day);
-        count(self, DISTRICT, "training_participants", (110.0 * scale).round().max(1.0) as u64, training_day);
+        count(
+            self,
+            DISTRICT,
+            "training_participants",
+            (110.0 * scale).round().max(1.0) as u64,
+            training_day,
+        );
         for end in quarter_ends {
             let interpretations = u64::from(self.between(4, 6));
-            count(self, DISTRICT, "policy_interpretations", interpretations, end);
+            count(
+                self,
+                DISTRICT,
+                "policy_interpretations",
+                interpretations,
+                end,
+            );
             count(self, DISTRICT, "press_conferences", 1, end);
         }
-        count(self, DISTRICT, "public_concern_responses", 1, self.day(12, 31));
-        for (k, name) in ["natural_resources", "housing_construction", "market_regulation"].into_iter().enumerate() {
+        count(
+            self,
+            DISTRICT,
+            "public_concern_responses",
+            1,
+            self.day(12, 31),
+        );
+        for (k, name) in [
+            "natural_resources",
+            "housing_construction",
+            "market_regulation",
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let collected_on = quarter_ends[k + 1];
             let amount_fen = u64::from(self.between(20_000, 90_000)) * 100;
             let request = pb::RecordFeesCollectedRequest {
@@ -831,7 +954,9 @@ fn month_end(year: i32, month: u32) -> NaiveDate {
     } else {
         NaiveDate::from_ymd_opt(year, month + 1, 1)
     };
-    first_of_next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MIN)
+    first_of_next
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// Outcomes of decided applications and how often a district sees each (abandonment and still-unclear are
@@ -922,7 +1047,11 @@ mod tests {
     }
 
     fn params(seed: u64) -> Params {
-        Params { year: 2025, seed, scale: 0.05 }
+        Params {
+            year: 2025,
+            seed,
+            scale: 0.05,
+        }
     }
 
     #[test]
@@ -943,23 +1072,29 @@ mod tests {
         assert!(kinds(|s| matches!(s, Submit::Proposal(_))) >= 4);
         assert!(kinds(|s| matches!(s, Submit::Challenge { .. })) >= 2);
         assert!(kinds(|s| matches!(s, Submit::Disclosure(_))) >= 10);
-        let carried_over = year.cases.iter().filter(|c| {
-            matches!(&c.submit, Submit::Application(r) if r.handed_in_on.starts_with("2024-"))
-        });
+        let carried_over = year.cases.iter().filter(
+            |c| matches!(&c.submit, Submit::Application(r) if r.handed_in_on.starts_with("2024-")),
+        );
         assert!(carried_over.count() >= 1);
         let horizon = horizon(2025).expect("horizon");
         for case in &year.cases {
             for step in &case.steps {
                 let text = format!("{step:?}");
                 // Every date field is "YYYY-MM-DD"; none may lie past the horizon.
-                for date in text.split('"').filter_map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+                for date in text
+                    .split('"')
+                    .filter_map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                {
                     assert!(date <= horizon, "{date} after {horizon} in {text}");
                 }
             }
         }
         // Challenges only name cases that come before them.
         for (index, case) in year.cases.iter().enumerate() {
-            if let Submit::Challenge { application, prior, .. } = &case.submit {
+            if let Submit::Challenge {
+                application, prior, ..
+            } = &case.submit
+            {
                 assert!(*application < index && prior.is_none_or(|p| p < index));
             }
         }

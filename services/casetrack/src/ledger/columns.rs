@@ -160,9 +160,10 @@ pub fn layout_help() -> String {
         );
     }
     text.push_str(
-        "\nEach decided row becomes the events received → decided (or abandoned, for other.no_supplement and \
-         other.fee_unpaid) → reply delivered → closed, each recorded at noon China time of its date; a row \
-         without an outcome stays open. Files: .csv (UTF-8) and .xlsx (first sheet). Rows are written straight \
+        "\nEach decided row becomes the events received → decided → reply delivered → closed, decided by the domain's \
+         rules and recorded at noon China time of each date; a row without an outcome stays open. other.no_supplement \
+         and other.fee_unpaid are refused: the domain reaches them only by abandonment after a 补正 request or a fee \
+         notice, which a ledger row does not record. Files: .csv (UTF-8) and .xlsx (first sheet). Rows are written straight \
          into the event log of --data (do not run it while `casetrack serve` holds that log).",
     );
     text

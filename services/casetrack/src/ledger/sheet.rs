@@ -2,7 +2,7 @@
 //! a spreadsheet numbers them (the header is row 1), so every message can point at the row a person sees.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader};
 use chrono::NaiveDate;

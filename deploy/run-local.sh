@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Start casetrack's whole multi-process system on this machine, for tests and demos:
+#   nats-server (deploy/nats/nats.conf with JetStream, store and port overridden), casetrack eventlog, intake, review, reply.
+# Everything listens on loopback; data, logs and a generated token file go to $CASETRACK_RUN (default
+# ./casetrack-run). Ctrl-C (or SIGTERM) stops every process this script started.
+#
+#   deploy/run-local.sh                 # uses target/debug/casetrack (cargo build -p casetrack first)
+#   CASETRACK_BIN=target/release/casetrack NATS_PORT=14222 deploy/run-local.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+bin="${CASETRACK_BIN:-$root/target/debug/casetrack}"
+run="${CASETRACK_RUN:-$PWD/casetrack-run}"
+nats_port="${NATS_PORT:-4222}"
+log_port="${LOG_PORT:-50061}"
+intake_port="${INTAKE_PORT:-50051}"
+review_port="${REVIEW_PORT:-50052}"
+reply_port="${REPLY_PORT:-50053}"
+
+[ -x "$bin" ] || { echo "casetrack binary not found at $bin (cargo build -p casetrack, or set CASETRACK_BIN)" >&2; exit 1; }
+command -v nats-server >/dev/null || { echo "nats-server not on PATH" >&2; exit 1; }
+mkdir -p "$run/nats" "$run/logs"
+tokens="$run/tokens.json"
+if [ ! -f "$tokens" ]; then
+  # Demo tokens: the 12345 hotline and a staff console. Replace them for anything but a demo.
+  printf '{"tokens": {"hotline-demo-token": "12345", "console-demo-token": "console"}}\n' > "$tokens"
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+wait_port() { # name port: wait up to 30 s for a loopback port to accept connections
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "$1 did not listen on 127.0.0.1:$2; see $run/logs/$1.log" >&2
+  exit 1
+}
+
+start() { # name port command...
+  local name="$1" port="$2"; shift 2
+  "$@" >"$run/logs/$name.log" 2>&1 &
+  pids+=("$!")
+  wait_port "$name" "$port"
+  echo "$name listening on 127.0.0.1:$port"
+}
+
+# deploy/nats/nats.conf with this run's port and JetStream store (nats-server refuses -sd next to store_dir).
+sed -e "s|^listen: .*|listen: 127.0.0.1:$nats_port|" -e "s|store_dir: .*|store_dir: \"$run/nats\"|" \
+  "$here/nats/nats.conf" > "$run/nats.conf"
+start nats "$nats_port" nats-server -c "$run/nats.conf"
+nats="nats://127.0.0.1:$nats_port"
+start eventlog "$log_port" "$bin" eventlog --data "$run/data" --listen "127.0.0.1:$log_port" --nats "$nats"
+for spec in "intake:$intake_port" "review:$review_port" "reply:$reply_port"; do
+  name="${spec%%:*}"; port="${spec#*:}"
+  start "$name" "$port" "$bin" "$name" --log "http://127.0.0.1:$log_port" --nats "$nats" \
+    --listen "127.0.0.1:$port" --tokens "$tokens"
+done
+echo "casetrack is running (tokens in $tokens, logs in $run/logs); Ctrl-C stops it."
+wait

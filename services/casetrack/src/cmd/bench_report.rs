@@ -1,0 +1,128 @@
+//! `casetrack bench-report`: how fast the projector folds a year of applications into the read models
+//! (events/s, rebuild from position 0) and how long report queries take on it (latest, roll-up, as of a
+//! past position, drill-down). Creates its own data directory; not a test — numbers only.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use casetrack_eventlog::EventLog;
+use casetrack_projector::{
+    AgencyScope, AsOf, Projector, ReadModel, Reports, projections_dir, synthetic,
+};
+
+use crate::cmd::serve::log_dir;
+
+/// Report queries timed per kind of query.
+const QUERY_RUNS: usize = 20;
+/// Cases appended per `append_cases` call, so progress shows and memory stays bounded.
+const APPEND_CHUNK: u64 = 20_000;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Fresh data directory for the benchmark (must not exist).
+    #[arg(long, default_value = "casetrack-bench-report")]
+    pub data: PathBuf,
+    /// Applications received in the year (plus their decisions and about 1 in 50 challenged).
+    #[arg(long, alias = "events", default_value_t = 100_000)]
+    pub cases: u64,
+    /// Data year.
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+fn time(label: &str, mut query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let mut runs = Vec::with_capacity(QUERY_RUNS);
+    for _ in 0..QUERY_RUNS {
+        let started = Instant::now();
+        query()?;
+        runs.push(started.elapsed());
+    }
+    runs.sort();
+    println!(
+        "{label:<44} p50 {:>10.2?}  p99 {:>10.2?}",
+        percentile(&runs, 0.5),
+        percentile(&runs, 0.99)
+    );
+    Ok(())
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !args.data.exists(),
+        "--data {} exists; the benchmark needs a fresh directory",
+        args.data.display()
+    );
+    std::fs::create_dir_all(&args.data)?;
+    let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let started = Instant::now();
+    let mut appended = 0;
+    while appended < args.cases {
+        let chunk = APPEND_CHUNK.min(args.cases - appended);
+        let cases = synthetic::year_of_cases(args.year, chunk, appended);
+        runtime.block_on(synthetic::append_cases(&log, &cases))?;
+        appended += chunk;
+    }
+    let events = log.next_position();
+    println!(
+        "appended {} applications as {events} events in {:.1?}",
+        args.cases,
+        started.elapsed()
+    );
+
+    let projector = Projector::open(&projections_dir(&args.data))?;
+    let started = Instant::now();
+    projector.rebuild(&log, &ReadModel::ALL, &mut |_, _| {})?;
+    let fold = started.elapsed();
+    println!(
+        "rebuild of all read models from position 0: {events} events in {fold:.1?} = {:.0} events/s",
+        events as f64 / fold.as_secs_f64()
+    );
+    let started = Instant::now();
+    projector.rebuild(&log, &[ReadModel::Annual], &mut |_, _| {})?;
+    let fold = started.elapsed();
+    println!(
+        "rebuild of the annual model alone: {:.0} events/s",
+        events as f64 / fold.as_secs_f64()
+    );
+
+    let reports = Reports::new(projector, log);
+    let year = args.year;
+    let agency = synthetic::AGENCIES[1];
+    let root = synthetic::AGENCIES[0];
+    time("report, one agency, latest", || {
+        Ok(reports
+            .report(agency, year, AgencyScope::Own, AsOf::Latest)
+            .map(drop)?)
+    })?;
+    time("report, district roll-up, latest", || {
+        Ok(reports
+            .report(root, year, AgencyScope::Tree, AsOf::Latest)
+            .map(drop)?)
+    })?;
+    time("drill-down received.total, one agency", || {
+        Ok(reports
+            .drill_down(
+                agency,
+                year,
+                "applications.received.total",
+                AgencyScope::Own,
+                AsOf::Latest,
+            )
+            .map(drop)?)
+    })?;
+    let started = Instant::now();
+    let half = reports.log().next_position() / 2;
+    reports.report(agency, year, AgencyScope::Own, AsOf::Position(half))?;
+    println!(
+        "report as of position {half} (in-memory fold of {half} events): {:.2?}",
+        started.elapsed()
+    );
+    Ok(())
+}

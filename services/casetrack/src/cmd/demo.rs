@@ -1,0 +1,267 @@
+//! `casetrack demo`: starts the embedded system in this process (`casetrack serve`'s own `serve`), generates a
+//! realistic year of the Simao-like district from a seed, pushes every case through the real gRPC Intake,
+//! Review and Reply APIs (a tonic client to its own port), then prints the annual report of the district
+//! (all agencies rolled up) as Markdown, writes the HTML and JSON versions to DATA/reports/, and keeps serving
+//! for exploration unless `--exit`.
+//!
+//! Deterministic: the same --year, --seed and --scale give the same requests, dates and command ids, and the
+//! report is computed as of the log position the demo reached, so two runs print byte-identical JSON.
+//! Default year: the last year whose every generated fact (up to 30 June of the next year) lies in the past —
+//! the projector computes the 2021 format only, so the seed report's 2018 cannot be reproduced as such.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_client::ReportingClient;
+use casetrack_domain::Calendar;
+use casetrack_domain::time::local_date;
+use casetrack_projector::annual::FIRST_PROJECTED_YEAR;
+use chrono::{Datelike, NaiveDate, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use tonic::transport::{Channel, Endpoint};
+
+use crate::cmd::serve::{self, ReactionArgs, ServiceArgs};
+use crate::demo::district::DISTRICT;
+use crate::demo::drive::{Clients, drive};
+use crate::demo::year::{Params, generate, horizon};
+
+/// The log filter while the demo runs: its hundreds of requests would otherwise log a line each.
+pub const LOG_FILTER: &str = "warn,casetrack_handlers::routing=error";
+
+/// The source system the demo authenticates as.
+const DEMO_SOURCE_SYSTEM: &str = "demo";
+
+/// Waiting for the in-process server to accept connections: attempts and the pause between them.
+const READY_ATTEMPTS: u32 = 200;
+const READY_POLL: Duration = Duration::from_millis(50);
+
+/// Seconds between the server's deadline-reminder passes during the demo: a year, i.e. never while it runs.
+const REMINDER_INTERVAL_SECS: u64 = 365 * 24 * 3600;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Data year (2021 or later). Default: the last year whose generated facts, up to 30 June of the next
+    /// year, all lie in the past.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Seed of the generator: the same seed gives the same year and byte-identical JSON reports.
+    #[arg(long, default_value_t = 2018)]
+    pub seed: u64,
+    /// Volume relative to the seed district (1.0: ~1,200 hotline tickets, 204 suggestions and proposals,
+    /// ~1,700 proactive disclosures, ~45 disclosure applications).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Data directory; must be empty or absent (the demo writes a fresh log).
+    #[arg(long, default_value = "casetrack-demo")]
+    pub data: PathBuf,
+    /// gRPC address of the in-process server.
+    #[arg(long, default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+    /// Stop after printing the report instead of serving for exploration.
+    #[arg(long)]
+    pub exit: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(demo(args))
+}
+
+async fn demo(args: Args) -> anyhow::Result<()> {
+    let today = local_date(Utc::now());
+    let year = args.year.unwrap_or_else(|| default_year(today));
+    anyhow::ensure!(
+        year >= FIRST_PROJECTED_YEAR,
+        "--year must be {FIRST_PROJECTED_YEAR} or later (the 2021 report format)"
+    );
+    let last_day = horizon(year).context("--year out of range")?;
+    anyhow::ensure!(
+        last_day < today,
+        "--year {year}: its facts run to {last_day}, which is not yet past"
+    );
+    prepare_data_dir(&args.data)?;
+    let token = uuid::Uuid::new_v4().simple().to_string();
+
+    let server = tokio::spawn(serve::serve(server_args(&args, &token)?));
+    let channel = connect(args.listen, &server).await?;
+
+    let calendar = Calendar::embedded()?;
+    let params = Params {
+        year,
+        seed: args.seed,
+        scale: args.scale,
+    };
+    let generated = generate(params, &calendar)?;
+    let bar = ProgressBar::new(generated.calls() as u64).with_style(
+        ProgressStyle::with_template(
+            "{msg} [{elapsed_precise}] [{bar:40}] {pos}/{len} calls ({per_sec})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{} cases of {year}", generated.cases.len()));
+    let clients = Clients::new(channel.clone(), &token)?;
+    let progress = bar.clone();
+    let upto = drive(&generated, &clients, move |n| progress.inc(n)).await?;
+    bar.finish_and_clear();
+
+    let mut reporting = ReportingClient::new(channel);
+    let markdown = report(&mut reporting, year, upto, pb::ReportOutput::Md).await?;
+    println!("{}", String::from_utf8_lossy(&markdown.rendered));
+    let reports = args.data.join("reports");
+    std::fs::create_dir_all(&reports)?;
+    let html = reports.join(format!("{DISTRICT}-{year}.html"));
+    std::fs::write(
+        &html,
+        report(&mut reporting, year, upto, pb::ReportOutput::Html)
+            .await?
+            .rendered,
+    )?;
+    let json = reports.join(format!("{DISTRICT}-{year}.json"));
+    std::fs::write(
+        &json,
+        report(&mut reporting, year, upto, pb::ReportOutput::Json)
+            .await?
+            .rendered,
+    )?;
+    println!("HTML report: {}", html.display());
+    println!("JSON report: {}", json.display());
+    println!(
+        "{} cases, {} gRPC calls, log position {upto}; report status: {}",
+        generated.cases.len(),
+        generated.calls(),
+        if markdown.is_final {
+            "final (every identity holds)"
+        } else {
+            "FAILED identities (see above)"
+        }
+    );
+    anyhow::ensure!(
+        markdown.is_final,
+        "the demo's report failed {} identity check(s)",
+        markdown.problems.len()
+    );
+
+    if args.exit {
+        return Ok(());
+    }
+    println!("serving on {} (Ctrl-C to stop). Try:", args.listen);
+    println!(
+        "  grpcurl -plaintext -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
+         \"output\":\"REPORT_OUTPUT_CSV\"}}' {} casetrack.v1.Reporting/GetReport",
+        args.listen
+    );
+    println!(
+        "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"tracking_number\":\"SM-{year}-000001\"}}' {} \
+         casetrack.v1.Intake/GetCase",
+        args.listen
+    );
+    server.await??;
+    Ok(())
+}
+
+/// The last year whose horizon (30 June of the next year) is before `today`.
+fn default_year(today: NaiveDate) -> i32 {
+    let mut year = today.year() - 1;
+    while horizon(year).is_some_and(|last| last >= today) {
+        year -= 1;
+    }
+    year
+}
+
+/// The demo writes a fresh log: an existing one would mix its cases into the report.
+fn prepare_data_dir(data: &Path) -> anyhow::Result<()> {
+    if data.exists() {
+        let mut entries =
+            std::fs::read_dir(data).with_context(|| format!("read {}", data.display()))?;
+        anyhow::ensure!(
+            entries.next().is_none(),
+            "--data {} is not empty; the demo needs a fresh directory",
+            data.display()
+        );
+    }
+    std::fs::create_dir_all(data).with_context(|| format!("create {}", data.display()))?;
+    Ok(())
+}
+
+/// `casetrack serve`'s arguments for the demo: its token, no automatic routing (the scripts dispatch every
+/// ticket on its own date; the router would dispatch with today's date), and reminders that never fire (they
+/// follow the wall clock, which would make the log differ from run to run).
+fn server_args(args: &Args, token: &str) -> anyhow::Result<serve::Args> {
+    let tokens = args.data.join("demo-tokens.json");
+    std::fs::write(
+        &tokens,
+        serde_json::json!({ "tokens": { token: DEMO_SOURCE_SYSTEM } }).to_string(),
+    )?;
+    let routing = args.data.join("demo-routing.json");
+    std::fs::write(&routing, r#"{"rules": []}"#)?;
+    Ok(serve::Args {
+        data: args.data.clone(),
+        listen: args.listen,
+        services: ServiceArgs {
+            tokens,
+            tracking_prefix: "SM".parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        },
+        reactions: ReactionArgs {
+            routing: Some(routing),
+            remind_every_secs: REMINDER_INTERVAL_SECS,
+            remind_within_working_days: i64::MIN,
+        },
+    })
+}
+
+/// Connects to the in-process server once it accepts connections (or reports why it stopped).
+async fn connect(
+    listen: SocketAddr,
+    server: &tokio::task::JoinHandle<anyhow::Result<()>>,
+) -> anyhow::Result<Channel> {
+    let endpoint = Endpoint::from_shared(format!("http://{listen}"))?;
+    for _ in 0..READY_ATTEMPTS {
+        if server.is_finished() {
+            anyhow::bail!(
+                "the in-process server stopped before accepting connections (is {listen} in use?)"
+            );
+        }
+        if let Ok(channel) = endpoint.connect().await {
+            return Ok(channel);
+        }
+        tokio::time::sleep(READY_POLL).await;
+    }
+    anyhow::bail!("the in-process server did not accept connections on {listen}")
+}
+
+async fn report(
+    reporting: &mut ReportingClient<Channel>,
+    year: i32,
+    upto: u64,
+    output: pb::ReportOutput,
+) -> anyhow::Result<pb::GetReportResponse> {
+    let request = pb::GetReportRequest {
+        target: Some(pb::ReportTarget {
+            agency: DISTRICT.to_owned(),
+            year,
+            include_subagencies: true,
+        }),
+        output: output as i32,
+        as_of: Some(pb::get_report_request::AsOf::AsOfPosition(upto)),
+    };
+    Ok(reporting
+        .get_report(request)
+        .await
+        .context("GetReport")?
+        .into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_year_is_the_last_one_whose_horizon_is_past() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(default_year(day(2026, 11, 24)), 2025);
+        assert_eq!(default_year(day(2026, 6, 30)), 2024);
+        assert_eq!(default_year(day(2026, 7, 1)), 2025);
+    }
+}

@@ -1,0 +1,246 @@
+//! `casetrack report`: the statutory annual report of an agency for a year, in the format of that year,
+//! rendered as json, csv, md, html or xlsx. Embedded by default (opens the data directory, brings the
+//! projector up to date, computes), or `--server URL` to ask a running `casetrack serve`. Also publishes a
+//! report (`--publish`) and re-checks every published version (`--verify-published`). Exits non-zero when the
+//! report's identities fail, after saying which and listing the cases involved.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_client::ReportingClient;
+use casetrack_eventlog::EventLog;
+use casetrack_projector::{
+    AgencyScope, AsOf, GeneratedReport, Projector, Reports, projections_dir,
+};
+use casetrack_reporting::{OutputFormat, render};
+use chrono::DateTime;
+
+use crate::cmd::serve::log_dir;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Data directory (embedded mode).
+    #[arg(long, default_value = "casetrack-data")]
+    pub data: PathBuf,
+    /// Ask a running server (e.g. http://127.0.0.1:50051) instead of opening the data directory.
+    #[arg(long, conflicts_with_all = ["publish", "verify_published"])]
+    pub server: Option<String>,
+    /// Agency id, a path in the agency tree ("simao/finance").
+    #[arg(long)]
+    pub agency: String,
+    /// Data year; the report uses the format of that year.
+    #[arg(long)]
+    pub year: i32,
+    /// json, csv, md, html or xlsx.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// Include every agency below --agency (the roll-up of their reports).
+    #[arg(long)]
+    pub include_subagencies: bool,
+    /// A past point: a log position (the first N events) or an RFC 3339 instant.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Seal and store the latest report (log position, rules version, content hash).
+    #[arg(long, conflicts_with = "as_of")]
+    pub publish: bool,
+    /// Recompute every published version of this report as of its position and compare content hashes.
+    #[arg(long, conflicts_with_all = ["as_of", "publish"])]
+    pub verify_published: bool,
+}
+
+fn parse_as_of(text: &str) -> anyhow::Result<AsOf> {
+    if let Ok(position) = text.parse::<u64>() {
+        return Ok(AsOf::Position(position));
+    }
+    let at = DateTime::parse_from_rfc3339(text).with_context(|| {
+        format!("--as-of {text:?}: neither a log position nor an RFC 3339 instant")
+    })?;
+    Ok(AsOf::Time(at.to_utc()))
+}
+
+fn scope(args: &Args) -> AgencyScope {
+    if args.include_subagencies {
+        AgencyScope::Tree
+    } else {
+        AgencyScope::Own
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let output: OutputFormat = args.format.parse().context("--format")?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(parse_as_of)
+        .transpose()?
+        .unwrap_or(AsOf::Latest);
+    if let Some(server) = &args.server {
+        return tokio::runtime::Runtime::new()?.block_on(remote(&args, server, output, as_of));
+    }
+    let log = EventLog::open(&log_dir(&args.data)).with_context(|| {
+        format!(
+            "open the event log in {} (if `casetrack serve` is running on it, use --server)",
+            args.data.display()
+        )
+    })?;
+    let projector =
+        Projector::open(&projections_dir(&args.data)).context("open the projection store")?;
+    projector.catch_up(&log, &mut |_, _| {})?;
+    let reports = Reports::new(projector, log);
+    if args.verify_published {
+        return verify_published(&reports, &args);
+    }
+    let generated = if args.publish {
+        reports.publish(&args.agency, args.year, scope(&args))?
+    } else {
+        reports.report(&args.agency, args.year, scope(&args), as_of)?
+    };
+    write_output(&args, &render(&generated.published, output)?)?;
+    eprintln!(
+        "as of log position {}, rules {}, content hash {}{}",
+        generated.published.as_of_position,
+        generated.published.rules_version,
+        generated.published.content_hash,
+        if args.publish { " (published)" } else { "" }
+    );
+    explain_failures(&generated)
+}
+
+fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("write {}", path.display()))
+        }
+        None => Ok(std::io::stdout().write_all(bytes)?),
+    }
+}
+
+fn explain_failures(generated: &GeneratedReport) -> anyhow::Result<()> {
+    if generated.published.is_final() {
+        return Ok(());
+    }
+    for problem in &generated.problems {
+        eprintln!(
+            "identity {:?} fails: {}",
+            problem.failure.identity(),
+            serde_json::to_string(&problem.failure)?
+        );
+        for case in &problem.cases {
+            eprintln!(
+                "  {} {} {} received {} decided {} outcome {}",
+                case.tracking_number,
+                case.agency,
+                case.cell,
+                case.received_on.map(|d| d.to_string()).unwrap_or_default(),
+                case.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+                case.outcome.as_deref().unwrap_or("")
+            );
+        }
+    }
+    anyhow::bail!(
+        "the report fails {} identities and is not final",
+        generated.problems.len()
+    )
+}
+
+fn verify_published(reports: &Reports, args: &Args) -> anyhow::Result<()> {
+    let versions = reports.published(&args.agency, args.year)?;
+    if versions.is_empty() {
+        anyhow::bail!(
+            "no published report for agency {} year {}",
+            args.agency,
+            args.year
+        );
+    }
+    let mut broken = 0;
+    for (scope, published) in &versions {
+        let ok = reports.verify_published(published, *scope)?;
+        println!(
+            "{} position {} scope {} hash {}: {}",
+            if ok { "ok" } else { "MISMATCH" },
+            published.as_of_position,
+            scope.name(),
+            published.content_hash,
+            if ok {
+                "reproduced exactly"
+            } else {
+                "recomputation differs"
+            }
+        );
+        broken += usize::from(!ok);
+    }
+    if broken > 0 {
+        anyhow::bail!(
+            "{broken} of {} published versions do not reproduce",
+            versions.len()
+        );
+    }
+    Ok(())
+}
+
+async fn remote(
+    args: &Args,
+    server: &str,
+    output: OutputFormat,
+    as_of: AsOf,
+) -> anyhow::Result<()> {
+    let mut client = ReportingClient::connect(server.to_string())
+        .await
+        .with_context(|| format!("connect to {server}"))?
+        .max_decoding_message_size(casetrack_projector::grpc::GRPC_MAX_MESSAGE_BYTES);
+    let output = match output {
+        OutputFormat::Json => pb::ReportOutput::Json,
+        OutputFormat::Csv => pb::ReportOutput::Csv,
+        OutputFormat::Markdown => pb::ReportOutput::Md,
+        OutputFormat::Html => pb::ReportOutput::Html,
+        OutputFormat::Xlsx => pb::ReportOutput::Xlsx,
+    };
+    let as_of = match as_of {
+        AsOf::Latest => None,
+        AsOf::Position(position) => Some(pb::get_report_request::AsOf::AsOfPosition(position)),
+        AsOf::Time(at) => Some(pb::get_report_request::AsOf::AsOfTime(
+            std::time::SystemTime::from(at).into(),
+        )),
+    };
+    let response = client
+        .get_report(pb::GetReportRequest {
+            target: Some(pb::ReportTarget {
+                agency: args.agency.clone(),
+                year: args.year,
+                include_subagencies: args.include_subagencies,
+            }),
+            output: output as i32,
+            as_of,
+        })
+        .await?
+        .into_inner();
+    write_output(args, &response.rendered)?;
+    eprintln!(
+        "as of log position {}, rules {}, content hash {}",
+        response.as_of_position, response.rules_version, response.content_hash
+    );
+    if !response.is_final {
+        for problem in &response.problems {
+            eprintln!(
+                "identity {} fails: {}",
+                problem.identity, problem.detail_json
+            );
+            for case in &problem.cases {
+                eprintln!(
+                    "  {} {} {} outcome {}",
+                    case.tracking_number, case.agency, case.cell_code, case.outcome
+                );
+            }
+        }
+        anyhow::bail!(
+            "the report fails {} identities and is not final",
+            response.problems.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `casetrack demo` end to end at a small scale: the real binary starts the embedded system in process,
+//! pushes a generated year through its own gRPC API and prints the report. Proves: the report is final (the
+//! server's identity checks pass) and its figures satisfy the official identities when checked again here;
+//! the same seed twice, in fresh data directories, gives byte-identical JSON reports.
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const YEAR: &str = "2025";
+const SEED: &str = "7";
+const SCALE: &str = "0.05";
+
+fn free_port() -> u16 {
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind an ephemeral loopback port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Runs the demo in `data` and returns its JSON report and stdout.
+fn run_demo(data: &Path) -> (String, String) {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let output = Command::new(env!("CARGO_BIN_EXE_casetrack"))
+        .args([
+            "demo", "--year", YEAR, "--seed", SEED, "--scale", SCALE, "--exit", "--listen", &listen,
+        ])
+        .arg("--data")
+        .arg(data)
+        .output()
+        .expect("run casetrack demo");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "demo failed:\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = std::fs::read_to_string(data.join("reports").join(format!("simao-{YEAR}.json")))
+        .expect("JSON report");
+    assert!(
+        data.join("reports")
+            .join(format!("simao-{YEAR}.html"))
+            .exists(),
+        "HTML report written"
+    );
+    (json, stdout)
+}
+
+/// The figure of `code` as an integer (figures are numbers or numeric strings).
+fn figure(figures: &serde_json::Map<String, Value>, code: &str) -> i64 {
+    match figures.get(code) {
+        Some(Value::Number(n)) => n.as_i64().expect("integer figure"),
+        Some(Value::String(s)) => s
+            .parse()
+            .unwrap_or_else(|_| panic!("{code}: {s:?} is not an integer")),
+        other => panic!("figure {code} missing or malformed: {other:?}"),
+    }
+}
+
+#[test]
+fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
+    let first = tempfile::tempdir().expect("temp dir");
+    let second = tempfile::tempdir().expect("temp dir");
+    let (json, stdout) = run_demo(&first.path().join("data"));
+    assert!(stdout.contains("final (every identity holds)"), "{stdout}");
+    assert!(
+        stdout.contains("本年新收政府信息公开申请数量") || stdout.contains("申请"),
+        "the Markdown report is printed:\n{stdout}"
+    );
+
+    let document: Value = serde_json::from_str(&json).expect("report JSON");
+    assert_eq!(document["status"], Value::String("final".into()), "{json}");
+    let figures = document["figures"]
+        .as_object()
+        .expect("figures by cell code");
+    let columns = [
+        "natural_person",
+        "business",
+        "research",
+        "nonprofit",
+        "legal_service",
+        "other_org",
+        "total",
+    ];
+    let mut received_total = 0;
+    for column in columns {
+        let cell = |row: &str| figure(figures, &format!("applications.{row}.{column}"));
+        // Identity 1: 一 + 二 = 三（七）+ 四, every column.
+        assert_eq!(
+            cell("received") + cell("carried_over"),
+            cell("outcome_total") + cell("carried_forward"),
+            "{column}"
+        );
+        if column != "total" {
+            received_total += cell("received");
+        }
+    }
+    // Identity 3 on the received row, and the demo really did receive, carry over and carry forward cases.
+    assert_eq!(
+        received_total,
+        figure(figures, "applications.received.total")
+    );
+    assert!(figure(figures, "applications.received.total") >= 8);
+    assert!(figure(figures, "applications.carried_over.total") >= 1);
+    assert!(figure(figures, "applications.carried_forward.total") >= 1);
+    for group in ["reconsideration", "litigation_direct"] {
+        assert!(
+            figure(figures, &format!("challenges.{group}.total")) >= 1,
+            "{group}"
+        );
+    }
+
+    let (again, _) = run_demo(&second.path().join("data"));
+    assert_eq!(
+        json, again,
+        "the same seed must give byte-identical JSON reports"
+    );
+}

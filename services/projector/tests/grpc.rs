@@ -1,0 +1,141 @@
+//! The Reporting gRPC service on a loopback port: a report with its status, a drill-down that adds up to its
+//! figure, a queue, publication, and bad input refused with INVALID_ARGUMENT naming the field.
+
+mod common;
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_client::ReportingClient;
+use casetrack_domain::deadline::ClockRules;
+use casetrack_domain::{ApplicantType, Calendar, Outcome};
+use casetrack_eventlog::EventLog;
+use casetrack_projector::grpc::ReportingService;
+use casetrack_projector::queues::Clocks;
+use casetrack_projector::{Projector, Reports, projections_dir};
+use common::{append, case_id, date, decided, received};
+use tonic::transport::server::TcpIncoming;
+
+fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
+    Some(pb::ReportTarget {
+        agency: agency.to_string(),
+        year,
+        include_subagencies: false,
+    })
+}
+
+#[tokio::test]
+async fn reporting_service_answers_over_grpc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = EventLog::open(&dir.path().join("log")).expect("log");
+    let (a, b) = (case_id(1), case_id(2));
+    append(
+        &log,
+        &[received(
+            a,
+            "simao",
+            ApplicantType::NaturalPerson,
+            date(2024, 3, 1),
+        )],
+    )
+    .await;
+    append(
+        &log,
+        &[received(
+            b,
+            "simao",
+            ApplicantType::NaturalPerson,
+            date(2024, 3, 2),
+        )],
+    )
+    .await;
+    append(
+        &log,
+        &[decided(b, Outcome::PartlyDisclosed, date(2024, 3, 9))],
+    )
+    .await;
+    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
+    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
+    let clocks = Clocks {
+        calendar: Calendar::embedded().expect("calendar"),
+        rules: ClockRules::default(),
+    };
+    let service = ReportingService::new(Reports::new(projector, log), clocks);
+
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
+    let address = incoming.local_addr().expect("address");
+    let server = tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(service.into_server())
+            .serve_with_incoming(incoming),
+    );
+    let mut client = ReportingClient::connect(format!("http://{address}"))
+        .await
+        .expect("connect");
+
+    let report = client
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2024),
+            output: pb::ReportOutput::Json as i32,
+            as_of: None,
+        })
+        .await
+        .expect("report")
+        .into_inner();
+    assert!(report.is_final);
+    assert_eq!(report.as_of_position, 3);
+    let json: serde_json::Value = serde_json::from_slice(&report.rendered).expect("json");
+    assert_eq!(
+        json["figures"]["applications.received.natural_person"], 2,
+        "{json}"
+    );
+
+    let drill = client
+        .drill_down(pb::DrillDownRequest {
+            target: target("simao", 2024),
+            cell_code: "applications.partly_disclosed.total".to_string(),
+        })
+        .await
+        .expect("drill-down")
+        .into_inner();
+    assert_eq!(drill.figure, 1);
+    assert_eq!(drill.cases[0].case_id, b.to_string());
+
+    let queue = client
+        .queue(pb::QueueRequest {
+            agency: "simao".to_string(),
+            state: String::new(),
+            today: "2024-03-04".to_string(),
+        })
+        .await
+        .expect("queue")
+        .into_inner();
+    assert_eq!(queue.cases.len(), 1);
+    assert!(queue.cases[0].has_deadline);
+
+    let published = client
+        .publish(pb::PublishRequest {
+            target: target("simao", 2024),
+        })
+        .await
+        .expect("publish");
+    assert_eq!(published.into_inner().content_hash, report.content_hash);
+
+    let bad = client
+        .drill_down(pb::DrillDownRequest {
+            target: target("simao", 2024),
+            cell_code: "applications.nope".to_string(),
+        })
+        .await
+        .expect_err("unknown cell");
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    assert!(bad.message().contains("cell_code"), "{}", bad.message());
+    let old = client
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2018),
+            output: 1,
+            as_of: None,
+        })
+        .await
+        .expect_err("old format");
+    assert_eq!(old.code(), tonic::Code::FailedPrecondition);
+    server.abort();
+}

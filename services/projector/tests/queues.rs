@@ -1,0 +1,173 @@
+//! Queues: open cases by agency and state, with the statutory deadline the domain computes from the case's
+//! events and the calendar, and the working days left as of a given "today".
+
+mod common;
+
+use casetrack_domain::deadline::ClockRules;
+use casetrack_domain::{ApplicantType, Calendar, Outcome};
+use casetrack_eventlog::EventLog;
+use casetrack_projector::queues::{Clocks, Due, queue};
+use casetrack_projector::{Projector, projections_dir};
+use common::{append, case_id, date, decided, received};
+
+#[tokio::test]
+async fn queues_list_open_cases_with_deadlines_as_of_today() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = EventLog::open(&dir.path().join("log")).expect("log");
+    let (open, done) = (case_id(1), case_id(2));
+    append(
+        &log,
+        &[received(
+            open,
+            "simao/finance",
+            ApplicantType::NaturalPerson,
+            date(2024, 3, 1),
+        )],
+    )
+    .await;
+    append(
+        &log,
+        &[received(
+            done,
+            "simao/finance",
+            ApplicantType::Business,
+            date(2024, 3, 1),
+        )],
+    )
+    .await;
+    append(&log, &[decided(done, Outcome::Disclosed, date(2024, 3, 8))]).await;
+    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
+    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
+    let clocks = Clocks {
+        calendar: Calendar::embedded().expect("calendar"),
+        rules: ClockRules::default(),
+    };
+    let view = projector.store().view();
+
+    let all = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        None,
+        date(2024, 3, 4),
+        Due::All,
+    )
+    .expect("queue");
+    assert_eq!(all.len(), 1, "the decided case left the queue");
+    let entry = &all[0];
+    assert_eq!(entry.case.case_id, open);
+    assert_eq!(entry.case.status, "received");
+    // 20 working days from Friday 1 March 2024: Friday 29 March.
+    assert_eq!(entry.deadline, Some(date(2024, 3, 29)));
+    let left = entry.working_days_left.expect("days left");
+    assert!(left > 0 && left <= 20, "{left}");
+
+    let in_state = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        Some("received"),
+        date(2024, 3, 4),
+        Due::All,
+    )
+    .expect("q");
+    assert_eq!(in_state.len(), 1);
+    let none = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        Some("decided"),
+        date(2024, 3, 4),
+        Due::All,
+    )
+    .expect("q");
+    assert!(none.is_empty());
+
+    let soon = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        None,
+        date(2024, 3, 27),
+        Due::Within(3),
+    )
+    .expect("soon");
+    assert_eq!(soon.len(), 1);
+    let not_soon = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        None,
+        date(2024, 3, 4),
+        Due::Within(3),
+    )
+    .expect("q");
+    assert!(not_soon.is_empty());
+    let overdue = queue(
+        &view,
+        &log,
+        &clocks,
+        "simao/finance",
+        None,
+        date(2024, 4, 15),
+        Due::Overdue,
+    )
+    .expect("late");
+    assert_eq!(overdue.len(), 1);
+    assert!(overdue[0].working_days_left.expect("days") < 0);
+    assert!(
+        queue(
+            &view,
+            &log,
+            &clocks,
+            "bad\0agency",
+            None,
+            date(2024, 4, 15),
+            Due::All
+        )
+        .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_cases_model_summarises_each_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = EventLog::open(&dir.path().join("log")).expect("log");
+    let a = case_id(7);
+    append(
+        &log,
+        &[received(
+            a,
+            "simao",
+            ApplicantType::Research,
+            date(2024, 5, 6),
+        )],
+    )
+    .await;
+    append(
+        &log,
+        &[decided(
+            a,
+            Outcome::UnavailableNeedsCreation,
+            date(2024, 5, 20),
+        )],
+    )
+    .await;
+    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
+    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
+    let reports = casetrack_projector::Reports::new(projector, log);
+    let summary = reports.case_summary(a).expect("read").expect("present");
+    assert_eq!(summary.received_on, Some(date(2024, 5, 6)));
+    assert_eq!(summary.decided_on, Some(date(2024, 5, 20)));
+    assert_eq!(
+        summary.outcome.as_deref(),
+        Some("unavailable.needs_creation")
+    );
+    assert_eq!(summary.status, "decided");
+    assert!(reports.case_summary(case_id(8)).expect("read").is_none());
+}

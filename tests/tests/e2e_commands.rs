@@ -1,0 +1,592 @@
+//! The command services' contract, over a real loopback gRPC port against a real (temporary) event log:
+//! idempotent intake, one winner among concurrent conflicting commands, bad requests refused with the field
+//! named and nothing written, request size limit, authentication, tracking numbers, health and reflection,
+//! and deadline reminders.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::intake_client::IntakeClient;
+use casetrack_api::v1::intake_server::IntakeServer;
+use casetrack_api::v1::reply_client::ReplyClient;
+use casetrack_api::v1::reply_server::ReplyServer;
+use casetrack_api::v1::review_client::ReviewClient;
+use casetrack_api::v1::review_server::ReviewServer;
+use casetrack_bus::Bus;
+use casetrack_domain::Calendar;
+use casetrack_eventlog::grpc::EventLogService;
+use casetrack_eventlog::{Direction, EventLog, RemoteLog};
+use casetrack_handlers::{
+    CaseLog, Commands, GrpcServer, IntakeService, MAX_REQUEST_BYTES, Reminders, ReplyService,
+    ReviewService, Tokens,
+};
+use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
+use tonic::server::NamedService;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+use tonic_types::StatusExt;
+
+struct Harness {
+    log: EventLog,
+    commands: Commands,
+    intake: IntakeClient<Channel>,
+    review: ReviewClient<Channel>,
+    reply: ReplyClient<Channel>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> Harness {
+    start_with(LogMode::Embedded).await
+}
+
+/// How the services reach the log: in process, or through the EventLog gRPC service as in the
+/// multi-process layout.
+enum LogMode {
+    Embedded,
+    Remote,
+}
+
+async fn start_with(mode: LogMode) -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = EventLog::open(&dir.path().join("log")).expect("open log");
+    let case_log = match mode {
+        LogMode::Embedded => CaseLog::Embedded(log.clone()),
+        LogMode::Remote => {
+            let mut server = GrpcServer::new();
+            server
+                .routes()
+                .add_service(EventLogService::new(log.clone()).into_server());
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let url = format!("http://{}", listener.local_addr().expect("address"));
+            tokio::spawn(server.serve(listener, std::future::pending()));
+            CaseLog::Remote(RemoteLog::connect(url).await.expect("connect to the log"))
+        }
+    };
+    let tokens = Tokens::new(HashMap::from([
+        (HOTLINE_TOKEN.to_owned(), "12345".to_owned()),
+        (STAFF_TOKEN.to_owned(), "console".to_owned()),
+        ("other-line".to_owned(), "12328".to_owned()),
+    ]))
+    .expect("tokens");
+    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
+    let commands = Commands::new(case_log, calendar, "SM".parse().expect("prefix"));
+    let mut server = GrpcServer::new();
+    server.routes().add_service(
+        IntakeService::new(commands.clone(), tokens.clone(), Bus::in_process()).into_server(),
+    );
+    server.serving(IntakeServer::<IntakeService>::NAME);
+    server
+        .routes()
+        .add_service(ReviewService::new(commands.clone(), tokens.clone()).into_server());
+    server.serving(ReviewServer::<ReviewService>::NAME);
+    server
+        .routes()
+        .add_service(ReplyService::new(commands.clone(), tokens).into_server());
+    server.serving(ReplyServer::<ReplyService>::NAME);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.serve(listener, async {
+        let _ = stopped.await;
+    }));
+    let channel = Channel::from_shared(url)
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+    Harness {
+        log,
+        commands,
+        intake: IntakeClient::new(channel.clone()).max_encoding_message_size(4 * MAX_REQUEST_BYTES),
+        review: ReviewClient::new(channel.clone()),
+        reply: ReplyClient::new(channel),
+        _stop: stop,
+        _dir: dir,
+    }
+}
+
+fn application(external_id: &str) -> pb::SubmitApplicationRequest {
+    pb::SubmitApplicationRequest {
+        external_id: external_id.into(),
+        agency: "simao/finance".into(),
+        applicant_type: "business".into(),
+        channel: "in_person".into(),
+        handed_in_on: today(),
+        receipt_confirmed_on: String::new(),
+        content: "Procurement contracts of 2025".into(),
+        delivery_form: String::new(),
+        referred_from: String::new(),
+        occurred_at: String::new(),
+    }
+}
+
+fn decide(case_id: &str, command_id: &str, outcome: &str, legal_reason: &str) -> pb::DecideRequest {
+    pb::DecideRequest {
+        command_id: command_id.into(),
+        case_id: case_id.into(),
+        outcome: outcome.into(),
+        legal_reason: legal_reason.into(),
+        decided_on: today(),
+        occurred_at: String::new(),
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The field a refusal names in its google.rpc.BadRequest details.
+fn violated_field(status: &Status) -> Option<String> {
+    let bad_request = status.get_details_bad_request()?;
+    bad_request
+        .field_violations
+        .first()
+        .map(|v| v.field.clone())
+}
+
+#[tokio::test]
+async fn intake_retries_with_the_same_external_id_yield_one_case() {
+    intake_retries(start().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_retries_yield_one_case_through_a_remote_log() {
+    intake_retries(start_with(LogMode::Remote).await).await;
+}
+
+async fn intake_retries(mut h: Harness) {
+    let first = h
+        .intake
+        .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    assert!(
+        first.tracking_number.starts_with("SM-") && first.tracking_number.ends_with("-000001"),
+        "{first:?}"
+    );
+    let head = h.log.next_position();
+
+    // Sequential and concurrent retries (a client that timed out and tried again) all get the first answer.
+    let again = h
+        .intake
+        .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
+        .await
+        .expect("retry")
+        .into_inner();
+    assert_eq!(again, first);
+    let retries = (0..8).map(|_| {
+        let mut intake = h.intake.clone();
+        tokio::spawn(async move {
+            intake
+                .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
+                .await
+        })
+    });
+    for retry in retries {
+        assert_eq!(
+            retry.await.expect("task").expect("retry").into_inner(),
+            first
+        );
+    }
+    assert_eq!(h.log.next_position(), head, "retries write nothing");
+
+    // The key is (authenticated source system, external id): another line's "A-1" is another case.
+    let other = h
+        .intake
+        .submit_application(authed(application("A-1"), "other-line"))
+        .await
+        .expect("submit")
+        .into_inner();
+    assert_ne!(other.case_id, first.case_id);
+    assert!(
+        other.tracking_number.ends_with("-000002"),
+        "numbers are allocated in sequence: {other:?}"
+    );
+
+    // Reusing an external id for another kind of case is refused, naming the field.
+    let ticket = pb::SubmitHotlineTicketRequest {
+        external_id: "A-1".into(),
+        agency: "simao".into(),
+        line: "12345".into(),
+        category: "help".into(),
+        received_on: today(),
+        summary: "x".into(),
+        occurred_at: String::new(),
+    };
+    let status = h
+        .intake
+        .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
+        .await
+        .expect_err("reused id");
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    assert_eq!(violated_field(&status).as_deref(), Some("external_id"));
+
+    // And the case is found by its tracking number.
+    let info = h
+        .intake
+        .get_case(authed(
+            pb::GetCaseRequest {
+                tracking_number: first.tracking_number.clone(),
+            },
+            STAFF_TOKEN,
+        ))
+        .await
+        .expect("get")
+        .into_inner();
+    assert_eq!(info.r#ref.expect("ref").case_id, first.case_id);
+    assert_eq!(
+        (
+            info.kind.as_str(),
+            info.stage.as_str(),
+            info.status.as_str()
+        ),
+        ("application", "under_review", "open")
+    );
+}
+
+#[tokio::test]
+async fn concurrent_conflicting_commands_have_one_winner() {
+    conflicting_commands(start().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_conflicting_commands_have_one_winner_through_a_remote_log() {
+    conflicting_commands(start_with(LogMode::Remote).await).await;
+}
+
+async fn conflicting_commands(mut h: Harness) {
+    let case = h
+        .intake
+        .submit_application(authed(application("A-2"), HOTLINE_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    let outcomes = [
+        "disclosed",
+        "partly_disclosed",
+        "withheld.third_party",
+        "unavailable.not_held",
+    ];
+    let racers: Vec<_> = (0..8)
+        .map(|i| {
+            let mut review = h.review.clone();
+            let request = decide(
+                &case.case_id,
+                &new_id(),
+                outcomes[i % outcomes.len()],
+                "《条例》第三十六条",
+            );
+            tokio::spawn(async move { review.decide(authed(request, STAFF_TOKEN)).await })
+        })
+        .collect();
+    let mut winners = 0;
+    for racer in racers {
+        match racer.await.expect("task") {
+            Ok(_) => winners += 1,
+            Err(status) => assert!(
+                matches!(status.code(), Code::FailedPrecondition | Code::Aborted),
+                "the loser gets a clear error, got {status:?}"
+            ),
+        }
+    }
+    assert_eq!(winners, 1);
+    let stream = h
+        .log
+        .read_stream(&case.stream, 0, Direction::Forward, 100)
+        .expect("read");
+    assert_eq!(
+        stream
+            .iter()
+            .filter(|e| e.event_type == "ApplicationDecided")
+            .count(),
+        1
+    );
+
+    // A retried command (same command_id) returns its original result and writes nothing.
+    let command_id = new_id();
+    let request = pb::DeliverReplyRequest {
+        command_id: command_id.clone(),
+        case_id: case.case_id.clone(),
+        delivered_on: today(),
+        method: "post".into(),
+        occurred_at: String::new(),
+    };
+    let first = h
+        .reply
+        .deliver_reply(authed(request.clone(), STAFF_TOKEN))
+        .await
+        .expect("deliver")
+        .into_inner();
+    let head = h.log.next_position();
+    let again = h
+        .reply
+        .deliver_reply(authed(request, STAFF_TOKEN))
+        .await
+        .expect("retry")
+        .into_inner();
+    assert_eq!(again, first);
+    assert_eq!(h.log.next_position(), head);
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
+    let mut h = start().await;
+    let case = h
+        .intake
+        .submit_application(authed(application("A-3"), HOTLINE_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    let head = h.log.next_position();
+
+    let mut bad_date = application("A-4");
+    bad_date.handed_in_on = "2026-02-30".into();
+    let mut bad_type = application("A-5");
+    bad_type.applicant_type = "martian".into();
+    let mut future = application("A-6");
+    future.handed_in_on = "2999-01-01".into();
+    let mut no_external_id = application("");
+    no_external_id.external_id.clear();
+    let intake_cases = [
+        (bad_date, Code::InvalidArgument, "handed_in_on"),
+        (bad_type, Code::InvalidArgument, "applicant_type"),
+        (future, Code::InvalidArgument, "handed_in_on"),
+        (no_external_id, Code::InvalidArgument, "external_id"),
+    ];
+    for (request, code, field) in intake_cases {
+        let status = h
+            .intake
+            .submit_application(authed(request, HOTLINE_TOKEN))
+            .await
+            .expect_err("refused");
+        assert_eq!(status.code(), code, "{status:?}");
+        assert_eq!(
+            violated_field(&status).as_deref(),
+            Some(field),
+            "{status:?}"
+        );
+        assert!(
+            status.message().starts_with(field),
+            "the message names the field too: {}",
+            status.message()
+        );
+    }
+
+    let review_cases = [
+        (
+            decide(&case.case_id, &new_id(), "no.such.outcome", "x"),
+            Code::InvalidArgument,
+            "outcome",
+        ),
+        (
+            decide(&case.case_id, &new_id(), "disclosed", ""),
+            Code::InvalidArgument,
+            "legal_reason",
+        ),
+        (
+            decide(&case.case_id, "not-a-uuid", "disclosed", "x"),
+            Code::InvalidArgument,
+            "command_id",
+        ),
+        (
+            decide(&new_id(), &new_id(), "disclosed", "x"),
+            Code::NotFound,
+            "case_id",
+        ),
+    ];
+    for (request, code, field) in review_cases {
+        let status = h
+            .review
+            .decide(authed(request, STAFF_TOKEN))
+            .await
+            .expect_err("refused");
+        assert_eq!(status.code(), code, "{status:?}");
+        assert_eq!(
+            violated_field(&status).as_deref(),
+            Some(field),
+            "{status:?}"
+        );
+    }
+
+    // A lifecycle rule: an application cannot close before it is decided and answered.
+    let close = pb::CloseRequest {
+        command_id: new_id(),
+        case_id: case.case_id.clone(),
+        closed_on: today(),
+        occurred_at: String::new(),
+    };
+    let status = h
+        .reply
+        .close(authed(close, STAFF_TOKEN))
+        .await
+        .expect_err("not decided");
+    assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+    assert!(violated_field(&status).is_some());
+
+    // Unauthenticated callers and oversized requests are refused before any handler runs.
+    let status = h
+        .intake
+        .submit_application(tonic::Request::new(application("A-7")))
+        .await
+        .expect_err("no token");
+    assert_eq!(status.code(), Code::Unauthenticated);
+    let status = h
+        .intake
+        .submit_application(authed(application("A-8"), "wrong"))
+        .await
+        .expect_err("bad token");
+    assert_eq!(status.code(), Code::Unauthenticated);
+    let mut huge = application("A-9");
+    huge.content = "x".repeat(MAX_REQUEST_BYTES + 1);
+    let status = h
+        .intake
+        .submit_application(authed(huge, HOTLINE_TOKEN))
+        .await
+        .expect_err("too large");
+    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+
+    assert_eq!(
+        h.log.next_position(),
+        head,
+        "no refused request wrote anything"
+    );
+}
+
+#[tokio::test]
+async fn every_server_offers_health_and_reflection() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = EventLog::open(&dir.path().join("log")).expect("open log");
+    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
+    let commands = Commands::new(
+        CaseLog::Embedded(log),
+        calendar,
+        "SM".parse().expect("prefix"),
+    );
+    let tokens = Tokens::new(HashMap::new()).expect("tokens");
+    let mut server = GrpcServer::new();
+    server
+        .routes()
+        .add_service(ReplyService::new(commands, tokens).into_server());
+    server.serving(ReplyServer::<ReplyService>::NAME);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(server.serve(listener, std::future::pending()));
+    let channel = Channel::from_shared(url)
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+
+    use tonic_health::pb::health_client::HealthClient;
+    let mut health = HealthClient::new(channel.clone());
+    let check = tonic_health::pb::HealthCheckRequest {
+        service: "casetrack.v1.Reply".into(),
+    };
+    let response = health.check(check).await.expect("health").into_inner();
+    assert_eq!(
+        response.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = tonic_reflection::pb::v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = reflection
+        .server_reflection_info(tokio_stream::once(request))
+        .await
+        .expect("reflection")
+        .into_inner();
+    let response = responses
+        .message()
+        .await
+        .expect("message")
+        .expect("one response");
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("unexpected reflection response {response:?}");
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for expected in [
+        "casetrack.v1.Intake",
+        "casetrack.v1.Review",
+        "casetrack.v1.Reply",
+        "grpc.health.v1.Health",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
+    let mut h = start().await;
+    let received_on = "2026-10-09"; // a Friday; with a 3-working-day limit long overdue by the time this runs
+    let ticket = pb::SubmitHotlineTicketRequest {
+        external_id: "WO-9".into(),
+        agency: "simao".into(),
+        line: "12345".into(),
+        category: "help".into(),
+        received_on: received_on.into(),
+        summary: "Street light broken".into(),
+        occurred_at: String::new(),
+    };
+    let ticket = h
+        .intake
+        .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    let dispatch = pb::DispatchTicketRequest {
+        command_id: new_id(),
+        case_id: ticket.case_id.clone(),
+        unit: "simao/roads".into(),
+        time_limit_working_days: 3,
+        dispatched_on: received_on.into(),
+        occurred_at: String::new(),
+    };
+    h.review
+        .dispatch_ticket(authed(dispatch, STAFF_TOKEN))
+        .await
+        .expect("dispatch");
+
+    let reminders = Reminders::new(h.commands.clone(), 1);
+    let now = chrono::Utc::now();
+    assert_eq!(reminders.run_once(now).await.expect("pass"), 1);
+    assert_eq!(
+        reminders.run_once(now).await.expect("second pass"),
+        1,
+        "the same deadline's reminder again"
+    );
+    let stream = h
+        .log
+        .read_stream(&ticket.stream, 0, Direction::Forward, 100)
+        .expect("read");
+    let reminded: Vec<_> = stream
+        .iter()
+        .filter(|e| e.event_type == "HotlineReminded")
+        .collect();
+    assert_eq!(
+        reminded.len(),
+        1,
+        "one reminder per deadline, however often the pass runs"
+    );
+    assert_eq!(
+        reminded[0].data["level"], "supervise",
+        "overdue tickets are escalated"
+    );
+}
