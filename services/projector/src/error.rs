@@ -51,9 +51,6 @@ pub enum ProjectorError {
     #[error("as_of_position: {requested} is beyond the log head {head}")]
     AsOfBeyondHead { requested: u64, head: u64 },
 
-    #[error("state: unknown queue state {0:?}")]
-    UnknownState(String),
-
     #[error(
         "report of agency {agency} for {year} fails {problems} identities; it cannot be published"
     )]

@@ -198,7 +198,6 @@ pub fn status_from_error(error: ProjectorError) -> Status {
         ProjectorError::BadAgency { .. }
         | ProjectorError::UnknownCell { .. }
         | ProjectorError::UnknownModel(_)
-        | ProjectorError::UnknownState(_)
         | ProjectorError::AsOfBeyondHead { .. } => Status::invalid_argument(message),
         ProjectorError::Reporting(
             ReportingError::BadAgency { .. }

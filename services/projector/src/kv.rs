@@ -69,10 +69,6 @@ impl MemoryKv {
             };
         }
     }
-
-    pub fn entries(&self) -> &BTreeMap<Vec<u8>, Vec<u8>> {
-        &self.entries
-    }
 }
 
 impl KvRead for MemoryKv {

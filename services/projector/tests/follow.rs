@@ -17,7 +17,16 @@ const FOLD_WAIT: Duration = Duration::from_secs(10);
 async fn the_projector_follows_new_appends_until_shutdown() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
-    append(&log, &[received(case_id(1), "simao", ApplicantType::Business, date(2024, 1, 2))]).await;
+    append(
+        &log,
+        &[received(
+            case_id(1),
+            "simao",
+            ApplicantType::Business,
+            date(2024, 1, 2),
+        )],
+    )
+    .await;
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = tokio::spawn({
@@ -31,7 +40,16 @@ async fn the_projector_follows_new_appends_until_shutdown() {
         }
     });
     for n in 2..=4 {
-        append(&log, &[received(case_id(n), "simao", ApplicantType::Business, date(2024, 1, 3))]).await;
+        append(
+            &log,
+            &[received(
+                case_id(n),
+                "simao",
+                ApplicantType::Business,
+                date(2024, 1, 3),
+            )],
+        )
+        .await;
     }
     let head = log.next_position();
     let deadline = tokio::time::Instant::now() + FOLD_WAIT;
@@ -40,10 +58,16 @@ async fn the_projector_follows_new_appends_until_shutdown() {
         if checkpoints.iter().all(|(_, c)| *c == head) {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "not folded in time: {checkpoints:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not folded in time: {checkpoints:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     stop.send(()).expect("stop");
     follower.await.expect("join").expect("follow ends cleanly");
-    assert_eq!(projector.checkpoints().expect("checkpoints"), ReadModel::ALL.map(|m| (m, head)).to_vec());
+    assert_eq!(
+        projector.checkpoints().expect("checkpoints"),
+        ReadModel::ALL.map(|m| (m, head)).to_vec()
+    );
 }

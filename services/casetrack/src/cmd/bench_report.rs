@@ -106,12 +106,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .report(root, year, AgencyScope::Tree, AsOf::Latest)
             .map(drop)?)
     })?;
-    time("drill-down received.total, one agency", || {
+    time("drill-down withheld.third_party.total, one agency", || {
         Ok(reports
             .drill_down(
                 agency,
                 year,
-                "applications.received.total",
+                "applications.withheld.third_party.total",
                 AgencyScope::Own,
                 AsOf::Latest,
             )
