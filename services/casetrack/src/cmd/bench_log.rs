@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use uuid::Uuid;
 
+use crate::cmd::serve::log_dir;
+
 /// The concurrency levels measured, in order.
 const APPENDER_LEVELS: [usize; 3] = [1, 16, 64];
 
@@ -39,7 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir_all(&dir)?;
-        let level = runtime.block_on(measure(&dir, appenders, args.events))?;
+        // Laid out like any data directory, so `casetrack verify --data <dir>` checks what the bench wrote.
+        let level = runtime.block_on(measure(&log_dir(&dir), appenders, args.events))?;
         print_level(&level);
     }
     Ok(())

@@ -1,15 +1,18 @@
 //! `casetrack verify`: walk the event log's hash chain and checksums (read-only, safe on a damaged log) and
 //! report the first broken position. Exits non-zero when the log does not verify.
 
+use crate::cmd::serve::log_dir;
+
 #[derive(clap::Args)]
 pub struct Args {
-    /// Data directory holding the event log.
+    /// Data directory (the one `serve`, `demo` and `import` use); the log is DATA/log.
     #[arg(long, default_value = "casetrack-data")]
     pub data: std::path::PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let report = casetrack_eventlog::verify_dir(&args.data)?;
+    let dir = log_dir(&args.data);
+    let report = casetrack_eventlog::verify_dir(&dir)?;
     match &report.first_break {
         None => {
             println!(
@@ -29,7 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
             anyhow::bail!(
                 "event log in {} does not verify: first break at position {}",
-                args.data.display(),
+                dir.display(),
                 found.position
             )
         }
