@@ -1,11 +1,11 @@
 //! The summary of one case, folded from its events: what the case list, the queues, the drill-down and the
 //! annual memberships are computed from. One fold for every read model, so they describe the same case.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use casetrack_domain::application::ApplicationEvent;
+use casetrack_domain::application::{ApplicationEvent, Channel};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
-use casetrack_domain::records::{DocumentKind, RecordEvent};
+use casetrack_domain::records::{CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind, Event, EventBody, Outcome};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -32,8 +32,24 @@ pub struct CaseSummary {
     pub status: String,
     pub challenge_kind: Option<ChallengeKind>,
     pub document_kind: Option<DocumentKind>,
-    /// Records that count (decisions, fees): table 二 cell → year → amount (count, or fen for money).
-    pub tallies: BTreeMap<String, BTreeMap<i32, u64>>,
+    /// Applications: how it reached the agency (the statistical table counts receipts by channel).
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// Applications: the one extension (Art. 33) was approved (the statistical table's 延期办结).
+    #[serde(default)]
+    pub extended: bool,
+    /// Disclosure records: the channels the item was published on (it counts once, and once per channel).
+    #[serde(default)]
+    pub disclosure_channels: BTreeSet<DisclosureChannel>,
+    /// Counted records: measure → year → count.
+    #[serde(default)]
+    pub counted: BTreeMap<CountedMeasure, BTreeMap<i32, u64>>,
+    /// 行政事业性收费 collected (records): year → fen.
+    #[serde(default)]
+    pub fees_collected: BTreeMap<i32, u64>,
+    /// Fees the applicant paid for an application: year paid → fen.
+    #[serde(default)]
+    pub fees_paid: BTreeMap<i32, u64>,
 }
 
 /// Application stages, as queue states.
@@ -61,7 +77,12 @@ impl CaseSummary {
             status: String::new(),
             challenge_kind: None,
             document_kind: None,
-            tallies: BTreeMap::new(),
+            channel: None,
+            extended: false,
+            disclosure_channels: BTreeSet::new(),
+            counted: BTreeMap::new(),
+            fees_collected: BTreeMap::new(),
+            fees_paid: BTreeMap::new(),
         }
     }
 
@@ -104,6 +125,7 @@ impl CaseSummary {
             } => {
                 self.agency = Some(agency.clone());
                 self.applicant_type = Some(*applicant_type);
+                self.channel = Some(*channel);
                 // Art. 31: channels needing confirmation are received the day receipt is confirmed.
                 self.received_on = if channel.needs_receipt_confirmation() {
                     *receipt_confirmed_on
@@ -126,9 +148,17 @@ impl CaseSummary {
             }
             ApplicationEvent::Supplemented { .. }
             | ApplicationEvent::ConsultationStarted { .. }
-            | ApplicationEvent::ConsultationAnswered { .. }
-            | ApplicationEvent::ExtensionApproved { .. }
-            | ApplicationEvent::FeePaid { .. } => self.status = STATUS_UNDER_REVIEW.to_string(),
+            | ApplicationEvent::ConsultationAnswered { .. } => {
+                self.status = STATUS_UNDER_REVIEW.to_string()
+            }
+            ApplicationEvent::ExtensionApproved { .. } => {
+                self.extended = true;
+                self.status = STATUS_UNDER_REVIEW.to_string();
+            }
+            ApplicationEvent::FeePaid { amount, paid_on } => {
+                add_to(&mut self.fees_paid, paid_on.year(), amount.0);
+                self.status = STATUS_UNDER_REVIEW.to_string();
+            }
             ApplicationEvent::FeeNoticeIssued { .. } => {
                 self.status = STATUS_AWAITING_FEE.to_string()
             }
@@ -199,9 +229,11 @@ impl CaseSummary {
             RecordEvent::DisclosurePublished {
                 agency,
                 published_on,
+                channels,
                 ..
             } => {
                 self.agency = Some(agency.clone());
+                self.disclosure_channels = channels.clone();
                 self.received_on = Some(*published_on);
                 self.status = "published".to_string();
             }
@@ -229,13 +261,11 @@ impl CaseSummary {
                 self.agency = Some(agency.clone());
                 self.received_on.get_or_insert(*period_end);
                 self.status = "counted".to_string();
-                if let Some(row) = measure.proactive_cell_row() {
-                    self.tally(
-                        &format!("proactive.{row}.decisions"),
-                        period_end.year(),
-                        *count,
-                    );
-                }
+                add_to(
+                    self.counted.entry(*measure).or_default(),
+                    period_end.year(),
+                    *count,
+                );
             }
             RecordEvent::FeesCollected {
                 agency,
@@ -245,23 +275,9 @@ impl CaseSummary {
                 self.agency = Some(agency.clone());
                 self.received_on.get_or_insert(*collected_on);
                 self.status = "collected".to_string();
-                self.tally(
-                    "proactive.fees.amount_10k_yuan",
-                    collected_on.year(),
-                    amount.0,
-                );
+                add_to(&mut self.fees_collected, collected_on.year(), amount.0);
             }
         }
-    }
-
-    fn tally(&mut self, cell: &str, year: i32, amount: u64) {
-        let slot = self
-            .tallies
-            .entry(cell.to_string())
-            .or_default()
-            .entry(year)
-            .or_default();
-        *slot = slot.saturating_add(amount);
     }
 
     fn apply_other(&mut self, event: &Event) {
@@ -296,6 +312,12 @@ impl CaseSummary {
         }
         self.status = snake_case(variant_of(&event.event_type(), event.kind()));
     }
+}
+
+/// Adds `amount` to the year's tally.
+fn add_to(tally: &mut BTreeMap<i32, u64>, year: i32, amount: u64) {
+    let slot = tally.entry(year).or_default();
+    *slot = slot.saturating_add(amount);
 }
 
 fn variant_of(event_type: &str, kind: CaseKind) -> &str {
