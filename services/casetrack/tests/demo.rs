@@ -1,7 +1,8 @@
 //! `casetrack demo` end to end at a small scale: the real binary starts the embedded system in process,
 //! pushes a generated year through its own gRPC API and prints the report. Proves: the report is final (the
 //! server's identity checks pass) and its figures satisfy the official identities when checked again here;
-//! the same seed twice, in fresh data directories, gives byte-identical JSON reports.
+//! the same seed twice, in fresh data directories, gives byte-identical JSON reports; and --year 2018 (the seed
+//! report's year) gives a final report in the pre-2019 statistical table.
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
@@ -21,10 +22,15 @@ fn free_port() -> u16 {
 
 /// Runs the demo in `data` and returns its JSON report and stdout.
 fn run_demo(data: &Path) -> (String, String) {
+    run_demo_year(data, YEAR)
+}
+
+/// Runs the demo for `year` in `data` and returns its JSON report and stdout.
+fn run_demo_year(data: &Path, year: &str) -> (String, String) {
     let listen = format!("127.0.0.1:{}", free_port());
     let output = Command::new(env!("CARGO_BIN_EXE_casetrack"))
         .args([
-            "demo", "--year", YEAR, "--seed", SEED, "--scale", SCALE, "--exit", "--listen", &listen,
+            "demo", "--year", year, "--seed", SEED, "--scale", SCALE, "--exit", "--listen", &listen,
         ])
         .arg("--data")
         .arg(data)
@@ -36,11 +42,11 @@ fn run_demo(data: &Path) -> (String, String) {
         "demo failed:\nstdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let json = std::fs::read_to_string(data.join("reports").join(format!("simao-{YEAR}.json")))
+    let json = std::fs::read_to_string(data.join("reports").join(format!("simao-{year}.json")))
         .expect("JSON report");
     assert!(
         data.join("reports")
-            .join(format!("simao-{YEAR}.html"))
+            .join(format!("simao-{year}.html"))
             .exists(),
         "HTML report written"
     );
@@ -115,5 +121,34 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
     assert_eq!(
         json, again,
         "the same seed must give byte-identical JSON reports"
+    );
+}
+
+/// The seed report's year: the demo runs for 2018 and prints a final report in the pre-2019 statistical table.
+#[test]
+fn the_demo_reports_2018_in_the_statistical_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (json, stdout) = run_demo_year(&dir.path().join("data"), "2018");
+    assert!(stdout.contains("final (every identity holds)"), "{stdout}");
+    assert!(stdout.contains("依申请公开情况"), "{stdout}");
+    assert!(!stdout.contains("本年新收政府信息公开申请数量"), "{stdout}");
+    let document: Value = serde_json::from_str(&json).expect("report JSON");
+    assert_eq!(document["format"], "statistical_table", "{json}");
+    assert_eq!(document["status"], "final", "{json}");
+    let figures = document["figures"]
+        .as_object()
+        .expect("figures by cell code");
+    let received = figure(figures, "applications.received.count");
+    assert!(received >= 1, "{json}");
+    assert_eq!(
+        received,
+        ["in_person", "fax", "online", "letter"]
+            .iter()
+            .map(|c| figure(figures, &format!("applications.{c}.count")))
+            .sum::<i64>()
+    );
+    assert!(
+        figure(figures, "proactive.information.count") >= 1,
+        "{json}"
     );
 }

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use casetrack_domain::challenge::{ChallengeResult, result_cell_column};
-use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind, Outcome};
+use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind};
 use casetrack_reporting::{
-    CellSpec, IdentityFailure, PublishedReport, Report, ReportBuilder, ReportFormat, ReportStatus,
-    Unit, cells,
+    CellSpec, FIRST_REPORT_YEAR, IdentityFailure, LAST_REPORT_YEAR, PublishedReport, Report,
+    ReportBuilder, ReportFormat, ReportStatus, ReportingError, RowKind, Unit, cells, layout,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,12 +19,9 @@ use crate::kv::KvRead;
 use crate::model::parse_json;
 use crate::summary::CaseSummary;
 
-/// The only format the projector computes; earlier data years used tables the log's events do not map to
-/// one-to-one (see the report of what is missing).
-pub const PROJECTED_FORMAT: ReportFormat = ReportFormat::Format2021;
-pub const FIRST_PROJECTED_YEAR: i32 = 2021;
 /// Version of the rules the annual figures are computed by (membership.rs); stored with published reports.
-pub const RULES_VERSION: &str = "casetrack-annual-rules/1 (format 2021, membership.rs)";
+pub const RULES_VERSION: &str =
+    "casetrack-annual-rules/2 (formats 2021, 2019 and the statistical table; membership.rs)";
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
 pub const MAX_DRILL_DOWN: usize = 200_000;
 
@@ -85,17 +81,12 @@ pub struct GeneratedReport {
     pub problems: Vec<IdentityProblem>,
 }
 
-/// Refuses years whose format the projector does not compute.
-pub fn check_year(year: i32) -> Result<(), ProjectorError> {
-    let format = ReportFormat::for_year(year);
-    if format != PROJECTED_FORMAT {
-        return Err(ProjectorError::FormatNotProjected {
-            year,
-            format: format.code(),
-            first: FIRST_PROJECTED_YEAR,
-        });
+/// The format of data year `year` (reporting decides); a year no format covers is refused.
+pub fn format_of(year: i32) -> Result<ReportFormat, ProjectorError> {
+    if !(FIRST_REPORT_YEAR..=LAST_REPORT_YEAR).contains(&year) {
+        return Err(ReportingError::YearOutOfRange { year }.into());
     }
-    Ok(())
+    Ok(ReportFormat::for_year(year))
 }
 
 /// The agencies `scope` covers below `root` that have any annual figure (always including `root`).
@@ -118,19 +109,19 @@ pub fn agencies_in(
     Ok(out.into_iter().collect())
 }
 
-fn spec_of(code: &str) -> Option<&'static CellSpec> {
-    cells(PROJECTED_FORMAT).iter().find(|c| c.code == code)
+fn spec_of(format: ReportFormat, code: &str) -> Option<&'static CellSpec> {
+    cells(format).iter().find(|c| c.code == code)
 }
 
 /// The report of `agency` alone for `year`: its base cells as the annual model holds them.
 pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report, ProjectorError> {
-    check_year(year)?;
+    let format = format_of(year)?;
     validate_agency(agency)?;
     let mut builder = ReportBuilder::new(agency, year)?;
     let mut add = |cell: &str, amount: u64| -> Result<(), ProjectorError> {
-        let spec = spec_of(cell).ok_or_else(|| ProjectorError::UnknownCell {
+        let spec = spec_of(format, cell).ok_or_else(|| ProjectorError::UnknownCell {
             code: cell.to_string(),
-            format: PROJECTED_FORMAT.code(),
+            format: format.code(),
         })?;
         match spec.unit {
             Unit::Money => builder.add_money(cell, casetrack_reporting::Fen(amount))?,
@@ -177,46 +168,57 @@ pub fn report(
     Ok(Report::roll_up(agency, &children)?)
 }
 
-/// The base cells a cell is made of: itself when it is a base cell, else the parts of its sum.
-pub fn base_cells(code: &str) -> Result<Vec<String>, ProjectorError> {
+/// The base cells a cell of `format` is made of: itself when it is a base cell, else the parts of its sum as
+/// the format's layout states them (a total column before a row sum, recursively).
+pub fn base_cells(format: ReportFormat, code: &str) -> Result<Vec<String>, ProjectorError> {
     let unknown = || ProjectorError::UnknownCell {
         code: code.to_string(),
-        format: PROJECTED_FORMAT.code(),
+        format: format.code(),
     };
-    let spec = spec_of(code).ok_or_else(unknown)?;
+    let spec = spec_of(format, code).ok_or_else(unknown)?;
     if !spec.derived {
         return Ok(vec![code.to_string()]);
     }
-    let (table, rest) = code.split_once('.').ok_or_else(unknown)?;
-    let (row, column) = rest.rsplit_once('.').ok_or_else(unknown)?;
-    let parts: Vec<String> = match (table, row, column) {
-        ("applications", _, "total") => ApplicantType::ALL
-            .iter()
-            .map(|t| format!("applications.{row}.{}", t.cell_column()))
-            .collect(),
-        ("applications", "outcome_total", _) => Outcome::all()
-            .iter()
-            .map(|o| format!("applications.{}.{column}", o.cell_row()))
-            .collect(),
-        ("applications", group, _) => Outcome::all()
-            .iter()
-            .filter(|o| o.cell_group() == Some(group))
-            .map(|o| format!("applications.{}.{column}", o.cell_row()))
-            .collect(),
-        ("challenges", _, "total") => ChallengeResult::ALL
-            .iter()
-            .map(|r| r.cell_column())
-            .chain([result_cell_column(None)])
-            .map(|c| format!("challenges.{row}.{c}"))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let (table, row, column) = (spec.table, spec.row, spec.column);
+    let parts: Vec<String> = layout(format)
+        .tables
+        .iter()
+        .filter(|t| t.code == table)
+        .flat_map(|t| t.blocks.iter())
+        .filter(|b| b.columns.iter().any(|c| c.code == column))
+        .find_map(|block| {
+            let this_row = block.rows().find(|r| r.code == Some(row))?;
+            if block
+                .columns
+                .iter()
+                .any(|c| c.code == column && c.total.is_some())
+            {
+                return Some(
+                    block
+                        .columns
+                        .iter()
+                        .filter(|c| c.total.is_none())
+                        .map(|c| format!("{table}.{row}.{}", c.code))
+                        .collect(),
+                );
+            }
+            match &this_row.kind {
+                RowKind::Sum { parts, .. } => Some(
+                    parts
+                        .iter()
+                        .map(|part| format!("{table}.{part}.{column}"))
+                        .collect(),
+                ),
+                RowKind::Base | RowKind::Heading => None,
+            }
+        })
+        .unwrap_or_default();
     if parts.is_empty() {
         return Err(unknown());
     }
     let mut out = Vec::new();
     for part in parts {
-        out.extend(base_cells(&part)?);
+        out.extend(base_cells(format, &part)?);
     }
     Ok(out)
 }
@@ -229,8 +231,7 @@ pub fn drill_down(
     code: &str,
     scope: AgencyScope,
 ) -> Result<Vec<DrillDownEntry>, ProjectorError> {
-    check_year(year)?;
-    let base = base_cells(code)?;
+    let base = base_cells(format_of(year)?, code)?;
     let mut out = Vec::new();
     for member_agency in agencies_in(kv, agency, scope)? {
         for cell in &base {
@@ -313,7 +314,9 @@ pub fn generate(
     as_of_position: u64,
 ) -> Result<GeneratedReport, ProjectorError> {
     let current = report(kv, agency, year, scope)?;
-    let previous = if year > FIRST_PROJECTED_YEAR {
+    // Identity 4 against the previous year whatever its format (reporting skips it when that format has no
+    // carry rows, as the statistical table has not).
+    let previous = if year > FIRST_REPORT_YEAR {
         Some(report(kv, agency, year - 1, scope)?)
     } else {
         None
@@ -350,8 +353,11 @@ fn problem(
     let mut seen = BTreeSet::new();
     let mut cases = Vec::new();
     for (cell_year, cell) in cells_by_year {
-        // Narrative figures and years outside the projected format have no cases of their own.
-        if spec_of(cell).is_none() || check_year(cell_year).is_err() {
+        // Narrative figures and years no format covers have no cases of their own.
+        let Ok(format) = format_of(cell_year) else {
+            continue;
+        };
+        if spec_of(format, cell).is_none() {
             continue;
         }
         for entry in drill_down(kv, agency, cell_year, cell, scope)? {

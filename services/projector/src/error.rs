@@ -36,15 +36,6 @@ pub enum ProjectorError {
     )]
     UnknownCell { code: String, format: &'static str },
 
-    #[error(
-        "year: {year} uses the {format} format, which the projector does not compute (only data years from {first} on)"
-    )]
-    FormatNotProjected {
-        year: i32,
-        format: &'static str,
-        first: i32,
-    },
-
     #[error("model: unknown read model {0:?}; expected one of annual, cases, queues")]
     UnknownModel(String),
 

@@ -205,9 +205,7 @@ pub fn status_from_error(error: ProjectorError) -> Status {
             | ReportingError::UnknownCell { .. }
             | ReportingError::UnknownOutputFormat(_),
         ) => Status::invalid_argument(message),
-        ProjectorError::FormatNotProjected { .. } | ProjectorError::NotFinal { .. } => {
-            Status::failed_precondition(message)
-        }
+        ProjectorError::NotFinal { .. } => Status::failed_precondition(message),
         ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
         _ => Status::internal(message),
     }

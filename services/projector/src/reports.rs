@@ -6,7 +6,7 @@ use casetrack_eventlog::EventLog;
 use casetrack_reporting::{PublishedReport, json};
 
 use crate::annual::{
-    AgencyScope, DrillDownEntry, GeneratedReport, check_year, drill_down, generate,
+    AgencyScope, DrillDownEntry, GeneratedReport, drill_down, format_of, generate,
 };
 use crate::as_of::{AsOf, fold_annual_to, position_at_time};
 use crate::error::ProjectorError;
@@ -65,7 +65,7 @@ impl Reports {
         scope: AgencyScope,
         as_of: AsOf,
     ) -> Result<GeneratedReport, ProjectorError> {
-        check_year(year)?;
+        format_of(year)?;
         self.with_annual(as_of, |kv, position| {
             generate(kv, agency, year, scope, position)
         })

@@ -128,6 +128,7 @@ async fn reporting_service_answers_over_grpc() {
         .expect_err("unknown cell");
     assert_eq!(bad.code(), tonic::Code::InvalidArgument);
     assert!(bad.message().contains("cell_code"), "{}", bad.message());
+    // Every year a format covers is reported in the format of that year: 2018 is the statistical table.
     let old = client
         .get_report(pb::GetReportRequest {
             target: target("simao", 2018),
@@ -135,7 +136,24 @@ async fn reporting_service_answers_over_grpc() {
             as_of: None,
         })
         .await
-        .expect_err("old format");
-    assert_eq!(old.code(), tonic::Code::FailedPrecondition);
+        .expect("a 2018 report")
+        .into_inner();
+    assert!(old.is_final);
+    let old_json: serde_json::Value = serde_json::from_slice(&old.rendered).expect("JSON report");
+    assert_eq!(old_json["format"], "statistical_table", "{old_json}");
+    let unsupported = client
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2007),
+            output: 1,
+            as_of: None,
+        })
+        .await
+        .expect_err("no format before 2008");
+    assert_eq!(unsupported.code(), tonic::Code::InvalidArgument);
+    assert!(
+        unsupported.message().contains("year"),
+        "{}",
+        unsupported.message()
+    );
     server.abort();
 }

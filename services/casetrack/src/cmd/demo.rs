@@ -6,8 +6,10 @@
 //!
 //! Deterministic: the same --year, --seed and --scale give the same requests, dates and command ids, and the
 //! report is computed as of the log position the demo reached, so two runs print byte-identical JSON.
-//! Default year: the last year whose every generated fact (up to 30 June of the next year) lies in the past —
-//! the projector computes the 2021 format only, so the seed report's 2018 cannot be reproduced as such.
+//! Default year: the last year whose every generated fact (up to 30 June of the next year) lies in the past.
+//! Any year the embedded holiday calendar covers (with the years before and after) can be asked for, e.g.
+//! `--year 2018`, the seed report's year; the report comes out in the format of that year (the pre-2019
+//! statistical table for 2018, the 2019 format for 2019–2020, the 2021 format from 2021 on).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,6 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use casetrack_domain::Calendar;
 use casetrack_domain::time::local_date;
-use casetrack_projector::annual::FIRST_PROJECTED_YEAR;
 use chrono::{Datelike, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use tonic::transport::{Channel, Endpoint};
@@ -43,8 +44,9 @@ const REMINDER_INTERVAL_SECS: u64 = 365 * 24 * 3600;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Data year (2021 or later). Default: the last year whose generated facts, up to 30 June of the next
-    /// year, all lie in the past.
+    /// Data year; the report uses that year's format (2018: the seed report's statistical table). Must be
+    /// covered, with the years before and after, by the embedded holiday calendar. Default: the last year
+    /// whose generated facts, up to 30 June of the next year, all lie in the past.
     #[arg(long)]
     pub year: Option<i32>,
     /// Seed of the generator: the same seed gives the same year and byte-identical JSON reports.
@@ -72,10 +74,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 async fn demo(args: Args) -> anyhow::Result<()> {
     let today = local_date(Utc::now());
     let year = args.year.unwrap_or_else(|| default_year(today));
-    anyhow::ensure!(
-        year >= FIRST_PROJECTED_YEAR,
-        "--year must be {FIRST_PROJECTED_YEAR} or later (the 2021 report format)"
-    );
     let last_day = horizon(year).context("--year out of range")?;
     anyhow::ensure!(
         last_day < today,
