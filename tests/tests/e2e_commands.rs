@@ -4,25 +4,21 @@
 //! and deadline reminders.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
-use casetrack_api::v1::intake_server::IntakeServer;
 use casetrack_api::v1::reply_client::ReplyClient;
-use casetrack_api::v1::reply_server::ReplyServer;
 use casetrack_api::v1::review_client::ReviewClient;
-use casetrack_api::v1::review_server::ReviewServer;
 use casetrack_bus::Bus;
 use casetrack_domain::Calendar;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{Direction, EventLog, RemoteLog};
 use casetrack_handlers::{
-    CaseLog, Commands, GrpcServer, IntakeService, MAX_REQUEST_BYTES, Reminders, ReplyService,
-    ReviewService, Tokens,
+    CaseLog, Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens,
 };
 use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
-use tonic::server::NamedService;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -48,6 +44,22 @@ enum LogMode {
     Remote,
 }
 
+/// A scenario run twice: on the embedded log, and through a remote one (on a multi-threaded runtime, as the
+/// gRPC client and server then really run side by side).
+macro_rules! on_both_logs {
+    ($scenario:ident, $embedded:ident, $remote:ident) => {
+        #[tokio::test]
+        async fn $embedded() {
+            $scenario(start_with(LogMode::Embedded).await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $remote() {
+            $scenario(start_with(LogMode::Remote).await).await;
+        }
+    };
+}
+
 async fn start_with(mode: LogMode) -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
@@ -55,14 +67,8 @@ async fn start_with(mode: LogMode) -> Harness {
         LogMode::Embedded => CaseLog::Embedded(log.clone()),
         LogMode::Remote => {
             let mut server = GrpcServer::new();
-            server
-                .routes()
-                .add_service(EventLogService::new(log.clone()).into_server());
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            let url = format!("http://{}", listener.local_addr().expect("address"));
-            tokio::spawn(server.serve(listener, std::future::pending()));
+            server.add(EventLogService::new(log.clone()).into_server());
+            let url = spawn_server(server, std::future::pending()).await;
             CaseLog::Remote(RemoteLog::connect(url).await.expect("connect to the log"))
         }
     };
@@ -72,34 +78,15 @@ async fn start_with(mode: LogMode) -> Harness {
         ("other-line".to_owned(), "12328".to_owned()),
     ]))
     .expect("tokens");
-    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
-    let commands = Commands::new(case_log, calendar, "SM".parse().expect("prefix"));
+    let commands = commands(case_log);
     let mut server = GrpcServer::new();
-    server.routes().add_service(
-        IntakeService::new(commands.clone(), tokens.clone(), Bus::in_process()).into_server(),
-    );
-    server.serving(IntakeServer::<IntakeService>::NAME);
-    server
-        .routes()
-        .add_service(ReviewService::new(commands.clone(), tokens.clone()).into_server());
-    server.serving(ReviewServer::<ReviewService>::NAME);
-    server
-        .routes()
-        .add_service(ReplyService::new(commands.clone(), tokens).into_server());
-    server.serving(ReplyServer::<ReplyService>::NAME);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
+    server.add_command_services(commands.clone(), tokens, Bus::in_process());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.serve(listener, async {
+    let url = spawn_server(server, async {
         let _ = stopped.await;
-    }));
-    let channel = Channel::from_shared(url)
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+    })
+    .await;
+    let channel = connect(url).await;
     Harness {
         log,
         commands,
@@ -109,6 +96,44 @@ async fn start_with(mode: LogMode) -> Harness {
         _stop: stop,
         _dir: dir,
     }
+}
+
+impl Harness {
+    /// Submit `application(external_id)` as the hotline, which must succeed.
+    async fn submit(&mut self, external_id: &str) -> pb::CaseRef {
+        self.intake
+            .submit_application(authed(application(external_id), HOTLINE_TOKEN))
+            .await
+            .expect("submit")
+            .into_inner()
+    }
+}
+
+/// The executor the services share, over `log`.
+fn commands(log: CaseLog) -> Commands {
+    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
+    Commands::new(log, calendar, "SM".parse().expect("prefix"))
+}
+
+/// Serve `server` on a free loopback port until `shutdown`; its URL.
+async fn spawn_server(
+    server: GrpcServer,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(server.serve(listener, shutdown));
+    url
+}
+
+async fn connect(url: String) -> Channel {
+    Channel::from_shared(url)
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect")
 }
 
 fn application(external_id: &str) -> pb::SubmitApplicationRequest {
@@ -141,6 +166,12 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// `status` is a refusal with `code` that names `field` in its details.
+fn assert_refused(status: &Status, code: Code, field: &str) {
+    assert_eq!(status.code(), code, "{status:?}");
+    assert_eq!(violated_field(status).as_deref(), Some(field), "{status:?}");
+}
+
 /// The field a refusal names in its google.rpc.BadRequest details.
 fn violated_field(status: &Status) -> Option<String> {
     let bad_request = status.get_details_bad_request()?;
@@ -150,23 +181,14 @@ fn violated_field(status: &Status) -> Option<String> {
         .map(|v| v.field.clone())
 }
 
-#[tokio::test]
-async fn intake_retries_with_the_same_external_id_yield_one_case() {
-    intake_retries(start().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn intake_retries_yield_one_case_through_a_remote_log() {
-    intake_retries(start_with(LogMode::Remote).await).await;
-}
+on_both_logs!(
+    intake_retries,
+    intake_retries_with_the_same_external_id_yield_one_case,
+    intake_retries_yield_one_case_through_a_remote_log
+);
 
 async fn intake_retries(mut h: Harness) {
-    let first = h
-        .intake
-        .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
-        .await
-        .expect("submit")
-        .into_inner();
+    let first = h.submit("A-1").await;
     assert!(
         first.tracking_number.starts_with("SM-") && first.tracking_number.ends_with("-000001"),
         "{first:?}"
@@ -225,8 +247,7 @@ async fn intake_retries(mut h: Harness) {
         .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
         .await
         .expect_err("reused id");
-    assert_eq!(status.code(), Code::FailedPrecondition);
-    assert_eq!(violated_field(&status).as_deref(), Some("external_id"));
+    assert_refused(&status, Code::FailedPrecondition, "external_id");
 
     // And the case is found by its tracking number.
     let info = h
@@ -251,23 +272,14 @@ async fn intake_retries(mut h: Harness) {
     );
 }
 
-#[tokio::test]
-async fn concurrent_conflicting_commands_have_one_winner() {
-    conflicting_commands(start().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_conflicting_commands_have_one_winner_through_a_remote_log() {
-    conflicting_commands(start_with(LogMode::Remote).await).await;
-}
+on_both_logs!(
+    conflicting_commands,
+    concurrent_conflicting_commands_have_one_winner,
+    concurrent_conflicting_commands_have_one_winner_through_a_remote_log
+);
 
 async fn conflicting_commands(mut h: Harness) {
-    let case = h
-        .intake
-        .submit_application(authed(application("A-2"), HOTLINE_TOKEN))
-        .await
-        .expect("submit")
-        .into_inner();
+    let case = h.submit("A-2").await;
     let outcomes = [
         "disclosed",
         "partly_disclosed",
@@ -338,12 +350,7 @@ async fn conflicting_commands(mut h: Harness) {
 #[tokio::test]
 async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
     let mut h = start().await;
-    let case = h
-        .intake
-        .submit_application(authed(application("A-3"), HOTLINE_TOKEN))
-        .await
-        .expect("submit")
-        .into_inner();
+    let case = h.submit("A-3").await;
     let head = h.log.next_position();
 
     let mut bad_date = application("A-4");
@@ -366,12 +373,7 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
             .submit_application(authed(request, HOTLINE_TOKEN))
             .await
             .expect_err("refused");
-        assert_eq!(status.code(), code, "{status:?}");
-        assert_eq!(
-            violated_field(&status).as_deref(),
-            Some(field),
-            "{status:?}"
-        );
+        assert_refused(&status, code, field);
         assert!(
             status.message().starts_with(field),
             "the message names the field too: {}",
@@ -407,12 +409,7 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
             .decide(authed(request, STAFF_TOKEN))
             .await
             .expect_err("refused");
-        assert_eq!(status.code(), code, "{status:?}");
-        assert_eq!(
-            violated_field(&status).as_deref(),
-            Some(field),
-            "{status:?}"
-        );
+        assert_refused(&status, code, field);
     }
 
     // A lifecycle rule: an application cannot close before it is decided and answered.
@@ -463,28 +460,10 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
 async fn every_server_offers_health_and_reflection() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
-    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
-    let commands = Commands::new(
-        CaseLog::Embedded(log),
-        calendar,
-        "SM".parse().expect("prefix"),
-    );
     let tokens = Tokens::new(HashMap::new()).expect("tokens");
     let mut server = GrpcServer::new();
-    server
-        .routes()
-        .add_service(ReplyService::new(commands, tokens).into_server());
-    server.serving(ReplyServer::<ReplyService>::NAME);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(server.serve(listener, std::future::pending()));
-    let channel = Channel::from_shared(url)
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+    server.add(ReplyService::new(commands(CaseLog::Embedded(log)), tokens).into_server());
+    let channel = connect(spawn_server(server, std::future::pending()).await).await;
 
     use tonic_health::pb::health_client::HealthClient;
     let mut health = HealthClient::new(channel.clone());

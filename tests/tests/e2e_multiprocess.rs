@@ -9,25 +9,27 @@ use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
+/// A command-service process; `nats` for those that react to the bus (Reply takes no `--nats`).
 fn service(
     name: &str,
     log: &Process,
-    nats: &NatsServer,
+    nats: Option<&NatsServer>,
     tokens: &Path,
     dir: &Path,
 ) -> anyhow::Result<Process> {
     let port = free_port();
-    let args = [
+    let mut args = vec![
         name.to_owned(),
         "--log".to_owned(),
         log.url(),
-        "--nats".to_owned(),
-        nats.url(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];
+    if let Some(nats) = nats {
+        args.extend(["--nats".to_owned(), nats.url()]);
+    }
     Process::spawn(&args, port, &dir.join(format!("{name}.log")))
 }
 
@@ -47,9 +49,9 @@ async fn ticket_and_application_reach_closed_across_processes() -> anyhow::Resul
         nats.url(),
     ];
     let log = Process::spawn(&log_args, log_port, &dir.path().join("eventlog.log"))?;
-    let intake = service("intake", &log, &nats, &tokens, dir.path())?;
-    let review = service("review", &log, &nats, &tokens, dir.path())?;
-    let reply = service("reply", &log, &nats, &tokens, dir.path())?;
+    let intake = service("intake", &log, Some(&nats), &tokens, dir.path())?;
+    let review = service("review", &log, Some(&nats), &tokens, dir.path())?;
+    let reply = service("reply", &log, None, &tokens, dir.path())?;
 
     let mut clients = Clients::connect(&intake.url(), &review.url(), &reply.url()).await?;
     let outcome = ticket_and_application_to_closed(&mut clients).await;

@@ -174,7 +174,7 @@ pub enum ApplicationEvent {
 /// Consultations in progress or answered, by party.
 pub type Consultations = BTreeMap<String, ConsultationWindow>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsultationWindow {
     pub party_kind: ConsultedParty,
     pub started_on: NaiveDate,
@@ -190,20 +190,20 @@ pub const FEE_PAYMENT_WORKING_DAYS: u32 = 20;
 /// The most consultations one application may have open or answered.
 pub const MAX_CONSULTATIONS: usize = 64;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupplementRequest {
     pub requested_on: NaiveDate,
     pub supplement_by: NaiveDate,
     pub received_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub working_days: u32,
     pub approved_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeNotice {
     pub basis: FeeBasis,
     pub amount: Fen,
@@ -212,7 +212,7 @@ pub struct FeeNotice {
     pub paid_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub outcome: Outcome,
     pub legal_reason: String,
@@ -220,7 +220,7 @@ pub struct Decision {
 }
 
 /// Facts fixed at receipt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     pub case_id: CaseId,
     pub agency: AgencyId,
@@ -234,7 +234,7 @@ pub struct Receipt {
 }
 
 /// An application's state: a fold of its events. `Default` is "no such application yet".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationState {
     pub receipt: Option<Receipt>,
     pub supplement: Option<SupplementRequest>,
@@ -245,6 +245,12 @@ pub struct ApplicationState {
     pub abandoned: Option<(AbandonReason, NaiveDate)>,
     pub reply_delivered_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    /// The first end of handling and the table 三 row it counts in: a decision, an abandonment, or a closure
+    /// without either (三（六）3 其他, e.g. withdrawn). A later ending event does not move the case to
+    /// another row.
+    pub handling_ended: Option<(Outcome, NaiveDate)>,
+    /// Every fee payment with the day it was made (the annual report counts it in that year).
+    pub fees_paid: Vec<(Fen, NaiveDate)>,
     /// Events folded so far (the stream revision + 1).
     pub event_count: u64,
 }
@@ -455,7 +461,8 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
                 paid_on: None,
             });
         }
-        ApplicationEvent::FeePaid { amount: _, paid_on } => {
+        ApplicationEvent::FeePaid { amount, paid_on } => {
+            state.fees_paid.push((amount, paid_on));
             if let Some(notice) = state.fee_notice.as_mut() {
                 notice.paid_on = Some(paid_on);
             }
@@ -465,6 +472,7 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
             legal_reason,
             decided_on,
         } => {
+            state.handling_ended.get_or_insert((outcome, decided_on));
             state.decision = Some(Decision {
                 outcome,
                 legal_reason,
@@ -481,9 +489,15 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
             reason,
             abandoned_on,
         } => {
+            state
+                .handling_ended
+                .get_or_insert((reason.outcome(), abandoned_on));
             state.abandoned = Some((reason, abandoned_on));
         }
         ApplicationEvent::Closed { closed_on } => {
+            state
+                .handling_ended
+                .get_or_insert((Outcome::OtherOther, closed_on));
             state.closed_on = Some(closed_on);
         }
     }

@@ -91,7 +91,7 @@ pub enum ChallengeEvent {
 }
 
 /// Facts fixed at filing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filing {
     pub case_id: CaseId,
     pub agency: AgencyId,
@@ -102,7 +102,7 @@ pub struct Filing {
 }
 
 /// A challenge's state. `Default` is "not filed yet". Without a result it is pending (尚未审结).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeState {
     pub filing: Option<Filing>,
     pub result: Option<(ChallengeResult, NaiveDate)>,

@@ -144,7 +144,7 @@ pub const MAX_EXTENSION_WORKING_DAYS: u32 = 10;
 pub const MAX_DISPATCHES: u32 = 32;
 
 /// Facts fixed at intake.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub case_id: CaseId,
     pub agency: AgencyId,
@@ -154,7 +154,7 @@ pub struct Ticket {
 }
 
 /// A hotline ticket's state: a fold of its events. `Default` is "no such ticket yet".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HotlineState {
     pub ticket: Option<Ticket>,
     pub answered_at_once_on: Option<NaiveDate>,
@@ -176,6 +176,12 @@ pub struct HotlineState {
     pub reminders: u32,
     pub merged_into: Option<CaseId>,
     pub duplicates: Vec<CaseId>,
+    /// `Some(None)`: referred to an application not yet created. Stored so that `Some(None)` survives JSON.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub referred_application: Option<Option<CaseId>>,
     pub event_count: u64,
 }
@@ -236,6 +242,15 @@ impl HotlineState {
             },
         })
     }
+}
+
+/// A field that is present (even as `null`) is `Some`: the outer `Option` of a double option.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Fold one event into the state.

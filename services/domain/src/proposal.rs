@@ -55,7 +55,7 @@ pub enum ProposalEvent {
 pub const MAX_CO_UNITS: usize = 32;
 
 /// Facts fixed at assignment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
     pub case_id: CaseId,
     pub agency: AgencyId,
@@ -67,7 +67,7 @@ pub struct Assignment {
 }
 
 /// A suggestion's or proposal's state. `Default` is "not assigned yet".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalState {
     pub assignment: Option<Assignment>,
     pub contacted_on: Option<NaiveDate>,

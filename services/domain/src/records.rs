@@ -122,7 +122,7 @@ pub enum RecordEvent {
 pub const MAX_COUNT: u64 = 100_000_000;
 
 /// A record's state: the event that created it and, for documents, the repeal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordState {
     pub case_id: Option<CaseId>,
     pub created: Option<RecordEvent>,

@@ -15,26 +15,25 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::auth::{Caller, Tokens};
-use crate::command::{Commands, Step, decode_stream};
+use crate::command::{Commands, decode_stream};
 use crate::error::HandlerError;
 use crate::lifecycle::{self, CaseCommand};
 use crate::parse;
+use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 use crate::tracking;
 use crate::watch;
 
 #[derive(Clone)]
 pub struct IntakeService {
-    commands: Commands,
-    tokens: Tokens,
+    rpc: Rpc,
     bus: Bus,
 }
 
 impl IntakeService {
     pub fn new(commands: Commands, tokens: Tokens, bus: Bus) -> IntakeService {
         IntakeService {
-            commands,
-            tokens,
+            rpc: Rpc::new(commands, tokens),
             bus,
         }
     }
@@ -42,10 +41,6 @@ impl IntakeService {
     /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
     pub fn into_server(self) -> IntakeServer<IntakeService> {
         IntakeServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
-    }
-
-    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        Ok(self.tokens.caller(request.metadata())?)
     }
 
     async fn create(
@@ -57,7 +52,8 @@ impl IntakeService {
     ) -> Result<Response<pb::CaseRef>, Status> {
         let now = parse::occurred_at(occurred_at)?;
         let refs = self
-            .commands
+            .rpc
+            .commands()
             .create(caller, external_id, now, command)
             .await?;
         Ok(Response::new(refs.into()))
@@ -74,7 +70,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitApplicationRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let applicant_type = parse::lookup(
             "applicant_type",
@@ -92,7 +88,8 @@ impl Intake for IntakeService {
         };
         let referred_from = parse::optional_case_id("referred_from", &r.referred_from)?;
         if let Some(ticket) = referred_from {
-            self.commands
+            self.rpc
+                .commands()
                 .require_case(CaseKind::Hotline, ticket, "referred_from")
                 .await?;
         }
@@ -116,7 +113,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitHotlineTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let category = parse::code("category", &r.category)?;
         let received_on = parse::date("received_on", &r.received_on)?;
@@ -137,7 +134,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitProposalRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let kind = parse::code("kind", &r.kind)?;
         let assigned_on = parse::date("assigned_on", &r.assigned_on)?;
@@ -160,7 +157,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitChallengeRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let kind = parse::lookup("kind", &r.kind, |code| {
             ChallengeKind::ALL
@@ -173,11 +170,13 @@ impl Intake for IntakeService {
             &r.prior_reconsideration_case_id,
         )?;
         let filed_on = parse::date("filed_on", &r.filed_on)?;
-        self.commands
+        self.rpc
+            .commands()
             .require_case(CaseKind::Application, application, "application_case_id")
             .await?;
         if let Some(prior) = prior_reconsideration {
-            self.commands
+            self.rpc
+                .commands()
                 .require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id")
                 .await?;
         }
@@ -198,7 +197,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordDisclosureRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let channels = r
             .channels
@@ -222,7 +221,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordDocumentIssuedRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let kind = parse::lookup("kind", &r.kind, |code| {
             [DocumentKind::Rule, DocumentKind::NormativeDocument]
@@ -246,30 +245,19 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordDocumentRepealedRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let command_id = parse::command_id(&r.command_id)?;
-        let case_id = parse::case_id("case_id", &r.case_id)?;
-        let repealed_on = parse::date("repealed_on", &r.repealed_on)?;
-        let now = parse::occurred_at(&r.occurred_at)?;
-        let command = CaseCommand::Record(RecordCommand::RepealDocument { repealed_on });
-        let step = Step {
-            field: "case_id",
-            case_id,
-            command,
-        };
-        let refs = self
-            .commands
-            .execute(&caller.source_system, command_id, now, vec![step])
-            .await?;
-        Ok(Response::new(refs.into()))
+        self.rpc
+            .on_case(request, |r| {
+                let repealed_on = parse::date("repealed_on", &r.repealed_on)?;
+                Ok(RecordCommand::RepealDocument { repealed_on }.into())
+            })
+            .await
     }
 
     async fn record_count(
         &self,
         request: Request<pb::RecordCountRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let measure = parse::code("measure", &r.measure)?;
         let period_end = parse::date("period_end", &r.period_end)?;
@@ -289,7 +277,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordFeesCollectedRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let collected_on = parse::date("collected_on", &r.collected_on)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
@@ -307,9 +295,9 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::GetCaseRequest>,
     ) -> Result<Response<pb::CaseInfo>, Status> {
-        self.caller(&request)?;
+        self.rpc.caller(&request)?;
         let number = request.into_inner().tracking_number;
-        let log = self.commands.log();
+        let log = self.rpc.commands().log();
         let not_found = || HandlerError::NotFound {
             field: "tracking_number",
             what: "tracking number",
@@ -364,8 +352,9 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<Self::WatchStatusStream>, Status> {
-        let caller = self.caller(&request)?;
-        let stream = watch::status_updates(&self.bus, self.commands.log().clone(), caller).await?;
+        let caller = self.rpc.caller(&request)?;
+        let stream =
+            watch::status_updates(&self.bus, self.rpc.commands().log().clone(), caller).await?;
         Ok(Response::new(stream))
     }
 }

@@ -1,10 +1,11 @@
 //! casetrack-handlers: the command services `Intake`, `Review` and `Reply` (package `casetrack.v1`) and the
 //! reactions that run next to them (routing new tickets, status updates back to source systems, deadline
 //! reminders). Each handler is a thin translation: proto fields are parsed into a domain command
-//! (`parse.rs`), the case's stream is read from the log and folded, the domain decides (`lifecycle.rs`), and
-//! the events are appended with the expected revision (`command.rs`); errors become gRPC statuses in one
-//! place (`error.rs`). The services hold no state: the log, embedded or remote (`log.rs`), is the only truth,
-//! so any number of them can run against one log.
+//! (`parse.rs`) inside the plumbing every RPC shares (`rpc.rs`: authenticate, translate, run, answer), the
+//! case's stream is read from the log and folded, the domain decides (`lifecycle.rs`), and the events are
+//! appended with the expected revision (`command.rs`); errors become gRPC statuses in one place
+//! (`error.rs`). The services hold no state: the log, embedded or remote (`log.rs`), is the only truth, so
+//! any number of them can run against one log.
 //!
 //! Architecture invariant: never decides a lifecycle rule itself (the domain does) and never writes to the
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
@@ -21,6 +22,7 @@ pub mod reminders;
 pub mod reply;
 pub mod review;
 pub mod routing;
+mod rpc;
 pub mod server;
 pub mod tracking;
 mod watch;

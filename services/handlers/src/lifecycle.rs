@@ -31,6 +31,37 @@ impl CaseCommand {
     }
 }
 
+// Each kind's command is a case command: lets a handler write `ApplicationCommand::Decide { .. }.into()`.
+impl From<ApplicationCommand> for CaseCommand {
+    fn from(command: ApplicationCommand) -> CaseCommand {
+        CaseCommand::Application(command)
+    }
+}
+
+impl From<HotlineCommand> for CaseCommand {
+    fn from(command: HotlineCommand) -> CaseCommand {
+        CaseCommand::Hotline(command)
+    }
+}
+
+impl From<ProposalCommand> for CaseCommand {
+    fn from(command: ProposalCommand) -> CaseCommand {
+        CaseCommand::Proposal(command)
+    }
+}
+
+impl From<ChallengeCommand> for CaseCommand {
+    fn from(command: ChallengeCommand) -> CaseCommand {
+        CaseCommand::Challenge(command)
+    }
+}
+
+impl From<RecordCommand> for CaseCommand {
+    fn from(command: RecordCommand) -> CaseCommand {
+        CaseCommand::Record(command)
+    }
+}
+
 /// Why a command on a folded stream produced no events.
 pub enum DecideError {
     Replay(ReplayError),

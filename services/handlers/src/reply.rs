@@ -1,4 +1,5 @@
-//! The `Reply` service: answering and closing cases, fees, follow-up, and the results of challenges.
+//! The `Reply` service: answering and closing cases, fees, follow-up, and the results of challenges. Each
+//! method translates its fields into a domain command; [`Rpc`] does the rest.
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reply_server::{Reply, ReplyServer};
@@ -10,54 +11,30 @@ use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::{CaseKind, stream_name};
 use tonic::{Request, Response, Status};
 
-use crate::auth::{Caller, Tokens};
+use crate::auth::Tokens;
 use crate::command::Commands;
 use crate::error::HandlerError;
 use crate::lifecycle::CaseCommand;
 use crate::parse;
+use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 
 #[derive(Clone)]
 pub struct ReplyService {
-    commands: Commands,
-    tokens: Tokens,
+    rpc: Rpc,
 }
 
 impl ReplyService {
     pub fn new(commands: Commands, tokens: Tokens) -> ReplyService {
-        ReplyService { commands, tokens }
+        ReplyService {
+            rpc: Rpc::new(commands, tokens),
+        }
     }
 
     /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
     pub fn into_server(self) -> ReplyServer<ReplyService> {
         ReplyServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
     }
-
-    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        Ok(self.tokens.caller(request.metadata())?)
-    }
-
-    async fn run(
-        &self,
-        caller: Caller,
-        ids: (&str, &str, &str),
-        command: CaseCommand,
-    ) -> Result<Response<pb::CaseRef>, Status> {
-        let (command_id, case_id, occurred_at) = ids;
-        Ok(Response::new(
-            self.commands
-                .single(&caller, command_id, case_id, occurred_at, command)
-                .await?,
-        ))
-    }
-}
-
-fn app(command: ApplicationCommand) -> CaseCommand {
-    CaseCommand::Application(command)
-}
-
-fn ticket(command: HotlineCommand) -> CaseCommand {
-    CaseCommand::Hotline(command)
 }
 
 #[tonic::async_trait]
@@ -66,14 +43,14 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::DeliverReplyRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let delivered_on = parse::date("delivered_on", &r.delivered_on)?;
-        let command = app(ApplicationCommand::DeliverReply {
-            delivered_on,
-            method: r.method.clone(),
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::DeliverReply {
+                    delivered_on: parse::date("delivered_on", &r.delivered_on)?,
+                    method: r.method.clone(),
+                }
+                .into())
+            })
             .await
     }
 
@@ -81,22 +58,23 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::IssueFeeNoticeRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let basis = match r.basis.as_str() {
-            "per_application" => FeeBasis::PerApplication {
-                nth_in_month: r.quantity,
-            },
-            "per_page" => FeeBasis::PerPage { pages: r.quantity },
-            other => {
-                return Err(
-                    HandlerError::invalid("basis", format!("unknown code {other:?}")).into(),
-                );
-            }
-        };
-        let issued_on = parse::date("issued_on", &r.issued_on)?;
-        let command = app(ApplicationCommand::IssueFeeNotice { basis, issued_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                let basis = match r.basis.as_str() {
+                    "per_application" => FeeBasis::PerApplication {
+                        nth_in_month: r.quantity,
+                    },
+                    "per_page" => FeeBasis::PerPage { pages: r.quantity },
+                    other => {
+                        return Err(HandlerError::invalid(
+                            "basis",
+                            format!("unknown code {other:?}"),
+                        ));
+                    }
+                };
+                let issued_on = parse::date("issued_on", &r.issued_on)?;
+                Ok(ApplicationCommand::IssueFeeNotice { basis, issued_on }.into())
+            })
             .await
     }
 
@@ -104,14 +82,14 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::RecordFeePaidRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let paid_on = parse::date("paid_on", &r.paid_on)?;
-        let command = app(ApplicationCommand::RecordFeePayment {
-            amount: Fen(r.amount_fen),
-            paid_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::RecordFeePayment {
+                    amount: Fen(r.amount_fen),
+                    paid_on: parse::date("paid_on", &r.paid_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -119,15 +97,14 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::AbandonRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let reason = parse::code("reason", &r.reason)?;
-        let abandoned_on = parse::date("abandoned_on", &r.abandoned_on)?;
-        let command = app(ApplicationCommand::Abandon {
-            reason,
-            abandoned_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::Abandon {
+                    reason: parse::code("reason", &r.reason)?,
+                    abandoned_on: parse::date("abandoned_on", &r.abandoned_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -135,30 +112,28 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::ReplyToCallerRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let replied_on = parse::date("replied_on", &r.replied_on)?;
-        self.run(
-            caller,
-            (&r.command_id, &r.case_id, &r.occurred_at),
-            ticket(HotlineCommand::Reply { replied_on }),
-        )
-        .await
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Reply {
+                    replied_on: parse::date("replied_on", &r.replied_on)?,
+                }
+                .into())
+            })
+            .await
     }
 
     async fn record_follow_up(
         &self,
         request: Request<pb::RecordFollowUpRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let satisfaction = parse::code("satisfaction", &r.satisfaction)?;
-        let followed_up_on = parse::date("followed_up_on", &r.followed_up_on)?;
-        let command = ticket(HotlineCommand::FollowUp {
-            satisfaction,
-            followed_up_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::FollowUp {
+                    satisfaction: parse::code("satisfaction", &r.satisfaction)?,
+                    followed_up_on: parse::date("followed_up_on", &r.followed_up_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -166,14 +141,14 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::OrderReHandlingRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let ordered_on = parse::date("ordered_on", &r.ordered_on)?;
-        let command = ticket(HotlineCommand::ReHandle {
-            reason: r.reason.clone(),
-            ordered_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::ReHandle {
+                    reason: r.reason.clone(),
+                    ordered_on: parse::date("ordered_on", &r.ordered_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -181,40 +156,40 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::CloseRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let case_id = parse::case_id("case_id", &r.case_id)?;
         let closed_on = parse::date("closed_on", &r.closed_on)?;
         // Applications and tickets both close; the case's own stream says which it is.
         let application = stream_name(CaseKind::Application, case_id);
-        let command = if self
-            .commands
+        let command: CaseCommand = if self
+            .rpc
+            .commands()
             .log()
             .read_last(&application)
             .await
             .map_err(HandlerError::from)?
             .is_some()
         {
-            app(ApplicationCommand::Close { closed_on })
+            ApplicationCommand::Close { closed_on }.into()
         } else {
-            ticket(HotlineCommand::Close { closed_on })
+            HotlineCommand::Close { closed_on }.into()
         };
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
-            .await
+        self.rpc.run(&caller, &r, command).await
     }
 
     async fn reply_proposal(
         &self,
         request: Request<pb::ReplyProposalRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let replied_on = parse::date("replied_on", &r.replied_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::Reply {
-            result_class: r.result_class.clone(),
-            replied_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ProposalCommand::Reply {
+                    result_class: r.result_class.clone(),
+                    replied_on: parse::date("replied_on", &r.replied_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -222,11 +197,13 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::PublishProposalRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let published_on = parse::date("published_on", &r.published_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::Publish { published_on });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ProposalCommand::Publish {
+                    published_on: parse::date("published_on", &r.published_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -234,19 +211,19 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::ConcludeChallengeRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let result = parse::lookup("result", &r.result, |code| {
-            ChallengeResult::ALL
-                .into_iter()
-                .find(|c| c.cell_column() == code)
-        })?;
-        let concluded_on = parse::date("concluded_on", &r.concluded_on)?;
-        let command = CaseCommand::Challenge(ChallengeCommand::Conclude {
-            result,
-            concluded_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                let result = parse::lookup("result", &r.result, |code| {
+                    ChallengeResult::ALL
+                        .into_iter()
+                        .find(|c| c.cell_column() == code)
+                })?;
+                Ok(ChallengeCommand::Conclude {
+                    result,
+                    concluded_on: parse::date("concluded_on", &r.concluded_on)?,
+                }
+                .into())
+            })
             .await
     }
 }

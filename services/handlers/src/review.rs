@@ -1,5 +1,5 @@
-//! The `Review` service: handling between intake and reply. Each method parses its fields into a domain
-//! command and runs it on the case; the domain decides whether the case's state allows it.
+//! The `Review` service: handling between intake and reply. Each method translates its fields into a domain
+//! command and [`Rpc`] runs it on the case; the domain decides whether the case's state allows it.
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::review_server::{Review, ReviewServer};
@@ -10,53 +10,28 @@ use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::{Outcome, application::ConsultedParty};
 use tonic::{Request, Response, Status};
 
-use crate::auth::{Caller, Tokens};
+use crate::auth::Tokens;
 use crate::command::{Commands, Step};
-use crate::lifecycle::CaseCommand;
 use crate::parse;
+use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 
 #[derive(Clone)]
 pub struct ReviewService {
-    commands: Commands,
-    tokens: Tokens,
+    rpc: Rpc,
 }
 
 impl ReviewService {
     pub fn new(commands: Commands, tokens: Tokens) -> ReviewService {
-        ReviewService { commands, tokens }
+        ReviewService {
+            rpc: Rpc::new(commands, tokens),
+        }
     }
 
     /// The tonic server, refusing requests larger than [`MAX_REQUEST_BYTES`].
     pub fn into_server(self) -> ReviewServer<ReviewService> {
         ReviewServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
     }
-
-    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        Ok(self.tokens.caller(request.metadata())?)
-    }
-
-    async fn run(
-        &self,
-        caller: Caller,
-        ids: (&str, &str, &str),
-        command: CaseCommand,
-    ) -> Result<Response<pb::CaseRef>, Status> {
-        let (command_id, case_id, occurred_at) = ids;
-        Ok(Response::new(
-            self.commands
-                .single(&caller, command_id, case_id, occurred_at, command)
-                .await?,
-        ))
-    }
-}
-
-fn app(command: ApplicationCommand) -> CaseCommand {
-    CaseCommand::Application(command)
-}
-
-fn ticket(command: HotlineCommand) -> CaseCommand {
-    CaseCommand::Hotline(command)
 }
 
 #[tonic::async_trait]
@@ -65,31 +40,29 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ConfirmReceiptRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let confirmed_on = parse::date("confirmed_on", &r.confirmed_on)?;
-        self.run(
-            caller,
-            (&r.command_id, &r.case_id, &r.occurred_at),
-            app(ApplicationCommand::ConfirmReceipt { confirmed_on }),
-        )
-        .await
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::ConfirmReceipt {
+                    confirmed_on: parse::date("confirmed_on", &r.confirmed_on)?,
+                }
+                .into())
+            })
+            .await
     }
 
     async fn request_supplement(
         &self,
         request: Request<pb::RequestSupplementRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let requested_on = parse::date("requested_on", &r.requested_on)?;
-        let supplement_by = parse::date("supplement_by", &r.supplement_by)?;
-        let command = app(ApplicationCommand::RequestSupplement {
-            requested_on,
-            what: r.what.clone(),
-            supplement_by,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::RequestSupplement {
+                    requested_on: parse::date("requested_on", &r.requested_on)?,
+                    what: r.what.clone(),
+                    supplement_by: parse::date("supplement_by", &r.supplement_by)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -97,31 +70,30 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ReceiveSupplementRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let received_on = parse::date("received_on", &r.received_on)?;
-        self.run(
-            caller,
-            (&r.command_id, &r.case_id, &r.occurred_at),
-            app(ApplicationCommand::ReceiveSupplement { received_on }),
-        )
-        .await
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::ReceiveSupplement {
+                    received_on: parse::date("received_on", &r.received_on)?,
+                }
+                .into())
+            })
+            .await
     }
 
     async fn start_consultation(
         &self,
         request: Request<pb::StartConsultationRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let party_kind: ConsultedParty = parse::code("party_kind", &r.party_kind)?;
-        let started_on = parse::date("started_on", &r.started_on)?;
-        let command = app(ApplicationCommand::StartConsultation {
-            party: r.party.clone(),
-            party_kind,
-            started_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                let party_kind: ConsultedParty = parse::code("party_kind", &r.party_kind)?;
+                Ok(ApplicationCommand::StartConsultation {
+                    party: r.party.clone(),
+                    party_kind,
+                    started_on: parse::date("started_on", &r.started_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -129,14 +101,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::AnswerConsultationRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let answered_on = parse::date("answered_on", &r.answered_on)?;
-        let command = app(ApplicationCommand::AnswerConsultation {
-            party: r.party.clone(),
-            answered_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::AnswerConsultation {
+                    party: r.party.clone(),
+                    answered_on: parse::date("answered_on", &r.answered_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -144,16 +116,16 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ApproveExtensionRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let approved_on = parse::date("approved_on", &r.approved_on)?;
-        let command = app(ApplicationCommand::ApproveExtension {
-            working_days: r.working_days,
-            approved_by: r.approved_by.clone(),
-            reason: r.reason.clone(),
-            approved_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::ApproveExtension {
+                    working_days: r.working_days,
+                    approved_by: r.approved_by.clone(),
+                    reason: r.reason.clone(),
+                    approved_on: parse::date("approved_on", &r.approved_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -161,16 +133,15 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::DecideRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let outcome = parse::lookup("outcome", &r.outcome, Outcome::from_cell_row)?;
-        let decided_on = parse::date("decided_on", &r.decided_on)?;
-        let command = app(ApplicationCommand::Decide {
-            outcome,
-            legal_reason: r.legal_reason.clone(),
-            decided_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ApplicationCommand::Decide {
+                    outcome: parse::lookup("outcome", &r.outcome, Outcome::from_cell_row)?,
+                    legal_reason: r.legal_reason.clone(),
+                    decided_on: parse::date("decided_on", &r.decided_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -178,14 +149,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::AnswerTicketAtOnceRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let answered_on = parse::date("answered_on", &r.answered_on)?;
-        let command = ticket(HotlineCommand::AnswerAtOnce {
-            answered_on,
-            answer: r.answer.clone(),
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::AnswerAtOnce {
+                    answered_on: parse::date("answered_on", &r.answered_on)?,
+                    answer: r.answer.clone(),
+                }
+                .into())
+            })
             .await
     }
 
@@ -193,15 +164,15 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::DispatchTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let dispatched_on = parse::date("dispatched_on", &r.dispatched_on)?;
-        let command = ticket(HotlineCommand::Dispatch {
-            unit: AgencyId(r.unit.clone()),
-            time_limit_working_days: r.time_limit_working_days,
-            dispatched_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Dispatch {
+                    unit: AgencyId(r.unit.clone()),
+                    time_limit_working_days: r.time_limit_working_days,
+                    dispatched_on: parse::date("dispatched_on", &r.dispatched_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -209,14 +180,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::SignTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let signed_on = parse::date("signed_on", &r.signed_on)?;
-        let command = ticket(HotlineCommand::Sign {
-            unit: AgencyId(r.unit.clone()),
-            signed_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Sign {
+                    unit: AgencyId(r.unit.clone()),
+                    signed_on: parse::date("signed_on", &r.signed_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -224,15 +195,15 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ReturnTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let returned_on = parse::date("returned_on", &r.returned_on)?;
-        let command = ticket(HotlineCommand::Return {
-            unit: AgencyId(r.unit.clone()),
-            reason: r.reason.clone(),
-            returned_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Return {
+                    unit: AgencyId(r.unit.clone()),
+                    reason: r.reason.clone(),
+                    returned_on: parse::date("returned_on", &r.returned_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -240,15 +211,15 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ExtendTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let granted_on = parse::date("granted_on", &r.granted_on)?;
-        let command = ticket(HotlineCommand::Extend {
-            working_days: r.working_days,
-            reason: r.reason.clone(),
-            granted_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Extend {
+                    working_days: r.working_days,
+                    reason: r.reason.clone(),
+                    granted_on: parse::date("granted_on", &r.granted_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -256,14 +227,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::HandleTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let handled_on = parse::date("handled_on", &r.handled_on)?;
-        let command = ticket(HotlineCommand::Handle {
-            result: r.result.clone(),
-            handled_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Handle {
+                    result: r.result.clone(),
+                    handled_on: parse::date("handled_on", &r.handled_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -271,16 +242,15 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::RemindTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let level = parse::code("level", &r.level)?;
-        let reminded_on = parse::date("reminded_on", &r.reminded_on)?;
-        let command = ticket(HotlineCommand::Remind {
-            level,
-            note: r.note.clone(),
-            reminded_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(HotlineCommand::Remind {
+                    level: parse::code("level", &r.level)?,
+                    note: r.note.clone(),
+                    reminded_on: parse::date("reminded_on", &r.reminded_on)?,
+                }
+                .into())
+            })
             .await
     }
 
@@ -288,7 +258,7 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::MergeTicketsRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let command_id = parse::command_id(&r.command_id)?;
         let duplicate = parse::case_id("case_id", &r.case_id)?;
@@ -301,19 +271,21 @@ impl Review for ReviewService {
             Step {
                 field: "case_id",
                 case_id: duplicate,
-                command: ticket(HotlineCommand::MergeInto { primary, merged_on }),
+                command: HotlineCommand::MergeInto { primary, merged_on }.into(),
             },
             Step {
                 field: "primary_case_id",
                 case_id: primary,
-                command: ticket(HotlineCommand::LinkDuplicate {
+                command: HotlineCommand::LinkDuplicate {
                     duplicate,
                     linked_on: merged_on,
-                }),
+                }
+                .into(),
             },
         ];
         let refs = self
-            .commands
+            .rpc
+            .commands()
             .execute(&caller.source_system, command_id, now, steps)
             .await?;
         Ok(Response::new(refs.into()))
@@ -323,14 +295,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ContactProposerRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let contacted_on = parse::date("contacted_on", &r.contacted_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::ContactProposer {
-            contacted_on,
-            note: r.note.clone(),
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ProposalCommand::ContactProposer {
+                    contacted_on: parse::date("contacted_on", &r.contacted_on)?,
+                    note: r.note.clone(),
+                }
+                .into())
+            })
             .await
     }
 
@@ -338,14 +310,14 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::ExtendProposalRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
-        let r = request.into_inner();
-        let extended_on = parse::date("extended_on", &r.extended_on)?;
-        let command = CaseCommand::Proposal(ProposalCommand::ExtendToSixMonths {
-            reason: r.reason.clone(),
-            extended_on,
-        });
-        self.run(caller, (&r.command_id, &r.case_id, &r.occurred_at), command)
+        self.rpc
+            .on_case(request, |r| {
+                Ok(ProposalCommand::ExtendToSixMonths {
+                    reason: r.reason.clone(),
+                    extended_on: parse::date("extended_on", &r.extended_on)?,
+                }
+                .into())
+            })
             .await
     }
 }

@@ -2,13 +2,20 @@
 //! `grpc.health.v1.Health` (each service reported SERVING) and server reflection over casetrack's file
 //! descriptor set, so `grpcurl` and health checkers work against any of them.
 
+use std::convert::Infallible;
 use std::future::Future;
 
+use casetrack_bus::Bus;
 use tokio::net::TcpListener;
+use tonic::body::Body;
+use tonic::codegen::{Service, http};
+use tonic::server::NamedService;
 use tonic::service::RoutesBuilder;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
+
+use crate::{Commands, IntakeService, ReplyService, ReviewService, Tokens};
 
 /// Largest request a command service accepts, in bytes. A case command is a few hundred bytes; the log
 /// accepts events of up to 1 MiB, so this refuses nothing legitimate and bounds what one call can make the
@@ -35,7 +42,36 @@ impl GrpcServer {
         GrpcServer::default()
     }
 
-    /// The routes to add services to; name each with [`GrpcServer::serving`].
+    /// Add a generated tonic service and report it SERVING under its own full name, so a service is never
+    /// routed without being named to the health service (or named under a mistyped name).
+    pub fn add<S>(&mut self, service: S) -> &mut GrpcServer
+    where
+        S: Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.routes.add_service(service);
+        self.serving(S::NAME)
+    }
+
+    /// Intake, Review and Reply over one executor: the command side of the embedded `casetrack serve`.
+    pub fn add_command_services(
+        &mut self,
+        commands: Commands,
+        tokens: Tokens,
+        bus: Bus,
+    ) -> &mut GrpcServer {
+        self.add(IntakeService::new(commands.clone(), tokens.clone(), bus).into_server())
+            .add(ReviewService::new(commands.clone(), tokens.clone()).into_server())
+            .add(ReplyService::new(commands, tokens).into_server())
+    }
+
+    /// The routes to add services to that [`GrpcServer::add`] cannot name; name each with
+    /// [`GrpcServer::serving`].
     pub fn routes(&mut self) -> &mut RoutesBuilder {
         &mut self.routes
     }

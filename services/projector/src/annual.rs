@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::{is_within, validate_agency};
+use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
@@ -20,8 +21,7 @@ use crate::model::parse_json;
 use crate::summary::CaseSummary;
 
 /// Version of the rules the annual figures are computed by (membership.rs); stored with published reports.
-pub const RULES_VERSION: &str =
-    "casetrack-annual-rules/2 (formats 2021, 2019 and the statistical table; membership.rs)";
+pub const RULES_VERSION: &str = "casetrack-annual-rules/3 (formats 2021, 2019, statistical table; membership.rs over domain state)";
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
 pub const MAX_DRILL_DOWN: usize = 200_000;
 
@@ -289,7 +289,7 @@ fn entry(
         key: String::from_utf8_lossy(&state_key).into_owned(),
         reason: "a member case has no summary".into(),
     })?;
-    let summary: CaseSummary = parse_json(&state_key, &bytes)?;
+    let summary = CaseSummary::of(&parse_json::<StoredCase>(&state_key, &bytes)?);
     Ok(DrillDownEntry {
         case_id: case,
         tracking_number: summary.tracking_number,

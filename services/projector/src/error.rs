@@ -1,7 +1,7 @@
 //! Everything the projector can fail with; each variant names what the caller can act on. The gRPC status for
 //! each is chosen in one place, `grpc::status_from_error`.
 
-use casetrack_domain::DecodeError;
+use casetrack_domain::{CaseId, DecodeError, ReplayError};
 use casetrack_eventlog::LogError;
 use casetrack_reporting::ReportingError;
 
@@ -15,6 +15,12 @@ pub enum ProjectorError {
 
     #[error("event at position {position}: {source}")]
     Decode { position: u64, source: DecodeError },
+
+    #[error("case {case_id}: the log holds a stream the domain cannot fold: {source}")]
+    Replay {
+        case_id: CaseId,
+        source: ReplayError,
+    },
 
     #[error("report: {0}")]
     Reporting(#[from] ReportingError),

@@ -4,14 +4,15 @@
 //! | key | value |
 //! |---|---|
 //! | `ckpt\0{model}` | u64 BE: the next log position the model folds |
-//! | `annual\0s\0{case}` | the case's summary as the annual model last saw it (JSON) |
+//! | `meta\0{model}` | UTF-8: the version of the rules and summary schema the model was folded by |
+//! | `annual\0s\0{case}` | the case as the annual model last saw it: domain state + tracking number (JSON) |
 //! | `annual\0m\0{agency}\0{year}\0{cell}\0{case}` | u64 BE weight: the case is in the cell of that year |
 //! | `annual\0c\0{agency}\0{year}\0{cell}` | u64 BE: sum of the weights above (the figure) |
 //! | `annual\0o\0{agency}\0{cell}\0{from}\0{case}` | u64 BE weight: the case is in the cell of every year ≥ from |
 //! | `annual\0oc\0{agency}\0{cell}\0{from}` | u64 BE: sum of the open weights above |
 //! | `annual\0a\0{agency}` | empty: the agency registry (agencies that have any annual figure) |
-//! | `cases\0s\0{case}` | case summary (JSON) |
-//! | `queues\0s\0{case}` | the case's summary as the queue model last saw it (JSON) |
+//! | `cases\0s\0{case}` | the case: domain state + tracking number (JSON) |
+//! | `queues\0s\0{case}` | the case as the queue model last saw it (JSON) |
 //! | `queues\0q\0{agency}\0{status}\0{case}` | case summary of an open case (JSON) |
 //! | `published\0{agency}\0{year}\0{position:020}` | a published report (reporting's JSON); not a read model |
 
@@ -51,6 +52,11 @@ pub fn suffix_parts(key: &[u8], prefix_len: usize) -> Vec<String> {
 
 pub fn checkpoint_key(model: &str) -> Vec<u8> {
     key(&["ckpt", model])
+}
+
+/// Where the version a model was folded by is kept (outside the model's prefix, so a reset keeps it).
+pub fn version_key(model: &str) -> Vec<u8> {
+    key(&["meta", model])
 }
 
 pub fn encode_u64(n: u64) -> Vec<u8> {

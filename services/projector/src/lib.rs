@@ -11,6 +11,7 @@
 pub mod agency;
 pub mod annual;
 pub mod as_of;
+pub mod case;
 mod error;
 pub mod fold;
 pub mod grpc;

@@ -10,12 +10,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::agency::is_storable_agency;
+use crate::annual::RULES_VERSION;
+use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::fold::Fact;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
 use crate::membership::{Membership, Span, memberships};
-use crate::summary::CaseSummary;
+use crate::summary::{CaseSummary, SUMMARY_SCHEMA};
 
 /// A read model the projector maintains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,23 +41,29 @@ impl ReadModel {
         }
     }
 
+    /// The rules and summary schema this code folds the model by. A store folded by another version is reset
+    /// on open and folded again from position 0 (store.rs), so old and new rules never mix in one model.
+    pub fn version(self) -> String {
+        match self {
+            ReadModel::Annual => format!("{SUMMARY_SCHEMA}; {RULES_VERSION}"),
+            ReadModel::Cases | ReadModel::Queues => SUMMARY_SCHEMA.to_string(),
+        }
+    }
+
     /// Folds one fact about a case into this model's staged writes.
     pub fn apply(self, kv: &mut Overlay<'_>, fact: &Fact) -> Result<(), ProjectorError> {
         let state_key = key(&[self.name(), "s", &fact.case_id().to_string()]);
-        let before: Option<CaseSummary> = read_json(kv, &state_key)?;
-        let mut after = before
-            .clone()
-            .unwrap_or_else(|| CaseSummary::new(fact.case_id(), fact.kind()));
-        match fact {
-            Fact::Case(event) => after.apply(event),
-            Fact::TrackingNumber { number, .. } => after.tracking_number = number.clone(),
-        }
+        let stored: Option<StoredCase> = read_json(kv, &state_key)?;
+        let before = stored.as_ref().map(CaseSummary::of);
+        let mut case = stored.unwrap_or_else(|| StoredCase::new(fact.case_id(), fact.kind()));
+        case.apply(fact)?;
+        let after = CaseSummary::of(&case);
         match self {
             ReadModel::Annual => apply_annual(kv, fact.case_id(), before.as_ref(), &after)?,
             ReadModel::Cases => {}
             ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
         }
-        write_json(kv, state_key, &after);
+        write_json(kv, state_key, &case);
         Ok(())
     }
 }
@@ -219,7 +227,8 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
 }
 
 fn write_json<T: Serialize>(kv: &mut Overlay<'_>, key: Vec<u8>, value: &T) {
-    // Summaries are plain structs of strings, dates, numbers and maps with string keys: serde_json cannot fail.
-    let bytes = serde_json::to_vec(value).expect("case summaries serialise to JSON");
+    // Cases and summaries are plain structs of strings, dates, numbers and maps with string keys: serde_json
+    // cannot fail.
+    let bytes = serde_json::to_vec(value).expect("cases and summaries serialise to JSON");
     kv.put(key, bytes);
 }

@@ -9,6 +9,7 @@ use crate::annual::{
     AgencyScope, DrillDownEntry, GeneratedReport, drill_down, format_of, generate,
 };
 use crate::as_of::{AsOf, fold_annual_to, position_at_time};
+use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
 use crate::kv::KvRead;
@@ -91,7 +92,7 @@ impl Reports {
         self.projector
             .store()
             .get(&key)?
-            .map(|bytes| parse_json(&key, &bytes))
+            .map(|bytes| parse_json::<StoredCase>(&key, &bytes).map(|case| CaseSummary::of(&case)))
             .transpose()
     }
 

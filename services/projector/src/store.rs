@@ -9,7 +9,7 @@ use rocksdb::{
 };
 
 use crate::error::ProjectorError;
-use crate::keys::{checkpoint_key, decode_u64, encode_u64};
+use crate::keys::{checkpoint_key, decode_u64, encode_u64, version_key};
 use crate::kv::{Entry, KvRead, Writes};
 use crate::model::ReadModel;
 
@@ -23,12 +23,45 @@ pub struct Store {
 }
 
 impl Store {
+    /// Opens (or creates) the store. A model folded by another version of the rules or summary schema than
+    /// this code's ([`ReadModel::version`]) is reset, so the next catch-up folds it again from position 0.
     pub fn open(dir: &Path) -> Result<Store, ProjectorError> {
         let mut options = Options::default();
         options.create_if_missing(true);
-        Ok(Store {
+        let store = Store {
             db: DB::open(&options, dir)?,
-        })
+        };
+        store.reset_outdated_models()?;
+        Ok(store)
+    }
+
+    /// Resets every model whose stored version is not this code's and records the new version, in one batch
+    /// per model: after a crash either the model is empty under the new version or untouched under the old.
+    fn reset_outdated_models(&self) -> Result<(), ProjectorError> {
+        for model in ReadModel::ALL {
+            let version = model.version();
+            let key = version_key(model.name());
+            let stored = self.db.get(&key)?;
+            if stored.as_deref() == Some(version.as_bytes()) {
+                continue;
+            }
+            let checkpoint = checkpoint_in(self, model)?;
+            if checkpoint > 0 {
+                // A store written before versions were recorded has a checkpoint and no version.
+                tracing::warn!(
+                    model = model.name(),
+                    stored = %stored.as_deref().map(String::from_utf8_lossy).unwrap_or_default(),
+                    current = %version,
+                    checkpoint,
+                    "read model was folded by other rules; resetting it to fold again from position 0"
+                );
+            }
+            let mut batch = WriteBatch::default();
+            reset_into(&mut batch, model);
+            batch.put(key, version.as_bytes());
+            self.db.write(batch)?;
+        }
+        Ok(())
     }
 
     /// Writes a batch of read-model updates together with the models' new checkpoints, atomically: after a
@@ -57,16 +90,8 @@ impl Store {
 
     /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0).
     pub fn reset(&self, model: ReadModel) -> Result<(), ProjectorError> {
-        let mut prefix = model.name().as_bytes().to_vec();
-        prefix.push(crate::keys::SEP);
-        let mut end = prefix.clone();
-        // SEP is 0, so prefix + 1 in the last byte bounds every key of the model.
-        if let Some(last) = end.last_mut() {
-            *last = 1;
-        }
         let mut batch = WriteBatch::default();
-        batch.delete_range(prefix, end);
-        batch.delete(checkpoint_key(model.name()));
+        reset_into(&mut batch, model);
         self.db.write(batch)?;
         Ok(())
     }
@@ -134,6 +159,19 @@ impl KvRead for StoreView<'_> {
             prefix,
         )
     }
+}
+
+/// Stages the deletion of every key of `model` and of its checkpoint.
+fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
+    let mut prefix = model.name().as_bytes().to_vec();
+    prefix.push(crate::keys::SEP);
+    let mut end = prefix.clone();
+    // SEP is 0, so prefix + 1 in the last byte bounds every key of the model.
+    if let Some(last) = end.last_mut() {
+        *last = 1;
+    }
+    batch.delete_range(prefix, end);
+    batch.delete(checkpoint_key(model.name()));
 }
 
 /// The checkpoint of `model` in `kv`; 0 when it has folded nothing.

@@ -1,17 +1,25 @@
-//! The summary of one case, folded from its events: what the case list, the queues, the drill-down and the
-//! annual memberships are computed from. One fold for every read model, so they describe the same case.
+//! The summary of one case, derived from the domain's state of the case (case.rs): what the case list, the
+//! queues, the drill-down and the annual memberships are computed from. Every fact comes from the domain
+//! (its state and `case_state()`); this file only chooses the words and shapes the read models use.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use casetrack_domain::application::{ApplicationEvent, Channel};
-use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
-use casetrack_domain::records::{CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent};
-use casetrack_domain::{AgencyId, ApplicantType, CaseId, CaseKind, Event, EventBody, Outcome};
+use casetrack_domain::application::{ApplicationStage, ApplicationState, Channel};
+use casetrack_domain::challenge::{ChallengeKind, ChallengeResult};
+use casetrack_domain::records::{
+    CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent, RecordState,
+};
+use casetrack_domain::{AgencyId, ApplicantType, CaseDetail, CaseId, CaseKind, CaseStatus};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// Where a case stands, in the words of the queues. Applications use the named stages; other kinds use the
-/// last event's variant in snake_case (e.g. `dispatched`, `replied`).
+use crate::case::{KindState, StoredCase};
+
+/// Version of the per-case state every model stores; changing what is stored or how it is folded bumps it.
+pub const SUMMARY_SCHEMA: &str = "casetrack-case-summary/2 (domain state per case)";
+
+/// A case in the words of the read models. `status` is where it stands: applications use the named stages
+/// below; other kinds use the domain's stage (e.g. `dispatched`, `replied`, `pending`, `in_force`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSummary {
     pub case_id: CaseId,
@@ -30,6 +38,9 @@ pub struct CaseSummary {
     /// Applications: the table 三 outcome row; challenges: the table 四 result column.
     pub outcome: Option<String>,
     pub status: String,
+    /// Still being handled: counts in the queues (and, for applications, is carried forward).
+    #[serde(default)]
+    pub open: bool,
     pub challenge_kind: Option<ChallengeKind>,
     pub document_kind: Option<DocumentKind>,
     /// Applications: how it reached the agency (the statistical table counts receipts by channel).
@@ -52,7 +63,8 @@ pub struct CaseSummary {
     pub fees_paid: BTreeMap<i32, u64>,
 }
 
-/// Application stages, as queue states.
+/// Application stages, as queue states: the domain's stages, with `received` (nothing done since receipt)
+/// and `awaiting_fee` told apart from `under_review`.
 pub const STATUS_RECEIVED: &str = "received";
 pub const STATUS_AWAITING_RECEIPT: &str = "awaiting_receipt_confirmation";
 pub const STATUS_AWAITING_SUPPLEMENT: &str = "awaiting_supplement";
@@ -63,10 +75,10 @@ pub const STATUS_REPLIED: &str = "replied";
 pub const STATUS_CLOSED: &str = "closed";
 
 impl CaseSummary {
-    pub fn new(case_id: CaseId, kind: CaseKind) -> CaseSummary {
+    fn new(case_id: CaseId, kind: CaseKind, tracking_number: Option<&str>) -> CaseSummary {
         CaseSummary {
             case_id,
-            tracking_number: case_id.to_string(),
+            tracking_number: tracking_number.map_or_else(|| case_id.to_string(), str::to_string),
             kind,
             agency: None,
             applicant_type: None,
@@ -75,6 +87,7 @@ impl CaseSummary {
             closed_on: None,
             outcome: None,
             status: String::new(),
+            open: false,
             challenge_kind: None,
             document_kind: None,
             channel: None,
@@ -86,133 +99,84 @@ impl CaseSummary {
         }
     }
 
+    /// The summary of a stored case, derived from the domain state.
+    pub fn of(case: &StoredCase) -> CaseSummary {
+        let mut out = CaseSummary::new(case.case_id, case.kind, case.tracking_number.as_deref());
+        let Some(state) = case.state.case_state() else {
+            return out;
+        };
+        out.agency = Some(state.agency);
+        out.received_on = Some(state.received_on);
+        out.decided_on = state.decided_on;
+        out.closed_on = state.closed_on;
+        out.applicant_type = state.applicant_type;
+        out.status = state.stage;
+        out.open = state.status == CaseStatus::Open;
+        match (&case.state, state.detail) {
+            (KindState::Application(app), _) => out.application(app),
+            (_, CaseDetail::Challenge { kind, result, .. }) => {
+                out.challenge_kind = Some(kind);
+                out.outcome = result.map(|r| r.cell_column().to_string());
+            }
+            (_, CaseDetail::Proposal { result_class, .. }) => out.outcome = result_class,
+            (KindState::Record(record), _) => out.record(record),
+            _ => {}
+        }
+        out
+    }
+
     /// Whether the case is still being handled (counts in queues; for applications, carried forward).
     pub fn is_open(&self) -> bool {
-        match self.kind {
-            CaseKind::Application | CaseKind::Challenge => {
-                self.decided_on.is_none() && self.closed_on.is_none()
+        self.open
+    }
+
+    fn application(&mut self, app: &ApplicationState) {
+        let Some(receipt) = app.receipt.as_ref() else {
+            return;
+        };
+        self.channel = Some(receipt.channel);
+        // The Art. 31 receipt date, unknown while a receipt awaits confirmation.
+        self.received_on = receipt.received_on;
+        self.extended = app.extension.is_some();
+        // The table 三 row counts the first end of handling, a closure without a decision included.
+        self.outcome = app
+            .handling_ended
+            .map(|(outcome, _)| outcome.cell_row().to_string());
+        self.decided_on = app.handling_ended.map(|(_, on)| on);
+        for (amount, paid_on) in &app.fees_paid {
+            add_to(&mut self.fees_paid, paid_on.year(), amount.0);
+        }
+        // A decided application has left the queues even before it is closed.
+        self.open = self.decided_on.is_none() && self.closed_on.is_none();
+        self.status = application_status(app).to_string();
+    }
+
+    fn record(&mut self, record: &RecordState) {
+        // A record counts once, on its date; only a document's repeal ends anything.
+        self.decided_on = record.repealed_on;
+        self.closed_on = None;
+        self.open = false;
+        match &record.created {
+            Some(RecordEvent::DisclosurePublished { channels, .. }) => {
+                self.disclosure_channels = channels.clone()
             }
-            CaseKind::Record => false,
-            // A duplicate merged into another ticket is handled there; a proposal ends when its reply is published.
-            CaseKind::Hotline => self.closed_on.is_none() && self.status != "merged_into",
-            CaseKind::Proposal => self.status != "published",
-        }
-    }
-
-    /// Folds one event of this case.
-    pub fn apply(&mut self, event: &Event) {
-        assert_eq!(
-            event.case_id, self.case_id,
-            "an event folds into its own case"
-        );
-        match &event.body {
-            EventBody::Application(e) => self.apply_application(e),
-            EventBody::Challenge(e) => self.apply_challenge(e),
-            EventBody::Record(e) => self.apply_record(e),
-            EventBody::Hotline(_) | EventBody::Proposal(_) => self.apply_other(event),
-        }
-    }
-
-    fn apply_application(&mut self, event: &ApplicationEvent) {
-        match event {
-            ApplicationEvent::Received {
-                agency,
-                applicant_type,
-                channel,
-                handed_in_on,
-                receipt_confirmed_on,
+            Some(RecordEvent::DocumentIssued { kind, .. }) => self.document_kind = Some(*kind),
+            Some(RecordEvent::Counted {
+                measure,
+                count,
+                period_end,
                 ..
-            } => {
-                self.agency = Some(agency.clone());
-                self.applicant_type = Some(*applicant_type);
-                self.channel = Some(*channel);
-                // Art. 31: channels needing confirmation are received the day receipt is confirmed.
-                self.received_on = if channel.needs_receipt_confirmation() {
-                    *receipt_confirmed_on
-                } else {
-                    Some(*handed_in_on)
-                };
-                self.status = if self.received_on.is_some() {
-                    STATUS_RECEIVED
-                } else {
-                    STATUS_AWAITING_RECEIPT
-                }
-                .to_string();
-            }
-            ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
-                self.received_on = Some(*confirmed_on);
-                self.status = STATUS_RECEIVED.to_string();
-            }
-            ApplicationEvent::SupplementRequested { .. } => {
-                self.status = STATUS_AWAITING_SUPPLEMENT.to_string()
-            }
-            ApplicationEvent::Supplemented { .. }
-            | ApplicationEvent::ConsultationStarted { .. }
-            | ApplicationEvent::ConsultationAnswered { .. } => {
-                self.status = STATUS_UNDER_REVIEW.to_string()
-            }
-            ApplicationEvent::ExtensionApproved { .. } => {
-                self.extended = true;
-                self.status = STATUS_UNDER_REVIEW.to_string();
-            }
-            ApplicationEvent::FeePaid { amount, paid_on } => {
-                add_to(&mut self.fees_paid, paid_on.year(), amount.0);
-                self.status = STATUS_UNDER_REVIEW.to_string();
-            }
-            ApplicationEvent::FeeNoticeIssued { .. } => {
-                self.status = STATUS_AWAITING_FEE.to_string()
-            }
-            ApplicationEvent::Decided {
-                outcome,
-                decided_on,
+            }) => add_to(
+                self.counted.entry(*measure).or_default(),
+                period_end.year(),
+                *count,
+            ),
+            Some(RecordEvent::FeesCollected {
+                amount,
+                collected_on,
                 ..
-            } => self.end(*outcome, *decided_on),
-            ApplicationEvent::Abandoned {
-                reason,
-                abandoned_on,
-            } => self.end(reason.outcome(), *abandoned_on),
-            ApplicationEvent::ReplyDelivered { .. } => self.status = STATUS_REPLIED.to_string(),
-            ApplicationEvent::Closed { closed_on } => {
-                // Closed without a decision (withdrawn and the like): handling ended as 三（六）3 其他.
-                if self.decided_on.is_none() {
-                    self.end(Outcome::OtherOther, *closed_on);
-                }
-                self.closed_on = Some(*closed_on);
-                self.status = STATUS_CLOSED.to_string();
-            }
-        }
-    }
-
-    fn end(&mut self, outcome: Outcome, on: NaiveDate) {
-        // One outcome per application: a second decision event does not move the case to another row.
-        if self.decided_on.is_none() {
-            self.outcome = Some(outcome.cell_row().to_string());
-            self.decided_on = Some(on);
-        }
-        self.status = STATUS_DECIDED.to_string();
-    }
-
-    fn apply_challenge(&mut self, event: &ChallengeEvent) {
-        match event {
-            ChallengeEvent::Filed {
-                agency,
-                kind,
-                filed_on,
-                ..
-            } => {
-                self.agency = Some(agency.clone());
-                self.challenge_kind = Some(*kind);
-                self.received_on = Some(*filed_on);
-                self.status = "filed".to_string();
-            }
-            ChallengeEvent::Concluded {
-                result,
-                concluded_on,
-            } => {
-                self.outcome = Some(result.cell_column().to_string());
-                self.decided_on = Some(*concluded_on);
-                self.status = "concluded".to_string();
-            }
+            }) => add_to(&mut self.fees_collected, collected_on.year(), amount.0),
+            Some(RecordEvent::DocumentRepealed { .. }) | None => {}
         }
     }
 
@@ -223,120 +187,34 @@ impl CaseSummary {
             .into_iter()
             .find(|r| r.cell_column() == outcome)
     }
+}
 
-    fn apply_record(&mut self, event: &RecordEvent) {
-        match event {
-            RecordEvent::DisclosurePublished {
-                agency,
-                published_on,
-                channels,
-                ..
-            } => {
-                self.agency = Some(agency.clone());
-                self.disclosure_channels = channels.clone();
-                self.received_on = Some(*published_on);
-                self.status = "published".to_string();
-            }
-            RecordEvent::DocumentIssued {
-                agency,
-                kind,
-                issued_on,
-                ..
-            } => {
-                self.agency = Some(agency.clone());
-                self.document_kind = Some(*kind);
-                self.received_on = Some(*issued_on);
-                self.status = "in_force".to_string();
-            }
-            RecordEvent::DocumentRepealed { repealed_on } => {
-                self.decided_on = Some(*repealed_on);
-                self.status = "repealed".to_string();
-            }
-            RecordEvent::Counted {
-                agency,
-                measure,
-                count,
-                period_end,
-            } => {
-                self.agency = Some(agency.clone());
-                self.received_on.get_or_insert(*period_end);
-                self.status = "counted".to_string();
-                add_to(
-                    self.counted.entry(*measure).or_default(),
-                    period_end.year(),
-                    *count,
-                );
-            }
-            RecordEvent::FeesCollected {
-                agency,
-                amount,
-                collected_on,
-            } => {
-                self.agency = Some(agency.clone());
-                self.received_on.get_or_insert(*collected_on);
-                self.status = "collected".to_string();
-                add_to(&mut self.fees_collected, collected_on.year(), amount.0);
-            }
-        }
+/// The queue state of an application: the domain's stage, in the queues' words.
+fn application_status(app: &ApplicationState) -> &'static str {
+    match app.stage() {
+        None => "",
+        Some(ApplicationStage::AwaitingReceiptConfirmation) => STATUS_AWAITING_RECEIPT,
+        Some(ApplicationStage::AwaitingSupplement) => STATUS_AWAITING_SUPPLEMENT,
+        Some(ApplicationStage::UnderReview) if app.fee_outstanding() => STATUS_AWAITING_FEE,
+        Some(ApplicationStage::UnderReview) if untouched_since_receipt(app) => STATUS_RECEIVED,
+        Some(ApplicationStage::UnderReview) => STATUS_UNDER_REVIEW,
+        Some(ApplicationStage::Decided) => STATUS_DECIDED,
+        Some(ApplicationStage::ReplyDelivered) => STATUS_REPLIED,
+        Some(ApplicationStage::Closed) => STATUS_CLOSED,
     }
+}
 
-    fn apply_other(&mut self, event: &Event) {
-        match &event.body {
-            EventBody::Hotline(casetrack_domain::hotline::HotlineEvent::Received {
-                agency,
-                received_on,
-                ..
-            }) => {
-                self.agency = Some(agency.clone());
-                self.received_on = Some(*received_on);
-            }
-            EventBody::Hotline(casetrack_domain::hotline::HotlineEvent::Closed { closed_on }) => {
-                self.closed_on = Some(*closed_on);
-            }
-            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Assigned {
-                agency,
-                assigned_on,
-                ..
-            }) => {
-                self.agency = Some(agency.clone());
-                self.received_on = Some(*assigned_on);
-            }
-            EventBody::Proposal(casetrack_domain::proposal::ProposalEvent::Replied {
-                result_class,
-                replied_on,
-            }) => {
-                self.outcome = Some(result_class.clone());
-                self.decided_on = Some(*replied_on);
-            }
-            _ => {}
-        }
-        self.status = snake_case(variant_of(&event.event_type(), event.kind()));
-    }
+/// Nothing was done on the application since it was received: no supplement, consultation, extension or fee.
+fn untouched_since_receipt(app: &ApplicationState) -> bool {
+    app.supplement.is_none()
+        && app.consultations.is_empty()
+        && app.extension.is_none()
+        && app.fee_notice.is_none()
+        && app.fees_paid.is_empty()
 }
 
 /// Adds `amount` to the year's tally.
 fn add_to(tally: &mut BTreeMap<i32, u64>, year: i32, amount: u64) {
     let slot = tally.entry(year).or_default();
     *slot = slot.saturating_add(amount);
-}
-
-fn variant_of(event_type: &str, kind: CaseKind) -> &str {
-    event_type
-        .strip_prefix(kind.event_type_prefix())
-        .unwrap_or(event_type)
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -59,7 +59,7 @@ pub struct Args {
     /// Data directory; must be empty or absent (the demo writes a fresh log).
     #[arg(long, default_value = "casetrack-demo")]
     pub data: PathBuf,
-    /// gRPC address of the in-process server.
+    /// gRPC address of the in-process server; port 0 takes a free port (the address is printed).
     #[arg(long, default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
     /// Stop after printing the report instead of serving for exploration.
@@ -82,8 +82,13 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     prepare_data_dir(&args.data)?;
     let token = uuid::Uuid::new_v4().simple().to_string();
 
-    let server = tokio::spawn(serve::serve(server_args(&args, &token)?));
-    let channel = connect(args.listen, &server).await?;
+    // Bound here, not by the server: `--listen 127.0.0.1:0` then means a free port, and this is its address.
+    let listener = serve::bind(args.listen).await?;
+    let listen = listener
+        .local_addr()
+        .context("address of the demo's listener")?;
+    let server = tokio::spawn(serve::serve(server_args(&args, listen, &token)?, listener));
+    let channel = connect(listen, &server).await?;
 
     let calendar = Calendar::embedded()?;
     let params = Params {
@@ -144,16 +149,14 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     if args.exit {
         return Ok(());
     }
-    println!("serving on {} (Ctrl-C to stop). Try:", args.listen);
+    println!("serving on {listen} (Ctrl-C to stop). Try:");
     println!(
         "  grpcurl -plaintext -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
-         \"output\":\"REPORT_OUTPUT_CSV\"}}' {} casetrack.v1.Reporting/GetReport",
-        args.listen
+         \"output\":\"REPORT_OUTPUT_CSV\"}}' {listen} casetrack.v1.Reporting/GetReport"
     );
     println!(
-        "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"tracking_number\":\"SM-{year}-000001\"}}' {} \
-         casetrack.v1.Intake/GetCase",
-        args.listen
+        "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"tracking_number\":\"SM-{year}-000001\"}}' {listen} \
+         casetrack.v1.Intake/GetCase"
     );
     server.await??;
     Ok(())
@@ -186,7 +189,7 @@ fn prepare_data_dir(data: &Path) -> anyhow::Result<()> {
 /// `casetrack serve`'s arguments for the demo: its token, no automatic routing (the scripts dispatch every
 /// ticket on its own date; the router would dispatch with today's date), and reminders that never fire (they
 /// follow the wall clock, which would make the log differ from run to run).
-fn server_args(args: &Args, token: &str) -> anyhow::Result<serve::Args> {
+fn server_args(args: &Args, listen: SocketAddr, token: &str) -> anyhow::Result<serve::Args> {
     let tokens = args.data.join("demo-tokens.json");
     std::fs::write(
         &tokens,
@@ -196,7 +199,7 @@ fn server_args(args: &Args, token: &str) -> anyhow::Result<serve::Args> {
     std::fs::write(&routing, r#"{"rules": []}"#)?;
     Ok(serve::Args {
         data: args.data.clone(),
-        listen: args.listen,
+        listen,
         services: ServiceArgs {
             tokens,
             tracking_prefix: "SM".parse().map_err(|e: String| anyhow::anyhow!(e))?,
@@ -217,9 +220,7 @@ async fn connect(
     let endpoint = Endpoint::from_shared(format!("http://{listen}"))?;
     for _ in 0..READY_ATTEMPTS {
         if server.is_finished() {
-            anyhow::bail!(
-                "the in-process server stopped before accepting connections (is {listen} in use?)"
-            );
+            anyhow::bail!("the in-process server stopped before accepting connections on {listen}");
         }
         if let Ok(channel) = endpoint.connect().await {
             return Ok(channel);

@@ -7,6 +7,7 @@ pub mod eventlog;
 pub mod import;
 pub mod intake;
 pub mod rebuild;
+pub mod remote;
 pub mod reply;
 pub mod report;
 pub mod review;

@@ -1,11 +1,10 @@
-//! `casetrack reply`: the Reply service as its own process, against the `casetrack eventlog` process.
+//! `casetrack reply`: the Reply service as its own process, against the `casetrack eventlog` process. It
+//! reacts to nothing on the bus, so it takes no NATS URL.
 
-use casetrack_api::v1::reply_server::ReplyServer;
-use casetrack_handlers::{CaseLog, GrpcServer, ReplyService};
-use tonic::server::NamedService;
+use casetrack_handlers::{GrpcServer, ReplyService};
 
-use super::intake::ProcessArgs;
-use super::serve::{remote_log, serve_until_shutdown};
+use super::remote::ProcessArgs;
+use super::serve::serve_until_shutdown;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,13 +17,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
-    let (commands, tokens) = args
-        .services
-        .load(CaseLog::Remote(remote_log(&args.log)?))?;
+    let (commands, tokens) = args.load()?;
     let mut server = GrpcServer::new();
-    server
-        .routes()
-        .add_service(ReplyService::new(commands, tokens).into_server());
-    server.serving(ReplyServer::<ReplyService>::NAME);
+    server.add(ReplyService::new(commands, tokens).into_server());
     serve_until_shutdown(server, args.listen, Vec::new()).await
 }

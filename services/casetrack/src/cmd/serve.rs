@@ -11,19 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use casetrack_api::v1::intake_server::IntakeServer;
-use casetrack_api::v1::reply_server::ReplyServer;
-use casetrack_api::v1::review_server::ReviewServer;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
-use casetrack_eventlog::{EventLog, RemoteLog};
+use casetrack_eventlog::EventLog;
 use casetrack_handlers::{
-    CaseLog, Commands, GrpcServer, IntakeService, Reminders, ReplyService, ReviewService, Router,
-    RoutingRules, Tokens, TrackingPrefix,
+    CaseLog, Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
 };
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tonic::server::NamedService;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -107,12 +102,6 @@ pub fn relay_dir(data: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// A client of the `casetrack eventlog` process at `url`; connects on first use and reconnects by itself.
-pub fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
-    let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned()).context("--log URL")?;
-    Ok(RemoteLog::from_channel(endpoint.connect_lazy()))
-}
-
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let mut terminate =
@@ -137,9 +126,25 @@ pub async fn serve_until_shutdown(
     listen: SocketAddr,
     tasks: Vec<JoinHandle<()>>,
 ) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(listen)
+    serve_on_until_shutdown(server, bind(listen).await?, tasks).await
+}
+
+/// The listener for `listen`; port 0 takes a free port, which the listener's `local_addr` tells.
+pub async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(listen)
         .await
-        .with_context(|| format!("listen on {listen}"))?;
+        .with_context(|| format!("listen on {listen}"))
+}
+
+/// Serve on a bound `listener` until the shutdown signal, then stop the background tasks.
+async fn serve_on_until_shutdown(
+    server: GrpcServer,
+    listener: TcpListener,
+    tasks: Vec<JoinHandle<()>>,
+) -> anyhow::Result<()> {
+    let listen = listener
+        .local_addr()
+        .context("address of the bound listener")?;
     tracing::info!(%listen, "serving");
     let served = server.serve(listener, shutdown_signal()).await;
     for task in tasks {
@@ -149,11 +154,15 @@ pub async fn serve_until_shutdown(
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    tokio::runtime::Runtime::new()?.block_on(serve(args))
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let listener = bind(args.listen).await?;
+        serve(args, listener).await
+    })
 }
 
-/// The embedded system until the shutdown signal (also run in-process by `casetrack demo`).
-pub async fn serve(args: Args) -> anyhow::Result<()> {
+/// The embedded system on `listener` until the shutdown signal (also run in-process by `casetrack demo`,
+/// which binds first so that it knows the address even for port 0).
+pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let bus = Bus::in_process();
     let (commands, tokens) = args.services.load(CaseLog::Embedded(log.clone()))?;
@@ -167,18 +176,7 @@ pub async fn serve(args: Args) -> anyhow::Result<()> {
     }));
 
     let mut server = GrpcServer::new();
-    server
-        .routes()
-        .add_service(IntakeService::new(commands.clone(), tokens.clone(), bus).into_server());
-    server.serving(IntakeServer::<IntakeService>::NAME);
-    server
-        .routes()
-        .add_service(ReviewService::new(commands.clone(), tokens.clone()).into_server());
-    server.serving(ReviewServer::<ReviewService>::NAME);
-    server
-        .routes()
-        .add_service(ReplyService::new(commands, tokens).into_server());
-    server.serving(ReplyServer::<ReplyService>::NAME);
+    server.add_command_services(commands, tokens, bus);
     // REPORTING: the projector follows the log into DATA/projections; the Reporting service reads it.
     let projector =
         casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
@@ -197,5 +195,5 @@ pub async fn serve(args: Args) -> anyhow::Result<()> {
     );
     server.serving(casetrack_projector::grpc::SERVICE_NAME);
 
-    serve_until_shutdown(server, args.listen, tasks).await
+    serve_on_until_shutdown(server, listener, tasks).await
 }

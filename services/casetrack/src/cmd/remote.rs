@@ -1,0 +1,51 @@
+//! What the separate command-service processes (`casetrack intake|review|reply`) share: where they find the
+//! `casetrack eventlog` process and NATS, where they listen, and the executor over the remote log.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use casetrack_bus::Bus;
+use casetrack_eventlog::RemoteLog;
+use casetrack_handlers::{CaseLog, Commands, Tokens};
+
+use super::serve::ServiceArgs;
+
+/// Where a separate command-service process finds the log and where it listens.
+#[derive(clap::Args)]
+pub struct ProcessArgs {
+    /// URL of the `casetrack eventlog` process.
+    #[arg(long, default_value = "http://127.0.0.1:50061")]
+    pub log: String,
+    /// Address of this service's gRPC port.
+    #[arg(long)]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub services: ServiceArgs,
+}
+
+impl ProcessArgs {
+    /// The command executor over the remote log, and the caller tokens.
+    pub fn load(&self) -> anyhow::Result<(Commands, Tokens)> {
+        self.services.load(CaseLog::Remote(remote_log(&self.log)?))
+    }
+}
+
+/// Where a process that reacts to the bus finds NATS (Reply reacts to nothing and does not take this).
+#[derive(clap::Args)]
+pub struct BusArgs {
+    /// NATS server URL.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub nats: String,
+}
+
+impl BusArgs {
+    pub async fn connect(&self) -> anyhow::Result<Bus> {
+        Ok(Bus::nats(&self.nats).await?)
+    }
+}
+
+/// A client of the `casetrack eventlog` process at `url`; connects on first use and reconnects by itself.
+fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
+    let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned()).context("--log URL")?;
+    Ok(RemoteLog::from_channel(endpoint.connect_lazy()))
+}
