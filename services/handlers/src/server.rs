@@ -98,11 +98,17 @@ impl GrpcServer {
         reporter
             .set_service_status("", ServingStatus::Serving)
             .await;
-        let reflection = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(casetrack_api::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .build_v1()?;
-        self.routes.add_service(health).add_service(reflection);
+        // Both reflection versions: grpcurl speaks v1, but many clients (Python's grpcio-reflection, older
+        // grpcurl and GUI tools) still speak only v1alpha.
+        let reflection = || {
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(casetrack_api::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        };
+        self.routes
+            .add_service(health)
+            .add_service(reflection().build_v1()?)
+            .add_service(reflection().build_v1alpha()?);
         Server::builder()
             .add_routes(self.routes.routes())
             .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
