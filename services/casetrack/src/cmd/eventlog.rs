@@ -5,12 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use casetrack_api::v1::event_log_server::EventLogServer;
 use casetrack_bus::{Bus, Relay};
 use casetrack_eventlog::EventLog;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_handlers::GrpcServer;
-use tonic::server::NamedService;
 
 use super::serve::{log_dir, relay_dir, serve_until_shutdown};
 
@@ -41,9 +39,6 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         }
     });
     let mut server = GrpcServer::new();
-    server
-        .routes()
-        .add_service(EventLogService::new(log).into_server());
-    server.serving(EventLogServer::<EventLogService>::NAME);
+    server.add(EventLogService::new(log).into_server());
     serve_until_shutdown(server, args.listen, vec![relay_task]).await
 }

@@ -14,6 +14,7 @@ use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
 use casetrack_eventlog::EventLog;
+use casetrack_eventlog::grpc::EventLogService;
 use casetrack_handlers::{
     CaseLog, Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
 };
@@ -176,8 +177,10 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     }));
 
     let mut server = GrpcServer::new();
+    // The log itself too, so log tools (read, subscribe, verify) work against the one port.
+    server.add(EventLogService::new(log.clone()).into_server());
     server.add_command_services(commands, tokens, bus);
-    // REPORTING: the projector follows the log into DATA/projections; the Reporting service reads it.
+    // The projector follows the log into DATA/projections; the Reporting service reads it.
     let projector =
         casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
             .context("open the projection store")?;
@@ -190,10 +193,7 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         calendar: Calendar::embedded().context("load the working-day calendar")?,
         rules: casetrack_domain::deadline::ClockRules::default(),
     };
-    server.routes().add_service(
-        casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server(),
-    );
-    server.serving(casetrack_projector::grpc::SERVICE_NAME);
+    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
     serve_on_until_shutdown(server, listener, tasks).await
 }
