@@ -569,3 +569,148 @@ async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
         "overdue tickets are escalated"
     );
 }
+
+/// The reminder events of `stream`, as (event type, level).
+fn reminders_in(log: &EventLog, stream: &str) -> Vec<(String, String)> {
+    log.read_stream(stream, 0, Direction::Forward, 100)
+        .expect("read")
+        .into_iter()
+        .filter(|e| e.event_type.ends_with("Reminded"))
+        .map(|e| {
+            (
+                e.event_type,
+                e.data["level"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Midday (UTC) of a working day `n` working days after `from`.
+fn working_days_after(from: &str, n: u32) -> chrono::DateTime<chrono::Utc> {
+    let from = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").expect("date");
+    let day = Calendar::embedded()
+        .expect("calendar")
+        .add_working_days(from, n)
+        .expect("in the calendar");
+    day.and_hms_opt(4, 0, 0).expect("time").and_utc()
+}
+
+#[tokio::test]
+async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_never() {
+    let mut h = start().await;
+    let received_on = "2026-03-02"; // a Monday; the Art. 33 reply is due 20 working days later
+    let recorded_at = format!("{received_on}T02:00:00Z");
+    let submit = |external_id: &str| {
+        let mut request = application(external_id);
+        request.handed_in_on = received_on.into();
+        request.occurred_at = recorded_at.clone();
+        let mut intake = h.intake.clone();
+        async move {
+            intake
+                .submit_application(authed(request, HOTLINE_TOKEN))
+                .await
+                .expect("submit")
+                .into_inner()
+        }
+    };
+    let open = submit("R-OPEN").await;
+    let closed = submit("R-CLOSED").await;
+    let decided_at = "2026-03-04T02:00:00Z";
+    let mut request = decide(&closed.case_id, &new_id(), "disclosed", "条例 Art. 36(二)");
+    request.decided_on = "2026-03-04".into();
+    request.occurred_at = decided_at.into();
+    h.review
+        .decide(authed(request, STAFF_TOKEN))
+        .await
+        .expect("decide");
+    let deliver = pb::DeliverReplyRequest {
+        command_id: new_id(),
+        case_id: closed.case_id.clone(),
+        delivered_on: "2026-03-04".into(),
+        method: "email".into(),
+        occurred_at: decided_at.into(),
+    };
+    h.reply
+        .deliver_reply(authed(deliver, STAFF_TOKEN))
+        .await
+        .expect("deliver");
+    let close = pb::CloseRequest {
+        command_id: new_id(),
+        case_id: closed.case_id.clone(),
+        closed_on: "2026-03-04".into(),
+        occurred_at: decided_at.into(),
+    };
+    h.reply
+        .close(authed(close, STAFF_TOKEN))
+        .await
+        .expect("close");
+
+    let reminders = Reminders::new(h.commands.clone(), 5);
+    let early = working_days_after(received_on, 5);
+    assert_eq!(
+        reminders.run_once(early).await.expect("pass"),
+        0,
+        "not due yet"
+    );
+    assert!(reminders_in(&h.log, &open.stream).is_empty());
+
+    let soon = working_days_after(received_on, 17);
+    for _ in 0..3 {
+        assert_eq!(reminders.run_once(soon).await.expect("pass"), 1);
+    }
+    assert_eq!(
+        reminders_in(&h.log, &open.stream),
+        vec![("ApplicationReminded".to_owned(), "urge".to_owned())],
+        "one urge however often the pass runs"
+    );
+
+    let late = working_days_after(received_on, 25);
+    for _ in 0..3 {
+        assert_eq!(reminders.run_once(late).await.expect("pass"), 1);
+    }
+    assert_eq!(
+        reminders_in(&h.log, &open.stream),
+        vec![
+            ("ApplicationReminded".to_owned(), "urge".to_owned()),
+            ("ApplicationReminded".to_owned(), "supervise".to_owned()),
+        ],
+        "overdue: one escalated reminder on top of the urge"
+    );
+    assert!(
+        reminders_in(&h.log, &closed.stream).is_empty(),
+        "a closed application has no deadline to remind of"
+    );
+}
+
+#[tokio::test]
+async fn proposals_near_their_three_month_deadline_are_urged_once() {
+    let mut h = start().await;
+    let proposal = pb::SubmitProposalRequest {
+        external_id: "NPC-12".into(),
+        agency: "simao".into(),
+        kind: "npc_suggestion".into(),
+        number: "12".into(),
+        title: "More bus lines".into(),
+        lead_unit: "simao/transport".into(),
+        co_units: Vec::new(),
+        assigned_on: "2026-03-10".into(), // due 2026-06-10, a Wednesday
+        occurred_at: "2026-03-10T02:00:00Z".into(),
+    };
+    let proposal = h
+        .intake
+        .submit_proposal(authed(proposal, STAFF_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    let reminders = Reminders::new(h.commands.clone(), 5);
+    let month_before = "2026-05-11T04:00:00Z".parse().expect("instant");
+    assert_eq!(reminders.run_once(month_before).await.expect("pass"), 0);
+    let two_days_before = "2026-06-08T04:00:00Z".parse().expect("instant");
+    for _ in 0..2 {
+        assert_eq!(reminders.run_once(two_days_before).await.expect("pass"), 1);
+    }
+    assert_eq!(
+        reminders_in(&h.log, &proposal.stream),
+        vec![("ProposalReminded".to_owned(), "urge".to_owned())]
+    );
+}

@@ -2,7 +2,9 @@
 //! event log it writes is read back. Proves: the rows become the expected domain events (agencies, applicant
 //! types, outcomes, dates); a re-import changes nothing (log position unchanged); a file with bad rows is
 //! refused with file, row and column, and writes nothing; --skip-invalid imports only the good rows and still
-//! lists the bad ones.
+//! lists the bad ones; every imported case gets a tracking number of its year of receipt, indexed both ways
+//! like intake's, and a re-import keeps it; 逾期不补正 / 逾期未缴费 rows import through their 补正 request or
+//! fee notice column and count in table 三 （六）, and are refused naming that column when it is empty.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,7 +54,7 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
     let log = EventLog::open(&data.join("log")).expect("open the imported log");
     let recorded = log.read_all(0, 4096).expect("read the log");
     let mut cases: BTreeMap<String, Imported> = BTreeMap::new();
-    for record in &recorded {
+    for record in recorded.iter().filter(|r| !is_tracking(&r.stream)) {
         let event = decode(&record.event_type, &record.data).expect("imported events decode");
         let EventBody::Application(body) = event.body else {
             panic!("only applications are imported")
@@ -86,6 +88,10 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
                         decided_on,
                         ..
                     } => case.outcome = Some((outcome, decided_on)),
+                    ApplicationEvent::Abandoned {
+                        reason,
+                        abandoned_on,
+                    } => case.outcome = Some((reason.outcome(), abandoned_on)),
                     ApplicationEvent::Closed { closed_on } => case.closed_on = Some(closed_on),
                     _ => {}
                 }
@@ -93,6 +99,65 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
         }
     }
     (cases, log.next_position())
+}
+
+fn is_tracking(stream: &str) -> bool {
+    ["trackingcounter-", "tracking-", "casetracking-"]
+        .iter()
+        .any(|category| stream.starts_with(category))
+}
+
+/// The tracking number of every case (by case stream), read from the `casetracking-{uuid}` index; checks that
+/// the `tracking-{number}` index and the year's counter agree with it, as intake writes them.
+fn read_numbers(data: &Path) -> BTreeMap<String, String> {
+    let log = EventLog::open(&data.join("log")).expect("open the imported log");
+    let recorded = log.read_all(0, 4096).expect("read the log");
+    let field = |data: &serde_json::Value, name: &str| {
+        data[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} in {data}"))
+            .to_owned()
+    };
+    let mut numbers = BTreeMap::new();
+    for record in recorded
+        .iter()
+        .filter(|r| r.stream.starts_with("casetracking-"))
+    {
+        assert_eq!(record.event_type, "TrackingNumberAssigned");
+        let number = field(&record.data, "number");
+        let stream = field(&record.data, "stream");
+        assert_eq!(
+            record.stream,
+            format!("casetracking-{}", field(&record.data, "case_id"))
+        );
+        let by_number = log
+            .read_stream(
+                &format!("tracking-{number}"),
+                0,
+                casetrack_eventlog::Direction::Forward,
+                8,
+            )
+            .expect("read the number index");
+        assert_eq!(by_number.len(), 1, "{number}");
+        assert_eq!(by_number[0].data, record.data, "{number}");
+        // PREFIX-YEAR-SEQUENCE: the counter of that prefix and year holds the sequence-th assignment.
+        let (counter, sequence) = number.rsplit_once('-').expect("PREFIX-YEAR-SEQUENCE");
+        let sequence: u64 = sequence.parse().expect("sequence");
+        let counted = log
+            .read_stream(
+                &format!("trackingcounter-{counter}"),
+                sequence - 1,
+                casetrack_eventlog::Direction::Forward,
+                1,
+            )
+            .expect("read the counter");
+        assert_eq!(counted[0].data, record.data, "{number}");
+        assert!(
+            numbers.insert(stream, number).is_none(),
+            "one number per case"
+        );
+    }
+    numbers
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -229,7 +294,25 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
         },
     ];
     assert_eq!(got, expected.iter().collect::<Vec<_>>());
-    assert_eq!(position, 17);
+    // 17 case events and, per case, the counter, number and case-index events of its tracking number.
+    assert_eq!(position, 17 + 5 * 3);
+    let numbers = read_numbers(&data);
+    assert_eq!(
+        numbers.keys().collect::<Vec<_>>(),
+        cases.keys().collect::<Vec<_>>()
+    );
+    let mut sorted: Vec<&str> = numbers.values().map(String::as_str).collect();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [
+            "SM-2023-000001",
+            "SM-2023-000002",
+            "SM-2023-000003",
+            "SM-2023-000004",
+            "SM-2023-000005"
+        ]
+    );
 
     // The projector's annual table of the district (every agency rolled up) counts them where they belong.
     let report = casetrack(&[
@@ -285,6 +368,11 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     let (again, position_again) = read_log(&data);
     assert_eq!(position_again, position);
     assert_eq!(again, cases);
+    assert_eq!(
+        read_numbers(&data),
+        numbers,
+        "a re-import keeps the numbers"
+    );
 
     // The open case is decided in an updated ledger: only its missing events are appended.
     let updated = dir.path().join("ledger-2023-updated.csv");
@@ -313,6 +401,11 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     assert_eq!(
         carried.outcome,
         Some((Outcome::NotProcessedRepeated, d(2024, 1, 8)))
+    );
+    assert_eq!(
+        read_numbers(&data),
+        numbers,
+        "an update allocates no number"
     );
 }
 
@@ -346,7 +439,9 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
             "{file}: row 5, column decided_on: 2023-05-01 is before the receipt date 2023-05-10"
         ),
         format!("{file}: row 6, column external_id: missing"),
-        format!("{file}: row 7, column outcome:"),
+        format!(
+            "{file}: row 7, column supplement_requested_on: missing: other.no_supplement (逾期不补正) needs"
+        ),
         "5 bad row(s)".to_owned(),
     ] {
         assert!(
@@ -373,13 +468,13 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
         "{}",
         text(&output.stderr)
     );
-    assert!(
-        text(&output.stdout)
-            .contains("2 cases written (5 events), 0 unchanged, 5 bad rows skipped")
-    );
+    assert!(text(&output.stdout).contains(
+        "2 cases written (11 events), 0 unchanged, 5 bad rows skipped; 2 tracking numbers"
+    ));
     let (cases, position) = read_log(&data);
     assert_eq!(cases.len(), 2);
-    assert_eq!(position, 5);
+    assert_eq!(position, 5 + 2 * 3);
+    assert_eq!(read_numbers(&data).len(), 2);
 }
 
 #[test]
@@ -392,7 +487,182 @@ fn help_prints_the_column_layout() {
         "applicant_type / 申请人类型",
         "outcome / 办理结果",
         "external_id / 编号",
+        "supplement_requested_on / 补正日期",
+        "fee_notice_on / 收费通知日期",
+        "fee_yuan / 收费金额",
+        "--tracking-prefix",
     ] {
         assert!(help.contains(column), "{column} missing from:\n{help}");
     }
+}
+
+/// Two 逾期不补正 rows (one received in 2022, numbered in 2022's sequence) and one 逾期未缴费 row.
+const ABANDONED_LEDGER: &str = "编号,机关,收到日期,申请人类型,渠道,办理结果,办结日期,补正日期,收费通知日期,收费金额\n\
+A-1,simao/gov,2022-12-28,自然人,当面,逾期不补正,2023-01-20,2022-12-30,,\n\
+A-2,simao/gov,2023-05-04,商业企业,当面,other.fee_unpaid,2023-06-20,,2023-05-08,300\n\
+A-3,simao/gov,2023-03-01,科研机构,当面,other.no_supplement,2023-04-10,2023-03-03,,\n";
+
+/// `Intake.GetCase` of a tracking number, served by the real intake service over the imported log.
+fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
+    use casetrack_api::v1::intake_server::Intake;
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let log = EventLog::open(&data.join("log")).expect("open the imported log");
+        let calendar = casetrack_domain::Calendar::embedded().expect("calendar");
+        let commands = casetrack_handlers::Commands::new(
+            casetrack_handlers::CaseLog::Embedded(log),
+            std::sync::Arc::new(calendar),
+            "SM".parse().expect("prefix"),
+        );
+        let tokens = casetrack_handlers::Tokens::new([("t0k".into(), "test".into())].into())
+            .expect("tokens");
+        let intake = casetrack_handlers::IntakeService::new(
+            commands,
+            tokens,
+            casetrack_bus::Bus::in_process(),
+        );
+        let mut request = tonic::Request::new(casetrack_api::v1::GetCaseRequest {
+            tracking_number: number.to_owned(),
+        });
+        request
+            .metadata_mut()
+            .insert("authorization", "Bearer t0k".parse().expect("header"));
+        intake
+            .get_case(request)
+            .await
+            .unwrap_or_else(|status| panic!("GetCase {number}: {status}"))
+            .into_inner()
+    })
+}
+
+/// Report 2023 of the whole district, as JSON.
+fn report_2023(data: &Path) -> serde_json::Value {
+    let report = casetrack(&[
+        "report",
+        "--data",
+        &data.display().to_string(),
+        "--agency",
+        "simao",
+        "--year",
+        "2023",
+        "--format",
+        "json",
+        "--include-subagencies",
+    ]);
+    assert!(
+        report.status.success(),
+        "report failed: {}",
+        text(&report.stderr)
+    );
+    serde_json::from_slice(&report.stdout).expect("report JSON")
+}
+
+#[test]
+fn abandonment_rows_import_through_their_request_and_count_in_table_three() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = dir.path().join("abandoned.csv");
+    std::fs::write(&ledger, ABANDONED_LEDGER).expect("write ledger");
+    let data = dir.path().join("data");
+
+    let output = import(&data, &["--tracking-prefix", "AB"], &[&ledger]);
+    assert!(
+        output.status.success(),
+        "import failed: {}",
+        text(&output.stderr)
+    );
+    let (cases, position) = read_log(&data);
+    let mut got: Vec<(Outcome, NaiveDate, usize)> = cases
+        .values()
+        .map(|c| {
+            let (outcome, on) = c.outcome.expect("abandoned");
+            (outcome, on, c.events)
+        })
+        .collect();
+    got.sort_by_key(|(_, on, _)| *on);
+    // Received, 补正 requested / fee notice issued, abandoned, reply delivered, closed.
+    assert_eq!(
+        got,
+        [
+            (Outcome::OtherNoSupplement, d(2023, 1, 20), 5),
+            (Outcome::OtherNoSupplement, d(2023, 4, 10), 5),
+            (Outcome::OtherFeeUnpaid, d(2023, 6, 20), 5),
+        ]
+    );
+    let numbers = read_numbers(&data);
+    let mut sorted: Vec<&str> = numbers.values().map(String::as_str).collect();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        ["AB-2022-000001", "AB-2023-000001", "AB-2023-000002"]
+    );
+    for (stream, number) in &numbers {
+        let info = get_case(&data, number);
+        let found = info.r#ref.expect("case ref");
+        assert_eq!((&found.stream, &found.tracking_number), (stream, number));
+        assert_eq!((info.status.as_str(), info.events), ("closed", 5));
+        assert_eq!(info.source_system, "ledger-import");
+    }
+
+    let document = report_2023(&data);
+    let cell = |code: &str| {
+        document["figures"][code]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{code} in {document}"))
+    };
+    for (code, expected) in [
+        ("applications.received.total", 2),
+        ("applications.carried_over.total", 1),
+        ("applications.other.no_supplement.natural_person", 1),
+        ("applications.other.no_supplement.research", 1),
+        ("applications.other.fee_unpaid.business", 1),
+        ("applications.other.total", 3),
+        ("applications.outcome_total.total", 3),
+        ("applications.carried_forward.total", 0),
+    ] {
+        assert_eq!(cell(code), expected, "{code}");
+    }
+
+    // Again: nothing changes, no number is allocated.
+    let output = import(&data, &["--tracking-prefix", "AB"], &[&ledger]);
+    assert!(
+        text(&output.stdout).contains("0 cases written (0 events), 3 unchanged"),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    assert_eq!(read_log(&data), (cases, position));
+    assert_eq!(read_numbers(&data), numbers);
+}
+
+const ABANDONED_WITHOUT_STEPS: &str = "external_id,agency,received_on,applicant_type,channel,outcome,decided_on,fee_notice_on\n\
+B-1,simao/gov,2023-03-01,natural_person,in_person,other.no_supplement,2023-04-10,\n\
+B-2,simao/gov,2023-05-04,business,in_person,逾期未缴费,2023-06-20,\n\
+B-3,simao/gov,2023-05-04,business,in_person,other.fee_unpaid,2023-05-20,2023-05-08\n";
+
+#[test]
+fn abandonment_rows_without_their_step_are_refused_naming_the_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = dir.path().join("abandoned.csv");
+    std::fs::write(&ledger, ABANDONED_WITHOUT_STEPS).expect("write ledger");
+    let data = dir.path().join("data");
+
+    let output = import(&data, &[], &[&ledger]);
+    assert!(!output.status.success(), "the rows must be refused");
+    let stderr = text(&output.stderr);
+    let file = ledger.display().to_string();
+    for expected in [
+        format!("{file}: row 2, column supplement_requested_on: missing"),
+        format!("{file}: row 3, column fee_notice_on: missing"),
+        // The notice is there, but the 20 working days to pay had not run out by the decision date.
+        format!("{file}: row 4, column decided_on:"),
+        "3 bad row(s)".to_owned(),
+    ] {
+        assert!(
+            stderr.contains(&expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    let (cases, position) = read_log(&data);
+    assert!(cases.is_empty());
+    assert_eq!(position, 0, "nothing may be written when a row is bad");
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::fees::{FeeBasis, Fen};
+use crate::hotline::ReminderLevel;
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::outcome::{ApplicantType, Outcome};
 use crate::rule::{Rule, RuleViolation, check};
@@ -168,6 +169,12 @@ pub enum ApplicationEvent {
     },
     Closed {
         closed_on: NaiveDate,
+    },
+    /// 催办 / 督办 of the reply deadline (by the reminder pass); a reminder moves no deadline.
+    Reminded {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
     },
 }
 
@@ -500,6 +507,7 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
                 .get_or_insert((Outcome::OtherOther, closed_on));
             state.closed_on = Some(closed_on);
         }
+        ApplicationEvent::Reminded { .. } => {}
     }
     state.event_count += 1;
     Ok(())
@@ -580,6 +588,11 @@ pub enum ApplicationCommand {
     },
     Close {
         closed_on: NaiveDate,
+    },
+    Remind {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
     },
 }
 
@@ -927,6 +940,26 @@ pub fn decide(
                 });
             check::date(closed_on, today, Some(earliest), "closed_on")?;
             emit(ApplicationEvent::Closed { closed_on })
+        }
+        ApplicationCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        } => {
+            // Only a pending reply has a deadline to remind of.
+            let received_on = review_open(state, receipt, "reminded_on")?;
+            check::optional_text(&note, "note")?;
+            check::date(
+                reminded_on,
+                today,
+                Some((received_on, "the application was received")),
+                "reminded_on",
+            )?;
+            emit(ApplicationEvent::Reminded {
+                level,
+                note,
+                reminded_on,
+            })
         }
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::hotline::ReminderLevel;
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
@@ -48,6 +49,12 @@ pub enum ProposalEvent {
     },
     Published {
         published_on: NaiveDate,
+    },
+    /// 催办 / 督办 of the reply deadline (by the reminder pass); a reminder moves no deadline.
+    Reminded {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
     },
 }
 
@@ -171,6 +178,7 @@ pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayErro
             replied_on,
         } => state.reply = Some((result_class, replied_on)),
         ProposalEvent::Published { published_on } => state.published_on = Some(published_on),
+        ProposalEvent::Reminded { .. } => {}
     }
     state.event_count += 1;
     Ok(())
@@ -214,6 +222,11 @@ pub enum ProposalCommand {
     },
     Publish {
         published_on: NaiveDate,
+    },
+    Remind {
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
     },
 }
 
@@ -324,6 +337,23 @@ pub fn decide(
                 "published_on",
             )?;
             emit(ProposalEvent::Published { published_on })
+        }
+        ProposalCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        } => {
+            // Only a pending reply has a deadline to remind of.
+            if state.reply.is_some() {
+                return check::fail(Rule::AlreadyReplied, "reminded_on");
+            }
+            check::optional_text(&note, "note")?;
+            check::date(reminded_on, today, assigned, "reminded_on")?;
+            emit(ProposalEvent::Reminded {
+                level,
+                note,
+                reminded_on,
+            })
         }
     }
 }

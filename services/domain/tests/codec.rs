@@ -8,7 +8,7 @@ use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{
     self, ChallengeCommand, ChallengeEvent, ChallengeKind, ChallengeResult,
 };
-use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
+use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, ReminderLevel, Satisfaction};
 use casetrack_domain::proposal::ProposalEvent;
 use casetrack_domain::records::{
     self, CountedMeasure, DisclosureChannel, RecordCommand, RecordEvent,
@@ -53,6 +53,16 @@ fn samples() -> Vec<Event> {
             result_class: "A".to_owned(),
             replied_on: d(2018, 6, 1),
         }),
+        EventBody::Application(ApplicationEvent::Reminded {
+            level: ReminderLevel::Supervise,
+            note: "reply due 2018-10-26".to_owned(),
+            reminded_on: d(2018, 10, 29),
+        }),
+        EventBody::Proposal(ProposalEvent::Reminded {
+            level: ReminderLevel::Urge,
+            note: String::new(),
+            reminded_on: d(2018, 8, 30),
+        }),
         EventBody::Challenge(ChallengeEvent::Concluded {
             result: ChallengeResult::Corrected,
             concluded_on: d(2018, 12, 1),
@@ -78,6 +88,8 @@ fn every_sample_round_trips_with_type_name_and_schema() {
         "HotlineReceived",
         "HotlineFollowedUp",
         "ProposalReplied",
+        "ApplicationReminded",
+        "ProposalReminded",
         "ChallengeConcluded",
         "RecordDisclosurePublished",
     ];

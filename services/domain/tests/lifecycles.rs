@@ -387,3 +387,78 @@ fn hotline_answered_at_once_and_merged_duplicates() {
         Err((2, Rule::Merged))
     );
 }
+
+#[test]
+fn reminders_only_while_a_reply_is_pending() {
+    use casetrack_domain::hotline::ReminderLevel;
+    use casetrack_domain::proposal::{self, ProposalCommand, ProposalKind, ProposalState};
+
+    let remind = |reminded_on| ApplicationCommand::Remind {
+        level: ReminderLevel::Urge,
+        note: "reply due soon".to_owned(),
+        reminded_on,
+    };
+    let mut run = Run::new();
+    run.apply(receive_cmd(case(1), Channel::InPerson, d(2018, 9, 28)));
+    let early = run
+        .try_apply(remind(d(2018, 9, 27)))
+        .expect_err("before receipt");
+    assert_eq!(early.field, "reminded_on");
+    run.apply(remind(d(2018, 10, 22)));
+    assert_eq!(run.events.len(), 2);
+    assert_eq!(run.events[1].event_type(), "ApplicationReminded");
+    assert_eq!(
+        run.state.stage(),
+        Some(ApplicationStage::UnderReview),
+        "a reminder changes nothing else"
+    );
+    run.apply(decide(Outcome::Disclosed));
+    let decided = run.try_apply(remind(d(2018, 10, 23))).expect_err("decided");
+    assert_eq!(
+        (decided.rule, decided.field),
+        (Rule::AlreadyDecided, "reminded_on")
+    );
+
+    let mut state = ProposalState::default();
+    let apply = |state: &mut ProposalState, command| {
+        let events = proposal::decide(state, command, now())?;
+        for event in &events {
+            proposal::evolve(state, event).expect("own events fold");
+        }
+        Ok::<_, casetrack_domain::RuleViolation>(events)
+    };
+    apply(
+        &mut state,
+        ProposalCommand::Assign {
+            case_id: case(2),
+            agency: AgencyId("simao.gov".to_owned()),
+            kind: ProposalKind::NpcSuggestion,
+            number: "12".to_owned(),
+            title: "公交线路".to_owned(),
+            lead_unit: AgencyId("simao/transport".to_owned()),
+            co_units: Vec::new(),
+            assigned_on: d(2018, 3, 1),
+        },
+    )
+    .expect("assign");
+    let proposal_remind = |reminded_on| ProposalCommand::Remind {
+        level: ReminderLevel::Supervise,
+        note: String::new(),
+        reminded_on,
+    };
+    let reminded = apply(&mut state, proposal_remind(d(2018, 6, 4))).expect("remind");
+    assert_eq!(reminded[0].event_type(), "ProposalReminded");
+    apply(
+        &mut state,
+        ProposalCommand::Reply {
+            result_class: "A".to_owned(),
+            replied_on: d(2018, 6, 5),
+        },
+    )
+    .expect("reply");
+    let replied = apply(&mut state, proposal_remind(d(2018, 6, 6))).expect_err("replied");
+    assert_eq!(
+        (replied.rule, replied.field),
+        (Rule::AlreadyReplied, "reminded_on")
+    );
+}

@@ -114,7 +114,7 @@ impl Commands {
             let (number, tracking_writes) = tracking::assignment_writes(
                 &self.prefix,
                 year,
-                counter_last.as_ref(),
+                counter_last.map(|last| last.revision),
                 case_id,
                 &stream,
                 &metadata,

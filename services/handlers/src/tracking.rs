@@ -14,7 +14,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use casetrack_domain::CaseId;
-use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
+use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, StreamWrite};
 use serde::{Deserialize, Serialize};
 
 use crate::error::HandlerError;
@@ -84,19 +84,20 @@ pub fn format_number(prefix: &TrackingPrefix, year: i32, sequence: u64) -> Strin
     )
 }
 
-/// The three tracking writes of a new case, given the counter stream's last event (None: first of the year).
+/// The three tracking writes of a new case, given the revision of the counter stream's last event (None: first
+/// of the year); also used by `casetrack import`, so imported cases are numbered exactly like intake's.
 /// Errors when the year's sequence is exhausted.
 pub fn assignment_writes(
     prefix: &TrackingPrefix,
     year: i32,
-    counter_last: Option<&RecordedEvent>,
+    counter_revision: Option<u64>,
     case_id: CaseId,
     stream: &str,
     metadata: &Metadata,
 ) -> Result<(String, Vec<StreamWrite>), HandlerError> {
-    let (expected, sequence) = match counter_last {
+    let (expected, sequence) = match counter_revision {
         None => (ExpectedRevision::NoStream, 1),
-        Some(last) => (ExpectedRevision::Exact(last.revision), last.revision + 2),
+        Some(revision) => (ExpectedRevision::Exact(revision), revision + 2),
     };
     if sequence > MAX_SEQUENCE {
         return Err(HandlerError::TrackingNumbersExhausted {

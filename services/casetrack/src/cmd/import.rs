@@ -2,13 +2,16 @@
 //! implies straight into the event log of the data directory (embedded; not through gRPC intake, so the log
 //! must not be held by a running `casetrack serve`). Every row of every file is checked first; if any is bad,
 //! nothing is written and the exit status is non-zero, unless `--skip-invalid` imports the good rows (the bad
-//! ones are still listed). Re-importing a file changes nothing: ids derive from agency + external id.
+//! ones are still listed). Re-importing a file changes nothing: ids derive from agency + external id. Each new
+//! case gets a tracking number (`--tracking-prefix`, year of receipt) from intake's own allocator, in the same
+//! atomic append as its events; a case that has one keeps it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use casetrack_domain::{Calendar, CaseId};
 use casetrack_eventlog::{EventLog, StreamWrite};
+use casetrack_handlers::TrackingPrefix;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cmd::serve::log_dir;
@@ -16,6 +19,7 @@ use crate::ledger::apply::{self, PlanError, RowPlan};
 use crate::ledger::columns::{Column, layout_help};
 use crate::ledger::error::RowError;
 use crate::ledger::identity::case_id;
+use crate::ledger::numbering::Numbering;
 use crate::ledger::{row, sheet};
 
 #[derive(clap::Args)]
@@ -30,6 +34,10 @@ pub struct Args {
     /// Import the good rows even when some rows are bad; the bad rows are still listed.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Agency prefix of the tracking numbers given to new cases (PREFIX-YEAR-SEQUENCE, the year of receipt),
+    /// as `casetrack serve --tracking-prefix`.
+    #[arg(long, default_value = "SM")]
+    pub tracking_prefix: TrackingPrefix,
     /// Ledger files: .csv (UTF-8) or .xlsx (first sheet).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -43,18 +51,21 @@ pub struct Summary {
     pub written_events: usize,
     pub unchanged_rows: usize,
     pub bad_rows: usize,
+    pub numbered_cases: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let summary = runtime.block_on(import(&args))?;
     println!(
-        "imported {} rows: {} cases written ({} events), {} unchanged, {} bad rows skipped",
+        "imported {} rows: {} cases written ({} events), {} unchanged, {} bad rows skipped; {} tracking numbers \
+         assigned",
         summary.rows,
         summary.written_rows,
         summary.written_events,
         summary.unchanged_rows,
-        summary.bad_rows
+        summary.bad_rows,
+        summary.numbered_cases
     );
     Ok(())
 }
@@ -116,15 +127,26 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
     std::fs::create_dir_all(&args.data)?;
     let log = EventLog::open(&log_dir(&args.data))?;
     let calendar = Calendar::embedded()?;
-    let mut writes: Vec<StreamWrite> = Vec::new();
+    let mut numbering = Numbering::new(&log, args.tracking_prefix.clone());
+    // Per row to write: its case's events and tracking writes, appended atomically together.
+    let mut writes: Vec<Vec<StreamWrite>> = Vec::new();
     let mut summary = Summary {
         rows: rows.len() + bad_rows,
         ..Summary::default()
     };
     for (file, number, parsed) in &rows {
         match apply::plan(&log, parsed, &calendar) {
-            Ok(RowPlan::Unchanged) => summary.unchanged_rows += 1,
-            Ok(RowPlan::Write(write)) => writes.push(write),
+            Ok(plan) if plan.is_unchanged() => summary.unchanged_rows += 1,
+            Ok(RowPlan { events, number }) => {
+                let mut row: Vec<StreamWrite> = events.into_iter().collect();
+                if let Some(request) = number {
+                    // Numbers are allocated in memory here; nothing is written before every row is checked.
+                    let (_, tracking) = numbering.assign(&request)?;
+                    row.extend(tracking);
+                    summary.numbered_cases += 1;
+                }
+                writes.push(row);
+            }
             Err(PlanError::Log(error)) => return Err(error.into()),
             Err(error) => {
                 bad_rows += 1;

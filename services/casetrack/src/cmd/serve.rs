@@ -64,10 +64,10 @@ pub struct ReactionArgs {
     /// Routing rules for new hotline tickets (JSON); the built-in table when absent.
     #[arg(long)]
     pub routing: Option<PathBuf>,
-    /// Seconds between deadline-reminder passes over open tickets.
+    /// Seconds between deadline-reminder passes over open applications, proposals and tickets.
     #[arg(long, default_value_t = 3600)]
     pub remind_every_secs: u64,
-    /// Remind tickets with at most this many working days left.
+    /// Remind open cases with at most this many working days left to their deadline.
     #[arg(long, default_value_t = 1)]
     pub remind_within_working_days: i64,
 }

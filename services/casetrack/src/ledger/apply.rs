@@ -1,17 +1,22 @@
 //! Applying parsed rows to the event log, idempotently. For each row the case's stream is read first: events
 //! the log already holds with the same id, type and data are skipped; a stream that holds only the start of
 //! the row's history (a ledger updated with a decision since the last import) gets the rest appended at the
-//! exact next revision; a stream that disagrees with the row is a row error, and nothing of it is written.
+//! exact next revision; a stream that disagrees with the row is a row error, and nothing of it is written. A
+//! case without a tracking number gets one (`numbering.rs`) in the same atomic append as its events.
+
+use chrono::Datelike;
 
 use casetrack_domain::{Calendar, Event, encode, stream_name};
 use casetrack_eventlog::{
     Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent,
     RecordedEvent, StreamWrite,
 };
+use casetrack_handlers::tracking;
 
 use super::columns::Column;
 use super::events::{RowRefused, row_events};
 use super::identity::event_id;
+use super::numbering::NumberRequest;
 use super::row::LedgerRow;
 
 /// The most events one imported row can imply (received, decided, reply delivered, closed); the stream read
@@ -21,13 +26,19 @@ const MAX_STREAM_READ: usize = 64;
 /// The source system named in the metadata of every imported event.
 pub const IMPORT_SOURCE_SYSTEM: &str = "ledger-import";
 
-/// What importing one row needs.
+/// What importing one row needs; both `None`: the log already holds all of it.
 #[derive(Debug)]
-pub enum RowPlan {
-    /// The log already holds every event of the row.
-    Unchanged,
+pub struct RowPlan {
     /// Append these (all or the missing tail of the row's events).
-    Write(StreamWrite),
+    pub events: Option<StreamWrite>,
+    /// The case has no tracking number yet (a new case, or one imported before numbers were given).
+    pub number: Option<NumberRequest>,
+}
+
+impl RowPlan {
+    pub fn is_unchanged(&self) -> bool {
+        self.events.is_none() && self.number.is_none()
+    }
 }
 
 /// Decides the row's events and compares them with its case's stream. `Err` carries the rule that refused the
@@ -54,19 +65,35 @@ pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowP
             });
         }
     }
+    let index = tracking::case_index_stream(first.case_id);
+    let numbered = !log
+        .read_stream(&index, 0, Direction::Forward, 1)?
+        .is_empty();
+    let number = (!numbered).then(|| NumberRequest {
+        case_id: first.case_id,
+        stream: stream.clone(),
+        received_year: row.received_on.year(),
+        metadata: metadata(row),
+    });
     if stored.len() >= proposed.len() {
-        return Ok(RowPlan::Unchanged);
+        return Ok(RowPlan {
+            events: None,
+            number,
+        });
     }
     let expected = match stored.last() {
         None => ExpectedRevision::NoStream,
         Some(last) => ExpectedRevision::Exact(last.revision),
     };
     let events = proposed.into_iter().skip(stored.len()).collect();
-    Ok(RowPlan::Write(StreamWrite {
-        stream,
-        expected,
-        events,
-    }))
+    Ok(RowPlan {
+        events: Some(StreamWrite {
+            stream,
+            expected,
+            events,
+        }),
+        number,
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,46 +124,68 @@ impl PlanError {
     }
 }
 
-/// Appends `writes` in atomic groups of at most [`MAX_EVENTS_PER_APPEND`] events; returns the events written.
-/// A crash between groups leaves whole rows imported and the rest not: importing again completes the job.
+/// Appends the rows' writes (each row: its case's events and its tracking writes, which go in together) in
+/// atomic groups of at most [`MAX_EVENTS_PER_APPEND`] events; returns the events written. Rows numbered from
+/// the same counter in one group share that counter's write, its events in allocation order (a stream appears
+/// once per append). A crash between groups leaves whole rows imported and the rest not: importing again
+/// completes the job.
 pub async fn write(
     log: &EventLog,
-    writes: Vec<StreamWrite>,
+    rows: Vec<Vec<StreamWrite>>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, LogError> {
     let mut written = 0;
-    let mut group: Vec<StreamWrite> = Vec::new();
-    let mut group_events = 0;
-    for write in writes {
+    let mut group = Group::default();
+    for row in rows {
+        let events: usize = row.iter().map(|write| write.events.len()).sum();
         assert!(
-            write.events.len() <= MAX_EVENTS_PER_APPEND,
+            events <= MAX_EVENTS_PER_APPEND,
             "one row implies a handful of events"
         );
-        if group_events + write.events.len() > MAX_EVENTS_PER_APPEND {
-            written += flush(log, &mut group, &mut group_events, &mut progress).await?;
+        if group.events + events > MAX_EVENTS_PER_APPEND {
+            written += flush(log, &mut group, &mut progress).await?;
         }
-        group_events += write.events.len();
-        group.push(write);
+        group.add(row, events);
     }
-    written += flush(log, &mut group, &mut group_events, &mut progress).await?;
+    written += flush(log, &mut group, &mut progress).await?;
     Ok(written)
+}
+
+/// The rows of one atomic append.
+#[derive(Default)]
+struct Group {
+    writes: Vec<StreamWrite>,
+    rows: usize,
+    events: usize,
+}
+
+impl Group {
+    fn add(&mut self, row: Vec<StreamWrite>, events: usize) {
+        for write in row {
+            match self.writes.iter_mut().find(|w| w.stream == write.stream) {
+                // Only a tracking counter is shared by rows, and each number was allocated right after the
+                // previous one, so its events continue the group's write of that counter.
+                Some(shared) => shared.events.extend(write.events),
+                None => self.writes.push(write),
+            }
+        }
+        self.rows += 1;
+        self.events += events;
+    }
 }
 
 async fn flush(
     log: &EventLog,
-    group: &mut Vec<StreamWrite>,
-    group_events: &mut usize,
+    group: &mut Group,
     progress: &mut impl FnMut(usize),
 ) -> Result<usize, LogError> {
-    if group.is_empty() {
+    let group = std::mem::take(group);
+    if group.writes.is_empty() {
         return Ok(0);
     }
-    let rows = group.len();
-    let events = *group_events;
-    log.append_multi(std::mem::take(group)).await?;
-    *group_events = 0;
-    progress(rows);
-    Ok(events)
+    log.append_multi(group.writes).await?;
+    progress(group.rows);
+    Ok(group.events)
 }
 
 fn new_event(row: &LedgerRow, event: &Event, revision: usize) -> NewEvent {
@@ -145,13 +194,17 @@ fn new_event(row: &LedgerRow, event: &Event, revision: usize) -> NewEvent {
         event_id: event_id(event.case_id, revision as u64),
         event_type: encoded.event_type,
         data: encoded.data,
-        metadata: Metadata {
-            actor: None,
-            source_system: Some(IMPORT_SOURCE_SYSTEM.to_owned()),
-            correlation_id: None,
-            causation_id: None,
-            agency: Some(row.agency.0.clone()),
-        },
+        metadata: metadata(row),
+    }
+}
+
+fn metadata(row: &LedgerRow) -> Metadata {
+    Metadata {
+        actor: None,
+        source_system: Some(IMPORT_SOURCE_SYSTEM.to_owned()),
+        correlation_id: None,
+        causation_id: None,
+        agency: Some(row.agency.0.clone()),
     }
 }
 

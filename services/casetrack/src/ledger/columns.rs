@@ -16,6 +16,9 @@ pub enum Column {
     LegalReason,
     DecidedOn,
     DeliveredOn,
+    SupplementRequestedOn,
+    FeeNoticeOn,
+    FeeYuan,
 }
 
 /// One column of the layout: the English header (also the field name in messages), the Chinese headers
@@ -39,7 +42,7 @@ pub enum Requirement {
 }
 
 /// The layout, in the order `--help` prints it.
-pub const COLUMNS: [ColumnSpec; 10] = [
+pub const COLUMNS: [ColumnSpec; 13] = [
     ColumnSpec {
         column: Column::ExternalId,
         en: "external_id",
@@ -91,7 +94,8 @@ pub const COLUMNS: [ColumnSpec; 10] = [
         zh: &["办理结果", "答复结果"],
         required: Requirement::Optional,
         meaning: "the table 三 row code (e.g. withheld.third_party) or its Chinese label (e.g. 保护第三方合法权益 \
-                  or （三）4.保护第三方合法权益); empty: the application is still open",
+                  or （三）4.保护第三方合法权益; 逾期不补正 and 逾期未缴费 for （六）1 and 2); empty: the application \
+                  is still open",
     },
     ColumnSpec {
         column: Column::LegalReason,
@@ -113,6 +117,31 @@ pub const COLUMNS: [ColumnSpec; 10] = [
         zh: &["送达日期"],
         required: Requirement::Optional,
         meaning: "the day the reply reached the applicant (the case closes that day); empty: the decision day",
+    },
+    ColumnSpec {
+        column: Column::SupplementRequestedOn,
+        en: "supplement_requested_on",
+        zh: &["补正日期"],
+        required: Requirement::Optional,
+        meaning: "the day 补正 was requested; required with outcome other.no_supplement (逾期不补正), whose \
+                  decision date is then the day the application was deemed abandoned; must be empty otherwise",
+    },
+    ColumnSpec {
+        column: Column::FeeNoticeOn,
+        en: "fee_notice_on",
+        zh: &["收费通知日期"],
+        required: Requirement::Optional,
+        meaning: "the day the fee notice was issued; required with outcome other.fee_unpaid (逾期未缴费), whose \
+                  decision date is then the day the application was dropped (after the 20 working days to pay); \
+                  must be empty otherwise",
+    },
+    ColumnSpec {
+        column: Column::FeeYuan,
+        en: "fee_yuan",
+        zh: &["收费金额"],
+        required: Requirement::Optional,
+        meaning: "the fee the notice asked for, whole yuan, as 国办函〔2020〕109号 charges it (per application or \
+                  per page); empty: the lowest per-application fee; only with fee_notice_on",
     },
 ];
 
@@ -162,8 +191,10 @@ pub fn layout_help() -> String {
     text.push_str(
         "\nEach decided row becomes the events received → decided → reply delivered → closed, decided by the domain's \
          rules and recorded at noon China time of each date; a row without an outcome stays open. other.no_supplement \
-         and other.fee_unpaid are refused: the domain reaches them only by abandonment after a 补正 request or a fee \
-         notice, which a ledger row does not record. Files: .csv (UTF-8) and .xlsx (first sheet). Rows are written straight \
+         and other.fee_unpaid rows become received → 补正 requested (period ending the day before the decision date) \
+         or fee notice issued → abandoned on the decision date → reply delivered → closed, and need \
+         supplement_requested_on or fee_notice_on. Every new case gets a tracking number \
+         (--tracking-prefix, year of receipt), as intake gives one. Files: .csv (UTF-8) and .xlsx (first sheet). Rows are written straight \
          into the event log of --data (do not run it while `casetrack serve` holds that log).",
     );
     text

@@ -15,18 +15,23 @@
 //! | `legal_reason`   | 理由 / 法律依据              | no                      | default: the outcome's basis in the 条例 |
 //! | `decided_on`     | 办结日期 / 答复日期 / 决定日期 | with an outcome         | decision date |
 //! | `delivered_on`   | 送达日期                     | no                      | reply delivered and case closed; default: decision date |
+//! | `supplement_requested_on` | 补正日期            | with other.no_supplement | the 补正 request the applicant never answered |
+//! | `fee_notice_on`  | 收费通知日期                 | with other.fee_unpaid   | the fee notice the applicant never paid |
+//! | `fee_yuan`       | 收费金额                     | no                      | the notice's fee; default: the lowest per-application fee |
 //!
 //! Dates: YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, or an xlsx date cell. `columns.rs` holds this table
 //! as data (it drives both header recognition and `casetrack import --help`).
 //!
 //! Every row is parsed and checked before anything is written (`row.rs`); a row's events are built from it
 //! (`events.rs`) under ids derived from the agency and external id (`identity.rs`), compared with what the log
-//! already holds and appended idempotently (`apply.rs`).
+//! already holds and appended idempotently (`apply.rs`), each new case with a tracking number from intake's own
+//! allocator (`numbering.rs`).
 
 pub mod apply;
 pub mod columns;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod numbering;
 pub mod row;
 pub mod sheet;

@@ -5,6 +5,9 @@ use std::path::Path;
 
 use casetrack_domain::AgencyId;
 use casetrack_domain::application::Channel;
+use casetrack_domain::fees::{
+    FREE_APPLICATIONS_PER_MONTH, FREE_PAGES, FeeBasis, Fen, MAX_APPLICATIONS_PER_MONTH, MAX_PAGES,
+};
 use casetrack_domain::{ApplicantType, Outcome};
 use chrono::NaiveDate;
 
@@ -37,6 +40,21 @@ pub struct Decision {
     pub legal_reason: String,
     pub decided_on: NaiveDate,
     pub delivered_on: NaiveDate,
+    /// How the application was abandoned, for the two outcomes the domain reaches only that way (then
+    /// `decided_on` is the day of abandonment); `None` for every other outcome.
+    pub abandonment: Option<Abandonment>,
+}
+
+/// The step before an abandonment, which the ledger records in its own column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abandonment {
+    /// other.no_supplement: 补正 was requested on this day and never supplied.
+    NoSupplement { requested_on: NaiveDate },
+    /// other.fee_unpaid: a fee notice on this basis was issued on this day and never paid.
+    FeeUnpaid {
+        issued_on: NaiveDate,
+        basis: FeeBasis,
+    },
 }
 
 /// Parses one raw row; `default_agency` is `--agency`. All problems of the row are returned, not just the first.
@@ -73,6 +91,9 @@ pub fn parse(
     let legal_reason = take(Column::LegalReason, |c| optional(c, free_text));
     let decided_on = take(Column::DecidedOn, |c| optional(c, date));
     let delivered_on = take(Column::DeliveredOn, |c| optional(c, date));
+    let supplement_requested_on = take(Column::SupplementRequestedOn, |c| optional(c, date));
+    let fee_notice_on = take(Column::FeeNoticeOn, |c| optional(c, date));
+    let fee_basis = take(Column::FeeYuan, |c| optional(c, fee_basis));
     let agency = match (agency_cell, default_agency) {
         (Some(agency), _) => Some(agency),
         (None, Some(default)) => match id(default) {
@@ -94,7 +115,16 @@ pub fn parse(
         date_of(&decided_on),
         date_of(&delivered_on),
     );
-    for (column, message) in decision_problems {
+    let abandonment = abandonment(
+        outcome.as_ref().and_then(Field::outcome),
+        date_of(&supplement_requested_on),
+        date_of(&fee_notice_on),
+        fee_basis.as_ref().and_then(Field::fee_basis),
+    );
+    for (column, message) in decision_problems
+        .into_iter()
+        .chain(abandonment.as_ref().err().cloned())
+    {
         problem(column, message);
     }
     if !problems.is_empty() {
@@ -113,6 +143,7 @@ pub fn parse(
                     .unwrap_or_else(|| outcome.legal_basis().to_owned()),
                 decided_on,
                 delivered_on: date_of(&delivered_on).unwrap_or(decided_on),
+                abandonment: abandonment.ok()?,
             }),
             _ => None,
         };
@@ -143,6 +174,7 @@ enum Field {
     Applicant(ApplicantType),
     Channel(Channel),
     Outcome(Outcome),
+    FeeBasis(FeeBasis),
 }
 
 impl Field {
@@ -156,6 +188,13 @@ impl Field {
     fn outcome(&self) -> Option<Outcome> {
         match self {
             Field::Outcome(outcome) => Some(*outcome),
+            _ => None,
+        }
+    }
+
+    fn fee_basis(&self) -> Option<FeeBasis> {
+        match self {
+            Field::FeeBasis(basis) => Some(*basis),
             _ => None,
         }
     }
@@ -208,6 +247,109 @@ fn check_dates(
         _ => {}
     }
     problems
+}
+
+/// The abandonment an outcome needs, from the columns recording its first step. A column filled for an outcome
+/// that does not use it is an error too: the import would otherwise drop what the ledger says.
+fn abandonment(
+    outcome: Option<Outcome>,
+    supplement_requested_on: Option<NaiveDate>,
+    fee_notice_on: Option<NaiveDate>,
+    fee_basis: Option<FeeBasis>,
+) -> Result<Option<Abandonment>, (Column, String)> {
+    let unused = |column: Column, used_with: &str| {
+        Err((
+            column,
+            format!("must be empty unless the outcome is {used_with}"),
+        ))
+    };
+    match outcome {
+        Some(Outcome::OtherNoSupplement) => match (fee_notice_on, fee_basis) {
+            (Some(_), _) => unused(Column::FeeNoticeOn, "other.fee_unpaid"),
+            (None, Some(_)) => unused(Column::FeeYuan, "other.fee_unpaid"),
+            (None, None) => supplement_requested_on
+                .map(|requested_on| Some(Abandonment::NoSupplement { requested_on }))
+                .ok_or((
+                    Column::SupplementRequestedOn,
+                    "missing: other.no_supplement (逾期不补正) needs the day 补正 was requested"
+                        .into(),
+                )),
+        },
+        Some(Outcome::OtherFeeUnpaid) => {
+            if supplement_requested_on.is_some() {
+                return unused(Column::SupplementRequestedOn, "other.no_supplement");
+            }
+            fee_notice_on
+                .map(|issued_on| {
+                    Some(Abandonment::FeeUnpaid {
+                        issued_on,
+                        basis: fee_basis.unwrap_or(LOWEST_FEE),
+                    })
+                })
+                .ok_or((
+                    Column::FeeNoticeOn,
+                    "missing: other.fee_unpaid (逾期未缴费) needs the day the fee notice was issued".into(),
+                ))
+        }
+        _ if supplement_requested_on.is_some() => {
+            unused(Column::SupplementRequestedOn, "other.no_supplement")
+        }
+        _ if fee_notice_on.is_some() => unused(Column::FeeNoticeOn, "other.fee_unpaid"),
+        _ if fee_basis.is_some() => unused(Column::FeeYuan, "other.fee_unpaid"),
+        _ => Ok(None),
+    }
+}
+
+/// The fee of a notice whose amount the ledger leaves empty: the first charged application of a month.
+const LOWEST_FEE: FeeBasis = FeeBasis::PerApplication {
+    nth_in_month: FREE_APPLICATIONS_PER_MONTH + 1,
+};
+
+/// A fee in whole yuan ("300", "300.00", "300元") as the basis that charges it: the per-application basis if one
+/// does (its fees are the multiples of 100 yuan), else the per-page one; amounts neither charges are refused.
+fn fee_basis(text: &str) -> Result<Field, String> {
+    let not_a_fee = || format!("{text:?} is not a fee in whole yuan (e.g. 100)");
+    let number = text.trim().trim_end_matches('元').trim();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    if !fraction.chars().all(|c| c == '0') {
+        return Err(not_a_fee());
+    }
+    let yuan: u64 = whole.parse().map_err(|_| not_a_fee())?;
+    let wanted = Fen::from_yuan(yuan);
+    let per_application = smallest_charging(
+        FREE_APPLICATIONS_PER_MONTH + 1,
+        MAX_APPLICATIONS_PER_MONTH,
+        wanted,
+        |nth| FeeBasis::PerApplication { nth_in_month: nth },
+    );
+    per_application
+        .or_else(|| smallest_charging(FREE_PAGES + 1, MAX_PAGES, wanted, |pages| FeeBasis::PerPage { pages }))
+        .map(Field::FeeBasis)
+        .ok_or_else(|| {
+            format!("no fee under 国办函〔2020〕109号 comes to {yuan} yuan (per application: multiples of 100)")
+        })
+}
+
+/// The smallest count in `low..=high` whose basis charges exactly `wanted`; fees never fall as the count
+/// grows, so a binary search finds it.
+fn smallest_charging(
+    low: u32,
+    high: u32,
+    wanted: Fen,
+    basis: impl Fn(u32) -> FeeBasis,
+) -> Option<FeeBasis> {
+    // Counts in range always have a fee; an error reads as "too high", which keeps the search inside the range.
+    let charges = |count: u32| basis(count).amount().ok();
+    let (mut low, mut high) = (low, high);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if charges(middle).is_some_and(|fee| fee < wanted) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    (charges(low) == Some(wanted)).then(|| basis(low))
 }
 
 fn required(
@@ -305,10 +447,22 @@ fn channel(text: &str) -> Result<Field, String> {
         .ok_or_else(|| format!("unknown channel {text:?} (当面, 信函, 网络, 传真, 热线转办)"))
 }
 
-/// An outcome by its cell row code, its full printed label, or the label without its numbering.
+/// The short names ledgers use for the two abandonment outcomes, whose labels are whole sentences.
+const OUTCOME_SHORT_NAMES: [(&str, Outcome); 2] = [
+    ("逾期不补正", Outcome::OtherNoSupplement),
+    ("逾期未缴费", Outcome::OtherFeeUnpaid),
+];
+
+/// An outcome by its cell row code, its full printed label, the label without its numbering, or a short name.
 fn outcome(text: &str) -> Result<Field, String> {
     let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     Outcome::from_cell_row(&wanted.to_ascii_lowercase())
+        .or_else(|| {
+            OUTCOME_SHORT_NAMES
+                .iter()
+                .find(|(name, _)| *name == wanted)
+                .map(|(_, outcome)| *outcome)
+        })
         .or_else(|| {
             Outcome::all()
                 .into_iter()
@@ -416,6 +570,61 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    #[test]
+    fn abandonment_outcomes_need_their_column_and_others_refuse_it() {
+        let mut cells = base();
+        cells.extend([
+            (Column::Outcome, "逾期不补正"),
+            (Column::DecidedOn, "2018-04-20"),
+        ]);
+        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect_err("no 补正日期");
+        assert_eq!(problems[0].column, Some("supplement_requested_on"));
+        cells.push((Column::SupplementRequestedOn, "2018-03-07"));
+        let row = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect("with 补正日期");
+        assert_eq!(
+            row.decision.expect("decided").abandonment,
+            Some(Abandonment::NoSupplement {
+                requested_on: d(2018, 3, 7)
+            })
+        );
+
+        let mut cells = base();
+        cells.extend([
+            (Column::Outcome, "other.fee_unpaid"),
+            (Column::DecidedOn, "2018-04-20"),
+            (Column::FeeYuan, "300"),
+        ]);
+        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect_err("no notice");
+        assert_eq!(problems[0].column, Some("fee_notice_on"));
+
+        let mut cells = base();
+        cells.extend([
+            (Column::Outcome, "disclosed"),
+            (Column::DecidedOn, "2018-04-20"),
+            (Column::FeeNoticeOn, "2018-03-07"),
+        ]);
+        let problems = parse(Path::new("l.csv"), &raw(&cells), Some("a")).expect_err("unused");
+        assert_eq!(problems[0].column, Some("fee_notice_on"));
+    }
+
+    #[test]
+    fn fees_map_to_the_basis_that_charges_them() {
+        let basis = |text| match fee_basis(text) {
+            Ok(Field::FeeBasis(basis)) => Ok(basis),
+            Ok(other) => panic!("{other:?}"),
+            Err(message) => Err(message),
+        };
+        assert_eq!(basis("100"), Ok(LOWEST_FEE));
+        assert_eq!(
+            basis("300元"),
+            Ok(FeeBasis::PerApplication { nth_in_month: 41 })
+        );
+        assert_eq!(basis("50.00"), Ok(FeeBasis::PerPage { pages: 35 }));
+        for bad in ["15", "0", "12.5", "abc", "-100"] {
+            assert!(basis(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
