@@ -38,6 +38,43 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Asserts the command succeeded, naming `what` and its stderr otherwise.
+fn assert_success(output: &Output, what: &str) {
+    assert!(
+        output.status.success(),
+        "{what} failed: {}",
+        text(&output.stderr)
+    );
+}
+
+/// Asserts stdout contains `expected`.
+fn assert_stdout_contains(output: &Output, expected: &str) {
+    assert!(
+        text(&output.stdout).contains(expected),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
+/// Asserts every expected line is in stderr.
+fn assert_stderr_lists(stderr: &str, expected: &[String]) {
+    for expected in expected {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+/// A temp dir holding the ledger `name` with `contents`, and the data dir to import into.
+fn ledger_with(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = dir.path().join(name);
+    std::fs::write(&ledger, contents).expect("write ledger");
+    let data = dir.path().join("data");
+    (dir, ledger, data)
+}
+
 /// What one imported case looks like once its events are read back.
 #[derive(Debug, PartialEq, Eq)]
 struct Imported {
@@ -232,16 +269,8 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     let data = dir.path().join("data");
 
     let output = import(&data, &["--agency", "simao/education"], &[&csv, &xlsx]);
-    assert!(
-        output.status.success(),
-        "import failed: {}",
-        text(&output.stderr)
-    );
-    assert!(
-        text(&output.stdout).contains("5 cases written"),
-        "{}",
-        text(&output.stdout)
-    );
+    assert_success(&output, "import");
+    assert_stdout_contains(&output, "5 cases written");
     assert!(
         text(&output.stderr).contains("ignoring columns 备注"),
         "{}",
@@ -315,30 +344,8 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     );
 
     // The projector's annual table of the district (every agency rolled up) counts them where they belong.
-    let report = casetrack(&[
-        "report",
-        "--data",
-        &data.display().to_string(),
-        "--agency",
-        "simao",
-        "--year",
-        "2023",
-        "--format",
-        "json",
-        "--include-subagencies",
-    ]);
-    assert!(
-        report.status.success(),
-        "report failed: {}",
-        text(&report.stderr)
-    );
-    let document: serde_json::Value = serde_json::from_slice(&report.stdout).expect("report JSON");
+    let document = report_2023(&data);
     assert_eq!(document["status"], serde_json::json!("final"), "{document}");
-    let cell = |code: &str| {
-        document["figures"][code]
-            .as_u64()
-            .unwrap_or_else(|| panic!("{code} in {document}"))
-    };
     for (code, expected) in [
         ("applications.received.total", 5),
         ("applications.carried_over.total", 0),
@@ -350,21 +357,13 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
         ("applications.carried_forward.legal_service", 1),
         ("applications.carried_forward.total", 1),
     ] {
-        assert_eq!(cell(code), expected, "{code}");
+        assert_eq!(figure(&document, code), expected, "{code}");
     }
 
     // The same files again (in the other order): nothing changes.
     let output = import(&data, &["--agency", "simao/education"], &[&xlsx, &csv]);
-    assert!(
-        output.status.success(),
-        "re-import failed: {}",
-        text(&output.stderr)
-    );
-    assert!(
-        text(&output.stdout).contains("0 cases written (0 events), 5 unchanged"),
-        "{}",
-        text(&output.stdout)
-    );
+    assert_success(&output, "re-import");
+    assert_stdout_contains(&output, "0 cases written (0 events), 5 unchanged");
     let (again, position_again) = read_log(&data);
     assert_eq!(position_again, position);
     assert_eq!(again, cases);
@@ -382,16 +381,8 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     );
     std::fs::write(&updated, decided_later).expect("write updated ledger");
     let output = import(&data, &[], &[&updated]);
-    assert!(
-        output.status.success(),
-        "update failed: {}",
-        text(&output.stderr)
-    );
-    assert!(
-        text(&output.stdout).contains("1 cases written (3 events), 2 unchanged"),
-        "{}",
-        text(&output.stdout)
-    );
+    assert_success(&output, "update");
+    assert_stdout_contains(&output, "1 cases written (3 events), 2 unchanged");
     let (updated_cases, updated_position) = read_log(&data);
     assert_eq!(updated_position, position + 3);
     let carried = updated_cases
@@ -420,10 +411,7 @@ ok-7,simao/gov,2023-06-01,research,fax,,\n";
 
 #[test]
 fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ledger = dir.path().join("bad.csv");
-    std::fs::write(&ledger, BAD_LEDGER).expect("write ledger");
-    let data = dir.path().join("data");
+    let (_dir, ledger, data) = ledger_with("bad.csv", BAD_LEDGER);
 
     let output = import(&data, &[], &[&ledger]);
     assert!(
@@ -432,23 +420,21 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
     );
     let stderr = text(&output.stderr);
     let file = ledger.display().to_string();
-    for expected in [
-        format!("{file}: row 3, column received_on: \"2024-02-30\" is not a valid date"),
-        format!("{file}: row 4, column outcome: unknown outcome \"granted\""),
-        format!(
-            "{file}: row 5, column decided_on: 2023-05-01 is before the receipt date 2023-05-10"
-        ),
-        format!("{file}: row 6, column external_id: missing"),
-        format!(
-            "{file}: row 7, column supplement_requested_on: missing: other.no_supplement (逾期不补正) needs"
-        ),
-        "5 bad row(s)".to_owned(),
-    ] {
-        assert!(
-            stderr.contains(&expected),
-            "missing {expected:?} in:\n{stderr}"
-        );
-    }
+    assert_stderr_lists(
+        &stderr,
+        &[
+            format!("{file}: row 3, column received_on: \"2024-02-30\" is not a valid date"),
+            format!("{file}: row 4, column outcome: unknown outcome \"granted\""),
+            format!(
+                "{file}: row 5, column decided_on: 2023-05-01 is before the receipt date 2023-05-10"
+            ),
+            format!("{file}: row 6, column external_id: missing"),
+            format!(
+                "{file}: row 7, column supplement_requested_on: missing: other.no_supplement (逾期不补正) needs"
+            ),
+            "5 bad row(s)".to_owned(),
+        ],
+    );
     for good in ["row 2,", "row 8,"] {
         assert!(!stderr.contains(good), "{good} is a good row:\n{stderr}");
     }
@@ -458,11 +444,7 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
 
     // With --skip-invalid the good rows go in and the bad ones are still listed.
     let output = import(&data, &["--skip-invalid"], &[&ledger]);
-    assert!(
-        output.status.success(),
-        "skip-invalid import failed: {}",
-        text(&output.stderr)
-    );
+    assert_success(&output, "skip-invalid import");
     assert!(
         text(&output.stderr).contains("row 3, column received_on"),
         "{}",
@@ -549,27 +531,23 @@ fn report_2023(data: &Path) -> serde_json::Value {
         "json",
         "--include-subagencies",
     ]);
-    assert!(
-        report.status.success(),
-        "report failed: {}",
-        text(&report.stderr)
-    );
+    assert_success(&report, "report");
     serde_json::from_slice(&report.stdout).expect("report JSON")
+}
+
+/// One figure of a JSON report.
+fn figure(document: &serde_json::Value, code: &str) -> u64 {
+    document["figures"][code]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{code} in {document}"))
 }
 
 #[test]
 fn abandonment_rows_import_through_their_request_and_count_in_table_three() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ledger = dir.path().join("abandoned.csv");
-    std::fs::write(&ledger, ABANDONED_LEDGER).expect("write ledger");
-    let data = dir.path().join("data");
+    let (_dir, ledger, data) = ledger_with("abandoned.csv", ABANDONED_LEDGER);
 
     let output = import(&data, &["--tracking-prefix", "AB"], &[&ledger]);
-    assert!(
-        output.status.success(),
-        "import failed: {}",
-        text(&output.stderr)
-    );
+    assert_success(&output, "import");
     let (cases, position) = read_log(&data);
     let mut got: Vec<(Outcome, NaiveDate, usize)> = cases
         .values()
@@ -604,11 +582,6 @@ fn abandonment_rows_import_through_their_request_and_count_in_table_three() {
     }
 
     let document = report_2023(&data);
-    let cell = |code: &str| {
-        document["figures"][code]
-            .as_u64()
-            .unwrap_or_else(|| panic!("{code} in {document}"))
-    };
     for (code, expected) in [
         ("applications.received.total", 2),
         ("applications.carried_over.total", 1),
@@ -619,7 +592,7 @@ fn abandonment_rows_import_through_their_request_and_count_in_table_three() {
         ("applications.outcome_total.total", 3),
         ("applications.carried_forward.total", 0),
     ] {
-        assert_eq!(cell(code), expected, "{code}");
+        assert_eq!(figure(&document, code), expected, "{code}");
     }
 
     // Again: nothing changes, no number is allocated.
@@ -641,27 +614,22 @@ B-3,simao/gov,2023-05-04,business,in_person,other.fee_unpaid,2023-05-20,2023-05-
 
 #[test]
 fn abandonment_rows_without_their_step_are_refused_naming_the_column() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let ledger = dir.path().join("abandoned.csv");
-    std::fs::write(&ledger, ABANDONED_WITHOUT_STEPS).expect("write ledger");
-    let data = dir.path().join("data");
+    let (_dir, ledger, data) = ledger_with("abandoned.csv", ABANDONED_WITHOUT_STEPS);
 
     let output = import(&data, &[], &[&ledger]);
     assert!(!output.status.success(), "the rows must be refused");
     let stderr = text(&output.stderr);
     let file = ledger.display().to_string();
-    for expected in [
-        format!("{file}: row 2, column supplement_requested_on: missing"),
-        format!("{file}: row 3, column fee_notice_on: missing"),
-        // The notice is there, but the 20 working days to pay had not run out by the decision date.
-        format!("{file}: row 4, column decided_on:"),
-        "3 bad row(s)".to_owned(),
-    ] {
-        assert!(
-            stderr.contains(&expected),
-            "missing {expected:?} in:\n{stderr}"
-        );
-    }
+    assert_stderr_lists(
+        &stderr,
+        &[
+            format!("{file}: row 2, column supplement_requested_on: missing"),
+            format!("{file}: row 3, column fee_notice_on: missing"),
+            // The notice is there, but the 20 working days to pay had not run out by the decision date.
+            format!("{file}: row 4, column decided_on:"),
+            "3 bad row(s)".to_owned(),
+        ],
+    );
     let (cases, position) = read_log(&data);
     assert!(cases.is_empty());
     assert_eq!(position, 0, "nothing may be written when a row is bad");

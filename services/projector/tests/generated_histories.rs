@@ -5,13 +5,14 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::challenge::{ChallengeKind, ChallengeResult};
 use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
-use casetrack_projector::{AgencyScope, AsOf, Projector, Reports, projections_dir};
+use casetrack_projector::{AgencyScope, AsOf, Reports};
 use casetrack_reporting::{Figure, Report};
 use chrono::{Datelike, Days, NaiveDate};
-use common::{append, case_id, concluded, date, decided, filed, received};
+use common::{
+    Challenge, append, case_id, challenge_events, date, decided, fold, received, runtime,
+};
 use proptest::prelude::*;
 
 const AGENCIES: [&str; 3] = ["simao", "simao/finance", "simao/education"];
@@ -24,14 +25,6 @@ struct Application {
     received_on: NaiveDate,
     /// Days after receipt and the outcome, if handled.
     ended: Option<(u64, Outcome)>,
-}
-
-#[derive(Debug, Clone)]
-struct Challenge {
-    agency: usize,
-    kind: ChallengeKind,
-    filed_on: NaiveDate,
-    concluded: Option<(u64, ChallengeResult)>,
 }
 
 fn day_in_years() -> impl Strategy<Value = NaiveDate> {
@@ -54,21 +47,7 @@ fn application() -> impl Strategy<Value = Application> {
 }
 
 fn challenge() -> impl Strategy<Value = Challenge> {
-    (
-        0..AGENCIES.len(),
-        prop::sample::select(ChallengeKind::ALL.to_vec()),
-        day_in_years(),
-        prop::option::of((
-            0u64..300,
-            prop::sample::select(ChallengeResult::ALL.to_vec()),
-        )),
-    )
-        .prop_map(|(agency, kind, filed_on, concluded)| Challenge {
-            agency,
-            kind,
-            filed_on,
-            concluded,
-        })
+    common::challenge(AGENCIES.len(), day_in_years(), 300)
 }
 
 /// Expected base cells per (agency, year), computed from the statute's wording: received this year; open on
@@ -144,10 +123,7 @@ fn count(report: &Report, code: &str) -> u64 {
 
 fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     runtime.block_on(async {
         for (i, app) in apps.iter().enumerate() {
@@ -165,22 +141,10 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
         }
         for (i, ch) in challenges.iter().enumerate() {
             let id = case_id(10_000 + i as u128);
-            let mut events = vec![filed(
-                id,
-                AGENCIES[ch.agency],
-                ch.kind,
-                case_id(0),
-                ch.filed_on,
-            )];
-            if let Some((days, result)) = ch.concluded {
-                events.push(concluded(id, result, ch.filed_on + Days::new(days)));
-            }
-            append(&log, &events).await;
+            append(&log, &challenge_events(id, AGENCIES[ch.agency], ch)).await;
         }
     });
-    let projector = Projector::open(&projections_dir(dir.path())).expect("open projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let reports = Reports::new(projector, log);
+    let reports = Reports::new(fold(dir.path(), &log), log);
     let expected = expected(&apps, &challenges);
 
     for (agency_index, agency) in AGENCIES.iter().enumerate() {

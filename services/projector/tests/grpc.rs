@@ -5,13 +5,11 @@ mod common;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_domain::deadline::ClockRules;
-use casetrack_domain::{ApplicantType, Calendar, Outcome};
+use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
+use casetrack_projector::Reports;
 use casetrack_projector::grpc::ReportingService;
-use casetrack_projector::queues::Clocks;
-use casetrack_projector::{Projector, Reports, projections_dir};
-use common::{append, case_id, date, decided, received};
+use common::{append_each, case_id, clocks, date, decided, fold, received};
 use tonic::transport::server::TcpIncoming;
 
 fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
@@ -27,38 +25,17 @@ async fn reporting_service_answers_over_grpc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
     let (a, b) = (case_id(1), case_id(2));
-    append(
+    append_each(
         &log,
-        &[received(
-            a,
-            "simao",
-            ApplicantType::NaturalPerson,
-            date(2024, 3, 1),
-        )],
+        &[
+            received(a, "simao", ApplicantType::NaturalPerson, date(2024, 3, 1)),
+            received(b, "simao", ApplicantType::NaturalPerson, date(2024, 3, 2)),
+            decided(b, Outcome::PartlyDisclosed, date(2024, 3, 9)),
+        ],
     )
     .await;
-    append(
-        &log,
-        &[received(
-            b,
-            "simao",
-            ApplicantType::NaturalPerson,
-            date(2024, 3, 2),
-        )],
-    )
-    .await;
-    append(
-        &log,
-        &[decided(b, Outcome::PartlyDisclosed, date(2024, 3, 9))],
-    )
-    .await;
-    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let clocks = Clocks {
-        calendar: Calendar::embedded().expect("calendar"),
-        rules: ClockRules::default(),
-    };
-    let service = ReportingService::new(Reports::new(projector, log), clocks);
+    let projector = fold(dir.path(), &log);
+    let service = ReportingService::new(Reports::new(projector, log), clocks());
 
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
     let address = incoming.local_addr().expect("address");

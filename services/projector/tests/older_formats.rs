@@ -11,15 +11,15 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
-use casetrack_domain::challenge::{ChallengeKind, ChallengeResult};
+use casetrack_domain::challenge::ChallengeKind;
 use casetrack_domain::fees::Fen;
 use casetrack_domain::records::{CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody, Outcome};
 use casetrack_eventlog::EventLog;
-use casetrack_projector::{AgencyScope, AsOf, Projector, Reports, projections_dir};
-use casetrack_reporting::{OutputFormat, ReportFormat, render};
+use casetrack_projector::{AgencyScope, AsOf, Reports};
+use casetrack_reporting::{OutputFormat, PublishedReport, Report, ReportFormat, render};
 use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
-use common::{append, case_id, concluded, date, decided, filed};
+use common::{Challenge, append, case_id, challenge_events, date, decided, fold, runtime};
 use proptest::prelude::*;
 
 const AGENCIES: [&str; 2] = ["simao", "simao/finance"];
@@ -65,14 +65,6 @@ struct Application {
     fee: Option<(u64, u64)>,
     /// Days after receipt and the outcome, if handled.
     ended: Option<(u64, Outcome)>,
-}
-
-#[derive(Debug, Clone)]
-struct Challenge {
-    agency: usize,
-    kind: ChallengeKind,
-    filed_on: NaiveDate,
-    concluded: Option<(u64, ChallengeResult)>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,21 +117,7 @@ fn application() -> impl Strategy<Value = Application> {
 }
 
 fn challenge() -> impl Strategy<Value = Challenge> {
-    (
-        0..AGENCIES.len(),
-        prop::sample::select(ChallengeKind::ALL.to_vec()),
-        day(),
-        prop::option::of((
-            0u64..400,
-            prop::sample::select(ChallengeResult::ALL.to_vec()),
-        )),
-    )
-        .prop_map(|(agency, kind, filed_on, concluded)| Challenge {
-            agency,
-            kind,
-            filed_on,
-            concluded,
-        })
+    common::challenge(AGENCIES.len(), day(), 400)
 }
 
 fn record() -> impl Strategy<Value = (usize, Record)> {
@@ -496,10 +474,7 @@ fn record_events(id: CaseId, agency: usize, record: &Record) -> Vec<Event> {
 
 fn run(apps: Vec<Application>, challenges: Vec<Challenge>, records: Vec<(usize, Record)>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     runtime.block_on(async {
         for (i, app) in apps.iter().enumerate() {
@@ -507,26 +482,14 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>, records: Vec<(usize, 
         }
         for (i, ch) in challenges.iter().enumerate() {
             let id = case_id(10_000 + i as u128);
-            let mut events = vec![filed(
-                id,
-                AGENCIES[ch.agency],
-                ch.kind,
-                case_id(0),
-                ch.filed_on,
-            )];
-            if let Some((days, result)) = ch.concluded {
-                events.push(concluded(id, result, ch.filed_on + Days::new(days)));
-            }
-            append(&log, &events).await;
+            append(&log, &challenge_events(id, AGENCIES[ch.agency], ch)).await;
         }
         for (i, (agency, record)) in records.iter().enumerate() {
             let id = case_id(20_000 + i as u128);
             append(&log, &record_events(id, *agency, record)).await;
         }
     });
-    let projector = Projector::open(&projections_dir(dir.path())).expect("open projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let reports = Reports::new(projector, log);
+    let reports = Reports::new(fold(dir.path(), &log), log);
     let expected = expected(&apps, &challenges, &records);
 
     for (agency_index, agency) in AGENCIES.iter().enumerate() {
@@ -603,15 +566,34 @@ proptest! {
     }
 }
 
+/// simao's own report of `year`, which must be final.
+fn final_report(reports: &Reports, year: i32) -> PublishedReport {
+    let generated = reports
+        .report("simao", year, AgencyScope::Own, AsOf::Latest)
+        .unwrap_or_else(|error| panic!("{year}: {error}"));
+    assert!(
+        generated.published.is_final(),
+        "{:?}",
+        generated.published.status
+    );
+    generated.published
+}
+
+/// The figure of a cell that must be in the report.
+fn figure(report: &Report, code: &str) -> i128 {
+    report.get(code).expect(code).as_i128()
+}
+
+fn markdown(published: &PublishedReport) -> String {
+    String::from_utf8(render(published, OutputFormat::Markdown).expect("render")).expect("UTF-8")
+}
+
 /// A hand-built 2018 (the seed report's year, statistical table) and 2019 (2019 format): the figures a reader
 /// would count by hand, and the Markdown in each year's format.
 #[test]
 fn the_seed_year_2018_and_2019_by_hand() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     let app = |agency: usize, channel, received_on, extended, ended| Application {
         agency,
@@ -659,16 +641,10 @@ fn the_seed_year_2018_and_2019_by_hand() {
         }
         append(&log, &record_events(case_id(100), 0, &disclosure)).await;
     });
-    let projector = Projector::open(&projections_dir(dir.path())).expect("open projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let reports = Reports::new(projector, log);
+    let reports = Reports::new(fold(dir.path(), &log), log);
 
-    let y2018 = reports
-        .report("simao", 2018, AgencyScope::Own, AsOf::Latest)
-        .expect("2018");
-    assert!(y2018.published.is_final(), "{:?}", y2018.published.status);
-    let r = &y2018.published.report;
-    let n = |code: &str| r.get(code).expect(code).as_i128();
+    let y2018 = final_report(&reports, 2018);
+    let n = |code: &str| figure(&y2018.report, code);
     assert_eq!(n("applications.received.count"), 3);
     assert_eq!(n("applications.in_person.count"), 1);
     assert_eq!(n("applications.online.count"), 1);
@@ -684,18 +660,13 @@ fn the_seed_year_2018_and_2019_by_hand() {
     assert_eq!(n("proactive.via_website.count"), 1);
     assert_eq!(n("proactive.via_wechat.count"), 1);
     assert_eq!(n("proactive.via_gazette.count"), 0);
-    assert_eq!(y2018.published.report.narrative().applications_received, 3);
-    let md = String::from_utf8(render(&y2018.published, OutputFormat::Markdown).expect("render"))
-        .expect("UTF-8");
+    assert_eq!(y2018.report.narrative().applications_received, 3);
+    let md = markdown(&y2018);
     assert!(md.contains("依申请公开情况"), "{md}");
     assert!(!md.contains("本年新收政府信息公开申请数量"), "{md}");
 
-    let y2019 = reports
-        .report("simao", 2019, AgencyScope::Own, AsOf::Latest)
-        .expect("2019");
-    assert!(y2019.published.is_final(), "{:?}", y2019.published.status);
-    let r = &y2019.published.report;
-    let n = |code: &str| r.get(code).expect(code).as_i128();
+    let y2019 = final_report(&reports, 2019);
+    let n = |code: &str| figure(&y2019.report, code);
     assert_eq!(n("applications.carried_over.natural_person"), 1);
     assert_eq!(n("applications.other.natural_person"), 1);
     assert_eq!(n("applications.outcome_total.total"), 1);
@@ -711,8 +682,7 @@ fn the_seed_year_2018_and_2019_by_hand() {
         .expect("drill-down");
     assert_eq!(drill.len(), 1);
     assert_eq!(drill[0].case_id, case_id(2));
-    let md = String::from_utf8(render(&y2019.published, OutputFormat::Markdown).expect("render"))
-        .expect("UTF-8");
+    let md = markdown(&y2019);
     assert!(md.contains("本年新收政府信息公开申请数量"), "{md}");
     assert!(md.contains("本年新制作数量"), "{md}");
 }

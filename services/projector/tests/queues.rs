@@ -3,45 +3,37 @@
 
 mod common;
 
-use casetrack_domain::deadline::ClockRules;
-use casetrack_domain::{ApplicantType, Calendar, Outcome};
+use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
-use casetrack_projector::queues::{Clocks, Due, queue};
-use casetrack_projector::{Projector, projections_dir};
-use common::{append, case_id, date, decided, received};
+use casetrack_projector::queues::{Due, queue};
+use common::{append_each, case_id, clocks, date, decided, fold, received};
 
 #[tokio::test]
 async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
     let (open, done) = (case_id(1), case_id(2));
-    append(
+    append_each(
         &log,
-        &[received(
-            open,
-            "simao/finance",
-            ApplicantType::NaturalPerson,
-            date(2024, 3, 1),
-        )],
+        &[
+            received(
+                open,
+                "simao/finance",
+                ApplicantType::NaturalPerson,
+                date(2024, 3, 1),
+            ),
+            received(
+                done,
+                "simao/finance",
+                ApplicantType::Business,
+                date(2024, 3, 1),
+            ),
+            decided(done, Outcome::Disclosed, date(2024, 3, 8)),
+        ],
     )
     .await;
-    append(
-        &log,
-        &[received(
-            done,
-            "simao/finance",
-            ApplicantType::Business,
-            date(2024, 3, 1),
-        )],
-    )
-    .await;
-    append(&log, &[decided(done, Outcome::Disclosed, date(2024, 3, 8))]).await;
-    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let clocks = Clocks {
-        calendar: Calendar::embedded().expect("calendar"),
-        rules: ClockRules::default(),
-    };
+    let projector = fold(dir.path(), &log);
+    let clocks = clocks();
     let view = projector.store().view();
 
     let all = queue(
@@ -139,28 +131,15 @@ async fn the_cases_model_summarises_each_case() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
     let a = case_id(7);
-    append(
+    append_each(
         &log,
-        &[received(
-            a,
-            "simao",
-            ApplicantType::Research,
-            date(2024, 5, 6),
-        )],
+        &[
+            received(a, "simao", ApplicantType::Research, date(2024, 5, 6)),
+            decided(a, Outcome::UnavailableNeedsCreation, date(2024, 5, 20)),
+        ],
     )
     .await;
-    append(
-        &log,
-        &[decided(
-            a,
-            Outcome::UnavailableNeedsCreation,
-            date(2024, 5, 20),
-        )],
-    )
-    .await;
-    let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
-    projector.catch_up(&log, &mut |_, _| {}).expect("fold");
-    let reports = casetrack_projector::Reports::new(projector, log);
+    let reports = casetrack_projector::Reports::new(fold(dir.path(), &log), log);
     let summary = reports.case_summary(a).expect("read").expect("present");
     assert_eq!(summary.received_on, Some(date(2024, 5, 6)));
     assert_eq!(summary.decided_on, Some(date(2024, 5, 20)));

@@ -1,11 +1,19 @@
 //! Shared helpers: building domain events and appending them to a real event log.
 #![allow(dead_code)] // each test file uses a different subset
 
+use std::path::Path;
+
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
-use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody, Outcome, encode};
+use casetrack_domain::deadline::ClockRules;
+use casetrack_domain::{
+    AgencyId, ApplicantType, Calendar, CaseId, Event, EventBody, Outcome, encode,
+};
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use casetrack_projector::queues::Clocks;
+use casetrack_projector::{Projector, projections_dir};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
 use uuid::Uuid;
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -101,4 +109,76 @@ pub async fn append(log: &EventLog, events: &[Event]) {
     log.append(&first.stream(), ExpectedRevision::Any, new_events)
         .await
         .expect("append");
+}
+
+/// Appends each event on its own, one append per event, in order.
+pub async fn append_each(log: &EventLog, events: &[Event]) {
+    for event in events {
+        append(log, std::slice::from_ref(event)).await;
+    }
+}
+
+/// A single-threaded runtime for the property tests, which are plain (not async) tests.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Opens the projector next to the log in `dir` and folds the whole log into it.
+pub fn fold(dir: &Path, log: &EventLog) -> Projector {
+    let projector = Projector::open(&projections_dir(dir)).expect("open projector");
+    projector.catch_up(log, &mut |_, _| {}).expect("fold");
+    projector
+}
+
+/// The statutory clocks over the embedded calendar.
+pub fn clocks() -> Clocks {
+    Clocks {
+        calendar: Calendar::embedded().expect("calendar"),
+        rules: ClockRules::default(),
+    }
+}
+
+/// A generated challenge (reconsideration or lawsuit) against one of the test's agencies (by index).
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub agency: usize,
+    pub kind: ChallengeKind,
+    pub filed_on: NaiveDate,
+    /// Days after filing and the result, if concluded.
+    pub concluded: Option<(u64, ChallengeResult)>,
+}
+
+/// Challenges of `agencies` agencies filed on a day from `day`, concluded within `max_days` if at all.
+pub fn challenge(
+    agencies: usize,
+    day: impl Strategy<Value = NaiveDate>,
+    max_days: u64,
+) -> impl Strategy<Value = Challenge> {
+    (
+        0..agencies,
+        prop::sample::select(ChallengeKind::ALL.to_vec()),
+        day,
+        prop::option::of((
+            0u64..max_days,
+            prop::sample::select(ChallengeResult::ALL.to_vec()),
+        )),
+    )
+        .prop_map(|(agency, kind, filed_on, concluded)| Challenge {
+            agency,
+            kind,
+            filed_on,
+            concluded,
+        })
+}
+
+/// The events of one generated challenge, filed against `agency` about case 0.
+pub fn challenge_events(id: CaseId, agency: &str, ch: &Challenge) -> Vec<Event> {
+    let mut events = vec![filed(id, agency, ch.kind, case_id(0), ch.filed_on)];
+    if let Some((days, result)) = ch.concluded {
+        events.push(concluded(id, result, ch.filed_on + Days::new(days)));
+    }
+    events
 }
