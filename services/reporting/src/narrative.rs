@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ReportingError;
 use crate::figure::{Fen, Figure};
+use crate::format::ReportFormat;
 use crate::layout::catalogue;
 use crate::report::Report;
 
@@ -21,6 +22,16 @@ pub struct NarrativeFigures {
 }
 
 impl NarrativeFigures {
+    /// The heading of the pre-filled narrative figures. In the 2019 and 2021 formats they belong to part
+    /// 一、总体情况; the pre-2019 statistical table numbers its own sections 一 to 九, so there the heading
+    /// carries no numeral of its own.
+    pub fn heading_zh(format: ReportFormat) -> &'static str {
+        match format {
+            ReportFormat::StatisticalTable => "总体情况（预填数字）",
+            ReportFormat::Format2019 | ReportFormat::Format2021 => "一、总体情况（预填数字）",
+        }
+    }
+
     /// Reads the narrative figures from the report's cells; errors name a blank or overflowing cell.
     pub(crate) fn from_cells(report: &Report) -> Result<NarrativeFigures, ReportingError> {
         let source = &catalogue(report.format()).layout.narrative;

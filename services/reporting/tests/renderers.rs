@@ -180,3 +180,26 @@ fn dispatcher_parses_cli_formats() {
         Err(ReportingError::UnknownOutputFormat(_))
     ));
 }
+
+#[test]
+fn every_format_numbers_each_part_once() {
+    // The statistical table numbers its own sections 一 to 九, so the pre-filled narrative must not add a
+    // second 一; the 2019 and 2021 formats put it under 一、总体情况.
+    for (year, narrative) in [
+        (2018, "## 总体情况（预填数字）"),
+        (2020, "## 一、总体情况（预填数字）"),
+        (2022, "## 一、总体情况（预填数字）"),
+    ] {
+        let text = md::to_markdown(&published(year));
+        assert!(text.contains(narrative), "{year}: no {narrative:?}");
+        for numeral in ["一", "二", "三", "四"] {
+            let headings = text.matches(&format!("\n## {numeral}、")).count();
+            assert!(
+                headings <= 1,
+                "{year}: {headings} headings numbered {numeral}"
+            );
+        }
+        let html = html::to_html(&published(year));
+        assert_eq!(html.matches("<h2>一、").count(), 1, "{year}: html part 一");
+    }
+}

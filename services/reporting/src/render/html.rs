@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::grid::{Content, grids};
+use crate::narrative::NarrativeFigures;
 use crate::published::PublishedReport;
 
 const STYLE: &str = "body{font-family:'SimSun','Songti SC',serif;margin:2em;color:#000}\
@@ -61,7 +62,8 @@ pub fn to_html(published: &PublishedReport) -> String {
     );
     let _ = write!(
         html,
-        "<h2>一、总体情况（预填数字）</h2>\n<p>{}</p>\n",
+        "<h2>{}</h2>\n<p>{}</p>\n",
+        NarrativeFigures::heading_zh(report.format()),
         escape(&report.narrative().text_zh())
     );
     for grid in grids(report) {

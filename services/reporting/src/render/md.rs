@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::layout::{RowKind, catalogue};
+use crate::narrative::NarrativeFigures;
 use crate::published::PublishedReport;
 
 /// Escapes text for a Markdown table cell.
@@ -19,7 +20,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
     // Writing to a String cannot fail.
     let _ = write!(
         md,
-        "# {}{}年政府信息公开工作年度报告\n\n- 格式：{}\n- 数据截至日志位置：{}\n- 规则版本：{}\n- 内容哈希：`{}`\n- 状态：{}\n\n## 一、总体情况（预填数字）\n\n{}\n",
+        "# {}{}年政府信息公开工作年度报告\n\n- 格式：{}\n- 数据截至日志位置：{}\n- 规则版本：{}\n- 内容哈希：`{}`\n- 状态：{}\n\n## {}\n\n{}\n",
         cell(report.agency()),
         report.year(),
         report.format().basis_zh(),
@@ -27,6 +28,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
         cell(&published.rules_version),
         published.content_hash,
         super::status_zh(published),
+        NarrativeFigures::heading_zh(report.format()),
         report.narrative().text_zh()
     );
     for table in catalogue(report.format()).layout.tables {

@@ -6,6 +6,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, Xl
 
 use super::grid::{Content, Grid, grids};
 use crate::figure::Figure;
+use crate::narrative::NarrativeFigures;
 use crate::published::PublishedReport;
 
 /// Largest integer an Excel (IEEE double) number holds exactly; larger counts are written as text.
@@ -29,7 +30,10 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
         ("数据截至日志位置", published.as_of_position.to_string()),
         ("规则版本", published.rules_version.clone()),
         ("内容哈希", published.content_hash.clone()),
-        ("一、总体情况（预填数字）", report.narrative().text_zh()),
+        (
+            NarrativeFigures::heading_zh(report.format()),
+            report.narrative().text_zh(),
+        ),
     ];
     let sheet = workbook.add_worksheet();
     sheet.set_name("报告信息").map_err(xlsx_error)?;
