@@ -640,12 +640,7 @@ pub fn decide(
             if state.supplement.is_some() {
                 return check::fail(Rule::SupplementOnlyOnce, "requested_on");
             }
-            check::date(
-                requested_on,
-                today,
-                Some((received_on, "the application was received")),
-                "requested_on",
-            )?;
+            since_receipt(requested_on, today, received_on, "requested_on")?;
             let last_day = calendar
                 .add_working_days(received_on, SUPPLEMENT_REQUEST_WORKING_DAYS)
                 .map_err(|e| check::calendar(e, received_on, "requested_on"))?;
@@ -712,12 +707,7 @@ pub fn decide(
                     "party",
                 );
             }
-            check::date(
-                started_on,
-                today,
-                Some((received_on, "the application was received")),
-                "started_on",
-            )?;
+            since_receipt(started_on, today, received_on, "started_on")?;
             emit(ApplicationEvent::ConsultationStarted {
                 party,
                 party_kind,
@@ -753,12 +743,7 @@ pub fn decide(
             check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
             check::text(&approved_by, "approved_by")?;
             check::text(&reason, "reason")?;
-            check::date(
-                approved_on,
-                today,
-                Some((received_on, "the application was received")),
-                "approved_on",
-            )?;
+            since_receipt(approved_on, today, received_on, "approved_on")?;
             emit(ApplicationEvent::ExtensionApproved {
                 working_days,
                 approved_by,
@@ -777,12 +762,7 @@ pub fn decide(
             if amount == Fen(0) {
                 return check::fail(Rule::FeeIsZero, "basis");
             }
-            check::date(
-                issued_on,
-                today,
-                Some((received_on, "the application was received")),
-                "issued_on",
-            )?;
+            since_receipt(issued_on, today, received_on, "issued_on")?;
             let pay_by = calendar
                 .add_working_days(issued_on, FEE_PAYMENT_WORKING_DAYS)
                 .map_err(|e| check::calendar(e, issued_on, "issued_on"))?;
@@ -850,9 +830,7 @@ pub fn decide(
                 .supplement
                 .as_ref()
                 .and_then(|s| s.received_on)
-                .map_or((received_on, "the application was received"), |on| {
-                    (on, "the 补正 was received")
-                });
+                .map_or((received_on, RECEIVED), |on| (on, "the 补正 was received"));
             check::date(decided_on, today, Some(earliest), "decided_on")?;
             emit(ApplicationEvent::Decided {
                 outcome,
@@ -949,12 +927,7 @@ pub fn decide(
             // Only a pending reply has a deadline to remind of.
             let received_on = review_open(state, receipt, "reminded_on")?;
             check::optional_text(&note, "note")?;
-            check::date(
-                reminded_on,
-                today,
-                Some((received_on, "the application was received")),
-                "reminded_on",
-            )?;
+            since_receipt(reminded_on, today, received_on, "reminded_on")?;
             emit(ApplicationEvent::Reminded {
                 level,
                 note,
@@ -965,6 +938,19 @@ pub fn decide(
 }
 
 /// The receipt date, for commands that need review still open and the receipt established.
+/// What a date checked by [`since_receipt`] may not precede, as named in the error.
+const RECEIVED: &str = "the application was received";
+
+/// `date` is not after `today` nor before the application was received.
+fn since_receipt(
+    date: NaiveDate,
+    today: NaiveDate,
+    received_on: NaiveDate,
+    field: &'static str,
+) -> Result<(), RuleViolation> {
+    check::date(date, today, Some((received_on, RECEIVED)), field)
+}
+
 fn review_open(
     state: &ApplicationState,
     receipt: &Receipt,

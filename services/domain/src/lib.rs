@@ -21,6 +21,7 @@ pub mod records;
 pub mod rule;
 pub mod summary;
 pub mod time;
+pub mod tracking;
 pub mod upcast;
 
 pub use calendar::{Calendar, CalendarError};

@@ -1,5 +1,5 @@
 //! Everything an append, read or verify can fail with. Each variant is something a caller can act on; the gRPC
-//! status codes for them are chosen in one place, `grpc::status_from_error`.
+//! status codes for them are chosen in one place, `convert::status_from_error`.
 
 use uuid::Uuid;
 

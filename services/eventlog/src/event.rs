@@ -111,7 +111,8 @@ pub fn category_of(stream: &str) -> &str {
         .map_or(stream, |(category, _)| category)
 }
 
-mod hex_hash {
+/// The hex form of a record hash, shared by `RecordedEvent` and `VerifyReport`.
+pub(crate) mod hex_hash {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
     pub fn serialize<S: Serializer>(hash: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,12 +1,12 @@
 //! Catch-up subscriptions to the whole log.
 //!
-//! A subscription first reads the backlog from RocksDB in bounded batches, pulled only as fast as the
-//! subscriber consumes (backpressure). At the committed head it subscribes to the writer's broadcast of
-//! committed groups, re-checks the head to close the race with a group committed in between, says `CaughtUp`,
-//! and from then on delivers live groups. Both paths deliver by position and skip anything below the cursor, so
-//! the switch has no gap and no duplicate. The broadcast is bounded: the writer never waits for a slow
-//! subscriber; one that falls `SUBSCRIPTION_BUFFER` groups behind gets `FellBehind` with the position to resume
-//! from, and the subscription ends.
+//! A subscription first reads the backlog from RocksDB in bounded batches on tokio's blocking pool, pulled
+//! only as fast as the subscriber consumes (backpressure). At the committed head it subscribes to the
+//! writer's broadcast of committed groups, re-checks the head to close the race with a group committed in
+//! between, says `CaughtUp`, and from then on delivers live groups. Both paths deliver by position and skip
+//! anything below the cursor, so the switch has no gap and no duplicate. The broadcast is bounded: the writer
+//! never waits for a slow subscriber; one that falls `SUBSCRIPTION_BUFFER` groups behind gets `FellBehind`
+//! with the position to resume from, and the subscription ends.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -85,12 +85,7 @@ impl Subscription {
                 State::CatchingUp { live } => {
                     let committed = self.inner.shared.committed.load(Ordering::Acquire);
                     if self.cursor < committed {
-                        let batch = match read::read_all(
-                            &self.inner.store,
-                            committed,
-                            self.cursor,
-                            CATCH_UP_BATCH,
-                        ) {
+                        let batch = match read_backlog(&self.inner, self.cursor, committed).await {
                             Ok(batch) => batch,
                             Err(error) => {
                                 self.state = State::Ended;
@@ -159,5 +154,26 @@ impl Subscription {
                 .await
                 .map(|message| (message, subscription))
         })
+    }
+}
+
+/// The next backlog batch from `cursor`, read on tokio's blocking pool so a catching-up subscriber
+/// never stalls the async worker it is polled on. Dropping the future loses nothing: the cursor only
+/// moves once the batch is delivered.
+async fn read_backlog(
+    inner: &Arc<Inner>,
+    cursor: u64,
+    committed: u64,
+) -> Result<Vec<RecordedEvent>, LogError> {
+    let inner = Arc::clone(inner);
+    let read = tokio::task::spawn_blocking(move || {
+        read::read_all(&inner.store, committed, cursor, CATCH_UP_BATCH)
+    });
+    match read.await {
+        Ok(batch) => batch,
+        // A panicking read panics the subscriber, as it would have inline.
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        // Only a runtime shutting down cancels a blocking task.
+        Err(_cancelled) => Err(LogError::Closed),
     }
 }

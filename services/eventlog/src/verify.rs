@@ -24,16 +24,12 @@ fn serialize_kind<S: serde::Serializer>(
     serializer.serialize_str(kind.as_str())
 }
 
-fn serialize_hash<S: serde::Serializer>(hash: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&hex::encode(hash))
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     /// Records that verified before the first break (all of them when there is none).
     pub events_checked: u64,
     /// Hash of the last verified record.
-    #[serde(serialize_with = "serialize_hash")]
+    #[serde(serialize_with = "crate::event::hex_hash::serialize")]
     pub last_hash: [u8; 32],
     pub first_break: Option<ChainBreak>,
 }

@@ -1,88 +1,21 @@
-//! Tracking numbers a person can read over the phone: `{prefix}-{year}-{sequence}`, e.g. "SM-2026-000123".
-//!
-//! Layout in the log (all written in the same atomic append that creates the case, so a number is never
-//! allocated without its case and never reused):
-//! - `trackingcounter-{prefix}-{year}`: one `TrackingNumberAssigned` event per number; the event's revision + 1
-//!   is the sequence, and appending with the exact expected revision makes two concurrent intakes conflict
-//!   instead of sharing a number (the loser retries with the next one). It survives restarts and works with
-//!   any number of intake processes, because the log is the only counter.
-//! - `tracking-{number}`: the number → case index (one event).
-//! - `casetracking-{case uuid}`: the case → number index (one event); its existence also marks a submission
-//!   as already taken, which is what makes intake idempotent.
-
-use std::fmt;
-use std::str::FromStr;
+//! Allocating tracking numbers: the counter read and the three writes that go into the same atomic append
+//! that creates the case, so a number is never allocated without its case and never reused. Appending to the
+//! counter stream with the exact expected revision makes two concurrent intakes conflict instead of sharing a
+//! number (the loser retries with the next one); it survives restarts and works with any number of intake
+//! processes, because the log is the only counter. The existence of `casetracking-{case uuid}` also marks a
+//! submission as already taken, which is what makes intake idempotent. The record format itself is the
+//! domain's (`casetrack_domain::tracking`), shared with the projector that reads it.
 
 use casetrack_domain::CaseId;
+pub use casetrack_domain::tracking::{
+    ASSIGNED_EVENT_TYPE, Assignment, MAX_SEQUENCE, TrackingPrefix, case_index_stream,
+    counter_stream, format_number, number_stream,
+};
 use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, StreamWrite};
-use serde::{Deserialize, Serialize};
 
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
 use crate::log::CaseLog;
-
-/// Event type of every tracking event; its data is an [`Assignment`].
-pub const ASSIGNED_EVENT_TYPE: &str = "TrackingNumberAssigned";
-pub const COUNTER_CATEGORY: &str = "trackingcounter";
-pub const NUMBER_CATEGORY: &str = "tracking";
-pub const CASE_INDEX_CATEGORY: &str = "casetracking";
-/// Digits of the sequence part; the largest sequence a (prefix, year) can reach.
-pub const SEQUENCE_DIGITS: usize = 6;
-pub const MAX_SEQUENCE: u64 = 999_999;
-/// Longest agency prefix.
-pub const MAX_PREFIX_LEN: usize = 8;
-
-/// The agency prefix of every number this deployment allocates: 1..=8 ASCII capitals or digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackingPrefix(String);
-
-impl FromStr for TrackingPrefix {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<TrackingPrefix, String> {
-        let valid = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit();
-        if text.is_empty() || text.len() > MAX_PREFIX_LEN || !text.chars().all(valid) {
-            return Err(format!(
-                "tracking prefix {text:?} must be 1..={MAX_PREFIX_LEN} capitals or digits"
-            ));
-        }
-        Ok(TrackingPrefix(text.to_owned()))
-    }
-}
-
-impl fmt::Display for TrackingPrefix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// The data of a `TrackingNumberAssigned` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assignment {
-    pub number: String,
-    pub case_id: CaseId,
-    /// The case's stream, e.g. `hotline-<uuid>`.
-    pub stream: String,
-}
-
-pub fn counter_stream(prefix: &TrackingPrefix, year: i32) -> String {
-    format!("{COUNTER_CATEGORY}-{prefix}-{year}")
-}
-
-pub fn number_stream(number: &str) -> String {
-    format!("{NUMBER_CATEGORY}-{number}")
-}
-
-pub fn case_index_stream(case_id: CaseId) -> String {
-    format!("{CASE_INDEX_CATEGORY}-{}", case_id.0)
-}
-
-pub fn format_number(prefix: &TrackingPrefix, year: i32, sequence: u64) -> String {
-    format!(
-        "{prefix}-{year}-{sequence:0width$}",
-        width = SEQUENCE_DIGITS
-    )
-}
 
 /// The three tracking writes of a new case, given the revision of the counter stream's last event (None: first
 /// of the year); also used by `casetrack import`, so imported cases are numbered exactly like intake's.
@@ -165,18 +98,4 @@ pub async fn number_of(
     case_id: CaseId,
 ) -> Result<Option<(Assignment, u64)>, HandlerError> {
     read_index(log, &case_index_stream(case_id)).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_like_the_example() {
-        let prefix: TrackingPrefix = "SM".parse().expect("valid prefix");
-        assert_eq!(format_number(&prefix, 2026, 123), "SM-2026-000123");
-        for bad in ["", "sm", "S-M", "ABCDEFGHI"] {
-            assert!(bad.parse::<TrackingPrefix>().is_err(), "{bad:?}");
-        }
-    }
 }

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::{CaseId, CaseKind, Event, decode, parse_stream_name};
+use casetrack_domain::{CaseId, CaseKind, Event, decode, parse_stream_name, tracking};
 use casetrack_eventlog::{RecordedEvent, category_of};
-use serde::Deserialize;
 
 use crate::error::ProjectorError;
 use crate::kv::{KvRead, Overlay, Writes};
@@ -13,11 +12,6 @@ use crate::model::ReadModel;
 
 /// Events folded per read and per WriteBatch.
 pub const FOLD_BATCH: usize = 1024;
-
-/// Tracking numbers are assigned by intake (casetrack-handlers, tracking.rs) in the same atomic append that
-/// creates the case: a `TrackingNumberAssigned` event in the case-index stream `casetracking-{case uuid}`.
-pub const TRACKING_EVENT_TYPE: &str = "TrackingNumberAssigned";
-pub const TRACKING_CASE_INDEX_CATEGORY: &str = "casetracking";
 
 /// What the read models learn from one recorded event.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,19 +40,15 @@ impl Fact {
     }
 }
 
-#[derive(Deserialize)]
-struct Assignment {
-    number: String,
-    stream: String,
-}
-
 /// The fact a recorded event states; `None` for streams the read models do not follow (the log holds others).
 pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, ProjectorError> {
-    if recorded.event_type == TRACKING_EVENT_TYPE
-        && category_of(&recorded.stream) == TRACKING_CASE_INDEX_CATEGORY
+    // Intake assigns tracking numbers in the same append that creates the case; the case-index copy of the
+    // record is the one the read models follow.
+    if recorded.event_type == tracking::ASSIGNED_EVENT_TYPE
+        && category_of(&recorded.stream) == tracking::CASE_INDEX_CATEGORY
     {
-        let assignment: Assignment =
-            serde_json::from_value(recorded.data.clone()).map_err(|e| ProjectorError::Corrupt {
+        let assignment: tracking::Assignment = serde_json::from_value(recorded.data.clone())
+            .map_err(|e| ProjectorError::Corrupt {
                 key: format!("log position {}", recorded.position),
                 reason: e.to_string(),
             })?;

@@ -17,10 +17,6 @@ use crate::model::ReadModel;
 use crate::queues::{Clocks, Due, QueueEntry, queue};
 use crate::reports::Reports;
 
-/// The service's full gRPC name, for health reporting.
-pub const SERVICE_NAME: &str =
-    <ReportingServer<ReportingService> as tonic::server::NamedService>::NAME;
-
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
 pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 

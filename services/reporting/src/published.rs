@@ -24,7 +24,8 @@ pub enum ReportStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedReport {
-    /// Log position the figures were computed at (everything up to and including it).
+    /// Log position the figures were computed at: the first `as_of_position` events (positions
+    /// `0..as_of_position`), so the event at this position itself is not included.
     pub as_of_position: u64,
     /// Version of the rules and calendar used to compute the figures.
     pub rules_version: String,
