@@ -13,6 +13,7 @@ use casetrack_api::v1::reply_client::ReplyClient;
 use casetrack_api::v1::review_client::ReviewClient;
 use casetrack_bus::Bus;
 use casetrack_domain::Calendar;
+use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{Direction, EventLog, RemoteLog};
 use casetrack_handlers::{
@@ -111,8 +112,8 @@ impl Harness {
 
 /// The executor the services share, over `log`.
 fn commands(log: CaseLog) -> Commands {
-    let calendar = Arc::new(Calendar::embedded().expect("calendar"));
-    Commands::new(log, calendar, "SM".parse().expect("prefix"))
+    let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
+    Commands::new(log, Arc::new(clocks), "SM".parse().expect("prefix"))
 }
 
 /// Serve `server` on a free loopback port until `shutdown`; its URL.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::fees::{FeeBasis, Fen};
-use crate::hotline::ReminderLevel;
+use crate::lifecycle::ReminderLevel;
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::outcome::{ApplicantType, Outcome};
 use crate::rule::{Rule, RuleViolation, check};
@@ -34,6 +34,15 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::InPerson,
+        Channel::PostSigned,
+        Channel::PostUnsigned,
+        Channel::Internet,
+        Channel::Fax,
+        Channel::HotlineReferral,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Channel::InPerson => "in_person",
@@ -983,7 +992,6 @@ fn receive(
     else {
         return check::fail(Rule::NotFound, "case_id");
     };
-    check::text(&agency.0, "agency")?;
     check::text(&content, "content")?;
     check::date(handed_in_on, today, None, "handed_in_on")?;
     match receipt_confirmed_on {

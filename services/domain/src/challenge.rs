@@ -237,7 +237,6 @@ pub fn decide(
                 filed_on,
             },
         ) => {
-            check::text(&agency.0, "agency")?;
             if application == case_id || prior_reconsideration == Some(case_id) {
                 return check::fail(Rule::SelfLink, "application");
             }

@@ -10,6 +10,7 @@ use crate::application::ApplicationState;
 use crate::calendar::{Calendar, CalendarError};
 use crate::hotline::{HotlineCategory, HotlineState};
 use crate::ids::CaseId;
+use crate::lifecycle::Case;
 use crate::proposal::ProposalState;
 
 /// Art. 33: reply within 20 working days of receipt.
@@ -142,7 +143,7 @@ impl fmt::Display for Deadline {
     }
 }
 
-/// Why no deadline runs.
+/// Why a clock that ran is stopped; it runs again when the awaited step comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
     /// Art. 31: receipt not yet confirmed, so the period has not begun.
@@ -151,7 +152,34 @@ pub enum StopReason {
     AwaitingSupplement,
 }
 
-/// The state of a case's clock.
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StopReason::AwaitingReceiptConfirmation => "待确认收到申请（条例第三十一条）",
+            StopReason::AwaitingSupplement => "待申请人补正（条例第三十条）",
+        })
+    }
+}
+
+/// Why no clock runs at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleReason {
+    /// Nothing is awaited any more: decided, abandoned, replied, handled, merged or closed.
+    HandlingEnded,
+    /// The kind has no statutory period at this agency (challenges, records).
+    NoStatutoryClock,
+}
+
+impl fmt::Display for IdleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IdleReason::HandlingEnded => "办理已结束",
+            IdleReason::NoStatutoryClock => "无法定办理时限",
+        })
+    }
+}
+
+/// The state of a case's clock: the one answer to "is this case's clock running, and why (not)?".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clock {
     Running(Deadline),
@@ -159,18 +187,57 @@ pub enum Clock {
         reason: StopReason,
         since: NaiveDate,
     },
+    Idle(IdleReason),
 }
 
 impl Clock {
     pub fn deadline(&self) -> Option<&Deadline> {
         match self {
             Clock::Running(deadline) => Some(deadline),
-            Clock::Stopped { .. } => None,
+            Clock::Stopped { .. } | Clock::Idle(_) => None,
+        }
+    }
+
+    /// "running", "stopped" or "idle": the public name of the clock's state.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Clock::Running(_) => "running",
+            Clock::Stopped { .. } => "stopped",
+            Clock::Idle(_) => "idle",
         }
     }
 }
 
-/// The reply deadline of an application (Arts. 30–34).
+impl fmt::Display for Clock {
+    /// The deadline with its steps, or why no deadline runs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Clock::Running(deadline) => deadline.fmt(f),
+            Clock::Stopped { reason, since } => write!(f, "{reason}，自 {since} 起计时中止"),
+            Clock::Idle(reason) => reason.fmt(f),
+        }
+    }
+}
+
+/// What deadlines are computed with: the working-day calendar in force and the clock settings.
+#[derive(Debug, Clone)]
+pub struct Clocks {
+    pub calendar: Calendar,
+    pub rules: ClockRules,
+}
+
+impl Clocks {
+    /// The calendar with the default clock rules (published hotline limits, national application settings).
+    pub fn new(calendar: Calendar) -> Clocks {
+        Clocks {
+            calendar,
+            rules: ClockRules::default(),
+        }
+    }
+}
+
+/// The reply deadline of an application (Arts. 30–34), whatever its outcome: the clock's formula. Whether
+/// the reply is still pending is `Lifecycle::clock`'s question.
 pub fn application_clock(
     state: &ApplicationState,
     calendar: &Calendar,
@@ -194,29 +261,10 @@ pub fn application_clock(
         ),
         working_days: 0,
     }];
-    let mut start = received_on;
-    if let Some(supplement) = &state.supplement {
-        match supplement.received_on {
-            None => {
-                return Ok(Clock::Stopped {
-                    reason: StopReason::AwaitingSupplement,
-                    since: supplement.requested_on,
-                });
-            }
-            Some(on) => {
-                start = on;
-                steps.push(DeadlineStep {
-                    date: on,
-                    rule: "条例 Art. 30",
-                    detail: format!(
-                        "补正 requested {}; period restarts from the supplemented application",
-                        supplement.requested_on
-                    ),
-                    working_days: 0,
-                });
-            }
-        }
-    }
+    let start = match period_start(state, received_on, &mut steps) {
+        Ok(start) => start,
+        Err(stopped) => return Ok(stopped),
+    };
     steps.push(DeadlineStep {
         date: start,
         rule: "条例 Art. 33",
@@ -233,54 +281,13 @@ pub fn application_clock(
             working_days: extension.working_days,
         });
     }
-    // Pauses: (from, to] windows whose working days do not count.
-    let mut pauses: Vec<(NaiveDate, NaiveDate, &'static str, String)> = Vec::new();
-    for (party, window) in &state.consultations {
-        let cap = calendar.add_working_days(window.started_on, CONSULTATION_WORKING_DAYS)?;
-        let end = window.answered_on.map_or(cap, |answered| answered.min(cap));
-        let how = if window.answered_on.is_some_and(|a| a <= cap) {
-            "answered"
-        } else {
-            "unanswered after 15 working days"
-        };
-        pauses.push((
-            window.started_on,
-            end,
-            "条例 Arts. 32, 34",
-            format!("consultation with {party} ({how}) not counted"),
-        ));
-    }
-    if settings.fee_notice_stops_clock
-        && let Some(notice) = &state.fee_notice
-    {
-        let end = notice
-            .paid_on
-            .map_or(notice.pay_by, |paid| paid.min(notice.pay_by));
-        pauses.push((
-            notice.issued_on,
-            end,
-            "条例 Art. 42 (setting)",
-            "fee notice outstanding, not counted".to_owned(),
-        ));
-    }
+    let pauses = pauses(state, calendar, settings)?;
     let mut paused = BTreeSet::new();
-    for (from, to, _, _) in &pauses {
-        paused.extend(calendar.working_days_in((*from).max(start), *to)?);
+    for pause in &pauses {
+        paused.extend(calendar.working_days_in(pause.from.max(start), pause.to)?);
     }
     let due = calendar.nth_working_day_after(start, period, |d| paused.contains(&d))?;
-    let mut counted = BTreeSet::new();
-    for (from, to, rule, detail) in pauses {
-        let days: Vec<_> = calendar.working_days_in(from.max(start), to.min(due))?;
-        // A day inside two overlapping pauses is explained once, by the first.
-        let new = days.into_iter().filter(|d| counted.insert(*d)).count();
-        let working_days = u32::try_from(new).map_err(|_| DeadlineError::DateOverflow)?;
-        steps.push(DeadlineStep {
-            date: from,
-            rule,
-            detail: format!("{detail}, until {to}"),
-            working_days,
-        });
-    }
+    explain_pauses(pauses, start, due, calendar, &mut steps)?;
     steps.push(DeadlineStep {
         date: due,
         rule: "条例 Art. 33",
@@ -294,41 +301,170 @@ pub fn application_clock(
     }))
 }
 
-/// The handling deadline of a hotline ticket: its category's limit in force on the day of receipt, from
-/// receipt (or from the order to re-handle), plus any extension.
+/// The day the reply period runs from: receipt, or the supplemented application's arrival after a 补正
+/// (Art. 30); while the 补正 is outstanding the clock is stopped, returned as the error.
+fn period_start(
+    state: &ApplicationState,
+    received_on: NaiveDate,
+    steps: &mut Vec<DeadlineStep>,
+) -> Result<NaiveDate, Clock> {
+    let Some(supplement) = &state.supplement else {
+        return Ok(received_on);
+    };
+    let Some(on) = supplement.received_on else {
+        return Err(Clock::Stopped {
+            reason: StopReason::AwaitingSupplement,
+            since: supplement.requested_on,
+        });
+    };
+    steps.push(DeadlineStep {
+        date: on,
+        rule: "条例 Art. 30",
+        detail: format!(
+            "补正 requested {}; period restarts from the supplemented application",
+            supplement.requested_on
+        ),
+        working_days: 0,
+    });
+    Ok(on)
+}
+
+/// A window `(from, to]` whose working days do not count toward the reply period.
+struct Pause {
+    from: NaiveDate,
+    to: NaiveDate,
+    rule: &'static str,
+    detail: String,
+}
+
+/// Consultations (Arts. 32, 34: at most 15 working days each) and, as a setting, an unpaid fee notice.
+fn pauses(
+    state: &ApplicationState,
+    calendar: &Calendar,
+    settings: ApplicationClockSettings,
+) -> Result<Vec<Pause>, DeadlineError> {
+    let mut pauses = Vec::new();
+    for (party, window) in &state.consultations {
+        let cap = calendar.add_working_days(window.started_on, CONSULTATION_WORKING_DAYS)?;
+        let end = window.answered_on.map_or(cap, |answered| answered.min(cap));
+        let how = if window.answered_on.is_some_and(|a| a <= cap) {
+            "answered"
+        } else {
+            "unanswered after 15 working days"
+        };
+        pauses.push(Pause {
+            from: window.started_on,
+            to: end,
+            rule: "条例 Arts. 32, 34",
+            detail: format!("consultation with {party} ({how}) not counted"),
+        });
+    }
+    if settings.fee_notice_stops_clock
+        && let Some(notice) = &state.fee_notice
+    {
+        let end = notice
+            .paid_on
+            .map_or(notice.pay_by, |paid| paid.min(notice.pay_by));
+        pauses.push(Pause {
+            from: notice.issued_on,
+            to: end,
+            rule: "条例 Art. 42 (setting)",
+            detail: "fee notice outstanding, not counted".to_owned(),
+        });
+    }
+    Ok(pauses)
+}
+
+/// One step per pause, with the working days it kept out of the period between `start` and `due`.
+fn explain_pauses(
+    pauses: Vec<Pause>,
+    start: NaiveDate,
+    due: NaiveDate,
+    calendar: &Calendar,
+    steps: &mut Vec<DeadlineStep>,
+) -> Result<(), DeadlineError> {
+    let mut counted = BTreeSet::new();
+    for pause in pauses {
+        let days: Vec<_> = calendar.working_days_in(pause.from.max(start), pause.to.min(due))?;
+        // A day inside two overlapping pauses is explained once, by the first.
+        let new = days.into_iter().filter(|d| counted.insert(*d)).count();
+        let working_days = u32::try_from(new).map_err(|_| DeadlineError::DateOverflow)?;
+        steps.push(DeadlineStep {
+            date: pause.from,
+            rule: pause.rule,
+            detail: format!("{}, until {}", pause.detail, pause.to),
+            working_days,
+        });
+    }
+    Ok(())
+}
+
+/// The clock of a hotline ticket: running until it is handled (or answered during the call, merged into
+/// another ticket, or closed), to the deadline of [`hotline_deadline`].
+pub fn hotline_clock(
+    state: &HotlineState,
+    calendar: &Calendar,
+    limits: &HotlineLimits,
+) -> Result<Clock, DeadlineError> {
+    state.ticket.as_ref().ok_or(DeadlineError::NoCase)?;
+    let ended = state.handled_on.is_some()
+        || state.answered_at_once_on.is_some()
+        || state.merged_into.is_some()
+        || state.closed_on.is_some();
+    if ended {
+        return Ok(Clock::Idle(IdleReason::HandlingEnded));
+    }
+    hotline_deadline(state, calendar, limits).map(Clock::Running)
+}
+
+/// The handling deadline of a hotline ticket. Dispatched: the time limit set at dispatch, from the dispatch.
+/// Not (or no longer) dispatched: its category's limit in force on the day of receipt, from receipt. An order
+/// to re-handle restarts the period; an extension adds to it.
 pub fn hotline_deadline(
     state: &HotlineState,
     calendar: &Calendar,
     limits: &HotlineLimits,
 ) -> Result<Deadline, DeadlineError> {
     let ticket = state.ticket.as_ref().ok_or(DeadlineError::NoCase)?;
-    let limit = limits
-        .limit_for(ticket.category, ticket.received_on)
-        .ok_or(DeadlineError::NoHotlineLimit {
-            category: ticket.category,
-            date: ticket.received_on,
-        })?;
-    let mut steps = vec![DeadlineStep {
-        date: ticket.received_on,
-        rule: "hotline limits",
-        detail: format!(
-            "{:?} ticket on line {}: {limit} working days",
-            ticket.category, ticket.line
-        ),
-        working_days: limit,
-    }];
-    let start = match state.rehandling_ordered_on {
-        Some(on) => {
-            steps.push(DeadlineStep {
-                date: on,
-                rule: "重办",
-                detail: "re-handling restarts the limit".to_owned(),
-                working_days: 0,
-            });
-            on
+    let (mut steps, limit, mut start) = match (state.time_limit_working_days, state.dispatched_on) {
+        (Some(limit), Some(dispatched_on)) => {
+            let unit = state.unit.as_ref().map_or("", |unit| unit.as_str());
+            let step = DeadlineStep {
+                date: dispatched_on,
+                rule: "派单时限",
+                detail: format!("dispatched to {unit} with a limit of {limit} working days"),
+                working_days: limit,
+            };
+            (vec![step], limit, dispatched_on)
         }
-        None => ticket.received_on,
+        _ => {
+            let limit = limits
+                .limit_for(ticket.category, ticket.received_on)
+                .ok_or(DeadlineError::NoHotlineLimit {
+                    category: ticket.category,
+                    date: ticket.received_on,
+                })?;
+            let step = DeadlineStep {
+                date: ticket.received_on,
+                rule: "hotline limits",
+                detail: format!(
+                    "{:?} ticket on line {}: {limit} working days",
+                    ticket.category, ticket.line
+                ),
+                working_days: limit,
+            };
+            (vec![step], limit, ticket.received_on)
+        }
     };
+    if let Some(on) = state.rehandling_ordered_on {
+        steps.push(DeadlineStep {
+            date: on,
+            rule: "重办",
+            detail: "re-handling restarts the limit".to_owned(),
+            working_days: 0,
+        });
+        start = on;
+    }
     let extension = state.extension_working_days.unwrap_or(0);
     if extension > 0 {
         steps.push(DeadlineStep {
@@ -350,6 +486,15 @@ pub fn hotline_deadline(
         calendar_version: calendar.version().to_owned(),
         steps,
     })
+}
+
+/// The clock of a suggestion or proposal: running until the reply, to [`proposal_deadline`].
+pub fn proposal_clock(state: &ProposalState) -> Result<Clock, DeadlineError> {
+    state.assignment.as_ref().ok_or(DeadlineError::NoCase)?;
+    if state.reply.is_some() || state.published_on.is_some() {
+        return Ok(Clock::Idle(IdleReason::HandlingEnded));
+    }
+    proposal_deadline(state).map(Clock::Running)
 }
 
 /// The reply deadline of a suggestion or proposal: 3 calendar months from assignment, 6 when extended.
@@ -411,13 +556,6 @@ pub fn working_days_left(
     }
 }
 
-/// A case whose deadline depends on the working-day calendar.
-#[derive(Debug, Clone, Copy)]
-pub enum CalendarCase<'a> {
-    Application(&'a ApplicationState),
-    Hotline(&'a HotlineState),
-}
-
 /// An open deadline that differs between two calendar versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MovedDeadline {
@@ -426,50 +564,26 @@ pub struct MovedDeadline {
     pub new: Deadline,
 }
 
-/// The open cases whose deadline moves when `old` is replaced by `new`. Closed or decided cases are skipped:
-/// their deadline is history.
+/// The open cases whose deadline moves when the calendar of `old` is replaced by that of `new`. Cases whose
+/// clock does not run under both are skipped: a closed or decided case's deadline is history.
 pub fn moved_deadlines(
-    cases: &[CalendarCase<'_>],
-    old: &Calendar,
-    new: &Calendar,
-    rules: &ClockRules,
+    cases: &[Case],
+    old: &Clocks,
+    new: &Clocks,
 ) -> Result<Vec<MovedDeadline>, DeadlineError> {
     let mut moved = Vec::new();
     for case in cases {
-        let (case_id, old_deadline, new_deadline) = match case {
-            CalendarCase::Application(state) => {
-                let Some(summary) = state.case_state() else {
-                    continue;
-                };
-                if state.outcome().is_some() || summary.closed_on.is_some() {
-                    continue;
-                }
-                let old_clock = application_clock(state, old, rules.application)?;
-                let new_clock = application_clock(state, new, rules.application)?;
-                match (old_clock, new_clock) {
-                    (Clock::Running(a), Clock::Running(b)) => (summary.case_id, a, b),
-                    _ => continue,
-                }
-            }
-            CalendarCase::Hotline(state) => {
-                let Some(summary) = state.case_state() else {
-                    continue;
-                };
-                if summary.status == crate::summary::CaseStatus::Closed
-                    || state.handled_on.is_some()
-                {
-                    continue;
-                }
-                (
-                    summary.case_id,
-                    hotline_deadline(state, old, &rules.hotline)?,
-                    hotline_deadline(state, new, &rules.hotline)?,
-                )
-            }
+        let Some(summary) = case.summary() else {
+            continue;
+        };
+        let (Some(old_deadline), Some(new_deadline)) =
+            (case.pending_deadline(old)?, case.pending_deadline(new)?)
+        else {
+            continue;
         };
         if old_deadline.due != new_deadline.due {
             moved.push(MovedDeadline {
-                case_id,
+                case_id: summary.case_id,
                 old: old_deadline,
                 new: new_deadline,
             });

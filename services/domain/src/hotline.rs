@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::ids::{AgencyId, CaseId, CaseKind};
+use crate::lifecycle::ReminderLevel;
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
@@ -45,14 +46,6 @@ pub enum Satisfaction {
     BasicallySatisfied,
     /// 不满意.
     Unsatisfied,
-}
-
-/// 催办 (a reminder) or 督办 (supervision, a stronger escalation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReminderLevel {
-    Urge,
-    Supervise,
 }
 
 /// Events of a hotline stream. Type names are `Hotline` + variant, e.g. `HotlineReceived`.
@@ -161,6 +154,10 @@ pub struct HotlineState {
     /// The unit currently holding the ticket (None before dispatch and after a return).
     pub unit: Option<AgencyId>,
     pub dispatched_on: Option<NaiveDate>,
+    /// The handling time limit set at the current dispatch (by the dispatcher or the routing rule); the
+    /// ticket's deadline counts it from the dispatch. `None` before dispatch and after a return.
+    #[serde(default)]
+    pub time_limit_working_days: Option<u32>,
     pub dispatches: u32,
     pub signed_on: Option<NaiveDate>,
     pub returns: Vec<(AgencyId, String, NaiveDate)>,
@@ -290,10 +287,11 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         } => state.answered_at_once_on = Some(answered_on),
         HotlineEvent::Dispatched {
             unit,
-            time_limit_working_days: _,
+            time_limit_working_days,
             dispatched_on,
         } => {
             state.unit = Some(unit);
+            state.time_limit_working_days = Some(time_limit_working_days);
             state.dispatched_on = Some(dispatched_on);
             state.dispatches += 1;
             state.signed_on = None;
@@ -306,6 +304,7 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         } => {
             state.returns.push((unit, reason, returned_on));
             state.unit = None;
+            state.time_limit_working_days = None;
             state.signed_on = None;
         }
         HotlineEvent::ExtensionGranted {
@@ -461,7 +460,6 @@ pub fn decide(
         else {
             return check::fail(Rule::NotFound, "case_id");
         };
-        check::text(&agency.0, "agency")?;
         check::text(&line, "line")?;
         check::text(&summary, "summary")?;
         check::date(received_on, today, None, "received_on")?;
@@ -516,7 +514,6 @@ pub fn decide(
                 return check::fail(Rule::AlreadyDispatched, "unit");
             }
             check::range(state.dispatches + 1, 1, MAX_DISPATCHES, "unit")?;
-            check::text(&unit.0, "unit")?;
             check::range(
                 time_limit_working_days,
                 1,

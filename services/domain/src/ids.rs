@@ -24,11 +24,93 @@ impl fmt::Display for CaseId {
     }
 }
 
-/// An agency (机关): a department, a township, a government office. Agencies form a tree elsewhere; here the
-/// id is opaque data.
+/// The longest agency id, in bytes (ids are ASCII).
+pub const MAX_AGENCY_LEN: usize = 128;
+/// The deepest agency tree: district → department → office → … .
+pub const MAX_AGENCY_DEPTH: usize = 8;
+/// Separator between an agency and its sub-agency in an id.
+pub const AGENCY_PATH_SEPARATOR: char = '/';
+
+/// An agency (机关): a department, a township, a government office. The id is a path — `simao` the district
+/// government, `simao/finance` one of its departments — so the tree is whatever the ids say. Made only by
+/// [`AgencyId::parse`], so every id in the log can be a store key, a tree path and a NATS subject token.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AgencyId(pub String);
+#[serde(try_from = "String", into = "String")]
+pub struct AgencyId(String);
+
+/// Why a text is not an agency id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "agency {text:?}: {reason}; an agency id is 1 to {MAX_AGENCY_DEPTH} parts joined by '/', each part \
+     letters a-z/A-Z, digits, '_' or '-', at most {MAX_AGENCY_LEN} characters in all (e.g. simao/finance)"
+)]
+pub struct AgencyIdError {
+    pub text: String,
+    pub reason: &'static str,
+}
+
+impl AgencyId {
+    /// The only way to make an agency id: checks the shape the rest of the system relies on.
+    pub fn parse(text: &str) -> Result<AgencyId, AgencyIdError> {
+        let fail = |reason| {
+            Err(AgencyIdError {
+                text: text.chars().take(MAX_AGENCY_LEN).collect(),
+                reason,
+            })
+        };
+        if text.is_empty() {
+            return fail("it is empty");
+        }
+        if text.len() > MAX_AGENCY_LEN {
+            return fail("it is too long");
+        }
+        let parts: Vec<&str> = text.split(AGENCY_PATH_SEPARATOR).collect();
+        if parts.len() > MAX_AGENCY_DEPTH {
+            return fail("it has too many parts");
+        }
+        if parts.iter().any(|part| part.is_empty()) {
+            return fail("it has an empty part (a leading, trailing or doubled '/')");
+        }
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        if !text.chars().all(|c| allowed(c) || c == AGENCY_PATH_SEPARATOR) {
+            return fail("it has a character other than letters, digits, '_', '-' and '/'");
+        }
+        Ok(AgencyId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The agency above this one; `None` for a root.
+    pub fn parent(&self) -> Option<AgencyId> {
+        let (parent, _) = self.0.rsplit_once(AGENCY_PATH_SEPARATOR)?;
+        Some(AgencyId(parent.to_owned()))
+    }
+
+    /// Whether this agency is `root` or below it in the tree.
+    pub fn is_within(&self, root: &AgencyId) -> bool {
+        self.0 == root.0
+            || self
+                .0
+                .strip_prefix(&root.0)
+                .is_some_and(|rest| rest.starts_with(AGENCY_PATH_SEPARATOR))
+    }
+}
+
+impl TryFrom<String> for AgencyId {
+    type Error = AgencyIdError;
+
+    fn try_from(text: String) -> Result<AgencyId, AgencyIdError> {
+        AgencyId::parse(&text)
+    }
+}
+
+impl From<AgencyId> for String {
+    fn from(agency: AgencyId) -> String {
+        agency.0
+    }
+}
 
 impl fmt::Display for AgencyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -118,5 +200,25 @@ mod tests {
             None
         );
         assert_eq!(parse_stream_name("application-not-a-uuid"), None);
+    }
+
+    #[test]
+    fn agency_ids_are_paths_of_plain_parts() {
+        for good in ["simao", "simao/finance", "a-b/c_d/E9"] {
+            assert_eq!(AgencyId::parse(good).expect(good).as_str(), good);
+        }
+        let long = "a".repeat(MAX_AGENCY_LEN + 1);
+        let deep = vec!["a"; MAX_AGENCY_DEPTH + 1].join("/");
+        for bad in [
+            "", "/simao", "simao/", "simao//x", "sim ao", "simao.x", "思茅", "a\0b", &long, &deep,
+        ] {
+            assert!(AgencyId::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        let finance = AgencyId::parse("simao/finance").unwrap();
+        let simao = AgencyId::parse("simao").unwrap();
+        assert_eq!(finance.parent(), Some(simao.clone()));
+        assert!(finance.is_within(&simao));
+        assert!(!AgencyId::parse("simaox").unwrap().is_within(&simao));
+        assert!(serde_json::from_str::<AgencyId>("\"/simao\"").is_err());
     }
 }

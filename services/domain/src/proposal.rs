@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, ReplayError, check_stream};
-use crate::hotline::ReminderLevel;
+use crate::lifecycle::ReminderLevel;
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
@@ -251,10 +251,8 @@ pub fn decide(
         else {
             return check::fail(Rule::NotFound, "case_id");
         };
-        check::text(&agency.0, "agency")?;
         check::text(&number, "number")?;
         check::text(&title, "title")?;
-        check::text(&lead_unit.0, "lead_unit")?;
         if co_units.len() > MAX_CO_UNITS {
             let max = i64::try_from(MAX_CO_UNITS).unwrap_or(i64::MAX);
             let value = i64::try_from(co_units.len()).unwrap_or(i64::MAX);

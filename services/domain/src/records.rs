@@ -29,6 +29,16 @@ pub enum DisclosureChannel {
     Other,
 }
 
+impl DisclosureChannel {
+    pub const ALL: [DisclosureChannel; 5] = [
+        DisclosureChannel::Website,
+        DisclosureChannel::Gazette,
+        DisclosureChannel::Weibo,
+        DisclosureChannel::Wechat,
+        DisclosureChannel::Other,
+    ];
+}
+
 /// 规章 or 行政规范性文件 (table 二 rows `rules`, `normative_documents`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +48,8 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    pub const ALL: [DocumentKind; 2] = [DocumentKind::Rule, DocumentKind::NormativeDocument];
+
     /// The table 二 row cell code.
     pub fn cell_row(self) -> &'static str {
         match self {
@@ -72,6 +84,18 @@ pub enum CountedMeasure {
 }
 
 impl CountedMeasure {
+    pub const ALL: [CountedMeasure; 9] = [
+        CountedMeasure::LicensingDecisions,
+        CountedMeasure::PenaltyDecisions,
+        CountedMeasure::CompulsionDecisions,
+        CountedMeasure::PetitionsHandled,
+        CountedMeasure::TrainingSessions,
+        CountedMeasure::TrainingParticipants,
+        CountedMeasure::PublicConcernResponses,
+        CountedMeasure::PolicyInterpretations,
+        CountedMeasure::PressConferences,
+    ];
+
     /// The table 二 row cell code for the three decision counts; `None` for measures outside table 二.
     pub fn proactive_cell_row(self) -> Option<&'static str> {
         match self {
@@ -264,11 +288,10 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
-    let create = |case_id: CaseId, agency: &AgencyId, date: NaiveDate, field, body: RecordEvent| {
+    let create = |case_id: CaseId, date: NaiveDate, field, body: RecordEvent| {
         if state.created.is_some() {
             return check::fail(Rule::AlreadyExists, "case_id");
         }
-        check::text(&agency.0, "agency")?;
         check::date(date, today, None, field)?;
         Ok(vec![Event::new(case_id, now, EventBody::Record(body))])
     };
@@ -290,7 +313,7 @@ pub fn decide(
                 channels,
                 published_on,
             };
-            create(case_id, &agency, published_on, "published_on", body)
+            create(case_id, published_on, "published_on", body)
         }
         RecordCommand::IssueDocument {
             case_id,
@@ -306,7 +329,7 @@ pub fn decide(
                 title,
                 issued_on,
             };
-            create(case_id, &agency, issued_on, "issued_on", body)
+            create(case_id, issued_on, "issued_on", body)
         }
         RecordCommand::Count {
             case_id,
@@ -332,7 +355,7 @@ pub fn decide(
                 count,
                 period_end,
             };
-            create(case_id, &agency, period_end, "period_end", body)
+            create(case_id, period_end, "period_end", body)
         }
         RecordCommand::CollectFees {
             case_id,
@@ -348,7 +371,7 @@ pub fn decide(
                 amount,
                 collected_on,
             };
-            create(case_id, &agency, collected_on, "collected_on", body)
+            create(case_id, collected_on, "collected_on", body)
         }
         RecordCommand::RepealDocument { repealed_on } => {
             let (Some(case_id), Some(RecordEvent::DocumentIssued { issued_on, .. })) =

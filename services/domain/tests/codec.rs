@@ -8,7 +8,8 @@ use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{
     self, ChallengeCommand, ChallengeEvent, ChallengeKind, ChallengeResult,
 };
-use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, ReminderLevel, Satisfaction};
+use casetrack_domain::ReminderLevel;
+use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::ProposalEvent;
 use casetrack_domain::records::{
     self, CountedMeasure, DisclosureChannel, RecordCommand, RecordEvent,
@@ -21,7 +22,7 @@ use common::{case, d, now};
 use serde_json::json;
 
 fn samples() -> Vec<Event> {
-    let agency = AgencyId("simao.gov".to_owned());
+    let agency = AgencyId::parse("simao/gov").unwrap();
     let bodies = vec![
         EventBody::Application(ApplicationEvent::Received {
             agency: agency.clone(),
@@ -126,7 +127,7 @@ fn v1_application_received_is_upcast_to_v2() {
         "schema": 1,
         "case_id": case(5).0.to_string(),
         "occurred_at": "2018-09-28T02:00:00Z",
-        "agency": "simao.gov",
+        "agency": "simao/gov",
         "applicant_type": "natural_person",
         "channel": "in_person",
         "handed_in_on": "2018-09-28",
@@ -199,7 +200,7 @@ fn challenges_link_to_applications_and_map_to_table_four() {
     let mut state = challenge::ChallengeState::default();
     let file = |kind, prior| ChallengeCommand::File {
         case_id: case(70),
-        agency: AgencyId("simao.gov".to_owned()),
+        agency: AgencyId::parse("simao/gov").unwrap(),
         kind,
         application: case(1),
         prior_reconsideration: prior,
@@ -243,7 +244,7 @@ fn challenges_link_to_applications_and_map_to_table_four() {
 
 #[test]
 fn records_count_and_repeal() {
-    let agency = AgencyId("simao.gov".to_owned());
+    let agency = AgencyId::parse("simao/gov").unwrap();
     let empty = records::RecordState::default();
     let no_channel = RecordCommand::PublishDisclosure {
         case_id: case(80),

@@ -5,14 +5,14 @@ mod common;
 use casetrack_domain::application::{AbandonReason, ApplicationCommand, Channel, ConsultedParty};
 use casetrack_domain::calendar::CalendarError;
 use casetrack_domain::deadline::{
-    ApplicationClockSettings, CalendarCase, Clock, ClockRules, DeadlineError, HotlineLimitRule,
+    ApplicationClockSettings, Clock, ClockRules, Clocks, DeadlineError, HotlineLimitRule,
     HotlineLimits, StopReason, application_clock, hotline_deadline, moved_deadlines,
     proposal_deadline, working_days_left,
 };
 use casetrack_domain::fees::{FeeBasis, Fen};
 use casetrack_domain::hotline::{self, HotlineCategory, HotlineCommand};
 use casetrack_domain::proposal::{self, ProposalCommand, ProposalKind};
-use casetrack_domain::{AgencyId, Calendar, Outcome, Rule};
+use casetrack_domain::{AgencyId, Calendar, Case, Outcome, Rule};
 use common::{Run, calendar, case, d, now, receive_cmd};
 
 fn due(run: &Run) -> chrono::NaiveDate {
@@ -330,7 +330,7 @@ fn an_amended_calendar_moves_open_deadlines_and_says_which() {
         &ticket,
         HotlineCommand::Receive {
             case_id: case(43),
-            agency: AgencyId("12345".to_owned()),
+            agency: AgencyId::parse("12345").unwrap(),
             line: "12345".to_owned(),
             category: HotlineCategory::Complaint,
             received_on: d(2020, 1, 21),
@@ -342,12 +342,16 @@ fn an_amended_calendar_moves_open_deadlines_and_says_which() {
     hotline::evolve(&mut ticket, &events[0]).expect("fold");
 
     let cases = [
-        CalendarCase::Application(&moving.state),
-        CalendarCase::Application(&unmoved.state),
-        CalendarCase::Application(&decided.state),
-        CalendarCase::Hotline(&ticket),
+        Case::Application(moving.state),
+        Case::Application(unmoved.state),
+        Case::Application(decided.state),
+        Case::Hotline(ticket),
     ];
-    let moved = moved_deadlines(&cases, &original, &amended, &rules).expect("moved");
+    let clocks = |calendar: &Calendar| Clocks {
+        calendar: calendar.clone(),
+        rules: rules.clone(),
+    };
+    let moved = moved_deadlines(&cases, &clocks(&original), &clocks(&amended)).expect("moved");
     let summary: Vec<_> = moved
         .iter()
         .map(|m| (m.case_id, m.old.due, m.new.due))
@@ -407,7 +411,7 @@ fn hotline_limits_are_effective_dated_configuration() {
     let mut state = hotline::HotlineState::default();
     let receive = HotlineCommand::Receive {
         case_id: case(50),
-        agency: AgencyId("12345".to_owned()),
+        agency: AgencyId::parse("12345").unwrap(),
         line: "96128".to_owned(),
         category: HotlineCategory::Help,
         received_on: d(2018, 9, 28),
@@ -432,12 +436,12 @@ fn proposal_three_and_six_months() {
     let mut state = proposal::ProposalState::default();
     let assign = ProposalCommand::Assign {
         case_id: case(60),
-        agency: AgencyId("simao.gov".to_owned()),
+        agency: AgencyId::parse("simao/gov").unwrap(),
         kind: ProposalKind::NpcSuggestion,
         number: "第 12 号".to_owned(),
         title: "关于改善城区交通的建议".to_owned(),
-        lead_unit: AgencyId("traffic".to_owned()),
-        co_units: vec![AgencyId("police".to_owned())],
+        lead_unit: AgencyId::parse("traffic").unwrap(),
+        co_units: vec![AgencyId::parse("police").unwrap()],
         assigned_on: d(2018, 3, 31),
     };
     let fold = |state: &mut proposal::ProposalState, command| {

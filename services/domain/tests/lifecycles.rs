@@ -223,7 +223,7 @@ fn ticket_run(
 
 #[test]
 fn hotline_dispatch_return_redispatch_rehandle_close() {
-    let unit = |s: &str| AgencyId(s.to_owned());
+    let unit = |s: &str| AgencyId::parse(s).unwrap();
     let commands = vec![
         HotlineCommand::Receive {
             case_id: case(7),
@@ -253,7 +253,7 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
             signed_on: d(2018, 9, 30),
         },
         HotlineCommand::Remind {
-            level: hotline::ReminderLevel::Urge,
+            level: casetrack_domain::ReminderLevel::Urge,
             note: "请加快".to_owned(),
             reminded_on: d(2018, 10, 9),
         },
@@ -332,7 +332,7 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
 
 #[test]
 fn hotline_answered_at_once_and_merged_duplicates() {
-    let agency = AgencyId("12345-center".to_owned());
+    let agency = AgencyId::parse("12345-center").unwrap();
     let receive = |id| HotlineCommand::Receive {
         case_id: case(id),
         agency: agency.clone(),
@@ -390,7 +390,7 @@ fn hotline_answered_at_once_and_merged_duplicates() {
 
 #[test]
 fn reminders_only_while_a_reply_is_pending() {
-    use casetrack_domain::hotline::ReminderLevel;
+    use casetrack_domain::ReminderLevel;
     use casetrack_domain::proposal::{self, ProposalCommand, ProposalKind, ProposalState};
 
     let remind = |reminded_on| ApplicationCommand::Remind {
@@ -431,11 +431,11 @@ fn reminders_only_while_a_reply_is_pending() {
         &mut state,
         ProposalCommand::Assign {
             case_id: case(2),
-            agency: AgencyId("simao.gov".to_owned()),
+            agency: AgencyId::parse("simao/gov").unwrap(),
             kind: ProposalKind::NpcSuggestion,
             number: "12".to_owned(),
             title: "公交线路".to_owned(),
-            lead_unit: AgencyId("simao/transport".to_owned()),
+            lead_unit: AgencyId::parse("simao/transport").unwrap(),
             co_units: Vec::new(),
             assigned_on: d(2018, 3, 1),
         },

@@ -42,7 +42,7 @@ fn application_command((op, offset, n, outcome): (u8, u32, u32, usize)) -> Appli
     match op {
         0 => ApplicationCommand::Receive {
             case_id: case(1),
-            agency: AgencyId("a".to_owned()),
+            agency: AgencyId::parse("a").unwrap(),
             applicant_type: ApplicantType::ALL[n as usize % 6],
             channel: CHANNELS[n as usize % 6],
             handed_in_on: on,
@@ -104,11 +104,11 @@ fn application_command((op, offset, n, outcome): (u8, u32, u32, usize)) -> Appli
 
 fn hotline_command((op, offset, n, _): (u8, u32, u32, usize)) -> HotlineCommand {
     let on = day(offset);
-    let unit = AgencyId(format!("unit-{}", n % 2));
+    let unit = AgencyId::parse(&format!("unit-{}", n % 2)).unwrap();
     match op {
         0 => HotlineCommand::Receive {
             case_id: case(2),
-            agency: AgencyId("c".to_owned()),
+            agency: AgencyId::parse("c").unwrap(),
             line: "12345".to_owned(),
             category: HotlineCategory::ALL[n as usize % 5],
             received_on: on,
@@ -156,7 +156,7 @@ fn hotline_command((op, offset, n, _): (u8, u32, u32, usize)) -> HotlineCommand 
             ordered_on: on,
         },
         11 => HotlineCommand::Remind {
-            level: hotline::ReminderLevel::Supervise,
+            level: casetrack_domain::ReminderLevel::Supervise,
             note: String::new(),
             reminded_on: on,
         },
@@ -248,7 +248,7 @@ fn foreign_events_are_refused_by_replay() {
     let mut state = HotlineState::default();
     let receive = HotlineCommand::Receive {
         case_id: case(2),
-        agency: AgencyId("c".to_owned()),
+        agency: AgencyId::parse("c").unwrap(),
         line: "12345".to_owned(),
         category: HotlineCategory::Help,
         received_on: day(0),

@@ -25,7 +25,7 @@ fn received(case: CaseId, on: NaiveDate) -> Event {
         case,
         on,
         ApplicationEvent::Received {
-            agency: AgencyId("gov.test".to_owned()),
+            agency: AgencyId::parse("gov/test").unwrap(),
             applicant_type: ApplicantType::NaturalPerson,
             channel: Channel::InPerson,
             handed_in_on: on,
@@ -116,7 +116,7 @@ fn a_ticket_referred_to_an_application_not_yet_created_round_trips() {
     let case = CaseId(Uuid::from_u128(3));
     let ticket = |body| Event::new(case, at(d(2024, 5, 2)), EventBody::Hotline(body));
     let mut events = vec![ticket(HotlineEvent::Received {
-        agency: AgencyId("gov.test".to_owned()),
+        agency: AgencyId::parse("gov/test").unwrap(),
         line: "12345".to_owned(),
         category: HotlineCategory::ALL[0],
         received_on: d(2024, 5, 2),

@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
+use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{
-    Calendar, CaseId, CaseKind, Event, decode, encode, stream_name, time::local_date,
+    Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
+    time::local_date,
 };
 use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};
@@ -14,7 +16,6 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::error::HandlerError;
 use crate::ids::{event_id, intake_case_id};
-use crate::lifecycle::{self, CaseCommand, DecideError};
 use crate::log::CaseLog;
 use crate::tracking::{self, TrackingPrefix};
 
@@ -44,15 +45,15 @@ pub struct Step {
 #[derive(Clone)]
 pub struct Commands {
     log: CaseLog,
-    calendar: Arc<Calendar>,
+    clocks: Arc<Clocks>,
     prefix: TrackingPrefix,
 }
 
 impl Commands {
-    pub fn new(log: CaseLog, calendar: Arc<Calendar>, prefix: TrackingPrefix) -> Commands {
+    pub fn new(log: CaseLog, clocks: Arc<Clocks>, prefix: TrackingPrefix) -> Commands {
         Commands {
             log,
-            calendar,
+            clocks,
             prefix,
         }
     }
@@ -61,8 +62,9 @@ impl Commands {
         &self.log
     }
 
-    pub fn calendar(&self) -> &Calendar {
-        &self.calendar
+    /// The calendar and clock rules every deadline is computed with.
+    pub fn clocks(&self) -> &Clocks {
+        &self.clocks
     }
 
     /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
@@ -262,7 +264,7 @@ impl Commands {
         command: CaseCommand,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, HandlerError> {
-        match lifecycle::decide(events, command, now, &self.calendar) {
+        match command.decide(events, now, &self.clocks) {
             Ok(events) => Ok(events),
             Err(DecideError::Rule(violation)) => Err(HandlerError::Rule(violation)),
             Err(DecideError::Replay(error)) => Err(HandlerError::replay(stream, error)),
@@ -339,11 +341,11 @@ fn agency_of(events: &[Event]) -> String {
     events
         .first()
         .and_then(|event| {
-            lifecycle::case_state(event.kind(), std::slice::from_ref(event))
-                .ok()
-                .flatten()
+            Case::replay(event.kind(), std::slice::from_ref(event))
+                .ok()?
+                .summary()
         })
-        .map(|state| state.agency.0)
+        .map(|state| state.agency.into())
         .unwrap_or_default()
 }
 

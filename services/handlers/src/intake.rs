@@ -10,14 +10,14 @@ use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
 use casetrack_domain::hotline::HotlineCommand;
 use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::records::{DocumentKind, RecordCommand};
-use casetrack_domain::{AgencyId, ApplicantType, CaseKind, CaseStatus, parse_stream_name};
+use casetrack_domain::{ApplicantType, CaseKind, CaseStatus, parse_stream_name};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::auth::{Caller, Tokens};
 use crate::command::{Commands, decode_stream};
 use crate::error::HandlerError;
-use crate::lifecycle::{self, CaseCommand};
+use casetrack_domain::{Case, CaseCommand};
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
@@ -60,10 +60,6 @@ impl IntakeService {
     }
 }
 
-fn agency(text: String) -> AgencyId {
-    AgencyId(text)
-}
-
 #[tonic::async_trait]
 impl Intake for IntakeService {
     async fn submit_application(
@@ -93,10 +89,11 @@ impl Intake for IntakeService {
                 .require_case(CaseKind::Hotline, ticket, "referred_from")
                 .await?;
         }
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Application(ApplicationCommand::Receive {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 applicant_type,
                 channel,
                 handed_in_on,
@@ -117,10 +114,11 @@ impl Intake for IntakeService {
         let r = request.into_inner();
         let category = parse::code("category", &r.category)?;
         let received_on = parse::date("received_on", &r.received_on)?;
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Hotline(HotlineCommand::Receive {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 line: r.line.clone(),
                 category,
                 received_on,
@@ -138,15 +136,22 @@ impl Intake for IntakeService {
         let r = request.into_inner();
         let kind = parse::code("kind", &r.kind)?;
         let assigned_on = parse::date("assigned_on", &r.assigned_on)?;
+        let agency = parse::agency("agency", &r.agency)?;
+        let lead_unit = parse::agency("lead_unit", &r.lead_unit)?;
+        let co_units = r
+            .co_units
+            .iter()
+            .map(|unit| parse::agency("co_units", unit))
+            .collect::<Result<Vec<_>, _>>()?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Proposal(ProposalCommand::Assign {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 kind,
                 number: r.number.clone(),
                 title: r.title.clone(),
-                lead_unit: agency(r.lead_unit.clone()),
-                co_units: r.co_units.iter().cloned().map(AgencyId).collect(),
+                lead_unit: lead_unit.clone(),
+                co_units: co_units.clone(),
                 assigned_on,
             })
         })
@@ -180,10 +185,11 @@ impl Intake for IntakeService {
                 .require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id")
                 .await?;
         }
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Challenge(ChallengeCommand::File {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 kind,
                 application,
                 prior_reconsideration,
@@ -205,10 +211,11 @@ impl Intake for IntakeService {
             .map(|c| parse::code("channels", c))
             .collect::<Result<BTreeSet<_>, _>>()?;
         let published_on = parse::date("published_on", &r.published_on)?;
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Record(RecordCommand::PublishDisclosure {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 title: r.title.clone(),
                 channels: channels.clone(),
                 published_on,
@@ -229,10 +236,11 @@ impl Intake for IntakeService {
                 .find(|k| k.cell_row() == code)
         })?;
         let issued_on = parse::date("issued_on", &r.issued_on)?;
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Record(RecordCommand::IssueDocument {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 kind,
                 title: r.title.clone(),
                 issued_on,
@@ -261,10 +269,11 @@ impl Intake for IntakeService {
         let r = request.into_inner();
         let measure = parse::code("measure", &r.measure)?;
         let period_end = parse::date("period_end", &r.period_end)?;
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Record(RecordCommand::Count {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 measure,
                 count: r.count,
                 period_end,
@@ -280,10 +289,11 @@ impl Intake for IntakeService {
         let caller = self.rpc.caller(&request)?;
         let r = request.into_inner();
         let collected_on = parse::date("collected_on", &r.collected_on)?;
+        let agency = parse::agency("agency", &r.agency)?;
         self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
             CaseCommand::Record(RecordCommand::CollectFees {
                 case_id,
-                agency: agency(r.agency.clone()),
+                agency: agency.clone(),
                 amount: casetrack_domain::fees::Fen(r.amount_fen),
                 collected_on,
             })
@@ -318,9 +328,19 @@ impl Intake for IntakeService {
             .map_err(HandlerError::from)?;
         let last = recorded.last().ok_or_else(not_found)?;
         let events = decode_stream(&assignment.stream, &recorded)?;
-        let state = lifecycle::case_state(kind, &events)
-            .map_err(|e| HandlerError::replay(&assignment.stream, e))?
-            .ok_or_else(not_found)?;
+        let case = Case::replay(kind, &events)
+            .map_err(|e| HandlerError::replay(&assignment.stream, e))?;
+        let state = case.summary().ok_or_else(not_found)?;
+        // A deadline that cannot be computed (e.g. a year with no calendar) is stated, not an error: the
+        // rest of the case is still worth answering.
+        let (clock, deadline, clock_explanation) = match case.clock(self.rpc.commands().clocks()) {
+            Ok(clock) => (
+                clock.code().to_owned(),
+                clock.deadline().map(|d| d.due.to_string()).unwrap_or_default(),
+                clock.to_string(),
+            ),
+            Err(error) => ("unknown".to_owned(), String::new(), error.to_string()),
+        };
         Ok(Response::new(pb::CaseInfo {
             r#ref: Some(pb::CaseRef {
                 case_id: assignment.case_id.to_string(),
@@ -329,7 +349,7 @@ impl Intake for IntakeService {
                 stream: assignment.stream.clone(),
             }),
             kind: kind.category().to_owned(),
-            agency: state.agency.0,
+            agency: state.agency.into(),
             stage: state.stage,
             source_system: recorded[0]
                 .metadata
@@ -343,6 +363,10 @@ impl Intake for IntakeService {
                 CaseStatus::Closed => "closed",
             }
             .to_owned(),
+            received_on: state.received_on.to_string(),
+            clock,
+            deadline,
+            clock_explanation,
         }))
     }
 

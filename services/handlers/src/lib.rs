@@ -2,7 +2,7 @@
 //! reactions that run next to them (routing new tickets, status updates back to source systems, deadline
 //! reminders). Each handler is a thin translation: proto fields are parsed into a domain command
 //! (`parse.rs`) inside the plumbing every RPC shares (`rpc.rs`: authenticate, translate, run, answer), the
-//! case's stream is read from the log and folded, the domain decides (`lifecycle.rs`), and the events are
+//! case's stream is read from the log and folded, the domain decides (`casetrack_domain::Case`), and the events are
 //! appended with the expected revision (`command.rs`); errors become gRPC statuses in one place
 //! (`error.rs`). The services hold no state: the log, embedded or remote (`log.rs`), is the only truth, so
 //! any number of them can run against one log.
@@ -15,7 +15,6 @@ mod command;
 pub mod error;
 pub mod ids;
 pub mod intake;
-mod lifecycle;
 pub mod log;
 mod parse;
 pub mod reminders;
@@ -28,7 +27,7 @@ pub mod tracking;
 mod watch;
 
 pub use auth::{Caller, Tokens};
-pub use command::{CaseRefs, Commands, MAX_CONFLICT_RETRIES};
+pub use command::{CaseRefs, Commands, MAX_CONFLICT_RETRIES, Step};
 pub use error::HandlerError;
 pub use intake::IntakeService;
 pub use log::CaseLog;

@@ -1,7 +1,7 @@
 //! Proto fields → domain values, each error naming the field. Codes are the public names (cell codes and the
 //! domain's snake_case names), parsed through the domain types' own serde names so there is one spelling.
 
-use casetrack_domain::CaseId;
+use casetrack_domain::{AgencyId, CaseId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -36,6 +36,11 @@ pub fn occurred_at(text: &str) -> Result<DateTime<Utc>, HandlerError> {
                 format!("{text:?} is not an RFC 3339 instant"),
             )
         })
+}
+
+/// An agency id, checked by the domain's one rule for agency ids.
+pub fn agency(field: &str, text: &str) -> Result<AgencyId, HandlerError> {
+    AgencyId::parse(text).map_err(|e| HandlerError::invalid(field, e.to_string()))
 }
 
 /// A UUID.

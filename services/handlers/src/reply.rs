@@ -14,7 +14,7 @@ use tonic::{Request, Response, Status};
 use crate::auth::Tokens;
 use crate::command::Commands;
 use crate::error::HandlerError;
-use crate::lifecycle::CaseCommand;
+use casetrack_domain::CaseCommand;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;

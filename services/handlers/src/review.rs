@@ -3,7 +3,6 @@
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::review_server::{Review, ReviewServer};
-use casetrack_domain::AgencyId;
 use casetrack_domain::application::ApplicationCommand;
 use casetrack_domain::hotline::HotlineCommand;
 use casetrack_domain::proposal::ProposalCommand;
@@ -167,7 +166,7 @@ impl Review for ReviewService {
         self.rpc
             .on_case(request, |r| {
                 Ok(HotlineCommand::Dispatch {
-                    unit: AgencyId(r.unit.clone()),
+                    unit: parse::agency("unit", &r.unit)?,
                     time_limit_working_days: r.time_limit_working_days,
                     dispatched_on: parse::date("dispatched_on", &r.dispatched_on)?,
                 }
@@ -183,7 +182,7 @@ impl Review for ReviewService {
         self.rpc
             .on_case(request, |r| {
                 Ok(HotlineCommand::Sign {
-                    unit: AgencyId(r.unit.clone()),
+                    unit: parse::agency("unit", &r.unit)?,
                     signed_on: parse::date("signed_on", &r.signed_on)?,
                 }
                 .into())
@@ -198,7 +197,7 @@ impl Review for ReviewService {
         self.rpc
             .on_case(request, |r| {
                 Ok(HotlineCommand::Return {
-                    unit: AgencyId(r.unit.clone()),
+                    unit: parse::agency("unit", &r.unit)?,
                     reason: r.reason.clone(),
                     returned_on: parse::date("returned_on", &r.returned_on)?,
                 }

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use crate::command::{Commands, Step};
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
-use crate::lifecycle::CaseCommand;
+use casetrack_domain::CaseCommand;
 
 /// The built-in rule table (services/handlers/data/routing.json).
 pub const DEFAULT_ROUTING: &str = include_str!("../data/routing.json");
@@ -75,10 +75,9 @@ impl RoutingRules {
                 file.rules.len()
             )));
         }
-        if let Some(rule) = file.rules.iter().find(|rule| rule.unit.trim().is_empty()) {
-            return Err(RoutingError::Invalid(format!(
-                "a rule has an empty unit: {rule:?}"
-            )));
+        for rule in &file.rules {
+            AgencyId::parse(&rule.unit.replace("{agency}", "agency"))
+                .map_err(|e| RoutingError::Invalid(format!("unit of {rule:?}: {e}")))?;
         }
         Ok(RoutingRules {
             rules: file.rules,
@@ -106,13 +105,15 @@ impl RoutingRules {
         received_on: NaiveDate,
     ) -> Option<(AgencyId, u32)> {
         let rule = self.rules.iter().find(|rule| {
-            rule.agency.as_ref().is_none_or(|a| *a == agency.0)
+            rule.agency.as_ref().is_none_or(|a| a == agency.as_str())
                 && rule.category.is_none_or(|c| c == category)
         })?;
         let limit = rule
             .time_limit_working_days
             .or_else(|| self.limits.limit_for(category, received_on))?;
-        Some((AgencyId(rule.unit.replace("{agency}", &agency.0)), limit))
+        // The template was checked at load; only an over-long expansion fails, and then nothing is routed.
+        let unit = AgencyId::parse(&rule.unit.replace("{agency}", agency.as_str())).ok()?;
+        Some((unit, limit))
     }
 }
 
@@ -230,27 +231,32 @@ mod tests {
     fn first_matching_rule_names_the_unit_and_the_limit_comes_from_the_domain() {
         let rules = RoutingRules::built_in().expect("built-in table parses");
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
-        let agency = AgencyId("simao".into());
+        let simao = agency("simao");
         assert_eq!(
-            rules.route(&agency, HotlineCategory::Complaint, day),
-            Some((AgencyId("simao/supervision".into()), 13))
+            rules.route(&simao, HotlineCategory::Complaint, day),
+            Some((agency("simao/supervision"), 13))
         );
         assert_eq!(
-            rules.route(&agency, HotlineCategory::Consultation, day),
-            Some((AgencyId("simao".into()), 3))
+            rules.route(&simao, HotlineCategory::Consultation, day),
+            Some((agency("simao"), 3))
         );
         let custom = RoutingRules::parse(
             r#"{"rules":[{"agency":"x","unit":"x/desk","time_limit_working_days":2}]}"#,
         )
         .expect("parses");
         assert_eq!(
-            custom.route(&AgencyId("x".into()), HotlineCategory::Help, day),
-            Some((AgencyId("x/desk".into()), 2))
+            custom.route(&agency("x"), HotlineCategory::Help, day),
+            Some((agency("x/desk"), 2))
         );
         assert_eq!(
-            custom.route(&AgencyId("y".into()), HotlineCategory::Help, day),
+            custom.route(&agency("y"), HotlineCategory::Help, day),
             None
         );
         assert!(RoutingRules::parse(r#"{"rules":[{"unit":" "}]}"#).is_err());
+        assert!(RoutingRules::parse(r#"{"rules":[{"unit":"{agency}//x"}]}"#).is_err());
+    }
+
+    fn agency(text: &str) -> AgencyId {
+        AgencyId::parse(text).expect("agency id")
     }
 }

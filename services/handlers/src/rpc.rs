@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 use crate::auth::{Caller, Tokens};
 use crate::command::Commands;
 use crate::error::HandlerError;
-use crate::lifecycle::CaseCommand;
+use casetrack_domain::CaseCommand;
 
 /// A request for a command on one existing case: every such message carries `command_id` (idempotency),
 /// `case_id` and `occurred_at` under those names.

@@ -17,11 +17,10 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
+use crate::membership::RULES_VERSION;
 use crate::model::parse_json;
 use crate::summary::CaseSummary;
 
-/// Version of the rules the annual figures are computed by (membership.rs); stored with published reports.
-pub const RULES_VERSION: &str = "casetrack-annual-rules/3 (formats 2021, 2019, statistical table; membership.rs over domain state)";
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
 pub const MAX_DRILL_DOWN: usize = 200_000;
 
@@ -294,7 +293,10 @@ fn entry(
         case_id: case,
         tracking_number: summary.tracking_number,
         kind: summary.kind,
-        agency: AgencyId(agency.to_string()),
+        agency: AgencyId::parse(agency).map_err(|e| ProjectorError::Corrupt {
+            key: String::from_utf8_lossy(&state_key).into_owned(),
+            reason: e.to_string(),
+        })?,
         cell: cell.to_string(),
         applicant_type: summary.applicant_type,
         received_on: summary.received_on,

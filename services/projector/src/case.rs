@@ -1,60 +1,39 @@
-//! The state every read model keeps per case: the domain's own state of the case, advanced by the domain's
-//! `evolve`, with the tracking number intake assigned. The projector derives what it shows and counts from it
-//! (summary.rs) and never folds case events by rules of its own.
+//! The state every read model keeps per case: the domain's own `Case`, advanced by the domain's `evolve`, with
+//! the tracking number intake assigned; and the [`Fact`]s that advance it. The projector derives what it shows
+//! and counts from it (summary.rs) and never folds case events by rules of its own.
 
-use casetrack_domain::application::{self, ApplicationState};
-use casetrack_domain::challenge::{self, ChallengeState};
-use casetrack_domain::hotline::{self, HotlineState};
-use casetrack_domain::proposal::{self, ProposalState};
-use casetrack_domain::records::{self, RecordState};
-use casetrack_domain::{CaseId, CaseKind, CaseState, Event, ReplayError};
+use casetrack_domain::{Case, CaseId, CaseKind, Event};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ProjectorError;
-use crate::fold::Fact;
 
-/// The domain state of one case, by kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KindState {
-    Application(ApplicationState),
-    Hotline(HotlineState),
-    Proposal(ProposalState),
-    Challenge(ChallengeState),
-    Record(RecordState),
+/// Version of the per-case state every model stores; changing what is stored or how it is folded bumps it
+/// (/3: the domain's `Case`, with the time limit set at a ticket's dispatch).
+pub const CASE_SCHEMA: &str = "casetrack-case/3 (domain Case per case)";
+
+/// What the read models learn from one recorded event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    Case(Event),
+    TrackingNumber {
+        case_id: CaseId,
+        kind: CaseKind,
+        number: String,
+    },
 }
 
-impl KindState {
-    /// The state of a case of `kind` before its first event.
-    pub fn new(kind: CaseKind) -> KindState {
-        match kind {
-            CaseKind::Application => KindState::Application(ApplicationState::default()),
-            CaseKind::Hotline => KindState::Hotline(HotlineState::default()),
-            CaseKind::Proposal => KindState::Proposal(ProposalState::default()),
-            CaseKind::Challenge => KindState::Challenge(ChallengeState::default()),
-            CaseKind::Record => KindState::Record(RecordState::default()),
+impl Fact {
+    pub fn case_id(&self) -> CaseId {
+        match self {
+            Fact::Case(event) => event.case_id,
+            Fact::TrackingNumber { case_id, .. } => *case_id,
         }
     }
 
-    /// Folds one event by the domain's `evolve` of the kind (which rejects an event of another kind).
-    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+    pub fn kind(&self) -> CaseKind {
         match self {
-            KindState::Application(state) => application::evolve(state, event),
-            KindState::Hotline(state) => hotline::evolve(state, event),
-            KindState::Proposal(state) => proposal::evolve(state, event),
-            KindState::Challenge(state) => challenge::evolve(state, event),
-            KindState::Record(state) => records::evolve(state, event),
-        }
-    }
-
-    /// The domain's kind-independent summary; `None` before the event that creates the case.
-    pub fn case_state(&self) -> Option<CaseState> {
-        match self {
-            KindState::Application(state) => state.case_state(),
-            KindState::Hotline(state) => state.case_state(),
-            KindState::Proposal(state) => state.case_state(),
-            KindState::Challenge(state) => state.case_state(),
-            KindState::Record(state) => state.case_state(),
+            Fact::Case(event) => event.kind(),
+            Fact::TrackingNumber { kind, .. } => *kind,
         }
     }
 }
@@ -66,7 +45,7 @@ pub struct StoredCase {
     pub kind: CaseKind,
     /// The number intake assigned, once its `TrackingNumberAssigned` event was folded.
     pub tracking_number: Option<String>,
-    pub state: KindState,
+    pub state: Case,
 }
 
 impl StoredCase {
@@ -75,7 +54,7 @@ impl StoredCase {
             case_id,
             kind,
             tracking_number: None,
-            state: KindState::new(kind),
+            state: Case::new(kind),
         }
     }
 

@@ -3,42 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::{CaseId, CaseKind, Event, decode, parse_stream_name, tracking};
+use casetrack_domain::{decode, parse_stream_name, tracking};
 use casetrack_eventlog::{RecordedEvent, category_of};
 
+use crate::case::Fact;
 use crate::error::ProjectorError;
 use crate::kv::{KvRead, Overlay, Writes};
 use crate::model::ReadModel;
 
 /// Events folded per read and per WriteBatch.
 pub const FOLD_BATCH: usize = 1024;
-
-/// What the read models learn from one recorded event.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fact {
-    Case(Event),
-    TrackingNumber {
-        case_id: CaseId,
-        kind: CaseKind,
-        number: String,
-    },
-}
-
-impl Fact {
-    pub fn case_id(&self) -> CaseId {
-        match self {
-            Fact::Case(event) => event.case_id,
-            Fact::TrackingNumber { case_id, .. } => *case_id,
-        }
-    }
-
-    pub fn kind(&self) -> CaseKind {
-        match self {
-            Fact::Case(event) => event.kind(),
-            Fact::TrackingNumber { kind, .. } => *kind,
-        }
-    }
-}
 
 /// The fact a recorded event states; `None` for streams the read models do not follow (the log holds others).
 pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, ProjectorError> {

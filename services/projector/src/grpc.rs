@@ -14,7 +14,8 @@ use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
 use crate::error::ProjectorError;
 use crate::model::ReadModel;
-use crate::queues::{Clocks, Due, QueueEntry, queue};
+use casetrack_domain::deadline::Clocks;
+use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
@@ -68,7 +69,6 @@ impl ReportingService {
                 let view = reports.projector().store().view();
                 queue(
                     &view,
-                    reports.log(),
                     clocks,
                     &request.agency,
                     state.as_deref(),
@@ -137,7 +137,7 @@ fn drill_case(entry: DrillDownEntry) -> pb::DrillDownCase {
         case_id: entry.case_id.to_string(),
         tracking_number: entry.tracking_number,
         kind: entry.kind.category().to_string(),
-        agency: entry.agency.0,
+        agency: entry.agency.into(),
         cell_code: entry.cell,
         applicant_type: entry
             .applicant_type
@@ -158,7 +158,7 @@ fn queue_case(entry: QueueEntry) -> pb::QueueCase {
             case_id: case.case_id.to_string(),
             tracking_number: case.tracking_number,
             kind: case.kind.category().to_string(),
-            agency: case.agency.map(|a| a.0).unwrap_or_default(),
+            agency: case.agency.map(String::from).unwrap_or_default(),
             cell_code: String::new(),
             applicant_type: case
                 .applicant_type

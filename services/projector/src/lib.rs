@@ -26,7 +26,8 @@ mod store;
 pub mod summary;
 pub mod synthetic;
 
-pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem, RULES_VERSION};
+pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem};
+pub use membership::RULES_VERSION;
 pub use as_of::AsOf;
 pub use error::ProjectorError;
 pub use model::ReadModel;

@@ -30,6 +30,10 @@ use chrono::Datelike;
 
 use crate::summary::CaseSummary;
 
+/// Version of the rules in this file, by which the annual figures are computed; stored with published reports,
+/// and a store folded under another version is rebuilt.
+pub const RULES_VERSION: &str = "casetrack-annual-rules/3 (formats 2021, 2019, statistical table; membership.rs over domain state)";
+
 /// First data year of the current, open-ended format (2021 format). Open-ended memberships never start
 /// earlier, so a query for an older year only ever meets year-by-year memberships of its own format.
 pub const CURRENT_FORMAT_FROM: i32 = 2021;
@@ -444,14 +448,7 @@ mod tests {
     fn every_mapped_cell_is_a_base_cell_of_its_format() {
         let mut counts = Vec::new();
         for applicant in ApplicantType::ALL {
-            for channel in [
-                Channel::InPerson,
-                Channel::PostSigned,
-                Channel::PostUnsigned,
-                Channel::Internet,
-                Channel::Fax,
-                Channel::HotlineReferral,
-            ] {
+            for channel in Channel::ALL {
                 counts.push(Count::Received {
                     applicant,
                     channel: Some(channel),
@@ -474,42 +471,19 @@ mod tests {
                 counts.push(Count::Challenge { kind, result });
             }
         }
-        for channel in [
-            DisclosureChannel::Website,
-            DisclosureChannel::Gazette,
-            DisclosureChannel::Weibo,
-            DisclosureChannel::Wechat,
-            DisclosureChannel::Other,
-        ] {
+        for channel in DisclosureChannel::ALL {
             counts.push(Count::DisclosedVia(channel));
         }
-        for kind in [DocumentKind::Rule, DocumentKind::NormativeDocument] {
+        for kind in DocumentKind::ALL {
             counts.extend([
                 Count::DocumentIssued(kind),
                 Count::DocumentRepealed(kind),
                 Count::DocumentInForce(kind),
             ]);
         }
-        counts.extend(
-            [
-                CountedMeasure::LicensingDecisions,
-                CountedMeasure::PenaltyDecisions,
-                CountedMeasure::CompulsionDecisions,
-                CountedMeasure::PetitionsHandled,
-                CountedMeasure::TrainingSessions,
-                CountedMeasure::TrainingParticipants,
-                CountedMeasure::PublicConcernResponses,
-                CountedMeasure::PolicyInterpretations,
-                CountedMeasure::PressConferences,
-            ]
-            .map(Count::Measure),
-        );
+        counts.extend(CountedMeasure::ALL.map(Count::Measure));
         counts.extend([Count::Disclosed, Count::FeesCollected, Count::FeesPaid]);
-        for format in [
-            ReportFormat::StatisticalTable,
-            ReportFormat::Format2019,
-            ReportFormat::Format2021,
-        ] {
+        for format in ReportFormat::ALL {
             for count in &counts {
                 for cell in cells_in(format, *count) {
                     let spec = cells(format).iter().find(|c| c.code == cell);

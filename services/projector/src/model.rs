@@ -5,19 +5,16 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use casetrack_domain::CaseId;
+use casetrack_domain::{AgencyId, CaseId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::agency::is_storable_agency;
-use crate::annual::RULES_VERSION;
-use crate::case::StoredCase;
+use crate::case::{CASE_SCHEMA, Fact, StoredCase};
 use crate::error::ProjectorError;
-use crate::fold::Fact;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
-use crate::membership::{Membership, Span, memberships};
-use crate::summary::{CaseSummary, SUMMARY_SCHEMA};
+use crate::membership::{Membership, RULES_VERSION, Span, memberships};
+use crate::summary::CaseSummary;
 
 /// A read model the projector maintains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,8 +42,8 @@ impl ReadModel {
     /// on open and folded again from position 0 (store.rs), so old and new rules never mix in one model.
     pub fn version(self) -> String {
         match self {
-            ReadModel::Annual => format!("{SUMMARY_SCHEMA}; {RULES_VERSION}"),
-            ReadModel::Cases | ReadModel::Queues => SUMMARY_SCHEMA.to_string(),
+            ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}"),
+            ReadModel::Cases | ReadModel::Queues => CASE_SCHEMA.to_string(),
         }
     }
 
@@ -85,10 +82,7 @@ impl FromStr for ReadModel {
 }
 
 fn counted_agency(case: &CaseSummary) -> Option<&str> {
-    case.agency
-        .as_ref()
-        .map(|a| a.0.as_str())
-        .filter(|a| is_storable_agency(a))
+    case.agency.as_ref().map(AgencyId::as_str)
 }
 
 fn apply_annual(

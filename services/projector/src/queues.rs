@@ -3,27 +3,20 @@
 //! by the domain from the case's own events and the calendar in force, so a new calendar version moves every
 //! open deadline at once and nothing stored goes stale. "Today" is an argument.
 
-use casetrack_domain::deadline::{
-    Clock, ClockRules, Deadline, DeadlineError, application_clock, hotline_deadline,
-    proposal_deadline, working_days_left,
-};
-use casetrack_domain::{Calendar, CaseKind, Event, application, hotline, proposal, stream_name};
-use casetrack_eventlog::{Direction, EventLog, MAX_READ_BATCH};
+use casetrack_domain::deadline::{Clocks, working_days_left};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::validate_agency;
+use crate::case::StoredCase;
 use crate::error::ProjectorError;
-use crate::fold::{Fact, decode_recorded};
-use crate::keys::prefix;
+use crate::keys::{key, prefix};
 use crate::kv::KvRead;
 use crate::model::parse_json;
 use crate::summary::CaseSummary;
 
 /// Most entries one queue query returns; a longer queue is an error the caller sees.
 pub const MAX_QUEUE_ENTRIES: usize = 10_000;
-/// Most events of one case replayed to compute its deadline.
-pub const MAX_CASE_EVENTS: usize = MAX_READ_BATCH;
 
 /// One open case in a queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,14 +26,9 @@ pub struct QueueEntry {
     pub deadline: Option<NaiveDate>,
     /// Working days from today to the deadline: negative when overdue.
     pub working_days_left: Option<i64>,
-    /// Why there is no deadline (clock stopped, no hotline limit configured, …).
+    /// Why there is no deadline: the clock is stopped or idle (and why), or the deadline cannot be computed
+    /// (no calendar for the year, no hotline limit configured, …). One such case never fails the list.
     pub no_deadline_reason: Option<String>,
-}
-
-/// What deadlines are computed with.
-pub struct Clocks {
-    pub calendar: Calendar,
-    pub rules: ClockRules,
 }
 
 /// Which open cases to list.
@@ -56,7 +44,6 @@ pub enum Due {
 /// most urgent first.
 pub fn queue(
     kv: &dyn KvRead,
-    log: &EventLog,
     clocks: &Clocks,
     agency: &str,
     state: Option<&str>,
@@ -79,7 +66,7 @@ pub fn queue(
     let mut out = Vec::new();
     for (k, v) in stored {
         let case: CaseSummary = parse_json(&k, &v)?;
-        let entry = with_deadline(log, clocks, case, today)?;
+        let entry = with_deadline(kv, clocks, case, today)?;
         let keep = match (due, entry.working_days_left) {
             (Due::All, _) => true,
             (Due::Within(days), Some(left)) => (0..=days).contains(&left),
@@ -94,73 +81,41 @@ pub fn queue(
     Ok(out)
 }
 
+/// The queue entry of one open case: its deadline computed by the domain from the case's state as the queue
+/// model stored it (`queues\0s\0{case}`, written in the same batch as the entry), under today's clocks.
 fn with_deadline(
-    log: &EventLog,
+    kv: &dyn KvRead,
     clocks: &Clocks,
     case: CaseSummary,
     today: NaiveDate,
 ) -> Result<QueueEntry, ProjectorError> {
-    let events: Vec<Event> = log
-        .read_stream(
-            &stream_name(case.kind, case.case_id),
-            0,
-            Direction::Forward,
-            MAX_CASE_EVENTS,
-        )?
-        .iter()
-        .map(decode_recorded)
-        .filter_map(|fact| match fact {
-            Ok(Some(Fact::Case(event))) => Some(Ok(event)),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<Result<_, _>>()?;
-    let deadline: Result<Option<Deadline>, String> = match case.kind {
-        CaseKind::Application => application::replay(&events)
-            .map_err(|e| e.to_string())
-            .and_then(|state| {
-                match application_clock(&state, &clocks.calendar, clocks.rules.application)
-                    .map_err(reason)?
-                {
-                    Clock::Running(deadline) => Ok(Some(deadline)),
-                    Clock::Stopped { reason, since } => {
-                        Err(format!("clock stopped since {since}: {reason:?}"))
-                    }
-                }
-            }),
-        CaseKind::Hotline => hotline::replay(&events)
-            .map_err(|e| e.to_string())
-            .and_then(|state| {
-                hotline_deadline(&state, &clocks.calendar, &clocks.rules.hotline)
-                    .map(Some)
-                    .map_err(reason)
-            }),
-        CaseKind::Proposal => proposal::replay(&events)
-            .map_err(|e| e.to_string())
-            .and_then(|state| proposal_deadline(&state).map(Some).map_err(reason)),
-        CaseKind::Challenge | CaseKind::Record => {
-            Err("no statutory deadline for this kind".to_string())
+    let state_key = key(&["queues", "s", &case.case_id.to_string()]);
+    let stored = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
+        key: String::from_utf8_lossy(&state_key).into_owned(),
+        reason: "a queue entry without its case".to_owned(),
+    })?;
+    let stored: StoredCase = parse_json(&state_key, &stored)?;
+    let mut entry = QueueEntry {
+        case,
+        deadline: None,
+        working_days_left: None,
+        no_deadline_reason: None,
+    };
+    let clock = match stored.state.clock(clocks) {
+        Ok(clock) => clock,
+        Err(error) => {
+            entry.no_deadline_reason = Some(error.to_string());
+            return Ok(entry);
         }
     };
-    let (deadline, no_deadline_reason) = match deadline {
-        Ok(deadline) => (deadline.map(|d| d.due), None),
-        Err(why) => (None, Some(why)),
+    let Some(deadline) = clock.deadline() else {
+        entry.no_deadline_reason = Some(clock.to_string());
+        return Ok(entry);
     };
-    let working_days_left = match deadline {
-        Some(due) => Some(
-            working_days_left(due, today, &clocks.calendar)
-                .map_err(|e| ProjectorError::Deadline(e.to_string()))?,
-        ),
-        None => None,
-    };
-    Ok(QueueEntry {
-        case,
-        deadline,
-        working_days_left,
-        no_deadline_reason,
-    })
-}
-
-fn reason(error: DeadlineError) -> String {
-    error.to_string()
+    entry.deadline = Some(deadline.due);
+    match working_days_left(deadline.due, today, &clocks.calendar) {
+        Ok(left) => entry.working_days_left = Some(left),
+        Err(error) => entry.no_deadline_reason = Some(error.to_string()),
+    }
+    Ok(entry)
 }

@@ -9,14 +9,12 @@ use casetrack_domain::challenge::{ChallengeKind, ChallengeResult};
 use casetrack_domain::records::{
     CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent, RecordState,
 };
-use casetrack_domain::{AgencyId, ApplicantType, CaseDetail, CaseId, CaseKind, CaseStatus};
+use casetrack_domain::{AgencyId, ApplicantType, Case, CaseDetail, CaseId, CaseKind, CaseStatus};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{KindState, StoredCase};
+use crate::case::StoredCase;
 
-/// Version of the per-case state every model stores; changing what is stored or how it is folded bumps it.
-pub const SUMMARY_SCHEMA: &str = "casetrack-case-summary/2 (domain state per case)";
 
 /// A case in the words of the read models. `status` is where it stands: applications use the named stages
 /// below; other kinds use the domain's stage (e.g. `dispatched`, `replied`, `pending`, `in_force`).
@@ -102,7 +100,7 @@ impl CaseSummary {
     /// The summary of a stored case, derived from the domain state.
     pub fn of(case: &StoredCase) -> CaseSummary {
         let mut out = CaseSummary::new(case.case_id, case.kind, case.tracking_number.as_deref());
-        let Some(state) = case.state.case_state() else {
+        let Some(state) = case.state.summary() else {
             return out;
         };
         out.agency = Some(state.agency);
@@ -113,13 +111,13 @@ impl CaseSummary {
         out.status = state.stage;
         out.open = state.status == CaseStatus::Open;
         match (&case.state, state.detail) {
-            (KindState::Application(app), _) => out.application(app),
+            (Case::Application(app), _) => out.application(app),
             (_, CaseDetail::Challenge { kind, result, .. }) => {
                 out.challenge_kind = Some(kind);
                 out.outcome = result.map(|r| r.cell_column().to_string());
             }
             (_, CaseDetail::Proposal { result_class, .. }) => out.outcome = result_class,
-            (KindState::Record(record), _) => out.record(record),
+            (Case::Record(record), _) => out.record(record),
             _ => {}
         }
         out

@@ -55,7 +55,8 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
     let mut cases = Vec::new();
     for n in 0..count {
         let case = CaseId(Uuid::from_u64_pair(seed, n));
-        let agency = AgencyId(AGENCIES[rng.below(AGENCIES.len() as u64) as usize].to_string());
+        let agency = AgencyId::parse(AGENCIES[rng.below(AGENCIES.len() as u64) as usize])
+            .expect("the synthetic agencies are valid ids");
         let received_on = start + Days::new(rng.below(365));
         let applicant = ApplicantType::ALL[rng.below(ApplicantType::ALL.len() as u64) as usize];
         let mut events = vec![event(

@@ -27,33 +27,6 @@ const AGENCIES: [&str; 2] = ["simao", "simao/finance"];
 const FACT_YEARS: [i32; 4] = [2017, 2018, 2019, 2020];
 const REPORT_YEARS: [i32; 5] = [2017, 2018, 2019, 2020, 2021];
 
-const CHANNELS: [Channel; 6] = [
-    Channel::InPerson,
-    Channel::PostSigned,
-    Channel::PostUnsigned,
-    Channel::Internet,
-    Channel::Fax,
-    Channel::HotlineReferral,
-];
-const DISCLOSURE_CHANNELS: [DisclosureChannel; 5] = [
-    DisclosureChannel::Website,
-    DisclosureChannel::Gazette,
-    DisclosureChannel::Weibo,
-    DisclosureChannel::Wechat,
-    DisclosureChannel::Other,
-];
-const MEASURES: [CountedMeasure; 9] = [
-    CountedMeasure::LicensingDecisions,
-    CountedMeasure::PenaltyDecisions,
-    CountedMeasure::CompulsionDecisions,
-    CountedMeasure::PetitionsHandled,
-    CountedMeasure::TrainingSessions,
-    CountedMeasure::TrainingParticipants,
-    CountedMeasure::PublicConcernResponses,
-    CountedMeasure::PolicyInterpretations,
-    CountedMeasure::PressConferences,
-];
-
 #[derive(Debug, Clone)]
 struct Application {
     agency: usize,
@@ -97,7 +70,7 @@ fn application() -> impl Strategy<Value = Application> {
     (
         0..AGENCIES.len(),
         prop::sample::select(ApplicantType::ALL.to_vec()),
-        prop::sample::select(CHANNELS.to_vec()),
+        prop::sample::select(Channel::ALL.to_vec()),
         day(),
         any::<bool>(),
         prop::option::of((1u64..500_000, 0u64..30)),
@@ -123,7 +96,7 @@ fn challenge() -> impl Strategy<Value = Challenge> {
 fn record() -> impl Strategy<Value = (usize, Record)> {
     let record = prop_oneof![
         (
-            prop::sample::subsequence(DISCLOSURE_CHANNELS.to_vec(), 1..=5),
+            prop::sample::subsequence(DisclosureChannel::ALL.to_vec(), 1..=5),
             day()
         )
             .prop_map(|(channels, on)| Record::Disclosure {
@@ -140,7 +113,7 @@ fn record() -> impl Strategy<Value = (usize, Record)> {
                 issued_on,
                 repealed_after,
             }),
-        (prop::sample::select(MEASURES.to_vec()), 1u64..50, day())
+        (prop::sample::select(CountedMeasure::ALL.to_vec()), 1u64..50, day())
             .prop_map(|(measure, count, on)| Record::Counted { measure, count, on }),
         (1u64..10_000_000, day()).prop_map(|(fen, on)| Record::Fees { fen, on }),
     ];
@@ -379,7 +352,7 @@ fn application_events(id: CaseId, app: &Application) -> Vec<Event> {
     let mut events = vec![ev(
         on,
         ApplicationEvent::Received {
-            agency: AgencyId(AGENCIES[app.agency].to_string()),
+            agency: AgencyId::parse(AGENCIES[app.agency]).unwrap(),
             applicant_type: app.applicant,
             channel: app.channel,
             handed_in_on: on,
@@ -417,7 +390,7 @@ fn application_events(id: CaseId, app: &Application) -> Vec<Event> {
 }
 
 fn record_events(id: CaseId, agency: usize, record: &Record) -> Vec<Event> {
-    let agency = AgencyId(AGENCIES[agency].to_string());
+    let agency = AgencyId::parse(AGENCIES[agency]).unwrap();
     let ev = |on: NaiveDate, body| Event::new(id, at(on), EventBody::Record(body));
     match record {
         Record::Disclosure { channels, on } => vec![ev(

@@ -38,7 +38,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
 
     let all = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         None,
@@ -57,7 +56,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
 
     let in_state = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         Some("received"),
@@ -68,7 +66,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     assert_eq!(in_state.len(), 1);
     let none = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         Some("decided"),
@@ -80,7 +77,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
 
     let soon = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         None,
@@ -91,7 +87,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     assert_eq!(soon.len(), 1);
     let not_soon = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         None,
@@ -102,7 +97,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     assert!(not_soon.is_empty());
     let overdue = queue(
         &view,
-        &log,
         &clocks,
         "simao/finance",
         None,
@@ -115,7 +109,6 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     assert!(
         queue(
             &view,
-            &log,
             &clocks,
             "bad\0agency",
             None,

@@ -22,6 +22,12 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    pub const ALL: [ReportFormat; 3] = [
+        ReportFormat::StatisticalTable,
+        ReportFormat::Format2019,
+        ReportFormat::Format2021,
+    ];
+
     /// The format in force for the data of `year` (annual-report.md §Formats in force).
     pub fn for_year(year: i32) -> ReportFormat {
         if year >= 2021 {

@@ -441,11 +441,7 @@ mod tests {
 
     #[test]
     fn every_catalogue_builds_and_labels_are_composed() {
-        for format in [
-            ReportFormat::StatisticalTable,
-            ReportFormat::Format2019,
-            ReportFormat::Format2021,
-        ] {
+        for format in ReportFormat::ALL {
             let c = catalogue(format);
             assert!(!c.cells().is_empty());
             assert!(c.cells().iter().all(|s| !s.label_zh.is_empty()));

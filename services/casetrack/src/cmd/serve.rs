@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
+use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::EventLog;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_handlers::{
@@ -49,13 +50,18 @@ pub struct ServiceArgs {
 impl ServiceArgs {
     /// The command executor over `log` and the caller tokens.
     pub fn load(&self, log: CaseLog) -> anyhow::Result<(Commands, Tokens)> {
-        let calendar = Calendar::embedded().context("load the working-day calendar")?;
         let tokens = Tokens::load(&self.tokens)?;
         Ok((
-            Commands::new(log, Arc::new(calendar), self.tracking_prefix.clone()),
+            Commands::new(log, Arc::new(clocks()?), self.tracking_prefix.clone()),
             tokens,
         ))
     }
+}
+
+/// The working-day calendar and clock rules every deadline in this process is computed with.
+fn clocks() -> anyhow::Result<Clocks> {
+    let calendar = Calendar::embedded().context("load the working-day calendar")?;
+    Ok(Clocks::new(calendar))
 }
 
 /// Configuration of the review reactions.
@@ -189,11 +195,7 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         reports.clone(),
         std::future::pending(),
     )));
-    let clocks = casetrack_projector::queues::Clocks {
-        calendar: Calendar::embedded().context("load the working-day calendar")?,
-        rules: casetrack_domain::deadline::ClockRules::default(),
-    };
-    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
+    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks()?).into_server());
 
     serve_on_until_shutdown(server, listener, tasks).await
 }

@@ -204,7 +204,7 @@ fn metadata(row: &LedgerRow) -> Metadata {
         source_system: Some(IMPORT_SOURCE_SYSTEM.to_owned()),
         correlation_id: None,
         causation_id: None,
-        agency: Some(row.agency.0.clone()),
+        agency: Some(row.agency.to_string()),
     }
 }
 

@@ -174,7 +174,7 @@ mod tests {
 
     fn row(outcome: Option<Outcome>) -> LedgerRow {
         LedgerRow {
-            agency: AgencyId("simao/gov".into()),
+            agency: AgencyId::parse("simao/gov").unwrap(),
             external_id: "7".into(),
             received_on: d(2018, 12, 28),
             applicant_type: ApplicantType::Business,

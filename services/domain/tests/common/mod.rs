@@ -30,7 +30,7 @@ pub fn case(n: u128) -> CaseId {
 pub fn receive_cmd(id: CaseId, channel: Channel, handed_in_on: NaiveDate) -> ApplicationCommand {
     ApplicationCommand::Receive {
         case_id: id,
-        agency: AgencyId("simao.gov".to_owned()),
+        agency: AgencyId::parse("simao/gov").unwrap(),
         applicant_type: ApplicantType::NaturalPerson,
         channel,
         handed_in_on,

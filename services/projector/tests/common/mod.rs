@@ -5,12 +5,11 @@ use std::path::Path;
 
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
-use casetrack_domain::deadline::ClockRules;
+use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{
     AgencyId, ApplicantType, Calendar, CaseId, Event, EventBody, Outcome, encode,
 };
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
-use casetrack_projector::queues::Clocks;
 use casetrack_projector::{Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
@@ -36,7 +35,7 @@ pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveD
         case,
         at(on),
         EventBody::Application(ApplicationEvent::Received {
-            agency: AgencyId(agency.to_string()),
+            agency: AgencyId::parse(agency).unwrap(),
             applicant_type: applicant,
             channel: Channel::InPerson,
             handed_in_on: on,
@@ -71,7 +70,7 @@ pub fn filed(
         case,
         at(on),
         EventBody::Challenge(ChallengeEvent::Filed {
-            agency: AgencyId(agency.to_string()),
+            agency: AgencyId::parse(agency).unwrap(),
             kind,
             application,
             prior_reconsideration: None,
@@ -135,10 +134,7 @@ pub fn fold(dir: &Path, log: &EventLog) -> Projector {
 
 /// The statutory clocks over the embedded calendar.
 pub fn clocks() -> Clocks {
-    Clocks {
-        calendar: Calendar::embedded().expect("calendar"),
-        rules: ClockRules::default(),
-    }
+    Clocks::new(Calendar::embedded().expect("calendar"))
 }
 
 /// A generated challenge (reconsideration or lawsuit) against one of the test's agencies (by index).

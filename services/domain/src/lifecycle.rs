@@ -1,0 +1,420 @@
+//! One lifecycle for every case kind. [`Lifecycle`] is the domain's entry point: each kind's state answers the
+//! same questions — what a command means (`decide`), how an event changes it (`evolve`), its kind-independent
+//! summary, whether its statutory clock runs and why (`clock`), and whom a reminder goes to (`remind`). [`Case`]
+//! and [`CaseCommand`] are the one sum over the kinds that every caller (handlers, projector, reminders, queues)
+//! uses; the `each_kind!` macro below is the only place that matches over them, so a new kind or a changed clock
+//! rule is made once.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::application::{self, ApplicationCommand, ApplicationState};
+use crate::challenge::{self, ChallengeCommand, ChallengeState};
+use crate::deadline::{
+    Clock, Clocks, Deadline, DeadlineError, IdleReason, application_clock, hotline_clock,
+    proposal_clock,
+};
+use crate::event::{Event, ReplayError};
+use crate::hotline::{self, HotlineCommand, HotlineState};
+use crate::ids::CaseKind;
+use crate::proposal::{self, ProposalCommand, ProposalState};
+use crate::records::{self, RecordCommand, RecordState};
+use crate::rule::RuleViolation;
+use crate::summary::CaseState;
+
+/// 催办 (a reminder) or 督办 (supervision, a stronger escalation once the deadline has passed). Every kind
+/// with a clock records reminders at these two levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderLevel {
+    Urge,
+    Supervise,
+}
+
+/// The questions every case kind answers. Implemented by each kind's state (`ApplicationState`, …); `Default`
+/// is "no such case yet".
+pub trait Lifecycle:
+    Default + Clone + std::fmt::Debug + PartialEq + Serialize + DeserializeOwned
+{
+    /// What a caller can ask of a case of this kind.
+    type Command: Into<CaseCommand>;
+    /// The kind this lifecycle governs.
+    const KIND: CaseKind;
+
+    /// The events a command means, or the rule that forbids it. `now` is the server's clock.
+    fn decide(
+        &self,
+        command: Self::Command,
+        now: DateTime<Utc>,
+        clocks: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation>;
+
+    /// Folds one event; an event of another kind or case, or one before the case exists, is an error.
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError>;
+
+    /// The kind-independent summary; `None` before the event that creates the case.
+    fn summary(&self) -> Option<CaseState>;
+
+    /// The statutory clock: running to a deadline that explains itself, stopped and why, or idle and why.
+    fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError>;
+
+    /// The 催办/督办 command for the pending deadline; `None` when nobody holds the case to remind.
+    fn remind(
+        &self,
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    ) -> Option<Self::Command>;
+}
+
+/// Folds a whole stream into a kind's state.
+pub fn replay<'a, L: Lifecycle>(events: impl IntoIterator<Item = &'a Event>) -> Result<L, ReplayError> {
+    let mut state = L::default();
+    for event in events {
+        state.evolve(event)?;
+    }
+    Ok(state)
+}
+
+impl Lifecycle for ApplicationState {
+    type Command = ApplicationCommand;
+    const KIND: CaseKind = CaseKind::Application;
+
+    fn decide(
+        &self,
+        command: ApplicationCommand,
+        now: DateTime<Utc>,
+        clocks: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        application::decide(self, command, now, &clocks.calendar)
+    }
+
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        application::evolve(self, event)
+    }
+
+    fn summary(&self) -> Option<CaseState> {
+        self.case_state()
+    }
+
+    fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {
+        // The reply is what Art. 33 times; once the outcome is fixed (decided or abandoned) nothing is pending,
+        // which is also when the domain stops accepting reminders (`Remind` needs review open).
+        if self.outcome().is_some() || self.closed_on.is_some() {
+            return Ok(Clock::Idle(IdleReason::HandlingEnded));
+        }
+        application_clock(self, &clocks.calendar, clocks.rules.application)
+    }
+
+    fn remind(
+        &self,
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    ) -> Option<ApplicationCommand> {
+        Some(ApplicationCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        })
+    }
+}
+
+impl Lifecycle for HotlineState {
+    type Command = HotlineCommand;
+    const KIND: CaseKind = CaseKind::Hotline;
+
+    fn decide(
+        &self,
+        command: HotlineCommand,
+        now: DateTime<Utc>,
+        _: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        hotline::decide(self, command, now)
+    }
+
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        hotline::evolve(self, event)
+    }
+
+    fn summary(&self) -> Option<CaseState> {
+        self.case_state()
+    }
+
+    fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {
+        hotline_clock(self, &clocks.calendar, &clocks.rules.hotline)
+    }
+
+    fn remind(
+        &self,
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    ) -> Option<HotlineCommand> {
+        // 催办 goes to the unit holding the ticket; before dispatch (or after a return) the ticket is the
+        // dispatcher's own work, and its lateness shows in the queue instead.
+        self.unit.as_ref()?;
+        Some(HotlineCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        })
+    }
+}
+
+impl Lifecycle for ProposalState {
+    type Command = ProposalCommand;
+    const KIND: CaseKind = CaseKind::Proposal;
+
+    fn decide(
+        &self,
+        command: ProposalCommand,
+        now: DateTime<Utc>,
+        _: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        proposal::decide(self, command, now)
+    }
+
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        proposal::evolve(self, event)
+    }
+
+    fn summary(&self) -> Option<CaseState> {
+        self.case_state()
+    }
+
+    fn clock(&self, _: &Clocks) -> Result<Clock, DeadlineError> {
+        proposal_clock(self)
+    }
+
+    fn remind(
+        &self,
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    ) -> Option<ProposalCommand> {
+        Some(ProposalCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        })
+    }
+}
+
+impl Lifecycle for ChallengeState {
+    type Command = ChallengeCommand;
+    const KIND: CaseKind = CaseKind::Challenge;
+
+    fn decide(
+        &self,
+        command: ChallengeCommand,
+        now: DateTime<Utc>,
+        _: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        challenge::decide(self, command, now)
+    }
+
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        challenge::evolve(self, event)
+    }
+
+    fn summary(&self) -> Option<CaseState> {
+        self.case_state()
+    }
+
+    fn clock(&self, _: &Clocks) -> Result<Clock, DeadlineError> {
+        // Reconsideration and suit periods run at the reviewing body or the court, not at this agency.
+        Ok(Clock::Idle(IdleReason::NoStatutoryClock))
+    }
+
+    fn remind(&self, _: ReminderLevel, _: String, _: NaiveDate) -> Option<ChallengeCommand> {
+        None
+    }
+}
+
+impl Lifecycle for RecordState {
+    type Command = RecordCommand;
+    const KIND: CaseKind = CaseKind::Record;
+
+    fn decide(
+        &self,
+        command: RecordCommand,
+        now: DateTime<Utc>,
+        _: &Clocks,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        records::decide(self, command, now)
+    }
+
+    fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        records::evolve(self, event)
+    }
+
+    fn summary(&self) -> Option<CaseState> {
+        self.case_state()
+    }
+
+    fn clock(&self, _: &Clocks) -> Result<Clock, DeadlineError> {
+        // A record is a fact the report counts, not a request anyone waits on.
+        Ok(Clock::Idle(IdleReason::NoStatutoryClock))
+    }
+
+    fn remind(&self, _: ReminderLevel, _: String, _: NaiveDate) -> Option<RecordCommand> {
+        None
+    }
+}
+
+/// One case of any kind: its domain state. Serialised as `{"application": {…}}` etc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Case {
+    Application(ApplicationState),
+    Hotline(HotlineState),
+    Proposal(ProposalState),
+    Challenge(ChallengeState),
+    Record(RecordState),
+}
+
+/// A command for a case of any kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseCommand {
+    Application(ApplicationCommand),
+    Hotline(HotlineCommand),
+    Proposal(ProposalCommand),
+    Challenge(ChallengeCommand),
+    Record(RecordCommand),
+}
+
+/// The one dispatch over the kinds: binds the kind's value to `$x` and evaluates `$body` with `$L` as the
+/// kind's lifecycle (state) type. Every method of [`Case`] and [`CaseCommand`] goes through it.
+macro_rules! each_kind {
+    ($enum:ident, $value:expr, $x:ident, $L:ident => $body:expr) => {
+        match $value {
+            $enum::Application($x) => {
+                type $L = ApplicationState;
+                $body
+            }
+            $enum::Hotline($x) => {
+                type $L = HotlineState;
+                $body
+            }
+            $enum::Proposal($x) => {
+                type $L = ProposalState;
+                $body
+            }
+            $enum::Challenge($x) => {
+                type $L = ChallengeState;
+                $body
+            }
+            $enum::Record($x) => {
+                type $L = RecordState;
+                $body
+            }
+        }
+    };
+}
+
+impl Case {
+    /// A case of `kind` before its first event.
+    pub fn new(kind: CaseKind) -> Case {
+        match kind {
+            CaseKind::Application => Case::Application(ApplicationState::default()),
+            CaseKind::Hotline => Case::Hotline(HotlineState::default()),
+            CaseKind::Proposal => Case::Proposal(ProposalState::default()),
+            CaseKind::Challenge => Case::Challenge(ChallengeState::default()),
+            CaseKind::Record => Case::Record(RecordState::default()),
+        }
+    }
+
+    /// Folds one case's stream into the state of a case of `kind`.
+    pub fn replay<'a>(
+        kind: CaseKind,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Case, ReplayError> {
+        let mut case = Case::new(kind);
+        for event in events {
+            case.evolve(event)?;
+        }
+        Ok(case)
+    }
+
+    pub fn kind(&self) -> CaseKind {
+        each_kind!(Case, self, _state, L => L::KIND)
+    }
+
+    pub fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::evolve(state, event))
+    }
+
+    pub fn summary(&self) -> Option<CaseState> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::summary(state))
+    }
+
+    pub fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::clock(state, clocks))
+    }
+
+    /// The deadline still to be met, if the clock runs.
+    pub fn pending_deadline(&self, clocks: &Clocks) -> Result<Option<Deadline>, DeadlineError> {
+        Ok(match self.clock(clocks)? {
+            Clock::Running(deadline) => Some(deadline),
+            Clock::Stopped { .. } | Clock::Idle(_) => None,
+        })
+    }
+
+    pub fn remind(
+        &self,
+        level: ReminderLevel,
+        note: String,
+        reminded_on: NaiveDate,
+    ) -> Option<CaseCommand> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::remind(state, level, note, reminded_on).map(Into::into))
+    }
+}
+
+impl CaseCommand {
+    pub fn kind(&self) -> CaseKind {
+        each_kind!(CaseCommand, self, _command, L => L::KIND)
+    }
+
+    /// Folds `events` (one case's stream, possibly empty) into the command's kind and decides on the result.
+    pub fn decide(
+        self,
+        events: &[Event],
+        now: DateTime<Utc>,
+        clocks: &Clocks,
+    ) -> Result<Vec<Event>, DecideError> {
+        each_kind!(CaseCommand, self, command, L => {
+            let state: L = replay(events).map_err(DecideError::Replay)?;
+            state.decide(command, now, clocks).map_err(DecideError::Rule)
+        })
+    }
+}
+
+/// Why a command on a stream produced no events: the stream cannot be folded, or a rule forbids it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecideError {
+    #[error(transparent)]
+    Replay(ReplayError),
+    #[error(transparent)]
+    Rule(RuleViolation),
+}
+
+// Each kind's command is a case command: lets a caller write `ApplicationCommand::Decide { .. }.into()`.
+macro_rules! into_case_command {
+    ($($variant:ident($command:ty)),*) => {$(
+        impl From<$command> for CaseCommand {
+            fn from(command: $command) -> CaseCommand {
+                CaseCommand::$variant(command)
+            }
+        }
+    )*};
+}
+
+into_case_command!(
+    Application(ApplicationCommand),
+    Hotline(HotlineCommand),
+    Proposal(ProposalCommand),
+    Challenge(ChallengeCommand),
+    Record(RecordCommand)
+);
