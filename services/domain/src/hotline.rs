@@ -161,6 +161,11 @@ pub struct HotlineState {
     /// The unit currently holding the ticket (None before dispatch and after a return).
     pub unit: Option<AgencyId>,
     pub dispatched_on: Option<NaiveDate>,
+    /// The time limit the current dispatch gave, in working days: the handling deadline counts from
+    /// `dispatched_on` by it. None before dispatch and after a return, as `unit` is. Absent from states
+    /// stored before it was kept, hence the default.
+    #[serde(default)]
+    pub time_limit_working_days: Option<u32>,
     pub dispatches: u32,
     pub signed_on: Option<NaiveDate>,
     pub returns: Vec<(AgencyId, String, NaiveDate)>,
@@ -290,11 +295,12 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         } => state.answered_at_once_on = Some(answered_on),
         HotlineEvent::Dispatched {
             unit,
-            time_limit_working_days: _,
+            time_limit_working_days,
             dispatched_on,
         } => {
             state.unit = Some(unit);
             state.dispatched_on = Some(dispatched_on);
+            state.time_limit_working_days = Some(time_limit_working_days);
             state.dispatches += 1;
             state.signed_on = None;
         }
@@ -306,6 +312,7 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         } => {
             state.returns.push((unit, reason, returned_on));
             state.unit = None;
+            state.time_limit_working_days = None;
             state.signed_on = None;
         }
         HotlineEvent::ExtensionGranted {
