@@ -61,6 +61,20 @@ impl Channel {
             Channel::PostUnsigned | Channel::Internet | Channel::Fax
         )
     }
+
+    /// The Art. 31 receipt date known on arrival: the day handed in, or for channels needing a
+    /// confirmation, the day confirmed (None until then).
+    fn receipt_date(
+        self,
+        handed_in_on: NaiveDate,
+        confirmed_on: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        if self.needs_receipt_confirmation() {
+            confirmed_on
+        } else {
+            Some(handed_in_on)
+        }
+    }
 }
 
 /// The form of delivery the applicant asked for.
@@ -314,15 +328,21 @@ impl ApplicationState {
     }
 
     pub fn supplement_outstanding(&self) -> bool {
-        self.supplement
-            .as_ref()
-            .is_some_and(|s| s.received_on.is_none())
+        self.pending_supplement().is_some()
     }
 
     pub fn fee_outstanding(&self) -> bool {
-        self.fee_notice
-            .as_ref()
-            .is_some_and(|f| f.paid_on.is_none())
+        self.pending_fee_notice().is_some()
+    }
+
+    /// The 补正 request, while the supplement has not arrived.
+    fn pending_supplement(&self) -> Option<&SupplementRequest> {
+        self.supplement.as_ref().filter(|s| s.received_on.is_none())
+    }
+
+    /// The fee notice, while it is unpaid.
+    fn pending_fee_notice(&self) -> Option<&FeeNotice> {
+        self.fee_notice.as_ref().filter(|n| n.paid_on.is_none())
     }
 
     pub fn stage(&self) -> Option<ApplicationStage> {
@@ -385,7 +405,14 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
             event_type: event.event_type(),
         });
     }
-    match body.clone() {
+    fold(state, event.case_id, body.clone());
+    state.event_count += 1;
+    Ok(())
+}
+
+/// Fold an event `evolve` admitted into the state.
+fn fold(state: &mut ApplicationState, case_id: CaseId, body: ApplicationEvent) {
+    match body {
         ApplicationEvent::Received {
             agency,
             applicant_type,
@@ -396,130 +423,165 @@ pub fn evolve(state: &mut ApplicationState, event: &Event) -> Result<(), ReplayE
             delivery_form,
             referred_from,
         } => {
-            let received_on = if channel.needs_receipt_confirmation() {
-                receipt_confirmed_on
-            } else {
-                Some(handed_in_on)
-            };
             state.receipt = Some(Receipt {
-                case_id: event.case_id,
+                case_id,
                 agency,
                 applicant_type,
                 channel,
                 handed_in_on,
-                received_on,
+                received_on: channel.receipt_date(handed_in_on, receipt_confirmed_on),
                 delivery_form,
                 referred_from,
             });
         }
         ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
-            if let Some(receipt) = state.receipt.as_mut() {
-                receipt.received_on = Some(confirmed_on);
-            }
+            receipt_confirmed(state, confirmed_on)
         }
         ApplicationEvent::SupplementRequested {
             requested_on,
             what: _,
             supplement_by,
-        } => {
-            state.supplement = Some(SupplementRequest {
-                requested_on,
-                supplement_by,
-                received_on: None,
-            });
-        }
-        ApplicationEvent::Supplemented { received_on } => {
-            if let Some(supplement) = state.supplement.as_mut() {
-                supplement.received_on = Some(received_on);
-            }
-        }
+        } => supplement_requested(state, requested_on, supplement_by),
+        ApplicationEvent::Supplemented { received_on } => supplemented(state, received_on),
         ApplicationEvent::ConsultationStarted {
             party,
             party_kind,
             started_on,
-        } => {
-            state.consultations.insert(
-                party,
-                ConsultationWindow {
-                    party_kind,
-                    started_on,
-                    answered_on: None,
-                },
-            );
-        }
+        } => consultation_started(state, party, party_kind, started_on),
         ApplicationEvent::ConsultationAnswered { party, answered_on } => {
-            if let Some(window) = state.consultations.get_mut(&party) {
-                window.answered_on = Some(answered_on);
-            }
+            consultation_answered(state, &party, answered_on)
         }
         ApplicationEvent::ExtensionApproved {
             working_days,
             approved_by: _,
             reason: _,
             approved_on,
-        } => {
-            state.extension = Some(Extension {
-                working_days,
-                approved_on,
-            });
-        }
+        } => extension_approved(state, working_days, approved_on),
         ApplicationEvent::FeeNoticeIssued {
             basis,
             amount,
             issued_on,
             pay_by,
-        } => {
-            state.fee_notice = Some(FeeNotice {
-                basis,
-                amount,
-                issued_on,
-                pay_by,
-                paid_on: None,
-            });
-        }
-        ApplicationEvent::FeePaid { amount, paid_on } => {
-            state.fees_paid.push((amount, paid_on));
-            if let Some(notice) = state.fee_notice.as_mut() {
-                notice.paid_on = Some(paid_on);
-            }
-        }
+        } => fee_notice_issued(state, basis, amount, issued_on, pay_by),
+        ApplicationEvent::FeePaid { amount, paid_on } => fee_paid(state, amount, paid_on),
         ApplicationEvent::Decided {
             outcome,
             legal_reason,
             decided_on,
-        } => {
-            state.handling_ended.get_or_insert((outcome, decided_on));
-            state.decision = Some(Decision {
-                outcome,
-                legal_reason,
-                decided_on,
-            });
-        }
+        } => decided(state, outcome, legal_reason, decided_on),
         ApplicationEvent::ReplyDelivered {
             delivered_on,
             method: _,
-        } => {
-            state.reply_delivered_on = Some(delivered_on);
-        }
+        } => state.reply_delivered_on = Some(delivered_on),
         ApplicationEvent::Abandoned {
             reason,
             abandoned_on,
-        } => {
-            state
-                .handling_ended
-                .get_or_insert((reason.outcome(), abandoned_on));
-            state.abandoned = Some((reason, abandoned_on));
-        }
-        ApplicationEvent::Closed { closed_on } => {
-            state
-                .handling_ended
-                .get_or_insert((Outcome::OtherOther, closed_on));
-            state.closed_on = Some(closed_on);
-        }
+        } => abandoned(state, reason, abandoned_on),
+        ApplicationEvent::Closed { closed_on } => closed(state, closed_on),
         ApplicationEvent::Reminded { .. } => {}
     }
-    state.event_count += 1;
-    Ok(())
+}
+
+fn receipt_confirmed(state: &mut ApplicationState, confirmed_on: NaiveDate) {
+    if let Some(receipt) = state.receipt.as_mut() {
+        receipt.received_on = Some(confirmed_on);
+    }
+}
+
+fn supplement_requested(
+    state: &mut ApplicationState,
+    requested_on: NaiveDate,
+    supplement_by: NaiveDate,
+) {
+    state.supplement = Some(SupplementRequest {
+        requested_on,
+        supplement_by,
+        received_on: None,
+    });
+}
+
+fn supplemented(state: &mut ApplicationState, received_on: NaiveDate) {
+    if let Some(supplement) = state.supplement.as_mut() {
+        supplement.received_on = Some(received_on);
+    }
+}
+
+fn consultation_started(
+    state: &mut ApplicationState,
+    party: String,
+    party_kind: ConsultedParty,
+    started_on: NaiveDate,
+) {
+    let window = ConsultationWindow {
+        party_kind,
+        started_on,
+        answered_on: None,
+    };
+    state.consultations.insert(party, window);
+}
+
+fn consultation_answered(state: &mut ApplicationState, party: &str, answered_on: NaiveDate) {
+    if let Some(window) = state.consultations.get_mut(party) {
+        window.answered_on = Some(answered_on);
+    }
+}
+
+fn extension_approved(state: &mut ApplicationState, working_days: u32, approved_on: NaiveDate) {
+    state.extension = Some(Extension {
+        working_days,
+        approved_on,
+    });
+}
+
+fn fee_notice_issued(
+    state: &mut ApplicationState,
+    basis: FeeBasis,
+    amount: Fen,
+    issued_on: NaiveDate,
+    pay_by: NaiveDate,
+) {
+    state.fee_notice = Some(FeeNotice {
+        basis,
+        amount,
+        issued_on,
+        pay_by,
+        paid_on: None,
+    });
+}
+
+fn fee_paid(state: &mut ApplicationState, amount: Fen, paid_on: NaiveDate) {
+    state.fees_paid.push((amount, paid_on));
+    if let Some(notice) = state.fee_notice.as_mut() {
+        notice.paid_on = Some(paid_on);
+    }
+}
+
+fn decided(
+    state: &mut ApplicationState,
+    outcome: Outcome,
+    legal_reason: String,
+    decided_on: NaiveDate,
+) {
+    state.handling_ended.get_or_insert((outcome, decided_on));
+    state.decision = Some(Decision {
+        outcome,
+        legal_reason,
+        decided_on,
+    });
+}
+
+fn abandoned(state: &mut ApplicationState, reason: AbandonReason, abandoned_on: NaiveDate) {
+    state
+        .handling_ended
+        .get_or_insert((reason.outcome(), abandoned_on));
+    state.abandoned = Some((reason, abandoned_on));
+}
+
+fn closed(state: &mut ApplicationState, closed_on: NaiveDate) {
+    state
+        .handling_ended
+        .get_or_insert((Outcome::OtherOther, closed_on));
+    state.closed_on = Some(closed_on);
 }
 
 /// Fold a whole stream.
@@ -620,357 +682,444 @@ pub fn decide(
     if state.closed_on.is_some() {
         return check::fail(Rule::Closed, "case_id");
     }
-    let case_id = receipt.case_id;
-    let emit =
-        |body: ApplicationEvent| Ok(vec![Event::new(case_id, now, EventBody::Application(body))]);
-    let handed_in = Some((receipt.handed_in_on, "the application was handed in"));
-    let ended = state.outcome().is_some();
-    match command {
+    let ctx = Ctx {
+        state,
+        receipt,
+        today,
+    };
+    let body = match command {
         ApplicationCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
-        ApplicationCommand::ConfirmReceipt { confirmed_on } => {
-            if !receipt.channel.needs_receipt_confirmation() {
-                let rule = Rule::NoConfirmationForChannel {
-                    channel: receipt.channel.code(),
-                };
-                return check::fail(rule, "confirmed_on");
-            }
-            if receipt.received_on.is_some() {
-                return check::fail(Rule::ReceiptAlreadyConfirmed, "confirmed_on");
-            }
-            check::date(confirmed_on, today, handed_in, "confirmed_on")?;
-            emit(ApplicationEvent::ReceiptConfirmed { confirmed_on })
-        }
+        ApplicationCommand::ConfirmReceipt { confirmed_on } => confirm_receipt(&ctx, confirmed_on),
         ApplicationCommand::RequestSupplement {
             requested_on,
             what,
             supplement_by,
-        } => {
-            let received_on = review_open(state, receipt, "requested_on")?;
-            if state.supplement.is_some() {
-                return check::fail(Rule::SupplementOnlyOnce, "requested_on");
-            }
-            since_receipt(requested_on, today, received_on, "requested_on")?;
-            let last_day = calendar
-                .add_working_days(received_on, SUPPLEMENT_REQUEST_WORKING_DAYS)
-                .map_err(|e| check::calendar(e, received_on, "requested_on"))?;
-            if requested_on > last_day {
-                return check::fail(Rule::SupplementTooLate { last_day }, "requested_on");
-            }
-            check::text(&what, "what")?;
-            if supplement_by <= requested_on {
-                let rule = Rule::DateTooEarly {
-                    earliest: requested_on,
-                    what: "补正 was requested",
-                };
-                return check::fail(rule, "supplement_by");
-            }
-            emit(ApplicationEvent::SupplementRequested {
-                requested_on,
-                what,
-                supplement_by,
-            })
-        }
+        } => request_supplement(&ctx, calendar, requested_on, what, supplement_by),
         ApplicationCommand::ReceiveSupplement { received_on } => {
-            let Some(supplement) = state
-                .supplement
-                .as_ref()
-                .filter(|s| s.received_on.is_none())
-            else {
-                return check::fail(Rule::NoSupplementOutstanding, "received_on");
-            };
-            if ended {
-                return check::fail(Rule::AlreadyDecided, "received_on");
-            }
-            let requested = Some((supplement.requested_on, "补正 was requested"));
-            check::date(received_on, today, requested, "received_on")?;
-            emit(ApplicationEvent::Supplemented { received_on })
+            receive_supplement(&ctx, received_on)
         }
         ApplicationCommand::StartConsultation {
             party,
             party_kind,
             started_on,
-        } => {
-            let received_on = review_open(state, receipt, "started_on")?;
-            if state.supplement_outstanding() {
-                return check::fail(Rule::AwaitingSupplement, "started_on");
-            }
-            check::text(&party, "party")?;
-            if state
-                .consultations
-                .get(&party)
-                .is_some_and(|w| w.answered_on.is_none())
-            {
-                return check::fail(Rule::ConsultationAlreadyOpen, "party");
-            }
-            if state.consultations.len() >= MAX_CONSULTATIONS
-                && !state.consultations.contains_key(&party)
-            {
-                let max = i64::try_from(MAX_CONSULTATIONS).unwrap_or(i64::MAX);
-                let count = i64::try_from(state.consultations.len()).unwrap_or(i64::MAX);
-                return check::fail(
-                    Rule::OutOfRange {
-                        value: count + 1,
-                        min: 1,
-                        max,
-                    },
-                    "party",
-                );
-            }
-            since_receipt(started_on, today, received_on, "started_on")?;
-            emit(ApplicationEvent::ConsultationStarted {
-                party,
-                party_kind,
-                started_on,
-            })
-        }
+        } => start_consultation(&ctx, party, party_kind, started_on),
         ApplicationCommand::AnswerConsultation { party, answered_on } => {
-            let Some(window) = state
-                .consultations
-                .get(&party)
-                .filter(|w| w.answered_on.is_none())
-            else {
-                return check::fail(Rule::NoOpenConsultation, "party");
-            };
-            check::date(
-                answered_on,
-                today,
-                Some((window.started_on, "the consultation started")),
-                "answered_on",
-            )?;
-            emit(ApplicationEvent::ConsultationAnswered { party, answered_on })
+            answer_consultation(&ctx, party, answered_on)
         }
         ApplicationCommand::ApproveExtension {
             working_days,
             approved_by,
             reason,
             approved_on,
-        } => {
-            let received_on = review_open(state, receipt, "approved_on")?;
-            if state.extension.is_some() {
-                return check::fail(Rule::OnlyOneExtension, "working_days");
-            }
-            check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
-            check::text(&approved_by, "approved_by")?;
-            check::text(&reason, "reason")?;
-            since_receipt(approved_on, today, received_on, "approved_on")?;
-            emit(ApplicationEvent::ExtensionApproved {
-                working_days,
-                approved_by,
-                reason,
-                approved_on,
-            })
-        }
+        } => approve_extension(&ctx, working_days, approved_by, reason, approved_on),
         ApplicationCommand::IssueFeeNotice { basis, issued_on } => {
-            let received_on = review_open(state, receipt, "issued_on")?;
-            if state.fee_notice.is_some() {
-                return check::fail(Rule::OnlyOneFeeNotice, "basis");
-            }
-            let amount = basis
-                .amount()
-                .map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
-            if amount == Fen(0) {
-                return check::fail(Rule::FeeIsZero, "basis");
-            }
-            since_receipt(issued_on, today, received_on, "issued_on")?;
-            let pay_by = calendar
-                .add_working_days(issued_on, FEE_PAYMENT_WORKING_DAYS)
-                .map_err(|e| check::calendar(e, issued_on, "issued_on"))?;
-            emit(ApplicationEvent::FeeNoticeIssued {
-                basis,
-                amount,
-                issued_on,
-                pay_by,
-            })
+            issue_fee_notice(&ctx, calendar, basis, issued_on)
         }
         ApplicationCommand::RecordFeePayment { amount, paid_on } => {
-            let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none()) else {
-                return check::fail(Rule::NoFeeOutstanding, "paid_on");
-            };
-            if ended {
-                return check::fail(Rule::AlreadyDecided, "paid_on");
-            }
-            if amount != notice.amount {
-                return check::fail(
-                    Rule::FeeAmountMismatch {
-                        expected: notice.amount,
-                    },
-                    "amount",
-                );
-            }
-            check::date(
-                paid_on,
-                today,
-                Some((notice.issued_on, "the fee notice was issued")),
-                "paid_on",
-            )?;
-            emit(ApplicationEvent::FeePaid { amount, paid_on })
+            record_fee_payment(&ctx, amount, paid_on)
         }
         ApplicationCommand::Decide {
             outcome,
             legal_reason,
             decided_on,
-        } => {
-            let received_on = review_open(state, receipt, "decided_on")?;
-            if matches!(
-                outcome,
-                Outcome::OtherNoSupplement | Outcome::OtherFeeUnpaid
-            ) {
-                return check::fail(Rule::OutcomeOnlyByAbandonment { outcome }, "outcome");
-            }
-            if legal_reason.trim().is_empty() {
-                return check::fail(Rule::DecisionNeedsLegalReason, "legal_reason");
-            }
-            check::optional_text(&legal_reason, "legal_reason")?;
-            if state.supplement_outstanding() {
-                return check::fail(Rule::AwaitingSupplement, "decided_on");
-            }
-            if state.fee_outstanding() {
-                return check::fail(Rule::FeeOutstanding, "decided_on");
-            }
-            if outcome == Outcome::UnavailableStillUnclear
-                && state
-                    .supplement
-                    .as_ref()
-                    .is_none_or(|s| s.received_on.is_none())
-            {
-                return check::fail(Rule::StillUnclearNeedsSupplement, "outcome");
-            }
-            let earliest = state
-                .supplement
-                .as_ref()
-                .and_then(|s| s.received_on)
-                .map_or((received_on, RECEIVED), |on| (on, "the 补正 was received"));
-            check::date(decided_on, today, Some(earliest), "decided_on")?;
-            emit(ApplicationEvent::Decided {
-                outcome,
-                legal_reason,
-                decided_on,
-            })
-        }
+        } => decide_outcome(&ctx, outcome, legal_reason, decided_on),
         ApplicationCommand::DeliverReply {
             delivered_on,
             method,
-        } => {
-            let Some(ended_on) = state.ended_on() else {
-                return check::fail(Rule::NotDecided, "delivered_on");
-            };
-            if state.reply_delivered_on.is_some() {
-                return check::fail(Rule::ReplyAlreadyDelivered, "delivered_on");
-            }
-            check::text(&method, "method")?;
-            check::date(
-                delivered_on,
-                today,
-                Some((ended_on, "handling ended")),
-                "delivered_on",
-            )?;
-            emit(ApplicationEvent::ReplyDelivered {
-                delivered_on,
-                method,
-            })
-        }
+        } => deliver_reply(&ctx, delivered_on, method),
         ApplicationCommand::Abandon {
             reason,
             abandoned_on,
-        } => {
-            if ended {
-                return check::fail(Rule::AlreadyDecided, "reason");
-            }
-            check::date(abandoned_on, today, handed_in, "abandoned_on")?;
-            match reason {
-                AbandonReason::NoSupplement => {
-                    let Some(supplement) = state
-                        .supplement
-                        .as_ref()
-                        .filter(|s| s.received_on.is_none())
-                    else {
-                        return check::fail(Rule::NoSupplementOutstanding, "reason");
-                    };
-                    if abandoned_on <= supplement.supplement_by {
-                        let rule = Rule::SupplementPeriodRunning {
-                            until: supplement.supplement_by,
-                        };
-                        return check::fail(rule, "abandoned_on");
-                    }
-                }
-                AbandonReason::FeeUnpaid => {
-                    let Some(notice) = state.fee_notice.as_ref().filter(|n| n.paid_on.is_none())
-                    else {
-                        return check::fail(Rule::NoFeeOutstanding, "reason");
-                    };
-                    if abandoned_on <= notice.pay_by {
-                        return check::fail(
-                            Rule::FeePeriodRunning {
-                                until: notice.pay_by,
-                            },
-                            "abandoned_on",
-                        );
-                    }
-                }
-            }
-            emit(ApplicationEvent::Abandoned {
-                reason,
-                abandoned_on,
-            })
-        }
-        ApplicationCommand::Close { closed_on } => {
-            let Some(ended_on) = state.ended_on() else {
-                return check::fail(Rule::CloseWithoutOutcome, "closed_on");
-            };
-            if state.decision.is_some() && state.reply_delivered_on.is_none() {
-                return check::fail(Rule::CloseBeforeReply, "closed_on");
-            }
-            let earliest = state
-                .reply_delivered_on
-                .map_or((ended_on, "handling ended"), |on| {
-                    (on, "the reply was delivered")
-                });
-            check::date(closed_on, today, Some(earliest), "closed_on")?;
-            emit(ApplicationEvent::Closed { closed_on })
-        }
+        } => abandon(&ctx, reason, abandoned_on),
+        ApplicationCommand::Close { closed_on } => close(&ctx, closed_on),
         ApplicationCommand::Remind {
             level,
             note,
             reminded_on,
-        } => {
-            // Only a pending reply has a deadline to remind of.
-            let received_on = review_open(state, receipt, "reminded_on")?;
-            check::optional_text(&note, "note")?;
-            since_receipt(reminded_on, today, received_on, "reminded_on")?;
-            emit(ApplicationEvent::Reminded {
-                level,
-                note,
-                reminded_on,
-            })
-        }
+        } => remind(&ctx, level, note, reminded_on),
+    }?;
+    let case_id = receipt.case_id;
+    Ok(vec![Event::new(case_id, now, EventBody::Application(body))])
+}
+
+/// A command on a received application that is not closed: the state it is decided against, and today.
+struct Ctx<'a> {
+    state: &'a ApplicationState,
+    receipt: &'a Receipt,
+    today: NaiveDate,
+}
+
+/// What a date checked by [`Ctx::since_receipt`] may not precede, as named in the error.
+const RECEIVED: &str = "the application was received";
+
+impl Ctx<'_> {
+    /// The earliest day for a date that only has to follow the hand-in (the receipt may be unconfirmed).
+    fn handed_in(&self) -> Option<(NaiveDate, &'static str)> {
+        Some((self.receipt.handed_in_on, "the application was handed in"))
+    }
+
+    /// `date` is not after today nor before the application was received.
+    fn since_receipt(
+        &self,
+        date: NaiveDate,
+        received_on: NaiveDate,
+        field: &'static str,
+    ) -> Result<(), RuleViolation> {
+        check::date(date, self.today, Some((received_on, RECEIVED)), field)
+    }
+
+    /// The receipt date, for commands that need review still open and the receipt established.
+    fn review_open(&self, field: &'static str) -> Result<NaiveDate, RuleViolation> {
+        not_ended(self.state, field)?;
+        self.receipt
+            .received_on
+            .ok_or(RuleViolation::new(Rule::ReceiptNotConfirmed, field))
     }
 }
 
-/// The receipt date, for commands that need review still open and the receipt established.
-/// What a date checked by [`since_receipt`] may not precede, as named in the error.
-const RECEIVED: &str = "the application was received";
-
-/// `date` is not after `today` nor before the application was received.
-fn since_receipt(
-    date: NaiveDate,
-    today: NaiveDate,
-    received_on: NaiveDate,
-    field: &'static str,
-) -> Result<(), RuleViolation> {
-    check::date(date, today, Some((received_on, RECEIVED)), field)
-}
-
-fn review_open(
-    state: &ApplicationState,
-    receipt: &Receipt,
-    field: &'static str,
-) -> Result<NaiveDate, RuleViolation> {
+/// Handling has not ended by a decision or an abandonment.
+fn not_ended(state: &ApplicationState, field: &'static str) -> Result<(), RuleViolation> {
     if state.outcome().is_some() {
         return check::fail(Rule::AlreadyDecided, field);
     }
-    receipt
-        .received_on
-        .ok_or(RuleViolation::new(Rule::ReceiptNotConfirmed, field))
+    Ok(())
+}
+
+fn confirm_receipt(ctx: &Ctx, confirmed_on: NaiveDate) -> Result<ApplicationEvent, RuleViolation> {
+    let channel = ctx.receipt.channel;
+    if !channel.needs_receipt_confirmation() {
+        let rule = Rule::NoConfirmationForChannel {
+            channel: channel.code(),
+        };
+        return check::fail(rule, "confirmed_on");
+    }
+    if ctx.receipt.received_on.is_some() {
+        return check::fail(Rule::ReceiptAlreadyConfirmed, "confirmed_on");
+    }
+    check::date(confirmed_on, ctx.today, ctx.handed_in(), "confirmed_on")?;
+    Ok(ApplicationEvent::ReceiptConfirmed { confirmed_on })
+}
+
+fn request_supplement(
+    ctx: &Ctx,
+    calendar: &Calendar,
+    requested_on: NaiveDate,
+    what: String,
+    supplement_by: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let received_on = ctx.review_open("requested_on")?;
+    if ctx.state.supplement.is_some() {
+        return check::fail(Rule::SupplementOnlyOnce, "requested_on");
+    }
+    ctx.since_receipt(requested_on, received_on, "requested_on")?;
+    let last_day = calendar
+        .add_working_days(received_on, SUPPLEMENT_REQUEST_WORKING_DAYS)
+        .map_err(|e| check::calendar(e, received_on, "requested_on"))?;
+    if requested_on > last_day {
+        return check::fail(Rule::SupplementTooLate { last_day }, "requested_on");
+    }
+    check::text(&what, "what")?;
+    if supplement_by <= requested_on {
+        let rule = Rule::DateTooEarly {
+            earliest: requested_on,
+            what: "补正 was requested",
+        };
+        return check::fail(rule, "supplement_by");
+    }
+    Ok(ApplicationEvent::SupplementRequested {
+        requested_on,
+        what,
+        supplement_by,
+    })
+}
+
+fn receive_supplement(
+    ctx: &Ctx,
+    received_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let Some(supplement) = ctx.state.pending_supplement() else {
+        return check::fail(Rule::NoSupplementOutstanding, "received_on");
+    };
+    not_ended(ctx.state, "received_on")?;
+    let requested = Some((supplement.requested_on, "补正 was requested"));
+    check::date(received_on, ctx.today, requested, "received_on")?;
+    Ok(ApplicationEvent::Supplemented { received_on })
+}
+
+fn start_consultation(
+    ctx: &Ctx,
+    party: String,
+    party_kind: ConsultedParty,
+    started_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let received_on = ctx.review_open("started_on")?;
+    let consultations = &ctx.state.consultations;
+    if ctx.state.supplement_outstanding() {
+        return check::fail(Rule::AwaitingSupplement, "started_on");
+    }
+    check::text(&party, "party")?;
+    if consultations
+        .get(&party)
+        .is_some_and(|w| w.answered_on.is_none())
+    {
+        return check::fail(Rule::ConsultationAlreadyOpen, "party");
+    }
+    if consultations.len() >= MAX_CONSULTATIONS && !consultations.contains_key(&party) {
+        let max = i64::try_from(MAX_CONSULTATIONS).unwrap_or(i64::MAX);
+        let count = i64::try_from(consultations.len()).unwrap_or(i64::MAX);
+        return check::fail(
+            Rule::OutOfRange {
+                value: count + 1,
+                min: 1,
+                max,
+            },
+            "party",
+        );
+    }
+    ctx.since_receipt(started_on, received_on, "started_on")?;
+    Ok(ApplicationEvent::ConsultationStarted {
+        party,
+        party_kind,
+        started_on,
+    })
+}
+
+fn answer_consultation(
+    ctx: &Ctx,
+    party: String,
+    answered_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let Some(window) = ctx
+        .state
+        .consultations
+        .get(&party)
+        .filter(|w| w.answered_on.is_none())
+    else {
+        return check::fail(Rule::NoOpenConsultation, "party");
+    };
+    check::date(
+        answered_on,
+        ctx.today,
+        Some((window.started_on, "the consultation started")),
+        "answered_on",
+    )?;
+    Ok(ApplicationEvent::ConsultationAnswered { party, answered_on })
+}
+
+fn approve_extension(
+    ctx: &Ctx,
+    working_days: u32,
+    approved_by: String,
+    reason: String,
+    approved_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let received_on = ctx.review_open("approved_on")?;
+    if ctx.state.extension.is_some() {
+        return check::fail(Rule::OnlyOneExtension, "working_days");
+    }
+    check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
+    check::text(&approved_by, "approved_by")?;
+    check::text(&reason, "reason")?;
+    ctx.since_receipt(approved_on, received_on, "approved_on")?;
+    Ok(ApplicationEvent::ExtensionApproved {
+        working_days,
+        approved_by,
+        reason,
+        approved_on,
+    })
+}
+
+fn issue_fee_notice(
+    ctx: &Ctx,
+    calendar: &Calendar,
+    basis: FeeBasis,
+    issued_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let received_on = ctx.review_open("issued_on")?;
+    if ctx.state.fee_notice.is_some() {
+        return check::fail(Rule::OnlyOneFeeNotice, "basis");
+    }
+    let amount = basis
+        .amount()
+        .map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
+    if amount == Fen(0) {
+        return check::fail(Rule::FeeIsZero, "basis");
+    }
+    ctx.since_receipt(issued_on, received_on, "issued_on")?;
+    let pay_by = calendar
+        .add_working_days(issued_on, FEE_PAYMENT_WORKING_DAYS)
+        .map_err(|e| check::calendar(e, issued_on, "issued_on"))?;
+    Ok(ApplicationEvent::FeeNoticeIssued {
+        basis,
+        amount,
+        issued_on,
+        pay_by,
+    })
+}
+
+fn record_fee_payment(
+    ctx: &Ctx,
+    amount: Fen,
+    paid_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let Some(notice) = ctx.state.pending_fee_notice() else {
+        return check::fail(Rule::NoFeeOutstanding, "paid_on");
+    };
+    not_ended(ctx.state, "paid_on")?;
+    if amount != notice.amount {
+        let rule = Rule::FeeAmountMismatch {
+            expected: notice.amount,
+        };
+        return check::fail(rule, "amount");
+    }
+    check::date(
+        paid_on,
+        ctx.today,
+        Some((notice.issued_on, "the fee notice was issued")),
+        "paid_on",
+    )?;
+    Ok(ApplicationEvent::FeePaid { amount, paid_on })
+}
+
+/// The `Decide` command (the name `decide` is the dispatcher's).
+fn decide_outcome(
+    ctx: &Ctx,
+    outcome: Outcome,
+    legal_reason: String,
+    decided_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let state = ctx.state;
+    let received_on = ctx.review_open("decided_on")?;
+    if matches!(
+        outcome,
+        Outcome::OtherNoSupplement | Outcome::OtherFeeUnpaid
+    ) {
+        return check::fail(Rule::OutcomeOnlyByAbandonment { outcome }, "outcome");
+    }
+    if legal_reason.trim().is_empty() {
+        return check::fail(Rule::DecisionNeedsLegalReason, "legal_reason");
+    }
+    check::optional_text(&legal_reason, "legal_reason")?;
+    if state.supplement_outstanding() {
+        return check::fail(Rule::AwaitingSupplement, "decided_on");
+    }
+    if state.fee_outstanding() {
+        return check::fail(Rule::FeeOutstanding, "decided_on");
+    }
+    if outcome == Outcome::UnavailableStillUnclear
+        && state
+            .supplement
+            .as_ref()
+            .is_none_or(|s| s.received_on.is_none())
+    {
+        return check::fail(Rule::StillUnclearNeedsSupplement, "outcome");
+    }
+    let earliest = state
+        .supplement
+        .as_ref()
+        .and_then(|s| s.received_on)
+        .map_or((received_on, RECEIVED), |on| (on, "the 补正 was received"));
+    check::date(decided_on, ctx.today, Some(earliest), "decided_on")?;
+    Ok(ApplicationEvent::Decided {
+        outcome,
+        legal_reason,
+        decided_on,
+    })
+}
+
+fn deliver_reply(
+    ctx: &Ctx,
+    delivered_on: NaiveDate,
+    method: String,
+) -> Result<ApplicationEvent, RuleViolation> {
+    let Some(ended_on) = ctx.state.ended_on() else {
+        return check::fail(Rule::NotDecided, "delivered_on");
+    };
+    if ctx.state.reply_delivered_on.is_some() {
+        return check::fail(Rule::ReplyAlreadyDelivered, "delivered_on");
+    }
+    check::text(&method, "method")?;
+    check::date(
+        delivered_on,
+        ctx.today,
+        Some((ended_on, "handling ended")),
+        "delivered_on",
+    )?;
+    Ok(ApplicationEvent::ReplyDelivered {
+        delivered_on,
+        method,
+    })
+}
+
+fn abandon(
+    ctx: &Ctx,
+    reason: AbandonReason,
+    abandoned_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    not_ended(ctx.state, "reason")?;
+    check::date(abandoned_on, ctx.today, ctx.handed_in(), "abandoned_on")?;
+    match reason {
+        AbandonReason::NoSupplement => {
+            let Some(supplement) = ctx.state.pending_supplement() else {
+                return check::fail(Rule::NoSupplementOutstanding, "reason");
+            };
+            if abandoned_on <= supplement.supplement_by {
+                let rule = Rule::SupplementPeriodRunning {
+                    until: supplement.supplement_by,
+                };
+                return check::fail(rule, "abandoned_on");
+            }
+        }
+        AbandonReason::FeeUnpaid => {
+            let Some(notice) = ctx.state.pending_fee_notice() else {
+                return check::fail(Rule::NoFeeOutstanding, "reason");
+            };
+            if abandoned_on <= notice.pay_by {
+                let rule = Rule::FeePeriodRunning {
+                    until: notice.pay_by,
+                };
+                return check::fail(rule, "abandoned_on");
+            }
+        }
+    }
+    Ok(ApplicationEvent::Abandoned {
+        reason,
+        abandoned_on,
+    })
+}
+
+fn close(ctx: &Ctx, closed_on: NaiveDate) -> Result<ApplicationEvent, RuleViolation> {
+    let state = ctx.state;
+    let Some(ended_on) = state.ended_on() else {
+        return check::fail(Rule::CloseWithoutOutcome, "closed_on");
+    };
+    if state.decision.is_some() && state.reply_delivered_on.is_none() {
+        return check::fail(Rule::CloseBeforeReply, "closed_on");
+    }
+    let earliest = state
+        .reply_delivered_on
+        .map_or((ended_on, "handling ended"), |on| {
+            (on, "the reply was delivered")
+        });
+    check::date(closed_on, ctx.today, Some(earliest), "closed_on")?;
+    Ok(ApplicationEvent::Closed { closed_on })
+}
+
+fn remind(
+    ctx: &Ctx,
+    level: ReminderLevel,
+    note: String,
+    reminded_on: NaiveDate,
+) -> Result<ApplicationEvent, RuleViolation> {
+    // Only a pending reply has a deadline to remind of.
+    let received_on = ctx.review_open("reminded_on")?;
+    check::optional_text(&note, "note")?;
+    ctx.since_receipt(reminded_on, received_on, "reminded_on")?;
+    Ok(ApplicationEvent::Reminded {
+        level,
+        note,
+        reminded_on,
+    })
 }
 
 fn receive(

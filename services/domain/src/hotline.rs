@@ -154,8 +154,9 @@ pub struct HotlineState {
     /// The unit currently holding the ticket (None before dispatch and after a return).
     pub unit: Option<AgencyId>,
     pub dispatched_on: Option<NaiveDate>,
-    /// The handling time limit set at the current dispatch (by the dispatcher or the routing rule); the
-    /// ticket's deadline counts it from the dispatch. `None` before dispatch and after a return.
+    /// The time limit the current dispatch gave, in working days: the handling deadline counts from
+    /// `dispatched_on` by it. None before dispatch and after a return, as `unit` is. Absent from states
+    /// stored before it was kept, hence the default.
     #[serde(default)]
     pub time_limit_working_days: Option<u32>,
     pub dispatches: u32,
@@ -192,7 +193,7 @@ impl HotlineState {
             "closed"
         } else if self.satisfaction.is_some() {
             "followed_up"
-        } else if self.replied_on.is_some() || self.answered_at_once_on.is_some() {
+        } else if self.answered_on().is_some() {
             "replied"
         } else if self.handled_on.is_some() {
             "handled"
@@ -205,6 +206,11 @@ impl HotlineState {
         } else {
             "received"
         })
+    }
+
+    /// The day the caller was answered: by a reply, or during the call.
+    fn answered_on(&self) -> Option<NaiveDate> {
+        self.replied_on.or(self.answered_at_once_on)
     }
 
     fn open(&self) -> bool {
@@ -265,7 +271,14 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
             event_type: event.event_type(),
         });
     }
-    match body.clone() {
+    fold(state, event.case_id, body.clone());
+    state.event_count += 1;
+    Ok(())
+}
+
+/// Fold an event `evolve` admitted into the state.
+fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
+    match body {
         HotlineEvent::Received {
             agency,
             line,
@@ -274,7 +287,7 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
             summary: _,
         } => {
             state.ticket = Some(Ticket {
-                case_id: event.case_id,
+                case_id,
                 agency,
                 line,
                 category,
@@ -289,31 +302,18 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
             unit,
             time_limit_working_days,
             dispatched_on,
-        } => {
-            state.unit = Some(unit);
-            state.time_limit_working_days = Some(time_limit_working_days);
-            state.dispatched_on = Some(dispatched_on);
-            state.dispatches += 1;
-            state.signed_on = None;
-        }
+        } => dispatched(state, unit, time_limit_working_days, dispatched_on),
         HotlineEvent::Signed { unit: _, signed_on } => state.signed_on = Some(signed_on),
         HotlineEvent::Returned {
             unit,
             reason,
             returned_on,
-        } => {
-            state.returns.push((unit, reason, returned_on));
-            state.unit = None;
-            state.time_limit_working_days = None;
-            state.signed_on = None;
-        }
+        } => returned(state, unit, reason, returned_on),
         HotlineEvent::ExtensionGranted {
             working_days,
             reason: _,
             granted_on: _,
-        } => {
-            state.extension_working_days = Some(working_days);
-        }
+        } => state.extension_working_days = Some(working_days),
         HotlineEvent::Handled {
             result: _,
             handled_on,
@@ -327,17 +327,7 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         HotlineEvent::ReHandlingOrdered {
             reason: _,
             ordered_on,
-        } => {
-            // A new handling round by the same unit: handling, reply, follow-up and closing start over.
-            state.rehandling_ordered_on = Some(ordered_on);
-            state.rehandlings += 1;
-            state.handled_on = None;
-            state.replied_on = None;
-            state.answered_at_once_on = None;
-            state.satisfaction = None;
-            state.closed_on = None;
-            state.extension_working_days = None;
-        }
+        } => rehandling_ordered(state, ordered_on),
         HotlineEvent::Reminded { .. } => state.reminders += 1,
         HotlineEvent::MergedInto {
             primary,
@@ -350,12 +340,40 @@ pub fn evolve(state: &mut HotlineState, event: &Event) -> Result<(), ReplayError
         HotlineEvent::ReferredToApplication {
             application,
             referred_on: _,
-        } => {
-            state.referred_application = Some(application);
-        }
+        } => state.referred_application = Some(application),
     }
-    state.event_count += 1;
-    Ok(())
+}
+
+fn dispatched(
+    state: &mut HotlineState,
+    unit: AgencyId,
+    time_limit_working_days: u32,
+    dispatched_on: NaiveDate,
+) {
+    state.unit = Some(unit);
+    state.dispatched_on = Some(dispatched_on);
+    state.time_limit_working_days = Some(time_limit_working_days);
+    state.dispatches += 1;
+    state.signed_on = None;
+}
+
+fn returned(state: &mut HotlineState, unit: AgencyId, reason: String, returned_on: NaiveDate) {
+    state.returns.push((unit, reason, returned_on));
+    state.unit = None;
+    state.time_limit_working_days = None;
+    state.signed_on = None;
+}
+
+/// A new handling round by the same unit: handling, reply, follow-up and closing start over.
+fn rehandling_ordered(state: &mut HotlineState, ordered_on: NaiveDate) {
+    state.rehandling_ordered_on = Some(ordered_on);
+    state.rehandlings += 1;
+    state.handled_on = None;
+    state.replied_on = None;
+    state.answered_at_once_on = None;
+    state.satisfaction = None;
+    state.closed_on = None;
+    state.extension_working_days = None;
 }
 
 /// Fold a whole stream.
@@ -449,29 +467,111 @@ pub fn decide(
 ) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
     let Some(ticket) = state.ticket.as_ref() else {
-        let HotlineCommand::Receive {
-            case_id,
-            agency,
-            line,
-            category,
-            received_on,
-            summary,
-        } = command
-        else {
-            return check::fail(Rule::NotFound, "case_id");
-        };
-        check::text(&line, "line")?;
-        check::text(&summary, "summary")?;
-        check::date(received_on, today, None, "received_on")?;
-        let body = HotlineEvent::Received {
-            agency,
-            line,
-            category,
-            received_on,
-            summary,
-        };
-        return Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))]);
+        return receive(command, now, today);
     };
+    accepts_commands(state, &command)?;
+    let ctx = Ctx {
+        state,
+        ticket,
+        today,
+    };
+    let body = match command {
+        HotlineCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
+        HotlineCommand::AnswerAtOnce {
+            answered_on,
+            answer,
+        } => answer_at_once(&ctx, answered_on, answer),
+        HotlineCommand::Dispatch {
+            unit,
+            time_limit_working_days,
+            dispatched_on,
+        } => dispatch(&ctx, unit, time_limit_working_days, dispatched_on),
+        HotlineCommand::Sign { unit, signed_on } => sign(&ctx, unit, signed_on),
+        HotlineCommand::Return {
+            unit,
+            reason,
+            returned_on,
+        } => return_ticket(&ctx, unit, reason, returned_on),
+        HotlineCommand::Extend {
+            working_days,
+            reason,
+            granted_on,
+        } => extend(&ctx, working_days, reason, granted_on),
+        HotlineCommand::Handle { result, handled_on } => handle(&ctx, result, handled_on),
+        HotlineCommand::Reply { replied_on } => reply(&ctx, replied_on),
+        HotlineCommand::FollowUp {
+            satisfaction,
+            followed_up_on,
+        } => follow_up(&ctx, satisfaction, followed_up_on),
+        HotlineCommand::Close { closed_on } => close(&ctx, closed_on),
+        HotlineCommand::ReHandle { reason, ordered_on } => re_handle(&ctx, reason, ordered_on),
+        HotlineCommand::Remind {
+            level,
+            note,
+            reminded_on,
+        } => remind(&ctx, level, note, reminded_on),
+        HotlineCommand::MergeInto { primary, merged_on } => merge_into(&ctx, primary, merged_on),
+        HotlineCommand::LinkDuplicate {
+            duplicate,
+            linked_on,
+        } => link_duplicate(&ctx, duplicate, linked_on),
+        HotlineCommand::ReferToApplication {
+            application,
+            referred_on,
+        } => refer_to_application(&ctx, application, referred_on),
+    }?;
+    Ok(vec![Event::new(
+        ticket.case_id,
+        now,
+        EventBody::Hotline(body),
+    )])
+}
+
+/// A command on an existing ticket: the state it is decided against, and today.
+struct Ctx<'a> {
+    state: &'a HotlineState,
+    ticket: &'a Ticket,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    /// The earliest day for a date that only has to follow intake.
+    fn received(&self) -> Option<(NaiveDate, &'static str)> {
+        Some((self.ticket.received_on, "the ticket was received"))
+    }
+}
+
+fn receive(
+    command: HotlineCommand,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    let HotlineCommand::Receive {
+        case_id,
+        agency,
+        line,
+        category,
+        received_on,
+        summary,
+    } = command
+    else {
+        return check::fail(Rule::NotFound, "case_id");
+    };
+    check::text(&line, "line")?;
+    check::text(&summary, "summary")?;
+    check::date(received_on, today, None, "received_on")?;
+    let body = HotlineEvent::Received {
+        agency,
+        line,
+        category,
+        received_on,
+        summary,
+    };
+    Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))])
+}
+
+/// A merged ticket takes no command; a closed one only 回访 and 重办, which may reopen it.
+fn accepts_commands(state: &HotlineState, command: &HotlineCommand) -> Result<(), RuleViolation> {
     if state.merged_into.is_some() {
         return check::fail(Rule::Merged, "case_id");
     }
@@ -482,236 +582,267 @@ pub fn decide(
     if state.closed_on.is_some() && !reopening {
         return check::fail(Rule::Closed, "case_id");
     }
-    let case_id = ticket.case_id;
-    let emit = |body: HotlineEvent| Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))]);
-    let received = Some((ticket.received_on, "the ticket was received"));
-    let answered = state.replied_on.or(state.answered_at_once_on);
-    match command {
-        HotlineCommand::Receive { .. } => check::fail(Rule::AlreadyExists, "case_id"),
-        HotlineCommand::AnswerAtOnce {
-            answered_on,
-            answer,
-        } => {
-            if state.dispatches > 0 || answered.is_some() {
-                return check::fail(Rule::AlreadyHandledAtIntake, "answered_on");
-            }
-            check::text(&answer, "answer")?;
-            check::date(answered_on, today, received, "answered_on")?;
-            emit(HotlineEvent::AnsweredAtOnce {
-                answered_on,
-                answer,
-            })
-        }
-        HotlineCommand::Dispatch {
-            unit,
-            time_limit_working_days,
-            dispatched_on,
-        } => {
-            if state.answered_at_once_on.is_some() {
-                return check::fail(Rule::AlreadyHandledAtIntake, "unit");
-            }
-            if state.unit.is_some() {
-                return check::fail(Rule::AlreadyDispatched, "unit");
-            }
-            check::range(state.dispatches + 1, 1, MAX_DISPATCHES, "unit")?;
-            check::range(
-                time_limit_working_days,
-                1,
-                MAX_TIME_LIMIT_WORKING_DAYS,
-                "time_limit_working_days",
-            )?;
-            check::date(dispatched_on, today, received, "dispatched_on")?;
-            emit(HotlineEvent::Dispatched {
-                unit,
-                time_limit_working_days,
-                dispatched_on,
-            })
-        }
-        HotlineCommand::Sign { unit, signed_on } => {
-            let dispatched_on = holding_unit(state, &unit)?;
-            if state.signed_on.is_some() {
-                return check::fail(Rule::AlreadySigned, "unit");
-            }
-            check::date(
-                signed_on,
-                today,
-                Some((dispatched_on, "the ticket was dispatched")),
-                "signed_on",
-            )?;
-            emit(HotlineEvent::Signed { unit, signed_on })
-        }
-        HotlineCommand::Return {
-            unit,
-            reason,
-            returned_on,
-        } => {
-            let dispatched_on = holding_unit(state, &unit)?;
-            if state.handled_on.is_some() {
-                return check::fail(Rule::AlreadyHandled, "unit");
-            }
-            check::text(&reason, "reason")?;
-            check::date(
-                returned_on,
-                today,
-                Some((dispatched_on, "the ticket was dispatched")),
-                "returned_on",
-            )?;
-            emit(HotlineEvent::Returned {
-                unit,
-                reason,
-                returned_on,
-            })
-        }
-        HotlineCommand::Extend {
-            working_days,
-            reason,
-            granted_on,
-        } => {
-            let signed_on = state
-                .signed_on
-                .ok_or(RuleViolation::new(Rule::NotSigned, "granted_on"))?;
-            if state.handled_on.is_some() {
-                return check::fail(Rule::AlreadyHandled, "granted_on");
-            }
-            if state.extension_working_days.is_some() {
-                return check::fail(Rule::AlreadyExtended, "working_days");
-            }
-            check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
-            check::text(&reason, "reason")?;
-            check::date(
-                granted_on,
-                today,
-                Some((signed_on, "the ticket was signed for")),
-                "granted_on",
-            )?;
-            emit(HotlineEvent::ExtensionGranted {
-                working_days,
-                reason,
-                granted_on,
-            })
-        }
-        HotlineCommand::Handle { result, handled_on } => {
-            let signed_on = state
-                .signed_on
-                .ok_or(RuleViolation::new(Rule::NotSigned, "handled_on"))?;
-            if state.handled_on.is_some() {
-                return check::fail(Rule::AlreadyHandled, "handled_on");
-            }
-            check::text(&result, "result")?;
-            let earliest = state
-                .rehandling_ordered_on
-                .map_or(signed_on, |on| on.max(signed_on));
-            check::date(
-                handled_on,
-                today,
-                Some((earliest, "handling began")),
-                "handled_on",
-            )?;
-            emit(HotlineEvent::Handled { result, handled_on })
-        }
-        HotlineCommand::Reply { replied_on } => {
-            let handled_on = state
-                .handled_on
-                .ok_or(RuleViolation::new(Rule::NotHandled, "replied_on"))?;
-            if answered.is_some() {
-                return check::fail(Rule::AlreadyReplied, "replied_on");
-            }
-            check::date(
-                replied_on,
-                today,
-                Some((handled_on, "the ticket was handled")),
-                "replied_on",
-            )?;
-            emit(HotlineEvent::Replied { replied_on })
-        }
-        HotlineCommand::FollowUp {
-            satisfaction,
-            followed_up_on,
-        } => {
-            let Some(answered_on) = answered else {
-                return check::fail(Rule::NotReplied, "followed_up_on");
-            };
-            check::date(
-                followed_up_on,
-                today,
-                Some((answered_on, "the caller was answered")),
-                "followed_up_on",
-            )?;
-            emit(HotlineEvent::FollowedUp {
-                satisfaction,
-                followed_up_on,
-            })
-        }
-        HotlineCommand::Close { closed_on } => {
-            let Some(answered_on) = answered else {
-                return check::fail(Rule::NotReplied, "closed_on");
-            };
-            check::date(
-                closed_on,
-                today,
-                Some((answered_on, "the caller was answered")),
-                "closed_on",
-            )?;
-            emit(HotlineEvent::Closed { closed_on })
-        }
-        HotlineCommand::ReHandle { reason, ordered_on } => {
-            if state.satisfaction != Some(Satisfaction::Unsatisfied) || state.unit.is_none() {
-                return check::fail(Rule::ReHandlingNeedsUnsatisfied, "reason");
-            }
-            check::text(&reason, "reason")?;
-            check::date(ordered_on, today, received, "ordered_on")?;
-            emit(HotlineEvent::ReHandlingOrdered { reason, ordered_on })
-        }
-        HotlineCommand::Remind {
-            level,
-            note,
-            reminded_on,
-        } => {
-            if state.unit.is_none() {
-                return check::fail(Rule::NotDispatched, "reminded_on");
-            }
-            check::optional_text(&note, "note")?;
-            check::date(reminded_on, today, received, "reminded_on")?;
-            emit(HotlineEvent::Reminded {
-                level,
-                note,
-                reminded_on,
-            })
-        }
-        HotlineCommand::MergeInto { primary, merged_on } => {
-            if primary == case_id {
-                return check::fail(Rule::SelfLink, "primary");
-            }
-            check::date(merged_on, today, received, "merged_on")?;
-            emit(HotlineEvent::MergedInto { primary, merged_on })
-        }
-        HotlineCommand::LinkDuplicate {
-            duplicate,
-            linked_on,
-        } => {
-            if duplicate == case_id {
-                return check::fail(Rule::SelfLink, "duplicate");
-            }
-            check::date(linked_on, today, received, "linked_on")?;
-            emit(HotlineEvent::DuplicateLinked {
-                duplicate,
-                linked_on,
-            })
-        }
-        HotlineCommand::ReferToApplication {
-            application,
-            referred_on,
-        } => {
-            if application == Some(case_id) {
-                return check::fail(Rule::SelfLink, "application");
-            }
-            check::date(referred_on, today, received, "referred_on")?;
-            emit(HotlineEvent::ReferredToApplication {
-                application,
-                referred_on,
-            })
-        }
+    Ok(())
+}
+
+fn answer_at_once(
+    ctx: &Ctx,
+    answered_on: NaiveDate,
+    answer: String,
+) -> Result<HotlineEvent, RuleViolation> {
+    if ctx.state.dispatches > 0 || ctx.state.answered_on().is_some() {
+        return check::fail(Rule::AlreadyHandledAtIntake, "answered_on");
     }
+    check::text(&answer, "answer")?;
+    check::date(answered_on, ctx.today, ctx.received(), "answered_on")?;
+    Ok(HotlineEvent::AnsweredAtOnce {
+        answered_on,
+        answer,
+    })
+}
+
+fn dispatch(
+    ctx: &Ctx,
+    unit: AgencyId,
+    time_limit_working_days: u32,
+    dispatched_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    let state = ctx.state;
+    if state.answered_at_once_on.is_some() {
+        return check::fail(Rule::AlreadyHandledAtIntake, "unit");
+    }
+    if state.unit.is_some() {
+        return check::fail(Rule::AlreadyDispatched, "unit");
+    }
+    check::range(state.dispatches + 1, 1, MAX_DISPATCHES, "unit")?;
+    check::range(
+        time_limit_working_days,
+        1,
+        MAX_TIME_LIMIT_WORKING_DAYS,
+        "time_limit_working_days",
+    )?;
+    check::date(dispatched_on, ctx.today, ctx.received(), "dispatched_on")?;
+    Ok(HotlineEvent::Dispatched {
+        unit,
+        time_limit_working_days,
+        dispatched_on,
+    })
+}
+
+fn sign(ctx: &Ctx, unit: AgencyId, signed_on: NaiveDate) -> Result<HotlineEvent, RuleViolation> {
+    let dispatched_on = holding_unit(ctx.state, &unit)?;
+    if ctx.state.signed_on.is_some() {
+        return check::fail(Rule::AlreadySigned, "unit");
+    }
+    check::date(
+        signed_on,
+        ctx.today,
+        Some((dispatched_on, "the ticket was dispatched")),
+        "signed_on",
+    )?;
+    Ok(HotlineEvent::Signed { unit, signed_on })
+}
+
+/// 退单 (`return` is a keyword).
+fn return_ticket(
+    ctx: &Ctx,
+    unit: AgencyId,
+    reason: String,
+    returned_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    let dispatched_on = holding_unit(ctx.state, &unit)?;
+    if ctx.state.handled_on.is_some() {
+        return check::fail(Rule::AlreadyHandled, "unit");
+    }
+    check::text(&reason, "reason")?;
+    check::date(
+        returned_on,
+        ctx.today,
+        Some((dispatched_on, "the ticket was dispatched")),
+        "returned_on",
+    )?;
+    Ok(HotlineEvent::Returned {
+        unit,
+        reason,
+        returned_on,
+    })
+}
+
+fn extend(
+    ctx: &Ctx,
+    working_days: u32,
+    reason: String,
+    granted_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    let signed_on = signed_not_handled(ctx.state, "granted_on")?;
+    if ctx.state.extension_working_days.is_some() {
+        return check::fail(Rule::AlreadyExtended, "working_days");
+    }
+    check::range(working_days, 1, MAX_EXTENSION_WORKING_DAYS, "working_days")?;
+    check::text(&reason, "reason")?;
+    check::date(
+        granted_on,
+        ctx.today,
+        Some((signed_on, "the ticket was signed for")),
+        "granted_on",
+    )?;
+    Ok(HotlineEvent::ExtensionGranted {
+        working_days,
+        reason,
+        granted_on,
+    })
+}
+
+fn handle(ctx: &Ctx, result: String, handled_on: NaiveDate) -> Result<HotlineEvent, RuleViolation> {
+    let signed_on = signed_not_handled(ctx.state, "handled_on")?;
+    check::text(&result, "result")?;
+    let earliest = ctx
+        .state
+        .rehandling_ordered_on
+        .map_or(signed_on, |on| on.max(signed_on));
+    check::date(
+        handled_on,
+        ctx.today,
+        Some((earliest, "handling began")),
+        "handled_on",
+    )?;
+    Ok(HotlineEvent::Handled { result, handled_on })
+}
+
+fn reply(ctx: &Ctx, replied_on: NaiveDate) -> Result<HotlineEvent, RuleViolation> {
+    let handled_on = ctx
+        .state
+        .handled_on
+        .ok_or(RuleViolation::new(Rule::NotHandled, "replied_on"))?;
+    if ctx.state.answered_on().is_some() {
+        return check::fail(Rule::AlreadyReplied, "replied_on");
+    }
+    check::date(
+        replied_on,
+        ctx.today,
+        Some((handled_on, "the ticket was handled")),
+        "replied_on",
+    )?;
+    Ok(HotlineEvent::Replied { replied_on })
+}
+
+fn follow_up(
+    ctx: &Ctx,
+    satisfaction: Satisfaction,
+    followed_up_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    since_answered(ctx, followed_up_on, "followed_up_on")?;
+    Ok(HotlineEvent::FollowedUp {
+        satisfaction,
+        followed_up_on,
+    })
+}
+
+fn close(ctx: &Ctx, closed_on: NaiveDate) -> Result<HotlineEvent, RuleViolation> {
+    since_answered(ctx, closed_on, "closed_on")?;
+    Ok(HotlineEvent::Closed { closed_on })
+}
+
+fn re_handle(
+    ctx: &Ctx,
+    reason: String,
+    ordered_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    let state = ctx.state;
+    if state.satisfaction != Some(Satisfaction::Unsatisfied) || state.unit.is_none() {
+        return check::fail(Rule::ReHandlingNeedsUnsatisfied, "reason");
+    }
+    check::text(&reason, "reason")?;
+    check::date(ordered_on, ctx.today, ctx.received(), "ordered_on")?;
+    Ok(HotlineEvent::ReHandlingOrdered { reason, ordered_on })
+}
+
+fn remind(
+    ctx: &Ctx,
+    level: ReminderLevel,
+    note: String,
+    reminded_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    if ctx.state.unit.is_none() {
+        return check::fail(Rule::NotDispatched, "reminded_on");
+    }
+    check::optional_text(&note, "note")?;
+    check::date(reminded_on, ctx.today, ctx.received(), "reminded_on")?;
+    Ok(HotlineEvent::Reminded {
+        level,
+        note,
+        reminded_on,
+    })
+}
+
+fn merge_into(
+    ctx: &Ctx,
+    primary: CaseId,
+    merged_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    if primary == ctx.ticket.case_id {
+        return check::fail(Rule::SelfLink, "primary");
+    }
+    check::date(merged_on, ctx.today, ctx.received(), "merged_on")?;
+    Ok(HotlineEvent::MergedInto { primary, merged_on })
+}
+
+fn link_duplicate(
+    ctx: &Ctx,
+    duplicate: CaseId,
+    linked_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    if duplicate == ctx.ticket.case_id {
+        return check::fail(Rule::SelfLink, "duplicate");
+    }
+    check::date(linked_on, ctx.today, ctx.received(), "linked_on")?;
+    Ok(HotlineEvent::DuplicateLinked {
+        duplicate,
+        linked_on,
+    })
+}
+
+fn refer_to_application(
+    ctx: &Ctx,
+    application: Option<CaseId>,
+    referred_on: NaiveDate,
+) -> Result<HotlineEvent, RuleViolation> {
+    if application == Some(ctx.ticket.case_id) {
+        return check::fail(Rule::SelfLink, "application");
+    }
+    check::date(referred_on, ctx.today, ctx.received(), "referred_on")?;
+    Ok(HotlineEvent::ReferredToApplication {
+        application,
+        referred_on,
+    })
+}
+
+/// The day the ticket was signed for, when it is signed for and not yet handled (extension and handling
+/// both need it).
+fn signed_not_handled(
+    state: &HotlineState,
+    field: &'static str,
+) -> Result<NaiveDate, RuleViolation> {
+    let signed_on = state
+        .signed_on
+        .ok_or(RuleViolation::new(Rule::NotSigned, field))?;
+    if state.handled_on.is_some() {
+        return check::fail(Rule::AlreadyHandled, field);
+    }
+    Ok(signed_on)
+}
+
+/// `date` is not after today nor before the caller was answered (回访 and 办结 both need an answer).
+fn since_answered(ctx: &Ctx, date: NaiveDate, field: &'static str) -> Result<(), RuleViolation> {
+    let Some(answered_on) = ctx.state.answered_on() else {
+        return check::fail(Rule::NotReplied, field);
+    };
+    check::date(
+        date,
+        ctx.today,
+        Some((answered_on, "the caller was answered")),
+        field,
+    )
 }
 
 /// The dispatch date, when `unit` holds the ticket.

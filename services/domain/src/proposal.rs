@@ -237,121 +237,176 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, RuleViolation> {
     let today = local_date(now);
-    let Some(a) = state.assignment.as_ref() else {
-        let ProposalCommand::Assign {
-            case_id,
-            agency,
-            kind,
-            number,
-            title,
-            lead_unit,
-            co_units,
-            assigned_on,
-        } = command
-        else {
-            return check::fail(Rule::NotFound, "case_id");
-        };
-        check::text(&number, "number")?;
-        check::text(&title, "title")?;
-        if co_units.len() > MAX_CO_UNITS {
-            let max = i64::try_from(MAX_CO_UNITS).unwrap_or(i64::MAX);
-            let value = i64::try_from(co_units.len()).unwrap_or(i64::MAX);
-            return check::fail(Rule::OutOfRange { value, min: 0, max }, "co_units");
-        }
-        if co_units.contains(&lead_unit) {
-            return check::fail(Rule::LeadUnitAsCoUnit, "co_units");
-        }
-        check::date(assigned_on, today, None, "assigned_on")?;
-        let body = ProposalEvent::Assigned {
-            agency,
-            kind,
-            number,
-            title,
-            lead_unit,
-            co_units,
-            assigned_on,
-        };
-        return Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))]);
+    let Some(assignment) = state.assignment.as_ref() else {
+        return assign(command, now, today);
     };
     if state.published_on.is_some() {
         return check::fail(Rule::Closed, "case_id");
     }
-    let case_id = a.case_id;
-    let emit = |body: ProposalEvent| Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))]);
-    let assigned = Some((a.assigned_on, "the matter was assigned"));
-    match command {
+    let ctx = Ctx {
+        state,
+        assignment,
+        today,
+    };
+    let body = match command {
         ProposalCommand::Assign { .. } => check::fail(Rule::AlreadyExists, "case_id"),
         ProposalCommand::ContactProposer { contacted_on, note } => {
-            check::optional_text(&note, "note")?;
-            check::date(contacted_on, today, assigned, "contacted_on")?;
-            emit(ProposalEvent::ProposerContacted { contacted_on, note })
+            contact_proposer(&ctx, contacted_on, note)
         }
         ProposalCommand::ExtendToSixMonths {
             reason,
             extended_on,
-        } => {
-            if state.extended_on.is_some() {
-                return check::fail(Rule::AlreadyExtended, "extended_on");
-            }
-            if state.reply.is_some() {
-                return check::fail(Rule::AlreadyReplied, "extended_on");
-            }
-            check::text(&reason, "reason")?;
-            check::date(extended_on, today, assigned, "extended_on")?;
-            // Reasons must be given in advance: before the three-month deadline passes.
-            let deadline = crate::deadline::proposal_deadline(state)
-                .map_err(|_| RuleViolation::new(Rule::NotFound, "case_id"))?
-                .due;
-            if extended_on > deadline {
-                return check::fail(Rule::DeadlinePassed { deadline }, "extended_on");
-            }
-            emit(ProposalEvent::ExtendedToSixMonths {
-                reason,
-                extended_on,
-            })
-        }
+        } => extend_to_six_months(&ctx, reason, extended_on),
         ProposalCommand::Reply {
             result_class,
             replied_on,
-        } => {
-            if state.reply.is_some() {
-                return check::fail(Rule::AlreadyReplied, "replied_on");
-            }
-            check::text(&result_class, "result_class")?;
-            check::date(replied_on, today, assigned, "replied_on")?;
-            emit(ProposalEvent::Replied {
-                result_class,
-                replied_on,
-            })
-        }
-        ProposalCommand::Publish { published_on } => {
-            let Some((_, replied_on)) = &state.reply else {
-                return check::fail(Rule::NotYetReplied, "published_on");
-            };
-            check::date(
-                published_on,
-                today,
-                Some((*replied_on, "the reply was sent")),
-                "published_on",
-            )?;
-            emit(ProposalEvent::Published { published_on })
-        }
+        } => reply(&ctx, result_class, replied_on),
+        ProposalCommand::Publish { published_on } => publish(&ctx, published_on),
         ProposalCommand::Remind {
             level,
             note,
             reminded_on,
-        } => {
-            // Only a pending reply has a deadline to remind of.
-            if state.reply.is_some() {
-                return check::fail(Rule::AlreadyReplied, "reminded_on");
-            }
-            check::optional_text(&note, "note")?;
-            check::date(reminded_on, today, assigned, "reminded_on")?;
-            emit(ProposalEvent::Reminded {
-                level,
-                note,
-                reminded_on,
-            })
-        }
+        } => remind(&ctx, level, note, reminded_on),
+    }?;
+    let case_id = assignment.case_id;
+    Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))])
+}
+
+/// A command on an assigned matter not yet published: the state it is decided against, and today.
+struct Ctx<'a> {
+    state: &'a ProposalState,
+    assignment: &'a Assignment,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    /// The earliest day for a date that only has to follow the assignment.
+    fn assigned(&self) -> Option<(NaiveDate, &'static str)> {
+        Some((self.assignment.assigned_on, "the matter was assigned"))
     }
+}
+
+fn assign(
+    command: ProposalCommand,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    let ProposalCommand::Assign {
+        case_id,
+        agency,
+        kind,
+        number,
+        title,
+        lead_unit,
+        co_units,
+        assigned_on,
+    } = command
+    else {
+        return check::fail(Rule::NotFound, "case_id");
+    };
+    check::text(&number, "number")?;
+    check::text(&title, "title")?;
+    if co_units.len() > MAX_CO_UNITS {
+        let max = i64::try_from(MAX_CO_UNITS).unwrap_or(i64::MAX);
+        let value = i64::try_from(co_units.len()).unwrap_or(i64::MAX);
+        return check::fail(Rule::OutOfRange { value, min: 0, max }, "co_units");
+    }
+    if co_units.contains(&lead_unit) {
+        return check::fail(Rule::LeadUnitAsCoUnit, "co_units");
+    }
+    check::date(assigned_on, today, None, "assigned_on")?;
+    let body = ProposalEvent::Assigned {
+        agency,
+        kind,
+        number,
+        title,
+        lead_unit,
+        co_units,
+        assigned_on,
+    };
+    Ok(vec![Event::new(case_id, now, EventBody::Proposal(body))])
+}
+
+fn contact_proposer(
+    ctx: &Ctx,
+    contacted_on: NaiveDate,
+    note: String,
+) -> Result<ProposalEvent, RuleViolation> {
+    check::optional_text(&note, "note")?;
+    check::date(contacted_on, ctx.today, ctx.assigned(), "contacted_on")?;
+    Ok(ProposalEvent::ProposerContacted { contacted_on, note })
+}
+
+fn extend_to_six_months(
+    ctx: &Ctx,
+    reason: String,
+    extended_on: NaiveDate,
+) -> Result<ProposalEvent, RuleViolation> {
+    if ctx.state.extended_on.is_some() {
+        return check::fail(Rule::AlreadyExtended, "extended_on");
+    }
+    if ctx.state.reply.is_some() {
+        return check::fail(Rule::AlreadyReplied, "extended_on");
+    }
+    check::text(&reason, "reason")?;
+    check::date(extended_on, ctx.today, ctx.assigned(), "extended_on")?;
+    // Reasons must be given in advance: before the three-month deadline passes.
+    let deadline = crate::deadline::proposal_deadline(ctx.state)
+        .map_err(|_| RuleViolation::new(Rule::NotFound, "case_id"))?
+        .due;
+    if extended_on > deadline {
+        return check::fail(Rule::DeadlinePassed { deadline }, "extended_on");
+    }
+    Ok(ProposalEvent::ExtendedToSixMonths {
+        reason,
+        extended_on,
+    })
+}
+
+fn reply(
+    ctx: &Ctx,
+    result_class: String,
+    replied_on: NaiveDate,
+) -> Result<ProposalEvent, RuleViolation> {
+    if ctx.state.reply.is_some() {
+        return check::fail(Rule::AlreadyReplied, "replied_on");
+    }
+    check::text(&result_class, "result_class")?;
+    check::date(replied_on, ctx.today, ctx.assigned(), "replied_on")?;
+    Ok(ProposalEvent::Replied {
+        result_class,
+        replied_on,
+    })
+}
+
+fn publish(ctx: &Ctx, published_on: NaiveDate) -> Result<ProposalEvent, RuleViolation> {
+    let Some((_, replied_on)) = &ctx.state.reply else {
+        return check::fail(Rule::NotYetReplied, "published_on");
+    };
+    check::date(
+        published_on,
+        ctx.today,
+        Some((*replied_on, "the reply was sent")),
+        "published_on",
+    )?;
+    Ok(ProposalEvent::Published { published_on })
+}
+
+fn remind(
+    ctx: &Ctx,
+    level: ReminderLevel,
+    note: String,
+    reminded_on: NaiveDate,
+) -> Result<ProposalEvent, RuleViolation> {
+    // Only a pending reply has a deadline to remind of.
+    if ctx.state.reply.is_some() {
+        return check::fail(Rule::AlreadyReplied, "reminded_on");
+    }
+    check::optional_text(&note, "note")?;
+    check::date(reminded_on, ctx.today, ctx.assigned(), "reminded_on")?;
+    Ok(ProposalEvent::Reminded {
+        level,
+        note,
+        reminded_on,
+    })
 }

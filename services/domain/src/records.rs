@@ -287,13 +287,10 @@ pub fn decide(
     command: RecordCommand,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, RuleViolation> {
-    let today = local_date(now);
-    let create = |case_id: CaseId, date: NaiveDate, field, body: RecordEvent| {
-        if state.created.is_some() {
-            return check::fail(Rule::AlreadyExists, "case_id");
-        }
-        check::date(date, today, None, field)?;
-        Ok(vec![Event::new(case_id, now, EventBody::Record(body))])
+    let ctx = Ctx {
+        state,
+        now,
+        today: local_date(now),
     };
     match command {
         RecordCommand::PublishDisclosure {
@@ -302,102 +299,163 @@ pub fn decide(
             title,
             channels,
             published_on,
-        } => {
-            check::text(&title, "title")?;
-            if channels.is_empty() {
-                return check::fail(Rule::NoChannel, "channels");
-            }
-            let body = RecordEvent::DisclosurePublished {
-                agency: agency.clone(),
-                title,
-                channels,
-                published_on,
-            };
-            create(case_id, published_on, "published_on", body)
-        }
+        } => publish_disclosure(&ctx, case_id, agency, title, channels, published_on),
         RecordCommand::IssueDocument {
             case_id,
             agency,
             kind,
             title,
             issued_on,
-        } => {
-            check::text(&title, "title")?;
-            let body = RecordEvent::DocumentIssued {
-                agency: agency.clone(),
-                kind,
-                title,
-                issued_on,
-            };
-            create(case_id, issued_on, "issued_on", body)
-        }
+        } => issue_document(&ctx, case_id, agency, kind, title, issued_on),
         RecordCommand::Count {
             case_id,
             agency,
             measure,
             count,
             period_end,
-        } => {
-            if count == 0 || count > MAX_COUNT {
-                let max = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
-                return check::fail(
-                    Rule::OutOfRange {
-                        value: i64::try_from(count).unwrap_or(i64::MAX),
-                        min: 1,
-                        max,
-                    },
-                    "count",
-                );
-            }
-            let body = RecordEvent::Counted {
-                agency: agency.clone(),
-                measure,
-                count,
-                period_end,
-            };
-            create(case_id, period_end, "period_end", body)
-        }
+        } => record_count(&ctx, case_id, agency, measure, count, period_end),
         RecordCommand::CollectFees {
             case_id,
             agency,
             amount,
             collected_on,
-        } => {
-            if amount == Fen(0) {
-                return check::fail(Rule::Empty, "amount");
-            }
-            let body = RecordEvent::FeesCollected {
-                agency: agency.clone(),
-                amount,
-                collected_on,
-            };
-            create(case_id, collected_on, "collected_on", body)
-        }
-        RecordCommand::RepealDocument { repealed_on } => {
-            let (Some(case_id), Some(RecordEvent::DocumentIssued { issued_on, .. })) =
-                (state.case_id, &state.created)
-            else {
-                let rule = if state.created.is_none() {
-                    Rule::NotFound
-                } else {
-                    Rule::NotADocument
-                };
-                return check::fail(rule, "case_id");
-            };
-            if state.repealed_on.is_some() {
-                return check::fail(Rule::AlreadyRepealed, "repealed_on");
-            }
-            check::date(
-                repealed_on,
-                today,
-                Some((*issued_on, "the document was issued")),
-                "repealed_on",
-            )?;
-            Ok(vec![Event::new(
-                case_id,
-                now,
-                EventBody::Record(RecordEvent::DocumentRepealed { repealed_on }),
-            )])
-        }
+        } => collect_fees(&ctx, case_id, agency, amount, collected_on),
+        RecordCommand::RepealDocument { repealed_on } => repeal_document(&ctx, repealed_on),
     }
+}
+
+/// A command on a record: the state it is decided against, and the time.
+struct Ctx<'a> {
+    state: &'a RecordState,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    /// The event creating a record, once the command's own fields passed: the record must not exist yet,
+    /// and `date` (named `field` in the command) is the record's date.
+    fn create(
+        &self,
+        case_id: CaseId,
+        date: NaiveDate,
+        field: &'static str,
+        body: RecordEvent,
+    ) -> Result<Vec<Event>, RuleViolation> {
+        if self.state.created.is_some() {
+            return check::fail(Rule::AlreadyExists, "case_id");
+        }
+        check::date(date, self.today, None, field)?;
+        Ok(vec![Event::new(case_id, self.now, EventBody::Record(body))])
+    }
+}
+
+fn publish_disclosure(
+    ctx: &Ctx,
+    case_id: CaseId,
+    agency: AgencyId,
+    title: String,
+    channels: BTreeSet<DisclosureChannel>,
+    published_on: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    check::text(&title, "title")?;
+    if channels.is_empty() {
+        return check::fail(Rule::NoChannel, "channels");
+    }
+    let body = RecordEvent::DisclosurePublished {
+        agency: agency.clone(),
+        title,
+        channels,
+        published_on,
+    };
+    ctx.create(case_id, published_on, "published_on", body)
+}
+
+fn issue_document(
+    ctx: &Ctx,
+    case_id: CaseId,
+    agency: AgencyId,
+    kind: DocumentKind,
+    title: String,
+    issued_on: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    check::text(&title, "title")?;
+    let body = RecordEvent::DocumentIssued {
+        agency: agency.clone(),
+        kind,
+        title,
+        issued_on,
+    };
+    ctx.create(case_id, issued_on, "issued_on", body)
+}
+
+/// The `Count` command (`count` is its field).
+fn record_count(
+    ctx: &Ctx,
+    case_id: CaseId,
+    agency: AgencyId,
+    measure: CountedMeasure,
+    count: u64,
+    period_end: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    if count == 0 || count > MAX_COUNT {
+        let max = i64::try_from(MAX_COUNT).unwrap_or(i64::MAX);
+        return check::fail(
+            Rule::OutOfRange {
+                value: i64::try_from(count).unwrap_or(i64::MAX),
+                min: 1,
+                max,
+            },
+            "count",
+        );
+    }
+    let body = RecordEvent::Counted {
+        agency: agency.clone(),
+        measure,
+        count,
+        period_end,
+    };
+    ctx.create(case_id, period_end, "period_end", body)
+}
+
+fn collect_fees(
+    ctx: &Ctx,
+    case_id: CaseId,
+    agency: AgencyId,
+    amount: Fen,
+    collected_on: NaiveDate,
+) -> Result<Vec<Event>, RuleViolation> {
+    if amount == Fen(0) {
+        return check::fail(Rule::Empty, "amount");
+    }
+    let body = RecordEvent::FeesCollected {
+        agency: agency.clone(),
+        amount,
+        collected_on,
+    };
+    ctx.create(case_id, collected_on, "collected_on", body)
+}
+
+fn repeal_document(ctx: &Ctx, repealed_on: NaiveDate) -> Result<Vec<Event>, RuleViolation> {
+    let state = ctx.state;
+    let (Some(case_id), Some(RecordEvent::DocumentIssued { issued_on, .. })) =
+        (state.case_id, &state.created)
+    else {
+        let rule = if state.created.is_none() {
+            Rule::NotFound
+        } else {
+            Rule::NotADocument
+        };
+        return check::fail(rule, "case_id");
+    };
+    if state.repealed_on.is_some() {
+        return check::fail(Rule::AlreadyRepealed, "repealed_on");
+    }
+    check::date(
+        repealed_on,
+        ctx.today,
+        Some((*issued_on, "the document was issued")),
+        "repealed_on",
+    )?;
+    let body = RecordEvent::DocumentRepealed { repealed_on };
+    Ok(vec![Event::new(case_id, ctx.now, EventBody::Record(body))])
 }

@@ -133,3 +133,51 @@ fn a_ticket_referred_to_an_application_not_yet_created_round_trips() {
     assert_eq!(referred.referred_application, Some(None));
     round_trip(&referred);
 }
+
+#[test]
+fn a_ticket_keeps_the_time_limit_of_its_current_dispatch() {
+    let case = CaseId(Uuid::from_u128(4));
+    let unit = AgencyId::parse("unit/test").unwrap();
+    let ticket = |body| Event::new(case, at(d(2024, 5, 2)), EventBody::Hotline(body));
+    let dispatched = |time_limit_working_days| {
+        ticket(HotlineEvent::Dispatched {
+            unit: unit.clone(),
+            time_limit_working_days,
+            dispatched_on: d(2024, 5, 2),
+        })
+    };
+    let mut events = vec![
+        ticket(HotlineEvent::Received {
+            agency: AgencyId::parse("gov/test").unwrap(),
+            line: "12345".to_owned(),
+            category: HotlineCategory::ALL[0],
+            received_on: d(2024, 5, 2),
+            summary: "咨询".to_owned(),
+        }),
+        dispatched(5),
+    ];
+    let state = hotline::replay(&events).expect("replay");
+    assert_eq!(state.time_limit_working_days, Some(5));
+    round_trip(&state);
+
+    // A state stored before the field existed still loads, without a time limit.
+    let mut json = serde_json::to_value(&state).expect("serialise");
+    json.as_object_mut()
+        .expect("object")
+        .remove("time_limit_working_days");
+    let old: hotline::HotlineState = serde_json::from_value(json).expect("deserialise");
+    assert_eq!(old.time_limit_working_days, None);
+
+    events.push(ticket(HotlineEvent::Returned {
+        unit: unit.clone(),
+        reason: "不属本单位职责".to_owned(),
+        returned_on: d(2024, 5, 2),
+    }));
+    let returned = hotline::replay(&events).expect("replay");
+    assert_eq!(returned.unit, None);
+    assert_eq!(returned.time_limit_working_days, None);
+
+    events.push(dispatched(10));
+    let redispatched = hotline::replay(&events).expect("replay");
+    assert_eq!(redispatched.time_limit_working_days, Some(10));
+}
