@@ -180,8 +180,9 @@ impl Calendar {
     }
 
     /// The version id: the one given when loading, followed by `+provisional:FIRST-LAST@RULES` when the
-    /// calendar computed some years (e.g. `holiday-cn@d4e53bf2143d+provisional:2027-2028@fangjia-2024/lunar-t1`),
-    /// so a deadline's recorded version shows it was an estimate.
+    /// calendar computed some years, e.g.
+    /// `holiday-cn@d4e53bf2143d+provisional:2027-2028@fangjia-2024/lunar-t1`, so a deadline's recorded version
+    /// shows it was an estimate.
     pub fn version(&self) -> &str {
         &self.version
     }

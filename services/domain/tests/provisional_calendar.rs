@@ -3,8 +3,8 @@
 
 mod common;
 
+use casetrack_domain::CalendarError;
 use casetrack_domain::calendar::{PROVISIONAL_YEARS_AHEAD, provisional};
-use casetrack_domain::{Calendar, CalendarError};
 use chrono::{Datelike, NaiveDate, Weekday};
 use common::{calendar, d};
 
