@@ -4,11 +4,20 @@
 //! (调休). Arrangements are published each November for the next year and are sometimes amended, so a
 //! calendar is a versioned value: the same case evaluated under two versions may get two deadlines. A date
 //! in a year the calendar does not cover is an error, never "no holidays".
+//!
+//! The next year's notice comes out in November or later, while deadlines already run into that year. So the
+//! few years after the last published one are covered provisionally: their statutory days off are computed from
+//! the law (see [`provisional`]), without the bridging only the notice can set. Such a calendar says which
+//! years are provisional and its version says so too; loading the real notice replaces the provisional year.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
+
+pub mod provisional;
+
+pub use provisional::{PROVISIONAL_RULES_FROM, PROVISIONAL_RULES_ID};
 
 /// The version id of the arrangements embedded in this crate (upstream holiday-cn commit).
 pub const EMBEDDED_VERSION: &str = "holiday-cn@d4e53bf2143d";
@@ -47,6 +56,11 @@ pub const MAX_WORKING_DAYS: u32 = 2_000;
 pub const MAX_SPAN_DAYS: i64 = 3_660;
 /// The most exceptional days one year file may list.
 pub const MAX_DAYS_PER_YEAR: usize = 366;
+/// How many years after the last published one are computed provisionally. Two, so that a deadline running
+/// from late in the first unpublished year (its December needs the year after, see
+/// `DECEMBER_SPILLOVER_FROM_DAY`) still gets one; farther ahead the estimate would be guesswork and stays
+/// [`CalendarError::YearNotCovered`].
+pub const PROVISIONAL_YEARS_AHEAD: i32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -91,21 +105,26 @@ struct DayEntry {
 /// A versioned working-day calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
+    /// The id given when loading, plus a provisional suffix when `provisional` is not empty.
     version: String,
-    /// Each covered year's exceptions, as listed in its file: date → is a day off.
-    years: BTreeMap<i32, BTreeMap<NaiveDate, bool>>,
-    /// All exceptions merged.
+    /// Each published year's exceptions, as listed in its file: date → is a day off.
+    years: BTreeMap<i32, YearDays>,
+    /// The computed years after the last published one: their statutory days off.
+    provisional: BTreeMap<i32, YearDays>,
+    /// All exceptions merged, published and provisional.
     exceptions: BTreeMap<NaiveDate, bool>,
 }
 
 impl Calendar {
-    /// The arrangements embedded in this crate (2007–2026; 2027 is an unpublished placeholder).
+    /// The arrangements embedded in this crate (2007–2026; 2027 is an unpublished placeholder), with the
+    /// years after them provisional.
     pub fn embedded() -> Result<Calendar, CalendarError> {
         Calendar::from_year_files(EMBEDDED_VERSION, &EMBEDDED_YEARS)
     }
 
     /// Build a calendar from holiday-cn year files (JSON text). A file with no papers and no days is an
-    /// unpublished placeholder and leaves its year uncovered.
+    /// unpublished placeholder: its year is not published, and is provisional when it follows the last
+    /// published one closely enough.
     pub fn from_year_files(
         version: impl Into<String>,
         files: &[&str],
@@ -119,7 +138,8 @@ impl Calendar {
         Calendar::build(version.into(), years)
     }
 
-    /// A new calendar version with one year's arrangement replaced (or added) by an amending notice.
+    /// A new calendar version with one year's arrangement replaced (or added) by an amending notice. A year
+    /// that was provisional becomes published, and the provisional years move on after it.
     pub fn amended(
         &self,
         version: impl Into<String>,
@@ -137,15 +157,13 @@ impl Calendar {
         Calendar::build(version.into(), years)
     }
 
-    fn build(
-        version: String,
-        years: BTreeMap<i32, BTreeMap<NaiveDate, bool>>,
-    ) -> Result<Calendar, CalendarError> {
+    fn build(version: String, years: BTreeMap<i32, YearDays>) -> Result<Calendar, CalendarError> {
         if version.is_empty() {
             return Err(CalendarError::EmptyVersion);
         }
+        let provisional = provisional_years_after(years.keys().next_back().copied());
         let mut exceptions = BTreeMap::new();
-        for (date, off) in years.values().flatten() {
+        for (date, off) in years.values().chain(provisional.values()).flatten() {
             if exceptions
                 .insert(*date, *off)
                 .is_some_and(|previous| previous != *off)
@@ -154,29 +172,59 @@ impl Calendar {
             }
         }
         Ok(Calendar {
-            version,
+            version: provisional_version(version, &provisional),
             years,
+            provisional,
             exceptions,
         })
     }
 
+    /// The version id: the one given when loading, followed by `+provisional:FIRST-LAST@RULES` when the
+    /// calendar computed some years, e.g.
+    /// `holiday-cn@d4e53bf2143d+provisional:2027-2028@fangjia-2024/lunar-t1`, so a deadline's recorded version
+    /// shows it was an estimate.
     pub fn version(&self) -> &str {
         &self.version
     }
 
-    /// The years this calendar covers.
+    /// The years this calendar covers, published or provisional, in order.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.published_years().chain(self.provisional_years())
+    }
+
+    /// The years whose arrangement was loaded from a notice, in order.
+    pub fn published_years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.keys().copied()
     }
 
+    /// The years computed from the law because their notice is not loaded, in order (all after the published
+    /// ones).
+    pub fn provisional_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.provisional.keys().copied()
+    }
+
+    /// Whether `year` is covered only provisionally (statutory days off, no bridging).
+    pub fn is_provisional(&self, year: i32) -> bool {
+        self.provisional.contains_key(&year)
+    }
+
+    /// The provisional years that the answers for the dates from `from` to `to` (inclusive, either order)
+    /// depend on, in order; empty when every one of them is published. A date late in December depends on the
+    /// next year too, as its notice may arrange it: a 20-day deadline due 2026-12-28 is provisional while 2027
+    /// is. Pass a deadline's start and due date to learn whether it is an estimate.
+    pub fn provisional_years_in(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let (first, last) = (from.min(to), from.max(to));
+        let latest = years_needed(last).into_iter().max().unwrap_or(last.year());
+        let needed = first.year()..=latest;
+        self.provisional_years()
+            .filter(|year| needed.contains(year))
+            .collect()
+    }
+
     fn check_covered(&self, date: NaiveDate) -> Result<(), CalendarError> {
-        let mut needed = vec![date.year()];
-        if date.month() == 12 && date.day() >= DECEMBER_SPILLOVER_FROM_DAY {
-            needed.push(date.year() + 1);
-        }
-        match needed
+        match years_needed(date)
             .into_iter()
-            .find(|year| !self.years.contains_key(year))
+            .find(|year| !self.years.contains_key(year) && !self.is_provisional(*year))
         {
             Some(year) => Err(CalendarError::YearNotCovered {
                 version: self.version.clone(),
@@ -268,6 +316,42 @@ fn next_day(date: NaiveDate) -> Result<NaiveDate, CalendarError> {
 
 type YearDays = BTreeMap<NaiveDate, bool>;
 
+/// The years whose arrangement decides `date`: its own, and the next from `DECEMBER_SPILLOVER_FROM_DAY` of
+/// December on.
+fn years_needed(date: NaiveDate) -> Vec<i32> {
+    let mut needed = vec![date.year()];
+    if date.month() == 12 && date.day() >= DECEMBER_SPILLOVER_FROM_DAY {
+        needed.push(date.year() + 1);
+    }
+    needed
+}
+
+/// The provisional years after `last_published`: up to [`PROVISIONAL_YEARS_AHEAD`] of them, stopping at the
+/// first the rules cannot compute, so the covered years stay contiguous.
+fn provisional_years_after(last_published: Option<i32>) -> BTreeMap<i32, YearDays> {
+    let Some(last) = last_published else {
+        return BTreeMap::new();
+    };
+    (last + 1..=last + PROVISIONAL_YEARS_AHEAD)
+        .map_while(|year| {
+            let days = provisional::statutory_days_off(year)?;
+            Some((
+                year,
+                days.into_iter().map(|(date, _)| (date, true)).collect(),
+            ))
+        })
+        .collect()
+}
+
+fn provisional_version(given: String, provisional: &BTreeMap<i32, YearDays>) -> String {
+    match (provisional.keys().next(), provisional.keys().next_back()) {
+        (Some(first), Some(last)) => {
+            format!("{given}+provisional:{first}-{last}@{PROVISIONAL_RULES_ID}")
+        }
+        _ => given,
+    }
+}
+
 /// Parse one year file; `None` for an unpublished placeholder.
 fn parse_year(text: &str) -> Result<Option<(i32, YearDays)>, CalendarError> {
     let file: YearFile =
@@ -307,13 +391,37 @@ mod tests {
     }
 
     #[test]
-    fn embedded_covers_2007_to_2026_only() {
+    fn embedded_publishes_2007_to_2026_and_computes_2027_and_2028() {
         let cal = Calendar::embedded().expect("embedded data parses");
         assert_eq!(
-            cal.years().collect::<Vec<_>>(),
+            cal.published_years().collect::<Vec<_>>(),
             (2007..=2026).collect::<Vec<_>>()
         );
-        assert_eq!(cal.version(), EMBEDDED_VERSION);
+        assert_eq!(cal.provisional_years().collect::<Vec<_>>(), [2027, 2028]);
+        assert_eq!(
+            cal.years().collect::<Vec<_>>(),
+            (2007..=2028).collect::<Vec<_>>()
+        );
+        assert!(!cal.is_provisional(2026) && cal.is_provisional(2027));
+        assert_eq!(
+            cal.version(),
+            "holiday-cn@d4e53bf2143d+provisional:2027-2028@fangjia-2024/lunar-t1"
+        );
+    }
+
+    #[test]
+    fn no_provisional_years_after_arrangements_older_than_the_2024_rules() {
+        let files = [
+            include_str!("../data/holiday-cn/2018.json"),
+            include_str!("../data/holiday-cn/2019.json"),
+        ];
+        let cal = Calendar::from_year_files("v", &files).expect("parses");
+        assert_eq!(cal.provisional_years().count(), 0);
+        assert_eq!(cal.version(), "v");
+        assert!(matches!(
+            cal.is_working_day(d(2020, 3, 2)),
+            Err(CalendarError::YearNotCovered { year: 2020, .. })
+        ));
     }
 
     #[test]
@@ -338,7 +446,8 @@ mod tests {
     #[test]
     fn missing_year_is_an_error_not_a_holiday_free_year() {
         let cal = Calendar::embedded().expect("embedded");
-        for date in [d(2027, 3, 1), d(2006, 6, 1), d(2026, 12, 28)] {
+        // Past the provisional years (2027, 2028), and before the data.
+        for date in [d(2029, 3, 1), d(2006, 6, 1), d(2028, 12, 28)] {
             assert!(
                 matches!(
                     cal.is_working_day(date),
@@ -349,8 +458,8 @@ mod tests {
         }
         // Walking past the end of the data is an error too.
         assert!(matches!(
-            cal.add_working_days(d(2026, 12, 1), 30),
-            Err(CalendarError::YearNotCovered { year: 2027, .. })
+            cal.add_working_days(d(2028, 12, 1), 30),
+            Err(CalendarError::YearNotCovered { year: 2029, .. })
         ));
     }
 
