@@ -18,7 +18,7 @@ use casetrack_domain::{
     decode, stream_name,
 };
 use casetrack_eventlog::{Direction, EventLog};
-use casetrack_handlers::{CaseLog, Caller, Commands, IntakeService, Reminders, Step, Tokens};
+use casetrack_handlers::{Caller, CaseLog, Commands, IntakeService, Reminders, Step, Tokens};
 use casetrack_projector::queues::{Due, queue};
 use casetrack_projector::{Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -43,13 +43,16 @@ fn plan() -> impl Strategy<Value = Plan> {
         CaseKind::Hotline,
         CaseKind::Proposal,
     ]);
-    (kind, 0u64..150, prop::collection::vec((0u8..5, 0u64..20), 0..5)).prop_map(
-        |(kind, received, steps)| Plan {
+    (
+        kind,
+        0u64..150,
+        prop::collection::vec((0u8..5, 0u64..20), 0..5),
+    )
+        .prop_map(|(kind, received, steps)| Plan {
             kind,
             received,
             steps,
-        },
-    )
+        })
 }
 
 fn day(offset: u64) -> NaiveDate {
@@ -115,7 +118,9 @@ fn step(kind: CaseKind, choice: u8, on: NaiveDate) -> CaseCommand {
             supplement_by: on + Days::new(15),
         }
         .into(),
-        (CaseKind::Application, 1) => ApplicationCommand::ReceiveSupplement { received_on: on }.into(),
+        (CaseKind::Application, 1) => {
+            ApplicationCommand::ReceiveSupplement { received_on: on }.into()
+        }
         (CaseKind::Application, 2) => ApplicationCommand::ApproveExtension {
             working_days: 10,
             approved_by: "办公室主任".to_owned(),
@@ -183,7 +188,9 @@ async fn record(commands: &Commands, plans: &[Plan]) -> Vec<(CaseId, CaseKind, S
                 command: step(plan.kind, *choice, on),
             };
             let command_id = uuid::Uuid::from_u128((n as u128) << 8 | i as u128 | 1 << 64);
-            let _ = commands.execute("test", command_id, now(), vec![step]).await;
+            let _ = commands
+                .execute("test", command_id, now(), vec![step])
+                .await;
         }
         cases.push((refs.case_id, plan.kind, refs.tracking_number));
     }
@@ -191,7 +198,12 @@ async fn record(commands: &Commands, plans: &[Plan]) -> Vec<(CaseId, CaseKind, S
 }
 
 /// The domain's answer, from the case's own events.
-fn trait_due(log: &EventLog, kind: CaseKind, case_id: CaseId, clocks: &Clocks) -> (Case, Option<NaiveDate>) {
+fn trait_due(
+    log: &EventLog,
+    kind: CaseKind,
+    case_id: CaseId,
+    clocks: &Clocks,
+) -> (Case, Option<NaiveDate>) {
     let recorded = log
         .read_stream(&stream_name(kind, case_id), 0, Direction::Forward, 1_000)
         .expect("read");
@@ -200,7 +212,10 @@ fn trait_due(log: &EventLog, kind: CaseKind, case_id: CaseId, clocks: &Clocks) -
         .map(|r| decode(&r.event_type, &r.data).expect("decode"))
         .collect();
     let case = Case::replay(kind, &events).expect("replay");
-    let due = case.pending_deadline(clocks).expect("deadline").map(|d| d.due);
+    let due = case
+        .pending_deadline(clocks)
+        .expect("deadline")
+        .map(|d| d.due);
     (case, due)
 }
 
@@ -218,7 +233,11 @@ async fn get_case(intake: &IntakeService, number: &str) -> pb::CaseInfo {
     });
     let bearer = format!("Bearer {TOKEN}").parse().expect("header");
     request.metadata_mut().insert("authorization", bearer);
-    intake.get_case(request).await.expect("GetCase").into_inner()
+    intake
+        .get_case(request)
+        .await
+        .expect("GetCase")
+        .into_inner()
 }
 
 async fn one_answer(plans: Vec<Plan>) {
@@ -231,14 +250,23 @@ async fn one_answer(plans: Vec<Plan>) {
         "SM".parse().expect("prefix"),
     );
     let cases = record(&commands, &plans).await;
-    let tokens = Tokens::new(HashMap::from([(TOKEN.to_owned(), "test".to_owned())])).expect("tokens");
+    let tokens =
+        Tokens::new(HashMap::from([(TOKEN.to_owned(), "test".to_owned())])).expect("tokens");
     let intake = IntakeService::new(commands.clone(), tokens, Bus::in_process());
 
     // Queue and GetCase are read before the reminder pass adds its events.
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
     projector.catch_up(&log, &mut |_, _| {}).expect("fold");
     let today = now().date_naive();
-    let listed = queue(&projector.store().view(), &clocks, AGENCY, None, today, Due::All).expect("queue");
+    let listed = queue(
+        &projector.store().view(),
+        &clocks,
+        AGENCY,
+        None,
+        today,
+        Due::All,
+    )
+    .expect("queue");
     let mut expected_reminders = Vec::new();
     for (case_id, kind, number) in &cases {
         let (case, due) = trait_due(&log, *kind, *case_id, &clocks);
@@ -248,17 +276,30 @@ async fn one_answer(plans: Vec<Plan>) {
         }
         let info = get_case(&intake, number).await;
         let shown = due.map(|d| d.to_string()).unwrap_or_default();
-        assert_eq!(info.deadline, shown, "GetCase vs trait: {}", info.clock_explanation);
+        assert_eq!(
+            info.deadline, shown,
+            "GetCase vs trait: {}",
+            info.clock_explanation
+        );
         let within = due.is_some_and(|due| {
             working_days_left(due, today, &clocks.calendar).expect("days left") <= WITHIN
         });
-        let someone = case.remind(ReminderLevel::Urge, String::new(), today).is_some();
+        let someone = case
+            .remind(ReminderLevel::Urge, String::new(), today)
+            .is_some();
         expected_reminders.push(within && someone);
     }
 
-    Reminders::new(commands, WITHIN).run_once(now()).await.expect("reminder pass");
+    Reminders::new(commands, WITHIN)
+        .run_once(now())
+        .await
+        .expect("reminder pass");
     for ((case_id, kind, _), expected) in cases.iter().zip(expected_reminders) {
-        assert_eq!(reminded(&log, *kind, *case_id), expected, "reminders vs trait for {kind:?}");
+        assert_eq!(
+            reminded(&log, *kind, *case_id),
+            expected,
+            "reminders vs trait for {kind:?}"
+        );
     }
 }
 

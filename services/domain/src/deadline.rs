@@ -126,12 +126,43 @@ pub struct Deadline {
     pub due: NaiveDate,
     /// The calendar version it was computed under ("" for calendar-month deadlines).
     pub calendar_version: String,
+    /// Years whose holiday arrangement is not yet published that the count ran through: the due date is then
+    /// an estimate from the statutory days off (calendar.rs), and may move when the State Council publishes.
+    pub provisional_years: Vec<i32>,
     pub steps: Vec<DeadlineStep>,
+}
+
+impl Deadline {
+    /// A deadline counted in working days from `start` to `due` under `calendar`.
+    fn counted(
+        calendar: &Calendar,
+        start: NaiveDate,
+        due: NaiveDate,
+        steps: Vec<DeadlineStep>,
+    ) -> Deadline {
+        Deadline {
+            due,
+            calendar_version: calendar.version().to_owned(),
+            provisional_years: calendar.provisional_years_in(start, due),
+            steps,
+        }
+    }
+
+    pub fn is_provisional(&self) -> bool {
+        !self.provisional_years.is_empty()
+    }
 }
 
 impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "due {} (calendar {})", self.due, self.calendar_version)?;
+        if self.is_provisional() {
+            writeln!(
+                f,
+                "  暂定：{:?} 年放假安排尚未公布，按《全国年节及纪念日放假办法》推算，公布后可能变动",
+                self.provisional_years
+            )?;
+        }
         for step in &self.steps {
             writeln!(
                 f,
@@ -294,11 +325,9 @@ pub fn application_clock(
         detail: "reply due".to_owned(),
         working_days: 0,
     });
-    Ok(Clock::Running(Deadline {
-        due,
-        calendar_version: calendar.version().to_owned(),
-        steps,
-    }))
+    Ok(Clock::Running(Deadline::counted(
+        calendar, start, due, steps,
+    )))
 }
 
 /// The day the reply period runs from: receipt, or the supplemented application's arrival after a 补正
@@ -481,11 +510,7 @@ pub fn hotline_deadline(
         detail: "handling due".to_owned(),
         working_days: 0,
     });
-    Ok(Deadline {
-        due,
-        calendar_version: calendar.version().to_owned(),
-        steps,
-    })
+    Ok(Deadline::counted(calendar, start, due, steps))
 }
 
 /// The clock of a suggestion or proposal: running until the reply, to [`proposal_deadline`].
@@ -533,6 +558,8 @@ pub fn proposal_deadline(state: &ProposalState) -> Result<Deadline, DeadlineErro
     Ok(Deadline {
         due,
         calendar_version: String::new(),
+        // Calendar months: no holiday arrangement is involved.
+        provisional_years: Vec::new(),
         steps,
     })
 }

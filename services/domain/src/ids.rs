@@ -72,7 +72,10 @@ impl AgencyId {
             return fail("it has an empty part (a leading, trailing or doubled '/')");
         }
         let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        if !text.chars().all(|c| allowed(c) || c == AGENCY_PATH_SEPARATOR) {
+        if !text
+            .chars()
+            .all(|c| allowed(c) || c == AGENCY_PATH_SEPARATOR)
+        {
             return fail("it has a character other than letters, digits, '_', '-' and '/'");
         }
         Ok(AgencyId(text.to_owned()))
@@ -208,7 +211,7 @@ mod tests {
             assert_eq!(AgencyId::parse(good).expect(good).as_str(), good);
         }
         let long = "a".repeat(MAX_AGENCY_LEN + 1);
-        let deep = vec!["a"; MAX_AGENCY_DEPTH + 1].join("/");
+        let deep = ["a"; MAX_AGENCY_DEPTH + 1].join("/");
         for bad in [
             "", "/simao", "simao/", "simao//x", "sim ao", "simao.x", "思茅", "a\0b", &long, &deep,
         ] {

@@ -69,7 +69,9 @@ pub trait Lifecycle:
 }
 
 /// Folds a whole stream into a kind's state.
-pub fn replay<'a, L: Lifecycle>(events: impl IntoIterator<Item = &'a Event>) -> Result<L, ReplayError> {
+pub fn replay<'a, L: Lifecycle>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<L, ReplayError> {
     let mut state = L::default();
     for event in events {
         state.evolve(event)?;

@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, ReplayError, check_stream};
-use crate::lifecycle::ReminderLevel;
 use crate::ids::{AgencyId, CaseId, CaseKind};
+use crate::lifecycle::ReminderLevel;
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;

@@ -4,11 +4,11 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use casetrack_domain::ReminderLevel;
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{
     self, ChallengeCommand, ChallengeEvent, ChallengeKind, ChallengeResult,
 };
-use casetrack_domain::ReminderLevel;
 use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::ProposalEvent;
 use casetrack_domain::records::{

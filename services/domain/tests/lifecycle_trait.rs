@@ -50,7 +50,11 @@ fn ask<L: Lifecycle>(rows: Vec<Row<L>>) {
     let clocks = Clocks::new(calendar());
     for row in rows {
         let mut state = L::default();
-        assert!(state.summary().is_none(), "{}: no case before its first event", row.name);
+        assert!(
+            state.summary().is_none(),
+            "{}: no case before its first event",
+            row.name
+        );
         let mut events: Vec<Event> = Vec::new();
         for command in row.commands {
             let new = state
@@ -100,8 +104,22 @@ fn applications_answer_through_the_trait() {
     };
     ask::<ApplicationState>(vec![
         // Received Fri 2018-09-28; National Day week off: due Wed 31 Oct.
-        row("received", vec![received()], "under_review", "running", Some(d(2018, 10, 31)), true),
-        row("awaiting 补正", vec![received(), supplement], "awaiting_supplement", "stopped", None, true),
+        row(
+            "received",
+            vec![received()],
+            "under_review",
+            "running",
+            Some(d(2018, 10, 31)),
+            true,
+        ),
+        row(
+            "awaiting 补正",
+            vec![received(), supplement],
+            "awaiting_supplement",
+            "stopped",
+            None,
+            true,
+        ),
         row(
             "by internet, unconfirmed",
             vec![receive_cmd(case(1), Channel::Internet, d(2018, 9, 28))],
@@ -111,7 +129,14 @@ fn applications_answer_through_the_trait() {
             true,
         ),
         // Decided: the reply is no longer pending, whether or not delivered yet.
-        row("decided", vec![received(), decide], "decided", "idle", None, true),
+        row(
+            "decided",
+            vec![received(), decide],
+            "decided",
+            "idle",
+            None,
+            true,
+        ),
     ]);
 }
 
@@ -144,11 +169,39 @@ fn hotline_tickets_answer_through_the_trait() {
     };
     ask::<HotlineState>(vec![
         // Not dispatched: the complaint category's 13 working days from receipt (Mon 4 March 2024).
-        row("received", vec![received()], "received", "running", Some(d(2024, 3, 21)), false),
+        row(
+            "received",
+            vec![received()],
+            "received",
+            "running",
+            Some(d(2024, 3, 21)),
+            false,
+        ),
         // Dispatched Tue 5 March with its own 2-working-day limit: due Thu 7 March.
-        row("dispatched", vec![received(), dispatch()], "dispatched", "running", Some(d(2024, 3, 7)), true),
-        row("handled", vec![received(), dispatch(), sign, handle], "handled", "idle", None, true),
-        row("answered at once", vec![received(), answer], "replied", "idle", None, false),
+        row(
+            "dispatched",
+            vec![received(), dispatch()],
+            "dispatched",
+            "running",
+            Some(d(2024, 3, 7)),
+            true,
+        ),
+        row(
+            "handled",
+            vec![received(), dispatch(), sign, handle],
+            "handled",
+            "idle",
+            None,
+            true,
+        ),
+        row(
+            "answered at once",
+            vec![received(), answer],
+            "replied",
+            "idle",
+            None,
+            false,
+        ),
     ]);
 }
 
@@ -169,8 +222,22 @@ fn proposals_answer_through_the_trait() {
         replied_on: d(2024, 5, 6),
     };
     ask::<ProposalState>(vec![
-        row("assigned", vec![assign()], "assigned", "running", Some(d(2024, 6, 4)), true),
-        row("replied", vec![assign(), reply], "replied", "idle", None, true),
+        row(
+            "assigned",
+            vec![assign()],
+            "assigned",
+            "running",
+            Some(d(2024, 6, 4)),
+            true,
+        ),
+        row(
+            "replied",
+            vec![assign(), reply],
+            "replied",
+            "idle",
+            None,
+            true,
+        ),
     ]);
 }
 
@@ -184,7 +251,14 @@ fn challenges_and_records_have_no_clock_and_no_one_to_remind() {
         prior_reconsideration: None,
         filed_on: d(2024, 3, 4),
     };
-    ask::<ChallengeState>(vec![row("filed", vec![file], "pending", "idle", None, false)]);
+    ask::<ChallengeState>(vec![row(
+        "filed",
+        vec![file],
+        "pending",
+        "idle",
+        None,
+        false,
+    )]);
     let publish = RecordCommand::PublishDisclosure {
         case_id: case(5),
         agency: agency("simao"),
@@ -192,5 +266,12 @@ fn challenges_and_records_have_no_clock_and_no_one_to_remind() {
         channels: BTreeSet::from([DisclosureChannel::Website]),
         published_on: d(2024, 3, 4),
     };
-    ask::<RecordState>(vec![row("published", vec![publish], "recorded", "idle", None, false)]);
+    ask::<RecordState>(vec![row(
+        "published",
+        vec![publish],
+        "recorded",
+        "idle",
+        None,
+        false,
+    )]);
 }

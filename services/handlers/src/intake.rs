@@ -17,12 +17,12 @@ use tonic::{Request, Response, Status};
 use crate::auth::{Caller, Tokens};
 use crate::command::{Commands, decode_stream};
 use crate::error::HandlerError;
-use casetrack_domain::{Case, CaseCommand};
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 use crate::tracking;
 use crate::watch;
+use casetrack_domain::{Case, CaseCommand};
 
 #[derive(Clone)]
 pub struct IntakeService {
@@ -328,18 +328,14 @@ impl Intake for IntakeService {
             .map_err(HandlerError::from)?;
         let last = recorded.last().ok_or_else(not_found)?;
         let events = decode_stream(&assignment.stream, &recorded)?;
-        let case = Case::replay(kind, &events)
-            .map_err(|e| HandlerError::replay(&assignment.stream, e))?;
+        let case =
+            Case::replay(kind, &events).map_err(|e| HandlerError::replay(&assignment.stream, e))?;
         let state = case.summary().ok_or_else(not_found)?;
         // A deadline that cannot be computed (e.g. a year with no calendar) is stated, not an error: the
         // rest of the case is still worth answering.
-        let (clock, deadline, clock_explanation) = match case.clock(self.rpc.commands().clocks()) {
-            Ok(clock) => (
-                clock.code().to_owned(),
-                clock.deadline().map(|d| d.due.to_string()).unwrap_or_default(),
-                clock.to_string(),
-            ),
-            Err(error) => ("unknown".to_owned(), String::new(), error.to_string()),
+        let (clock, explanation, deadline) = match case.clock(self.rpc.commands().clocks()) {
+            Ok(clock) => (clock.code(), clock.to_string(), clock.deadline().cloned()),
+            Err(error) => ("unknown", error.to_string(), None),
         };
         Ok(Response::new(pb::CaseInfo {
             r#ref: Some(pb::CaseRef {
@@ -364,9 +360,13 @@ impl Intake for IntakeService {
             }
             .to_owned(),
             received_on: state.received_on.to_string(),
-            clock,
-            deadline,
-            clock_explanation,
+            clock: clock.to_owned(),
+            deadline: deadline
+                .as_ref()
+                .map(|d| d.due.to_string())
+                .unwrap_or_default(),
+            deadline_provisional: deadline.is_some_and(|d| d.is_provisional()),
+            clock_explanation: explanation,
         }))
     }
 

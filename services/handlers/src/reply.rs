@@ -14,10 +14,10 @@ use tonic::{Request, Response, Status};
 use crate::auth::Tokens;
 use crate::command::Commands;
 use crate::error::HandlerError;
-use casetrack_domain::CaseCommand;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
+use casetrack_domain::CaseCommand;
 
 #[derive(Clone)]
 pub struct ReplyService {

@@ -248,10 +248,7 @@ mod tests {
             custom.route(&agency("x"), HotlineCategory::Help, day),
             Some((agency("x/desk"), 2))
         );
-        assert_eq!(
-            custom.route(&agency("y"), HotlineCategory::Help, day),
-            None
-        );
+        assert_eq!(custom.route(&agency("y"), HotlineCategory::Help, day), None);
         assert!(RoutingRules::parse(r#"{"rules":[{"unit":" "}]}"#).is_err());
         assert!(RoutingRules::parse(r#"{"rules":[{"unit":"{agency}//x"}]}"#).is_err());
     }

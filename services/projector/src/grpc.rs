@@ -14,9 +14,9 @@ use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
 use crate::error::ProjectorError;
 use crate::model::ReadModel;
-use casetrack_domain::deadline::Clocks;
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
+use casetrack_domain::deadline::Clocks;
 
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
 pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -67,14 +67,7 @@ impl ReportingService {
         let entries = self
             .blocking(move |reports, clocks| {
                 let view = reports.projector().store().view();
-                queue(
-                    &view,
-                    clocks,
-                    &request.agency,
-                    state.as_deref(),
-                    today,
-                    due,
-                )
+                queue(&view, clocks, &request.agency, state.as_deref(), today, due)
             })
             .await?;
         Ok(Response::new(pb::QueueResponse {
@@ -173,6 +166,7 @@ fn queue_case(entry: QueueEntry) -> pb::QueueCase {
         has_deadline: entry.deadline.is_some(),
         working_days_left: entry.working_days_left.unwrap_or_default(),
         no_deadline_reason: entry.no_deadline_reason.unwrap_or_default(),
+        deadline_provisional: entry.deadline_provisional,
     }
 }
 

@@ -27,9 +27,9 @@ pub mod summary;
 pub mod synthetic;
 
 pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem};
-pub use membership::RULES_VERSION;
 pub use as_of::AsOf;
 pub use error::ProjectorError;
+pub use membership::RULES_VERSION;
 pub use model::ReadModel;
 pub use projector::{Progress, Projector};
 pub use reports::Reports;

@@ -26,6 +26,8 @@ pub struct QueueEntry {
     pub deadline: Option<NaiveDate>,
     /// Working days from today to the deadline: negative when overdue.
     pub working_days_left: Option<i64>,
+    /// The deadline was counted through a year whose holiday arrangement is not yet published.
+    pub deadline_provisional: bool,
     /// Why there is no deadline: the clock is stopped or idle (and why), or the deadline cannot be computed
     /// (no calendar for the year, no hotline limit configured, …). One such case never fails the list.
     pub no_deadline_reason: Option<String>,
@@ -99,6 +101,7 @@ fn with_deadline(
         case,
         deadline: None,
         working_days_left: None,
+        deadline_provisional: false,
         no_deadline_reason: None,
     };
     let clock = match stored.state.clock(clocks) {
@@ -113,6 +116,7 @@ fn with_deadline(
         return Ok(entry);
     };
     entry.deadline = Some(deadline.due);
+    entry.deadline_provisional = deadline.is_provisional();
     match working_days_left(deadline.due, today, &clocks.calendar) {
         Ok(left) => entry.working_days_left = Some(left),
         Err(error) => entry.no_deadline_reason = Some(error.to_string()),

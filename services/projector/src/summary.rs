@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::StoredCase;
 
-
 /// A case in the words of the read models. `status` is where it stands: applications use the named stages
 /// below; other kinds use the domain's stage (e.g. `dispatched`, `replied`, `pending`, `in_force`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

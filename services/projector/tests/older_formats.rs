@@ -113,7 +113,11 @@ fn record() -> impl Strategy<Value = (usize, Record)> {
                 issued_on,
                 repealed_after,
             }),
-        (prop::sample::select(CountedMeasure::ALL.to_vec()), 1u64..50, day())
+        (
+            prop::sample::select(CountedMeasure::ALL.to_vec()),
+            1u64..50,
+            day()
+        )
             .prop_map(|(measure, count, on)| Record::Counted { measure, count, on }),
         (1u64..10_000_000, day()).prop_map(|(fen, on)| Record::Fees { fen, on }),
     ];
