@@ -584,17 +584,6 @@ fn closed(state: &mut ApplicationState, closed_on: NaiveDate) {
     state.closed_on = Some(closed_on);
 }
 
-/// Fold a whole stream.
-pub fn replay<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-) -> Result<ApplicationState, ReplayError> {
-    let mut state = ApplicationState::default();
-    for event in events {
-        evolve(&mut state, event)?;
-    }
-    Ok(state)
-}
-
 /// What a caller can ask of an application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]

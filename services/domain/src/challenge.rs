@@ -190,17 +190,6 @@ pub fn evolve(state: &mut ChallengeState, event: &Event) -> Result<(), ReplayErr
     Ok(())
 }
 
-/// Fold a whole stream.
-pub fn replay<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-) -> Result<ChallengeState, ReplayError> {
-    let mut state = ChallengeState::default();
-    for event in events {
-        evolve(&mut state, event)?;
-    }
-    Ok(state)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ChallengeCommand {

@@ -376,17 +376,6 @@ fn rehandling_ordered(state: &mut HotlineState, ordered_on: NaiveDate) {
     state.extension_working_days = None;
 }
 
-/// Fold a whole stream.
-pub fn replay<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-) -> Result<HotlineState, ReplayError> {
-    let mut state = HotlineState::default();
-    for event in events {
-        evolve(&mut state, event)?;
-    }
-    Ok(state)
-}
-
 /// What a caller can ask of a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]

@@ -184,17 +184,6 @@ pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayErro
     Ok(())
 }
 
-/// Fold a whole stream.
-pub fn replay<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-) -> Result<ProposalState, ReplayError> {
-    let mut state = ProposalState::default();
-    for event in events {
-        evolve(&mut state, event)?;
-    }
-    Ok(state)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum ProposalCommand {

@@ -237,15 +237,6 @@ pub fn evolve(state: &mut RecordState, event: &Event) -> Result<(), ReplayError>
     Ok(())
 }
 
-/// Fold a whole stream.
-pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<RecordState, ReplayError> {
-    let mut state = RecordState::default();
-    for event in events {
-        evolve(&mut state, event)?;
-    }
-    Ok(state)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum RecordCommand {

@@ -13,6 +13,7 @@ use casetrack_domain::fees::{FeeBasis, fee_for_pages};
 use casetrack_domain::hotline::{
     self, HotlineCategory, HotlineCommand, HotlineState, Satisfaction,
 };
+use casetrack_domain::lifecycle::replay;
 use casetrack_domain::{AgencyId, ApplicantType, Calendar, Event, Outcome, decode, encode};
 use chrono::{Days, NaiveDate};
 use common::{case, d, now};
@@ -220,8 +221,8 @@ proptest! {
             prop_assert!(state.closed_on.is_none() || state.outcome().is_some(), "closed without an outcome");
             prop_assert!(state.decision.is_none() || state.abandoned.is_none(), "two outcomes");
         }
-        prop_assert_eq!(&application::replay(&log).expect("replay"), &state);
-        prop_assert_eq!(&application::replay(&through_codec(&log)).expect("replay"), &state);
+        prop_assert_eq!(&replay::<ApplicationState>(&log).expect("replay"), &state);
+        prop_assert_eq!(&replay::<ApplicationState>(&through_codec(&log)).expect("replay"), &state);
         prop_assert_eq!(state.event_count, log.len() as u64);
     }
 
@@ -238,8 +239,8 @@ proptest! {
             }
             prop_assert!(state.closed_on.is_none() || state.replied_on.or(state.answered_at_once_on).is_some());
         }
-        prop_assert_eq!(&hotline::replay(&log).expect("replay"), &state);
-        prop_assert_eq!(&hotline::replay(&through_codec(&log)).expect("replay"), &state);
+        prop_assert_eq!(&replay::<HotlineState>(&log).expect("replay"), &state);
+        prop_assert_eq!(&replay::<HotlineState>(&through_codec(&log)).expect("replay"), &state);
     }
 }
 
@@ -263,7 +264,7 @@ fn foreign_events_are_refused_by_replay() {
         calendar(),
     )
     .expect("receive");
-    assert!(application::replay(&hotline_events).is_err());
+    assert!(replay::<ApplicationState>(&hotline_events).is_err());
     assert!(hotline::evolve(&mut state, &application_events[0]).is_err());
     let mut other_case = hotline_events[0].clone();
     other_case.case_id = case(9);

@@ -1,9 +1,12 @@
 //! The per-kind states survive a JSON round trip (the projector stores them), and the facts added for the
 //! annual report: the first end of handling (a closure without a decision is 三（六）3 其他) and fee payments.
 
-use casetrack_domain::application::{self, ApplicationEvent, Channel, DeliveryForm};
+use casetrack_domain::application::ApplicationState;
+use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::fees::Fen;
+use casetrack_domain::hotline::HotlineState;
 use casetrack_domain::hotline::{self, HotlineCategory, HotlineEvent};
+use casetrack_domain::lifecycle::replay;
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody, Outcome};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -66,7 +69,7 @@ fn closed_without_a_decision_ends_handling_as_other_other() {
             },
         ),
     ];
-    let state = application::replay(&events).expect("replay");
+    let state = replay::<ApplicationState>(&events).expect("replay");
     assert_eq!(
         state.handling_ended,
         Some((Outcome::OtherOther, d(2024, 3, 9)))
@@ -103,7 +106,7 @@ fn the_first_end_of_handling_is_the_one_counted() {
             },
         ),
     ];
-    let state = application::replay(&events).expect("replay");
+    let state = replay::<ApplicationState>(&events).expect("replay");
     assert_eq!(
         state.handling_ended,
         Some((Outcome::Disclosed, d(2024, 3, 10)))
@@ -122,14 +125,14 @@ fn a_ticket_referred_to_an_application_not_yet_created_round_trips() {
         received_on: d(2024, 5, 2),
         summary: "咨询".to_owned(),
     })];
-    let unreferred = hotline::replay(&events).expect("replay");
+    let unreferred = replay::<HotlineState>(&events).expect("replay");
     assert_eq!(unreferred.referred_application, None);
     round_trip(&unreferred);
     events.push(ticket(HotlineEvent::ReferredToApplication {
         application: None,
         referred_on: d(2024, 5, 3),
     }));
-    let referred = hotline::replay(&events).expect("replay");
+    let referred = replay::<HotlineState>(&events).expect("replay");
     assert_eq!(referred.referred_application, Some(None));
     round_trip(&referred);
 }
@@ -156,7 +159,7 @@ fn a_ticket_keeps_the_time_limit_of_its_current_dispatch() {
         }),
         dispatched(5),
     ];
-    let state = hotline::replay(&events).expect("replay");
+    let state = replay::<HotlineState>(&events).expect("replay");
     assert_eq!(state.time_limit_working_days, Some(5));
     round_trip(&state);
 
@@ -173,11 +176,11 @@ fn a_ticket_keeps_the_time_limit_of_its_current_dispatch() {
         reason: "不属本单位职责".to_owned(),
         returned_on: d(2024, 5, 2),
     }));
-    let returned = hotline::replay(&events).expect("replay");
+    let returned = replay::<HotlineState>(&events).expect("replay");
     assert_eq!(returned.unit, None);
     assert_eq!(returned.time_limit_working_days, None);
 
     events.push(dispatched(10));
-    let redispatched = hotline::replay(&events).expect("replay");
+    let redispatched = replay::<HotlineState>(&events).expect("replay");
     assert_eq!(redispatched.time_limit_working_days, Some(10));
 }
