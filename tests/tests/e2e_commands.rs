@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
@@ -113,7 +112,7 @@ impl Harness {
 /// The executor the services share, over `log`.
 fn commands(log: CaseLog) -> Commands {
     let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
-    Commands::new(log, Arc::new(clocks), "SM".parse().expect("prefix"))
+    Commands::new(log, clocks, "SM".parse().expect("prefix"))
 }
 
 /// Serve `server` on a free loopback port until `shutdown`; its URL.

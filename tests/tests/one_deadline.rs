@@ -4,7 +4,6 @@
 //! someone holds it).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::Intake;
@@ -246,7 +245,7 @@ async fn one_answer(plans: Vec<Plan>) {
     let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
     let commands = Commands::new(
         CaseLog::Embedded(log.clone()),
-        Arc::new(clocks.clone()),
+        clocks.clone(),
         "SM".parse().expect("prefix"),
     );
     let cases = record(&commands, &plans).await;

@@ -47,6 +47,9 @@ enum Command {
     Report(cmd::report::Args),
     /// Rebuild read models from log position 0 (all, or one with --model).
     Rebuild(cmd::rebuild::Args),
+    /// Holiday arrangements: load next year's published arrangement, list the deadlines it moved.
+    #[command(subcommand)]
+    Calendar(cmd::calendar::Command),
     /// Benchmark the projector: fold speed (events/s) and report query latency for a year of N cases.
     BenchReport(cmd::bench_report::Args),
 }
@@ -76,6 +79,7 @@ fn main() -> anyhow::Result<()> {
         Command::Reply(args) => cmd::reply::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
+        Command::Calendar(command) => cmd::calendar::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),
     }
 }

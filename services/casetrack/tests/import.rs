@@ -493,7 +493,7 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
         let calendar = casetrack_domain::Calendar::embedded().expect("calendar");
         let commands = casetrack_handlers::Commands::new(
             casetrack_handlers::CaseLog::Embedded(log),
-            std::sync::Arc::new(casetrack_domain::deadline::Clocks::new(calendar)),
+            casetrack_domain::deadline::Clocks::new(calendar),
             "SM".parse().expect("prefix"),
         );
         let tokens = casetrack_handlers::Tokens::new([("t0k".into(), "test".into())].into())

@@ -15,8 +15,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 
+pub mod arrangement;
 pub mod provisional;
 
+pub use arrangement::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM, MAX_ARRANGEMENTS};
 pub use provisional::{PROVISIONAL_RULES_FROM, PROVISIONAL_RULES_ID};
 
 /// The version id of the arrangements embedded in this crate (upstream holiday-cn commit).
@@ -105,7 +107,9 @@ struct DayEntry {
 /// A versioned working-day calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
-    /// The id given when loading, plus a provisional suffix when `provisional` is not empty.
+    /// The id given when loading.
+    given: String,
+    /// `given`, plus a provisional suffix when `provisional` is not empty.
     version: String,
     /// Each published year's exceptions, as listed in its file: date → is a day off.
     years: BTreeMap<i32, YearDays>,
@@ -172,7 +176,8 @@ impl Calendar {
             }
         }
         Ok(Calendar {
-            version: provisional_version(version, &provisional),
+            version: provisional_version(version.clone(), &provisional),
+            given: version,
             years,
             provisional,
             exceptions,
@@ -185,6 +190,11 @@ impl Calendar {
     /// shows it was an estimate.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The version id given when loading, without the provisional suffix.
+    pub fn base_version(&self) -> &str {
+        &self.given
     }
 
     /// The years this calendar covers, published or provisional, in order.
@@ -350,6 +360,13 @@ fn provisional_version(given: String, provisional: &BTreeMap<i32, YearDays>) -> 
         }
         _ => given,
     }
+}
+
+/// The notices a year file names.
+fn papers_of(text: &str) -> Result<Vec<String>, CalendarError> {
+    let file: YearFile =
+        serde_json::from_str(text).map_err(|e| CalendarError::Parse(e.to_string()))?;
+    Ok(file.papers)
 }
 
 /// Parse one year file; `None` for an unpublished placeholder.

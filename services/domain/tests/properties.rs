@@ -28,15 +28,6 @@ fn day(offset: u32) -> NaiveDate {
     d(2018, 9, 20) + Days::new(offset.into())
 }
 
-const CHANNELS: [Channel; 6] = [
-    Channel::InPerson,
-    Channel::PostSigned,
-    Channel::PostUnsigned,
-    Channel::Internet,
-    Channel::Fax,
-    Channel::HotlineReferral,
-];
-
 fn application_command((op, offset, n, outcome): (u8, u32, u32, usize)) -> ApplicationCommand {
     let on = day(offset);
     let party = format!("party-{}", n % 3);
@@ -45,7 +36,7 @@ fn application_command((op, offset, n, outcome): (u8, u32, u32, usize)) -> Appli
             case_id: case(1),
             agency: AgencyId::parse("a").unwrap(),
             applicant_type: ApplicantType::ALL[n as usize % 6],
-            channel: CHANNELS[n as usize % 6],
+            channel: Channel::ALL[n as usize % Channel::ALL.len()],
             handed_in_on: on,
             receipt_confirmed_on: None,
             content: "c".to_owned(),

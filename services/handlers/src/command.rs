@@ -14,6 +14,7 @@ use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::clocks::ClocksInForce;
 use crate::error::HandlerError;
 use crate::ids::{event_id, intake_case_id};
 use crate::log::CaseLog;
@@ -45,15 +46,16 @@ pub struct Step {
 #[derive(Clone)]
 pub struct Commands {
     log: CaseLog,
-    clocks: Arc<Clocks>,
+    clocks: Arc<ClocksInForce>,
     prefix: TrackingPrefix,
 }
 
 impl Commands {
-    pub fn new(log: CaseLog, clocks: Arc<Clocks>, prefix: TrackingPrefix) -> Commands {
+    /// Commands over `log`, decided under `clocks` amended by the arrangements loaded into the log.
+    pub fn new(log: CaseLog, clocks: Clocks, prefix: TrackingPrefix) -> Commands {
         Commands {
             log,
-            clocks,
+            clocks: Arc::new(ClocksInForce::new(clocks)),
             prefix,
         }
     }
@@ -62,9 +64,9 @@ impl Commands {
         &self.log
     }
 
-    /// The calendar and clock rules every deadline is computed with.
-    pub fn clocks(&self) -> &Clocks {
-        &self.clocks
+    /// The calendar and clock rules in force now, which every deadline is computed with.
+    pub async fn clocks(&self) -> Result<Arc<Clocks>, HandlerError> {
+        self.clocks.current(&self.log).await
     }
 
     /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
@@ -80,6 +82,7 @@ impl Commands {
         let case_id = intake_case_id(&caller.source_system, external_id);
         let command = command(case_id);
         let stream = stream_name(command.kind(), case_id);
+        let clocks = self.clocks().await?;
         for _ in 0..MAX_CONFLICT_RETRIES {
             if let Some((existing, position)) = tracking::number_of(&self.log, case_id).await? {
                 if existing.stream != stream {
@@ -101,7 +104,7 @@ impl Commands {
                     position,
                 });
             }
-            let events = self.decide(&stream, &[], command.clone(), now)?;
+            let events = decide(&stream, &[], command.clone(), now, &clocks)?;
             let agency = agency_of(&events);
             let metadata = Metadata {
                 actor: Some(caller.source_system.clone()),
@@ -163,6 +166,7 @@ impl Commands {
     ) -> Result<CaseRefs, HandlerError> {
         assert!(!steps.is_empty(), "a command changes at least one stream");
         let first = stream_name(steps[0].command.kind(), steps[0].case_id);
+        let clocks = self.clocks().await?;
         for _ in 0..MAX_CONFLICT_RETRIES {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
@@ -182,7 +186,7 @@ impl Commands {
                     return self.refs(steps[0].case_id, first, position).await;
                 }
                 let folded = decode_stream(&stream, &recorded)?;
-                let events = self.decide(&stream, &folded, step.command.clone(), now)?;
+                let events = decide(&stream, &folded, step.command.clone(), now, &clocks)?;
                 let metadata = Metadata {
                     actor: Some(actor.to_owned()),
                     source_system: recorded[0].metadata.source_system.clone(),
@@ -257,20 +261,6 @@ impl Commands {
         Ok(recorded)
     }
 
-    fn decide(
-        &self,
-        stream: &str,
-        events: &[Event],
-        command: CaseCommand,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, HandlerError> {
-        match command.decide(events, now, &self.clocks) {
-            Ok(events) => Ok(events),
-            Err(DecideError::Rule(violation)) => Err(HandlerError::Rule(violation)),
-            Err(DecideError::Replay(error)) => Err(HandlerError::replay(stream, error)),
-        }
-    }
-
     async fn refs(
         &self,
         case_id: CaseId,
@@ -287,6 +277,21 @@ impl Commands {
             tracking_number,
             position,
         })
+    }
+}
+
+/// Folds `events` and decides `command` on them: the domain's answer, in the handlers' error.
+fn decide(
+    stream: &str,
+    events: &[Event],
+    command: CaseCommand,
+    now: DateTime<Utc>,
+    clocks: &Clocks,
+) -> Result<Vec<Event>, HandlerError> {
+    match command.decide(events, now, clocks) {
+        Ok(events) => Ok(events),
+        Err(DecideError::Rule(violation)) => Err(HandlerError::Rule(violation)),
+        Err(DecideError::Replay(error)) => Err(HandlerError::replay(stream, error)),
     }
 }
 

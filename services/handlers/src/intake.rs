@@ -333,7 +333,8 @@ impl Intake for IntakeService {
         let state = case.summary().ok_or_else(not_found)?;
         // A deadline that cannot be computed (e.g. a year with no calendar) is stated, not an error: the
         // rest of the case is still worth answering.
-        let (clock, explanation, deadline) = match case.clock(self.rpc.commands().clocks()) {
+        let clocks = self.rpc.commands().clocks().await?;
+        let (clock, explanation, deadline) = match case.clock(&clocks) {
             Ok(clock) => (clock.code(), clock.to_string(), clock.deadline().cloned()),
             Err(error) => ("unknown", error.to_string(), None),
         };

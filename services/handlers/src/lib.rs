@@ -11,6 +11,7 @@
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
 
 pub mod auth;
+mod clocks;
 mod command;
 pub mod error;
 pub mod ids;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use casetrack_domain::deadline::working_days_left;
+use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::time::local_date;
 use casetrack_domain::{Case, CaseId, CaseKind, Event, ReminderLevel, parse_stream_name};
 use casetrack_eventlog::{MAX_READ_BATCH, RecordedEvent};
@@ -45,11 +45,20 @@ impl Reminders {
     /// case never stops the pass.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, HandlerError> {
         let today = local_date(now);
+        let clocks = self.commands.clocks().await?;
         let mut reminded = 0;
         for kind in CaseKind::ALL {
             for (stream, recorded) in self.scan(kind).await? {
                 let events = decode_stream(&stream, &recorded)?;
-                let Some(step) = self.reminder(kind, &stream, &events, today)? else {
+                let Some(step) = reminder(
+                    kind,
+                    &stream,
+                    &events,
+                    &clocks,
+                    today,
+                    self.within_working_days,
+                )?
+                else {
                     continue;
                 };
                 let command_id = derived_command_id(step.case_id, &step.purpose);
@@ -67,55 +76,6 @@ impl Reminders {
             }
         }
         Ok(reminded)
-    }
-
-    /// The reminder one case is due, if any: its clock runs, its deadline is within reach, and someone holds
-    /// the case to remind (the domain's `Lifecycle::remind`).
-    fn reminder(
-        &self,
-        kind: CaseKind,
-        stream: &str,
-        events: &[Event],
-        today: NaiveDate,
-    ) -> Result<Option<Reminder>, HandlerError> {
-        let Some((_, case_id)) = parse_stream_name(stream) else {
-            return Ok(None);
-        };
-        let case = Case::replay(kind, events).map_err(|e| HandlerError::replay(stream, e))?;
-        let clocks = self.commands.clocks();
-        let due = match case.pending_deadline(clocks) {
-            Ok(Some(deadline)) => deadline.due,
-            Ok(None) => return Ok(None),
-            Err(error) => {
-                tracing::warn!(stream, %error, "no deadline for case; not reminded");
-                return Ok(None);
-            }
-        };
-        let left = match working_days_left(due, today, &clocks.calendar) {
-            Ok(left) => left,
-            Err(error) => {
-                tracing::warn!(stream, %error, "working days left unknown; not reminded");
-                return Ok(None);
-            }
-        };
-        if left > self.within_working_days {
-            return Ok(None);
-        }
-        let level = if left < 0 {
-            ReminderLevel::Supervise
-        } else {
-            ReminderLevel::Urge
-        };
-        let note = format!("reply or handling due {due} ({left} working days left)");
-        Ok(case.remind(level, note, today).map(|command| Reminder {
-            case_id,
-            purpose: reminder_purpose(due, level),
-            step: Step {
-                field: "case_id",
-                case_id,
-                command,
-            },
-        }))
     }
 
     /// Every stream of `kind`, read up to [`MAX_REMINDER_SCAN_EVENTS`] events.
@@ -162,6 +122,55 @@ impl Reminders {
             }
         })
     }
+}
+
+/// The reminder one case is due, if any: its clock runs, its deadline is within reach, and someone holds
+/// the case to remind (the domain's `Lifecycle::remind`).
+fn reminder(
+    kind: CaseKind,
+    stream: &str,
+    events: &[Event],
+    clocks: &Clocks,
+    today: NaiveDate,
+    within_working_days: i64,
+) -> Result<Option<Reminder>, HandlerError> {
+    let Some((_, case_id)) = parse_stream_name(stream) else {
+        return Ok(None);
+    };
+    let case = Case::replay(kind, events).map_err(|e| HandlerError::replay(stream, e))?;
+    let due = match case.pending_deadline(clocks) {
+        Ok(Some(deadline)) => deadline.due,
+        Ok(None) => return Ok(None),
+        Err(error) => {
+            tracing::warn!(stream, %error, "no deadline for case; not reminded");
+            return Ok(None);
+        }
+    };
+    let left = match working_days_left(due, today, &clocks.calendar) {
+        Ok(left) => left,
+        Err(error) => {
+            tracing::warn!(stream, %error, "working days left unknown; not reminded");
+            return Ok(None);
+        }
+    };
+    if left > within_working_days {
+        return Ok(None);
+    }
+    let level = if left < 0 {
+        ReminderLevel::Supervise
+    } else {
+        ReminderLevel::Urge
+    };
+    let note = format!("reply or handling due {due} ({left} working days left)");
+    Ok(case.remind(level, note, today).map(|command| Reminder {
+        case_id,
+        purpose: reminder_purpose(due, level),
+        step: Step {
+            field: "case_id",
+            case_id,
+            command,
+        },
+    }))
 }
 
 /// A reminder to send, and the purpose its command id is derived from.

@@ -2,6 +2,7 @@
 //! the tracking number intake assigned; and the [`Fact`]s that advance it. The projector derives what it shows
 //! and counts from it (summary.rs) and never folds case events by rules of its own.
 
+use casetrack_domain::calendar::Arrangement;
 use casetrack_domain::{Case, CaseId, CaseKind, Event};
 use serde::{Deserialize, Serialize};
 
@@ -20,20 +21,29 @@ pub enum Fact {
         kind: CaseKind,
         number: String,
     },
+    /// A holiday arrangement loaded into the calendar stream: no case's fact (see calendar.rs).
+    Arrangement {
+        position: u64,
+        arrangement: Arrangement,
+    },
 }
 
 impl Fact {
+    /// The case the fact is about. Panics for an arrangement: callers route those to calendar.rs first.
     pub fn case_id(&self) -> CaseId {
         match self {
             Fact::Case(event) => event.case_id,
             Fact::TrackingNumber { case_id, .. } => *case_id,
+            Fact::Arrangement { .. } => unreachable!("an arrangement is no case's fact"),
         }
     }
 
+    /// The kind of the case the fact is about; panics for an arrangement, like `case_id`.
     pub fn kind(&self) -> CaseKind {
         match self {
             Fact::Case(event) => event.kind(),
             Fact::TrackingNumber { kind, .. } => *kind,
+            Fact::Arrangement { .. } => unreachable!("an arrangement is no case's fact"),
         }
     }
 }
@@ -79,6 +89,7 @@ impl StoredCase {
                 self.tracking_number = Some(number.clone());
                 Ok(())
             }
+            Fact::Arrangement { .. } => unreachable!("an arrangement is no case's fact"),
         }
     }
 }

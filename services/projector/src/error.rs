@@ -28,8 +28,10 @@ pub enum ProjectorError {
     #[error("read model value under key {key:?} is corrupt: {reason}")]
     Corrupt { key: String, reason: String },
 
-    #[error("deadline: {0}")]
-    Deadline(String),
+    #[error("calendar: a loaded holiday arrangement cannot be applied: {source}")]
+    Calendar {
+        source: casetrack_domain::CalendarError,
+    },
 
     #[error("fold task failed: {0}")]
     FoldTask(String),

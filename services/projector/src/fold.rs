@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::{decode, parse_stream_name, tracking};
+use casetrack_domain::{calendar, decode, parse_stream_name, tracking};
 use casetrack_eventlog::{RecordedEvent, category_of};
 
 use crate::case::Fact;
@@ -33,6 +33,19 @@ pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, Project
                 number: assignment.number,
             }),
         );
+    }
+    if recorded.stream == calendar::CALENDAR_STREAM
+        && recorded.event_type == calendar::ARRANGEMENT_EVENT_TYPE
+    {
+        let arrangement =
+            serde_json::from_value(recorded.data.clone()).map_err(|e| ProjectorError::Corrupt {
+                key: format!("log position {}", recorded.position),
+                reason: e.to_string(),
+            })?;
+        return Ok(Some(Fact::Arrangement {
+            position: recorded.position,
+            arrangement,
+        }));
     }
     if parse_stream_name(&recorded.stream).is_none() {
         return Ok(None);

@@ -54,6 +54,29 @@ impl<'a> Overlay<'a> {
     }
 }
 
+impl KvRead for Overlay<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        Overlay::get(self, key)
+    }
+
+    /// The base's entries with this batch's staged writes over them.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
+            self.base.scan_prefix(prefix)?.into_iter().collect();
+        let staged = self
+            .pending
+            .range(prefix.to_vec()..)
+            .take_while(|(key, _)| key.starts_with(prefix));
+        for (key, value) in staged {
+            match value {
+                Some(value) => merged.insert(key.clone(), value.clone()),
+                None => merged.remove(key),
+            };
+        }
+        Ok(merged.into_iter().collect())
+    }
+}
+
 /// An in-memory store: the target of an as-of fold.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemoryKv {

@@ -11,6 +11,7 @@
 pub mod agency;
 pub mod annual;
 pub mod as_of;
+pub mod calendar;
 pub mod case;
 mod error;
 pub mod fold;

@@ -9,6 +9,7 @@ use casetrack_domain::{AgencyId, CaseId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::calendar::apply_arrangement;
 use crate::case::{CASE_SCHEMA, Fact, StoredCase};
 use crate::error::ProjectorError;
 use crate::keys::{decode_u64, encode_u64, key};
@@ -49,6 +50,17 @@ impl ReadModel {
 
     /// Folds one fact about a case into this model's staged writes.
     pub fn apply(self, kv: &mut Overlay<'_>, fact: &Fact) -> Result<(), ProjectorError> {
+        if let Fact::Arrangement {
+            position,
+            arrangement,
+        } = fact
+        {
+            // Only the queues show deadlines; the annual figures do not depend on the calendar.
+            return match self {
+                ReadModel::Queues => apply_arrangement(kv, *position, arrangement),
+                ReadModel::Annual | ReadModel::Cases => Ok(()),
+            };
+        }
         let state_key = key(&[self.name(), "s", &fact.case_id().to_string()]);
         let stored: Option<StoredCase> = read_json(kv, &state_key)?;
         let before = stored.as_ref().map(CaseSummary::of);
@@ -220,7 +232,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     })
 }
 
-fn write_json<T: Serialize>(kv: &mut Overlay<'_>, key: Vec<u8>, value: &T) {
+pub(crate) fn write_json<T: Serialize>(kv: &mut Overlay<'_>, key: Vec<u8>, value: &T) {
     // Cases and summaries are plain structs of strings, dates, numbers and maps with string keys: serde_json
     // cannot fail.
     let bytes = serde_json::to_vec(value).expect("cases and summaries serialise to JSON");

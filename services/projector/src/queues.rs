@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::validate_agency;
+use crate::calendar::clocks_in;
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
@@ -57,6 +58,8 @@ pub fn queue(
         Some(state) => prefix(&["queues", "q", agency, state]),
         None => prefix(&["queues", "q", agency]),
     };
+    // The calendar in force at the point the model has folded to (base amended by the loaded arrangements).
+    let clocks = &clocks_in(kv, clocks)?;
     let stored = kv.scan_prefix(&scan)?;
     if stored.len() > MAX_QUEUE_ENTRIES {
         return Err(ProjectorError::TooMany {

@@ -2,6 +2,7 @@
 
 pub mod bench_log;
 pub mod bench_report;
+pub mod calendar;
 pub mod demo;
 pub mod eventlog;
 pub mod import;

@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -52,7 +51,7 @@ impl ServiceArgs {
     pub fn load(&self, log: CaseLog) -> anyhow::Result<(Commands, Tokens)> {
         let tokens = Tokens::load(&self.tokens)?;
         Ok((
-            Commands::new(log, Arc::new(clocks()?), self.tracking_prefix.clone()),
+            Commands::new(log, clocks()?, self.tracking_prefix.clone()),
             tokens,
         ))
     }

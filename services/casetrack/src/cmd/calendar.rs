@@ -1,0 +1,128 @@
+//! `casetrack calendar`: the holiday arrangements deadlines are counted by. Each November the State Council
+//! publishes next year's arrangement; `load` appends it (a holiday-cn year file) to the log's calendar stream,
+//! after which every service computes deadlines under it, and `moved` lists the open deadlines each loaded
+//! arrangement moved (case, old date, new date, the notice). Both open the data directory, like `import`: stop
+//! `casetrack serve` first (the log has one writer).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use casetrack_domain::AgencyId;
+use casetrack_domain::calendar::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM};
+use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
+use casetrack_projector::calendar::{MovedDeadline, moved_deadlines};
+use casetrack_projector::{Projector, projections_dir};
+use uuid::Uuid;
+
+use crate::cmd::serve::log_dir;
+
+/// Namespace of arrangement event ids: the id is derived from the file's content, so loading the same file
+/// twice appends nothing.
+const ARRANGEMENT_ID_NAMESPACE: Uuid = Uuid::from_u128(0x6361_6c65_6e64_6172_2d61_7272_616e_6765);
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Load a published arrangement (a holiday-cn year file, e.g. 2027.json) into the log.
+    Load {
+        /// The year file.
+        file: PathBuf,
+        /// Data directory.
+        #[arg(long, default_value = "casetrack-data")]
+        data: PathBuf,
+    },
+    /// List the open deadlines that loaded arrangements moved.
+    Moved {
+        /// Data directory.
+        #[arg(long, default_value = "casetrack-data")]
+        data: PathBuf,
+        /// Only this agency and those below it.
+        #[arg(long)]
+        agency: Option<String>,
+    },
+}
+
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Load { file, data } => load(&file, &data),
+        Command::Moved { data, agency } => {
+            let agency = agency
+                .map(|a| AgencyId::parse(&a))
+                .transpose()
+                .context("--agency")?;
+            let moved = moved(&data, agency.as_ref())?;
+            print(&moved);
+            Ok(())
+        }
+    }
+}
+
+fn load(file: &PathBuf, data: &PathBuf) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("read {}", file.display()))?;
+    let arrangement = Arrangement::from_year_file(&text)
+        .with_context(|| format!("{} is not a published holiday arrangement", file.display()))?;
+    // The arrangement must apply to the calendar the services start from: refuse now, not at every deadline.
+    casetrack_domain::Calendar::embedded()?
+        .amended("check", &arrangement.year_file)
+        .with_context(|| format!("{} conflicts with the calendar", file.display()))?;
+    let log = open_log(data)?;
+    let event = NewEvent {
+        event_id: Uuid::new_v5(&ARRANGEMENT_ID_NAMESPACE, text.as_bytes()),
+        event_type: ARRANGEMENT_EVENT_TYPE.to_owned(),
+        data: serde_json::to_value(&arrangement)?,
+        metadata: Metadata {
+            actor: Some("casetrack calendar load".to_owned()),
+            ..Metadata::default()
+        },
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result =
+        runtime.block_on(log.append(CALENDAR_STREAM, ExpectedRevision::Any, vec![event]))?;
+    println!(
+        "{} 年放假安排已载入（通知 {}），日志位置 {}",
+        arrangement.year, arrangement.notice, result.last_position
+    );
+    drop(log);
+    let moved = moved(data, None)?
+        .into_iter()
+        .filter(|m| m.position == result.last_position)
+        .collect::<Vec<_>>();
+    print(&moved);
+    Ok(())
+}
+
+/// The moved deadlines, with the projector brought up to date first.
+fn moved(data: &PathBuf, agency: Option<&AgencyId>) -> anyhow::Result<Vec<MovedDeadline>> {
+    let log = open_log(data)?;
+    let projector = Projector::open(&projections_dir(data)).context("open the projection store")?;
+    projector.catch_up(&log, &mut |_, _| {})?;
+    Ok(moved_deadlines(&projector.store().view(), agency)?)
+}
+
+fn open_log(data: &PathBuf) -> anyhow::Result<EventLog> {
+    if !log_dir(data).exists() {
+        bail!("{}: no event log here (is --data right?)", data.display());
+    }
+    EventLog::open(&log_dir(data)).with_context(|| {
+        format!(
+            "open the event log in {} (stop `casetrack serve` first)",
+            data.display()
+        )
+    })
+}
+
+fn print(moved: &[MovedDeadline]) {
+    println!("期限变动的在办案件：{} 件", moved.len());
+    let date = |d: Option<chrono::NaiveDate>| d.map_or("（无）".to_owned(), |d| d.to_string());
+    for m in moved {
+        let agency = m.agency.as_ref().map_or("", AgencyId::as_str);
+        println!(
+            "  {}  {}  {} → {}  （{}，位置 {}）",
+            m.tracking_number,
+            agency,
+            date(m.old),
+            date(m.new),
+            m.notice,
+            m.position
+        );
+    }
+}
