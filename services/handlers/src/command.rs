@@ -7,7 +7,7 @@ use std::sync::Arc;
 use casetrack_domain::{
     Calendar, CaseId, CaseKind, Event, decode, encode, stream_name, time::local_date,
 };
-use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
+use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
@@ -15,13 +15,15 @@ use crate::auth::Caller;
 use crate::error::HandlerError;
 use crate::ids::{event_id, intake_case_id};
 use crate::lifecycle::{self, CaseCommand, DecideError};
-use crate::log::CaseLog;
 use crate::tracking::{self, TrackingPrefix};
 
 /// How many times a command is decided again after losing a race on its streams before it is ABORTED.
 pub const MAX_CONFLICT_RETRIES: usize = 8;
 /// Longest external id in bytes.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
+/// The most events one case stream may hold before reading it is refused: a bound on the memory a command
+/// uses (a case has tens of events; this is far beyond any real one).
+pub const MAX_CASE_EVENTS: usize = 10_000;
 
 /// What a command touched and where it landed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +45,14 @@ pub struct Step {
 /// The command executor shared by the three services.
 #[derive(Clone)]
 pub struct Commands {
-    log: CaseLog,
+    /// Embedded or remote, chosen at startup; the services never know which.
+    log: Arc<dyn Log>,
     calendar: Arc<Calendar>,
     prefix: TrackingPrefix,
 }
 
 impl Commands {
-    pub fn new(log: CaseLog, calendar: Arc<Calendar>, prefix: TrackingPrefix) -> Commands {
+    pub fn new(log: Arc<dyn Log>, calendar: Arc<Calendar>, prefix: TrackingPrefix) -> Commands {
         Commands {
             log,
             calendar,
@@ -57,7 +60,7 @@ impl Commands {
         }
     }
 
-    pub fn log(&self) -> &CaseLog {
+    pub fn log(&self) -> &Arc<dyn Log> {
         &self.log
     }
 
@@ -165,7 +168,7 @@ impl Commands {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
                 let stream = stream_name(step.command.kind(), step.case_id);
-                let recorded = self.log.read_stream(&stream).await?;
+                let recorded = self.log.read_stream_to_end(&stream, MAX_CASE_EVENTS).await?;
                 let Some(head) = recorded.last() else {
                     let what = step.command.kind().category();
                     return Err(HandlerError::NotFound {
@@ -244,7 +247,10 @@ impl Commands {
         case_id: CaseId,
         field: &'static str,
     ) -> Result<Vec<RecordedEvent>, HandlerError> {
-        let recorded = self.log.read_stream(&stream_name(kind, case_id)).await?;
+        let recorded = self
+            .log
+            .read_stream_to_end(&stream_name(kind, case_id), MAX_CASE_EVENTS)
+            .await?;
         if recorded.is_empty() {
             return Err(HandlerError::NotFound {
                 field,
