@@ -36,11 +36,7 @@ pub struct Relay {
 
 impl Relay {
     /// Open the relay whose checkpoint lives in `data_dir` (a fresh directory starts at position 0).
-    pub async fn open(
-        log: Arc<dyn Log>,
-        bus: Bus,
-        data_dir: &Path,
-    ) -> Result<Relay, BusError> {
+    pub async fn open(log: Arc<dyn Log>, bus: Bus, data_dir: &Path) -> Result<Relay, BusError> {
         let checkpoint = Checkpoint::open(data_dir, 0)?;
         let log_head = log.next_position().await?;
         if checkpoint.next_position() > log_head {

@@ -35,10 +35,7 @@ async fn check(log: Arc<dyn Log>) {
         .await
         .expect("whole stream");
     assert!(
-        whole
-            .iter()
-            .map(|e| e.revision)
-            .eq(0..STREAM_EVENTS as u64),
+        whole.iter().map(|e| e.revision).eq(0..STREAM_EVENTS as u64),
         "every event once, in revision order"
     );
     match log
@@ -59,7 +56,12 @@ async fn check(log: Arc<dyn Log>) {
 
     let last = log.read_last("application-1").await.expect("last");
     assert_eq!(last.map(|e| e.revision), Some(STREAM_EVENTS as u64 - 1));
-    assert!(log.read_last("application-2").await.expect("none").is_none());
+    assert!(
+        log.read_last("application-2")
+            .await
+            .expect("none")
+            .is_none()
+    );
     assert_eq!(
         log.next_position().await.expect("head"),
         STREAM_EVENTS as u64

@@ -82,7 +82,9 @@ impl Commands {
         let command = command(case_id);
         let stream = stream_name(command.kind(), case_id);
         for _ in 0..MAX_CONFLICT_RETRIES {
-            if let Some((existing, position)) = tracking::number_of(&self.log, case_id).await? {
+            if let Some((existing, position)) =
+                tracking::number_of(self.log.as_ref(), case_id).await?
+            {
                 if existing.stream != stream {
                     let existing = existing
                         .stream
@@ -168,7 +170,10 @@ impl Commands {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
                 let stream = stream_name(step.command.kind(), step.case_id);
-                let recorded = self.log.read_stream_to_end(&stream, MAX_CASE_EVENTS).await?;
+                let recorded = self
+                    .log
+                    .read_stream_to_end(&stream, MAX_CASE_EVENTS)
+                    .await?;
                 let Some(head) = recorded.last() else {
                     let what = step.command.kind().category();
                     return Err(HandlerError::NotFound {
@@ -281,7 +286,7 @@ impl Commands {
         stream: String,
         position: u64,
     ) -> Result<CaseRefs, HandlerError> {
-        let tracking_number = tracking::number_of(&self.log, case_id)
+        let tracking_number = tracking::number_of(self.log.as_ref(), case_id)
             .await?
             .map(|(a, _)| a.number)
             .unwrap_or_default();

@@ -55,7 +55,7 @@ pub async fn status_updates(
             };
             let event = &delivery.event;
             if event.metadata.source_system.as_deref() == Some(caller.source_system.as_str())
-                && let Some(update) = update_for(&log, event).await
+                && let Some(update) = update_for(log.as_ref(), event).await
                 && sender.send(update).await.is_err()
             {
                 return; // the client went away; the unacked update is redelivered to its next watch

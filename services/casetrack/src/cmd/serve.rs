@@ -13,8 +13,8 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
-use casetrack_eventlog::{EventLog, Log};
 use casetrack_eventlog::grpc::EventLogService;
+use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::{
     Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
 };
