@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
@@ -14,9 +15,9 @@ use casetrack_bus::Bus;
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::grpc::EventLogService;
-use casetrack_eventlog::{Direction, EventLog, RemoteLog};
+use casetrack_eventlog::{Direction, EventLog, Log, RemoteLog};
 use casetrack_handlers::{
-    CaseLog, Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens,
+    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens,
 };
 use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
 use tonic::transport::Channel;
@@ -63,13 +64,13 @@ macro_rules! on_both_logs {
 async fn start_with(mode: LogMode) -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
-    let case_log = match mode {
-        LogMode::Embedded => CaseLog::Embedded(log.clone()),
+    let case_log: Arc<dyn Log> = match mode {
+        LogMode::Embedded => Arc::new(log.clone()),
         LogMode::Remote => {
             let mut server = GrpcServer::new();
             server.add(EventLogService::new(log.clone()).into_server());
             let url = spawn_server(server, std::future::pending()).await;
-            CaseLog::Remote(RemoteLog::connect(url).await.expect("connect to the log"))
+            Arc::new(RemoteLog::connect(url).await.expect("connect to the log"))
         }
     };
     let tokens = Tokens::new(HashMap::from([
@@ -110,7 +111,7 @@ impl Harness {
 }
 
 /// The executor the services share, over `log`.
-fn commands(log: CaseLog) -> Commands {
+fn commands(log: Arc<dyn Log>) -> Commands {
     let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
     Commands::new(log, clocks, "SM".parse().expect("prefix"))
 }
@@ -462,7 +463,7 @@ async fn every_server_offers_health_and_reflection() {
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     let tokens = Tokens::new(HashMap::new()).expect("tokens");
     let mut server = GrpcServer::new();
-    server.add(ReplyService::new(commands(CaseLog::Embedded(log)), tokens).into_server());
+    server.add(ReplyService::new(commands(Arc::new(log)), tokens).into_server());
     let channel = connect(spawn_server(server, std::future::pending()).await).await;
 
     use tonic_health::pb::health_client::HealthClient;

@@ -17,7 +17,7 @@ use casetrack_domain::{
     decode, stream_name,
 };
 use casetrack_eventlog::{Direction, EventLog};
-use casetrack_handlers::{Caller, CaseLog, Commands, IntakeService, Reminders, Step, Tokens};
+use casetrack_handlers::{Caller, Commands, IntakeService, Reminders, Step, Tokens};
 use casetrack_projector::queues::{Due, queue};
 use casetrack_projector::{Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -244,7 +244,7 @@ async fn one_answer(plans: Vec<Plan>) {
     let log = EventLog::open(&dir.path().join("log")).expect("log");
     let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
     let commands = Commands::new(
-        CaseLog::Embedded(log.clone()),
+        std::sync::Arc::new(log.clone()),
         clocks.clone(),
         "SM".parse().expect("prefix"),
     );

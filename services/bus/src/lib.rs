@@ -15,7 +15,6 @@ mod error;
 mod in_process;
 mod nats;
 mod relay;
-mod source;
 pub mod subject;
 
 pub use bus::{Bus, Subscription};
@@ -28,4 +27,3 @@ pub use nats::{
     PULL_BATCH, STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
 };
 pub use relay::{RELAY_BATCH_MAX, RELAY_IDLE_FLUSH, Relay};
-pub use source::{LogSource, LogStream};

@@ -6,15 +6,15 @@
 //! event once in effect, in log order.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use casetrack_eventlog::SubscriptionMessage;
+use casetrack_eventlog::{Log, SubscriptionMessage};
 use futures::StreamExt;
 
 use crate::bus::Bus;
 use crate::checkpoint::Checkpoint;
 use crate::error::BusError;
-use crate::source::LogSource;
 
 /// Most events published between two checkpoint writes: bounds both the fsyncs per event and the repeats
 /// after a crash (which must stay inside JetStream's duplicate window to be dropped).
@@ -24,9 +24,9 @@ pub const RELAY_BATCH_MAX: u64 = 256;
 /// written anyway, so a live trickle of events is never left unrecorded for long.
 pub const RELAY_IDLE_FLUSH: Duration = Duration::from_millis(100);
 
-/// Publishes the log to a bus. Generic over where the log lives: the embedded `EventLog` or a `RemoteLog`.
-pub struct Relay<L> {
-    log: L,
+/// Publishes the log to a bus, wherever the log lives (the embedded `EventLog` or a `RemoteLog`).
+pub struct Relay {
+    log: Arc<dyn Log>,
     bus: Bus,
     checkpoint: Checkpoint,
     /// The next position to publish; ahead of the checkpoint by the events published since the last write.
@@ -34,9 +34,9 @@ pub struct Relay<L> {
     batch_max: u64,
 }
 
-impl<L: LogSource> Relay<L> {
+impl Relay {
     /// Open the relay whose checkpoint lives in `data_dir` (a fresh directory starts at position 0).
-    pub async fn open(log: L, bus: Bus, data_dir: &Path) -> Result<Relay<L>, BusError> {
+    pub async fn open(log: Arc<dyn Log>, bus: Bus, data_dir: &Path) -> Result<Relay, BusError> {
         let checkpoint = Checkpoint::open(data_dir, 0)?;
         let log_head = log.next_position().await?;
         if checkpoint.next_position() > log_head {
@@ -56,7 +56,7 @@ impl<L: LogSource> Relay<L> {
 
     /// Write the checkpoint after at most `batch` events instead of [`RELAY_BATCH_MAX`] (tests of the crash
     /// path use a small batch to get a checkpoint in the middle of a run).
-    pub fn with_batch(mut self, batch: u64) -> Relay<L> {
+    pub fn with_batch(mut self, batch: u64) -> Relay {
         assert!(
             (1..=RELAY_BATCH_MAX).contains(&batch),
             "relay batch {batch} outside 1..={RELAY_BATCH_MAX}"

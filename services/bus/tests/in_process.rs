@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use casetrack_bus::{Bus, BusError, InProcessBus, Relay};
 use casetrack_eventlog::EventLog;
 
@@ -103,7 +105,7 @@ async fn relay_feeds_the_in_process_bus_in_log_order_and_checkpoints_on_stop() {
         .await
         .expect("subscribe");
 
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("open relay");
     relay.run_until(40).await.expect("relay");
@@ -113,7 +115,7 @@ async fn relay_feeds_the_in_process_bus_in_log_order_and_checkpoints_on_stop() {
     for event in &events {
         assert_eq!(&subscription.next().await.expect("next").event, event);
     }
-    let reopened = Relay::open(log, bus, relay_dir.path())
+    let reopened = Relay::open(Arc::new(log), bus, relay_dir.path())
         .await
         .expect("reopen relay");
     assert_eq!(
@@ -130,7 +132,7 @@ async fn a_checkpoint_past_the_log_head_is_refused() {
     let log = EventLog::open(log_dir.path()).expect("open log");
     common::append_events(&log, 3).await;
     std::fs::write(relay_dir.path().join(casetrack_bus::CHECKPOINT_FILE), "7\n").expect("write");
-    let result = Relay::open(log, Bus::in_process(), relay_dir.path()).await;
+    let result = Relay::open(Arc::new(log), Bus::in_process(), relay_dir.path()).await;
     assert!(matches!(
         result,
         Err(BusError::CheckpointAheadOfLog {

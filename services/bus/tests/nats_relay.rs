@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use casetrack_bus::{Bus, NatsBus, Relay, Subscription};
@@ -41,7 +42,7 @@ async fn relay_publishes_every_event_in_log_order_and_each_consumer_gets_it_once
     let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
     let bus = Bus::Nats(nats_bus.clone());
 
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("open relay");
     relay.run_until(60).await.expect("relay");
@@ -113,7 +114,7 @@ async fn relay_crash_mid_stream_resumes_from_checkpoint_and_jetstream_drops_the_
     let bus = Bus::Nats(nats_bus.clone());
 
     // Crash after publishing positions 0..40 with a checkpoint every 16: the checkpoint trails what NATS holds.
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("open relay")
         .with_batch(16);
@@ -127,7 +128,7 @@ async fn relay_crash_mid_stream_resumes_from_checkpoint_and_jetstream_drops_the_
     assert_eq!(nats_bus.stored_messages().await.expect("count"), 40);
 
     // Restart: it republishes checkpoint..40 (dropped as repeats) and carries on to the end.
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("reopen relay");
     assert_eq!(
@@ -161,7 +162,7 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
 
     // The relay follows the live log in a task; events are appended while it runs; the task is aborted at an
     // arbitrary await point once part of them reached NATS.
-    let relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("open relay");
     let task = tokio::spawn(async move {
@@ -181,7 +182,7 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
     assert!(task.await.expect_err("aborted").is_cancelled());
 
     events.extend(common::append_events(&log, 20).await);
-    let mut relay = Relay::open(log.clone(), bus.clone(), relay_dir.path())
+    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
         .await
         .expect("reopen relay");
     relay.run_until(70).await.expect("relay to the end");

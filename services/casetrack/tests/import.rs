@@ -492,7 +492,7 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
         let log = EventLog::open(&data.join("log")).expect("open the imported log");
         let calendar = casetrack_domain::Calendar::embedded().expect("calendar");
         let commands = casetrack_handlers::Commands::new(
-            casetrack_handlers::CaseLog::Embedded(log),
+            std::sync::Arc::new(log),
             casetrack_domain::deadline::Clocks::new(calendar),
             "SM".parse().expect("prefix"),
         );

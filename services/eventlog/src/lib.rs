@@ -5,7 +5,9 @@
 //! an fsync shared by every concurrent appender (group commit, `writer.rs`). Every record is checksummed and
 //! hash-chained to the one before (`chain.rs`), so `verify` finds the first edited or damaged position. Reads by
 //! stream, position, type and category, and catch-up subscriptions, never see an event before it is committed.
-//! `grpc` serves it as the `casetrack.v1.EventLog` service and `remote::RemoteLog` is the matching client.
+//! `grpc` serves it as the `casetrack.v1.EventLog` service and `remote::RemoteLog` is the matching client; the
+//! `Log` trait (`log.rs`), implemented by `EventLog` and `RemoteLog` alike, is how the services and the relay
+//! reach the log.
 //!
 //! Architecture invariant: the only code that opens the RocksDB log for writing, through one writer thread;
 //! it knows no case kind — event types and data are opaque JSON to it.
@@ -17,6 +19,7 @@ mod error;
 mod event;
 pub mod grpc;
 mod keys;
+mod log;
 mod read;
 pub mod remote;
 mod store;
@@ -41,8 +44,9 @@ pub use event::{
     AppendResult, Direction, ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite,
     category_of,
 };
+pub use log::{Log, LogStream};
 pub use read::MAX_READ_BATCH;
-pub use remote::{RemoteLog, RemoteSubscription};
+pub use remote::RemoteLog;
 pub use subscribe::{CATCH_UP_BATCH, SUBSCRIPTION_BUFFER, Subscription, SubscriptionMessage};
 pub use verify::{ChainBreak, VerifyReport};
 pub use writer::{APPEND_QUEUE_CAPACITY, MAX_GROUP_EVENTS};

@@ -1,9 +1,10 @@
-//! `RemoteLog`: the EventLog service seen from another process, with the same method names and Rust types as
-//! `EventLog`, so the stateless services run unchanged against a remote log in multi-process mode.
+//! `RemoteLog`: the EventLog service seen from another process, implementing `Log` like `EventLog` does, so the
+//! stateless services run unchanged against a remote log in multi-process mode.
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
-use futures::Stream;
+use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
 use tonic::transport::{Channel, Endpoint};
 
 use crate::convert::{self, error_from_status};
@@ -12,7 +13,7 @@ use crate::event::{
     AppendResult, Direction, ExpectedRevision, NewEvent, RecordedEvent, StreamWrite,
 };
 use crate::grpc::GRPC_MAX_MESSAGE_BYTES;
-use crate::subscribe::SubscriptionMessage;
+use crate::log::{Log, LogStream};
 use crate::verify::VerifyReport;
 
 /// A client of a remote EventLog service; cheap to clone (one HTTP/2 channel underneath).
@@ -53,192 +54,184 @@ impl RemoteLog {
             .max_encoding_message_size(GRPC_MAX_MESSAGE_BYTES);
         RemoteLog { client }
     }
+}
 
-    pub async fn append(
-        &self,
-        stream: &str,
+impl Log for RemoteLog {
+    fn append<'a>(
+        &'a self,
+        stream: &'a str,
         expected: ExpectedRevision,
         events: Vec<NewEvent>,
-    ) -> Result<AppendResult, LogError> {
+    ) -> BoxFuture<'a, Result<AppendResult, LogError>> {
         let request = pb::AppendEventsRequest {
             stream: stream.to_string(),
             expected: Some(convert::expected_to_proto(expected)),
             events: events.iter().map(convert::new_event_to_proto).collect(),
         };
-        let response = self
-            .client
-            .clone()
-            .append(request)
-            .await
-            .map_err(error_from_status)?
-            .into_inner();
-        let result = response
-            .result
-            .ok_or_else(|| unavailable("append response carries no result"))?;
-        Ok(convert::result_from_proto(result))
+        let mut client = self.client.clone();
+        async move {
+            let response = client
+                .append(request)
+                .await
+                .map_err(error_from_status)?
+                .into_inner();
+            let result = response
+                .result
+                .ok_or_else(|| unavailable("append response carries no result"))?;
+            Ok(convert::result_from_proto(result))
+        }
+        .boxed()
     }
 
-    pub async fn append_multi(
+    fn append_multi(
         &self,
         writes: Vec<StreamWrite>,
-    ) -> Result<Vec<AppendResult>, LogError> {
+    ) -> BoxFuture<'_, Result<Vec<AppendResult>, LogError>> {
         let request = pb::AppendMultiRequest {
             writes: writes.iter().map(convert::write_to_proto).collect(),
         };
-        let response = self
-            .client
-            .clone()
-            .append_multi(request)
-            .await
-            .map_err(error_from_status)?
-            .into_inner();
-        Ok(response
-            .results
-            .into_iter()
-            .map(convert::result_from_proto)
-            .collect())
+        let mut client = self.client.clone();
+        async move {
+            let response = client
+                .append_multi(request)
+                .await
+                .map_err(error_from_status)?
+                .into_inner();
+            Ok(response
+                .results
+                .into_iter()
+                .map(convert::result_from_proto)
+                .collect())
+        }
+        .boxed()
     }
 
-    pub async fn read_stream(
-        &self,
-        stream: &str,
+    fn read_stream<'a>(
+        &'a self,
+        stream: &'a str,
         from_revision: u64,
         direction: Direction,
         max: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        let request = pb::ReadStreamRequest {
-            stream: stream.to_string(),
-            from_revision,
-            backward: direction == Direction::Backward,
-            max: read_max(max)?,
-        };
-        let response = self
-            .client
-            .clone()
-            .read_stream(request)
-            .await
-            .map_err(error_from_status)?;
-        convert::recorded_list_from_proto(response.into_inner().events)
-    }
-
-    pub async fn read_all(
-        &self,
-        from_position: u64,
-        max: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        let request = pb::ReadAllRequest {
-            from_position,
-            max: read_max(max)?,
-        };
-        let response = self
-            .client
-            .clone()
-            .read_all(request)
-            .await
-            .map_err(error_from_status)?;
-        convert::recorded_list_from_proto(response.into_inner().events)
-    }
-
-    pub async fn read_by_type(
-        &self,
-        event_type: &str,
-        from_position: u64,
-        max: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        let request = pb::ReadByTypeRequest {
-            event_type: event_type.to_string(),
-            from_position,
-            max: read_max(max)?,
-        };
-        let response = self
-            .client
-            .clone()
-            .read_by_type(request)
-            .await
-            .map_err(error_from_status)?;
-        convert::recorded_list_from_proto(response.into_inner().events)
-    }
-
-    pub async fn read_by_category(
-        &self,
-        category: &str,
-        from_position: u64,
-        max: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        let request = pb::ReadByCategoryRequest {
-            category: category.to_string(),
-            from_position,
-            max: read_max(max)?,
-        };
-        let response = self
-            .client
-            .clone()
-            .read_by_category(request)
-            .await
-            .map_err(error_from_status)?;
-        convert::recorded_list_from_proto(response.into_inner().events)
-    }
-
-    /// A catch-up subscription to the whole log from `from_position`, served by the remote log.
-    pub async fn subscribe_all(&self, from_position: u64) -> Result<RemoteSubscription, LogError> {
-        let request = pb::SubscribeAllRequest { from_position };
-        let stream = self
-            .client
-            .clone()
-            .subscribe(request)
-            .await
-            .map_err(error_from_status)?
-            .into_inner();
-        Ok(RemoteSubscription { stream })
-    }
-
-    pub async fn next_position(&self) -> Result<u64, LogError> {
-        let response = self
-            .client
-            .clone()
-            .next_position(pb::NextPositionRequest {})
-            .await;
-        Ok(response
-            .map_err(error_from_status)?
-            .into_inner()
-            .next_position)
-    }
-
-    pub async fn verify(&self) -> Result<VerifyReport, LogError> {
-        let response = self
-            .client
-            .clone()
-            .verify(pb::VerifyLogRequest {})
-            .await
-            .map_err(error_from_status)?;
-        convert::report_from_proto(response.into_inner())
-    }
-}
-
-/// A remote catch-up subscription; the same messages as `Subscription`.
-pub struct RemoteSubscription {
-    stream: tonic::Streaming<pb::SubscribeAllResponse>,
-}
-
-impl RemoteSubscription {
-    /// The next message; `None` once the server ended the subscription (after `FellBehind`).
-    pub async fn next(&mut self) -> Option<Result<SubscriptionMessage, LogError>> {
-        match self.stream.message().await {
-            Ok(Some(response)) => Some(convert::message_from_proto(response)),
-            Ok(None) => None,
-            Err(status) => Some(Err(error_from_status(status))),
-        }
-    }
-
-    /// The subscription as a `futures::Stream`.
-    pub fn into_stream(
-        self,
-    ) -> impl Stream<Item = Result<SubscriptionMessage, LogError>> + Send + 'static {
-        futures::stream::unfold(self, |mut subscription| async move {
-            subscription
-                .next()
+    ) -> BoxFuture<'a, Result<Vec<RecordedEvent>, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let request = pb::ReadStreamRequest {
+                stream: stream.to_string(),
+                from_revision,
+                backward: direction == Direction::Backward,
+                max: read_max(max)?,
+            };
+            let response = client
+                .read_stream(request)
                 .await
-                .map(|message| (message, subscription))
-        })
+                .map_err(error_from_status)?;
+            convert::recorded_list_from_proto(response.into_inner().events)
+        }
+        .boxed()
+    }
+
+    fn read_all(
+        &self,
+        from_position: u64,
+        max: usize,
+    ) -> BoxFuture<'_, Result<Vec<RecordedEvent>, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let request = pb::ReadAllRequest {
+                from_position,
+                max: read_max(max)?,
+            };
+            let response = client.read_all(request).await.map_err(error_from_status)?;
+            convert::recorded_list_from_proto(response.into_inner().events)
+        }
+        .boxed()
+    }
+
+    fn read_by_type<'a>(
+        &'a self,
+        event_type: &'a str,
+        from_position: u64,
+        max: usize,
+    ) -> BoxFuture<'a, Result<Vec<RecordedEvent>, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let request = pb::ReadByTypeRequest {
+                event_type: event_type.to_string(),
+                from_position,
+                max: read_max(max)?,
+            };
+            let response = client
+                .read_by_type(request)
+                .await
+                .map_err(error_from_status)?;
+            convert::recorded_list_from_proto(response.into_inner().events)
+        }
+        .boxed()
+    }
+
+    fn read_by_category<'a>(
+        &'a self,
+        category: &'a str,
+        from_position: u64,
+        max: usize,
+    ) -> BoxFuture<'a, Result<Vec<RecordedEvent>, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let request = pb::ReadByCategoryRequest {
+                category: category.to_string(),
+                from_position,
+                max: read_max(max)?,
+            };
+            let response = client
+                .read_by_category(request)
+                .await
+                .map_err(error_from_status)?;
+            convert::recorded_list_from_proto(response.into_inner().events)
+        }
+        .boxed()
+    }
+
+    fn subscribe_all(&self, from_position: u64) -> BoxFuture<'_, Result<LogStream, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let messages = client
+                .subscribe(pb::SubscribeAllRequest { from_position })
+                .await
+                .map_err(error_from_status)?
+                .into_inner();
+            // The server ends the stream after `FellBehind`; a transport error arrives as one `Err` item.
+            let stream: LogStream = messages
+                .map(|message| match message {
+                    Ok(response) => convert::message_from_proto(response),
+                    Err(status) => Err(error_from_status(status)),
+                })
+                .boxed();
+            Ok(stream)
+        }
+        .boxed()
+    }
+
+    fn next_position(&self) -> BoxFuture<'_, Result<u64, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let response = client
+                .next_position(pb::NextPositionRequest {})
+                .await
+                .map_err(error_from_status)?;
+            Ok(response.into_inner().next_position)
+        }
+        .boxed()
+    }
+
+    fn verify(&self) -> BoxFuture<'_, Result<VerifyReport, LogError>> {
+        let mut client = self.client.clone();
+        async move {
+            let response = client
+                .verify(pb::VerifyLogRequest {})
+                .await
+                .map_err(error_from_status)?;
+            convert::report_from_proto(response.into_inner())
+        }
+        .boxed()
     }
 }

@@ -17,6 +17,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::error::LogError;
 use crate::event::RecordedEvent;
+use crate::log::on_blocking_pool;
 use crate::{Inner, read};
 
 /// Committed groups a live subscriber may have unread before it is told it fell behind.
@@ -166,14 +167,5 @@ async fn read_backlog(
     committed: u64,
 ) -> Result<Vec<RecordedEvent>, LogError> {
     let inner = Arc::clone(inner);
-    let read = tokio::task::spawn_blocking(move || {
-        read::read_all(&inner.store, committed, cursor, CATCH_UP_BATCH)
-    });
-    match read.await {
-        Ok(batch) => batch,
-        // A panicking read panics the subscriber, as it would have inline.
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        // Only a runtime shutting down cancels a blocking task.
-        Err(_cancelled) => Err(LogError::Closed),
-    }
+    on_blocking_pool(move || read::read_all(&inner.store, committed, cursor, CATCH_UP_BATCH)).await
 }

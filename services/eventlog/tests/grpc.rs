@@ -8,8 +8,9 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{
-    Direction, EventLog, ExpectedRevision, LogError, RemoteLog, SubscriptionMessage,
+    Direction, EventLog, ExpectedRevision, Log, LogError, RemoteLog, SubscriptionMessage,
 };
+use futures::StreamExt;
 use tonic::transport::server::TcpIncoming;
 
 async fn serve(log: EventLog) -> String {

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use casetrack_domain::calendar::{Arrangement, CALENDAR_STREAM, MAX_ARRANGEMENTS};
 use casetrack_domain::deadline::Clocks;
+use casetrack_eventlog::Log;
 
 use crate::error::HandlerError;
-use crate::log::CaseLog;
 
 /// The base clocks and the last calendar built from the log, keyed by the calendar stream's revision.
 pub struct ClocksInForce {
@@ -27,7 +27,7 @@ impl ClocksInForce {
     }
 
     /// The clocks in force now.
-    pub async fn current(&self, log: &CaseLog) -> Result<Arc<Clocks>, HandlerError> {
+    pub async fn current(&self, log: &dyn Log) -> Result<Arc<Clocks>, HandlerError> {
         let head = log.read_last(CALENDAR_STREAM).await?.map(|e| e.revision);
         {
             let cached = self.cached.lock().expect("clock cache lock");
@@ -35,7 +35,9 @@ impl ClocksInForce {
                 return Ok(cached.1.clone());
             }
         }
-        let recorded = log.read_stream(CALENDAR_STREAM).await?;
+        let recorded = log
+            .read_stream_to_end(CALENDAR_STREAM, MAX_ARRANGEMENTS + 1)
+            .await?;
         if recorded.len() > MAX_ARRANGEMENTS {
             return Err(HandlerError::corrupt(
                 CALENDAR_STREAM,

@@ -9,7 +9,7 @@ use casetrack_domain::{
     Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
     time::local_date,
 };
-use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite};
+use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
@@ -17,13 +17,15 @@ use crate::auth::Caller;
 use crate::clocks::ClocksInForce;
 use crate::error::HandlerError;
 use crate::ids::{event_id, intake_case_id};
-use crate::log::CaseLog;
 use crate::tracking::{self, TrackingPrefix};
 
 /// How many times a command is decided again after losing a race on its streams before it is ABORTED.
 pub const MAX_CONFLICT_RETRIES: usize = 8;
 /// Longest external id in bytes.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
+/// The most events one case stream may hold before reading it is refused: a bound on the memory a command
+/// uses (a case has tens of events; this is far beyond any real one).
+pub const MAX_CASE_EVENTS: usize = 10_000;
 
 /// What a command touched and where it landed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,14 +47,15 @@ pub struct Step {
 /// The command executor shared by the three services.
 #[derive(Clone)]
 pub struct Commands {
-    log: CaseLog,
+    /// Embedded or remote, chosen at startup; the services never know which.
+    log: Arc<dyn Log>,
     clocks: Arc<ClocksInForce>,
     prefix: TrackingPrefix,
 }
 
 impl Commands {
     /// Commands over `log`, decided under `clocks` amended by the arrangements loaded into the log.
-    pub fn new(log: CaseLog, clocks: Clocks, prefix: TrackingPrefix) -> Commands {
+    pub fn new(log: Arc<dyn Log>, clocks: Clocks, prefix: TrackingPrefix) -> Commands {
         Commands {
             log,
             clocks: Arc::new(ClocksInForce::new(clocks)),
@@ -60,13 +63,13 @@ impl Commands {
         }
     }
 
-    pub fn log(&self) -> &CaseLog {
+    pub fn log(&self) -> &Arc<dyn Log> {
         &self.log
     }
 
     /// The calendar and clock rules in force now, which every deadline is computed with.
     pub async fn clocks(&self) -> Result<Arc<Clocks>, HandlerError> {
-        self.clocks.current(&self.log).await
+        self.clocks.current(self.log.as_ref()).await
     }
 
     /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
@@ -84,7 +87,9 @@ impl Commands {
         let stream = stream_name(command.kind(), case_id);
         let clocks = self.clocks().await?;
         for _ in 0..MAX_CONFLICT_RETRIES {
-            if let Some((existing, position)) = tracking::number_of(&self.log, case_id).await? {
+            if let Some((existing, position)) =
+                tracking::number_of(self.log.as_ref(), case_id).await?
+            {
                 if existing.stream != stream {
                     let existing = existing
                         .stream
@@ -171,7 +176,10 @@ impl Commands {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
                 let stream = stream_name(step.command.kind(), step.case_id);
-                let recorded = self.log.read_stream(&stream).await?;
+                let recorded = self
+                    .log
+                    .read_stream_to_end(&stream, MAX_CASE_EVENTS)
+                    .await?;
                 let Some(head) = recorded.last() else {
                     let what = step.command.kind().category();
                     return Err(HandlerError::NotFound {
@@ -250,7 +258,10 @@ impl Commands {
         case_id: CaseId,
         field: &'static str,
     ) -> Result<Vec<RecordedEvent>, HandlerError> {
-        let recorded = self.log.read_stream(&stream_name(kind, case_id)).await?;
+        let recorded = self
+            .log
+            .read_stream_to_end(&stream_name(kind, case_id), MAX_CASE_EVENTS)
+            .await?;
         if recorded.is_empty() {
             return Err(HandlerError::NotFound {
                 field,
@@ -267,7 +278,7 @@ impl Commands {
         stream: String,
         position: u64,
     ) -> Result<CaseRefs, HandlerError> {
-        let tracking_number = tracking::number_of(&self.log, case_id)
+        let tracking_number = tracking::number_of(self.log.as_ref(), case_id)
             .await?
             .map(|(a, _)| a.number)
             .unwrap_or_default();

@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::auth::{Caller, Tokens};
-use crate::command::{Commands, decode_stream};
+use crate::command::{Commands, MAX_CASE_EVENTS, decode_stream};
 use crate::error::HandlerError;
 use crate::parse;
 use crate::rpc::Rpc;
@@ -313,7 +313,7 @@ impl Intake for IntakeService {
             what: "tracking number",
             key: number.clone(),
         };
-        let (assignment, _) = tracking::lookup_number(log, &number)
+        let (assignment, _) = tracking::lookup_number(log.as_ref(), &number)
             .await?
             .ok_or_else(not_found)?;
         let (kind, _) = parse_stream_name(&assignment.stream).ok_or_else(|| {
@@ -323,7 +323,7 @@ impl Intake for IntakeService {
             )
         })?;
         let recorded = log
-            .read_stream(&assignment.stream)
+            .read_stream_to_end(&assignment.stream, MAX_CASE_EVENTS)
             .await
             .map_err(HandlerError::from)?;
         let last = recorded.last().ok_or_else(not_found)?;

@@ -4,8 +4,8 @@
 //! (`parse.rs`) inside the plumbing every RPC shares (`rpc.rs`: authenticate, translate, run, answer), the
 //! case's stream is read from the log and folded, the domain decides (`casetrack_domain::Case`), and the events are
 //! appended with the expected revision (`command.rs`); errors become gRPC statuses in one place
-//! (`error.rs`). The services hold no state: the log, embedded or remote (`log.rs`), is the only truth, so
-//! any number of them can run against one log.
+//! (`error.rs`). The services hold no state: the log, embedded or remote behind one `Arc<dyn Log>`, is the
+//! only truth, so any number of them can run against one log.
 //!
 //! Architecture invariant: never decides a lifecycle rule itself (the domain does) and never writes to the
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
@@ -16,7 +16,6 @@ mod command;
 pub mod error;
 pub mod ids;
 pub mod intake;
-pub mod log;
 mod parse;
 pub mod reminders;
 pub mod reply;
@@ -28,10 +27,9 @@ pub mod tracking;
 mod watch;
 
 pub use auth::{Caller, Tokens};
-pub use command::{CaseRefs, Commands, MAX_CONFLICT_RETRIES, Step};
+pub use command::{CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, Step};
 pub use error::HandlerError;
 pub use intake::IntakeService;
-pub use log::CaseLog;
 pub use reminders::Reminders;
 pub use reply::ReplyService;
 pub use review::ReviewService;

@@ -11,11 +11,10 @@ pub use casetrack_domain::tracking::{
     ASSIGNED_EVENT_TYPE, Assignment, MAX_SEQUENCE, TrackingPrefix, case_index_stream,
     counter_stream, format_number, number_stream,
 };
-use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent, StreamWrite};
+use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, StreamWrite};
 
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
-use crate::log::CaseLog;
 
 /// The three tracking writes of a new case, given the revision of the counter stream's last event (None: first
 /// of the year); also used by `casetrack import`, so imported cases are numbered exactly like intake's.
@@ -73,7 +72,7 @@ pub fn assignment_writes(
 
 /// The assignment recorded in an index stream, with the position of its event.
 async fn read_index(
-    log: &CaseLog,
+    log: &dyn Log,
     stream: &str,
 ) -> Result<Option<(Assignment, u64)>, HandlerError> {
     let Some(event) = log.read_last(stream).await? else {
@@ -86,7 +85,7 @@ async fn read_index(
 
 /// The case a tracking number names.
 pub async fn lookup_number(
-    log: &CaseLog,
+    log: &dyn Log,
     number: &str,
 ) -> Result<Option<(Assignment, u64)>, HandlerError> {
     read_index(log, &number_stream(number)).await
@@ -94,7 +93,7 @@ pub async fn lookup_number(
 
 /// The tracking number of a case, and the position of the event that assigned it.
 pub async fn number_of(
-    log: &CaseLog,
+    log: &dyn Log,
     case_id: CaseId,
 ) -> Result<Option<(Assignment, u64)>, HandlerError> {
     read_index(log, &case_index_stream(case_id)).await

@@ -6,18 +6,19 @@
 //! missed, and an update is acked only once it was handed to the gRPC stream. Two concurrent watches by one
 //! source system share that consumer and split the updates between them.
 
+use std::sync::Arc;
+
 use casetrack_api::v1 as pb;
 use casetrack_bus::Bus;
 use casetrack_bus::subject::{ALL_EVENTS, sanitize_token};
 use casetrack_domain::parse_stream_name;
-use casetrack_eventlog::RecordedEvent;
+use casetrack_eventlog::{Log, RecordedEvent};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
 use crate::auth::Caller;
 use crate::error::HandlerError;
-use crate::log::CaseLog;
 use crate::tracking;
 
 /// Updates buffered per watcher before the bus is no longer read (back-pressure, not loss).
@@ -26,7 +27,7 @@ pub const WATCH_BUFFER: usize = 64;
 /// Subscribe to the bus for `caller` and stream its cases' updates until the client goes away.
 pub async fn status_updates(
     bus: &Bus,
-    log: CaseLog,
+    log: Arc<dyn Log>,
     caller: Caller,
 ) -> Result<ReceiverStream<Result<pb::StatusUpdate, Status>>, Status> {
     let durable = format!("intake-watch-{}", sanitize_token(&caller.source_system));
@@ -54,7 +55,7 @@ pub async fn status_updates(
             };
             let event = &delivery.event;
             if event.metadata.source_system.as_deref() == Some(caller.source_system.as_str())
-                && let Some(update) = update_for(&log, event).await
+                && let Some(update) = update_for(log.as_ref(), event).await
                 && sender.send(update).await.is_err()
             {
                 return; // the client went away; the unacked update is redelivered to its next watch
@@ -69,7 +70,7 @@ pub async fn status_updates(
 
 /// The update for one committed event of a case; `None` for events outside case streams (tracking indexes).
 async fn update_for(
-    log: &CaseLog,
+    log: &dyn Log,
     event: &RecordedEvent,
 ) -> Option<Result<pb::StatusUpdate, Status>> {
     let (_, case_id) = parse_stream_name(&event.stream)?;

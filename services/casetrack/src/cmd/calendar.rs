@@ -4,7 +4,7 @@
 //! arrangement moved (case, old date, new date, the notice). Both open the data directory, like `import`: stop
 //! `casetrack serve` first (the log has one writer).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use casetrack_domain::AgencyId;
@@ -56,7 +56,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
-fn load(file: &PathBuf, data: &PathBuf) -> anyhow::Result<()> {
+fn load(file: &Path, data: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("read {}", file.display()))?;
     let arrangement = Arrangement::from_year_file(&text)
         .with_context(|| format!("{} is not a published holiday arrangement", file.display()))?;
@@ -91,14 +91,14 @@ fn load(file: &PathBuf, data: &PathBuf) -> anyhow::Result<()> {
 }
 
 /// The moved deadlines, with the projector brought up to date first.
-fn moved(data: &PathBuf, agency: Option<&AgencyId>) -> anyhow::Result<Vec<MovedDeadline>> {
+fn moved(data: &Path, agency: Option<&AgencyId>) -> anyhow::Result<Vec<MovedDeadline>> {
     let log = open_log(data)?;
     let projector = Projector::open(&projections_dir(data)).context("open the projection store")?;
     projector.catch_up(&log, &mut |_, _| {})?;
     Ok(moved_deadlines(&projector.store().view(), agency)?)
 }
 
-fn open_log(data: &PathBuf) -> anyhow::Result<EventLog> {
+fn open_log(data: &Path) -> anyhow::Result<EventLog> {
     if !log_dir(data).exists() {
         bail!("{}: no event log here (is --data right?)", data.display());
     }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
@@ -32,7 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 async fn serve(args: Args) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let bus = Bus::nats(&args.nats).await.context("connect to NATS")?;
-    let mut relay = Relay::open(log.clone(), bus, &relay_dir(&args.data)?).await?;
+    let mut relay = Relay::open(Arc::new(log.clone()), bus, &relay_dir(&args.data)?).await?;
     let relay_task = tokio::spawn(async move {
         if let Err(error) = relay.run().await {
             tracing::error!(%error, "relay stopped");

@@ -2,11 +2,12 @@
 //! `casetrack eventlog` process and NATS, where they listen, and the executor over the remote log.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use casetrack_bus::Bus;
 use casetrack_eventlog::RemoteLog;
-use casetrack_handlers::{CaseLog, Commands, Tokens};
+use casetrack_handlers::{Commands, Tokens};
 
 use super::serve::ServiceArgs;
 
@@ -26,7 +27,7 @@ pub struct ProcessArgs {
 impl ProcessArgs {
     /// The command executor over the remote log, and the caller tokens.
     pub fn load(&self) -> anyhow::Result<(Commands, Tokens)> {
-        self.services.load(CaseLog::Remote(remote_log(&self.log)?))
+        self.services.load(Arc::new(remote_log(&self.log)?))
     }
 }
 

@@ -7,16 +7,17 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::Clocks;
-use casetrack_eventlog::EventLog;
 use casetrack_eventlog::grpc::EventLogService;
+use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::{
-    CaseLog, Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
+    Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
 };
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -48,7 +49,7 @@ pub struct ServiceArgs {
 
 impl ServiceArgs {
     /// The command executor over `log` and the caller tokens.
-    pub fn load(&self, log: CaseLog) -> anyhow::Result<(Commands, Tokens)> {
+    pub fn load(&self, log: Arc<dyn Log>) -> anyhow::Result<(Commands, Tokens)> {
         let tokens = Tokens::load(&self.tokens)?;
         Ok((
             Commands::new(log, clocks()?, self.tracking_prefix.clone()),
@@ -171,10 +172,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let bus = Bus::in_process();
-    let (commands, tokens) = args.services.load(CaseLog::Embedded(log.clone()))?;
+    // The services and the relay reach the log as any other process would; gRPC and the projector take the
+    // `EventLog` itself.
+    let shared: Arc<dyn Log> = Arc::new(log.clone());
+    let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
     // Reactions subscribe before the relay starts, so the in-process bus delivers them everything relayed.
     let mut tasks = args.reactions.start(&commands, &bus).await?;
-    let mut relay = Relay::open(log.clone(), bus.clone(), &relay_dir(&args.data)?).await?;
+    let mut relay = Relay::open(shared, bus.clone(), &relay_dir(&args.data)?).await?;
     tasks.push(tokio::spawn(async move {
         if let Err(error) = relay.run().await {
             tracing::error!(%error, "relay stopped");
