@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use casetrack_domain::application::{ApplicationCommand, ApplicationState, Channel};
 use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind, ChallengeState};
-use casetrack_domain::deadline::Clocks;
+use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::hotline::{HotlineCategory, HotlineCommand, HotlineState};
 use casetrack_domain::proposal::{ProposalCommand, ProposalKind, ProposalState};
 use casetrack_domain::records::{DisclosureChannel, RecordCommand, RecordState};
@@ -274,4 +274,41 @@ fn challenges_and_records_have_no_clock_and_no_one_to_remind() {
         None,
         false,
     )]);
+}
+
+#[test]
+fn a_ticket_dispatched_with_a_two_day_limit_is_overdue_on_the_third_working_day() {
+    let clocks = Clocks::new(calendar());
+    let mut ticket = HotlineState::default();
+    let commands = [
+        HotlineCommand::Receive {
+            case_id: case(6),
+            agency: agency("simao"),
+            line: "12345".to_owned(),
+            category: HotlineCategory::Complaint,
+            received_on: d(2024, 3, 4),
+            summary: "路灯不亮".to_owned(),
+        },
+        // Dispatched Tuesday 5 March 2024 with 2 working days: Wednesday 6 = 1, Thursday 7 = 2.
+        HotlineCommand::Dispatch {
+            unit: agency("simao/roads"),
+            time_limit_working_days: 2,
+            dispatched_on: d(2024, 3, 5),
+        },
+    ];
+    for command in commands {
+        for event in ticket.decide(command, now(), &clocks).expect("accepted") {
+            ticket.evolve(&event).expect("fold");
+        }
+    }
+    let due = ticket
+        .clock(&clocks)
+        .expect("clock")
+        .deadline()
+        .expect("running")
+        .due;
+    assert_eq!(due, d(2024, 3, 7));
+    let left = |today| working_days_left(due, today, &clocks.calendar).expect("days");
+    assert_eq!(left(d(2024, 3, 7)), 0, "the last day: due today");
+    assert_eq!(left(d(2024, 3, 8)), -1, "the third working day: overdue");
 }

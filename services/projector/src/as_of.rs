@@ -37,8 +37,8 @@ pub fn position_at_time(log: &EventLog, at: DateTime<Utc>) -> Result<u64, Projec
     Ok(from)
 }
 
-/// The annual model as of position `upto` (events `0..upto`), in memory.
-pub fn fold_annual_to(log: &EventLog, upto: u64) -> Result<MemoryKv, ProjectorError> {
+/// One read model as of position `upto` (events `0..upto`), in memory.
+pub fn fold_to(log: &EventLog, model: ReadModel, upto: u64) -> Result<MemoryKv, ProjectorError> {
     let head = log.next_position();
     if upto > head {
         return Err(ProjectorError::AsOfBeyondHead {
@@ -52,7 +52,7 @@ pub fn fold_annual_to(log: &EventLog, upto: u64) -> Result<MemoryKv, ProjectorEr
         let events = log.read_all(from, FOLD_BATCH.min((upto - from) as usize))?;
         let Some(last) = events.last() else { break };
         let next = last.position + 1;
-        let (writes, _) = fold_batch(&kv, &[(ReadModel::Annual, from)], &events)?;
+        let (writes, _) = fold_batch(&kv, &[(model, from)], &events)?;
         kv.apply(writes);
         from = next;
     }

@@ -8,7 +8,7 @@ use casetrack_reporting::{PublishedReport, json};
 use crate::annual::{
     AgencyScope, DrillDownEntry, GeneratedReport, drill_down, format_of, generate,
 };
-use crate::as_of::{AsOf, fold_annual_to, position_at_time};
+use crate::as_of::{AsOf, fold_to, position_at_time};
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
@@ -54,7 +54,7 @@ impl Reports {
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(&self.log, at)?,
         };
-        let kv = fold_annual_to(&self.log, upto)?;
+        let kv = fold_to(&self.log, ReadModel::Annual, upto)?;
         query(&kv, upto)
     }
 

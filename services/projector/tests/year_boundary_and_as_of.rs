@@ -234,7 +234,12 @@ async fn a_tampered_figure_fails_its_identity_and_lists_the_cases() {
         decided(b, Outcome::UnavailableNotHeld, date(2024, 2, 9)),
     ];
     let (fx, ends) = fixture(&[&events]).await;
-    let mut kv: MemoryKv = as_of::fold_annual_to(fx.reports.log(), ends[0]).expect("fold");
+    let mut kv: MemoryKv = as_of::fold_to(
+        fx.reports.log(),
+        casetrack_projector::ReadModel::Annual,
+        ends[0],
+    )
+    .expect("fold");
     let sum_key = keys::key(&[
         "annual",
         "c",
