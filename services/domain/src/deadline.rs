@@ -32,7 +32,7 @@ pub struct ApplicationClockSettings {
 }
 
 /// One hotline time limit: from `effective_from`, tickets of `category` get `working_days`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct HotlineLimitRule {
     pub effective_from: NaiveDate,
     pub category: HotlineCategory,
@@ -51,6 +51,28 @@ impl HotlineLimits {
             return Err(DeadlineError::TooManyLimitRules(rules.len()));
         }
         Ok(HotlineLimits { rules })
+    }
+
+    /// Limits from the operator's JSON file: `{"limits": [{"effective_from": "2025-01-01", "category":
+    /// "complaint", "working_days": 10}, …]}` (categories by their snake_case names: consultation, help,
+    /// complaint, report, suggestion). Every category must have a limit from the earliest rule on, so no ticket
+    /// is left without one.
+    pub fn from_json(text: &str) -> Result<HotlineLimits, DeadlineError> {
+        #[derive(serde::Deserialize)]
+        struct File {
+            limits: Vec<HotlineLimitRule>,
+        }
+        let file: File =
+            serde_json::from_str(text).map_err(|e| DeadlineError::BadLimits(e.to_string()))?;
+        let limits = HotlineLimits::new(file.limits)?;
+        let earliest = limits.rules.iter().map(|r| r.effective_from).min();
+        for category in HotlineCategory::ALL {
+            if earliest.is_none_or(|from| limits.limit_for(category, from).is_none()) {
+                let reason = format!("no limit for {category:?} from the earliest rule's date on");
+                return Err(DeadlineError::BadLimits(reason));
+            }
+        }
+        Ok(limits)
     }
 
     /// The limit in force for `category` on `date`: the rule with the latest `effective_from <= date`.
@@ -107,6 +129,8 @@ pub enum DeadlineError {
     TooManyLimitRules(usize),
     #[error("date arithmetic overflowed")]
     DateOverflow,
+    #[error("hotline limits: {0}")]
+    BadLimits(String),
 }
 
 /// One step of a deadline's computation.

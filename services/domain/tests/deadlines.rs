@@ -504,3 +504,31 @@ fn working_days_left_for_queues() {
         );
     }
 }
+
+#[test]
+fn hotline_limits_load_from_the_operators_file_and_every_category_needs_one() {
+    let text = r#"{"limits": [
+        {"effective_from": "2024-01-01", "category": "consultation", "working_days": 2},
+        {"effective_from": "2024-01-01", "category": "help", "working_days": 2},
+        {"effective_from": "2024-01-01", "category": "complaint", "working_days": 10},
+        {"effective_from": "2025-01-01", "category": "complaint", "working_days": 5},
+        {"effective_from": "2024-01-01", "category": "report", "working_days": 10},
+        {"effective_from": "2024-01-01", "category": "suggestion", "working_days": 15}
+    ]}"#;
+    let limits = HotlineLimits::from_json(text).expect("limits");
+    assert_eq!(
+        limits.limit_for(HotlineCategory::Complaint, d(2024, 12, 31)),
+        Some(10)
+    );
+    assert_eq!(
+        limits.limit_for(HotlineCategory::Complaint, d(2025, 1, 1)),
+        Some(5)
+    );
+    let missing =
+        r#"{"limits": [{"effective_from": "2024-01-01", "category": "help", "working_days": 2}]}"#;
+    assert!(matches!(
+        HotlineLimits::from_json(missing),
+        Err(DeadlineError::BadLimits(_))
+    ));
+    assert!(HotlineLimits::from_json(r#"{"limits": [{"category": "投诉"}]}"#).is_err());
+}

@@ -85,6 +85,11 @@ impl RoutingRules {
         })
     }
 
+    /// The same table, falling back to `limits` where a rule sets no time limit.
+    pub fn with_limits(self, limits: HotlineLimits) -> RoutingRules {
+        RoutingRules { limits, ..self }
+    }
+
     pub fn built_in() -> Result<RoutingRules, RoutingError> {
         RoutingRules::parse(DEFAULT_ROUTING)
     }

@@ -10,8 +10,10 @@ use casetrack_reporting::{OutputFormat, ReportingError, render};
 use chrono::{DateTime, NaiveDate, Utc};
 use tonic::{Request, Response, Status};
 
+use crate::agency::validate_agency;
 use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
+use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
 use crate::model::ReadModel;
 use crate::queues::{Due, QueueEntry, queue};
@@ -271,6 +273,24 @@ impl ReportingRpc for ReportingService {
         self.queue_of(request.into_inner(), Due::Overdue).await
     }
 
+    async fn moved_deadlines(
+        &self,
+        request: Request<pb::MovedDeadlinesRequest>,
+    ) -> Result<Response<pb::MovedDeadlinesResponse>, Status> {
+        let agency = match request.into_inner().agency.as_str() {
+            "" => None,
+            text => Some(validate_agency(text).map_err(status_from_error)?),
+        };
+        let moved = self
+            .blocking(move |reports, _| {
+                moved_deadlines(&reports.projector().store().view(), agency.as_ref())
+            })
+            .await?;
+        Ok(Response::new(pb::MovedDeadlinesResponse {
+            moved: moved.into_iter().map(moved_deadline).collect(),
+        }))
+    }
+
     async fn publish(
         &self,
         request: Request<pb::PublishRequest>,
@@ -286,6 +306,19 @@ impl ReportingRpc for ReportingService {
             content_hash: published.content_hash.clone(),
             report_json: casetrack_reporting::json::to_json(&published),
         }))
+    }
+}
+
+/// A moved deadline in the API's words.
+fn moved_deadline(moved: MovedDeadline) -> pb::MovedDeadline {
+    pb::MovedDeadline {
+        case_id: moved.case_id.to_string(),
+        tracking_number: moved.tracking_number,
+        agency: moved.agency.map(String::from).unwrap_or_default(),
+        old_deadline: date_text(moved.old),
+        new_deadline: date_text(moved.new),
+        notice: moved.notice,
+        position: moved.position,
     }
 }
 

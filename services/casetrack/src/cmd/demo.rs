@@ -203,6 +203,7 @@ fn server_args(args: &Args, listen: SocketAddr, token: &str) -> anyhow::Result<s
         services: ServiceArgs {
             tokens,
             tracking_prefix: "SM".parse().map_err(|e: String| anyhow::anyhow!(e))?,
+            hotline_limits: None,
         },
         reactions: ReactionArgs {
             routing: Some(routing),

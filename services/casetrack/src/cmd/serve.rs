@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_bus::{Bus, Relay};
 use casetrack_domain::Calendar;
-use casetrack_domain::deadline::Clocks;
+use casetrack_domain::deadline::{Clocks, HotlineLimits};
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::{
@@ -45,6 +45,10 @@ pub struct ServiceArgs {
     /// Agency prefix of tracking numbers (PREFIX-YEAR-SEQUENCE), 1..=8 capitals or digits.
     #[arg(long, default_value = "SM")]
     pub tracking_prefix: TrackingPrefix,
+    /// Hotline time limits per category, effective-dated (JSON, see README); the published local examples
+    /// when absent.
+    #[arg(long)]
+    pub hotline_limits: Option<PathBuf>,
 }
 
 impl ServiceArgs {
@@ -52,16 +56,43 @@ impl ServiceArgs {
     pub fn load(&self, log: Arc<dyn Log>) -> anyhow::Result<(Commands, Tokens)> {
         let tokens = Tokens::load(&self.tokens)?;
         Ok((
-            Commands::new(log, clocks()?, self.tracking_prefix.clone()),
+            Commands::new(log, self.clocks()?, self.tracking_prefix.clone()),
             tokens,
         ))
     }
+
+    /// The working-day calendar and clock rules every deadline in this process starts from (the holiday
+    /// arrangements loaded into the log amend the calendar as they come).
+    pub fn clocks(&self) -> anyhow::Result<Clocks> {
+        let calendar = Calendar::embedded().context("load the working-day calendar")?;
+        warn_of_provisional_years(&calendar);
+        let mut clocks = Clocks::new(calendar);
+        if let Some(path) = &self.hotline_limits {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("read {}", path.display()))?;
+            clocks.rules.hotline = HotlineLimits::from_json(&text)
+                .with_context(|| format!("--hotline-limits {}", path.display()))?;
+        }
+        Ok(clocks)
+    }
 }
 
-/// The working-day calendar and clock rules every deadline in this process is computed with.
-fn clocks() -> anyhow::Result<Clocks> {
-    let calendar = Calendar::embedded().context("load the working-day calendar")?;
-    Ok(Clocks::new(calendar))
+/// How far ahead an operator is warned that deadlines will be counted on a provisional calendar year.
+pub const PROVISIONAL_WARNING_DAYS: u64 = 60;
+
+/// Logs a warning when deadlines within [`PROVISIONAL_WARNING_DAYS`] run into a year whose arrangement is not
+/// loaded: the State Council's notice is due, and `casetrack calendar load` should follow it.
+fn warn_of_provisional_years(calendar: &Calendar) {
+    let today = casetrack_domain::time::local_date(chrono::Utc::now());
+    let horizon = today + chrono::Days::new(PROVISIONAL_WARNING_DAYS);
+    let years = calendar.provisional_years_in(today, horizon);
+    if !years.is_empty() {
+        tracing::warn!(
+            ?years,
+            "放假安排未载入：{PROVISIONAL_WARNING_DAYS} 天内的期限将按暂定日历推算；国务院通知公布后请运行 \
+             `casetrack calendar load`"
+        );
+    }
 }
 
 /// Configuration of the review reactions.
@@ -89,7 +120,9 @@ impl ReactionArgs {
             Some(path) => RoutingRules::load(path)?,
             None => RoutingRules::built_in()?,
         };
-        let router = Router::start(commands.clone(), rules, bus).await?;
+        // Routing falls back to the same hotline limits every deadline is computed with.
+        let limits = commands.clocks().await?.rules.hotline.clone();
+        let router = Router::start(commands.clone(), rules.with_limits(limits), bus).await?;
         let interval = Duration::from_secs(self.remind_every_secs.max(1));
         let reminders =
             Reminders::new(commands.clone(), self.remind_within_working_days).spawn(interval);
@@ -198,7 +231,8 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         reports.clone(),
         std::future::pending(),
     )));
-    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks()?).into_server());
+    let clocks = args.services.clocks()?;
+    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
     serve_on_until_shutdown(server, listener, tasks).await
 }
