@@ -74,11 +74,18 @@ fn load(file: &Path, data: &Path) -> anyhow::Result<()> {
             ..Metadata::default()
         },
     };
+    let head = log.next_position();
     let runtime = tokio::runtime::Runtime::new()?;
     let result =
         runtime.block_on(log.append(CALENDAR_STREAM, ExpectedRevision::Any, vec![event]))?;
+    // The event id is the file's content: an append that lands before the old head was already there.
+    let (done, note) = if result.last_position < head {
+        ("此前已载入", "；未重复写入")
+    } else {
+        ("已载入", "")
+    };
     println!(
-        "{} 年放假安排已载入（通知 {}），日志位置 {}",
+        "{} 年放假安排{done}（通知 {}），日志位置 {}{note}",
         arrangement.year, arrangement.notice, result.last_position
     );
     drop(log);
