@@ -56,9 +56,15 @@ pub fn status_from_error(error: LogError) -> Status {
         | LogError::NoEvents { .. }
         | LogError::StreamWrittenTwice { .. }
         | LogError::InvalidArgument { .. } => Status::invalid_argument(message),
-        LogError::Storage(_) | LogError::Corrupt { .. } | LogError::Io(_) => {
-            Status::internal(message)
-        }
+        LogError::Storage(_)
+        | LogError::Corrupt { .. }
+        | LogError::Io(_)
+        | LogError::Damaged { .. }
+        | LogError::BehindWitness { .. }
+        | LogError::WitnessMismatch { .. }
+        | LogError::WitnessMissing { .. }
+        | LogError::WitnessUnreadable { .. }
+        | LogError::Backup { .. } => Status::internal(message),
         LogError::Closed => Status::unavailable(message),
         LogError::Remote { code, message } => Status::new(code, message),
     }

@@ -22,6 +22,7 @@ pub mod remote;
 mod store;
 mod subscribe;
 mod verify;
+mod witness;
 mod writer;
 
 use std::path::Path;
@@ -83,6 +84,7 @@ impl EventLog {
     pub fn open(dir: &Path) -> Result<EventLog, LogError> {
         let store = Arc::new(Store::open(dir, Mode::Writer)?);
         let head = store.recover_head()?;
+        let witness = witness::take_over(dir, &store, &head)?;
         let (live, _) = broadcast::channel(SUBSCRIPTION_BUFFER);
         let shared = Arc::new(Shared {
             committed: AtomicU64::new(head.next_position),
@@ -95,7 +97,7 @@ impl EventLog {
             .spawn({
                 let store = Arc::clone(&store);
                 let shared = Arc::clone(&shared);
-                move || writer::run(store, shared, head, requests)
+                move || writer::run(store, shared, head, witness, requests)
             });
         let writer = writer?;
         Ok(EventLog {
