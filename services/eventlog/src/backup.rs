@@ -95,10 +95,10 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>, LogError> {
     Ok(infos)
 }
 
-/// Restores the newest backup in `from` into the empty (or absent) directory `to`, verifies everything in the
+/// Restores backup `backup_id` (the newest when `None`) in `from` into the empty (or absent) directory `to`, verifies everything in the
 /// restored copy, and writes its head witness. A copy that does not verify is left in place, unwitnessed, so it
 /// cannot be opened for writing by accident, and the report says why.
-pub fn restore(from: &Path, to: &Path) -> Result<VerifyReport, LogError> {
+pub fn restore(from: &Path, backup_id: Option<u32>, to: &Path) -> Result<VerifyReport, LogError> {
     if std::fs::read_dir(to).is_ok_and(|mut entries| entries.next().is_some()) {
         return Err(LogError::Backup {
             dir: to.to_path_buf(),
@@ -107,9 +107,12 @@ pub fn restore(from: &Path, to: &Path) -> Result<VerifyReport, LogError> {
     }
     std::fs::create_dir_all(to)?;
     let mut engine = engine(from)?;
-    engine
-        .restore_from_latest_backup(to, to, &RestoreOptions::default())
-        .map_err(|error| LogError::Backup {
+    let options = RestoreOptions::default();
+    match backup_id {
+        None => engine.restore_from_latest_backup(to, to, &options),
+        Some(id) => engine.restore_from_backup(to, to, &options, id),
+    }
+    .map_err(|error| LogError::Backup {
             dir: from.to_path_buf(),
             detail: error.into_string(),
         })?;

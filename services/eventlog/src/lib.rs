@@ -242,10 +242,10 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, LogError> {
     backup::list(dir)
 }
 
-/// Restores the newest backup in `from` into the empty directory `to` and verifies it; the report says
-/// whether the copy is intact (only then does it get a head witness and open for writing).
-pub fn restore(from: &Path, to: &Path) -> Result<VerifyReport, LogError> {
-    backup::restore(from, to)
+/// Restores backup `backup_id` (the newest when `None`) from `from` into the empty directory `to` and verifies
+/// it; the report says whether the copy is intact (only then does it get a head witness and open for writing).
+pub fn restore(from: &Path, backup_id: Option<u32>, to: &Path) -> Result<VerifyReport, LogError> {
+    backup::restore(from, backup_id, to)
 }
 
 /// Verifies the log in `dir` without opening it for writing (`casetrack verify`), also while another process
