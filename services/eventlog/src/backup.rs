@@ -113,9 +113,9 @@ pub fn restore(from: &Path, backup_id: Option<u32>, to: &Path) -> Result<VerifyR
         Some(id) => engine.restore_from_backup(to, to, &options, id),
     }
     .map_err(|error| LogError::Backup {
-            dir: from.to_path_buf(),
-            detail: error.into_string(),
-        })?;
+        dir: from.to_path_buf(),
+        detail: error.into_string(),
+    })?;
     let report = {
         let store = Store::open(to, Mode::ReadOnly)?;
         verify::verify(&store, None)?

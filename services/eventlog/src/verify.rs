@@ -153,7 +153,12 @@ pub fn verify(store: &Store, witnessed: Option<Head>) -> Result<VerifyReport, Lo
         total: 0,
     };
     let head = read_head(store, &snapshot, &mut findings)?;
-    let walk = walk_records(store, &snapshot, head.map_or(0, |h| h.next_position), &mut findings)?;
+    let walk = walk_records(
+        store,
+        &snapshot,
+        head.map_or(0, |h| h.next_position),
+        &mut findings,
+    )?;
     if let Some(head) = head {
         check_head(&walk, &head, &mut findings);
     }
@@ -245,7 +250,10 @@ fn walk_records(
                 continue;
             };
             if position != expected {
-                let detail = format!("records of positions {expected}..={} are missing", position - 1);
+                let detail = format!(
+                    "records of positions {expected}..={} are missing",
+                    position - 1
+                );
                 findings.add(
                     BreakKind::Position,
                     keys::CF_EVENTS,
@@ -256,7 +264,9 @@ fn walk_records(
                 walk.note_break(expected, BreakKind::Position, detail);
                 prev_hash = None;
             }
-            prev_hash = check_record(store, snapshot, position, &record, prev_hash, findings, &mut walk)?;
+            prev_hash = check_record(
+                store, snapshot, position, &record, prev_hash, findings, &mut walk,
+            )?;
             expected = position + 1;
             walk.end = expected;
             walk.end_hash = prev_hash;
@@ -283,7 +293,11 @@ impl Walk {
 fn skip_unreadable(store: &Store, snapshot: &Snapshot<'_>, from: u64, head_next: u64) -> u64 {
     let events = store.cf(keys::CF_EVENTS);
     (from + 1..head_next.max(from + 1))
-        .find(|position| snapshot.get_cf(events, keys::position_key(*position)).is_ok())
+        .find(|position| {
+            snapshot
+                .get_cf(events, keys::position_key(*position))
+                .is_ok()
+        })
         .unwrap_or(head_next.max(from + 1))
 }
 
@@ -338,11 +352,23 @@ fn check_head(walk: &Walk, head: &Head, findings: &mut Findings) {
         );
         let first = walk.end.min(head.next_position);
         let last = walk.end.max(head.next_position).saturating_sub(1);
-        findings.add(BreakKind::Head, keys::CF_META, Some((first, last)), None, detail);
+        findings.add(
+            BreakKind::Head,
+            keys::CF_META,
+            Some((first, last)),
+            None,
+            detail,
+        );
     } else if walk.end_hash.is_some_and(|hash| hash != head.last_hash) {
         let position = walk.end.saturating_sub(1);
         let detail = "head marker's hash differs from the last record's".to_string();
-        findings.add(BreakKind::Head, keys::CF_META, Some((position, position)), None, detail);
+        findings.add(
+            BreakKind::Head,
+            keys::CF_META,
+            Some((position, position)),
+            None,
+            detail,
+        );
     }
 }
 
@@ -363,7 +389,13 @@ fn check_witness(
              are missing",
             witnessed.next_position, walk.end, walk.end
         );
-        findings.add(BreakKind::Witness, "witness", Some((walk.end, last)), None, detail);
+        findings.add(
+            BreakKind::Witness,
+            "witness",
+            Some((walk.end, last)),
+            None,
+            detail,
+        );
         return Ok(());
     }
     let record = snapshot.get_cf(store.cf(keys::CF_EVENTS), keys::position_key(last));
@@ -372,8 +404,15 @@ fn check_witness(
         _ => None, // missing or unreadable: already reported by the walk
     };
     if hash.is_some_and(|hash| hash != witnessed.last_hash) {
-        let detail = "the witnessed record has another hash: the log was rewritten or replaced".to_string();
-        findings.add(BreakKind::Witness, "witness", Some((last, last)), None, detail);
+        let detail =
+            "the witnessed record has another hash: the log was rewritten or replaced".to_string();
+        findings.add(
+            BreakKind::Witness,
+            "witness",
+            Some((last, last)),
+            None,
+            detail,
+        );
     }
     Ok(())
 }

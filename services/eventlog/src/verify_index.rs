@@ -48,37 +48,89 @@ pub fn check_event(
         revision: event.revision,
         stream: event.stream.clone(),
     };
-    let id = get(store, snapshot, keys::CF_EVENT_IDS, event.event_id.as_bytes(), p);
+    let id = get(
+        store,
+        snapshot,
+        keys::CF_EVENT_IDS,
+        event.event_id.as_bytes(),
+        p,
+    );
     match id.map(|value| value.map(|value| EventIdEntry::decode(&value))) {
-        Some(None) => p.push((index, keys::CF_EVENT_IDS, format!("event id {} is not indexed", event.event_id))),
-        Some(Some(entry)) if entry.as_ref() != Some(&expected_id) => {
-            p.push((index, keys::CF_EVENT_IDS, format!("event id {} is indexed as {entry:?}", event.event_id)))
-        }
+        Some(None) => p.push((
+            index,
+            keys::CF_EVENT_IDS,
+            format!("event id {} is not indexed", event.event_id),
+        )),
+        Some(Some(entry)) if entry.as_ref() != Some(&expected_id) => p.push((
+            index,
+            keys::CF_EVENT_IDS,
+            format!("event id {} is indexed as {entry:?}", event.event_id),
+        )),
         _ => {}
     }
     let revision = event.revision;
-    match get(store, snapshot, keys::CF_STREAMS, &keys::name_key(&event.stream, revision), p) {
-        Some(None) => p.push((index, keys::CF_STREAMS, format!("revision {revision} is not indexed"))),
-        Some(Some(value)) if value.len() != 8 || keys::decode_u64(&value) != Some(event.position) => {
-            p.push((index, keys::CF_STREAMS, format!("revision {revision} is indexed at {value:?}")))
+    match get(
+        store,
+        snapshot,
+        keys::CF_STREAMS,
+        &keys::name_key(&event.stream, revision),
+        p,
+    ) {
+        Some(None) => p.push((
+            index,
+            keys::CF_STREAMS,
+            format!("revision {revision} is not indexed"),
+        )),
+        Some(Some(value))
+            if value.len() != 8 || keys::decode_u64(&value) != Some(event.position) =>
+        {
+            p.push((
+                index,
+                keys::CF_STREAMS,
+                format!("revision {revision} is indexed at {value:?}"),
+            ))
         }
         _ => {}
     }
     if revision > 0 {
         let previous = keys::name_key(&event.stream, revision - 1);
         if let Some(None) = get(store, snapshot, keys::CF_STREAMS, &previous, p) {
-            p.push((index, keys::CF_STREAMS, format!("revision {revision} has no predecessor")));
+            p.push((
+                index,
+                keys::CF_STREAMS,
+                format!("revision {revision} has no predecessor"),
+            ));
         }
     }
     let type_key = keys::name_key(&event.event_type, event.position);
     if let Some(None) = get(store, snapshot, keys::CF_BY_TYPE, &type_key, p) {
-        p.push((index, keys::CF_BY_TYPE, format!("type {:?} is not indexed", event.event_type)));
+        p.push((
+            index,
+            keys::CF_BY_TYPE,
+            format!("type {:?} is not indexed", event.event_type),
+        ));
     }
     let category = category_of(&event.stream);
-    if let Some(None) = get(store, snapshot, keys::CF_BY_CATEGORY, &keys::name_key(category, event.position), p) {
-        p.push((index, keys::CF_BY_CATEGORY, format!("category {category:?} is not indexed")));
+    if let Some(None) = get(
+        store,
+        snapshot,
+        keys::CF_BY_CATEGORY,
+        &keys::name_key(category, event.position),
+        p,
+    ) {
+        p.push((
+            index,
+            keys::CF_BY_CATEGORY,
+            format!("category {category:?} is not indexed"),
+        ));
     }
-    let head = get(store, snapshot, keys::CF_STREAM_HEADS, event.stream.as_bytes(), p);
+    let head = get(
+        store,
+        snapshot,
+        keys::CF_STREAM_HEADS,
+        event.stream.as_bytes(),
+        p,
+    );
     match head.map(|value| value.and_then(|value| keys::decode_u64(&value))) {
         Some(Some(head)) if head >= revision => {}
         Some(head) => p.push((
@@ -162,19 +214,39 @@ fn check_entry(
         Ok(None) => {
             let detail = format!("entry {key:?} names position {position}, which has no record");
             let stream = claim.stream.as_deref();
-            findings.add(BreakKind::Index, cf, Some((position, position)), stream, detail);
+            findings.add(
+                BreakKind::Index,
+                cf,
+                Some((position, position)),
+                stream,
+                detail,
+            );
             return;
         }
         Err(_) => return, // unreadable record: reported by the walk
     };
     let agrees = claim.stream.as_ref().is_none_or(|s| *s == event.stream)
         && claim.revision.is_none_or(|r| r == event.revision)
-        && claim.event_id.is_none_or(|id| id == *event.event_id.as_bytes())
-        && claim.event_type.as_ref().is_none_or(|t| *t == event.event_type)
-        && claim.category.as_ref().is_none_or(|c| c == category_of(&event.stream));
+        && claim
+            .event_id
+            .is_none_or(|id| id == *event.event_id.as_bytes())
+        && claim
+            .event_type
+            .as_ref()
+            .is_none_or(|t| *t == event.event_type)
+        && claim
+            .category
+            .as_ref()
+            .is_none_or(|c| c == category_of(&event.stream));
     if !agrees {
         let detail = format!("entry {key:?} does not match the event at position {position}");
-        findings.add(BreakKind::Index, cf, Some((position, position)), Some(&event.stream), detail);
+        findings.add(
+            BreakKind::Index,
+            cf,
+            Some((position, position)),
+            Some(&event.stream),
+            detail,
+        );
     }
 }
 
@@ -201,7 +273,8 @@ fn parse_claim(cf: &'static str, key: &[u8], value: &[u8]) -> Option<Claim> {
         keys::CF_EVENT_IDS => {
             let entry = EventIdEntry::decode(value)?;
             claim.event_id = Some(key.try_into().ok()?);
-            (claim.position, claim.revision, claim.stream) = (entry.position, Some(entry.revision), Some(entry.stream));
+            (claim.position, claim.revision, claim.stream) =
+                (entry.position, Some(entry.revision), Some(entry.stream));
         }
         keys::CF_STREAMS => {
             let (stream, revision) = split_name_key(key)?;
@@ -242,13 +315,24 @@ fn check_stream_head(
     let streams = store.cf(keys::CF_STREAMS);
     let last = snapshot.get_cf(streams, keys::name_key(stream, revision));
     let next = snapshot.get_cf(streams, keys::name_key(stream, revision + 1));
-    let position = last.as_ref().ok().and_then(|v| v.as_ref()).and_then(|v| keys::decode_u64(v));
+    let position = last
+        .as_ref()
+        .ok()
+        .and_then(|v| v.as_ref())
+        .and_then(|v| keys::decode_u64(v));
     match (last, next) {
         (Ok(Some(_)), Ok(None)) => {}
         (Err(_), _) | (_, Err(_)) => {} // unreadable stream index: reported by the events' checks
         _ => {
-            let detail = format!("stream head says revision {revision}, which is not the stream's last");
-            findings.add(BreakKind::StreamHead, cf, position.map(|p| (p, p)), Some(stream), detail);
+            let detail =
+                format!("stream head says revision {revision}, which is not the stream's last");
+            findings.add(
+                BreakKind::StreamHead,
+                cf,
+                position.map(|p| (p, p)),
+                Some(stream),
+                detail,
+            );
         }
     }
 }

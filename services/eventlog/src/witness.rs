@@ -181,7 +181,11 @@ pub fn check(store: &Store, log: &Head, witnessed: &Head) -> Result<(), LogError
 pub fn take_over(dir: &Path, store: &Store, head: &Head) -> Result<Witness, LogError> {
     match read(dir)? {
         Some(witnessed) => check(store, head, &witnessed)?,
-        None if store.db.get_cf(store.cf(keys::CF_META), keys::META_WITNESS)?.is_some() => {
+        None if store
+            .db
+            .get_cf(store.cf(keys::CF_META), keys::META_WITNESS)?
+            .is_some() =>
+        {
             return Err(LogError::WitnessMissing { path: path(dir) });
         }
         None => {}
@@ -226,7 +230,10 @@ mod tests {
         assert_eq!(read(&dir).expect("read"), Some(head(5)));
         bytes[20] ^= 0xff;
         std::fs::write(path(&dir), &bytes).expect("write");
-        assert!(matches!(read(&dir), Err(LogError::WitnessUnreadable { .. })));
+        assert!(matches!(
+            read(&dir),
+            Err(LogError::WitnessUnreadable { .. })
+        ));
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

@@ -33,7 +33,11 @@ async fn an_online_backup_restores_to_a_verified_prefix() {
     let acknowledged = log.next_position();
     let mut tasks = tokio::task::JoinSet::new();
     for appender in 0..APPENDERS {
-        tasks.spawn(append_some(log.clone(), format!("case-{appender}"), EVENTS_DURING));
+        tasks.spawn(append_some(
+            log.clone(),
+            format!("case-{appender}"),
+            EVENTS_DURING,
+        ));
     }
     let backup = {
         let log = log.clone();
@@ -69,8 +73,15 @@ async fn an_online_backup_restores_to_a_verified_prefix() {
     assert!(report.events_checked >= acknowledged);
     let restored = EventLog::open(&restored_dir).expect("open the restored copy");
     let copy = restored.read_all(0, MAX_READ_BATCH).expect("read");
-    assert_eq!(copy.len(), original.len(), "the newest backup was taken after every append");
-    assert_eq!(copy, original, "the restored log equals the original, chain included");
+    assert_eq!(
+        copy.len(),
+        original.len(),
+        "the newest backup was taken after every append"
+    );
+    assert_eq!(
+        copy, original,
+        "the restored log equals the original, chain included"
+    );
     assert!(restored.verify().expect("verify").is_intact());
 }
 

@@ -27,7 +27,12 @@ const SST_FLIP_OFFSET: u64 = 40;
 fn flip_byte(path: &Path, offset: u64) {
     let mut bytes = std::fs::read(path).expect("read file to damage");
     let at = offset as usize;
-    assert!(at < bytes.len(), "{} has {} bytes", path.display(), bytes.len());
+    assert!(
+        at < bytes.len(),
+        "{} has {} bytes",
+        path.display(),
+        bytes.len()
+    );
     bytes[at] ^= 0x5a;
     std::fs::write(path, bytes).expect("write damaged file");
 }
@@ -184,10 +189,7 @@ async fn a_flipped_byte_in_the_events_table_names_the_positions() {
         .find(|problem| problem.column_family == "events")
         .unwrap_or_else(|| panic!("events damage reported: {:#?}", report.problems));
     assert!(
-        matches!(
-            unreadable.kind,
-            BreakKind::Unreadable | BreakKind::Checksum
-        ),
+        matches!(unreadable.kind, BreakKind::Unreadable | BreakKind::Checksum),
         "{unreadable:?}"
     );
     assert_eq!(unreadable.positions.map(|(first, _)| first), Some(0));
