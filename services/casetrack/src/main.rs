@@ -24,8 +24,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Walk the event log and report the first position where the hash chain or a checksum breaks.
+    /// Check everything the event log stores (chain, checksums, every index, heads, witness); safe on a damaged
+    /// or live log; names damaged positions and streams.
     Verify(cmd::verify::Args),
+    /// Back up the event log (incremental, through RocksDB's BackupEngine) into a backup directory.
+    Backup(cmd::backup::Args),
+    /// Restore a backup's event log into a new data directory and verify it.
+    Restore(cmd::restore::Args),
     /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
     BenchLog(cmd::bench_log::Args),
     /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
@@ -69,6 +74,8 @@ fn main() -> anyhow::Result<()> {
         .init();
     match cli.command {
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Backup(args) => cmd::backup::run(args),
+        Command::Restore(args) => cmd::restore::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -77,6 +77,14 @@ pub enum BreakKind {
     Decode,
     /// The head marker (count and last hash) disagrees with the records.
     Head,
+    /// RocksDB could not read the bytes (a damaged table block or file).
+    Unreadable,
+    /// An index entry is missing, extra, or disagrees with its event.
+    Index,
+    /// A stream head does not name its stream's last revision.
+    StreamHead,
+    /// The log is behind its head witness, or holds another hash where the witness recorded one.
+    Witness,
 }
 
 impl BreakKind {
@@ -87,6 +95,10 @@ impl BreakKind {
             BreakKind::Position => "position",
             BreakKind::Decode => "decode",
             BreakKind::Head => "head",
+            BreakKind::Unreadable => "unreadable",
+            BreakKind::Index => "index",
+            BreakKind::StreamHead => "stream_head",
+            BreakKind::Witness => "witness",
         }
     }
 
@@ -97,6 +109,10 @@ impl BreakKind {
             BreakKind::Position,
             BreakKind::Decode,
             BreakKind::Head,
+            BreakKind::Unreadable,
+            BreakKind::Index,
+            BreakKind::StreamHead,
+            BreakKind::Witness,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == text)

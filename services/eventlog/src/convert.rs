@@ -56,9 +56,15 @@ pub fn status_from_error(error: LogError) -> Status {
         | LogError::NoEvents { .. }
         | LogError::StreamWrittenTwice { .. }
         | LogError::InvalidArgument { .. } => Status::invalid_argument(message),
-        LogError::Storage(_) | LogError::Corrupt { .. } | LogError::Io(_) => {
-            Status::internal(message)
-        }
+        LogError::Storage(_)
+        | LogError::Corrupt { .. }
+        | LogError::Io(_)
+        | LogError::Damaged { .. }
+        | LogError::BehindWitness { .. }
+        | LogError::WitnessMismatch { .. }
+        | LogError::WitnessMissing { .. }
+        | LogError::WitnessUnreadable { .. }
+        | LogError::Backup { .. } => Status::internal(message),
         LogError::Closed => Status::unavailable(message),
         LogError::Remote { code, message } => Status::new(code, message),
     }
@@ -330,11 +336,26 @@ pub fn report_to_proto(report: &VerifyReport) -> pb::VerifyLogResponse {
     pb::VerifyLogResponse {
         events_checked: report.events_checked,
         last_hash: report.last_hash.to_vec(),
-        first_break: report.first_break.as_ref().map(|found| pb::ChainBreak {
-            position: found.position,
-            kind: found.kind.as_str().to_string(),
-            detail: found.detail.clone(),
-        }),
+        // The protocol carries one break; an index-only problem travels as that break, so a remote caller
+        // never sees an intact report for a log with problems.
+        first_break: report
+            .first_break
+            .as_ref()
+            .map(|found| pb::ChainBreak {
+                position: found.position,
+                kind: found.kind.as_str().to_string(),
+                detail: found.detail.clone(),
+            })
+            .or_else(|| {
+                report.problems.first().map(|problem| pb::ChainBreak {
+                    position: problem.positions.map_or(0, |(first, _)| first),
+                    kind: problem.kind.as_str().to_string(),
+                    detail: format!(
+                        "{} ({} problems in all): {}",
+                        problem.column_family, report.problems_total, problem.detail
+                    ),
+                })
+            }),
     }
 }
 
@@ -359,5 +380,8 @@ pub fn report_from_proto(report: pb::VerifyLogResponse) -> Result<VerifyReport, 
             .try_into()
             .map_err(|_| invalid("last_hash", "must be 32 bytes"))?,
         first_break,
+        witnessed: None,
+        problems: Vec::new(),
+        problems_total: 0,
     })
 }

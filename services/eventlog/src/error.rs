@@ -1,6 +1,8 @@
 //! Everything an append, read or verify can fail with. Each variant is something a caller can act on; the gRPC
 //! status codes for them are chosen in one place, `convert::status_from_error`.
 
+use std::path::PathBuf;
+
 use uuid::Uuid;
 
 use crate::event::ExpectedRevision;
@@ -73,6 +75,37 @@ pub enum LogError {
 
     #[error("event log is corrupt at position {position}: {reason}")]
     Corrupt { position: u64, reason: String },
+
+    #[error(
+        "event log in {dir} is damaged and was NOT opened (nothing was truncated): {detail}; run `casetrack \
+         verify` to see what is readable, then restore the latest backup (`casetrack restore`)"
+    )]
+    Damaged { dir: PathBuf, detail: String },
+
+    #[error(
+        "event log ends at position {log_next} but its head witness records {witness_next} committed events: \
+         positions {log_next}..={} are missing; the log was NOT opened — restore the latest backup",
+        .witness_next - 1
+    )]
+    BehindWitness { log_next: u64, witness_next: u64 },
+
+    #[error(
+        "the event at position {position} does not have the hash the head witness recorded: the log was \
+         rewritten or replaced; it was NOT opened"
+    )]
+    WitnessMismatch { position: u64 },
+
+    #[error(
+        "head witness {path} is missing although this log has used one: the log was NOT opened (a restored \
+         copy gets its witness from `casetrack restore`)"
+    )]
+    WitnessMissing { path: PathBuf },
+
+    #[error("head witness {path} is unreadable: {reason}")]
+    WitnessUnreadable { path: PathBuf, reason: String },
+
+    #[error("backup in {dir}: {detail}")]
+    Backup { dir: PathBuf, detail: String },
 
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),

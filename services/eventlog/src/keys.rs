@@ -11,6 +11,10 @@
 //! | `by_category`  | category · 0x00 · position (BE)       | empty                                            |
 //! | `meta`         | `format`                              | `FORMAT` (checked on open)                       |
 //! | `meta`         | `head`                                | next position (u64 BE) · last chain hash (32)    |
+//! | `meta`         | `witness`                             | `1`: this log keeps a head witness file          |
+//!
+//! Beside the column families, the file `CASETRACK-HEAD-WITNESS` in the same directory records the committed
+//! head independently of RocksDB (`witness.rs`).
 //!
 //! Big-endian integers make RocksDB's byte order the numeric order, so range scans walk positions and revisions in
 //! order. Names never contain 0x00 (validated on append), so `name · 0x00` is an exact prefix for one name.
@@ -35,6 +39,8 @@ pub const ALL_CFS: [&str; 7] = [
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_HEAD: &[u8] = b"head";
+/// Present once the log has a head witness file (`witness.rs`); a missing witness file is then a refusal.
+pub const META_WITNESS: &[u8] = b"witness";
 /// Bumped on any incompatible change to this layout.
 pub const FORMAT: &[u8] = b"casetrack-eventlog/1";
 

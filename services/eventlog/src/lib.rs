@@ -13,6 +13,7 @@
 //! it knows no case kind — event types and data are opaque JSON to it.
 
 mod append;
+mod backup;
 mod chain;
 mod convert;
 mod error;
@@ -25,9 +26,11 @@ pub mod remote;
 mod store;
 mod subscribe;
 mod verify;
+mod verify_index;
+mod witness;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
@@ -38,6 +41,7 @@ pub use append::{
     MAX_APPEND_BYTES, MAX_EVENT_BYTES, MAX_EVENT_TYPE_LEN, MAX_EVENTS_PER_APPEND,
     MAX_STREAM_NAME_LEN,
 };
+pub use backup::BackupInfo;
 pub use chain::BreakKind;
 pub use error::LogError;
 pub use event::{
@@ -48,7 +52,8 @@ pub use log::{Log, LogStream};
 pub use read::MAX_READ_BATCH;
 pub use remote::RemoteLog;
 pub use subscribe::{CATCH_UP_BATCH, SUBSCRIPTION_BUFFER, Subscription, SubscriptionMessage};
-pub use verify::{ChainBreak, VerifyReport};
+pub use verify::{ChainBreak, MAX_REPORTED_PROBLEMS, Problem, VerifyReport};
+pub use witness::{WITNESS_FILE, WITNESS_SYNC_INTERVAL};
 pub use writer::{APPEND_QUEUE_CAPACITY, MAX_GROUP_EVENTS};
 
 use store::{Mode, Store};
@@ -62,6 +67,7 @@ pub struct EventLog {
 }
 
 pub(crate) struct Inner {
+    dir: PathBuf,
     pub(crate) store: Arc<Store>,
     pub(crate) shared: Arc<Shared>,
     queue: Option<mpsc::Sender<AppendRequest>>,
@@ -87,6 +93,7 @@ impl EventLog {
     pub fn open(dir: &Path) -> Result<EventLog, LogError> {
         let store = Arc::new(Store::open(dir, Mode::Writer)?);
         let head = store.recover_head()?;
+        let witness = witness::take_over(dir, &store, &head)?;
         let (live, _) = broadcast::channel(SUBSCRIPTION_BUFFER);
         let shared = Arc::new(Shared {
             committed: AtomicU64::new(head.next_position),
@@ -99,11 +106,12 @@ impl EventLog {
             .spawn({
                 let store = Arc::clone(&store);
                 let shared = Arc::clone(&shared);
-                move || writer::run(store, shared, head, requests)
+                move || writer::run(store, shared, head, witness, requests)
             });
         let writer = writer?;
         Ok(EventLog {
             inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
                 store,
                 shared,
                 queue: Some(queue),
@@ -218,15 +226,45 @@ impl EventLog {
         self.inner.shared.fsyncs.load(Ordering::Relaxed)
     }
 
-    /// Walks the hash chain and checksums of every committed record.
+    /// Checks everything the log stores (`verify.rs`) while the writer keeps appending.
     pub fn verify(&self) -> Result<VerifyReport, LogError> {
-        verify::verify(&self.inner.store)
+        // Read before the snapshot: the writer only ever moves the log past what the witness says.
+        let witnessed = witness::read(&self.inner.dir)?;
+        verify::verify(&self.inner.store, witnessed)
     }
 }
 
-/// Verifies the log in `dir` without opening it for writing (`casetrack verify`): safe on a damaged log, which
-/// `EventLog::open` refuses.
+impl EventLog {
+    /// Backs up the open log into `to` while appends go on (`backup.rs`), keeping the newest `keep` backups.
+    pub fn backup(&self, to: &Path, keep: usize) -> Result<BackupInfo, LogError> {
+        backup::create(&self.inner.store, to, self.next_position(), keep)
+    }
+}
+
+/// The backups in `dir`, oldest first.
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>, LogError> {
+    backup::list(dir)
+}
+
+/// Restores backup `backup_id` (the newest when `None`) from `from` into the empty directory `to` and verifies
+/// it; the report says whether the copy is intact (only then does it get a head witness and open for writing).
+pub fn restore(from: &Path, backup_id: Option<u32>, to: &Path) -> Result<VerifyReport, LogError> {
+    backup::restore(from, backup_id, to)
+}
+
+/// Verifies the log in `dir` without opening it for writing (`casetrack verify`), also while another process
+/// appends to it. On a log that a strict open refuses (a damaged write-ahead log), it verifies what RocksDB can
+/// still replay, so the report names the positions that are readable and those that are missing.
 pub fn verify_dir(dir: &Path) -> Result<VerifyReport, LogError> {
-    let store = Store::open(dir, Mode::ReadOnly)?;
-    verify::verify(&store)
+    let witnessed = witness::read(dir)?;
+    let (store, refusal) = match Store::open(dir, Mode::ReadOnly) {
+        Ok(store) => (store, None),
+        Err(LogError::Damaged { detail, .. }) => (Store::open(dir, Mode::Salvage)?, Some(detail)),
+        Err(error) => return Err(error),
+    };
+    let mut report = verify::verify(&store, witnessed)?;
+    if let Some(detail) = refusal {
+        report.refuse_open(detail);
+    }
+    Ok(report)
 }

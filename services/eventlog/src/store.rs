@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use rocksdb::{BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, IteratorMode, Options};
+use rocksdb::{
+    BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBRecoveryMode, ErrorKind,
+    IteratorMode, Options,
+};
 
 use crate::chain;
 use crate::error::LogError;
@@ -14,18 +17,57 @@ pub struct Store {
     pub db: DB,
 }
 
-/// How the store is opened: the single writer, or a read-only observer (e.g. `casetrack verify`).
+/// How the store is opened: the single writer, a read-only observer (e.g. `casetrack verify`, also beside a
+/// live writer), or — only to tell the operator what is still readable after a strict open refused — a
+/// read-only salvage view that replays the write-ahead log up to its first damaged record.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Writer,
     ReadOnly,
+    Salvage,
+}
+
+/// How RocksDB replays its write-ahead log on open. `TolerateCorruptedTailRecords` accepts exactly one kind of
+/// damage: an incomplete record at the very end of the WAL, which is what a crash in the middle of a write
+/// leaves (such a write was never acknowledged, because acknowledgement waits for the fsync of the whole
+/// record). Any other damage — a bad checksum in the middle, a bad record followed by good ones — makes open
+/// fail instead of silently dropping everything after it, which is what the default (`PointInTime`) did.
+/// `AbsoluteConsistency` would also refuse the torn tail of an ordinary crash, so the log would not reopen
+/// after a kill -9. A damaged *complete* last record that RocksDB mistakes for a torn one is caught by the head
+/// witness (`witness.rs`), which records every acknowledged group.
+const WAL_RECOVERY_MODE: DBRecoveryMode = DBRecoveryMode::TolerateCorruptedTailRecords;
+
+fn db_options(mode: Mode) -> Options {
+    let mut options = Options::default();
+    options.create_if_missing(mode == Mode::Writer);
+    options.create_missing_column_families(mode == Mode::Writer);
+    options.set_wal_recovery_mode(match mode {
+        Mode::Salvage => DBRecoveryMode::PointInTime,
+        Mode::Writer | Mode::ReadOnly => WAL_RECOVERY_MODE,
+    });
+    // Fail on any inconsistency RocksDB itself notices (file sizes, MANIFEST, checksums while compacting)
+    // rather than carrying on with what it could read.
+    options.set_paranoid_checks(true);
+    // Open every table file up front: a read-only view beside a live writer then holds the files it reads even
+    // when the writer's compactions delete them.
+    options.set_max_open_files(-1);
+    options
+}
+
+/// Turns RocksDB's "Corruption" on open into a refusal that says nothing was truncated and what to do.
+fn open_error(dir: &Path, error: rocksdb::Error) -> LogError {
+    match error.kind() {
+        ErrorKind::Corruption => LogError::Damaged {
+            dir: dir.to_path_buf(),
+            detail: error.into_string(),
+        },
+        _ => LogError::Storage(error),
+    }
 }
 
 impl Store {
     pub fn open(dir: &Path, mode: Mode) -> Result<Store, LogError> {
-        let mut options = Options::default();
-        options.create_if_missing(mode == Mode::Writer);
-        options.create_missing_column_families(mode == Mode::Writer);
+        let options = db_options(mode);
         let descriptors = keys::ALL_CFS.iter().map(|name| {
             let mut cf_options = Options::default();
             if *name == keys::CF_EVENT_IDS {
@@ -38,9 +80,12 @@ impl Store {
             ColumnFamilyDescriptor::new(*name, cf_options)
         });
         let db = match mode {
-            Mode::Writer => DB::open_cf_descriptors(&options, dir, descriptors)?,
-            Mode::ReadOnly => DB::open_cf_descriptors_read_only(&options, dir, descriptors, false)?,
-        };
+            Mode::Writer => DB::open_cf_descriptors(&options, dir, descriptors),
+            Mode::ReadOnly | Mode::Salvage => {
+                DB::open_cf_descriptors_read_only(&options, dir, descriptors, false)
+            }
+        }
+        .map_err(|error| open_error(dir, error))?;
         let store = Store { db };
         store.check_format(mode)?;
         Ok(store)

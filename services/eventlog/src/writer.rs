@@ -17,6 +17,7 @@ use crate::error::LogError;
 use crate::event::{AppendResult, RecordedEvent, StreamWrite};
 use crate::keys::{self, Head};
 use crate::store::Store;
+use crate::witness::Witness;
 
 /// Append requests waiting for the writer; a full queue makes appenders wait (backpressure), never drops.
 pub const APPEND_QUEUE_CAPACITY: usize = 1024;
@@ -50,6 +51,7 @@ pub fn run(
     store: Arc<Store>,
     shared: Arc<Shared>,
     mut head: Head,
+    mut witness: Witness,
     mut queue: mpsc::Receiver<AppendRequest>,
 ) {
     let mut heads = StreamHeads::new();
@@ -58,7 +60,11 @@ pub fn run(
     sync.set_sync(true);
     loop {
         let Some(first) = carried.take().or_else(|| queue.blocking_recv()) else {
-            return; // every EventLog handle is gone
+            // Every EventLog handle is gone: a clean stop leaves the witness durable.
+            if let Err(error) = witness.flush() {
+                tracing::error!(%error, "could not fsync the head witness on stop");
+            }
+            return;
         };
         let mut group = Group::new(head);
         let mut replies: Vec<(Reply, Result<Vec<AppendResult>, LogError>)> = Vec::new();
@@ -85,6 +91,11 @@ pub fn run(
                         head.next_position + group.events.len() as u64
                     );
                     head = group.head;
+                    // Before the acknowledgements, so the witness covers every acknowledged event. A failure
+                    // leaves the witness behind the log, which is safe; it is retried with the next group.
+                    if let Err(error) = witness.record(&head) {
+                        tracing::error!(%error, "could not update the head witness");
+                    }
                     heads.commit(std::mem::take(&mut group.heads));
                     shared
                         .committed

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod bench_log;
 pub mod bench_report;
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod rebuild;
 pub mod remote;
 pub mod reply;
 pub mod report;
+pub mod restore;
 pub mod review;
 pub mod serve;
 pub mod verify;

@@ -4,9 +4,13 @@
 //!
 //! `ACK <stream> <first_revision> <first_position> <event id>,<event id>,...`
 //!
-//! The test kills this process with SIGKILL at random moments; every printed append must survive.
+//! The test kills this process with SIGKILL at random moments; every printed append must survive. With a second
+//! argument N the writer crashes itself (`abort`, which like SIGKILL runs no destructor and flushes nothing)
+//! right after its N-th acknowledgement, so the fault-injection tests get a crashed log of a known size.
 
 use std::io::Write;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent, StreamWrite};
 use uuid::Uuid;
@@ -30,6 +34,10 @@ fn new_events(count: usize, writer: usize) -> Vec<NewEvent> {
         .collect()
 }
 
+/// Acknowledgements after which the writer aborts (from the second argument), if any.
+static CRASH_AFTER: OnceLock<usize> = OnceLock::new();
+static ACKS: AtomicUsize = AtomicUsize::new(0);
+
 fn print_ack(stream: &str, first_revision: u64, first_position: u64, events: &[NewEvent]) {
     let ids: Vec<String> = events
         .iter()
@@ -43,6 +51,12 @@ fn print_ack(stream: &str, first_revision: u64, first_position: u64, events: &[N
         ids.join(",")
     );
     let _ = out.flush();
+    if CRASH_AFTER
+        .get()
+        .is_some_and(|limit| ACKS.fetch_add(1, Ordering::SeqCst) + 1 >= *limit)
+    {
+        std::process::abort();
+    }
 }
 
 async fn write_forever(
@@ -113,6 +127,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)
         .ok_or("usage: eventlog-crash-writer <data dir>")?;
+    if let Some(limit) = std::env::args().nth(2) {
+        let _ = CRASH_AFTER.set(limit.parse()?);
+    }
     let log = EventLog::open(std::path::Path::new(&dir))?;
     let run = Uuid::new_v4();
     let mut tasks = tokio::task::JoinSet::new();

@@ -1,0 +1,197 @@
+//! A lying disk: deterministic byte flips in the write-ahead log after a crash, and in each column family's
+//! table files. Either everything acknowledged is still readable and verifies, or `open` refuses and `verify`
+//! names the damaged positions and streams — never a silently shorter log.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use casetrack_eventlog::{BreakKind, EventLog, ExpectedRevision, LogError, verify_dir};
+
+/// The column families of `src/keys.rs`.
+const COLUMN_FAMILIES: [&str; 7] = [
+    "events",
+    "event_ids",
+    "streams",
+    "stream_heads",
+    "by_type",
+    "by_category",
+    "meta",
+];
+/// Acknowledgements after which the crash writer aborts itself.
+const CRASH_AFTER_ACKS: usize = 400;
+/// Where in a table file the flipped byte goes: inside its first data block (which starts at offset 0).
+const SST_FLIP_OFFSET: u64 = 40;
+
+fn flip_byte(path: &Path, offset: u64) {
+    let mut bytes = std::fs::read(path).expect("read file to damage");
+    let at = offset as usize;
+    assert!(
+        at < bytes.len(),
+        "{} has {} bytes",
+        path.display(),
+        bytes.len()
+    );
+    bytes[at] ^= 0x5a;
+    std::fs::write(path, bytes).expect("write damaged file");
+}
+
+fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs the crash writer until it aborts after `CRASH_AFTER_ACKS` acknowledgements; returns how many events
+/// it acknowledged.
+fn crashed_log(dir: &Path) -> u64 {
+    let output = Command::new(env!("CARGO_BIN_EXE_eventlog-crash-writer"))
+        .arg(dir)
+        .arg(CRASH_AFTER_ACKS.to_string())
+        .output()
+        .expect("run the crash writer");
+    assert!(!output.status.success(), "the writer crashed itself");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    stdout
+        .lines()
+        .map(|line| line.rsplit(' ').next().expect("ids").split(',').count() as u64)
+        .sum()
+}
+
+#[test]
+fn a_flipped_byte_mid_wal_after_a_crash_is_refused_never_truncated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let acknowledged = crashed_log(dir.path());
+    let wal = files_with_extension(dir.path(), "log")
+        .into_iter()
+        .max_by_key(|path| std::fs::metadata(path).expect("metadata").len())
+        .expect("a write-ahead log");
+    let len = std::fs::metadata(&wal).expect("metadata").len();
+    flip_byte(&wal, len * 3 / 10);
+
+    let refusal = EventLog::open(dir.path()).err().expect("open must refuse");
+    assert!(
+        matches!(
+            refusal,
+            LogError::Damaged { .. } | LogError::BehindWitness { .. }
+        ),
+        "{refusal}"
+    );
+    assert!(refusal.to_string().contains("NOT opened"), "{refusal}");
+    // verify still reports, from what RocksDB can replay, which positions are missing.
+    let report = verify_dir(dir.path()).expect("verify a damaged log");
+    assert!(!report.is_intact());
+    assert_eq!(report.witnessed.map(|w| w >= acknowledged), Some(true));
+    assert!(report.events_checked < acknowledged, "{report:?}");
+    // The damage was not repaired away: a second open refuses the same way.
+    assert!(EventLog::open(dir.path()).is_err());
+}
+
+#[test]
+fn a_crash_without_damage_reopens_with_everything_acknowledged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let acknowledged = crashed_log(dir.path());
+    let log = EventLog::open(dir.path()).expect("reopen after the crash");
+    assert!(log.next_position() >= acknowledged);
+    let report = log.verify().expect("verify");
+    assert!(report.is_intact(), "{report:?}");
+}
+
+#[test]
+fn a_missing_witness_is_refused_once_the_log_has_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    crashed_log(dir.path());
+    std::fs::remove_file(dir.path().join(casetrack_eventlog::WITNESS_FILE)).expect("remove");
+    let refusal = EventLog::open(dir.path()).err().expect("open must refuse");
+    assert!(
+        matches!(refusal, LogError::WitnessMissing { .. }),
+        "{refusal}"
+    );
+}
+
+/// Writes `events` events over three streams and two types, then stops cleanly and flushes every column
+/// family into table files, so each has an SST to damage.
+async fn flushed_log(dir: &Path, events: usize) {
+    let log = EventLog::open(dir).expect("open");
+    for i in 0..events {
+        let stream = format!("application-{}", i % 3);
+        let event_type = if i % 2 == 0 { "Received" } else { "Noted" };
+        let event = common::event(event_type, serde_json::json!({ "i": i }));
+        log.append(&stream, ExpectedRevision::Any, vec![event])
+            .await
+            .expect("append");
+    }
+    drop(log);
+    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES)
+        .expect("open rocksdb");
+    for name in COLUMN_FAMILIES {
+        db.flush_cf(db.cf_handle(name).expect("cf")).expect("flush");
+    }
+}
+
+/// The table file holding column family `cf`.
+fn sst_of(dir: &Path, cf: &str) -> PathBuf {
+    let db = rocksdb::DB::open_cf_for_read_only(
+        &rocksdb::Options::default(),
+        dir,
+        COLUMN_FAMILIES,
+        false,
+    )
+    .expect("open rocksdb");
+    let file = db
+        .live_files()
+        .expect("live files")
+        .into_iter()
+        .find(|file| file.column_family_name == cf)
+        .unwrap_or_else(|| panic!("column family {cf} has a table file"));
+    dir.join(file.name.trim_start_matches('/'))
+}
+
+#[tokio::test]
+async fn a_flipped_byte_in_each_index_is_reported_with_position_and_stream() {
+    for cf in [
+        "event_ids",
+        "streams",
+        "stream_heads",
+        "by_type",
+        "by_category",
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        flushed_log(dir.path(), 30).await;
+        flip_byte(&sst_of(dir.path(), cf), SST_FLIP_OFFSET);
+        let report = verify_dir(dir.path()).expect("verify");
+        assert!(!report.is_intact(), "{cf}: damage must be found");
+        let named = report.problems.iter().find(|problem| {
+            problem.column_family == cf && problem.positions.is_some() && problem.stream.is_some()
+        });
+        assert!(
+            named.is_some(),
+            "{cf}: a problem names position and stream: {:#?}",
+            report.problems
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_flipped_byte_in_the_events_table_names_the_positions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    flushed_log(dir.path(), 30).await;
+    flip_byte(&sst_of(dir.path(), "events"), SST_FLIP_OFFSET);
+    let report = verify_dir(dir.path()).expect("verify");
+    let unreadable = report
+        .problems
+        .iter()
+        .find(|problem| problem.column_family == "events")
+        .unwrap_or_else(|| panic!("events damage reported: {:#?}", report.problems));
+    assert!(
+        matches!(unreadable.kind, BreakKind::Unreadable | BreakKind::Checksum),
+        "{unreadable:?}"
+    );
+    assert_eq!(unreadable.positions.map(|(first, _)| first), Some(0));
+    assert_eq!(report.first_break.map(|found| found.position), Some(0));
+}
