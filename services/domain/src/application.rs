@@ -199,6 +199,13 @@ pub enum ApplicationEvent {
         note: String,
         reminded_on: NaiveDate,
     },
+    /// A newly loaded holiday arrangement moved the reply deadline (history for the case and the staff; the
+    /// deadline itself is always computed from the calendar in force).
+    DeadlineMoved {
+        old: Option<NaiveDate>,
+        new: Option<NaiveDate>,
+        notice: String,
+    },
 }
 
 /// Consultations in progress or answered, by party.
@@ -478,7 +485,7 @@ fn fold(state: &mut ApplicationState, case_id: CaseId, body: ApplicationEvent) {
             abandoned_on,
         } => abandoned(state, reason, abandoned_on),
         ApplicationEvent::Closed { closed_on } => closed(state, closed_on),
-        ApplicationEvent::Reminded { .. } => {}
+        ApplicationEvent::Reminded { .. } | ApplicationEvent::DeadlineMoved { .. } => {}
     }
 }
 
@@ -654,11 +661,16 @@ pub enum ApplicationCommand {
         note: String,
         reminded_on: NaiveDate,
     },
+    NoteDeadlineMoved {
+        old: Option<NaiveDate>,
+        new: Option<NaiveDate>,
+        notice: String,
+    },
 }
 
 /// Decide what a command means for an application: the events to append, or the rule that forbids it.
 /// `calendar` is needed for the working-day rules (补正 within 7 working days, fee payment period).
-/// A little over 70 lines: a flat match of fifteen commands, each arm one call to that command's function;
+/// A little over 70 lines: a flat match of sixteen commands, each arm one call to that command's function;
 /// splitting it would only hide the one place every command is routed.
 pub fn decide(
     state: &ApplicationState,
@@ -728,6 +740,10 @@ pub fn decide(
             note,
             reminded_on,
         } => remind(&ctx, level, note, reminded_on),
+        ApplicationCommand::NoteDeadlineMoved { old, new, notice } => {
+            check::text(&notice, "notice")?;
+            Ok(ApplicationEvent::DeadlineMoved { old, new, notice })
+        }
     }?;
     let case_id = receipt.case_id;
     Ok(vec![Event::new(case_id, now, EventBody::Application(body))])

@@ -112,6 +112,13 @@ pub enum HotlineEvent {
         note: String,
         reminded_on: NaiveDate,
     },
+    /// A newly loaded holiday arrangement moved the handling deadline (history for the caller's line and the
+    /// unit; the deadline itself is always computed from the calendar in force).
+    DeadlineMoved {
+        old: Option<NaiveDate>,
+        new: Option<NaiveDate>,
+        notice: String,
+    },
     /// 并单, on the duplicate: merged into `primary`; the duplicate's history stays, it is counted once.
     MergedInto {
         primary: CaseId,
@@ -329,6 +336,7 @@ fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
             ordered_on,
         } => rehandling_ordered(state, ordered_on),
         HotlineEvent::Reminded { .. } => state.reminders += 1,
+        HotlineEvent::DeadlineMoved { .. } => {}
         HotlineEvent::MergedInto {
             primary,
             merged_on: _,
@@ -434,6 +442,11 @@ pub enum HotlineCommand {
         note: String,
         reminded_on: NaiveDate,
     },
+    NoteDeadlineMoved {
+        old: Option<NaiveDate>,
+        new: Option<NaiveDate>,
+        notice: String,
+    },
     MergeInto {
         primary: CaseId,
         merged_on: NaiveDate,
@@ -499,6 +512,10 @@ pub fn decide(
             note,
             reminded_on,
         } => remind(&ctx, level, note, reminded_on),
+        HotlineCommand::NoteDeadlineMoved { old, new, notice } => {
+            check::text(&notice, "notice")?;
+            Ok(HotlineEvent::DeadlineMoved { old, new, notice })
+        }
         HotlineCommand::MergeInto { primary, merged_on } => merge_into(&ctx, primary, merged_on),
         HotlineCommand::LinkDuplicate {
             duplicate,

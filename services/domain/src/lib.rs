@@ -29,7 +29,7 @@ pub use calendar::{Calendar, CalendarError};
 pub use codec::{DecodeError, EncodedEvent, decode, encode};
 pub use event::{Event, EventBody, ReplayError};
 pub use ids::{AgencyId, AgencyIdError, CaseId, CaseKind, parse_stream_name, stream_name};
-pub use lifecycle::{Case, CaseCommand, DecideError, Lifecycle, ReminderLevel};
+pub use lifecycle::{Case, CaseCommand, DeadlineMove, DecideError, Lifecycle, ReminderLevel};
 pub use outcome::{ApplicantType, Outcome};
 pub use rule::{Rule, RuleViolation};
 pub use summary::{CaseDetail, CaseState, CaseStatus};

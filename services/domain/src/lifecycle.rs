@@ -66,6 +66,21 @@ pub trait Lifecycle:
         note: String,
         reminded_on: NaiveDate,
     ) -> Option<Self::Command>;
+
+    /// The command recording that a loaded holiday arrangement moved the case's deadline; `None` for kinds
+    /// whose deadlines do not count working days.
+    fn note_deadline_moved(&self, _moved: DeadlineMove) -> Option<Self::Command> {
+        None
+    }
+}
+
+/// A deadline moved by a holiday arrangement: the old and new due dates (`None`: none could be computed) and
+/// the arrangement's notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineMove {
+    pub old: Option<NaiveDate>,
+    pub new: Option<NaiveDate>,
+    pub notice: String,
 }
 
 /// Folds a whole stream into a kind's state.
@@ -121,6 +136,11 @@ impl Lifecycle for ApplicationState {
             reminded_on,
         })
     }
+
+    fn note_deadline_moved(&self, moved: DeadlineMove) -> Option<ApplicationCommand> {
+        let DeadlineMove { old, new, notice } = moved;
+        Some(ApplicationCommand::NoteDeadlineMoved { old, new, notice })
+    }
 }
 
 impl Lifecycle for HotlineState {
@@ -162,6 +182,11 @@ impl Lifecycle for HotlineState {
             note,
             reminded_on,
         })
+    }
+
+    fn note_deadline_moved(&self, moved: DeadlineMove) -> Option<HotlineCommand> {
+        let DeadlineMove { old, new, notice } = moved;
+        Some(HotlineCommand::NoteDeadlineMoved { old, new, notice })
     }
 }
 
@@ -371,6 +396,13 @@ impl Case {
         reminded_on: NaiveDate,
     ) -> Option<CaseCommand> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::remind(state, level, note, reminded_on).map(Into::into))
+    }
+}
+
+impl Case {
+    /// The command recording that a loaded arrangement moved this case's deadline, if its kind keeps one.
+    pub fn note_deadline_moved(&self, moved: DeadlineMove) -> Option<CaseCommand> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::note_deadline_moved(state, moved).map(Into::into))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use casetrack_domain::calendar::Arrangement;
 use casetrack_domain::deadline::Clocks;
-use casetrack_domain::{AgencyId, Calendar, CaseId};
+use casetrack_domain::{AgencyId, Calendar, CaseId, CaseKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,7 @@ pub const MAX_MOVED_ENTRIES: usize = 100_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovedDeadline {
     pub case_id: CaseId,
+    pub kind: CaseKind,
     pub tracking_number: String,
     pub agency: Option<AgencyId>,
     /// `None`: no deadline could be computed before (e.g. the year was not covered).
@@ -88,6 +89,7 @@ pub fn apply_arrangement(
         }
         let moved = MovedDeadline {
             case_id: case.case_id,
+            kind: case.kind,
             tracking_number: summary.tracking_number,
             agency: summary.agency,
             old,

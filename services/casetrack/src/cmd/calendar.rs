@@ -7,9 +7,15 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use casetrack_domain::AgencyId;
+use std::sync::Arc;
+
 use casetrack_domain::calendar::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM};
+use casetrack_domain::deadline::Clocks;
+use casetrack_domain::{AgencyId, Case, DeadlineMove};
+use casetrack_eventlog::Log;
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
+use casetrack_handlers::ids::derived_command_id;
+use casetrack_handlers::{Commands, Step};
 use casetrack_projector::calendar::{MovedDeadline, moved_deadlines};
 use casetrack_projector::{Projector, projections_dir};
 use uuid::Uuid;
@@ -19,6 +25,9 @@ use crate::cmd::serve::log_dir;
 /// Namespace of arrangement event ids: the id is derived from the file's content, so loading the same file
 /// twice appends nothing.
 const ARRANGEMENT_ID_NAMESPACE: Uuid = Uuid::from_u128(0x6361_6c65_6e64_6172_2d61_7272_616e_6765);
+
+/// The actor recorded on what `calendar load` writes.
+const LOAD_ACTOR: &str = "casetrack calendar load";
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -70,7 +79,7 @@ fn load(file: &Path, data: &Path) -> anyhow::Result<()> {
         event_type: ARRANGEMENT_EVENT_TYPE.to_owned(),
         data: serde_json::to_value(&arrangement)?,
         metadata: Metadata {
-            actor: Some("casetrack calendar load".to_owned()),
+            actor: Some(LOAD_ACTOR.to_owned()),
             ..Metadata::default()
         },
     };
@@ -93,7 +102,39 @@ fn load(file: &Path, data: &Path) -> anyhow::Result<()> {
         .into_iter()
         .filter(|m| m.position == result.last_position)
         .collect::<Vec<_>>();
+    runtime.block_on(note_on_cases(data, &moved))?;
     print(&moved);
+    Ok(())
+}
+
+/// Records the move on each case's own stream (`…DeadlineMoved`), so its timeline shows it and the status
+/// updates tell the hotline line that submitted it. Idempotent: the command id is derived from the case and
+/// the arrangement's position.
+async fn note_on_cases(data: &Path, moved: &[MovedDeadline]) -> anyhow::Result<()> {
+    let log: Arc<dyn Log> = Arc::new(open_log(data)?);
+    let clocks = Clocks::new(casetrack_domain::Calendar::embedded()?);
+    let commands = Commands::new(log, clocks, "SM".parse().map_err(anyhow::Error::msg)?);
+    let now = chrono::Utc::now();
+    for m in moved {
+        let change = DeadlineMove {
+            old: m.old,
+            new: m.new,
+            notice: m.notice.clone(),
+        };
+        let Some(command) = Case::new(m.kind).note_deadline_moved(change) else {
+            continue;
+        };
+        let step = Step {
+            field: "case_id",
+            case_id: m.case_id,
+            command,
+        };
+        let id = derived_command_id(m.case_id, &format!("deadline-moved/{}", m.position));
+        if let Err(error) = commands.execute(LOAD_ACTOR, id, now, vec![step]).await {
+            // The move stays listed in the read model; only its note on the case is missing.
+            eprintln!("{}: 未能记入案件时间线：{error}", m.tracking_number);
+        }
+    }
     Ok(())
 }
 
