@@ -16,6 +16,7 @@ pub mod error;
 pub mod ids;
 pub mod intake;
 pub mod log;
+mod lookup;
 mod parse;
 pub mod reminders;
 pub mod reply;
