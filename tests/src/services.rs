@@ -430,6 +430,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
             .get_case(authed(
                 pb::GetCaseRequest {
                     tracking_number: case.tracking_number.clone(),
+                    case_id: String::new(),
                 },
                 staff,
             ))

@@ -1,7 +1,7 @@
 //! The command services' contract, over a real loopback gRPC port against a real (temporary) event log:
 //! idempotent intake, one winner among concurrent conflicting commands, bad requests refused with the field
 //! named and nothing written, request size limit, authentication, tracking numbers, health and reflection,
-//! and deadline reminders.
+//! deadline reminders, and looking a case and its Chinese timeline up by case id or tracking number.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -256,6 +256,7 @@ async fn intake_retries(mut h: Harness) {
         .get_case(authed(
             pb::GetCaseRequest {
                 tracking_number: first.tracking_number.clone(),
+                case_id: String::new(),
             },
             STAFF_TOKEN,
         ))
@@ -713,5 +714,250 @@ async fn proposals_near_their_three_month_deadline_are_urged_once() {
     assert_eq!(
         reminders_in(&h.log, &proposal.stream),
         vec![("ProposalReminded".to_owned(), "urge".to_owned())]
+    );
+}
+
+// ---- Look-up: GetCase and GetTimeline by case id or tracking number ----
+
+/// A look-up by case id, or by tracking number when `by_number`.
+fn key(case: &pb::CaseRef, by_number: bool) -> (String, String) {
+    if by_number {
+        (String::new(), case.tracking_number.clone())
+    } else {
+        (case.case_id.clone(), String::new())
+    }
+}
+
+async fn get_case(
+    h: &mut Harness,
+    (case_id, tracking_number): (String, String),
+) -> Result<pb::CaseInfo, Status> {
+    let request = pb::GetCaseRequest {
+        tracking_number,
+        case_id,
+    };
+    Ok(h.intake
+        .get_case(authed(request, STAFF_TOKEN))
+        .await?
+        .into_inner())
+}
+
+async fn get_timeline(
+    h: &mut Harness,
+    (case_id, tracking_number): (String, String),
+) -> Result<pb::Timeline, Status> {
+    let request = pb::GetTimelineRequest {
+        tracking_number,
+        case_id,
+    };
+    Ok(h.intake
+        .get_timeline(authed(request, STAFF_TOKEN))
+        .await?
+        .into_inner())
+}
+
+on_both_logs!(
+    lookups,
+    cases_are_found_alike_by_id_or_tracking_number,
+    cases_are_found_alike_by_id_or_tracking_number_through_a_remote_log
+);
+
+async fn lookups(mut h: Harness) {
+    let case = h.submit("L-1").await;
+    let by_id = get_case(&mut h, key(&case, false)).await.expect("by id");
+    let by_number = get_case(&mut h, key(&case, true)).await.expect("by number");
+    assert_eq!(by_id, by_number);
+    // Intake's CaseRef.position is its append's last event (the tracking index); a look-up's is the case's own.
+    let found = by_id.r#ref.clone().expect("ref");
+    assert_eq!(
+        (&found.case_id, &found.tracking_number, &found.stream),
+        (&case.case_id, &case.tracking_number, &case.stream)
+    );
+    let timeline = get_timeline(&mut h, key(&case, false))
+        .await
+        .expect("by id");
+    assert_eq!(
+        get_timeline(&mut h, key(&case, true))
+            .await
+            .expect("by number"),
+        timeline
+    );
+    assert_eq!(timeline.r#ref, Some(found));
+    assert_eq!(timeline.events.len(), 1);
+
+    let both = (case.case_id.clone(), case.tracking_number.clone());
+    let neither = (String::new(), String::new());
+    let refusals = [
+        (both, Code::InvalidArgument, "tracking_number"),
+        (neither, Code::InvalidArgument, "case_id"),
+        (
+            ("not-a-uuid".to_owned(), String::new()),
+            Code::InvalidArgument,
+            "case_id",
+        ),
+        ((new_id(), String::new()), Code::NotFound, "case_id"),
+        (
+            (String::new(), "SM-1999-000001".to_owned()),
+            Code::NotFound,
+            "tracking_number",
+        ),
+    ];
+    for (key, code, field) in refusals {
+        let status = get_case(&mut h, key.clone()).await.expect_err("GetCase");
+        assert_refused(&status, code, field);
+        let status = get_timeline(&mut h, key).await.expect_err("GetTimeline");
+        assert_refused(&status, code, field);
+    }
+    let anonymous = h
+        .intake
+        .get_timeline(tonic::Request::new(pb::GetTimelineRequest {
+            tracking_number: case.tracking_number.clone(),
+            case_id: String::new(),
+        }))
+        .await
+        .expect_err("no token");
+    assert_eq!(anonymous.code(), Code::Unauthenticated);
+}
+
+#[tokio::test]
+async fn an_application_timeline_lists_supplement_consultation_extension_and_decision_in_order() {
+    let mut h = start().await;
+    let at = |day: &str| format!("{day}T02:00:00Z");
+    let mut request = application("L-2");
+    request.applicant_type = "natural_person".into();
+    request.handed_in_on = "2026-03-02".into();
+    request.occurred_at = at("2026-03-02");
+    let case = h
+        .intake
+        .submit_application(authed(request, HOTLINE_TOKEN))
+        .await
+        .expect("submit")
+        .into_inner();
+    let id = || case.case_id.clone();
+    let review = &mut h.review;
+    let supplement = pb::RequestSupplementRequest {
+        command_id: new_id(),
+        case_id: id(),
+        requested_on: "2026-03-04".into(),
+        what: "所需信息的名称、文号".into(),
+        supplement_by: "2026-03-18".into(),
+        occurred_at: at("2026-03-04"),
+    };
+    review
+        .request_supplement(authed(supplement, STAFF_TOKEN))
+        .await
+        .expect("补正");
+    let supplemented = pb::ReceiveSupplementRequest {
+        command_id: new_id(),
+        case_id: id(),
+        received_on: "2026-03-10".into(),
+        occurred_at: at("2026-03-10"),
+    };
+    review
+        .receive_supplement(authed(supplemented, STAFF_TOKEN))
+        .await
+        .expect("补正 received");
+    let consult = pb::StartConsultationRequest {
+        command_id: new_id(),
+        case_id: id(),
+        party: "思茅建设公司".into(),
+        party_kind: "third_party".into(),
+        started_on: "2026-03-11".into(),
+        occurred_at: at("2026-03-11"),
+    };
+    review
+        .start_consultation(authed(consult, STAFF_TOKEN))
+        .await
+        .expect("consultation");
+    let extend = pb::ApproveExtensionRequest {
+        command_id: new_id(),
+        case_id: id(),
+        working_days: 20,
+        approved_by: "信息公开办公室主任".into(),
+        reason: "需调取档案".into(),
+        approved_on: "2026-03-12".into(),
+        occurred_at: at("2026-03-12"),
+    };
+    review
+        .approve_extension(authed(extend, STAFF_TOKEN))
+        .await
+        .expect("extension");
+    let mut decision = decide(&id(), &new_id(), "disclosed", "条例第三十六条第（二）项");
+    decision.decided_on = "2026-03-20".into();
+    decision.occurred_at = at("2026-03-20");
+    review
+        .decide(authed(decision, STAFF_TOKEN))
+        .await
+        .expect("decide");
+
+    let timeline = get_timeline(&mut h, key(&case, true))
+        .await
+        .expect("timeline");
+    let lines: Vec<(u64, &str, &str, &str)> = timeline
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.revision,
+                e.event_type.as_str(),
+                &e.occurred_at[..10],
+                e.description.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                0,
+                "ApplicationReceived",
+                "2026-03-02",
+                "收到申请（当面提交），申请人：自然人，申请内容：Procurement contracts of 2025"
+            ),
+            (
+                1,
+                "ApplicationSupplementRequested",
+                "2026-03-04",
+                "要求补正：所需信息的名称、文号，补正期限 2026-03-18"
+            ),
+            (
+                2,
+                "ApplicationSupplemented",
+                "2026-03-10",
+                "收到补正材料，答复期限自 2026-03-10 起重新计算"
+            ),
+            (
+                3,
+                "ApplicationConsultationStarted",
+                "2026-03-11",
+                "征求第三方意见：思茅建设公司"
+            ),
+            (
+                4,
+                "ApplicationExtensionApproved",
+                "2026-03-12",
+                "延期答复 20 个工作日（经 信息公开办公室主任 批准），理由：需调取档案"
+            ),
+            (
+                5,
+                "ApplicationDecided",
+                "2026-03-20",
+                "作出答复决定：予以公开，依据：条例第三十六条第（二）项"
+            ),
+        ]
+    );
+    assert!(
+        timeline
+            .events
+            .windows(2)
+            .all(|w| w[0].position < w[1].position),
+        "in log order: {timeline:?}"
+    );
+    let last = timeline.events.last().expect("events");
+    assert_eq!(timeline.r#ref.expect("ref").position, last.position);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&last.recorded_at).is_ok(),
+        "{}",
+        last.recorded_at
     );
 }

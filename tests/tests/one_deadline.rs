@@ -229,6 +229,7 @@ fn reminded(log: &EventLog, kind: CaseKind, case_id: CaseId) -> bool {
 async fn get_case(intake: &IntakeService, number: &str) -> pb::CaseInfo {
     let mut request = tonic::Request::new(pb::GetCaseRequest {
         tracking_number: number.to_owned(),
+        case_id: String::new(),
     });
     let bearer = format!("Bearer {TOKEN}").parse().expect("header");
     request.metadata_mut().insert("authorization", bearer);

@@ -505,6 +505,7 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
         );
         let mut request = tonic::Request::new(casetrack_api::v1::GetCaseRequest {
             tracking_number: number.to_owned(),
+            case_id: String::new(),
         });
         request
             .metadata_mut()

@@ -9,7 +9,7 @@ use crate::calendar::Calendar;
 use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::fees::{FeeBasis, Fen};
 use crate::ids::{AgencyId, CaseId, CaseKind};
-use crate::lifecycle::ReminderLevel;
+use crate::lifecycle::{DeadlineMove, ReminderLevel};
 use crate::outcome::{ApplicantType, Outcome};
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
@@ -54,6 +54,18 @@ impl Channel {
         }
     }
 
+    /// How the case file names the channel.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Channel::InPerson => "当面提交",
+            Channel::PostSigned => "信函，已签收",
+            Channel::PostUnsigned => "信函，无需签收",
+            Channel::Internet => "网络提交",
+            Channel::Fax => "传真",
+            Channel::HotlineReferral => "热线转办",
+        }
+    }
+
     /// Whether the receipt date is a separate confirmation (Art. 31(二) unsigned post, 31(三)).
     pub fn needs_receipt_confirmation(self) -> bool {
         matches!(
@@ -89,6 +101,17 @@ pub enum DeliveryForm {
     Unspecified,
 }
 
+impl DeliveryForm {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DeliveryForm::Paper => "纸质",
+            DeliveryForm::Electronic => "电子",
+            DeliveryForm::Inspection => "现场查阅",
+            DeliveryForm::Unspecified => "未注明",
+        }
+    }
+}
+
 /// Who is consulted while the clock pauses (Arts. 32 and 34).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,6 +133,13 @@ pub enum AbandonReason {
 }
 
 impl AbandonReason {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AbandonReason::NoSupplement => "逾期不补正",
+            AbandonReason::FeeUnpaid => "逾期未缴纳信息处理费",
+        }
+    }
+
     pub fn outcome(self) -> Outcome {
         match self {
             AbandonReason::NoSupplement => Outcome::OtherNoSupplement,
@@ -589,6 +619,109 @@ fn closed(state: &mut ApplicationState, closed_on: NaiveDate) {
         .handling_ended
         .get_or_insert((Outcome::OtherOther, closed_on));
     state.closed_on = Some(closed_on);
+}
+
+/// An application event as the disclosure office's case file records it, e.g.
+/// "收到申请（当面提交），申请人：自然人，申请内容：…". Exhaustive on purpose: a new event cannot go undescribed.
+pub fn describe(event: &ApplicationEvent) -> String {
+    match event {
+        ApplicationEvent::Received {
+            agency: _,
+            applicant_type,
+            channel,
+            handed_in_on: _,
+            receipt_confirmed_on,
+            content,
+            delivery_form,
+            referred_from,
+        } => {
+            let mut text = format!(
+                "收到申请（{}），申请人：{}，申请内容：{content}",
+                channel.label_zh(),
+                applicant_type.label_zh()
+            );
+            if *delivery_form != DeliveryForm::Unspecified {
+                text.push_str(&format!("，获取方式：{}", delivery_form.label_zh()));
+            }
+            if let Some(confirmed_on) = receipt_confirmed_on {
+                text.push_str(&format!("，{confirmed_on} 确认收到"));
+            }
+            if let Some(ticket) = referred_from {
+                text.push_str(&format!("，由热线工单 {ticket} 转来"));
+            }
+            text
+        }
+        ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
+            format!("确认收到申请，收到申请之日为 {confirmed_on}")
+        }
+        ApplicationEvent::SupplementRequested {
+            requested_on: _,
+            what,
+            supplement_by,
+        } => format!("要求补正：{what}，补正期限 {supplement_by}"),
+        // Art. 30: the reply period counts again from the day the 补正 arrives, which is what staff need to see.
+        ApplicationEvent::Supplemented { received_on } => {
+            format!("收到补正材料，答复期限自 {received_on} 起重新计算")
+        }
+        ApplicationEvent::ConsultationStarted {
+            party,
+            party_kind,
+            started_on: _,
+        } => match party_kind {
+            ConsultedParty::ThirdParty => format!("征求第三方意见：{party}"),
+            ConsultedParty::Agency => format!("征求其他机关意见：{party}"),
+        },
+        ApplicationEvent::ConsultationAnswered {
+            party,
+            answered_on: _,
+        } => format!("收到征求意见答复：{party}"),
+        ApplicationEvent::ExtensionApproved {
+            working_days,
+            approved_by,
+            reason,
+            approved_on: _,
+        } => format!("延期答复 {working_days} 个工作日（经 {approved_by} 批准），理由：{reason}"),
+        ApplicationEvent::FeeNoticeIssued {
+            basis,
+            amount,
+            issued_on: _,
+            pay_by,
+        } => format!(
+            "发出收费通知：信息处理费 {amount}（{}），缴费期限 {pay_by}",
+            basis.label_zh()
+        ),
+        ApplicationEvent::FeePaid { amount, paid_on: _ } => {
+            format!("申请人缴纳信息处理费 {amount}")
+        }
+        ApplicationEvent::Decided {
+            outcome,
+            legal_reason,
+            decided_on: _,
+        } => format!(
+            "作出答复决定：{}，依据：{legal_reason}",
+            outcome.decision_zh()
+        ),
+        ApplicationEvent::ReplyDelivered {
+            delivered_on: _,
+            method,
+        } => format!("送达答复，送达方式：{method}"),
+        ApplicationEvent::Abandoned {
+            reason,
+            abandoned_on: _,
+        } => format!("视为放弃申请：{}", reason.label_zh()),
+        ApplicationEvent::Closed { closed_on: _ } => "办结".to_owned(),
+        ApplicationEvent::Reminded {
+            level,
+            note,
+            reminded_on: _,
+        } => level.describe(note),
+        ApplicationEvent::DeadlineMoved { old, new, notice } => DeadlineMove {
+            old: *old,
+            new: *new,
+            notice: notice.clone(),
+        }
+        .describe(),
+    }
 }
 
 /// What a caller can ask of an application.

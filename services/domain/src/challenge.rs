@@ -28,6 +28,14 @@ impl ChallengeKind {
         ChallengeKind::LitigationAfterReconsideration,
     ];
 
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ChallengeKind::Reconsideration => "申请行政复议",
+            ChallengeKind::LitigationDirect => "提起行政诉讼（未经复议直接起诉）",
+            ChallengeKind::LitigationAfterReconsideration => "提起行政诉讼（复议后起诉）",
+        }
+    }
+
     /// The table 四 row cell code.
     pub fn cell_row(self) -> &'static str {
         match self {
@@ -56,6 +64,14 @@ impl ChallengeResult {
         ChallengeResult::Corrected,
         ChallengeResult::Other,
     ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ChallengeResult::Upheld => "维持",
+            ChallengeResult::Corrected => "纠正",
+            ChallengeResult::Other => "其他结果",
+        }
+    }
 
     /// The table 四 column cell code.
     pub fn cell_column(self) -> &'static str {
@@ -188,6 +204,30 @@ pub fn evolve(state: &mut ChallengeState, event: &Event) -> Result<(), ReplayErr
     }
     state.event_count += 1;
     Ok(())
+}
+
+/// A challenge's event as the disclosure office records it, e.g. "申请行政复议，针对申请 …".
+/// Exhaustive on purpose: a new event cannot go undescribed.
+pub fn describe(event: &ChallengeEvent) -> String {
+    match event {
+        ChallengeEvent::Filed {
+            agency: _,
+            kind,
+            application,
+            prior_reconsideration,
+            filed_on: _,
+        } => {
+            let mut text = format!("{}，针对申请 {application} 的处理", kind.label_zh());
+            if let Some(prior) = prior_reconsideration {
+                text.push_str(&format!("，此前行政复议 {prior}"));
+            }
+            text
+        }
+        ChallengeEvent::Concluded {
+            result,
+            concluded_on: _,
+        } => format!("审结，结果：{}", result.label_zh()),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

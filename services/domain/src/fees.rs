@@ -61,6 +61,18 @@ pub enum FeeBasis {
     PerPage { pages: u32 },
 }
 
+impl FeeBasis {
+    /// 按件计收 or 按量计收, with the count it was computed from.
+    pub fn label_zh(self) -> String {
+        match self {
+            FeeBasis::PerApplication { nth_in_month } => {
+                format!("按件计收，本月第 {nth_in_month} 件申请")
+            }
+            FeeBasis::PerPage { pages } => format!("按量计收，{pages} 页"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeeError {
     #[error("nth_in_month must be at least 1")]

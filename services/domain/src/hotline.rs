@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{Event, EventBody, ReplayError, check_stream};
 use crate::ids::{AgencyId, CaseId, CaseKind};
-use crate::lifecycle::ReminderLevel;
+use crate::lifecycle::{DeadlineMove, ReminderLevel};
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
@@ -36,6 +36,18 @@ impl HotlineCategory {
     ];
 }
 
+impl HotlineCategory {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            HotlineCategory::Consultation => "咨询",
+            HotlineCategory::Help => "求助",
+            HotlineCategory::Complaint => "投诉",
+            HotlineCategory::Report => "举报",
+            HotlineCategory::Suggestion => "建议",
+        }
+    }
+}
+
 /// 回访 satisfaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +58,16 @@ pub enum Satisfaction {
     BasicallySatisfied,
     /// 不满意.
     Unsatisfied,
+}
+
+impl Satisfaction {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "满意",
+            Satisfaction::BasicallySatisfied => "基本满意",
+            Satisfaction::Unsatisfied => "不满意",
+        }
+    }
 }
 
 /// Events of a hotline stream. Type names are `Hotline` + variant, e.g. `HotlineReceived`.
@@ -382,6 +404,80 @@ fn rehandling_ordered(state: &mut HotlineState, ordered_on: NaiveDate) {
     state.satisfaction = None;
     state.closed_on = None;
     state.extension_working_days = None;
+}
+
+/// A ticket event as the hotline's work order records it, e.g. "派单至 simao/roads，办理时限 2 个工作日".
+/// Exhaustive on purpose: a new event cannot go undescribed.
+pub fn describe(event: &HotlineEvent) -> String {
+    match event {
+        HotlineEvent::Received {
+            agency: _,
+            line,
+            category,
+            received_on: _,
+            summary,
+        } => format!("受理 {line} 热线工单（{}）：{summary}", category.label_zh()),
+        HotlineEvent::AnsweredAtOnce {
+            answered_on: _,
+            answer,
+        } => format!("直接答复：{answer}"),
+        HotlineEvent::Dispatched {
+            unit,
+            time_limit_working_days,
+            dispatched_on: _,
+        } => format!("派单至 {unit}，办理时限 {time_limit_working_days} 个工作日"),
+        HotlineEvent::Signed { unit, signed_on: _ } => format!("签收（{unit}）"),
+        HotlineEvent::Returned {
+            unit,
+            reason,
+            returned_on: _,
+        } => format!("退单：{reason}（{unit}）"),
+        HotlineEvent::ExtensionGranted {
+            working_days,
+            reason,
+            granted_on: _,
+        } => format!("延期 {working_days} 个工作日，理由：{reason}"),
+        HotlineEvent::Handled {
+            result,
+            handled_on: _,
+        } => format!("办理完毕：{result}"),
+        HotlineEvent::Replied { replied_on: _ } => "答复来电人".to_owned(),
+        HotlineEvent::FollowedUp {
+            satisfaction,
+            followed_up_on: _,
+        } => format!("回访：{}", satisfaction.label_zh()),
+        HotlineEvent::Closed { closed_on: _ } => "办结".to_owned(),
+        HotlineEvent::ReHandlingOrdered {
+            reason,
+            ordered_on: _,
+        } => format!("重新办理：{reason}"),
+        HotlineEvent::Reminded {
+            level,
+            note,
+            reminded_on: _,
+        } => level.describe(note),
+        HotlineEvent::DeadlineMoved { old, new, notice } => DeadlineMove {
+            old: *old,
+            new: *new,
+            notice: notice.clone(),
+        }
+        .describe(),
+        HotlineEvent::MergedInto {
+            primary,
+            merged_on: _,
+        } => format!("并单：并入工单 {primary}"),
+        HotlineEvent::DuplicateLinked {
+            duplicate,
+            linked_on: _,
+        } => format!("并单：重复工单 {duplicate} 并入本工单"),
+        HotlineEvent::ReferredToApplication {
+            application,
+            referred_on: _,
+        } => match application {
+            Some(application) => format!("引导来电人申请政府信息公开，申请 {application}"),
+            None => "引导来电人申请政府信息公开".to_owned(),
+        },
+    }
 }
 
 /// What a caller can ask of a ticket.

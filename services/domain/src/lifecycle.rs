@@ -1,6 +1,7 @@
 //! One lifecycle for every case kind. [`Lifecycle`] is the domain's entry point: each kind's state answers the
 //! same questions — what a command means (`decide`), how an event changes it (`evolve`), its kind-independent
-//! summary, whether its statutory clock runs and why (`clock`), and whom a reminder goes to (`remind`). [`Case`]
+//! summary, whether its statutory clock runs and why (`clock`), whom a reminder goes to (`remind`), and how each
+//! of its events reads in the case's Chinese timeline (`describe`). [`Case`]
 //! and [`CaseCommand`] are the one sum over the kinds that every caller (handlers, projector, reminders, queues)
 //! uses; the `each_kind!` macro below is the only place that matches over them, so a new kind or a changed clock
 //! rule is made once.
@@ -9,17 +10,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{self, ApplicationCommand, ApplicationState};
-use crate::challenge::{self, ChallengeCommand, ChallengeState};
+use crate::application::{self, ApplicationCommand, ApplicationEvent, ApplicationState};
+use crate::challenge::{self, ChallengeCommand, ChallengeEvent, ChallengeState};
 use crate::deadline::{
     Clock, Clocks, Deadline, DeadlineError, IdleReason, application_clock, hotline_clock,
     proposal_clock,
 };
-use crate::event::{Event, ReplayError};
-use crate::hotline::{self, HotlineCommand, HotlineState};
+use crate::event::{Event, EventBody, ReplayError};
+use crate::hotline::{self, HotlineCommand, HotlineEvent, HotlineState};
 use crate::ids::CaseKind;
-use crate::proposal::{self, ProposalCommand, ProposalState};
-use crate::records::{self, RecordCommand, RecordState};
+use crate::proposal::{self, ProposalCommand, ProposalEvent, ProposalState};
+use crate::records::{self, RecordCommand, RecordEvent, RecordState};
 use crate::rule::RuleViolation;
 use crate::summary::CaseState;
 
@@ -32,6 +33,25 @@ pub enum ReminderLevel {
     Supervise,
 }
 
+impl ReminderLevel {
+    /// The word written in the case file.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ReminderLevel::Urge => "催办",
+            ReminderLevel::Supervise => "督办",
+        }
+    }
+
+    /// "催办" or "督办", with the note when there is one: how every kind's timeline shows a reminder.
+    pub fn describe(self, note: &str) -> String {
+        if note.trim().is_empty() {
+            self.label_zh().to_owned()
+        } else {
+            format!("{}：{note}", self.label_zh())
+        }
+    }
+}
+
 /// The questions every case kind answers. Implemented by each kind's state (`ApplicationState`, …); `Default`
 /// is "no such case yet".
 pub trait Lifecycle:
@@ -39,6 +59,8 @@ pub trait Lifecycle:
 {
     /// What a caller can ask of a case of this kind.
     type Command: Into<CaseCommand>;
+    /// What can happen to a case of this kind: the kind's own event body, e.g. `ApplicationEvent`.
+    type Event;
     /// The kind this lifecycle governs.
     const KIND: CaseKind;
 
@@ -72,6 +94,10 @@ pub trait Lifecycle:
     fn note_deadline_moved(&self, _moved: DeadlineMove) -> Option<Self::Command> {
         None
     }
+
+    /// One line of the case's timeline in Chinese, as a civil servant would write it in the case file
+    /// (e.g. "要求补正：…，补正期限 2024-03-15"). Needs no state: every event says what happened by itself.
+    fn describe(event: &Self::Event) -> String;
 }
 
 /// A deadline moved by a holiday arrangement: the old and new due dates (`None`: none could be computed) and
@@ -81,6 +107,20 @@ pub struct DeadlineMove {
     pub old: Option<NaiveDate>,
     pub new: Option<NaiveDate>,
     pub notice: String,
+}
+
+impl DeadlineMove {
+    /// The move as the case timeline states it, for every kind that records one.
+    pub fn describe(&self) -> String {
+        let date =
+            |d: Option<NaiveDate>| d.map_or_else(|| "（无法计算）".to_owned(), |d| d.to_string());
+        format!(
+            "因放假安排调整（{}），办理期限由 {} 调整为 {}",
+            self.notice,
+            date(self.old),
+            date(self.new)
+        )
+    }
 }
 
 /// Folds a whole stream into a kind's state.
@@ -96,6 +136,7 @@ pub fn replay<'a, L: Lifecycle>(
 
 impl Lifecycle for ApplicationState {
     type Command = ApplicationCommand;
+    type Event = ApplicationEvent;
     const KIND: CaseKind = CaseKind::Application;
 
     fn decide(
@@ -141,10 +182,15 @@ impl Lifecycle for ApplicationState {
         let DeadlineMove { old, new, notice } = moved;
         Some(ApplicationCommand::NoteDeadlineMoved { old, new, notice })
     }
+
+    fn describe(event: &ApplicationEvent) -> String {
+        application::describe(event)
+    }
 }
 
 impl Lifecycle for HotlineState {
     type Command = HotlineCommand;
+    type Event = HotlineEvent;
     const KIND: CaseKind = CaseKind::Hotline;
 
     fn decide(
@@ -188,10 +234,15 @@ impl Lifecycle for HotlineState {
         let DeadlineMove { old, new, notice } = moved;
         Some(HotlineCommand::NoteDeadlineMoved { old, new, notice })
     }
+
+    fn describe(event: &HotlineEvent) -> String {
+        hotline::describe(event)
+    }
 }
 
 impl Lifecycle for ProposalState {
     type Command = ProposalCommand;
+    type Event = ProposalEvent;
     const KIND: CaseKind = CaseKind::Proposal;
 
     fn decide(
@@ -227,10 +278,15 @@ impl Lifecycle for ProposalState {
             reminded_on,
         })
     }
+
+    fn describe(event: &ProposalEvent) -> String {
+        proposal::describe(event)
+    }
 }
 
 impl Lifecycle for ChallengeState {
     type Command = ChallengeCommand;
+    type Event = ChallengeEvent;
     const KIND: CaseKind = CaseKind::Challenge;
 
     fn decide(
@@ -258,10 +314,15 @@ impl Lifecycle for ChallengeState {
     fn remind(&self, _: ReminderLevel, _: String, _: NaiveDate) -> Option<ChallengeCommand> {
         None
     }
+
+    fn describe(event: &ChallengeEvent) -> String {
+        challenge::describe(event)
+    }
 }
 
 impl Lifecycle for RecordState {
     type Command = RecordCommand;
+    type Event = RecordEvent;
     const KIND: CaseKind = CaseKind::Record;
 
     fn decide(
@@ -289,6 +350,10 @@ impl Lifecycle for RecordState {
     fn remind(&self, _: ReminderLevel, _: String, _: NaiveDate) -> Option<RecordCommand> {
         None
     }
+
+    fn describe(event: &RecordEvent) -> String {
+        records::describe(event)
+    }
 }
 
 /// One case of any kind: its domain state. Serialised as `{"application": {…}}` etc.
@@ -313,7 +378,8 @@ pub enum CaseCommand {
 }
 
 /// The one dispatch over the kinds: binds the kind's value to `$x` and evaluates `$body` with `$L` as the
-/// kind's lifecycle (state) type. Every method of [`Case`] and [`CaseCommand`] goes through it.
+/// kind's lifecycle (state) type. Every method of [`Case`], [`CaseCommand`] and [`Event::describe`] goes
+/// through it.
 macro_rules! each_kind {
     ($enum:ident, $value:expr, $x:ident, $L:ident => $body:expr) => {
         match $value {
@@ -403,6 +469,13 @@ impl Case {
     /// The command recording that a loaded arrangement moved this case's deadline, if its kind keeps one.
     pub fn note_deadline_moved(&self, moved: DeadlineMove) -> Option<CaseCommand> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::note_deadline_moved(state, moved).map(Into::into))
+    }
+}
+
+impl Event {
+    /// This event's line in the case timeline, in Chinese: its kind's [`Lifecycle::describe`].
+    pub fn describe(&self) -> String {
+        each_kind!(EventBody, &self.body, body, L => <L as Lifecycle>::describe(body))
     }
 }
 

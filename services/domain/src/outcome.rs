@@ -202,6 +202,24 @@ impl Outcome {
         self.cell_row().split_once('.').map(|(group, _)| group)
     }
 
+    /// The decision as an answer letter states it, e.g. "予以公开" or "不予公开（保护第三方合法权益）": the
+    /// row's label without its table numbering, under its group's name.
+    pub fn decision_zh(self) -> String {
+        let label = self.label_zh();
+        let unnumbered = label.split_once('）').map_or(label, |(_, rest)| rest);
+        let reason = unnumbered
+            .split_once('.')
+            .map_or(unnumbered, |(_, rest)| rest);
+        let group = match self.cell_group() {
+            None => return reason.to_owned(),
+            Some("withheld") => "不予公开",
+            Some("unavailable") => "无法提供",
+            Some("not_processed") => "不予处理",
+            Some(_) => "其他处理",
+        };
+        format!("{group}（{reason}）")
+    }
+
     pub fn from_cell_row(code: &str) -> Option<Outcome> {
         ROWS.iter()
             .find(|row| row.code == code)
@@ -266,6 +284,18 @@ impl ApplicantType {
             ApplicantType::Nonprofit => "nonprofit",
             ApplicantType::LegalService => "legal_service",
             ApplicantType::OtherOrg => "other_org",
+        }
+    }
+
+    /// 申请人情况 as the case file and table 三 name it.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ApplicantType::NaturalPerson => "自然人",
+            ApplicantType::Business => "商业企业",
+            ApplicantType::Research => "科研机构",
+            ApplicantType::Nonprofit => "社会公益组织",
+            ApplicantType::LegalService => "法律服务机构",
+            ApplicantType::OtherOrg => "其他",
         }
     }
 

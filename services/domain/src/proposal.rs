@@ -19,6 +19,15 @@ pub enum ProposalKind {
     CppccProposal,
 }
 
+impl ProposalKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ProposalKind::NpcSuggestion => "人大代表建议",
+            ProposalKind::CppccProposal => "政协提案",
+        }
+    }
+}
+
 /// Events of a proposal stream. Type names are `Proposal` + variant, e.g. `ProposalAssigned`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProposalEvent {
@@ -182,6 +191,50 @@ pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayErro
     }
     state.event_count += 1;
     Ok(())
+}
+
+/// A suggestion's or proposal's event as the 建议提案 office records it, e.g.
+/// "交办政协提案第 12 号《…》，主办单位 simao/housing". Exhaustive on purpose: a new event cannot go undescribed.
+pub fn describe(event: &ProposalEvent) -> String {
+    match event {
+        ProposalEvent::Assigned {
+            agency: _,
+            kind,
+            number,
+            title,
+            lead_unit,
+            co_units,
+            assigned_on: _,
+        } => {
+            let mut text = format!(
+                "交办{}第 {number} 号《{title}》，主办单位 {lead_unit}",
+                kind.label_zh()
+            );
+            if !co_units.is_empty() {
+                let co: Vec<String> = co_units.iter().map(ToString::to_string).collect();
+                text.push_str(&format!("，协办单位 {}", co.join("、")));
+            }
+            text
+        }
+        ProposalEvent::ProposerContacted {
+            contacted_on: _,
+            note,
+        } => format!("与提出人沟通：{note}"),
+        ProposalEvent::ExtendedToSixMonths {
+            reason,
+            extended_on: _,
+        } => format!("延期至交办之日起六个月内答复，理由：{reason}"),
+        ProposalEvent::Replied {
+            result_class,
+            replied_on: _,
+        } => format!("答复办理结果，类别 {result_class}"),
+        ProposalEvent::Published { published_on: _ } => "公开答复内容".to_owned(),
+        ProposalEvent::Reminded {
+            level,
+            note,
+            reminded_on: _,
+        } => level.describe(note),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -39,6 +39,18 @@ impl DisclosureChannel {
     ];
 }
 
+impl DisclosureChannel {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DisclosureChannel::Website => "政府网站",
+            DisclosureChannel::Gazette => "政府公报",
+            DisclosureChannel::Weibo => "政务微博",
+            DisclosureChannel::Wechat => "政务微信",
+            DisclosureChannel::Other => "其他方式",
+        }
+    }
+}
+
 /// 规章 or 行政规范性文件 (table 二 rows `rules`, `normative_documents`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +61,13 @@ pub enum DocumentKind {
 
 impl DocumentKind {
     pub const ALL: [DocumentKind; 2] = [DocumentKind::Rule, DocumentKind::NormativeDocument];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DocumentKind::Rule => "规章",
+            DocumentKind::NormativeDocument => "行政规范性文件",
+        }
+    }
 
     /// The table 二 row cell code.
     pub fn cell_row(self) -> &'static str {
@@ -95,6 +114,20 @@ impl CountedMeasure {
         CountedMeasure::PolicyInterpretations,
         CountedMeasure::PressConferences,
     ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CountedMeasure::LicensingDecisions => "行政许可决定",
+            CountedMeasure::PenaltyDecisions => "行政处罚决定",
+            CountedMeasure::CompulsionDecisions => "行政强制决定",
+            CountedMeasure::PetitionsHandled => "办理信访",
+            CountedMeasure::TrainingSessions => "举办培训班",
+            CountedMeasure::TrainingParticipants => "接受培训人员（人次）",
+            CountedMeasure::PublicConcernResponses => "回应公众关注热点或重大舆情",
+            CountedMeasure::PolicyInterpretations => "政策解读稿件",
+            CountedMeasure::PressConferences => "新闻发布会",
+        }
+    }
 
     /// The table 二 row cell code for the three decision counts; `None` for measures outside table 二.
     pub fn proactive_cell_row(self) -> Option<&'static str> {
@@ -235,6 +268,43 @@ pub fn evolve(state: &mut RecordState, event: &Event) -> Result<(), ReplayError>
     }
     state.event_count += 1;
     Ok(())
+}
+
+/// A record's event as the annual-report ledger names it, e.g. "主动公开《…》，渠道：政府网站、政务微信".
+/// Exhaustive on purpose: a new event cannot go undescribed.
+pub fn describe(event: &RecordEvent) -> String {
+    match event {
+        RecordEvent::DisclosurePublished {
+            agency: _,
+            title,
+            channels,
+            published_on: _,
+        } => {
+            let channels: Vec<&str> = channels.iter().map(|c| c.label_zh()).collect();
+            format!("主动公开《{title}》，渠道：{}", channels.join("、"))
+        }
+        RecordEvent::DocumentIssued {
+            agency: _,
+            kind,
+            title,
+            issued_on: _,
+        } => format!("制发{}《{title}》", kind.label_zh()),
+        RecordEvent::DocumentRepealed { repealed_on: _ } => "废止".to_owned(),
+        RecordEvent::Counted {
+            agency: _,
+            measure,
+            count,
+            period_end,
+        } => format!(
+            "统计{}：{count}，统计期截至 {period_end}",
+            measure.label_zh()
+        ),
+        RecordEvent::FeesCollected {
+            agency: _,
+            amount,
+            collected_on: _,
+        } => format!("收取行政事业性收费 {amount}"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

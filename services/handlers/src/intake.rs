@@ -10,19 +10,18 @@ use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
 use casetrack_domain::hotline::HotlineCommand;
 use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::records::{DocumentKind, RecordCommand};
-use casetrack_domain::{ApplicantType, CaseKind, CaseStatus, parse_stream_name};
+use casetrack_domain::{ApplicantType, CaseKind};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::auth::{Caller, Tokens};
-use crate::command::{Commands, MAX_CASE_EVENTS, decode_stream};
-use crate::error::HandlerError;
+use crate::command::Commands;
+use crate::lookup;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
-use crate::tracking;
 use crate::watch;
-use casetrack_domain::{Case, CaseCommand};
+use casetrack_domain::CaseCommand;
 
 #[derive(Clone)]
 pub struct IntakeService {
@@ -306,69 +305,19 @@ impl Intake for IntakeService {
         request: Request<pb::GetCaseRequest>,
     ) -> Result<Response<pb::CaseInfo>, Status> {
         self.rpc.caller(&request)?;
-        let number = request.into_inner().tracking_number;
-        let log = self.rpc.commands().log();
-        let not_found = || HandlerError::NotFound {
-            field: "tracking_number",
-            what: "tracking number",
-            key: number.clone(),
-        };
-        let (assignment, _) = tracking::lookup_number(log.as_ref(), &number)
-            .await?
-            .ok_or_else(not_found)?;
-        let (kind, _) = parse_stream_name(&assignment.stream).ok_or_else(|| {
-            HandlerError::corrupt(
-                &assignment.stream,
-                "the tracking index names no case stream",
-            )
-        })?;
-        let recorded = log
-            .read_stream_to_end(&assignment.stream, MAX_CASE_EVENTS)
-            .await
-            .map_err(HandlerError::from)?;
-        let last = recorded.last().ok_or_else(not_found)?;
-        let events = decode_stream(&assignment.stream, &recorded)?;
-        let case =
-            Case::replay(kind, &events).map_err(|e| HandlerError::replay(&assignment.stream, e))?;
-        let state = case.summary().ok_or_else(not_found)?;
-        // A deadline that cannot be computed (e.g. a year with no calendar) is stated, not an error: the
-        // rest of the case is still worth answering.
-        let clocks = self.rpc.commands().clocks().await?;
-        let (clock, explanation, deadline) = match case.clock(&clocks) {
-            Ok(clock) => (clock.code(), clock.to_string(), clock.deadline().cloned()),
-            Err(error) => ("unknown", error.to_string(), None),
-        };
-        Ok(Response::new(pb::CaseInfo {
-            r#ref: Some(pb::CaseRef {
-                case_id: assignment.case_id.to_string(),
-                tracking_number: assignment.number.clone(),
-                position: last.position,
-                stream: assignment.stream.clone(),
-            }),
-            kind: kind.category().to_owned(),
-            agency: state.agency.into(),
-            stage: state.stage,
-            source_system: recorded[0]
-                .metadata
-                .source_system
-                .clone()
-                .unwrap_or_default(),
-            events: recorded.len() as u64,
-            last_event: last.event_type.clone(),
-            status: match state.status {
-                CaseStatus::Open => "open",
-                CaseStatus::Closed => "closed",
-            }
-            .to_owned(),
-            received_on: state.received_on.to_string(),
-            clock: clock.to_owned(),
-            deadline: deadline
-                .as_ref()
-                .map(|d| d.due.to_string())
-                .unwrap_or_default(),
-            deadline_provisional: deadline.is_some_and(|d| d.is_provisional()),
-            clock_explanation: explanation,
-        }))
+        let commands = self.rpc.commands();
+        let found = lookup::find(commands.log().as_ref(), request.get_ref()).await?;
+        let clocks = commands.clocks().await?;
+        Ok(Response::new(found.info(&clocks)?))
+    }
+
+    async fn get_timeline(
+        &self,
+        request: Request<pb::GetTimelineRequest>,
+    ) -> Result<Response<pb::Timeline>, Status> {
+        self.rpc.caller(&request)?;
+        let found = lookup::find(self.rpc.commands().log().as_ref(), request.get_ref()).await?;
+        Ok(Response::new(found.timeline()))
     }
 
     type WatchStatusStream = ReceiverStream<Result<pb::StatusUpdate, Status>>;

@@ -16,6 +16,7 @@ mod command;
 pub mod error;
 pub mod ids;
 pub mod intake;
+mod lookup;
 mod parse;
 pub mod reminders;
 pub mod reply;

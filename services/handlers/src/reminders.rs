@@ -161,7 +161,12 @@ fn reminder(
     } else {
         ReminderLevel::Urge
     };
-    let note = format!("reply or handling due {due} ({left} working days left)");
+    // The note is read in the case's Chinese timeline (`Intake.GetTimeline`).
+    let note = if left < 0 {
+        format!("办理期限 {due}，已逾期 {} 个工作日", -left)
+    } else {
+        format!("办理期限 {due}，剩余 {left} 个工作日")
+    };
     Ok(case.remind(level, note, today).map(|command| Reminder {
         case_id,
         purpose: reminder_purpose(due, level),
