@@ -137,7 +137,7 @@ pub enum DeadlineError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineStep {
     pub date: NaiveDate,
-    /// The rule applied, e.g. "条例 Art. 33".
+    /// The rule applied, e.g. "条例第三十三条".
     pub rule: &'static str,
     pub detail: String,
     /// Working days this step adds to the period (0 for steps that only fix a date).
@@ -179,7 +179,7 @@ impl Deadline {
 
 impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "due {} (calendar {})", self.due, self.calendar_version)?;
+        writeln!(f, "期限 {}（日历版本 {}）", self.due, self.calendar_version)?;
         if self.is_provisional() {
             writeln!(
                 f,
@@ -190,7 +190,7 @@ impl fmt::Display for Deadline {
         for step in &self.steps {
             writeln!(
                 f,
-                "  {} [{}] {} (+{} working days)",
+                "  {} 〔{}〕{}（+{} 个工作日）",
                 step.date, step.rule, step.detail, step.working_days
             )?;
         }
@@ -308,10 +308,10 @@ pub fn application_clock(
     };
     let mut steps = vec![DeadlineStep {
         date: received_on,
-        rule: "条例 Art. 31",
+        rule: "条例第三十一条",
         detail: format!(
-            "received via {} (handed in {})",
-            receipt.channel.code(),
+            "{}收到申请（提交日 {}）",
+            receipt.channel.label_zh(),
             receipt.handed_in_on
         ),
         working_days: 0,
@@ -322,8 +322,8 @@ pub fn application_clock(
     };
     steps.push(DeadlineStep {
         date: start,
-        rule: "条例 Art. 33",
-        detail: format!("reply within {REPLY_WORKING_DAYS} working days"),
+        rule: "条例第三十三条",
+        detail: format!("自收到申请之日起 {REPLY_WORKING_DAYS} 个工作日内答复"),
         working_days: REPLY_WORKING_DAYS,
     });
     let mut period = REPLY_WORKING_DAYS;
@@ -331,8 +331,8 @@ pub fn application_clock(
         period += extension.working_days;
         steps.push(DeadlineStep {
             date: extension.approved_on,
-            rule: "条例 Art. 33",
-            detail: "extension approved".to_owned(),
+            rule: "条例第三十三条",
+            detail: "经批准延长答复期限".to_owned(),
             working_days: extension.working_days,
         });
     }
@@ -345,8 +345,8 @@ pub fn application_clock(
     explain_pauses(pauses, start, due, calendar, &mut steps)?;
     steps.push(DeadlineStep {
         date: due,
-        rule: "条例 Art. 33",
-        detail: "reply due".to_owned(),
+        rule: "条例第三十三条",
+        detail: "答复期限届满".to_owned(),
         working_days: 0,
     });
     Ok(Clock::Running(Deadline::counted(
@@ -372,9 +372,9 @@ fn period_start(
     };
     steps.push(DeadlineStep {
         date: on,
-        rule: "条例 Art. 30",
+        rule: "条例第三十条",
         detail: format!(
-            "补正 requested {}; period restarts from the supplemented application",
+            "{} 要求补正；答复期限自收到补正后的申请之日起重新计算",
             supplement.requested_on
         ),
         working_days: 0,
@@ -401,15 +401,15 @@ fn pauses(
         let cap = calendar.add_working_days(window.started_on, CONSULTATION_WORKING_DAYS)?;
         let end = window.answered_on.map_or(cap, |answered| answered.min(cap));
         let how = if window.answered_on.is_some_and(|a| a <= cap) {
-            "answered"
+            "已答复"
         } else {
-            "unanswered after 15 working days"
+            "15 个工作日内未答复"
         };
         pauses.push(Pause {
             from: window.started_on,
             to: end,
-            rule: "条例 Arts. 32, 34",
-            detail: format!("consultation with {party} ({how}) not counted"),
+            rule: "条例第三十二条、第三十四条",
+            detail: format!("征求 {party} 意见（{how}），所需时间不计算在期限内"),
         });
     }
     if settings.fee_notice_stops_clock
@@ -421,8 +421,8 @@ fn pauses(
         pauses.push(Pause {
             from: notice.issued_on,
             to: end,
-            rule: "条例 Art. 42 (setting)",
-            detail: "fee notice outstanding, not counted".to_owned(),
+            rule: "条例第四十二条（本地设置）",
+            detail: "收费通知待缴费期间不计算在期限内".to_owned(),
         });
     }
     Ok(pauses)
@@ -445,7 +445,7 @@ fn explain_pauses(
         steps.push(DeadlineStep {
             date: pause.from,
             rule: pause.rule,
-            detail: format!("{}, until {}", pause.detail, pause.to),
+            detail: format!("{}，至 {}", pause.detail, pause.to),
             working_days,
         });
     }
@@ -485,7 +485,7 @@ pub fn hotline_deadline(
             let step = DeadlineStep {
                 date: dispatched_on,
                 rule: "派单时限",
-                detail: format!("dispatched to {unit} with a limit of {limit} working days"),
+                detail: format!("派单至 {unit}，办理时限 {limit} 个工作日"),
                 working_days: limit,
             };
             (vec![step], limit, dispatched_on)
@@ -499,10 +499,11 @@ pub fn hotline_deadline(
                 })?;
             let step = DeadlineStep {
                 date: ticket.received_on,
-                rule: "hotline limits",
+                rule: "热线办理时限",
                 detail: format!(
-                    "{:?} ticket on line {}: {limit} working days",
-                    ticket.category, ticket.line
+                    "{} 热线{}工单：{limit} 个工作日",
+                    ticket.line,
+                    ticket.category.label_zh()
                 ),
                 working_days: limit,
             };
@@ -513,7 +514,7 @@ pub fn hotline_deadline(
         steps.push(DeadlineStep {
             date: on,
             rule: "重办",
-            detail: "re-handling restarts the limit".to_owned(),
+            detail: "重办，办理时限重新计算".to_owned(),
             working_days: 0,
         });
         start = on;
@@ -522,16 +523,16 @@ pub fn hotline_deadline(
     if extension > 0 {
         steps.push(DeadlineStep {
             date: start,
-            rule: "hotline extension",
-            detail: "extension granted".to_owned(),
+            rule: "热线延期",
+            detail: "经批准延期".to_owned(),
             working_days: extension,
         });
     }
     let due = calendar.add_working_days(start, limit + extension)?;
     steps.push(DeadlineStep {
         date: due,
-        rule: "hotline limits",
-        detail: "handling due".to_owned(),
+        rule: "热线办理时限",
+        detail: "办理期限届满".to_owned(),
         working_days: 0,
     });
     Ok(Deadline::counted(calendar, start, due, steps))
@@ -559,24 +560,22 @@ pub fn proposal_deadline(state: &ProposalState) -> Result<Deadline, DeadlineErro
         .ok_or(DeadlineError::DateOverflow)?;
     let mut steps = vec![DeadlineStep {
         date: assigned_on,
-        rule: "代表法 Art. 51 / local rules",
-        detail: format!("reply within {PROPOSAL_REPLY_MONTHS} months of assignment"),
+        rule: "代表法第五十一条及本地规定",
+        detail: format!("自交办之日起 {PROPOSAL_REPLY_MONTHS} 个月内答复"),
         working_days: 0,
     }];
     if let Some(on) = state.extended_on {
         steps.push(DeadlineStep {
             date: on,
-            rule: "代表法 Art. 51 / local rules",
-            detail: format!(
-                "broad or difficult: extended to {PROPOSAL_EXTENDED_REPLY_MONTHS} months"
-            ),
+            rule: "代表法第五十一条及本地规定",
+            detail: format!("涉及面广、办理难度大，延长至 {PROPOSAL_EXTENDED_REPLY_MONTHS} 个月"),
             working_days: 0,
         });
     }
     steps.push(DeadlineStep {
         date: due,
-        rule: "代表法 Art. 51 / local rules",
-        detail: "reply due".to_owned(),
+        rule: "代表法第五十一条及本地规定",
+        detail: "答复期限届满".to_owned(),
         working_days: 0,
     });
     Ok(Deadline {

@@ -150,7 +150,7 @@ fn consultation_pause_and_extension() {
     let pause = deadline
         .steps
         .iter()
-        .find(|s| s.rule.contains("32"))
+        .find(|s| s.rule.contains("第三十二条"))
         .expect("a consultation step");
     assert_eq!(pause.working_days, 3, "{deadline}");
 
