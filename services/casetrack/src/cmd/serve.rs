@@ -83,10 +83,16 @@ pub const PROVISIONAL_WARNING_DAYS: u64 = 60;
 /// Logs a warning when deadlines within [`PROVISIONAL_WARNING_DAYS`] run into a year whose arrangement is not
 /// loaded: the State Council's notice is due, and `casetrack calendar load` should follow it.
 fn warn_of_provisional_years(calendar: &Calendar) {
+    // Once per process: `serve` builds clocks for the command services and for reporting.
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if WARNED.is_completed() {
+        return;
+    }
     let today = casetrack_domain::time::local_date(chrono::Utc::now());
     let horizon = today + chrono::Days::new(PROVISIONAL_WARNING_DAYS);
     let years = calendar.provisional_years_in(today, horizon);
     if !years.is_empty() {
+        WARNED.call_once(|| {});
         tracing::warn!(
             ?years,
             "放假安排未载入：{PROVISIONAL_WARNING_DAYS} 天内的期限将按暂定日历推算；国务院通知公布后请运行 \
