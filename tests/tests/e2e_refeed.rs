@@ -24,7 +24,7 @@ const RELAY_TIMEOUT: Duration = Duration::from_secs(30);
 fn new_event(i: usize) -> NewEvent {
     NewEvent {
         event_id: Uuid::new_v4(),
-        event_type: if i % 3 == 0 {
+        event_type: if i.is_multiple_of(3) {
             "ApplicationReceived"
         } else {
             "ReplyDrafted"
@@ -38,7 +38,7 @@ fn new_event(i: usize) -> NewEvent {
             correlation_id: Some(Uuid::new_v4()),
             causation_id: None,
             agency: Some(
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     "city-hall"
                 } else {
                     "district.a"

@@ -81,7 +81,11 @@ fn crashed_log(dir: &Path) -> u64 {
 async fn cleanly_stopped_log(dir: &Path, flush: bool) -> u64 {
     let log = EventLog::open(dir).expect("open");
     for i in 0..CLEAN_EVENTS {
-        let event_type = if i % 2 == 0 { "Received" } else { "Noted" };
+        let event_type = if i.is_multiple_of(2) {
+            "Received"
+        } else {
+            "Noted"
+        };
         let event = common::event(event_type, serde_json::json!({ "i": i }));
         log.append(
             &format!("application-{}", i % 3),
