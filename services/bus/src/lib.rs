@@ -23,7 +23,7 @@ pub use delivery::Delivery;
 pub use error::BusError;
 pub use in_process::{IN_PROCESS_BUFFER, InProcessBus, InProcessSubscription};
 pub use nats::{
-    ACK_WAIT, DUPLICATE_WINDOW, MAX_ACK_PENDING, NATS_REQUEST_TIMEOUT, NatsBus, NatsSubscription,
-    PULL_BATCH, STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
+    ACK_WAIT, DUPLICATE_WINDOW, MAX_ACK_PENDING, NATS_REQUEST_TIMEOUT, NatsBus, NatsReplay,
+    NatsSubscription, PULL_BATCH, STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
 };
 pub use relay::{RELAY_BATCH_MAX, RELAY_IDLE_FLUSH, Relay};

@@ -51,19 +51,58 @@ pub struct NatsBus {
 impl NatsBus {
     /// Connect and create (or bring up to date) the [`STREAM_NAME`] stream. Idempotent: every process may call it.
     pub async fn connect(url: &str) -> Result<NatsBus, BusError> {
+        let bus = NatsBus::connect_only(url).await?;
+        bus.jetstream
+            .create_or_update_stream(stream_config())
+            .await
+            .map_err(|e| BusError::nats("create stream", e))?;
+        Ok(bus)
+    }
+
+    /// Connect without creating or changing any stream: for reading a stream that must already exist
+    /// ([`NatsBus::replay`]), possibly under another name whose subjects would overlap [`STREAM_NAME`]'s.
+    pub async fn connect_only(url: &str) -> Result<NatsBus, BusError> {
         let client = async_nats::ConnectOptions::new()
             .connection_timeout(NATS_REQUEST_TIMEOUT)
             .request_timeout(Some(NATS_REQUEST_TIMEOUT))
             .connect(url)
             .await
             .map_err(|e| BusError::nats("connect", e))?;
-        let jetstream = jetstream::new(client);
-        jetstream
-            .create_or_update_stream(stream_config())
-            .await
-            .map_err(|e| BusError::nats("create stream", e))?;
         Ok(NatsBus {
-            jetstream: Box::new(jetstream),
+            jetstream: Box::new(jetstream::new(client)),
+        })
+    }
+
+    /// Every event stored in the JetStream stream `stream_name` when this is called, in stream order (which is
+    /// log order: the relay publishes in log order and JetStream drops its repeats), through an ordered
+    /// consumer that acknowledges nothing and leaves no durable state behind. For re-feeding a restored log.
+    pub async fn replay(&self, stream_name: &str) -> Result<NatsReplay, BusError> {
+        let mut stream = self
+            .jetstream
+            .get_stream(stream_name)
+            .await
+            .map_err(|e| BusError::nats("get stream", e))?;
+        let last_sequence = stream
+            .info()
+            .await
+            .map_err(|e| BusError::nats("stream info", e))?
+            .state
+            .last_sequence;
+        let consumer = stream
+            .create_consumer(consumer::pull::OrderedConfig {
+                deliver_policy: consumer::DeliverPolicy::All,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| BusError::nats("create ordered consumer", e))?;
+        let messages = consumer
+            .messages()
+            .await
+            .map_err(|e| BusError::nats("consume", e))?;
+        Ok(NatsReplay {
+            messages: Box::new(messages),
+            last_sequence,
+            done: last_sequence == 0,
         })
     }
 
@@ -146,6 +185,38 @@ fn stream_config() -> stream::Config {
         duplicate_window: DUPLICATE_WINDOW,
         num_replicas: 1,
         ..Default::default()
+    }
+}
+
+/// The events of a JetStream stream up to its last message at the start of the replay ([`NatsBus::replay`]).
+pub struct NatsReplay {
+    // Boxed: the ordered stream is large.
+    messages: Box<consumer::pull::Ordered>,
+    last_sequence: u64,
+    done: bool,
+}
+
+impl NatsReplay {
+    /// The next stored event, or `None` after the last message that was stored when the replay began.
+    pub async fn next(&mut self) -> Result<Option<RecordedEvent>, BusError> {
+        if self.done {
+            return Ok(None);
+        }
+        let message = match self.messages.next().await {
+            None => return Err(BusError::Closed),
+            Some(message) => message.map_err(|e| BusError::nats("replay", e))?,
+        };
+        let sequence = message
+            .info()
+            .map_err(|e| BusError::nats("replay message info", e))?
+            .stream_sequence;
+        self.done = sequence >= self.last_sequence;
+        serde_json::from_slice(&message.payload)
+            .map(Some)
+            .map_err(|source| BusError::Payload {
+                subject: message.subject.to_string(),
+                source,
+            })
     }
 }
 

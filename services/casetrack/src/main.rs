@@ -31,6 +31,9 @@ enum Command {
     Backup(cmd::backup::Args),
     /// Restore a backup's event log into a new data directory and verify it.
     Restore(cmd::restore::Args),
+    /// After a restore: append the events the backup lacks from the relay's JetStream stream, at their original
+    /// positions and hashes, so the log is again the original.
+    Refeed(cmd::refeed::Args),
     /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
     BenchLog(cmd::bench_log::Args),
     /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
@@ -76,6 +79,7 @@ fn main() -> anyhow::Result<()> {
         Command::Verify(args) => cmd::verify::run(args),
         Command::Backup(args) => cmd::backup::run(args),
         Command::Restore(args) => cmd::restore::run(args),
+        Command::Refeed(args) => cmd::refeed::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Demo(args) => cmd::demo::run(args),

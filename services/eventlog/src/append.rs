@@ -188,7 +188,7 @@ impl Group {
         }
     }
 
-    fn head_of(
+    pub(crate) fn head_of(
         &self,
         heads: &mut StreamHeads,
         store: &Store,
@@ -200,7 +200,11 @@ impl Group {
         }
     }
 
-    fn stored_id(&self, store: &Store, event_id: &Uuid) -> Result<Option<EventIdEntry>, LogError> {
+    pub(crate) fn stored_id(
+        &self,
+        store: &Store,
+        event_id: &Uuid,
+    ) -> Result<Option<EventIdEntry>, LogError> {
         if let Some(entry) = self.ids.get(event_id) {
             return Ok(Some(entry.clone()));
         }
@@ -327,7 +331,7 @@ impl Group {
     }
 
     /// Adds a fully staged request to the group's WriteBatch: the record and every index, one batch.
-    fn absorb(&mut self, store: &Store, staged: Staged) {
+    pub(crate) fn absorb(&mut self, store: &Store, staged: Staged) {
         for (event, record) in staged.events.iter().zip(&staged.records) {
             assert_eq!(
                 event.position, self.head.next_position,
@@ -383,11 +387,11 @@ impl Group {
     }
 }
 
-struct Staged {
-    head: Head,
-    events: Vec<RecordedEvent>,
-    records: Vec<Vec<u8>>,
-    bytes: usize,
+pub(crate) struct Staged {
+    pub(crate) head: Head,
+    pub(crate) events: Vec<RecordedEvent>,
+    pub(crate) records: Vec<Vec<u8>>,
+    pub(crate) bytes: usize,
 }
 
 /// The original result of an append whose events are all stored already, if they are stored in this stream in

@@ -65,6 +65,7 @@ pub fn status_from_error(error: LogError) -> Status {
         | LogError::WitnessMissing { .. }
         | LogError::WitnessUnreadable { .. }
         | LogError::Backup { .. } => Status::internal(message),
+        LogError::RefeedBreak { .. } => Status::failed_precondition(message),
         LogError::Closed => Status::unavailable(message),
         LogError::Remote { code, message } => Status::new(code, message),
     }

@@ -107,6 +107,16 @@ pub enum LogError {
     #[error("backup in {dir}: {detail}")]
     Backup { dir: PathBuf, detail: String },
 
+    #[error(
+        "re-fed event {event_id} cannot be appended at position {position}: {reason}; nothing of this re-feed \
+         batch was written"
+    )]
+    RefeedBreak {
+        position: u64,
+        event_id: Uuid,
+        reason: String,
+    },
+
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 

@@ -22,6 +22,7 @@ pub mod grpc;
 mod keys;
 mod log;
 mod read;
+mod refeed;
 pub mod remote;
 mod store;
 mod subscribe;
@@ -50,6 +51,7 @@ pub use event::{
 };
 pub use log::{Log, LogStream};
 pub use read::MAX_READ_BATCH;
+pub use refeed::MAX_REFEED_BATCH;
 pub use remote::RemoteLog;
 pub use subscribe::{CATCH_UP_BATCH, SUBSCRIPTION_BUFFER, Subscription, SubscriptionMessage};
 pub use verify::{ChainBreak, MAX_REPORTED_PROBLEMS, Problem, VerifyReport};
@@ -57,7 +59,7 @@ pub use witness::{WITNESS_FILE, WITNESS_SYNC_INTERVAL};
 pub use writer::{APPEND_QUEUE_CAPACITY, MAX_GROUP_EVENTS};
 
 use store::{Mode, Store};
-use writer::{AppendRequest, Shared};
+use writer::{AppendRequest, Payload, Shared};
 
 /// A handle on the open log: cheap to clone, shareable across threads and tasks. The log (and its writer
 /// thread) closes when the last handle and the last subscription are dropped.
@@ -148,7 +150,10 @@ impl EventLog {
         let (reply, response) = oneshot::channel();
         let queue = self.inner.queue.as_ref().ok_or(LogError::Closed)?;
         queue
-            .send(AppendRequest { writes, reply })
+            .send(AppendRequest {
+                payload: Payload::New(writes),
+                reply,
+            })
             .await
             .map_err(|_| LogError::Closed)?;
         let results = response.await.map_err(|_| LogError::Closed)??;
@@ -235,6 +240,30 @@ impl EventLog {
 }
 
 impl EventLog {
+    /// Appends events that this log recorded before and lost (re-fed from the relay's copy after a restore),
+    /// at exactly their original positions with their original revisions, recorded times and hashes. Each must
+    /// link to the log's head: the next position, the next revision of its stream, a new event id, and a hash
+    /// that follows from the previous one; otherwise nothing of the request is written (`refeed.rs`).
+    pub async fn append_recorded(
+        &self,
+        events: Vec<RecordedEvent>,
+    ) -> Result<Vec<AppendResult>, LogError> {
+        refeed::validate(&events)?;
+        let count = events.len();
+        let (reply, response) = oneshot::channel();
+        let queue = self.inner.queue.as_ref().ok_or(LogError::Closed)?;
+        queue
+            .send(AppendRequest {
+                payload: Payload::Recorded(events),
+                reply,
+            })
+            .await
+            .map_err(|_| LogError::Closed)?;
+        let results = response.await.map_err(|_| LogError::Closed)??;
+        assert_eq!(results.len(), count, "one result per re-fed event");
+        Ok(results)
+    }
+
     /// Backs up the open log into `to` while appends go on (`backup.rs`), keeping the newest `keep` backups.
     pub fn backup(&self, to: &Path, keep: usize) -> Result<BackupInfo, LogError> {
         backup::create(&self.inner.store, to, self.next_position(), keep)

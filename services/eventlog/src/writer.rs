@@ -27,13 +27,22 @@ pub const MAX_GROUP_EVENTS: usize = 4096;
 pub type Reply = oneshot::Sender<Result<Vec<AppendResult>, LogError>>;
 
 pub struct AppendRequest {
-    pub writes: Vec<StreamWrite>,
+    pub payload: Payload,
     pub reply: Reply,
+}
+
+/// What an append request carries: new events, or events this log recorded before and lost (`refeed.rs`).
+pub enum Payload {
+    New(Vec<StreamWrite>),
+    Recorded(Vec<RecordedEvent>),
 }
 
 impl AppendRequest {
     fn event_count(&self) -> usize {
-        self.writes.iter().map(|write| write.events.len()).sum()
+        match &self.payload {
+            Payload::New(writes) => writes.iter().map(|write| write.events.len()).sum(),
+            Payload::Recorded(events) => events.len(),
+        }
     }
 }
 
@@ -70,7 +79,10 @@ pub fn run(
         let mut replies: Vec<(Reply, Result<Vec<AppendResult>, LogError>)> = Vec::new();
         let mut next = Some(first);
         while let Some(request) = next.take() {
-            let result = group.stage(&mut heads, &store, request.writes);
+            let result = match request.payload {
+                Payload::New(writes) => group.stage(&mut heads, &store, writes),
+                Payload::Recorded(events) => group.stage_recorded(&mut heads, &store, events),
+            };
             replies.push((request.reply, result));
             if group.events.len() >= MAX_GROUP_EVENTS {
                 break;

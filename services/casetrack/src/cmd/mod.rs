@@ -9,6 +9,7 @@ pub mod eventlog;
 pub mod import;
 pub mod intake;
 pub mod rebuild;
+pub mod refeed;
 pub mod remote;
 pub mod reply;
 pub mod report;
