@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
@@ -165,13 +165,18 @@ impl ChallengeState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut ChallengeState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(
+    let creates = matches!(
+        &event.body,
+        EventBody::Challenge(ChallengeEvent::Filed { .. })
+    );
+    admit(
         CaseKind::Challenge,
         state.filing.as_ref().map(|f| f.case_id),
         event,
+        creates,
     )?;
     let EventBody::Challenge(body) = &event.body else {
-        unreachable!("check_stream verified the kind");
+        unreachable!("admit verified the kind");
     };
     match body.clone() {
         ChallengeEvent::Filed {

@@ -81,6 +81,24 @@ pub enum ReplayError {
     NotCreated { event_type: String },
 }
 
+/// Check that `event` may be folded into a stream of `kind` whose case is `known` (`None` before the case
+/// exists): it is of that kind and that case, and a stream's first event is one that creates the case
+/// (`creates`). Every kind's `evolve` starts here, so the rule is stated once.
+pub(crate) fn admit(
+    kind: CaseKind,
+    known: Option<CaseId>,
+    event: &Event,
+    creates: bool,
+) -> Result<(), ReplayError> {
+    check_stream(kind, known, event)?;
+    if known.is_none() && !creates {
+        return Err(ReplayError::NotCreated {
+            event_type: event.event_type(),
+        });
+    }
+    Ok(())
+}
+
 /// Check that `event` belongs to a stream of `kind` whose case (if already known) is `known`.
 pub(crate) fn check_stream(
     kind: CaseKind,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::lifecycle::ReminderLevel;
 use crate::rule::{Rule, RuleViolation, check};
@@ -141,19 +141,19 @@ impl ProposalState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut ProposalState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(
+    let creates = matches!(
+        &event.body,
+        EventBody::Proposal(ProposalEvent::Assigned { .. })
+    );
+    admit(
         CaseKind::Proposal,
         state.assignment.as_ref().map(|a| a.case_id),
         event,
+        creates,
     )?;
     let EventBody::Proposal(body) = &event.body else {
-        unreachable!("check_stream verified the kind");
+        unreachable!("admit verified the kind");
     };
-    if state.assignment.is_none() && !matches!(body, ProposalEvent::Assigned { .. }) {
-        return Err(ReplayError::NotCreated {
-            event_type: event.event_type(),
-        });
-    }
     match body.clone() {
         ProposalEvent::Assigned {
             agency,

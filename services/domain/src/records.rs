@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, EventBody, ReplayError, check_stream};
+use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::fees::Fen;
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::rule::{Rule, RuleViolation, check};
@@ -248,19 +248,17 @@ impl RecordState {
 
 /// Fold one event into the state.
 pub fn evolve(state: &mut RecordState, event: &Event) -> Result<(), ReplayError> {
-    check_stream(CaseKind::Record, state.case_id, event)?;
+    // Every record event but a repeal creates the record.
+    let creates = !matches!(
+        &event.body,
+        EventBody::Record(RecordEvent::DocumentRepealed { .. })
+    );
+    admit(CaseKind::Record, state.case_id, event, creates)?;
     let EventBody::Record(body) = &event.body else {
-        unreachable!("check_stream verified the kind");
+        unreachable!("admit verified the kind");
     };
     match body {
-        RecordEvent::DocumentRepealed { repealed_on } => {
-            if state.created.is_none() {
-                return Err(ReplayError::NotCreated {
-                    event_type: event.event_type(),
-                });
-            }
-            state.repealed_on = Some(*repealed_on);
-        }
+        RecordEvent::DocumentRepealed { repealed_on } => state.repealed_on = Some(*repealed_on),
         created => {
             state.case_id = Some(event.case_id);
             state.created = Some(created.clone());
