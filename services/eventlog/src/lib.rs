@@ -49,6 +49,8 @@ pub use event::{
     AppendResult, Direction, ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite,
     category_of,
 };
+/// The RocksDB column families of the log, for tools and tests that open its directory directly.
+pub use keys::ALL_CFS as COLUMN_FAMILIES;
 pub use log::{Log, LogStream};
 pub use read::MAX_READ_BATCH;
 pub use refeed::MAX_REFEED_BATCH;

@@ -8,37 +8,14 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use casetrack_eventlog::{EventLog, ExpectedRevision, LogError, MAX_READ_BATCH, verify_dir};
+use casetrack_eventlog::{
+    COLUMN_FAMILIES, EventLog, ExpectedRevision, LogError, MAX_READ_BATCH, verify_dir,
+};
 
-/// The column families of `src/keys.rs`.
-const COLUMN_FAMILIES: [&str; 7] = [
-    "events",
-    "event_ids",
-    "streams",
-    "stream_heads",
-    "by_type",
-    "by_category",
-    "meta",
-];
 /// Acknowledgements after which the crash writer aborts itself.
 const CRASH_AFTER_ACKS: usize = 300;
 /// Events written before a clean stop.
 const CLEAN_EVENTS: u64 = 60;
-/// Where in a table file the flipped byte goes: inside its first data block (which starts at offset 0).
-const SST_FLIP_OFFSET: u64 = 40;
-
-fn flip_byte(path: &Path, offset: u64) {
-    let mut bytes = std::fs::read(path).expect("read file to damage");
-    let at = offset as usize;
-    assert!(
-        at < bytes.len(),
-        "{} has {} bytes",
-        path.display(),
-        bytes.len()
-    );
-    bytes[at] ^= 0x5a;
-    std::fs::write(path, bytes).expect("write damaged file");
-}
 
 /// The files in `dir` whose name starts with `prefix`, largest first.
 fn files_named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
@@ -97,31 +74,9 @@ async fn cleanly_stopped_log(dir: &Path, flush: bool) -> u64 {
     }
     drop(log);
     if flush {
-        let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES)
-            .expect("open rocksdb");
-        for name in COLUMN_FAMILIES {
-            db.flush_cf(db.cf_handle(name).expect("cf")).expect("flush");
-        }
+        common::flush_all(dir);
     }
     CLEAN_EVENTS
-}
-
-/// The table file holding column family `cf`.
-fn sst_of(dir: &Path, cf: &str) -> PathBuf {
-    let db = rocksdb::DB::open_cf_for_read_only(
-        &rocksdb::Options::default(),
-        dir,
-        COLUMN_FAMILIES,
-        false,
-    )
-    .expect("open rocksdb");
-    let file = db
-        .live_files()
-        .expect("live files")
-        .into_iter()
-        .find(|file| file.column_family_name == cf)
-        .unwrap_or_else(|| panic!("column family {cf} has a table file"));
-    dir.join(file.name.trim_start_matches('/'))
 }
 
 /// Whether every acknowledged position reads back, in one piece.
@@ -193,7 +148,7 @@ fn a_flipped_byte_in_the_manifest_after_a_crash_is_never_a_shorter_log() {
     let acknowledged = crashed_log(dir.path());
     let manifest = current_manifest(dir.path());
     let len = std::fs::metadata(&manifest).expect("metadata").len();
-    flip_byte(&manifest, len / 2);
+    common::flip_byte(&manifest, len / 2);
     never_silently_shorter(dir.path(), acknowledged, "MANIFEST");
 }
 
@@ -201,7 +156,7 @@ fn a_flipped_byte_in_the_manifest_after_a_crash_is_never_a_shorter_log() {
 fn a_flipped_byte_in_current_after_a_crash_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let acknowledged = crashed_log(dir.path());
-    flip_byte(&dir.path().join("CURRENT"), 0);
+    common::flip_byte(&dir.path().join("CURRENT"), 0);
     assert!(never_silently_shorter(dir.path(), acknowledged, "CURRENT"));
 }
 
@@ -212,7 +167,7 @@ async fn a_flipped_byte_in_the_manifest_after_a_clean_stop_is_never_a_shorter_lo
         let acknowledged = cleanly_stopped_log(dir.path(), flush).await;
         let manifest = current_manifest(dir.path());
         let len = std::fs::metadata(&manifest).expect("metadata").len();
-        flip_byte(&manifest, len / 2);
+        common::flip_byte(&manifest, len / 2);
         never_silently_shorter(dir.path(), acknowledged, "MANIFEST");
     }
 }
@@ -222,7 +177,7 @@ async fn a_flipped_byte_in_current_after_a_clean_stop_is_refused() {
     for offset in [0, 10] {
         let dir = tempfile::tempdir().expect("tempdir");
         let acknowledged = cleanly_stopped_log(dir.path(), false).await;
-        flip_byte(&dir.path().join("CURRENT"), offset);
+        common::flip_byte(&dir.path().join("CURRENT"), offset);
         assert!(never_silently_shorter(dir.path(), acknowledged, "CURRENT"));
     }
 }
@@ -236,7 +191,7 @@ async fn a_flipped_byte_mid_wal_after_a_clean_stop_is_refused() {
         .find(|path| path.extension().is_some_and(|ext| ext == "log"))
         .expect("a write-ahead log");
     let len = std::fs::metadata(&wal).expect("metadata").len();
-    flip_byte(&wal, len / 2);
+    common::flip_byte(&wal, len / 2);
     assert!(never_silently_shorter(dir.path(), acknowledged, "WAL"));
 }
 
@@ -245,7 +200,7 @@ async fn a_flipped_byte_in_each_table_after_a_clean_stop_is_never_a_shorter_log(
     for cf in COLUMN_FAMILIES {
         let dir = tempfile::tempdir().expect("tempdir");
         let acknowledged = cleanly_stopped_log(dir.path(), true).await;
-        flip_byte(&sst_of(dir.path(), cf), SST_FLIP_OFFSET);
+        common::flip_byte(&common::sst_of(dir.path(), cf), common::SST_FLIP_OFFSET);
         never_silently_shorter(dir.path(), acknowledged, cf);
     }
 }

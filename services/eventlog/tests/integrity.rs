@@ -9,33 +9,8 @@ use std::process::Command;
 
 use casetrack_eventlog::{BreakKind, EventLog, ExpectedRevision, LogError, verify_dir};
 
-/// The column families of `src/keys.rs`.
-const COLUMN_FAMILIES: [&str; 7] = [
-    "events",
-    "event_ids",
-    "streams",
-    "stream_heads",
-    "by_type",
-    "by_category",
-    "meta",
-];
 /// Acknowledgements after which the crash writer aborts itself.
 const CRASH_AFTER_ACKS: usize = 400;
-/// Where in a table file the flipped byte goes: inside its first data block (which starts at offset 0).
-const SST_FLIP_OFFSET: u64 = 40;
-
-fn flip_byte(path: &Path, offset: u64) {
-    let mut bytes = std::fs::read(path).expect("read file to damage");
-    let at = offset as usize;
-    assert!(
-        at < bytes.len(),
-        "{} has {} bytes",
-        path.display(),
-        bytes.len()
-    );
-    bytes[at] ^= 0x5a;
-    std::fs::write(path, bytes).expect("write damaged file");
-}
 
 fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -72,7 +47,7 @@ fn a_flipped_byte_mid_wal_after_a_crash_is_refused_never_truncated() {
         .max_by_key(|path| std::fs::metadata(path).expect("metadata").len())
         .expect("a write-ahead log");
     let len = std::fs::metadata(&wal).expect("metadata").len();
-    flip_byte(&wal, len * 3 / 10);
+    common::flip_byte(&wal, len * 3 / 10);
 
     let refusal = EventLog::open(dir.path()).err().expect("open must refuse");
     assert!(
@@ -127,29 +102,7 @@ async fn flushed_log(dir: &Path, events: usize) {
             .expect("append");
     }
     drop(log);
-    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES)
-        .expect("open rocksdb");
-    for name in COLUMN_FAMILIES {
-        db.flush_cf(db.cf_handle(name).expect("cf")).expect("flush");
-    }
-}
-
-/// The table file holding column family `cf`.
-fn sst_of(dir: &Path, cf: &str) -> PathBuf {
-    let db = rocksdb::DB::open_cf_for_read_only(
-        &rocksdb::Options::default(),
-        dir,
-        COLUMN_FAMILIES,
-        false,
-    )
-    .expect("open rocksdb");
-    let file = db
-        .live_files()
-        .expect("live files")
-        .into_iter()
-        .find(|file| file.column_family_name == cf)
-        .unwrap_or_else(|| panic!("column family {cf} has a table file"));
-    dir.join(file.name.trim_start_matches('/'))
+    common::flush_all(dir);
 }
 
 #[tokio::test]
@@ -163,7 +116,7 @@ async fn a_flipped_byte_in_each_index_is_reported_with_position_and_stream() {
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
         flushed_log(dir.path(), 30).await;
-        flip_byte(&sst_of(dir.path(), cf), SST_FLIP_OFFSET);
+        common::flip_byte(&common::sst_of(dir.path(), cf), common::SST_FLIP_OFFSET);
         let report = verify_dir(dir.path()).expect("verify");
         assert!(!report.is_intact(), "{cf}: damage must be found");
         let named = report.problems.iter().find(|problem| {
@@ -181,7 +134,10 @@ async fn a_flipped_byte_in_each_index_is_reported_with_position_and_stream() {
 async fn a_flipped_byte_in_the_events_table_names_the_positions() {
     let dir = tempfile::tempdir().expect("tempdir");
     flushed_log(dir.path(), 30).await;
-    flip_byte(&sst_of(dir.path(), "events"), SST_FLIP_OFFSET);
+    common::flip_byte(
+        &common::sst_of(dir.path(), "events"),
+        common::SST_FLIP_OFFSET,
+    );
     let report = verify_dir(dir.path()).expect("verify");
     let unreadable = report
         .problems

@@ -6,18 +6,9 @@ mod common;
 
 use std::path::Path;
 
-use casetrack_eventlog::{BreakKind, EventLog, ExpectedRevision, LogError, verify_dir};
-
-/// The column families of `src/keys.rs`; the test edits the `events` one as an attacker with disk access would.
-const COLUMN_FAMILIES: [&str; 7] = [
-    "events",
-    "event_ids",
-    "streams",
-    "stream_heads",
-    "by_type",
-    "by_category",
-    "meta",
-];
+use casetrack_eventlog::{
+    BreakKind, COLUMN_FAMILIES, EventLog, ExpectedRevision, LogError, verify_dir,
+};
 
 async fn write_log(dir: &Path, events: usize) {
     let log = EventLog::open(dir).expect("open");

@@ -47,7 +47,7 @@ impl Reminders {
         let today = local_date(now);
         let clocks = self.commands.clocks().await?;
         let mut reminded = 0;
-        for kind in CaseKind::ALL {
+        for kind in Case::kinds_with_clock() {
             for (stream, recorded) in self.scan(kind).await? {
                 let events = decode_stream(&stream, &recorded)?;
                 let Some(step) = reminder(

@@ -113,7 +113,9 @@ fn load(file: &Path, data: &Path) -> anyhow::Result<()> {
 async fn note_on_cases(data: &Path, moved: &[MovedDeadline]) -> anyhow::Result<()> {
     let log: Arc<dyn Log> = Arc::new(open_log(data)?);
     let clocks = Clocks::new(casetrack_domain::Calendar::embedded()?);
-    let commands = Commands::new(log, clocks, "SM".parse().map_err(anyhow::Error::msg)?);
+    // Only existing cases are touched, so the tracking prefix (used when a case is created) never applies.
+    let prefix = "SM".parse().map_err(anyhow::Error::msg)?;
+    let commands = Commands::new(log, clocks, prefix);
     let now = chrono::Utc::now();
     for m in moved {
         let change = DeadlineMove {

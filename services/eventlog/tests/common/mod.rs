@@ -1,7 +1,9 @@
 //! Helpers shared by this crate's integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use casetrack_eventlog::{Metadata, NewEvent};
+use std::path::{Path, PathBuf};
+
+use casetrack_eventlog::{COLUMN_FAMILIES, Metadata, NewEvent};
 use uuid::Uuid;
 
 pub fn event(event_type: &str, data: serde_json::Value) -> NewEvent {
@@ -23,4 +25,48 @@ pub fn events(count: usize, event_type: &str) -> Vec<NewEvent> {
     (0..count)
         .map(|i| event(event_type, serde_json::json!({ "i": i })))
         .collect()
+}
+
+/// Where in a table file a flipped byte goes: inside its first data block (which starts at offset 0).
+pub const SST_FLIP_OFFSET: u64 = 40;
+
+/// A lying disk: one byte of `path` at `offset` flipped.
+pub fn flip_byte(path: &Path, offset: u64) {
+    let mut bytes = std::fs::read(path).expect("read file to damage");
+    let at = offset as usize;
+    assert!(
+        at < bytes.len(),
+        "{} has {} bytes",
+        path.display(),
+        bytes.len()
+    );
+    bytes[at] ^= 0x5a;
+    std::fs::write(path, bytes).expect("write damaged file");
+}
+
+/// Flushes every column family of the closed log in `dir` into table files.
+pub fn flush_all(dir: &Path) {
+    let db = rocksdb::DB::open_cf(&rocksdb::Options::default(), dir, COLUMN_FAMILIES)
+        .expect("open rocksdb");
+    for name in COLUMN_FAMILIES {
+        db.flush_cf(db.cf_handle(name).expect("cf")).expect("flush");
+    }
+}
+
+/// The table file holding column family `cf` of the closed log in `dir`.
+pub fn sst_of(dir: &Path, cf: &str) -> PathBuf {
+    let db = rocksdb::DB::open_cf_for_read_only(
+        &rocksdb::Options::default(),
+        dir,
+        COLUMN_FAMILIES,
+        false,
+    )
+    .expect("open rocksdb");
+    let file = db
+        .live_files()
+        .expect("live files")
+        .into_iter()
+        .find(|file| file.column_family_name == cf)
+        .unwrap_or_else(|| panic!("column family {cf} has a table file"));
+    dir.join(file.name.trim_start_matches('/'))
 }
