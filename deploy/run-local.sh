@@ -58,12 +58,13 @@ sed -e "s|^listen: .*|listen: 127.0.0.1:$nats_port|" -e "s|store_dir: .*|store_d
 start nats "$nats_port" nats-server -c "$run/nats.conf"
 nats="nats://127.0.0.1:$nats_port"
 start eventlog "$log_port" "$bin" eventlog --data "$run/data" --listen "127.0.0.1:$log_port" --nats "$nats"
+# Intake's status watchers and review's router follow the log over gRPC, each with its checkpoints in its
+# own data directory; only the eventlog process (its relay) talks to NATS.
 for spec in "intake:$intake_port" "review:$review_port"; do
   name="${spec%%:*}"; port="${spec#*:}"
-  start "$name" "$port" "$bin" "$name" --log "http://127.0.0.1:$log_port" --nats "$nats" \
+  start "$name" "$port" "$bin" "$name" --log "http://127.0.0.1:$log_port" --data "$run/$name" \
     --listen "127.0.0.1:$port" --tokens "$tokens"
 done
-# Reply reacts to nothing on the bus: no --nats.
 start reply "$reply_port" "$bin" reply --log "http://127.0.0.1:$log_port" \
   --listen "127.0.0.1:$reply_port" --tokens "$tokens"
 echo "casetrack is running (tokens in $tokens, logs in $run/logs); Ctrl-C stops it."

@@ -11,13 +11,12 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reply_client::ReplyClient;
 use casetrack_api::v1::review_client::ReviewClient;
-use casetrack_bus::Bus;
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{Direction, EventLog, Log, RemoteLog};
 use casetrack_handlers::{
-    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens,
+    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens, Watchers,
 };
 use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
 use tonic::transport::Channel;
@@ -81,7 +80,8 @@ async fn start_with(mode: LogMode) -> Harness {
     .expect("tokens");
     let commands = commands(case_log);
     let mut server = GrpcServer::new();
-    server.add_command_services(commands.clone(), tokens, Bus::in_process());
+    let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
+    server.add_command_services(commands.clone(), tokens, watchers);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let url = spawn_server(server, async {
         let _ = stopped.await;

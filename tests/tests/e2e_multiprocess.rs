@@ -1,5 +1,6 @@
 //! End-to-end in the multi-process mode over a real `nats-server -js`: `casetrack eventlog` (owns the log,
-//! relays to NATS), `casetrack intake`, `casetrack review` and `casetrack reply`, each its own process. The same
+//! relays to NATS), `casetrack intake` and `casetrack review` (their reactions follow the log over gRPC, each
+//! with its checkpoints in its own data directory) and `casetrack reply`, each its own process. The same
 //! scenario as the embedded mode must pass unchanged.
 
 use std::path::Path;
@@ -9,14 +10,9 @@ use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
-/// A command-service process; `nats` for those that react to the bus (Reply takes no `--nats`).
-fn service(
-    name: &str,
-    log: &Process,
-    nats: Option<&NatsServer>,
-    tokens: &Path,
-    dir: &Path,
-) -> anyhow::Result<Process> {
+/// A command-service process; those that react (intake's watchers, review's router) keep their checkpoints
+/// in `dir/{name}` (Reply reacts to nothing and takes no `--data`).
+fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Result<Process> {
     let port = free_port();
     let mut args = vec![
         name.to_owned(),
@@ -27,8 +23,8 @@ fn service(
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];
-    if let Some(nats) = nats {
-        args.extend(["--nats".to_owned(), nats.url()]);
+    if name != "reply" {
+        args.extend(["--data".to_owned(), dir.join(name).display().to_string()]);
     }
     Process::spawn(&args, port, &dir.join(format!("{name}.log")))
 }
@@ -49,9 +45,9 @@ async fn ticket_and_application_reach_closed_across_processes() -> anyhow::Resul
         nats.url(),
     ];
     let log = Process::spawn(&log_args, log_port, &dir.path().join("eventlog.log"))?;
-    let intake = service("intake", &log, Some(&nats), &tokens, dir.path())?;
-    let review = service("review", &log, Some(&nats), &tokens, dir.path())?;
-    let reply = service("reply", &log, None, &tokens, dir.path())?;
+    let intake = service("intake", &log, &tokens, dir.path())?;
+    let review = service("review", &log, &tokens, dir.path())?;
+    let reply = service("reply", &log, &tokens, dir.path())?;
 
     let mut clients = Clients::connect(&intake.url(), &review.url(), &reply.url()).await?;
     let outcome = ticket_and_application_to_closed(&mut clients).await;

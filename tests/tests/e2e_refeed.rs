@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casetrack_bus::{Bus, NatsBus, Relay};
+use casetrack_bus::{LogSource, NatsBus, Relay, Subscriber};
 use casetrack_eventlog::{
     EventLog, ExpectedRevision, MAX_READ_BATCH, Metadata, NewEvent, RecordedEvent, StreamWrite,
 };
@@ -95,13 +95,10 @@ async fn original_log(data: &Path, backups: &Path, nats: &NatsServer) -> Vec<Rec
     let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
     let relay_dir = data.join("relay");
     std::fs::create_dir_all(&relay_dir).expect("relay dir");
-    let mut relay = Relay::open(
-        Arc::new(log.clone()),
-        Bus::Nats(nats_bus.clone()),
-        &relay_dir,
-    )
-    .await
-    .expect("open relay");
+    let relay = Relay::open(&log, nats_bus.clone(), &relay_dir)
+        .await
+        .expect("open relay");
+    let mut relay = Subscriber::new(relay, LogSource(Arc::new(log.clone())));
     let relaying = tokio::spawn(async move { relay.run().await });
     write(&log, 0..EVENTS / 2).await;
     let backup = log.backup(backups, 2).expect("backup on the live log");

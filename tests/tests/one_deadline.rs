@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::Intake;
-use casetrack_bus::Bus;
 use casetrack_domain::application::{ApplicationCommand, Channel, DeliveryForm};
 use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::hotline::{HotlineCategory, HotlineCommand};
@@ -17,7 +16,7 @@ use casetrack_domain::{
     decode, stream_name,
 };
 use casetrack_eventlog::{Direction, EventLog};
-use casetrack_handlers::{Caller, Commands, IntakeService, Reminders, Step, Tokens};
+use casetrack_handlers::{Caller, Commands, IntakeService, Reminders, Step, Tokens, Watchers};
 use casetrack_projector::queues::{Due, queue};
 use casetrack_projector::{Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -252,7 +251,8 @@ async fn one_answer(plans: Vec<Plan>) {
     let cases = record(&commands, &plans).await;
     let tokens =
         Tokens::new(HashMap::from([(TOKEN.to_owned(), "test".to_owned())])).expect("tokens");
-    let intake = IntakeService::new(commands.clone(), tokens, Bus::in_process());
+    let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
+    let intake = IntakeService::new(commands.clone(), tokens, watchers);
 
     // Queue and GetCase are read before the reminder pass adds its events.
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");

@@ -1,4 +1,7 @@
-//! The relay's checkpoint: the next log position to publish, in one small file replaced atomically.
+//! A subscriber's checkpoint in a file: the next log position to handle, in one small file replaced
+//! atomically, for consumers whose effects live outside a store of their own (the relay, the router, the
+//! status watchers). A consumer with its own store writes the checkpoint in the same batch as its effects
+//! instead (the projector).
 //!
 //! Written to a temporary file, fsynced, renamed over the old one, then the directory fsynced: after a crash
 //! the file holds either the old or the new position, never a torn one.
@@ -9,28 +12,31 @@ use std::path::{Path, PathBuf};
 
 use crate::error::BusError;
 
-/// File name of the checkpoint inside the relay's data directory.
-pub const CHECKPOINT_FILE: &str = "relay.checkpoint";
+/// Ending of a checkpoint file's name: `{consumer}.checkpoint`.
+pub const CHECKPOINT_SUFFIX: &str = ".checkpoint";
 
 /// Longest content a valid checkpoint file can have (a u64 in decimal plus a newline); anything longer is
 /// corruption and is not read whole.
 const CHECKPOINT_MAX_BYTES: u64 = 21;
 
-/// A durable "next position to publish".
+/// A durable "next position to handle" of one named consumer.
 #[derive(Debug)]
 pub struct Checkpoint {
     dir: PathBuf,
+    file: String,
     next_position: u64,
 }
 
 impl Checkpoint {
-    /// Read the checkpoint in `dir` (created if missing); a missing file means `initial`.
-    pub fn open(dir: &Path, initial: u64) -> Result<Checkpoint, BusError> {
+    /// Read the checkpoint of consumer `name` in `dir` (created if missing); a missing file means `initial`.
+    /// `name` is a file name: the consumer names are fixed strings or sanitised subject tokens.
+    pub fn open(dir: &Path, name: &str, initial: u64) -> Result<Checkpoint, BusError> {
         fs::create_dir_all(dir).map_err(|source| BusError::CheckpointIo {
             path: dir.to_owned(),
             source,
         })?;
-        let path = dir.join(CHECKPOINT_FILE);
+        let file = format!("{name}{CHECKPOINT_SUFFIX}");
+        let path = dir.join(&file);
         let next_position = match fs::metadata(&path) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => initial,
             Err(source) => return Err(BusError::CheckpointIo { path, source }),
@@ -54,25 +60,26 @@ impl Checkpoint {
         };
         Ok(Checkpoint {
             dir: dir.to_owned(),
+            file,
             next_position,
         })
     }
 
-    /// The next log position to publish.
+    /// The next log position to handle.
     pub fn next_position(&self) -> u64 {
         self.next_position
     }
 
-    /// Durably record `next_position`. Checkpoints only move forward: going back would mean republishing
-    /// events the relay has already confirmed.
+    /// Durably record `next_position`. Checkpoints only move forward: going back would mean handling again
+    /// events whose effects are already confirmed.
     pub fn store(&mut self, next_position: u64) -> Result<(), BusError> {
         assert!(
             next_position >= self.next_position,
-            "relay checkpoint moving backwards: {} -> {next_position}",
+            "checkpoint moving backwards: {} -> {next_position}",
             self.next_position
         );
-        let path = self.dir.join(CHECKPOINT_FILE);
-        let temporary = self.dir.join(format!("{CHECKPOINT_FILE}.tmp"));
+        let path = self.dir.join(&self.file);
+        let temporary = self.dir.join(format!("{}.tmp", self.file));
         let io = |source| BusError::CheckpointIo {
             path: path.clone(),
             source,
@@ -98,20 +105,20 @@ mod tests {
     #[test]
     fn missing_file_means_initial_then_store_survives_reopen() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut checkpoint = Checkpoint::open(dir.path(), 1).expect("open fresh");
+        let mut checkpoint = Checkpoint::open(dir.path(), "relay", 1).expect("open fresh");
         assert_eq!(checkpoint.next_position(), 1);
         checkpoint.store(42).expect("store");
-        let reopened = Checkpoint::open(dir.path(), 1).expect("reopen");
+        let reopened = Checkpoint::open(dir.path(), "relay", 1).expect("reopen");
         assert_eq!(reopened.next_position(), 42);
-        assert!(!dir.path().join(format!("{CHECKPOINT_FILE}.tmp")).exists());
+        assert!(!dir.path().join("relay.checkpoint.tmp").exists());
     }
 
     #[test]
     fn corrupt_file_is_an_error_not_a_reset() {
         let dir = tempfile::tempdir().expect("temp dir");
         for content in ["", "12", "abc\n", "-1\n", "99999999999999999999999\n"] {
-            fs::write(dir.path().join(CHECKPOINT_FILE), content).expect("write");
-            let result = Checkpoint::open(dir.path(), 0);
+            fs::write(dir.path().join("relay.checkpoint"), content).expect("write");
+            let result = Checkpoint::open(dir.path(), "relay", 0);
             assert!(
                 matches!(result, Err(BusError::CheckpointCorrupt { .. })),
                 "{content:?} gave {result:?}"
@@ -123,7 +130,7 @@ mod tests {
     #[should_panic(expected = "moving backwards")]
     fn checkpoint_never_moves_backwards() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut checkpoint = Checkpoint::open(dir.path(), 0).expect("open");
+        let mut checkpoint = Checkpoint::open(dir.path(), "relay", 0).expect("open");
         checkpoint.store(10).expect("store");
         let _ = checkpoint.store(9);
     }

@@ -17,12 +17,15 @@ pub enum BusError {
     )]
     InvalidDurableName { durable: String },
 
-    /// An in-process subscriber fell more than the buffer behind: `missed` events were dropped for it. It keeps
-    /// receiving from the oldest retained event; to see the missed ones it must re-read the log.
-    #[error("subscriber lagged: {missed} events were dropped for it")]
-    Lagged { missed: u64 },
+    /// A subscriber's source delivered another position than the next one: it would skip or reorder events.
+    #[error("subscriber {consumer}: expected log position {expected} next, got {got}")]
+    Gap {
+        consumer: String,
+        expected: u64,
+        got: u64,
+    },
 
-    /// The bus was shut down (every publisher dropped, or the NATS consumer went away).
+    /// The NATS consumer went away.
     #[error("bus closed")]
     Closed,
 
@@ -44,16 +47,16 @@ pub enum BusError {
     #[error("event log: {0}")]
     Log(#[from] casetrack_eventlog::LogError),
 
-    /// Reading or writing the relay checkpoint file failed.
-    #[error("relay checkpoint {path}: {source}")]
+    /// Reading or writing a subscriber's checkpoint file failed.
+    #[error("checkpoint {path}: {source}")]
     CheckpointIo {
         path: PathBuf,
         source: std::io::Error,
     },
 
-    /// The relay checkpoint file does not hold a position: corruption, never silently reset to 0 (that would
+    /// A checkpoint file does not hold a position: corruption, never silently reset to 0 (the relay would
     /// republish everything, possibly beyond JetStream's duplicate window).
-    #[error("relay checkpoint {path} is corrupt: {content:?}")]
+    #[error("checkpoint {path} is corrupt: {content:?}")]
     CheckpointCorrupt { path: PathBuf, content: String },
 
     /// The checkpoint points past the end of the log: the relay's data dir belongs to another log.

@@ -1,9 +1,11 @@
-//! The one place that names NATS subjects for events and matches subject filters.
+//! The one place that names NATS subjects for events and checks subject filters.
 //!
 //! Layout: `casetrack.{agency}.{event_type}`. Consumers filter on it, e.g. `casetrack.*.ApplicationReceived`
-//! (every agency) or `casetrack.city-hall.>` (everything of one agency).
+//! (every agency) or `casetrack.city-hall.>` (everything of one agency). Every committed event must be
+//! publishable, so a token is always valid and bounded, whatever the event's agency or type holds.
 
 use casetrack_eventlog::RecordedEvent;
+use uuid::Uuid;
 
 use crate::error::BusError;
 
@@ -26,37 +28,39 @@ pub fn subject_for(event: &RecordedEvent) -> String {
     )
 }
 
+/// Longest subject token, in bytes. NATS refuses a publish whose protocol line exceeds its control-line limit
+/// (4 KiB by default), and a 5,000-character agency would; with three tokens of at most this size a subject
+/// stays far below it.
+pub const MAX_TOKEN_BYTES: usize = 128;
+
 /// Make `raw` one valid NATS subject token: NATS splits on '.', treats '*' and '>' as wildcards and forbids
-/// whitespace, so each of those becomes '_'. An empty value becomes [`NO_AGENCY`] so the token is never empty.
+/// whitespace and control characters, so each of those becomes '_'. An empty value becomes [`NO_AGENCY`] so
+/// the token is never empty. A token longer than [`MAX_TOKEN_BYTES`] keeps its beginning and ends in `~` and a
+/// digest of the whole value, so two long values that share a beginning stay on different subjects.
 pub fn sanitize_token(raw: &str) -> String {
     if raw.is_empty() {
         return NO_AGENCY.to_owned();
     }
-    raw.chars()
+    let token: String = raw
+        .chars()
         .map(|c| {
-            if c == '.' || c == '*' || c == '>' || c.is_whitespace() {
+            if c == '.' || c == '*' || c == '>' || c.is_whitespace() || c.is_control() {
                 '_'
             } else {
                 c
             }
         })
-        .collect()
-}
-
-/// Whether `subject` matches `filter` with NATS semantics: `*` matches exactly one token, a final `>` matches
-/// one or more tokens. The in-process bus uses it so both buses deliver the same events for the same filter.
-pub fn matches(filter: &str, subject: &str) -> bool {
-    let mut filter_tokens = filter.split('.');
-    let mut subject_tokens = subject.split('.');
-    loop {
-        match (filter_tokens.next(), subject_tokens.next()) {
-            (Some(">"), Some(_)) => return true,
-            (Some("*"), Some(_)) => {}
-            (Some(f), Some(s)) if f == s => {}
-            (None, None) => return true,
-            _ => return false,
-        }
+        .collect();
+    if token.len() <= MAX_TOKEN_BYTES {
+        return token;
     }
+    let digest = Uuid::new_v5(&Uuid::NAMESPACE_OID, raw.as_bytes()).simple();
+    let room = MAX_TOKEN_BYTES - 1 - Uuid::nil().simple().to_string().len();
+    let keep = (0..=room)
+        .rev()
+        .find(|&end| token.is_char_boundary(end))
+        .unwrap_or(0);
+    format!("{}~{digest}", &token[..keep])
 }
 
 /// Check a subscription's filter and durable consumer name, the same on both buses so code that runs embedded
@@ -105,6 +109,7 @@ mod tests {
             ("a b\tc\n", "a_b_c_"),
             ("", "_"),
             ("市政府", "市政府"),
+            ("a\u{0}b", "a_b"),
         ];
         for (raw, want) in table {
             assert_eq!(sanitize_token(raw), want, "sanitize_token({raw:?})");
@@ -112,32 +117,25 @@ mod tests {
     }
 
     #[test]
-    fn filters_match_like_nats() {
-        let table = [
-            ("casetrack.>", "casetrack.a.ApplicationReceived", true),
-            ("casetrack.>", "casetrack", false),
-            (
-                "casetrack.*.ApplicationReceived",
-                "casetrack.a.ApplicationReceived",
-                true,
-            ),
-            (
-                "casetrack.*.ApplicationReceived",
-                "casetrack.a.ReplyIssued",
-                false,
-            ),
-            ("casetrack.*", "casetrack.a.ApplicationReceived", false),
-            ("casetrack.a.>", "casetrack.b.X", false),
-            ("casetrack.a.X", "casetrack.a.X", true),
-            ("casetrack.a.X", "casetrack.a.X.Y", false),
-        ];
-        for (filter, subject, want) in table {
-            assert_eq!(
-                matches(filter, subject),
-                want,
-                "matches({filter:?}, {subject:?})"
-            );
-        }
+    fn long_tokens_are_bounded_and_stay_distinct() {
+        let long = "市".repeat(5_000);
+        let longer = format!("{long}x");
+        let (a, b) = (sanitize_token(&long), sanitize_token(&longer));
+        assert!(
+            a.len() <= MAX_TOKEN_BYTES && b.len() <= MAX_TOKEN_BYTES,
+            "{a} / {b}"
+        );
+        assert_ne!(a, b, "values sharing a beginning get different tokens");
+        assert!(
+            a.starts_with("市市市"),
+            "the beginning is kept readable: {a}"
+        );
+        let exact = "a".repeat(MAX_TOKEN_BYTES);
+        assert_eq!(
+            sanitize_token(&exact),
+            exact,
+            "a token at the bound is kept whole"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use casetrack_bus::{Bus, NatsBus, Relay, Subscription};
+use casetrack_bus::{BusError, LogSource, NatsBus, NatsSubscription, Relay, Subscriber};
 use casetrack_eventlog::{EventLog, RecordedEvent};
 use casetrack_tests::NatsServer;
 
@@ -14,8 +14,20 @@ use casetrack_tests::NatsServer;
 const RECEIVE_TIMEOUT: Duration = Duration::from_secs(10);
 const SILENCE: Duration = Duration::from_millis(500);
 
+/// The relay over `log` with its checkpoint in `dir`, as the subscriber that runs it.
+async fn relay(
+    log: &EventLog,
+    bus: &NatsBus,
+    dir: &std::path::Path,
+) -> Subscriber<Relay, LogSource> {
+    let relay = Relay::open(log, bus.clone(), dir)
+        .await
+        .expect("open relay");
+    Subscriber::new(relay, LogSource(Arc::new(log.clone())))
+}
+
 /// Receive `expected` in order, acking each, then make sure nothing more arrives.
-async fn assert_receives_exactly(subscription: &mut Subscription, expected: &[RecordedEvent]) {
+async fn assert_receives_exactly(subscription: &mut NatsSubscription, expected: &[RecordedEvent]) {
     for event in expected {
         let delivery = tokio::time::timeout(RECEIVE_TIMEOUT, subscription.next())
             .await
@@ -39,15 +51,13 @@ async fn relay_publishes_every_event_in_log_order_and_each_consumer_gets_it_once
     let relay_dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(log_dir.path()).expect("open log");
     let events = common::append_events(&log, 60).await;
-    let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
-    let bus = Bus::Nats(nats_bus.clone());
+    let bus = NatsBus::connect(&nats.url()).await.expect("connect");
 
-    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
-        .await
-        .expect("open relay");
+    let mut relay = relay(&log, &bus, relay_dir.path()).await;
     relay.run_until(60).await.expect("relay");
-    relay.persist().expect("persist");
-    assert_eq!(nats_bus.stored_messages().await.expect("count"), 60);
+    assert_eq!(relay.consumer().checkpointed_position(), 60);
+    assert_eq!(relay.progress().borrow().lag(), 0);
+    assert_eq!(bus.stored_messages().await.expect("count"), 60);
 
     // Consumers created after publishing still get everything: durable, from the start of the stream.
     let mut all = bus
@@ -110,36 +120,24 @@ async fn relay_crash_mid_stream_resumes_from_checkpoint_and_jetstream_drops_the_
     let relay_dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(log_dir.path()).expect("open log");
     let events = common::append_events(&log, 100).await;
-    let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
-    let bus = Bus::Nats(nats_bus.clone());
+    let bus = NatsBus::connect(&nats.url()).await.expect("connect");
 
-    // Crash after publishing positions 0..40 with a checkpoint every 16: the checkpoint trails what NATS holds.
-    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
+    relay(&log, &bus, relay_dir.path())
         .await
-        .expect("open relay")
-        .with_batch(16);
-    relay.run_until(40).await.expect("relay up to the crash");
-    let checkpoint = relay.checkpointed_position();
-    drop(relay);
-    assert!(
-        checkpoint < 40,
-        "the crash must leave published events beyond the checkpoint ({checkpoint})"
-    );
-    assert_eq!(nats_bus.stored_messages().await.expect("count"), 40);
+        .run_until(40)
+        .await
+        .expect("relay up to the crash");
+    assert_eq!(bus.stored_messages().await.expect("count"), 40);
+    // A crash after publishing a batch but before its checkpoint reached the disk leaves the checkpoint
+    // trailing what NATS holds.
+    std::fs::write(relay_dir.path().join("relay.checkpoint"), "24\n").expect("write");
 
-    // Restart: it republishes checkpoint..40 (dropped as repeats) and carries on to the end.
-    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
-        .await
-        .expect("reopen relay");
-    assert_eq!(
-        relay.next_position(),
-        checkpoint,
-        "resumes from the durable checkpoint"
-    );
+    // Restart: it republishes 24..40 (dropped as repeats) and carries on to the end.
+    let mut relay = relay(&log, &bus, relay_dir.path()).await;
     relay.run_until(100).await.expect("relay to the end");
-    relay.persist().expect("persist");
+    assert_eq!(relay.consumer().checkpointed_position(), 100);
     assert_eq!(
-        nats_bus.stored_messages().await.expect("count"),
+        bus.stored_messages().await.expect("count"),
         100,
         "repeats were not dropped"
     );
@@ -158,17 +156,12 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
     let relay_dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(log_dir.path()).expect("open log");
     let nats_bus = NatsBus::connect(&nats.url()).await.expect("connect");
-    let bus = Bus::Nats(nats_bus.clone());
+    let bus = nats_bus.clone();
 
     // The relay follows the live log in a task; events are appended while it runs; the task is aborted at an
     // arbitrary await point once part of them reached NATS.
-    let relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
-        .await
-        .expect("open relay");
-    let task = tokio::spawn(async move {
-        let mut relay = relay.with_batch(8);
-        relay.run().await
-    });
+    let mut first = relay(&log, &bus, relay_dir.path()).await.with_batch(8);
+    let task = tokio::spawn(async move { first.run().await });
     let mut events = common::append_events(&log, 50).await;
     let deadline = tokio::time::Instant::now() + RECEIVE_TIMEOUT;
     while nats_bus.stored_messages().await.expect("count") < 20 {
@@ -182,9 +175,7 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
     assert!(task.await.expect_err("aborted").is_cancelled());
 
     events.extend(common::append_events(&log, 20).await);
-    let mut relay = Relay::open(Arc::new(log.clone()), bus.clone(), relay_dir.path())
-        .await
-        .expect("reopen relay");
+    let mut relay = relay(&log, &bus, relay_dir.path()).await;
     relay.run_until(70).await.expect("relay to the end");
     assert_eq!(nats_bus.stored_messages().await.expect("count"), 70);
 
@@ -193,4 +184,62 @@ async fn relay_task_aborted_while_following_the_live_log_loses_and_repeats_nothi
         .await
         .expect("subscribe");
     assert_receives_exactly(&mut all, &events).await;
+}
+
+#[tokio::test]
+async fn an_agency_of_5000_characters_is_published_on_a_bounded_subject() {
+    let nats = NatsServer::start().expect("start nats-server");
+    let log_dir = tempfile::tempdir().expect("temp dir");
+    let relay_dir = tempfile::tempdir().expect("temp dir");
+    let log = EventLog::open(log_dir.path()).expect("open log");
+    let agency = "市".repeat(5_000);
+    let event = casetrack_eventlog::NewEvent {
+        event_id: uuid::Uuid::new_v4(),
+        event_type: "HotlineReceived".to_owned(),
+        data: serde_json::json!({}),
+        metadata: casetrack_eventlog::Metadata {
+            agency: Some(agency),
+            ..Default::default()
+        },
+    };
+    log.append(
+        "hotline-1",
+        casetrack_eventlog::ExpectedRevision::Any,
+        vec![event],
+    )
+    .await
+    .expect("append");
+    let mut events = common::append_events(&log, 2).await;
+    events.insert(0, log.read_all(0, 1).expect("read").remove(0));
+    let bus = NatsBus::connect(&nats.url()).await.expect("connect");
+
+    relay(&log, &bus, relay_dir.path())
+        .await
+        .run_until(3)
+        .await
+        .expect("every committed event is publishable");
+    let mut all = bus
+        .subscribe("casetrack.>", "all")
+        .await
+        .expect("subscribe");
+    assert_receives_exactly(&mut all, &events).await;
+}
+
+#[tokio::test]
+async fn a_checkpoint_past_the_log_head_is_refused() {
+    let nats = NatsServer::start().expect("start nats-server");
+    let log_dir = tempfile::tempdir().expect("temp dir");
+    let relay_dir = tempfile::tempdir().expect("temp dir");
+    let log = EventLog::open(log_dir.path()).expect("open log");
+    common::append_events(&log, 3).await;
+    std::fs::write(relay_dir.path().join("relay.checkpoint"), "7\n").expect("write");
+    let bus = NatsBus::connect(&nats.url()).await.expect("connect");
+    let result = Relay::open(&log, bus, relay_dir.path()).await;
+    assert!(matches!(
+        result,
+        Err(BusError::CheckpointAheadOfLog {
+            checkpoint: 7,
+            log_head: 3
+        })
+    ));
 }

@@ -491,8 +491,9 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
     runtime.block_on(async {
         let log = EventLog::open(&data.join("log")).expect("open the imported log");
         let calendar = casetrack_domain::Calendar::embedded().expect("calendar");
+        let log: std::sync::Arc<dyn casetrack_eventlog::Log> = std::sync::Arc::new(log);
         let commands = casetrack_handlers::Commands::new(
-            std::sync::Arc::new(log),
+            std::sync::Arc::clone(&log),
             casetrack_domain::deadline::Clocks::new(calendar),
             "SM".parse().expect("prefix"),
         );
@@ -501,7 +502,7 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
         let intake = casetrack_handlers::IntakeService::new(
             commands,
             tokens,
-            casetrack_bus::Bus::in_process(),
+            casetrack_handlers::Watchers::new(log, data.join("watch")),
         );
         let mut request = tonic::Request::new(casetrack_api::v1::GetCaseRequest {
             tracking_number: number.to_owned(),

@@ -48,7 +48,7 @@ pub enum HandlerError {
     #[error("stream {stream} cannot be folded: {reason}")]
     Corrupt { stream: String, reason: String },
 
-    /// The event bus failed (status updates, reactions). `Lagged`: updates were dropped for a slow watcher.
+    /// A reaction's subscription failed (its checkpoint, its event source).
     #[error("event bus: {0}")]
     Bus(#[from] BusError),
 
@@ -119,7 +119,6 @@ impl HandlerError {
             HandlerError::Conflict { .. } => Status::aborted(message),
             HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
             HandlerError::Corrupt { .. } => Status::internal(message),
-            HandlerError::Bus(BusError::Lagged { .. }) => Status::data_loss(message),
             HandlerError::Bus(_) => Status::unavailable(message),
             HandlerError::Log(error) => match error {
                 LogError::TooLarge { field, .. } | LogError::InvalidArgument { field, .. } => {

@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::{Intake, IntakeServer};
-use casetrack_bus::Bus;
 use casetrack_domain::application::ApplicationCommand;
 use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
 use casetrack_domain::hotline::HotlineCommand;
@@ -20,20 +19,21 @@ use crate::lookup;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
-use crate::watch;
+use crate::watch::Watchers;
 use casetrack_domain::CaseCommand;
 
 #[derive(Clone)]
 pub struct IntakeService {
     rpc: Rpc,
-    bus: Bus,
+    watchers: Watchers,
 }
 
 impl IntakeService {
-    pub fn new(commands: Commands, tokens: Tokens, bus: Bus) -> IntakeService {
+    /// The service over `commands`; `WatchStatus` streams come from `watchers`.
+    pub fn new(commands: Commands, tokens: Tokens, watchers: Watchers) -> IntakeService {
         IntakeService {
             rpc: Rpc::new(commands, tokens),
-            bus,
+            watchers,
         }
     }
 
@@ -327,8 +327,6 @@ impl Intake for IntakeService {
         request: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<Self::WatchStatusStream>, Status> {
         let caller = self.rpc.caller(&request)?;
-        let stream =
-            watch::status_updates(&self.bus, self.rpc.commands().log().clone(), caller).await?;
-        Ok(Response::new(stream))
+        Ok(Response::new(self.watchers.status_updates(caller)?))
     }
 }

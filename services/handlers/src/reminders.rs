@@ -7,16 +7,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use casetrack_bus::{Failure, Progress, log_is_transient};
 use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::time::local_date;
 use casetrack_domain::{Case, CaseId, CaseKind, Event, ReminderLevel, parse_stream_name};
 use casetrack_eventlog::{MAX_READ_BATCH, RecordedEvent};
 use chrono::{DateTime, NaiveDate, Utc};
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
 use crate::command::{Commands, Step, decode_stream};
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
+use crate::supervisor::Task;
 
 /// The actor recorded on reminder events.
 pub const REMINDER_ACTOR: &str = "casetrack-reminders";
@@ -109,18 +111,45 @@ impl Reminders {
         Ok(streams)
     }
 
-    /// Run a pass every `interval` until the task is dropped or aborted.
-    pub fn spawn(self, interval: Duration) -> JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(interval);
-            loop {
-                ticker.tick().await;
-                match self.run_once(Utc::now()).await {
-                    Ok(count) => tracing::debug!(count, "reminder pass done"),
-                    Err(error) => tracing::warn!(%error, "reminder pass failed"),
+    /// The reminder passes as a supervised task: a pass every `interval`, the first right away.
+    pub fn every(self, interval: Duration) -> ReminderPasses {
+        ReminderPasses {
+            reminders: self,
+            interval,
+            progress: watch::Sender::new(Progress::default()),
+        }
+    }
+}
+
+/// Reminder passes at an interval; a failed pass fails the task, which its supervisor restarts.
+pub struct ReminderPasses {
+    reminders: Reminders,
+    interval: Duration,
+    progress: watch::Sender<Progress>,
+}
+
+impl Task for ReminderPasses {
+    async fn run(&mut self) -> Result<(), Failure> {
+        let mut ticker = tokio::time::interval(self.interval);
+        loop {
+            ticker.tick().await;
+            match self.reminders.run_once(Utc::now()).await {
+                Ok(count) => tracing::debug!(count, "reminder pass done"),
+                Err(HandlerError::Log(error)) if log_is_transient(&error) => {
+                    self.progress.send_modify(|progress| progress.up = false);
+                    return Err(Failure::transient(error));
+                }
+                Err(error) => {
+                    self.progress.send_modify(|progress| progress.up = false);
+                    return Err(Failure::fatal(error));
                 }
             }
-        })
+            self.progress.send_modify(|progress| progress.up = true);
+        }
+    }
+
+    fn progress(&self) -> watch::Receiver<Progress> {
+        self.progress.subscribe()
     }
 }
 

@@ -1,19 +1,19 @@
 //! Routing (派单) of new hotline tickets, by rules that are data: the first rule matching the ticket's agency
-//! and category names the handling unit. The review process subscribes to `HotlineReceived` and dispatches
+//! and category names the handling unit. The router follows the log with its own checkpoint and dispatches
 //! each new ticket through the same command path as a person would, with a command id derived from the case,
-//! so a redelivered event routes nothing twice.
+//! so an event handed over again routes nothing twice.
 
 use std::path::Path;
-use std::time::Duration;
 
-use casetrack_bus::{Bus, BusError};
+use casetrack_bus::{BusError, Checkpoint, Consumer, Failure, log_is_transient};
 use casetrack_domain::deadline::HotlineLimits;
 use casetrack_domain::hotline::{HotlineCategory, HotlineCommand, HotlineEvent};
 use casetrack_domain::time::local_date;
 use casetrack_domain::{AgencyId, CaseId, EventBody, decode};
+use casetrack_eventlog::RecordedEvent;
 use chrono::{NaiveDate, Utc};
+use futures::{StreamExt, TryStreamExt};
 use serde::Deserialize;
-use tokio::task::JoinHandle;
 
 use crate::command::{Commands, Step};
 use crate::error::HandlerError;
@@ -24,13 +24,15 @@ use casetrack_domain::CaseCommand;
 pub const DEFAULT_ROUTING: &str = include_str!("../data/routing.json");
 /// The most rules a table may hold.
 pub const MAX_ROUTING_RULES: usize = 1_000;
-/// Durable consumer name of the router on the bus.
-pub const ROUTER_DURABLE: &str = "review-router";
+/// The router's consumer name, and so its checkpoint file `router.checkpoint` and health name.
+pub const ROUTER_NAME: &str = "router";
 /// The actor recorded on events the router writes.
 pub const ROUTER_ACTOR: &str = "casetrack-router";
-/// Attempts to dispatch one ticket when the log is unavailable, and the pause between them.
-pub const MAX_ROUTE_ATTEMPTS: u32 = 5;
-pub const ROUTE_RETRY_DELAY: Duration = Duration::from_millis(500);
+/// Tickets of one batch dispatched at once: each dispatch waits for its own fsynced append, and the log's
+/// group commit makes concurrent ones share fsyncs.
+pub const ROUTE_CONCURRENCY: usize = 16;
+/// The event type of a new ticket, the one event the router reacts to.
+const TICKET_RECEIVED: &str = "HotlineReceived";
 
 #[derive(Debug, Clone, Deserialize)]
 struct RoutingRule {
@@ -122,50 +124,70 @@ impl RoutingRules {
     }
 }
 
-/// The routing reaction.
-pub struct Router;
+/// The routing reaction: a [`Consumer`] of the log whose checkpoint is a file (`router.checkpoint`). It reads
+/// every committed event and dispatches each new ticket; the dispatch's command id is derived from the case,
+/// so a ticket handed over again after a crash or an outage is dispatched once.
+pub struct Router {
+    commands: Commands,
+    rules: RoutingRules,
+    checkpoint: Checkpoint,
+}
 
 impl Router {
-    /// Subscribe to new tickets, then route them in a background task. Subscribing happens before this
-    /// returns, so with the in-process bus no ticket relayed afterwards is missed.
-    pub async fn start(
-        commands: Commands,
-        rules: RoutingRules,
-        bus: &Bus,
-    ) -> Result<JoinHandle<()>, BusError> {
-        let mut subscription = bus
-            .subscribe("casetrack.*.HotlineReceived", ROUTER_DURABLE)
-            .await?;
-        Ok(tokio::spawn(async move {
-            loop {
-                let delivery = match subscription.next().await {
-                    Ok(delivery) => delivery,
-                    Err(BusError::Lagged { missed }) => {
-                        tracing::error!(
-                            missed,
-                            "router lagged; those tickets need routing by hand"
-                        );
-                        continue;
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, "router stopped: bus failed");
-                        return;
-                    }
-                };
-                let event = &delivery.event;
-                match decode(&event.event_type, &event.data) {
-                    Ok(decoded) => {
-                        route_ticket(&commands, &rules, decoded.case_id, &decoded.body).await
-                    }
-                    Err(error) => {
-                        tracing::error!(%error, stream = %event.stream, "undecodable ticket event")
-                    }
-                }
-                if let Err(error) = delivery.ack().await {
-                    tracing::warn!(%error, "router ack failed; the ticket will be redelivered and routed idempotently");
-                }
+    /// The router whose checkpoint lives in `dir`; a fresh directory routes from the start of the log (tickets
+    /// already dispatched are recognised by their command id and left alone).
+    pub fn open(commands: Commands, rules: RoutingRules, dir: &Path) -> Result<Router, BusError> {
+        Ok(Router {
+            commands,
+            rules,
+            checkpoint: Checkpoint::open(dir, ROUTER_NAME, 0)?,
+        })
+    }
+
+    /// Route one committed event if it is a new ticket. Only a failure to reach or write the log is an error:
+    /// the batch is then handed over again.
+    async fn route(&self, event: &RecordedEvent) -> Result<(), Failure> {
+        if event.event_type != TICKET_RECEIVED {
+            return Ok(());
+        }
+        match decode(&event.event_type, &event.data) {
+            Ok(decoded) => {
+                route_ticket(&self.commands, &self.rules, decoded.case_id, &decoded.body).await
             }
-        }))
+            Err(error) => {
+                // Not a ticket the domain can read: no retry will change that, and routing by hand is the remedy.
+                tracing::error!(%error, stream = %event.stream, position = event.position, "undecodable ticket event; left for manual dispatch");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Consumer for Router {
+    fn name(&self) -> &str {
+        ROUTER_NAME
+    }
+
+    async fn checkpoint(&mut self) -> Result<u64, Failure> {
+        Ok(self.checkpoint.next_position())
+    }
+
+    async fn handle(&mut self, batch: &[RecordedEvent]) -> Result<(), Failure> {
+        // Different tickets are different cases: dispatching them concurrently races on nothing. (The futures
+        // are made in a loop rather than a closure: a closure over the borrowed events trips the compiler's
+        // higher-ranked lifetime check on the task's `Send` bound.)
+        let mut routes = Vec::with_capacity(batch.len());
+        for event in batch {
+            routes.push(self.route(event));
+        }
+        futures::stream::iter(routes)
+            .buffer_unordered(ROUTE_CONCURRENCY)
+            .try_collect::<()>()
+            .await?;
+        if let Some(last) = batch.last() {
+            self.checkpoint.store(last.position + 1)?;
+        }
+        Ok(())
     }
 }
 
@@ -174,7 +196,7 @@ async fn route_ticket(
     rules: &RoutingRules,
     case_id: CaseId,
     body: &EventBody,
-) {
+) -> Result<(), Failure> {
     let EventBody::Hotline(HotlineEvent::Received {
         agency,
         category,
@@ -182,49 +204,41 @@ async fn route_ticket(
         ..
     }) = body
     else {
-        return;
+        return Ok(());
     };
     let Some((unit, limit)) = rules.route(agency, *category, *received_on) else {
         tracing::warn!(%case_id, %agency, ?category, "no routing rule matches; ticket left for manual dispatch");
-        return;
+        return Ok(());
     };
-    let command_id = derived_command_id(case_id, "route/dispatch");
-    for attempt in 1..=MAX_ROUTE_ATTEMPTS {
-        let now = Utc::now();
-        // Dispatched today, but never before the ticket's own receipt day (tickets entered for a later date
-        // than the server's today are refused by the domain anyway).
-        let dispatched_on = local_date(now).max(*received_on);
-        let command = CaseCommand::Hotline(HotlineCommand::Dispatch {
+    let now = Utc::now();
+    // Dispatched today, but never before the ticket's own receipt day (tickets entered for a later date than
+    // the server's today are refused by the domain anyway).
+    let dispatched_on = local_date(now).max(*received_on);
+    let step = Step {
+        field: "case_id",
+        case_id,
+        command: CaseCommand::Hotline(HotlineCommand::Dispatch {
             unit: unit.clone(),
             time_limit_working_days: limit,
             dispatched_on,
-        });
-        let step = Step {
-            field: "case_id",
-            case_id,
-            command,
-        };
-        match commands
-            .execute(ROUTER_ACTOR, command_id, now, vec![step])
-            .await
-        {
-            Ok(refs) => {
-                tracing::info!(%case_id, %unit, position = refs.position, "ticket routed");
-                return;
-            }
-            Err(HandlerError::Rule(violation)) => {
-                // Someone dispatched or answered it first: nothing to route.
-                tracing::info!(%case_id, %violation, "ticket not routed");
-                return;
-            }
-            Err(error) if attempt < MAX_ROUTE_ATTEMPTS => {
-                tracing::warn!(%case_id, %error, attempt, "routing failed; retrying");
-                tokio::time::sleep(ROUTE_RETRY_DELAY).await;
-            }
-            Err(error) => {
-                tracing::error!(%case_id, %error, "routing failed; ticket left for manual dispatch")
-            }
+        }),
+    };
+    let command_id = derived_command_id(case_id, "route/dispatch");
+    match commands
+        .execute(ROUTER_ACTOR, command_id, now, vec![step])
+        .await
+    {
+        Ok(refs) => {
+            tracing::debug!(%case_id, %unit, position = refs.position, "ticket routed");
+            Ok(())
         }
+        Err(HandlerError::Rule(violation)) => {
+            // Someone dispatched or answered it first: nothing to route.
+            tracing::info!(%case_id, %violation, "ticket not routed");
+            Ok(())
+        }
+        Err(HandlerError::Log(error)) if log_is_transient(&error) => Err(Failure::transient(error)),
+        Err(error) => Err(Failure::fatal(error)),
     }
 }
 

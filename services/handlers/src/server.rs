@@ -1,11 +1,11 @@
 //! One gRPC server setup for every casetrack process: the services given, plus the standard
-//! `grpc.health.v1.Health` (each service reported SERVING) and server reflection over casetrack's file
-//! descriptor set, so `grpcurl` and health checkers work against any of them.
+//! `grpc.health.v1.Health` (each service SERVING unless a supervised task it depends on is down, see
+//! `health.rs`) and server reflection over casetrack's file descriptor set, so `grpcurl` and health checkers
+//! work against any of them.
 
 use std::convert::Infallible;
 use std::future::Future;
 
-use casetrack_bus::Bus;
 use tokio::net::TcpListener;
 use tonic::body::Body;
 use tonic::codegen::{Service, http};
@@ -13,8 +13,9 @@ use tonic::server::NamedService;
 use tonic::service::RoutesBuilder;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
-use tonic_health::ServingStatus;
 
+use crate::health::Health;
+use crate::watch::Watchers;
 use crate::{Commands, IntakeService, ReplyService, ReviewService, Tokens};
 
 /// Largest request a command service accepts, in bytes. A case command is a few hundred bytes; the log
@@ -30,11 +31,13 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-/// The services of one process and the names they are reported under by the health service.
+/// The services of one process, the names they are reported under by the health service, and that health,
+/// which the process's supervisor reports its tasks into.
 #[derive(Default)]
 pub struct GrpcServer {
     routes: RoutesBuilder,
     names: Vec<&'static str>,
+    health: Health,
 }
 
 impl GrpcServer {
@@ -63,9 +66,9 @@ impl GrpcServer {
         &mut self,
         commands: Commands,
         tokens: Tokens,
-        bus: Bus,
+        watchers: Watchers,
     ) -> &mut GrpcServer {
-        self.add(IntakeService::new(commands.clone(), tokens.clone(), bus).into_server())
+        self.add(IntakeService::new(commands.clone(), tokens.clone(), watchers).into_server())
             .add(ReviewService::new(commands.clone(), tokens.clone()).into_server())
             .add(ReplyService::new(commands, tokens).into_server())
     }
@@ -74,6 +77,11 @@ impl GrpcServer {
     /// [`GrpcServer::serving`].
     pub fn routes(&mut self) -> &mut RoutesBuilder {
         &mut self.routes
+    }
+
+    /// The health this server reports: hand it to the supervisor of the process's tasks.
+    pub fn health(&self) -> Health {
+        self.health.clone()
     }
 
     /// Report `name` (a service's full name, e.g. `casetrack.v1.Intake`) as SERVING.
@@ -88,16 +96,9 @@ impl GrpcServer {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ServeError> {
-        let (reporter, health) = tonic_health::server::health_reporter();
-        for name in &self.names {
-            reporter
-                .set_service_status(*name, ServingStatus::Serving)
-                .await;
-        }
         // The empty name is the whole server (grpc.health.v1 convention).
-        reporter
-            .set_service_status("", ServingStatus::Serving)
-            .await;
+        self.names.push("");
+        self.health.serve(&self.names).await;
         // Both reflection versions: grpcurl speaks v1, but many clients (Python's grpcio-reflection, older
         // grpcurl and GUI tools) still speak only v1alpha.
         let reflection = || {
@@ -106,7 +107,7 @@ impl GrpcServer {
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         };
         self.routes
-            .add_service(health)
+            .add_service(self.health.service())
             .add_service(reflection().build_v1()?)
             .add_service(reflection().build_v1alpha()?);
         Server::builder()

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use casetrack_bus::{Bus, Relay};
+use casetrack_bus::{LogSource, NatsBus, RELAY_NAME, Relay, Subscriber};
 use casetrack_eventlog::EventLog;
 use casetrack_eventlog::grpc::EventLogService;
-use casetrack_handlers::GrpcServer;
+use casetrack_handlers::{GrpcServer, Supervisor};
 
-use super::serve::{log_dir, relay_dir, serve_until_shutdown};
+use super::serve::{log_dir, serve_until_shutdown, subscriber_dir};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,14 +32,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: Args) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
-    let bus = Bus::nats(&args.nats).await.context("connect to NATS")?;
-    let mut relay = Relay::open(Arc::new(log.clone()), bus, &relay_dir(&args.data)?).await?;
-    let relay_task = tokio::spawn(async move {
-        if let Err(error) = relay.run().await {
-            tracing::error!(%error, "relay stopped");
-        }
-    });
+    let bus = NatsBus::connect(&args.nats)
+        .await
+        .context("connect to NATS")?;
+    let relay = Relay::open(&log, bus, &subscriber_dir(&args.data, RELAY_NAME)?).await?;
     let mut server = GrpcServer::new();
+    let supervisor = Supervisor::new(server.health());
+    // A relay that is down holds back nothing the EventLog service answers: it is reported on its own.
+    let relay_task = supervisor.spawn(
+        RELAY_NAME,
+        &[],
+        Subscriber::new(relay, LogSource(Arc::new(log.clone()))),
+    );
     server.add(EventLogService::new(log).into_server());
-    serve_until_shutdown(server, args.listen, vec![relay_task]).await
+    serve_until_shutdown(server, args.listen, supervisor, vec![relay_task]).await
 }

@@ -1,17 +1,20 @@
-//! `casetrack intake`: the Intake service as its own process, against the `casetrack eventlog` process and
-//! NATS (status updates for WatchStatus come from the bus).
+//! `casetrack intake`: the Intake service as its own process, against the `casetrack eventlog` process. The
+//! status updates of `WatchStatus` follow the log over gRPC, with their checkpoints in DATA/watch.
 
-use casetrack_handlers::{GrpcServer, IntakeService};
+use std::path::PathBuf;
 
-use super::remote::{BusArgs, ProcessArgs};
-use super::serve::serve_until_shutdown;
+use casetrack_handlers::{GrpcServer, IntakeService, Supervisor, Watchers};
+
+use super::remote::ProcessArgs;
+use super::serve::{serve_until_shutdown, subscriber_dir};
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub process: ProcessArgs,
-    #[command(flatten)]
-    pub bus: BusArgs,
+    /// Data directory: the status watchers' checkpoints live in DATA/watch.
+    #[arg(long, default_value = "casetrack-intake")]
+    pub data: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -20,8 +23,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, tokens) = args.process.load()?;
-    let bus = args.bus.connect().await?;
+    let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
     let mut server = GrpcServer::new();
-    server.add(IntakeService::new(commands, tokens, bus).into_server());
-    serve_until_shutdown(server, args.process.listen, Vec::new()).await
+    let supervisor = Supervisor::new(server.health());
+    server.add(IntakeService::new(commands, tokens, watchers).into_server());
+    serve_until_shutdown(server, args.process.listen, supervisor, Vec::new()).await
 }

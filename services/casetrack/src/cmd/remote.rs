@@ -1,11 +1,10 @@
 //! What the separate command-service processes (`casetrack intake|review|reply`) share: where they find the
-//! `casetrack eventlog` process and NATS, where they listen, and the executor over the remote log.
+//! `casetrack eventlog` process, where they listen, and the executor over the remote log.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use casetrack_bus::Bus;
 use casetrack_eventlog::RemoteLog;
 use casetrack_handlers::{Commands, Tokens};
 
@@ -28,20 +27,6 @@ impl ProcessArgs {
     /// The command executor over the remote log, and the caller tokens.
     pub fn load(&self) -> anyhow::Result<(Commands, Tokens)> {
         self.services.load(Arc::new(remote_log(&self.log)?))
-    }
-}
-
-/// Where a process that reacts to the bus finds NATS (Reply reacts to nothing and does not take this).
-#[derive(clap::Args)]
-pub struct BusArgs {
-    /// NATS server URL.
-    #[arg(long, default_value = "nats://127.0.0.1:4222")]
-    pub nats: String,
-}
-
-impl BusArgs {
-    pub async fn connect(&self) -> anyhow::Result<Bus> {
-        Ok(Bus::nats(&self.nats).await?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `casetrack reply`: the Reply service as its own process, against the `casetrack eventlog` process. It
-//! reacts to nothing on the bus, so it takes no NATS URL.
+//! reacts to nothing, so it runs no background task.
 
-use casetrack_handlers::{GrpcServer, ReplyService};
+use casetrack_handlers::{GrpcServer, ReplyService, Supervisor};
 
 use super::remote::ProcessArgs;
 use super::serve::serve_until_shutdown;
@@ -19,6 +19,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
     let (commands, tokens) = args.load()?;
     let mut server = GrpcServer::new();
+    let supervisor = Supervisor::new(server.health());
     server.add(ReplyService::new(commands, tokens).into_server());
-    serve_until_shutdown(server, args.listen, Vec::new()).await
+    serve_until_shutdown(server, args.listen, supervisor, Vec::new()).await
 }

@@ -1,17 +1,21 @@
 //! `casetrack review`: the Review service as its own process, with its reactions: routing new hotline tickets
-//! (consumed from NATS) and periodic deadline reminders.
+//! (following the log of the `casetrack eventlog` process over gRPC, checkpoint in DATA/router) and periodic
+//! deadline reminders.
 
-use casetrack_handlers::{GrpcServer, ReviewService};
+use std::path::PathBuf;
 
-use super::remote::{BusArgs, ProcessArgs};
+use casetrack_handlers::{GrpcServer, ReviewService, Supervisor};
+
+use super::remote::ProcessArgs;
 use super::serve::{ReactionArgs, serve_until_shutdown};
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub process: ProcessArgs,
-    #[command(flatten)]
-    pub bus: BusArgs,
+    /// Data directory: the router's checkpoint lives in DATA/router.
+    #[arg(long, default_value = "casetrack-review")]
+    pub data: PathBuf,
     #[command(flatten)]
     pub reactions: ReactionArgs,
 }
@@ -22,9 +26,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, tokens) = args.process.load()?;
-    let bus = args.bus.connect().await?;
-    let tasks = args.reactions.start(&commands, &bus).await?;
     let mut server = GrpcServer::new();
+    let supervisor = Supervisor::new(server.health());
+    let tasks = args
+        .reactions
+        .start(&commands, commands.log().clone(), &args.data, &supervisor)
+        .await?;
     server.add(ReviewService::new(commands, tokens).into_server());
-    serve_until_shutdown(server, args.process.listen, tasks).await
+    serve_until_shutdown(server, args.process.listen, supervisor, tasks).await
 }

@@ -1,6 +1,7 @@
 //! `casetrack serve`: the embedded default. One process, one gRPC port, no external server: the event log
-//! (RocksDB in `DATA/log`), the relay onto an in-process bus, and the Intake, Review and Reply services with
-//! their reactions (routing of new tickets, status updates, deadline reminders).
+//! (RocksDB in `DATA/log`), the Intake, Review and Reply services with their reactions (routing of new
+//! tickets, status updates, deadline reminders), and the projector with the Reporting service. Every reaction
+//! follows the embedded log with its own checkpoint, under one supervisor.
 //!
 //! Also home of the wiring every server mode shares (`casetrack eventlog|intake|review|reply` use it):
 //! service arguments, data-directory layout, the shutdown signal.
@@ -10,21 +11,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
-use casetrack_bus::{Bus, Relay};
+use anyhow::{Context, bail};
+use casetrack_bus::{LogSource, Subscriber};
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::{Clocks, HotlineLimits};
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{EventLog, Log};
+use casetrack_handlers::routing::ROUTER_NAME;
 use casetrack_handlers::{
-    Commands, GrpcServer, Reminders, Router, RoutingRules, Tokens, TrackingPrefix,
+    Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, Tokens, TrackingPrefix,
+    Watchers,
 };
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Data directory: the event log lives in DATA/log, the relay checkpoint in DATA/relay.
+    /// Data directory: the event log lives in DATA/log, the reactions' checkpoints in DATA/router and
+    /// DATA/watch, the read models in DATA/projections.
     #[arg(long, default_value = "casetrack-data")]
     pub data: PathBuf,
     /// Address of the one gRPC port (loopback by default).
@@ -115,12 +119,17 @@ pub struct ReactionArgs {
     pub remind_within_working_days: i64,
 }
 
+/// The service a stopped router or reminder pass leaves short: tickets wait for dispatch, cases for reminders.
+const REACTIONS_AFFECT: &[&str] = &["casetrack.v1.Review"];
+
 impl ReactionArgs {
-    /// Start routing and reminders; the router is subscribed when this returns.
+    /// Start routing (following `log` with its checkpoint in DATA/router) and reminders under `supervisor`.
     pub async fn start(
         &self,
         commands: &Commands,
-        bus: &Bus,
+        log: Arc<dyn Log>,
+        data: &Path,
+        supervisor: &Supervisor,
     ) -> anyhow::Result<Vec<JoinHandle<()>>> {
         let rules = match &self.routing {
             Some(path) => RoutingRules::load(path)?,
@@ -128,11 +137,22 @@ impl ReactionArgs {
         };
         // Routing falls back to the same hotline limits every deadline is computed with.
         let limits = commands.clocks().await?.rules.hotline.clone();
-        let router = Router::start(commands.clone(), rules.with_limits(limits), bus).await?;
+        let router = Router::open(
+            commands.clone(),
+            rules.with_limits(limits),
+            &subscriber_dir(data, ROUTER_NAME)?,
+        )?;
         let interval = Duration::from_secs(self.remind_every_secs.max(1));
         let reminders =
-            Reminders::new(commands.clone(), self.remind_within_working_days).spawn(interval);
-        Ok(vec![router, reminders])
+            Reminders::new(commands.clone(), self.remind_within_working_days).every(interval);
+        Ok(vec![
+            supervisor.spawn(
+                ROUTER_NAME,
+                REACTIONS_AFFECT,
+                Subscriber::new(router, LogSource(log)),
+            ),
+            supervisor.spawn("reminders", REACTIONS_AFFECT, reminders),
+        ])
     }
 }
 
@@ -141,9 +161,9 @@ pub fn log_dir(data: &Path) -> PathBuf {
     data.join("log")
 }
 
-/// Where the relay keeps its checkpoint inside a data directory.
-pub fn relay_dir(data: &Path) -> anyhow::Result<PathBuf> {
-    let dir = data.join("relay");
+/// Where subscriber `name` keeps its checkpoint inside a data directory: `DATA/{name}`.
+pub fn subscriber_dir(data: &Path, name: &str) -> anyhow::Result<PathBuf> {
+    let dir = data.join(name);
     std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
     Ok(dir)
 }
@@ -170,9 +190,10 @@ pub async fn shutdown_signal() {
 pub async fn serve_until_shutdown(
     server: GrpcServer,
     listen: SocketAddr,
+    supervisor: Supervisor,
     tasks: Vec<JoinHandle<()>>,
 ) -> anyhow::Result<()> {
-    serve_on_until_shutdown(server, bind(listen).await?, tasks).await
+    serve_on_until_shutdown(server, bind(listen).await?, supervisor, tasks).await
 }
 
 /// The listener for `listen`; port 0 takes a free port, which the listener's `local_addr` tells.
@@ -182,21 +203,38 @@ pub async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("listen on {listen}"))
 }
 
-/// Serve on a bound `listener` until the shutdown signal, then stop the background tasks.
+/// Serve on a bound `listener` until the shutdown signal, then stop the background tasks. When the supervisor
+/// gives up on a task, stop the same way and fail, so the process exits non-zero and its service manager
+/// restarts it.
 async fn serve_on_until_shutdown(
     server: GrpcServer,
     listener: TcpListener,
+    supervisor: Supervisor,
     tasks: Vec<JoinHandle<()>>,
 ) -> anyhow::Result<()> {
     let listen = listener
         .local_addr()
         .context("address of the bound listener")?;
     tracing::info!(%listen, "serving");
-    let served = server.serve(listener, shutdown_signal()).await;
+    let (gave_up_sender, gave_up) = tokio::sync::oneshot::channel();
+    let shutdown = async {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            reason = supervisor.gave_up() => {
+                tracing::error!(%reason, "giving up; exiting for the service manager to restart the process");
+                let _ = gave_up_sender.send(reason);
+            }
+        }
+    };
+    let served = server.serve(listener, shutdown).await;
     for task in tasks {
         task.abort();
     }
-    Ok(served?)
+    served?;
+    if let Ok(reason) = gave_up.await {
+        bail!("{reason}");
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -210,24 +248,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// which binds first so that it knows the address even for port 0).
 pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
-    let bus = Bus::in_process();
-    // The services and the relay reach the log as any other process would; gRPC and the projector take the
-    // `EventLog` itself.
+    // The services and the reactions reach the log as any other process would; gRPC and the projector take
+    // the `EventLog` itself.
     let shared: Arc<dyn Log> = Arc::new(log.clone());
     let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
-    // Reactions subscribe before the relay starts, so the in-process bus delivers them everything relayed.
-    let mut tasks = args.reactions.start(&commands, &bus).await?;
-    let mut relay = Relay::open(shared, bus.clone(), &relay_dir(&args.data)?).await?;
-    tasks.push(tokio::spawn(async move {
-        if let Err(error) = relay.run().await {
-            tracing::error!(%error, "relay stopped");
-        }
-    }));
-
     let mut server = GrpcServer::new();
+    let supervisor = Supervisor::new(server.health());
+    let mut tasks = args
+        .reactions
+        .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
+        .await?;
     // The log itself too, so log tools (read, subscribe, verify) work against the one port.
     server.add(EventLogService::new(log.clone()).into_server());
-    server.add_command_services(commands, tokens, bus);
+    let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
+    server.add_command_services(commands, tokens, watchers);
     // The projector follows the log into DATA/projections; the Reporting service reads it.
     let projector =
         casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
@@ -240,5 +274,5 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let clocks = args.services.clocks()?;
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
-    serve_on_until_shutdown(server, listener, tasks).await
+    serve_on_until_shutdown(server, listener, supervisor, tasks).await
 }
