@@ -179,3 +179,34 @@ impl Failures {
             .min(RESTART_BACKOFF_MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_failures_never_reach_the_bound_and_fatal_ones_do() {
+        let mut failures = Failures::default();
+        for _ in 0..10 * MAX_FAILURES {
+            assert!(!failures.count(&Failure::transient("outage")));
+        }
+        for n in 1..=MAX_FAILURES {
+            assert_eq!(failures.count(&Failure::fatal("bug")), n == MAX_FAILURES);
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_the_minimum_up_to_the_cap() {
+        let mut failures = Failures::default();
+        let mut pauses = Vec::new();
+        for _ in 0..12 {
+            failures.count(&Failure::transient("outage"));
+            pauses.push(failures.backoff());
+        }
+        assert_eq!(pauses[0], RESTART_BACKOFF_MIN);
+        assert_eq!(pauses[1], RESTART_BACKOFF_MIN * 2);
+        assert_eq!(pauses[2], RESTART_BACKOFF_MIN * 4);
+        assert_eq!(pauses[11], RESTART_BACKOFF_MAX);
+        assert!(pauses.windows(2).all(|pair| pair[0] <= pair[1]));
+    }
+}

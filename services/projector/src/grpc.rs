@@ -15,7 +15,6 @@ use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
 use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
-use crate::model::ReadModel;
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use casetrack_domain::deadline::Clocks;
@@ -319,13 +318,5 @@ fn moved_deadline(moved: MovedDeadline) -> pb::MovedDeadline {
         new_deadline: date_text(moved.new),
         notice: moved.notice,
         position: moved.position,
-    }
-}
-
-/// Keeps the projector following the log for a server: folds until `shutdown`, logging a failure.
-pub async fn run_projector(reports: Reports, shutdown: impl std::future::Future<Output = ()>) {
-    let log = reports.log().clone();
-    if let Err(error) = reports.projector().follow(log, shutdown).await {
-        tracing::error!(%error, models = ?ReadModel::ALL, "projector stopped");
     }
 }

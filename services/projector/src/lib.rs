@@ -13,6 +13,7 @@ pub mod annual;
 pub mod as_of;
 pub mod calendar;
 pub mod case;
+mod consumer;
 mod error;
 pub mod fold;
 pub mod grpc;
@@ -29,6 +30,7 @@ pub mod synthetic;
 
 pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem};
 pub use as_of::AsOf;
+pub use consumer::{PROJECTOR_NAME, ProjectorConsumer};
 pub use error::ProjectorError;
 pub use membership::RULES_VERSION;
 pub use model::ReadModel;

@@ -1,10 +1,10 @@
-//! The projector: follows the log and keeps every read model folded up to its checkpoint.
+//! The projector: keeps every read model folded up to its checkpoint — caught up at once (`catch_up`, for the
+//! command line) or following the log as a checkpointed consumer (`consumer.rs`).
 
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 
-use casetrack_eventlog::{EventLog, SubscriptionMessage};
+use casetrack_eventlog::{EventLog, RecordedEvent};
 
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, fold_batch};
@@ -55,13 +55,7 @@ impl Projector {
                 events[0].position, from,
                 "read_all starts at the position asked"
             );
-            let (writes, advanced) = fold_batch(self.store.as_ref(), &checkpoints, &events)?;
-            self.store.commit(writes, &advanced)?;
-            for (model, position) in advanced {
-                if let Some(slot) = checkpoints.iter_mut().find(|(m, _)| *m == model) {
-                    slot.1 = position;
-                }
-            }
+            self.fold(&mut checkpoints, &events)?;
             from = next;
             progress(from - start, head - start);
         }
@@ -81,34 +75,20 @@ impl Projector {
         self.catch_up(log, progress)
     }
 
-    /// Follows the log until `shutdown` completes: catches up, then folds each new commit as it arrives.
-    pub async fn follow(
+    /// Folds `events` (contiguous, in position order) into every model whose checkpoint they reach, writing
+    /// the models and their new checkpoints in one batch, and advances `checkpoints` to match.
+    pub fn fold(
         &self,
-        log: EventLog,
-        shutdown: impl Future<Output = ()>,
+        checkpoints: &mut [(ReadModel, u64)],
+        events: &[RecordedEvent],
     ) -> Result<(), ProjectorError> {
-        tokio::pin!(shutdown);
-        let mut subscription = log.subscribe_all(log.next_position());
-        loop {
-            let projector = self.clone();
-            let reader = log.clone();
-            // RocksDB work is blocking: keep it off the async workers.
-            let reached =
-                tokio::task::spawn_blocking(move || projector.catch_up(&reader, &mut |_, _| {}))
-                    .await
-                    .map_err(|e| ProjectorError::FoldTask(e.to_string()))??;
-            tracing::debug!(reached, "projector caught up");
-            tokio::select! {
-                () = &mut shutdown => return Ok(()),
-                message = subscription.next() => match message {
-                    // The subscription only wakes the projector; the fold itself reads from its checkpoints.
-                    Some(Ok(SubscriptionMessage::Event(_) | SubscriptionMessage::CaughtUp { .. })) => {}
-                    Some(Ok(SubscriptionMessage::FellBehind { .. })) | None => {
-                        subscription = log.subscribe_all(log.next_position());
-                    }
-                    Some(Err(e)) => return Err(e.into()),
-                },
+        let (writes, advanced) = fold_batch(self.store.as_ref(), checkpoints, events)?;
+        self.store.commit(writes, &advanced)?;
+        for (model, position) in advanced {
+            if let Some(slot) = checkpoints.iter_mut().find(|(m, _)| *m == model) {
+                slot.1 = position;
             }
         }
+        Ok(())
     }
 }

@@ -1,20 +1,23 @@
-//! A running projector follows the log: events appended after it started reach the read models, and it
-//! stops when told to.
+//! A running projector follows the log as a checkpointed subscriber: events appended after it started reach
+//! the read models, and a restarted one resumes from the checkpoints in its store.
 
 mod common;
 
 use std::time::Duration;
 
 use casetrack_domain::ApplicantType;
+use std::sync::Arc;
+
+use casetrack_bus::{LogSource, Subscriber};
 use casetrack_eventlog::EventLog;
-use casetrack_projector::{Projector, ReadModel, projections_dir};
+use casetrack_projector::{Projector, ProjectorConsumer, ReadModel, projections_dir};
 use common::{append, case_id, date, received};
 
 /// How long the test waits for the projector to fold an append before failing.
 const FOLD_WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_projector_follows_new_appends_until_shutdown() {
+async fn the_projector_follows_new_appends_and_resumes_from_its_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
     append(
@@ -28,17 +31,9 @@ async fn the_projector_follows_new_appends_until_shutdown() {
     )
     .await;
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let follower = tokio::spawn({
-        let (projector, log) = (projector.clone(), log.clone());
-        async move {
-            projector
-                .follow(log, async {
-                    let _ = stopped.await;
-                })
-                .await
-        }
-    });
+    let source = LogSource(Arc::new(log.clone()));
+    let mut subscriber = Subscriber::new(ProjectorConsumer::new(projector.clone()), source.clone());
+    let follower = tokio::spawn(async move { subscriber.run().await });
     for n in 2..=4 {
         append(
             &log,
@@ -64,8 +59,27 @@ async fn the_projector_follows_new_appends_until_shutdown() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    stop.send(()).expect("stop");
-    follower.await.expect("join").expect("follow ends cleanly");
+    follower.abort();
+    assert!(follower.await.expect_err("aborted").is_cancelled());
+    assert_eq!(
+        projector.checkpoints().expect("checkpoints"),
+        ReadModel::ALL.map(|m| (m, head)).to_vec()
+    );
+
+    // A new subscriber starts from the store's checkpoints and folds only what came since.
+    append(
+        &log,
+        &[received(
+            case_id(5),
+            "simao",
+            ApplicantType::Business,
+            date(2024, 1, 4),
+        )],
+    )
+    .await;
+    let head = log.next_position();
+    let mut resumed = Subscriber::new(ProjectorConsumer::new(projector.clone()), source);
+    resumed.run_until(head).await.expect("resume");
     assert_eq!(
         projector.checkpoints().expect("checkpoints"),
         ReadModel::ALL.map(|m| (m, head)).to_vec()

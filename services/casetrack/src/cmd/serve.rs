@@ -22,6 +22,7 @@ use casetrack_handlers::{
     Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, Tokens, TrackingPrefix,
     Watchers,
 };
+use casetrack_projector::{PROJECTOR_NAME, ProjectorConsumer};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -118,6 +119,9 @@ pub struct ReactionArgs {
     #[arg(long, default_value_t = 1)]
     pub remind_within_working_days: i64,
 }
+
+/// The service a stopped projector leaves short: its reports and queues stop moving.
+const REPORTING_AFFECTED: &[&str] = &["casetrack.v1.Reporting"];
 
 /// The service a stopped router or reminder pass leaves short: tickets wait for dispatch, cases for reminders.
 const REACTIONS_AFFECT: &[&str] = &["casetrack.v1.Review"];
@@ -266,11 +270,9 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let projector =
         casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
             .context("open the projection store")?;
-    let reports = casetrack_projector::Reports::new(projector, log.clone());
-    tasks.push(tokio::spawn(casetrack_projector::grpc::run_projector(
-        reports.clone(),
-        std::future::pending(),
-    )));
+    let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
+    let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
+    tasks.push(supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding));
     let clocks = args.services.clocks()?;
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
