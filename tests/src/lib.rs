@@ -38,10 +38,11 @@ pub fn free_port() -> u16 {
 /// A `nats-server -js` on a free loopback port, storing JetStream data in its own temporary directory.
 /// Dropping it kills the server and waits for it (no zombie), then removes the directory.
 pub struct NatsServer {
-    child: Child,
+    /// `None` while stopped ([`NatsServer::stop`]).
+    child: Option<Child>,
     port: u16,
-    // Kept for its Drop: the JetStream store lives here and is deleted with it.
-    _store: tempfile::TempDir,
+    // The JetStream store lives here and is deleted with it.
+    store: tempfile::TempDir,
 }
 
 impl NatsServer {
@@ -50,29 +51,44 @@ impl NatsServer {
     /// to collide on.
     pub fn start() -> anyhow::Result<NatsServer> {
         let store = tempfile::tempdir().context("create the JetStream store directory")?;
-        let port = free_port();
         let config = store.path().join("nats.conf");
         std::fs::write(&config, NATS_TEST_CONFIG).context("write the nats-server config")?;
+        let mut server = NatsServer {
+            child: None,
+            port: free_port(),
+            store,
+        };
+        server.restart()?;
+        Ok(server)
+    }
+
+    /// Kill the server (an outage: clients see the connection drop), keeping its port and JetStream store.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // Kill fails only if the process already exited; waiting reaps it either way.
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Start the server (again) on the same port and store, and wait until it accepts connections.
+    pub fn restart(&mut self) -> anyhow::Result<()> {
+        self.stop();
         let child = Command::new("nats-server")
             .arg("-c")
-            .arg(&config)
+            .arg(self.store.path().join("nats.conf"))
             .arg("-js")
             .args(["-a", "127.0.0.1"])
-            .args(["-p", &port.to_string()])
+            .args(["-p", &self.port.to_string()])
             .arg("-sd")
-            .arg(store.path())
+            .arg(self.store.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .context("spawn nats-server (is it installed and on PATH?)")?;
-        let mut server = NatsServer {
-            child,
-            port,
-            _store: store,
-        };
-        server.wait_until_ready()?;
-        Ok(server)
+        self.child = Some(child);
+        self.wait_until_ready()
     }
 
     /// The client URL, e.g. `nats://127.0.0.1:42317`.
@@ -88,8 +104,9 @@ impl NatsServer {
     fn wait_until_ready(&mut self) -> anyhow::Result<()> {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let deadline = Instant::now() + NATS_START_TIMEOUT;
+        let child = self.child.as_mut().context("nats-server is stopped")?;
         loop {
-            if let Some(status) = self.child.try_wait().context("poll nats-server")? {
+            if let Some(status) = child.try_wait().context("poll nats-server")? {
                 bail!(
                     "nats-server exited during start-up with {status} (port {} taken?)",
                     self.port
@@ -110,9 +127,7 @@ impl NatsServer {
 
 impl Drop for NatsServer {
     fn drop(&mut self) {
-        // Kill fails only if the process already exited; waiting reaps it either way.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
@@ -122,10 +137,17 @@ mod tests {
 
     #[test]
     fn nats_server_accepts_connections_until_dropped() {
-        let server = NatsServer::start().expect("start nats-server");
+        let mut server = NatsServer::start().expect("start nats-server");
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, server.port()));
         assert_eq!(server.url(), format!("nats://127.0.0.1:{}", server.port()));
         TcpStream::connect(address).expect("server accepts connections");
+        server.stop();
+        assert!(
+            TcpStream::connect(address).is_err(),
+            "server still listening after stop"
+        );
+        server.restart().expect("restart on the same port");
+        TcpStream::connect(address).expect("restarted server accepts connections");
         drop(server);
         assert!(
             TcpStream::connect(address).is_err(),
