@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start casetrack's whole multi-process system on this machine, for tests and demos:
-#   nats-server (deploy/nats/nats.conf with JetStream, store and port overridden), casetrack eventlog, intake, review, reply.
+#   nats-server (deploy/nats/nats.conf with JetStream, store and port overridden), casetrack eventlog, intake, review, reply, reporting.
 # Everything listens on loopback; data, logs and a generated token file go to $CASETRACK_RUN (default
 # ./casetrack-run). Ctrl-C (or SIGTERM) stops every process this script started.
 #
@@ -17,6 +17,7 @@ log_port="${LOG_PORT:-50061}"
 intake_port="${INTAKE_PORT:-50051}"
 review_port="${REVIEW_PORT:-50052}"
 reply_port="${REPLY_PORT:-50053}"
+reporting_port="${REPORTING_PORT:-50065}"
 
 [ -x "$bin" ] || { echo "casetrack binary not found at $bin (cargo build -p casetrack, or set CASETRACK_BIN)" >&2; exit 1; }
 command -v nats-server >/dev/null || { echo "nats-server not on PATH" >&2; exit 1; }
@@ -67,5 +68,8 @@ for spec in "intake:$intake_port" "review:$review_port"; do
 done
 start reply "$reply_port" "$bin" reply --log "http://127.0.0.1:$log_port" \
   --listen "127.0.0.1:$reply_port" --tokens "$tokens"
+# Reporting folds the NATS stream into its own read models (back-filled from the event log process).
+start reporting "$reporting_port" "$bin" reporting --data "$run/reporting" --log "http://127.0.0.1:$log_port" \
+  --nats "$nats" --listen "127.0.0.1:$reporting_port"
 echo "casetrack is running (tokens in $tokens, logs in $run/logs); Ctrl-C stops it."
 wait

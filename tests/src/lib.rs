@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+pub mod reporting;
 pub mod services;
 
 /// How long a freshly spawned `nats-server` may take to accept TCP connections before the start is an error.

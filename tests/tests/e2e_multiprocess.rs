@@ -1,14 +1,17 @@
 //! End-to-end in the multi-process mode over a real `nats-server -js`: `casetrack eventlog` (owns the log,
 //! relays to NATS), `casetrack intake` and `casetrack review` (their reactions follow the log over gRPC, each
-//! with its checkpoints in its own data directory) and `casetrack reply`, each its own process. The same
-//! scenario as the embedded mode must pass unchanged.
+//! with its checkpoints in its own data directory), `casetrack reply` and `casetrack reporting` (its read
+//! models fed from NATS), each its own process. The same scenario as the embedded mode must pass unchanged, and
+//! the reports come from the reporting process, which survives a SIGKILL in the middle of the stream.
 
 use std::path::Path;
 
-use casetrack_api::v1::NextPositionRequest;
-use casetrack_api::v1::event_log_client::EventLogClient;
+use casetrack_tests::reporting::{Figures, caught_up, log_head, submit_applications};
 use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
+
+/// Applications submitted while the reporting process is killed and restarted.
+const BULK: u32 = 300;
 
 /// A command-service process; those that react (intake's watchers, review's router) keep their checkpoints
 /// in `dir/{name}` (Reply reacts to nothing and takes no `--data`).
@@ -29,47 +32,101 @@ fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Resu
     Process::spawn(&args, port, &dir.join(format!("{name}.log")))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ticket_and_application_reach_closed_across_processes() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let tokens = write_tokens(dir.path())?;
-    let nats = NatsServer::start()?;
-    let log_port = free_port();
-    let log_args = [
-        "eventlog".to_owned(),
+/// A `casetrack reporting` process over the data directory `dir/{name}`, logging to `dir/{name}-{port}.log`.
+fn reporting(name: &str, log: &Process, nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
+    let port = free_port();
+    let args = [
+        "reporting".to_owned(),
         "--data".to_owned(),
-        dir.path().join("data").display().to_string(),
+        dir.join(name).display().to_string(),
         "--listen".to_owned(),
-        format!("127.0.0.1:{log_port}"),
+        format!("127.0.0.1:{port}"),
+        "--log".to_owned(),
+        log.url(),
         "--nats".to_owned(),
         nats.url(),
     ];
-    let log = Process::spawn(&log_args, log_port, &dir.path().join("eventlog.log"))?;
-    let intake = service("intake", &log, &tokens, dir.path())?;
-    let review = service("review", &log, &tokens, dir.path())?;
-    let reply = service("reply", &log, &tokens, dir.path())?;
+    Process::spawn(&args, port, &dir.join(format!("{name}-{port}.log")))
+}
 
-    let mut clients = Clients::connect(&intake.url(), &review.url(), &reply.url()).await?;
-    let outcome = ticket_and_application_to_closed(&mut clients).await;
+fn eventlog(nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
+    let port = free_port();
+    let args = [
+        "eventlog".to_owned(),
+        "--data".to_owned(),
+        dir.join("data").display().to_string(),
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--nats".to_owned(),
+        nats.url(),
+    ];
+    Process::spawn(&args, port, &dir.join("eventlog.log"))
+}
+
+/// Prints every process's output when `outcome` failed, so a failure in CI says what the processes saw.
+fn explained<T>(outcome: anyhow::Result<T>, dir: &Path) -> anyhow::Result<T> {
     if outcome.is_err() {
-        for name in ["eventlog", "intake", "review", "reply"] {
-            let text =
-                std::fs::read_to_string(dir.path().join(format!("{name}.log"))).unwrap_or_default();
-            eprintln!("--- {name} ---\n{text}");
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "log") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                eprintln!("--- {} ---\n{text}", path.display());
+            }
         }
     }
-    outcome?;
+    outcome
+}
 
-    // Everything went through the one log the eventlog process owns.
-    let mut log_client = EventLogClient::connect(log.url()).await?;
-    let head = log_client
-        .next_position(NextPositionRequest {})
-        .await?
-        .into_inner()
-        .next_position;
-    assert!(
-        head >= 2 * 4 + 6 + 3,
-        "both cases and their tracking indexes are in the log (head {head})"
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cases_reach_closed_and_reports_come_from_the_reporting_process() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let outcome = scenario(dir.path()).await;
+    explained(outcome, dir.path())
+}
+
+async fn scenario(dir: &Path) -> anyhow::Result<()> {
+    let tokens = write_tokens(dir)?;
+    let nats = NatsServer::start()?;
+    let log = eventlog(&nats, dir)?;
+    let intake = service("intake", &log, &tokens, dir)?;
+    let review = service("review", &log, &tokens, dir)?;
+    let reply = service("reply", &log, &tokens, dir)?;
+    let first = reporting("reporting", &log, &nats, dir)?;
+
+    let mut clients = Clients::connect(&intake.url(), &review.url(), &reply.url()).await?;
+    ticket_and_application_to_closed(&mut clients).await?;
+    // One application stays open, for the queue.
+    submit_applications(&mut clients.intake, 0..1).await?;
+
+    // The report cell, its drill-down and the queue, from the reporting process.
+    let head = log_head(&log.url()).await?;
+    let figures = Figures::read(&mut caught_up(&first.url(), head).await?).await?;
+    assert_eq!(figures.received, 2, "APP-1 and APP-BULK-0: {figures:?}");
+    assert_eq!(figures.drill_down.len(), 2, "{figures:?}");
+    assert_eq!(
+        figures.queue.len(),
+        1,
+        "only APP-BULK-0 is open: {figures:?}"
     );
+
+    // SIGKILL the reporting process while it folds a stream of new cases, and start it again on its data.
+    let submitter = tokio::spawn({
+        let mut intake = clients.intake.clone();
+        async move { submit_applications(&mut intake, 1..BULK).await }
+    });
+    caught_up(&first.url(), head + 1).await?;
+    drop(first);
+    let restarted = reporting("reporting", &log, &nats, dir)?;
+    submitter.await??;
+
+    // Its figures equal those of a reporting process rebuilt from nothing (both follow the one stream).
+    let head = log_head(&log.url()).await?;
+    let after_kill = Figures::read(&mut caught_up(&restarted.url(), head).await?).await?;
+    let fresh = reporting("reporting-rebuilt", &log, &nats, dir)?;
+    let rebuilt = Figures::read(&mut caught_up(&fresh.url(), head).await?).await?;
+    assert_eq!(after_kill, rebuilt);
+    assert_eq!(after_kill.as_of_position, head);
+    assert_eq!(u64::from(BULK) + 1, after_kill.received, "{after_kill:?}");
+    assert_eq!(after_kill.queue.len(), BULK as usize);
     Ok(())
 }

@@ -13,6 +13,7 @@ mod checkpoint;
 mod delivery;
 mod error;
 mod failure;
+mod feed;
 mod nats;
 mod relay;
 pub mod subject;
@@ -22,9 +23,10 @@ pub use checkpoint::{CHECKPOINT_SUFFIX, Checkpoint};
 pub use delivery::Delivery;
 pub use error::BusError;
 pub use failure::{BoxError, Failure, log_is_transient};
+pub use feed::{FEED_BATCH, LogFeed, NatsFeedSource};
 pub use nats::{
-    ACK_WAIT, DUPLICATE_WINDOW, MAX_ACK_PENDING, NATS_REQUEST_TIMEOUT, NatsBus, NatsReplay,
-    NatsSubscription, PULL_BATCH, STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
+    ACK_WAIT, DUPLICATE_WINDOW, MAX_ACK_PENDING, NATS_REQUEST_TIMEOUT, NatsBus, NatsLive,
+    NatsReplay, NatsSubscription, PULL_BATCH, STREAM_MAX_AGE, STREAM_MAX_BYTES, STREAM_NAME,
 };
 pub use relay::{RELAY_NAME, Relay};
 pub use subscriber::{

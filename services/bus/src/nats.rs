@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_nats::jetstream::{self, consumer, stream};
 use bytes::Bytes;
 use casetrack_eventlog::RecordedEvent;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 
 use crate::delivery::Delivery;
 use crate::error::BusError;
@@ -103,6 +103,32 @@ impl NatsBus {
             messages: Box::new(messages),
             last_sequence,
             done: last_sequence == 0,
+        })
+    }
+
+    /// Every event stored in [`STREAM_NAME`] from now on, in stream order, through an ordered consumer: it
+    /// leaves no durable state on the server and acknowledges nothing, so any number of readers (several
+    /// `casetrack reporting` processes) may follow the stream side by side. Events stored before this call
+    /// are read from the log ([`crate::LogFeed`] does both).
+    pub async fn live(&self) -> Result<NatsLive, BusError> {
+        let consumer = self
+            .jetstream
+            .create_consumer_on_stream(
+                consumer::pull::OrderedConfig {
+                    deliver_policy: consumer::DeliverPolicy::New,
+                    filter_subject: ALL_EVENTS.to_owned(),
+                    ..Default::default()
+                },
+                STREAM_NAME,
+            )
+            .await
+            .map_err(|e| BusError::nats("create ordered consumer", e))?;
+        let messages = consumer
+            .messages()
+            .await
+            .map_err(|e| BusError::nats("consume", e))?;
+        Ok(NatsLive {
+            messages: Box::new(messages),
         })
     }
 
@@ -217,6 +243,43 @@ impl NatsReplay {
                 subject: message.subject.to_string(),
                 source,
             })
+    }
+}
+
+/// The events stored in the stream after [`NatsBus::live`] was called, in stream order.
+pub struct NatsLive {
+    // Boxed: the ordered stream is large.
+    messages: Box<consumer::pull::Ordered>,
+}
+
+impl NatsLive {
+    /// Waits for the next event, then takes those already received behind it, `max` in all. A message that
+    /// is not a recorded event is skipped with a warning: a reader checks positions and fills holes from the
+    /// log, so nothing is lost by skipping it.
+    pub async fn next_chunk(&mut self, max: usize) -> Result<Vec<RecordedEvent>, BusError> {
+        let mut chunk = Vec::new();
+        let mut message = self.messages.next().await;
+        loop {
+            match message {
+                None => return Err(BusError::Closed),
+                Some(Err(e)) => return Err(BusError::nats("live", e)),
+                Some(Ok(message)) => match serde_json::from_slice(&message.payload) {
+                    Ok(event) => chunk.push(event),
+                    Err(error) => {
+                        tracing::warn!(subject = %message.subject, %error, "not a recorded event; skipped");
+                    }
+                },
+            }
+            if chunk.len() >= max {
+                return Ok(chunk);
+            }
+            // Only what has already arrived: an empty chunk waits, a started one is handed over.
+            match self.messages.next().now_or_never() {
+                Some(next) => message = next,
+                None if chunk.is_empty() => message = self.messages.next().await,
+                None => return Ok(chunk),
+            }
+        }
     }
 }
 

@@ -51,6 +51,9 @@ enum Command {
     Review(cmd::review::Args),
     /// Multi-process: the Reply service.
     Reply(cmd::reply::Args),
+    /// Multi-process: the Reporting service with its own projector, fed from NATS and back-filled from the
+    /// event log process; several may run side by side.
+    Reporting(cmd::reporting::Args),
     /// The statutory annual report of an agency for a year (json, csv, md, html, xlsx), latest or as of.
     Report(cmd::report::Args),
     /// Rebuild read models from log position 0 (all, or one with --model).
@@ -88,6 +91,7 @@ fn main() -> anyhow::Result<()> {
         Command::Intake(args) => cmd::intake::run(args),
         Command::Review(args) => cmd::review::run(args),
         Command::Reply(args) => cmd::reply::run(args),
+        Command::Reporting(args) => cmd::reporting::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),

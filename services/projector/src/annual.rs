@@ -18,7 +18,8 @@ use crate::error::ProjectorError;
 use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
 use crate::membership::RULES_VERSION;
-use crate::model::parse_json;
+use crate::model::{ReadModel, parse_json};
+use crate::skipped::{SkippedEvent, skipped_events};
 use crate::summary::CaseSummary;
 
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
@@ -73,11 +74,14 @@ pub struct IdentityProblem {
     pub cases: Vec<DrillDownEntry>,
 }
 
-/// A report as generated: sealed (status, position, rules version, hash) and, when not final, the problems.
+/// A report as generated: sealed (status, position, rules version, hash) and, when not final, the problems
+/// and the events it could not count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedReport {
     pub published: PublishedReport,
     pub problems: Vec<IdentityProblem>,
+    /// Events before the report's position that the annual model skipped and that this report could count.
+    pub skipped: Vec<SkippedEvent>,
 }
 
 /// The format of data year `year` (reporting decides); a year no format covers is refused.
@@ -307,7 +311,8 @@ fn entry(
 }
 
 /// Computes, checks (identity 4 against the previous year computed the same way) and seals a report; a
-/// report whose identities fail carries the cases behind every cell involved.
+/// report whose identities fail carries the cases behind every cell involved, and one the annual model
+/// skipped an event for is marked incomplete, naming the events' positions.
 pub fn generate(
     kv: &dyn KvRead,
     agency: &str,
@@ -326,15 +331,25 @@ pub fn generate(
     let published =
         PublishedReport::publish(current, previous.as_ref(), as_of_position, RULES_VERSION)?;
     let problems = match &published.status {
-        ReportStatus::Final => Vec::new(),
+        ReportStatus::Final | ReportStatus::Incomplete { .. } => Vec::new(),
         ReportStatus::Failed(failures) => failures
             .iter()
             .map(|f| problem(kv, agency, year, scope, f))
             .collect::<Result<_, _>>()?,
     };
+    let skipped: Vec<SkippedEvent> = skipped_events(kv, ReadModel::Annual)?
+        .into_iter()
+        .filter(|s| s.position < as_of_position && s.affects(agency, scope))
+        .collect();
+    let published = if skipped.is_empty() {
+        published
+    } else {
+        published.incomplete(skipped.iter().map(|s| s.position).collect())
+    };
     Ok(GeneratedReport {
         published,
         problems,
+        skipped,
     })
 }
 

@@ -1,13 +1,13 @@
 //! Reports as of a past log position or instant: the log folded up to that point into a `MemoryKv` by the
 //! same fold the projector commits to RocksDB.
 
-use casetrack_eventlog::EventLog;
 use chrono::{DateTime, Utc};
 
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, fold_batch};
 use crate::kv::MemoryKv;
 use crate::model::ReadModel;
+use crate::reader::LogReader;
 
 /// The point in the log a report is computed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +21,8 @@ pub enum AsOf {
 }
 
 /// The position reached by folding every event recorded at or before `at`.
-pub fn position_at_time(log: &EventLog, at: DateTime<Utc>) -> Result<u64, ProjectorError> {
-    let head = log.next_position();
+pub fn position_at_time(log: &dyn LogReader, at: DateTime<Utc>) -> Result<u64, ProjectorError> {
+    let head = log.next_position()?;
     let mut from = 0;
     while from < head {
         let events = log.read_all(from, FOLD_BATCH)?;
@@ -38,8 +38,12 @@ pub fn position_at_time(log: &EventLog, at: DateTime<Utc>) -> Result<u64, Projec
 }
 
 /// One read model as of position `upto` (events `0..upto`), in memory.
-pub fn fold_to(log: &EventLog, model: ReadModel, upto: u64) -> Result<MemoryKv, ProjectorError> {
-    let head = log.next_position();
+pub fn fold_to(
+    log: &dyn LogReader,
+    model: ReadModel,
+    upto: u64,
+) -> Result<MemoryKv, ProjectorError> {
+    let head = log.next_position()?;
     if upto > head {
         return Err(ProjectorError::AsOfBeyondHead {
             requested: upto,

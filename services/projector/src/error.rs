@@ -33,6 +33,11 @@ pub enum ProjectorError {
         source: casetrack_domain::CalendarError,
     },
 
+    #[error(
+        "events to fold start at log position {got}, but the projector is at {expected}: a gap"
+    )]
+    Gap { expected: u64, got: u64 },
+
     #[error("fold task failed: {0}")]
     FoldTask(String),
 
@@ -51,12 +56,14 @@ pub enum ProjectorError {
     AsOfBeyondHead { requested: u64, head: u64 },
 
     #[error(
-        "report of agency {agency} for {year} fails {problems} identities; it cannot be published"
+        "report of agency {agency} for {year} fails {problems} identities and misses the events at log \
+         positions {skipped:?}; it cannot be published"
     )]
     NotFinal {
         agency: String,
         year: i32,
         problems: usize,
+        skipped: Vec<u64>,
     },
 
     #[error("{what} would return {actual} entries, more than the limit of {limit}")]

@@ -10,6 +10,7 @@ use crate::case::Fact;
 use crate::error::ProjectorError;
 use crate::kv::{KvRead, Overlay, Writes};
 use crate::model::ReadModel;
+use crate::skipped::skip;
 
 /// Events folded per read and per WriteBatch.
 pub const FOLD_BATCH: usize = 1024;
@@ -78,13 +79,18 @@ pub fn fold_batch(
         );
     }
     for recorded in events {
-        let Some(fact) = decode_recorded(recorded)? else {
-            continue;
-        };
-        for &(model, checkpoint) in checkpoints {
-            if recorded.position >= checkpoint {
-                model.apply(&mut overlay, &fact)?;
+        let due = checkpoints
+            .iter()
+            .filter(|(_, checkpoint)| recorded.position >= *checkpoint)
+            .map(|(model, _)| *model);
+        match decode_recorded(recorded) {
+            Ok(None) => {}
+            Ok(Some(fact)) => {
+                for model in due {
+                    apply_or_skip(&mut overlay, model, recorded, &fact)?;
+                }
             }
+            Err(error) => skip(&mut overlay, due, recorded, error)?,
         }
     }
     for &(model, checkpoint) in checkpoints {
@@ -97,4 +103,23 @@ pub fn fold_batch(
         }
     }
     Ok((overlay.into_writes(), advanced))
+}
+
+/// Applies `fact` to `model` as one unit: all of its writes, or (when the event cannot be folded) none of them
+/// and a record that the model skipped it.
+fn apply_or_skip(
+    overlay: &mut Overlay<'_>,
+    model: ReadModel,
+    recorded: &RecordedEvent,
+    fact: &Fact,
+) -> Result<(), ProjectorError> {
+    let mut staged = Overlay::new(&*overlay);
+    match model.apply(&mut staged, fact) {
+        Ok(()) => {
+            let writes = staged.into_writes();
+            overlay.apply(writes);
+            Ok(())
+        }
+        Err(error) => skip(overlay, [model], recorded, error),
+    }
 }

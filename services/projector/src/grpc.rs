@@ -17,6 +17,7 @@ use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
+use crate::skipped::SkippedEvent;
 use casetrack_domain::deadline::Clocks;
 
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
@@ -182,6 +183,16 @@ fn problem(problem: IdentityProblem) -> pb::IdentityProblem {
     }
 }
 
+fn skipped_event(skipped: SkippedEvent) -> pb::SkippedEvent {
+    pb::SkippedEvent {
+        position: skipped.position,
+        stream: skipped.stream,
+        event_type: skipped.event_type,
+        agency: skipped.agency.unwrap_or_default(),
+        reason: skipped.reason,
+    }
+}
+
 /// Maps every projector error to its status code: the one place this mapping lives.
 pub fn status_from_error(error: ProjectorError) -> Status {
     let message = error.to_string();
@@ -225,6 +236,7 @@ impl ReportingRpc for ReportingService {
             as_of_position: published.as_of_position,
             rules_version: published.rules_version,
             content_hash: published.content_hash,
+            skipped: generated.skipped.into_iter().map(skipped_event).collect(),
         }))
     }
 

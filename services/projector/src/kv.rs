@@ -48,6 +48,11 @@ impl<'a> Overlay<'a> {
         self.pending.insert(key, None);
     }
 
+    /// Stages `writes` (another overlay's, staged over this one) on top of this overlay's.
+    pub fn apply(&mut self, writes: Writes) {
+        self.pending.extend(writes);
+    }
+
     /// The staged writes, in key order.
     pub fn into_writes(self) -> Writes {
         self.pending

@@ -4,11 +4,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use casetrack_eventlog::{EventLog, RecordedEvent};
+use casetrack_eventlog::RecordedEvent;
 
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, fold_batch};
 use crate::model::ReadModel;
+use crate::reader::LogReader;
 use crate::store::{Store, checkpoint_in};
 
 /// Progress of a fold: events folded so far (from the lowest checkpoint) and the log head it is folding to.
@@ -42,8 +43,12 @@ impl Projector {
 
     /// Folds every model up to the log head as it is now; a model behind the others catches up on its own.
     /// Returns the position reached.
-    pub fn catch_up(&self, log: &EventLog, progress: Progress<'_>) -> Result<u64, ProjectorError> {
-        let head = log.next_position();
+    pub fn catch_up(
+        &self,
+        log: &dyn LogReader,
+        progress: Progress<'_>,
+    ) -> Result<u64, ProjectorError> {
+        let head = log.next_position()?;
         let mut checkpoints = self.checkpoints()?;
         let start = checkpoints.iter().map(|(_, c)| *c).min().unwrap_or(0);
         let mut from = start;
@@ -65,7 +70,7 @@ impl Projector {
     /// Resets `models` and folds them again from position 0 while the others stay as they are.
     pub fn rebuild(
         &self,
-        log: &EventLog,
+        log: &dyn LogReader,
         models: &[ReadModel],
         progress: Progress<'_>,
     ) -> Result<u64, ProjectorError> {

@@ -2,7 +2,8 @@
 //! publication and its verification — over one projector and the log it folds.
 
 use casetrack_domain::CaseId;
-use casetrack_eventlog::EventLog;
+use std::sync::Arc;
+
 use casetrack_reporting::{PublishedReport, json};
 
 use crate::annual::{
@@ -15,6 +16,7 @@ use crate::keys::{key, prefix};
 use crate::kv::KvRead;
 use crate::model::{ReadModel, parse_json};
 use crate::projector::Projector;
+use crate::reader::LogReader;
 use crate::summary::CaseSummary;
 
 /// Most published versions listed for one agency and year.
@@ -23,20 +25,24 @@ pub const MAX_PUBLISHED_VERSIONS: usize = 1_000;
 #[derive(Clone)]
 pub struct Reports {
     projector: Projector,
-    log: EventLog,
+    log: Arc<dyn LogReader>,
 }
 
 impl Reports {
-    pub fn new(projector: Projector, log: EventLog) -> Reports {
-        Reports { projector, log }
+    /// Reports from `projector`'s read models; `log` is what it folds, read again for reports as of the past.
+    pub fn new(projector: Projector, log: impl LogReader + 'static) -> Reports {
+        Reports {
+            projector,
+            log: Arc::new(log),
+        }
     }
 
     pub fn projector(&self) -> &Projector {
         &self.projector
     }
 
-    pub fn log(&self) -> &EventLog {
-        &self.log
+    pub fn log(&self) -> &dyn LogReader {
+        self.log.as_ref()
     }
 
     /// Runs `query` over the annual model as of `as_of`, with the position it reflects.
@@ -52,9 +58,9 @@ impl Reports {
                 return query(&view, position);
             }
             AsOf::Position(position) => position,
-            AsOf::Time(at) => position_at_time(&self.log, at)?,
+            AsOf::Time(at) => position_at_time(self.log.as_ref(), at)?,
         };
-        let kv = fold_to(&self.log, ReadModel::Annual, upto)?;
+        let kv = fold_to(self.log.as_ref(), ReadModel::Annual, upto)?;
         query(&kv, upto)
     }
 
@@ -110,6 +116,7 @@ impl Reports {
                 agency: agency.to_string(),
                 year,
                 problems: generated.problems.len(),
+                skipped: generated.skipped.iter().map(|s| s.position).collect(),
             });
         }
         let published = &generated.published;

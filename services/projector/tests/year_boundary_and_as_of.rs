@@ -21,6 +21,7 @@ fn count(report: &Report, code: &str) -> u64 {
 
 struct Fixture {
     _dir: tempfile::TempDir,
+    log: EventLog,
     reports: Reports,
 }
 
@@ -39,7 +40,8 @@ async fn fixture(batches: &[&[casetrack_domain::Event]]) -> (Fixture, Vec<u64>) 
     (
         Fixture {
             _dir: dir,
-            reports: Reports::new(projector, log),
+            reports: Reports::new(projector, log.clone()),
+            log,
         },
         ends,
     )
@@ -202,11 +204,7 @@ async fn published_reports_reproduce_and_verify() {
             .expect("verify")
     );
     // Later events change the latest report, not the published one's reproduction.
-    append(
-        fx.reports.log(),
-        &[decided(a, Outcome::Disclosed, date(2024, 5, 9))],
-    )
-    .await;
+    append(&fx.log, &[decided(a, Outcome::Disclosed, date(2024, 5, 9))]).await;
     fx.reports
         .projector()
         .catch_up(fx.reports.log(), &mut |_, _| {})

@@ -14,12 +14,14 @@ use crate::report::Report;
 /// Longest rules/calendar version string accepted.
 pub const MAX_RULES_VERSION_LEN: usize = 128;
 
-/// A report with failures is never final; the caller attaches the cases behind the failing cells.
+/// A report with failures is never final; the caller attaches the cases behind the failing cells. Nor is one
+/// whose figures miss events that could not be counted: it names their log positions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     Final,
     Failed(Vec<IdentityFailure>),
+    Incomplete { skipped_positions: Vec<u64> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +82,15 @@ impl PublishedReport {
 
     pub fn is_final(&self) -> bool {
         self.status == ReportStatus::Final
+    }
+
+    /// The same figures, marked incomplete: the events at `skipped_positions` (before `as_of_position`)
+    /// could not be counted, so no figure may be taken as final, whatever the identities say.
+    pub fn incomplete(self, skipped_positions: Vec<u64>) -> PublishedReport {
+        PublishedReport {
+            status: ReportStatus::Incomplete { skipped_positions },
+            ..self
+        }
     }
 
     /// Recomputes the hash of the figures and compares it with the stored one.

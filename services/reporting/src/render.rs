@@ -79,5 +79,12 @@ fn status_zh(published: &PublishedReport) -> String {
                 failures.len()
             )
         }
+        crate::ReportStatus::Incomplete { skipped_positions } => {
+            let positions: Vec<String> = skipped_positions.iter().map(u64::to_string).collect();
+            format!(
+                "日志位置 {} 的事件无法计入，报表不完整，不得作为正式报告发布",
+                positions.join("、")
+            )
+        }
     }
 }

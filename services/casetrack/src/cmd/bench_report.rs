@@ -118,7 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .map(drop)?)
     })?;
     let started = Instant::now();
-    let half = reports.log().next_position() / 2;
+    let half = reports.log().next_position()? / 2;
     reports.report(agency, year, AgencyScope::Own, AsOf::Position(half))?;
     println!(
         "report as of position {half} (in-memory fold of {half} events): {:.2?}",

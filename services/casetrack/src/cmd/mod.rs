@@ -13,6 +13,7 @@ pub mod refeed;
 pub mod remote;
 pub mod reply;
 pub mod report;
+pub mod reporting;
 pub mod restore;
 pub mod review;
 pub mod serve;

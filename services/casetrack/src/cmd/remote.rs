@@ -31,7 +31,7 @@ impl ProcessArgs {
 }
 
 /// A client of the `casetrack eventlog` process at `url`; connects on first use and reconnects by itself.
-fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
+pub fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
     let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned()).context("--log URL")?;
     Ok(RemoteLog::from_channel(endpoint.connect_lazy()))
 }

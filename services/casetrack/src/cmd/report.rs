@@ -124,6 +124,12 @@ fn explain_failures(generated: &GeneratedReport) -> anyhow::Result<()> {
     if generated.published.is_final() {
         return Ok(());
     }
+    for skipped in &generated.skipped {
+        eprintln!(
+            "event at log position {} ({} on {}) was not counted: {}",
+            skipped.position, skipped.event_type, skipped.stream, skipped.reason
+        );
+    }
     for problem in &generated.problems {
         eprintln!(
             "identity {:?} fails: {}",
@@ -143,8 +149,9 @@ fn explain_failures(generated: &GeneratedReport) -> anyhow::Result<()> {
         }
     }
     anyhow::bail!(
-        "the report fails {} identities and is not final",
-        generated.problems.len()
+        "the report fails {} identities, misses {} events and is not final",
+        generated.problems.len(),
+        generated.skipped.len()
     )
 }
 
@@ -237,9 +244,16 @@ async fn remote(
                 );
             }
         }
+        for skipped in &response.skipped {
+            eprintln!(
+                "event at log position {} ({} on {}) was not counted: {}",
+                skipped.position, skipped.event_type, skipped.stream, skipped.reason
+            );
+        }
         anyhow::bail!(
-            "the report fails {} identities and is not final",
-            response.problems.len()
+            "the report fails {} identities, misses {} events and is not final",
+            response.problems.len(),
+            response.skipped.len()
         );
     }
     Ok(())

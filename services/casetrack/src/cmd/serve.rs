@@ -69,17 +69,23 @@ impl ServiceArgs {
     /// The working-day calendar and clock rules every deadline in this process starts from (the holiday
     /// arrangements loaded into the log amend the calendar as they come).
     pub fn clocks(&self) -> anyhow::Result<Clocks> {
-        let calendar = Calendar::embedded().context("load the working-day calendar")?;
-        warn_of_provisional_years(&calendar);
-        let mut clocks = Clocks::new(calendar);
-        if let Some(path) = &self.hotline_limits {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("read {}", path.display()))?;
-            clocks.rules.hotline = HotlineLimits::from_json(&text)
-                .with_context(|| format!("--hotline-limits {}", path.display()))?;
-        }
-        Ok(clocks)
+        clocks(self.hotline_limits.as_deref())
     }
+}
+
+/// The embedded working-day calendar and the clock rules, with the hotline limits of `hotline_limits` (JSON)
+/// or the published local examples.
+pub fn clocks(hotline_limits: Option<&Path>) -> anyhow::Result<Clocks> {
+    let calendar = Calendar::embedded().context("load the working-day calendar")?;
+    warn_of_provisional_years(&calendar);
+    let mut clocks = Clocks::new(calendar);
+    if let Some(path) = hotline_limits {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
+        clocks.rules.hotline = HotlineLimits::from_json(&text)
+            .with_context(|| format!("--hotline-limits {}", path.display()))?;
+    }
+    Ok(clocks)
 }
 
 /// How far ahead an operator is warned that deadlines will be counted on a provisional calendar year.
@@ -121,7 +127,7 @@ pub struct ReactionArgs {
 }
 
 /// The service a stopped projector leaves short: its reports and queues stop moving.
-const REPORTING_AFFECTED: &[&str] = &["casetrack.v1.Reporting"];
+pub const REPORTING_AFFECTED: &[&str] = &["casetrack.v1.Reporting"];
 
 /// The service a stopped router or reminder pass leaves short: tickets wait for dispatch, cases for reminders.
 const REACTIONS_AFFECT: &[&str] = &["casetrack.v1.Review"];

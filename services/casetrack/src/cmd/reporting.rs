@@ -1,0 +1,67 @@
+//! `casetrack reporting`: the Reporting service as its own process, over its own projector store
+//! (`DATA/projections`). Its read models follow the log through NATS (the relay's stream, read by an ordered
+//! consumer that leaves no state on the server, so several reporting processes may follow one stream), with
+//! positions checked gapless and holes, the first start and a rebuild back-filled from the `casetrack
+//! eventlog` process over gRPC. Reports as of a past point read that process's log too.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
+use casetrack_eventlog::Log;
+use casetrack_handlers::{GrpcServer, Supervisor};
+use casetrack_projector::grpc::ReportingService;
+use casetrack_projector::{
+    BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
+};
+
+use super::remote::remote_log;
+use super::serve::{REPORTING_AFFECTED, clocks, serve_until_shutdown};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Data directory of this process: its read models live in DATA/projections (delete it to rebuild).
+    #[arg(long, default_value = "casetrack-reporting-data")]
+    pub data: PathBuf,
+    /// Address of the Reporting gRPC port.
+    #[arg(long, default_value = "127.0.0.1:50065")]
+    pub listen: SocketAddr,
+    /// URL of the `casetrack eventlog` process (back-fill and reports as of a past point).
+    #[arg(long, default_value = "http://127.0.0.1:50061")]
+    pub log: String,
+    /// NATS server the event log process relays to.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub nats: String,
+    /// Hotline time limits per category (JSON, see README), as given to the command services.
+    #[arg(long)]
+    pub hotline_limits: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
+    let projector =
+        Projector::open(&projections_dir(&args.data)).context("open the projection store")?;
+    let log: Arc<dyn Log> = Arc::new(remote_log(&args.log)?);
+    let nats = NatsBus::connect(&args.nats)
+        .await
+        .context("connect to NATS")?;
+    let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
+    let mut server = GrpcServer::new();
+    let supervisor = Supervisor::new(server.health());
+    let projector_task = supervisor.spawn(
+        PROJECTOR_NAME,
+        REPORTING_AFFECTED,
+        Subscriber::new(
+            ProjectorConsumer::new(projector),
+            NatsFeedSource::new(log, nats),
+        ),
+    );
+    server
+        .add(ReportingService::new(reports, clocks(args.hotline_limits.as_deref())?).into_server());
+    serve_until_shutdown(server, args.listen, supervisor, vec![projector_task]).await
+}
