@@ -18,6 +18,7 @@ use casetrack_eventlog::{Direction, EventLog, Log, RemoteLog};
 use casetrack_handlers::{
     Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens, Watchers,
 };
+use casetrack_projector::{Projector, projections_dir};
 use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
 use tonic::transport::Channel;
 use tonic::{Code, Status};
@@ -108,6 +109,13 @@ impl Harness {
             .expect("submit")
             .into_inner()
     }
+}
+
+/// Reminders over a projector caught up with the harness's log (the queue model they read).
+fn reminders(h: &Harness, within_working_days: i64) -> Reminders {
+    let projector = Projector::open(&projections_dir(h._dir.path())).expect("projector");
+    projector.catch_up(&h.log, &mut |_, _| {}).expect("fold");
+    Reminders::new(h.commands.clone(), projector, within_working_days)
 }
 
 /// The executor the services share, over `log`.
@@ -545,7 +553,7 @@ async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
         .await
         .expect("dispatch");
 
-    let reminders = Reminders::new(h.commands.clone(), 1);
+    let reminders = reminders(&h, 1);
     let now = chrono::Utc::now();
     assert_eq!(reminders.run_once(now).await.expect("pass"), 1);
     assert_eq!(
@@ -647,7 +655,7 @@ async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_n
         .await
         .expect("close");
 
-    let reminders = Reminders::new(h.commands.clone(), 5);
+    let reminders = reminders(&h, 5);
     let early = working_days_after(received_on, 5);
     assert_eq!(
         reminders.run_once(early).await.expect("pass"),
@@ -704,7 +712,7 @@ async fn proposals_near_their_three_month_deadline_are_urged_once() {
         .await
         .expect("submit")
         .into_inner();
-    let reminders = Reminders::new(h.commands.clone(), 5);
+    let reminders = reminders(&h, 5);
     let month_before = "2026-05-11T04:00:00Z".parse().expect("instant");
     assert_eq!(reminders.run_once(month_before).await.expect("pass"), 0);
     let two_days_before = "2026-06-08T04:00:00Z".parse().expect("instant");

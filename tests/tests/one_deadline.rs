@@ -290,7 +290,7 @@ async fn one_answer(plans: Vec<Plan>) {
         expected_reminders.push(within && someone);
     }
 
-    Reminders::new(commands, WITHIN)
+    Reminders::new(commands, projector, WITHIN)
         .run_once(now())
         .await
         .expect("reminder pass");

@@ -52,6 +52,10 @@ pub enum HandlerError {
     #[error("event bus: {0}")]
     Bus(#[from] BusError),
 
+    /// A read model (the projector's store) could not be read.
+    #[error("read model: {0}")]
+    ReadModel(String),
+
     /// The log refused or failed the append or read.
     #[error("event log: {0}")]
     Log(#[from] LogError),
@@ -118,7 +122,7 @@ impl HandlerError {
             HandlerError::Unauthenticated(_) => Status::unauthenticated(message),
             HandlerError::Conflict { .. } => Status::aborted(message),
             HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
-            HandlerError::Corrupt { .. } => Status::internal(message),
+            HandlerError::Corrupt { .. } | HandlerError::ReadModel(_) => Status::internal(message),
             HandlerError::Bus(_) => Status::unavailable(message),
             HandlerError::Log(error) => match error {
                 LogError::TooLarge { field, .. } | LogError::InvalidArgument { field, .. } => {

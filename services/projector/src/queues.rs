@@ -1,9 +1,11 @@
 //! The staff console's queues: open cases by agency and state, each with its statutory deadline and the
 //! working days left. The queue model says which cases are open where; the deadline is computed when asked,
 //! by the domain from the case's own events and the calendar in force, so a new calendar version moves every
-//! open deadline at once and nothing stored goes stale. "Today" is an argument.
+//! open deadline at once and nothing stored goes stale. "Today" is an argument. The reminder pass reads the
+//! same model (`due_cases`): the cases due soon or overdue across every agency.
 
 use casetrack_domain::deadline::{Clocks, working_days_left};
+use casetrack_domain::{Case, CaseId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,10 @@ use crate::summary::CaseSummary;
 
 /// Most entries one queue query returns; a longer queue is an error the caller sees.
 pub const MAX_QUEUE_ENTRIES: usize = 10_000;
+
+/// Most open cases, of every agency together, one reminder pass looks through ([`due_cases`]); more is an
+/// error the pass reports, never a silent cut.
+pub const MAX_DUE_SCAN: usize = 1_000_000;
 
 /// One open case in a queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +77,7 @@ pub fn queue(
     let mut out = Vec::new();
     for (k, v) in stored {
         let case: CaseSummary = parse_json(&k, &v)?;
-        let entry = with_deadline(kv, clocks, case, today)?;
+        let (entry, _) = with_deadline(kv, clocks, case, today)?;
         let keep = match (due, entry.working_days_left) {
             (Due::All, _) => true,
             (Due::Within(days), Some(left)) => (0..=days).contains(&left),
@@ -86,14 +92,64 @@ pub fn queue(
     Ok(out)
 }
 
-/// The queue entry of one open case: its deadline computed by the domain from the case's state as the queue
-/// model stored it (`queues\0s\0{case}`, written in the same batch as the entry), under today's clocks.
+/// An open case whose deadline is near or passed: what the reminder pass acts on.
+#[derive(Debug, Clone)]
+pub struct DueCase {
+    pub case_id: CaseId,
+    /// The case as the queue model folded it: the domain's own state, which says who is reminded.
+    pub state: Case,
+    pub due: NaiveDate,
+    /// Negative when overdue.
+    pub working_days_left: i64,
+}
+
+/// Every open case of every agency whose deadline is at most `within` working days away on `today`, or has
+/// passed; a case whose deadline cannot be computed is logged and left out (one case never fails the pass).
+pub fn due_cases(
+    kv: &dyn KvRead,
+    clocks: &Clocks,
+    today: NaiveDate,
+    within: i64,
+) -> Result<Vec<DueCase>, ProjectorError> {
+    let clocks = &clocks_in(kv, clocks)?;
+    let stored = kv.scan_prefix(&prefix(&["queues", "q"]))?;
+    if stored.len() > MAX_DUE_SCAN {
+        return Err(ProjectorError::TooMany {
+            what: "open cases to remind",
+            limit: MAX_DUE_SCAN,
+            actual: stored.len(),
+        });
+    }
+    let mut due = Vec::new();
+    for (k, v) in stored {
+        let case: CaseSummary = parse_json(&k, &v)?;
+        let (entry, stored) = with_deadline(kv, clocks, case, today)?;
+        match (entry.deadline, entry.working_days_left) {
+            (Some(deadline), Some(left)) if left <= within => due.push(DueCase {
+                case_id: stored.case_id,
+                state: stored.state,
+                due: deadline,
+                working_days_left: left,
+            }),
+            _ => {
+                if let Some(reason) = &entry.no_deadline_reason {
+                    tracing::debug!(case_id = %entry.case.case_id, reason, "no deadline to remind of");
+                }
+            }
+        }
+    }
+    Ok(due)
+}
+
+/// The queue entry of one open case, and the case as stored: its deadline computed by the domain from the
+/// case's state as the queue model stored it (`queues\0s\0{case}`, written in the same batch as the entry),
+/// under today's clocks.
 fn with_deadline(
     kv: &dyn KvRead,
     clocks: &Clocks,
     case: CaseSummary,
     today: NaiveDate,
-) -> Result<QueueEntry, ProjectorError> {
+) -> Result<(QueueEntry, StoredCase), ProjectorError> {
     let state_key = key(&["queues", "s", &case.case_id.to_string()]);
     let stored = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
         key: String::from_utf8_lossy(&state_key).into_owned(),
@@ -111,12 +167,12 @@ fn with_deadline(
         Ok(clock) => clock,
         Err(error) => {
             entry.no_deadline_reason = Some(error.to_string());
-            return Ok(entry);
+            return Ok((entry, stored));
         }
     };
     let Some(deadline) = clock.deadline() else {
         entry.no_deadline_reason = Some(clock.to_string());
-        return Ok(entry);
+        return Ok((entry, stored));
     };
     entry.deadline = Some(deadline.due);
     entry.deadline_provisional = deadline.is_provisional();
@@ -124,5 +180,5 @@ fn with_deadline(
         Ok(left) => entry.working_days_left = Some(left),
         Err(error) => entry.no_deadline_reason = Some(error.to_string()),
     }
-    Ok(entry)
+    Ok((entry, stored))
 }

@@ -24,7 +24,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use tonic::transport::{Channel, Endpoint};
 
-use crate::cmd::serve::{self, ReactionArgs, ServiceArgs};
+use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::demo::district::DISTRICT;
 use crate::demo::drive::{Clients, drive};
 use crate::demo::year::{Params, generate, horizon};
@@ -205,8 +205,10 @@ fn server_args(args: &Args, listen: SocketAddr, token: &str) -> anyhow::Result<s
             tracking_prefix: "SM".parse().map_err(|e: String| anyhow::anyhow!(e))?,
             hotline_limits: None,
         },
-        reactions: ReactionArgs {
+        routing: RoutingArgs {
             routing: Some(routing),
+        },
+        reminders: ReminderArgs {
             remind_every_secs: REMINDER_INTERVAL_SECS,
             remind_within_working_days: i64::MIN,
         },

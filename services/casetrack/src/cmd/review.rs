@@ -1,13 +1,13 @@
-//! `casetrack review`: the Review service as its own process, with its reactions: routing new hotline tickets
-//! (following the log of the `casetrack eventlog` process over gRPC, checkpoint in DATA/router) and periodic
-//! deadline reminders.
+//! `casetrack review`: the Review service as its own process, with the routing of new hotline tickets
+//! (following the log of the `casetrack eventlog` process over gRPC, checkpoint in DATA/router). Deadline
+//! reminders run where the projector's queue model is, not here.
 
 use std::path::PathBuf;
 
 use casetrack_handlers::{GrpcServer, ReviewService, Supervisor};
 
 use super::remote::ProcessArgs;
-use super::serve::{ReactionArgs, serve_until_shutdown};
+use super::serve::{RoutingArgs, serve_until_shutdown};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long, default_value = "casetrack-review")]
     pub data: PathBuf,
     #[command(flatten)]
-    pub reactions: ReactionArgs,
+    pub routing: RoutingArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -28,10 +28,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, tokens) = args.process.load()?;
     let mut server = GrpcServer::new();
     let supervisor = Supervisor::new(server.health());
-    let tasks = args
-        .reactions
+    let router = args
+        .routing
         .start(&commands, commands.log().clone(), &args.data, &supervisor)
         .await?;
     server.add(ReviewService::new(commands, tokens).into_server());
-    serve_until_shutdown(server, args.process.listen, supervisor, tasks).await
+    serve_until_shutdown(server, args.process.listen, supervisor, vec![router]).await
 }

@@ -22,7 +22,7 @@ use casetrack_handlers::{
     Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, Tokens, TrackingPrefix,
     Watchers,
 };
-use casetrack_projector::{PROJECTOR_NAME, ProjectorConsumer};
+use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -38,7 +38,9 @@ pub struct Args {
     #[command(flatten)]
     pub services: ServiceArgs,
     #[command(flatten)]
-    pub reactions: ReactionArgs,
+    pub routing: RoutingArgs,
+    #[command(flatten)]
+    pub reminders: ReminderArgs,
 }
 
 /// Configuration of the command services.
@@ -112,12 +114,17 @@ fn warn_of_provisional_years(calendar: &Calendar) {
     }
 }
 
-/// Configuration of the review reactions.
+/// Configuration of the routing of new tickets.
 #[derive(clap::Args)]
-pub struct ReactionArgs {
+pub struct RoutingArgs {
     /// Routing rules for new hotline tickets (JSON); the built-in table when absent.
     #[arg(long)]
     pub routing: Option<PathBuf>,
+}
+
+/// Configuration of the deadline reminders, which run where the projector's queue model is.
+#[derive(clap::Args)]
+pub struct ReminderArgs {
     /// Seconds between deadline-reminder passes over open applications, proposals and tickets.
     #[arg(long, default_value_t = 3600)]
     pub remind_every_secs: u64,
@@ -132,15 +139,15 @@ pub const REPORTING_AFFECTED: &[&str] = &["casetrack.v1.Reporting"];
 /// The service a stopped router or reminder pass leaves short: tickets wait for dispatch, cases for reminders.
 const REACTIONS_AFFECT: &[&str] = &["casetrack.v1.Review"];
 
-impl ReactionArgs {
-    /// Start routing (following `log` with its checkpoint in DATA/router) and reminders under `supervisor`.
+impl RoutingArgs {
+    /// Start the router under `supervisor`, following `log` with its checkpoint in DATA/router.
     pub async fn start(
         &self,
         commands: &Commands,
         log: Arc<dyn Log>,
         data: &Path,
         supervisor: &Supervisor,
-    ) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    ) -> anyhow::Result<JoinHandle<()>> {
         let rules = match &self.routing {
             Some(path) => RoutingRules::load(path)?,
             None => RoutingRules::built_in()?,
@@ -152,17 +159,27 @@ impl ReactionArgs {
             rules.with_limits(limits),
             &subscriber_dir(data, ROUTER_NAME)?,
         )?;
+        Ok(supervisor.spawn(
+            ROUTER_NAME,
+            REACTIONS_AFFECT,
+            Subscriber::new(router, LogSource(log)),
+        ))
+    }
+}
+
+impl ReminderArgs {
+    /// Start the reminder passes over `projector`'s queue model under `supervisor`.
+    pub fn start(
+        &self,
+        commands: &Commands,
+        projector: Projector,
+        supervisor: &Supervisor,
+    ) -> JoinHandle<()> {
         let interval = Duration::from_secs(self.remind_every_secs.max(1));
         let reminders =
-            Reminders::new(commands.clone(), self.remind_within_working_days).every(interval);
-        Ok(vec![
-            supervisor.spawn(
-                ROUTER_NAME,
-                REACTIONS_AFFECT,
-                Subscriber::new(router, LogSource(log)),
-            ),
-            supervisor.spawn("reminders", REACTIONS_AFFECT, reminders),
-        ])
+            Reminders::new(commands.clone(), projector, self.remind_within_working_days)
+                .every(interval);
+        supervisor.spawn("reminders", REACTIONS_AFFECT, reminders)
     }
 }
 
@@ -264,21 +281,24 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
     let mut server = GrpcServer::new();
     let supervisor = Supervisor::new(server.health());
-    let mut tasks = args
-        .reactions
+    let router = args
+        .routing
         .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
         .await?;
     // The log itself too, so log tools (read, subscribe, verify) work against the one port.
     server.add(EventLogService::new(log.clone()).into_server());
     let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
+    // The projector follows the log into DATA/projections; the Reporting service and the reminders read it.
+    let projector = Projector::open(&casetrack_projector::projections_dir(&args.data))
+        .context("open the projection store")?;
+    let reminders = args
+        .reminders
+        .start(&commands, projector.clone(), &supervisor);
     server.add_command_services(commands, tokens, watchers);
-    // The projector follows the log into DATA/projections; the Reporting service reads it.
-    let projector =
-        casetrack_projector::Projector::open(&casetrack_projector::projections_dir(&args.data))
-            .context("open the projection store")?;
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
-    tasks.push(supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding));
+    let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
+    let tasks = vec![router, reminders, projecting];
     let clocks = args.services.clocks()?;
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
