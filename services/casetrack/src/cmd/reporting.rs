@@ -2,7 +2,9 @@
 //! (`DATA/projections`). Its read models follow the log through NATS (the relay's stream, read by an ordered
 //! consumer that leaves no state on the server, so several reporting processes may follow one stream), with
 //! positions checked gapless and holes, the first start and a rebuild back-filled from the `casetrack
-//! eventlog` process over gRPC. Reports as of a past point read that process's log too.
+//! eventlog` process over gRPC. Reports as of a past point read that process's log too. The deadline reminders
+//! run here, where the queue model they read is; their commands go to the eventlog process (with several
+//! reporting processes each reminds, and the derived command ids make the repeats no-ops).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,14 +13,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
 use casetrack_eventlog::Log;
-use casetrack_handlers::{GrpcServer, Supervisor};
+use casetrack_handlers::{Commands, GrpcServer, Supervisor, TrackingPrefix};
 use casetrack_projector::grpc::ReportingService;
 use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
 };
 
 use super::remote::remote_log;
-use super::serve::{REPORTING_AFFECTED, clocks, serve_until_shutdown};
+use super::serve::{REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,6 +39,11 @@ pub struct Args {
     /// Hotline time limits per category (JSON, see README), as given to the command services.
     #[arg(long)]
     pub hotline_limits: Option<PathBuf>,
+    /// Tracking-number prefix, as given to the command services (the reminders' commands assign none).
+    #[arg(long, default_value = "SM")]
+    pub tracking_prefix: TrackingPrefix,
+    #[command(flatten)]
+    pub reminders: ReminderArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -53,6 +60,15 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
     let mut server = GrpcServer::new();
     let supervisor = Supervisor::new(server.health());
+    let clocks = clocks(args.hotline_limits.as_deref())?;
+    let commands = Commands::new(
+        Arc::clone(&log),
+        clocks.clone(),
+        args.tracking_prefix.clone(),
+    );
+    let reminders = args
+        .reminders
+        .start(&commands, projector.clone(), &supervisor);
     let projector_task = supervisor.spawn(
         PROJECTOR_NAME,
         REPORTING_AFFECTED,
@@ -61,7 +77,12 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             NatsFeedSource::new(log, nats),
         ),
     );
-    server
-        .add(ReportingService::new(reports, clocks(args.hotline_limits.as_deref())?).into_server());
-    serve_until_shutdown(server, args.listen, supervisor, vec![projector_task]).await
+    server.add(ReportingService::new(reports, clocks).into_server());
+    serve_until_shutdown(
+        server,
+        args.listen,
+        supervisor,
+        vec![projector_task, reminders],
+    )
+    .await
 }
