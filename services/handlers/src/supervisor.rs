@@ -25,6 +25,8 @@ pub const RESTART_BACKOFF_MAX: Duration = Duration::from_secs(10);
 pub const MAX_FAILURES: usize = 5;
 /// The window [`MAX_FAILURES`] is counted in.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+/// How often a busy task's lag (log head minus checkpoint) is logged at most.
+pub const LAG_LOG_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A background task the supervisor can run again after a failure.
 pub trait Task: Send + 'static {
@@ -117,7 +119,7 @@ impl Supervisor {
         }
     }
 
-    /// Forward the task's `up` flag to health.
+    /// Forward the task's `up` flag to health, and log its lag every [`LAG_LOG_INTERVAL`] while it moves.
     fn report_progress(
         &self,
         name: &'static str,
@@ -127,8 +129,20 @@ impl Supervisor {
         let health = self.health.clone();
         tokio::spawn(async move {
             let mut up = false;
+            let mut logged = Instant::now();
             loop {
-                let now_up = progress.borrow_and_update().up;
+                let current = *progress.borrow_and_update();
+                if logged.elapsed() >= LAG_LOG_INTERVAL {
+                    logged = Instant::now();
+                    tracing::info!(
+                        task = name,
+                        checkpoint = current.checkpoint,
+                        head = current.head,
+                        lag = current.lag(),
+                        "subscriber lag"
+                    );
+                }
+                let now_up = current.up;
                 if now_up != up {
                     up = now_up;
                     if up {
