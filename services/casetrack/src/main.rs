@@ -63,6 +63,9 @@ enum Command {
     Calendar(cmd::calendar::Command),
     /// Benchmark the projector: fold speed (events/s) and report query latency for a year of N cases.
     BenchReport(cmd::bench_report::Args),
+    /// Benchmark intake → report cell through NATS and a running `casetrack reporting` (multi-process layout):
+    /// p50/p99 latency at a steady rate, and the reporting subscriber's lag.
+    BenchReporting(cmd::bench_reporting::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -96,5 +99,6 @@ fn main() -> anyhow::Result<()> {
         Command::Rebuild(args) => cmd::rebuild::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),
+        Command::BenchReporting(args) => cmd::bench_reporting::run(args),
     }
 }

@@ -99,7 +99,8 @@ async fn append_quota(
     Ok(latencies)
 }
 
-fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+/// The value at `fraction` (0..=1) of `sorted`, nearest rank; `sorted` must not be empty.
+pub(crate) fn percentile<T: Copy>(sorted: &[T], fraction: f64) -> T {
     let index = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[index]
 }

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod bench_log;
 pub mod bench_report;
+pub mod bench_reporting;
 pub mod calendar;
 pub mod demo;
 pub mod eventlog;
