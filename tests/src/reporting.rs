@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests of a reporting process: waiting until it has folded the log, bulk
 //! submissions that keep it busy, and everything it answers about one agency and year, to compare two of them.
 
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -10,7 +11,8 @@ use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use tonic::transport::Channel;
 
-use crate::services::{HOTLINE_TOKEN, authed, today};
+use crate::services::{HOTLINE_TOKEN, Process, authed, today};
+use crate::{NatsServer, free_port};
 
 /// How long a reporting process may take to fold everything the log holds before the test fails.
 pub const CATCH_UP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -149,4 +151,55 @@ impl Figures {
             queue,
         })
     }
+}
+
+/// A `casetrack reporting` process over the data directory `dir/{name}`, logging to `dir/{name}-{port}.log`.
+pub fn reporting(
+    name: &str,
+    log: &Process,
+    nats: &NatsServer,
+    dir: &Path,
+) -> anyhow::Result<Process> {
+    let port = free_port();
+    let args = [
+        "reporting".to_owned(),
+        "--data".to_owned(),
+        dir.join(name).display().to_string(),
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--log".to_owned(),
+        log.url(),
+        "--nats".to_owned(),
+        nats.url(),
+    ];
+    Process::spawn(&args, port, &dir.join(format!("{name}-{port}.log")))
+}
+
+/// A `casetrack eventlog` process over `dir/data`, relaying to `nats`.
+pub fn eventlog(nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
+    let port = free_port();
+    let args = [
+        "eventlog".to_owned(),
+        "--data".to_owned(),
+        dir.join("data").display().to_string(),
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--nats".to_owned(),
+        nats.url(),
+    ];
+    Process::spawn(&args, port, &dir.join("eventlog.log"))
+}
+
+/// Prints every process's output when `outcome` failed, so a failure in CI says what the processes saw.
+pub fn explained<T>(outcome: anyhow::Result<T>, dir: &Path) -> anyhow::Result<T> {
+    if outcome.is_err() {
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "log") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                eprintln!("--- {} ---\n{text}", path.display());
+            }
+        }
+    }
+    outcome
 }

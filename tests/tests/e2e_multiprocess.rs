@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use casetrack_tests::reporting::{Figures, caught_up, log_head, submit_applications};
+use casetrack_tests::reporting::{
+    Figures, caught_up, eventlog, explained, log_head, reporting, submit_applications,
+};
 use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
@@ -30,51 +32,6 @@ fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Resu
         args.extend(["--data".to_owned(), dir.join(name).display().to_string()]);
     }
     Process::spawn(&args, port, &dir.join(format!("{name}.log")))
-}
-
-/// A `casetrack reporting` process over the data directory `dir/{name}`, logging to `dir/{name}-{port}.log`.
-fn reporting(name: &str, log: &Process, nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
-    let port = free_port();
-    let args = [
-        "reporting".to_owned(),
-        "--data".to_owned(),
-        dir.join(name).display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--log".to_owned(),
-        log.url(),
-        "--nats".to_owned(),
-        nats.url(),
-    ];
-    Process::spawn(&args, port, &dir.join(format!("{name}-{port}.log")))
-}
-
-fn eventlog(nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
-    let port = free_port();
-    let args = [
-        "eventlog".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--nats".to_owned(),
-        nats.url(),
-    ];
-    Process::spawn(&args, port, &dir.join("eventlog.log"))
-}
-
-/// Prints every process's output when `outcome` failed, so a failure in CI says what the processes saw.
-fn explained<T>(outcome: anyhow::Result<T>, dir: &Path) -> anyhow::Result<T> {
-    if outcome.is_err() {
-        for entry in std::fs::read_dir(dir)?.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "log") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                eprintln!("--- {} ---\n{text}", path.display());
-            }
-        }
-    }
-    outcome
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
