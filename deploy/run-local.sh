@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start casetrack's whole multi-process system on this machine, for tests and demos:
 #   nats-server (deploy/nats/nats.conf with JetStream, store and port overridden), casetrack eventlog, intake, review, reply, reporting.
-# Everything listens on loopback; data, logs and a generated token file go to $CASETRACK_RUN (default
-# ./casetrack-run). Ctrl-C (or SIGTERM) stops every process this script started.
+# Everything listens on loopback; data, logs, a generated token file (hashes) and its tokens (tokens.secret) go
+# to $CASETRACK_RUN (default ./casetrack-run). Ctrl-C (or SIGTERM) stops every process this script started.
 #
 #   deploy/run-local.sh                 # uses target/debug/casetrack (cargo build -p casetrack first)
 #   CASETRACK_BIN=target/release/casetrack NATS_PORT=14222 deploy/run-local.sh
@@ -23,10 +23,30 @@ reporting_port="${REPORTING_PORT:-50065}"
 command -v nats-server >/dev/null || { echo "nats-server not on PATH" >&2; exit 1; }
 mkdir -p "$run/nats" "$run/logs"
 tokens="$run/tokens.json"
+secrets="$run/tokens.secret"
 if [ ! -f "$tokens" ]; then
-  # Demo tokens: the 12345 hotline and a staff console. Replace them for anything but a demo.
-  printf '{"tokens": {"hotline-demo-token": "12345", "console-demo-token": "console"}}\n' > "$tokens"
+  # Local identities: the 12345 hotline, the district's staff, and the admin the services call the log as.
+  # The token file holds their SHA-256 hashes; the tokens go to tokens.secret (readable by this user only).
+  umask 077
+  entries=()
+  : > "$secrets"
+  identity() { # var name roles-json source jurisdiction-json
+    local token hash
+    token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+    printf '%s=%s\n' "$1" "$token" >> "$secrets"
+    entries+=("{\"name\": \"$2\", \"token_sha256\": \"$hash\", \"roles\": $3, \"source_system\": \"$4\"$5}")
+  }
+  identity HOTLINE_TOKEN "12345热线" '["hotline"]' 12345 ', "jurisdiction": "simao"'
+  identity STAFF_TOKEN "思茅区工作人员" '["clerk", "reviewer", "approver", "reply_officer", "report_officer"]' \
+    console ', "jurisdiction": "simao"'
+  identity CASETRACK_LOG_TOKEN "casetrack services" '["admin"]' ops ''
+  (IFS=,; printf '{"identities": [%s]}\n' "${entries[*]}") > "$tokens"
+  umask 022
 fi
+# shellcheck disable=SC1090
+. "$secrets"
+export CASETRACK_LOG_TOKEN
 
 pids=()
 stop() {
@@ -58,7 +78,8 @@ sed -e "s|^listen: .*|listen: 127.0.0.1:$nats_port|" -e "s|store_dir: .*|store_d
   "$here/nats/nats.conf" > "$run/nats.conf"
 start nats "$nats_port" nats-server -c "$run/nats.conf"
 nats="nats://127.0.0.1:$nats_port"
-start eventlog "$log_port" "$bin" eventlog --data "$run/data" --listen "127.0.0.1:$log_port" --nats "$nats"
+start eventlog "$log_port" "$bin" eventlog --data "$run/data" --listen "127.0.0.1:$log_port" --nats "$nats" \
+  --tokens "$tokens"
 # Intake's status watchers and review's router follow the log over gRPC, each with its checkpoints in its
 # own data directory; only the eventlog process (its relay) talks to NATS.
 for spec in "intake:$intake_port" "review:$review_port"; do
@@ -70,6 +91,6 @@ start reply "$reply_port" "$bin" reply --log "http://127.0.0.1:$log_port" \
   --listen "127.0.0.1:$reply_port" --tokens "$tokens"
 # Reporting folds the NATS stream into its own read models (back-filled from the event log process).
 start reporting "$reporting_port" "$bin" reporting --data "$run/reporting" --log "http://127.0.0.1:$log_port" \
-  --nats "$nats" --listen "127.0.0.1:$reporting_port"
-echo "casetrack is running (tokens in $tokens, logs in $run/logs); Ctrl-C stops it."
+  --nats "$nats" --listen "127.0.0.1:$reporting_port" --tokens "$tokens"
+echo "casetrack is running (token hashes in $tokens, the tokens in $secrets, logs in $run/logs); Ctrl-C stops it."
 wait

@@ -11,7 +11,9 @@ use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use tonic::transport::Channel;
 
-use crate::services::{HOTLINE_TOKEN, Process, authed, today};
+use crate::services::{
+    ADMIN_TOKEN, AUDITOR_TOKEN, Process, STAFF_TOKEN, authed, today, write_tokens,
+};
 use crate::{NatsServer, free_port};
 
 /// How long a reporting process may take to fold everything the log holds before the test fails.
@@ -27,7 +29,7 @@ pub const RECEIVED_CELL: &str = "applications.received.natural_person";
 pub async fn log_head(log_url: &str) -> anyhow::Result<u64> {
     let mut client = EventLogClient::connect(log_url.to_owned()).await?;
     Ok(client
-        .next_position(pb::NextPositionRequest {})
+        .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
         .await?
         .into_inner()
         .next_position)
@@ -42,16 +44,19 @@ pub fn target() -> Option<pb::ReportTarget> {
     })
 }
 
-/// The JSON report of [`AGENCY`] for this year.
+/// The JSON report of [`AGENCY`] for this year, as the auditor reads it (as every read here).
 pub async fn report(
     client: &mut ReportingClient<Channel>,
 ) -> anyhow::Result<pb::GetReportResponse> {
     Ok(client
-        .get_report(pb::GetReportRequest {
-            target: target(),
-            output: pb::ReportOutput::Json as i32,
-            as_of: None,
-        })
+        .get_report(authed(
+            pb::GetReportRequest {
+                target: target(),
+                output: pb::ReportOutput::Json as i32,
+                as_of: None,
+            },
+            AUDITOR_TOKEN,
+        ))
         .await?
         .into_inner())
 }
@@ -93,7 +98,7 @@ pub async fn submit_applications(
                     referred_from: String::new(),
                     occurred_at: String::new(),
                 },
-                HOTLINE_TOKEN,
+                STAFF_TOKEN,
             ))
             .await
             .with_context(|| format!("submit APP-BULK-{n}"))?;
@@ -118,20 +123,26 @@ impl Figures {
         let json: serde_json::Value = serde_json::from_slice(&report.rendered)?;
         let received = json["figures"][RECEIVED_CELL].as_u64().unwrap_or(0);
         let drill = client
-            .drill_down(pb::DrillDownRequest {
-                target: target(),
-                cell_code: RECEIVED_CELL.to_owned(),
-            })
+            .drill_down(authed(
+                pb::DrillDownRequest {
+                    target: target(),
+                    cell_code: RECEIVED_CELL.to_owned(),
+                },
+                AUDITOR_TOKEN,
+            ))
             .await?
             .into_inner();
         let mut drill_down: Vec<String> = drill.cases.into_iter().map(|c| c.case_id).collect();
         drill_down.sort();
         let queue = client
-            .queue(pb::QueueRequest {
-                agency: AGENCY.to_owned(),
-                state: String::new(),
-                today: today(),
-            })
+            .queue(authed(
+                pb::QueueRequest {
+                    agency: AGENCY.to_owned(),
+                    state: String::new(),
+                    today: today(),
+                },
+                AUDITOR_TOKEN,
+            ))
             .await?
             .into_inner();
         let mut queue: Vec<(String, String, String)> = queue
@@ -153,7 +164,8 @@ impl Figures {
     }
 }
 
-/// A `casetrack reporting` process over the data directory `dir/{name}`, logging to `dir/{name}-{port}.log`.
+/// A `casetrack reporting` process over the data directory `dir/{name}`, logging to `dir/{name}-{port}.log`,
+/// with the test identities (`dir/tokens.json`), calling the log as the admin.
 pub fn reporting(
     name: &str,
     log: &Process,
@@ -169,13 +181,18 @@ pub fn reporting(
         format!("127.0.0.1:{port}"),
         "--log".to_owned(),
         log.url(),
+        "--log-token".to_owned(),
+        ADMIN_TOKEN.to_owned(),
         "--nats".to_owned(),
         nats.url(),
+        "--tokens".to_owned(),
+        write_tokens(dir)?.display().to_string(),
     ];
     Process::spawn(&args, port, &dir.join(format!("{name}-{port}.log")))
 }
 
-/// A `casetrack eventlog` process over `dir/data`, relaying to `nats`.
+/// A `casetrack eventlog` process over `dir/data`, relaying to `nats`, with the test identities
+/// (`dir/tokens.json`).
 pub fn eventlog(nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
     let port = free_port();
     let args = [
@@ -186,6 +203,8 @@ pub fn eventlog(nats: &NatsServer, dir: &Path) -> anyhow::Result<Process> {
         format!("127.0.0.1:{port}"),
         "--nats".to_owned(),
         nats.url(),
+        "--tokens".to_owned(),
+        write_tokens(dir)?.display().to_string(),
     ];
     Process::spawn(&args, port, &dir.join("eventlog.log"))
 }

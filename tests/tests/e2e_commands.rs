@@ -3,7 +3,6 @@
 //! named and nothing written, request size limit, authentication, tracking numbers, health and reflection,
 //! deadline reminders, and looking a case and its Chinese timeline up by case id or tracking number.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -11,15 +10,18 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reply_client::ReplyClient;
 use casetrack_api::v1::review_client::ReviewClient;
+use casetrack_auth::{TokenSource, Tokens};
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{Direction, EventLog, Log, RemoteLog};
 use casetrack_handlers::{
-    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Tokens, Watchers,
+    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Watchers,
 };
 use casetrack_projector::{Projector, projections_dir};
-use casetrack_tests::services::{HOTLINE_TOKEN, STAFF_TOKEN, authed, today};
+use casetrack_tests::services::{
+    ADMIN_TOKEN, DISTRICT, HOTLINE_TOKEN, STAFF_TOKEN, TEST_IDENTITIES, authed, today, token_file,
+};
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -67,22 +69,17 @@ async fn start_with(mode: LogMode) -> Harness {
     let case_log: Arc<dyn Log> = match mode {
         LogMode::Embedded => Arc::new(log.clone()),
         LogMode::Remote => {
-            let mut server = GrpcServer::new();
+            let mut server = GrpcServer::new(tokens());
             server.add(EventLogService::new(log.clone()).into_server());
             let url = spawn_server(server, std::future::pending()).await;
-            Arc::new(RemoteLog::connect(url).await.expect("connect to the log"))
+            let remote = RemoteLog::connect(url, ADMIN_TOKEN).await;
+            Arc::new(remote.expect("connect to the log"))
         }
     };
-    let tokens = Tokens::new(HashMap::from([
-        (HOTLINE_TOKEN.to_owned(), "12345".to_owned()),
-        (STAFF_TOKEN.to_owned(), "console".to_owned()),
-        ("other-line".to_owned(), "12328".to_owned()),
-    ]))
-    .expect("tokens");
     let commands = commands(case_log);
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens());
     let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
-    server.add_command_services(commands.clone(), tokens, watchers);
+    server.add_command_services(commands.clone(), watchers);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let url = spawn_server(server, async {
         let _ = stopped.await;
@@ -101,10 +98,10 @@ async fn start_with(mode: LogMode) -> Harness {
 }
 
 impl Harness {
-    /// Submit `application(external_id)` as the hotline, which must succeed.
+    /// Submit `application(external_id)` as the staff, which must succeed.
     async fn submit(&mut self, external_id: &str) -> pb::CaseRef {
         self.intake
-            .submit_application(authed(application(external_id), HOTLINE_TOKEN))
+            .submit_application(authed(application(external_id), STAFF_TOKEN))
             .await
             .expect("submit")
             .into_inner()
@@ -116,6 +113,14 @@ fn reminders(h: &Harness, within_working_days: i64) -> Reminders {
     let projector = Projector::open(&projections_dir(h._dir.path())).expect("projector");
     projector.catch_up(&h.log, &mut |_, _| {}).expect("fold");
     Reminders::new(h.commands.clone(), projector, within_working_days)
+}
+
+/// The tests' identities, and a clerk of another source system ("other-line").
+fn tokens() -> TokenSource {
+    let other: [&str; 1] = ["clerk"];
+    let mut identities = TEST_IDENTITIES.to_vec();
+    identities.push(("other-line", &other, "12328", Some(DISTRICT)));
+    TokenSource::fixed(Tokens::parse("test", &token_file(&identities)).expect("tokens"))
 }
 
 /// The executor the services share, over `log`.
@@ -207,7 +212,7 @@ async fn intake_retries(mut h: Harness) {
     // Sequential and concurrent retries (a client that timed out and tried again) all get the first answer.
     let again = h
         .intake
-        .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
+        .submit_application(authed(application("A-1"), STAFF_TOKEN))
         .await
         .expect("retry")
         .into_inner();
@@ -216,7 +221,7 @@ async fn intake_retries(mut h: Harness) {
         let mut intake = h.intake.clone();
         tokio::spawn(async move {
             intake
-                .submit_application(authed(application("A-1"), HOTLINE_TOKEN))
+                .submit_application(authed(application("A-1"), STAFF_TOKEN))
                 .await
         })
     });
@@ -242,18 +247,20 @@ async fn intake_retries(mut h: Harness) {
     );
 
     // Reusing an external id for another kind of case is refused, naming the field.
-    let ticket = pb::SubmitHotlineTicketRequest {
+    let proposal = pb::SubmitProposalRequest {
         external_id: "A-1".into(),
         agency: "simao".into(),
-        line: "12345".into(),
-        category: "help".into(),
-        received_on: today(),
-        summary: "x".into(),
+        kind: "npc_suggestion".into(),
+        number: "1".into(),
+        title: "x".into(),
+        lead_unit: "simao".into(),
+        co_units: Vec::new(),
+        assigned_on: today(),
         occurred_at: String::new(),
     };
     let status = h
         .intake
-        .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
+        .submit_proposal(authed(proposal, STAFF_TOKEN))
         .await
         .expect_err("reused id");
     assert_refused(&status, Code::FailedPrecondition, "external_id");
@@ -380,7 +387,7 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
     for (request, code, field) in intake_cases {
         let status = h
             .intake
-            .submit_application(authed(request, HOTLINE_TOKEN))
+            .submit_application(authed(request, STAFF_TOKEN))
             .await
             .expect_err("refused");
         assert_refused(&status, code, field);
@@ -454,7 +461,7 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
     huge.content = "x".repeat(MAX_REQUEST_BYTES + 1);
     let status = h
         .intake
-        .submit_application(authed(huge, HOTLINE_TOKEN))
+        .submit_application(authed(huge, STAFF_TOKEN))
         .await
         .expect_err("too large");
     assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
@@ -470,9 +477,8 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
 async fn every_server_offers_health_and_reflection() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
-    let tokens = Tokens::new(HashMap::new()).expect("tokens");
-    let mut server = GrpcServer::new();
-    server.add(ReplyService::new(commands(Arc::new(log)), tokens).into_server());
+    let mut server = GrpcServer::new(tokens());
+    server.add(ReplyService::new(commands(Arc::new(log))).into_server());
     let channel = connect(spawn_server(server, std::future::pending()).await).await;
 
     use tonic_health::pb::health_client::HealthClient;
@@ -617,7 +623,7 @@ async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_n
         let mut intake = h.intake.clone();
         async move {
             intake
-                .submit_application(authed(request, HOTLINE_TOKEN))
+                .submit_application(authed(request, STAFF_TOKEN))
                 .await
                 .expect("submit")
                 .into_inner()
@@ -837,7 +843,7 @@ async fn an_application_timeline_lists_supplement_consultation_extension_and_dec
     request.occurred_at = at("2026-03-02");
     let case = h
         .intake
-        .submit_application(authed(request, HOTLINE_TOKEN))
+        .submit_application(authed(request, STAFF_TOKEN))
         .await
         .expect("submit")
         .into_inner();

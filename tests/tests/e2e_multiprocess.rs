@@ -9,7 +9,9 @@ use std::path::Path;
 use casetrack_tests::reporting::{
     Figures, caught_up, eventlog, explained, log_head, reporting, submit_applications,
 };
-use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
+use casetrack_tests::services::{
+    ADMIN_TOKEN, Clients, Process, ticket_and_application_to_closed, write_tokens,
+};
 use casetrack_tests::{NatsServer, free_port};
 
 /// Applications submitted while the reporting process is killed and restarted.
@@ -27,6 +29,8 @@ fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Resu
         format!("127.0.0.1:{port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
+        "--log-token".to_owned(),
+        ADMIN_TOKEN.to_owned(),
     ];
     if name != "reply" {
         args.extend(["--data".to_owned(), dir.join(name).display().to_string()]);

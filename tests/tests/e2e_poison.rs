@@ -15,7 +15,7 @@ use casetrack_tests::NatsServer;
 use casetrack_tests::reporting::{
     RECEIVED_CELL, caught_up, eventlog, explained, log_head, reporting,
 };
-use casetrack_tests::services::today;
+use casetrack_tests::services::{ADMIN_TOKEN, AUDITOR_TOKEN, authed, today};
 use uuid::Uuid;
 
 /// An application received today by `agency`, as intake would record it: its stream and event.
@@ -82,11 +82,14 @@ async fn report(
         include_subagencies: false,
     };
     let response = client
-        .get_report(pb::GetReportRequest {
-            target: Some(target),
-            output: pb::ReportOutput::Json as i32,
-            as_of: None,
-        })
+        .get_report(authed(
+            pb::GetReportRequest {
+                target: Some(target),
+                output: pb::ReportOutput::Json as i32,
+                as_of: None,
+            },
+            AUDITOR_TOKEN,
+        ))
         .await?
         .into_inner();
     let json: serde_json::Value = serde_json::from_slice(&response.rendered)?;
@@ -106,7 +109,7 @@ async fn scenario(dir: &Path) -> anyhow::Result<()> {
     let log_process = eventlog(&nats, dir)?;
     let reporter = reporting("reporting", &log_process, &nats, dir)?;
     let endpoint = tonic::transport::Endpoint::from_shared(log_process.url())?;
-    let log = RemoteLog::from_channel(endpoint.connect_lazy());
+    let log = RemoteLog::from_channel(endpoint.connect_lazy(), ADMIN_TOKEN)?;
     append(&log, received("simao")?).await?;
     append(&log, received("xishan")?).await?;
     let poison = append(&log, undecodable("xishan")).await?;

@@ -14,7 +14,7 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_bus::{NatsBus, STREAM_NAME};
 use casetrack_eventlog::{Log, MAX_READ_BATCH, RemoteLog};
-use casetrack_tests::services::{HOTLINE_TOKEN, Process, authed, today, write_tokens};
+use casetrack_tests::services::{ADMIN_TOKEN, HOTLINE_TOKEN, Process, authed, today, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
 /// Intake clients submitting at once.
@@ -181,7 +181,7 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
         "every ticket accepted, each its own case"
     );
 
-    let log = RemoteLog::connect(server.url()).await?;
+    let log = RemoteLog::connect(server.url(), ADMIN_TOKEN).await?;
     let outcome = wait_until_dispatched(&log, &accepted).await;
     if outcome.is_err() {
         print_logs(dir.path(), &["serve"]);
@@ -204,6 +204,8 @@ fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Resu
         format!("127.0.0.1:{port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
+        "--log-token".to_owned(),
+        ADMIN_TOKEN.to_owned(),
     ];
     Process::spawn(&args, port, &dir.join(format!("{name}.log")))
 }
@@ -261,6 +263,8 @@ async fn nats_down_for_ten_seconds_under_intake_load_loses_and_repeats_nothing()
         format!("127.0.0.1:{log_port}"),
         "--nats".to_owned(),
         nats.url(),
+        "--tokens".to_owned(),
+        tokens.display().to_string(),
     ];
     let mut eventlog = Process::spawn(&log_args, log_port, &dir.path().join("eventlog.log"))?;
     let mut intake = service("intake", &eventlog, &tokens, dir.path())?;
@@ -272,7 +276,7 @@ async fn nats_down_for_ten_seconds_under_intake_load_loses_and_repeats_nothing()
         let (url, stop) = (intake.url(), Arc::clone(&stop));
         async move { intake_load(&url, usize::MAX, stop).await }
     });
-    let log = RemoteLog::connect(eventlog.url()).await?;
+    let log = RemoteLog::connect(eventlog.url(), ADMIN_TOKEN).await?;
     let before_outage = log.next_position().await?;
     while log.next_position().await? < before_outage + 200 {
         tokio::time::sleep(POLL).await;

@@ -3,10 +3,9 @@
 //! and what the reminder pass acts on (a case is reminded exactly when its pending deadline is within reach and
 //! someone holds it).
 
-use std::collections::HashMap;
-
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::Intake;
+use casetrack_auth::{Identity, Role};
 use casetrack_domain::application::{ApplicationCommand, Channel, DeliveryForm};
 use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::hotline::{HotlineCategory, HotlineCommand};
@@ -16,14 +15,13 @@ use casetrack_domain::{
     decode, stream_name,
 };
 use casetrack_eventlog::{Direction, EventLog};
-use casetrack_handlers::{Caller, Commands, IntakeService, Reminders, Step, Tokens, Watchers};
+use casetrack_handlers::{Actor, Commands, IntakeService, Reminders, Step, Watchers};
 use casetrack_projector::queues::{Due, queue};
 use casetrack_projector::{Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use proptest::prelude::*;
 
 const AGENCY: &str = "simao/finance";
-const TOKEN: &str = "t0k";
 /// Remind when at most this many working days are left.
 const WITHIN: i64 = 3;
 
@@ -169,9 +167,7 @@ fn step(kind: CaseKind, choice: u8, on: NaiveDate) -> CaseCommand {
 
 /// Writes the planned cases through the command path (steps the domain refuses are simply not taken).
 async fn record(commands: &Commands, plans: &[Plan]) -> Vec<(CaseId, CaseKind, String)> {
-    let caller = Caller {
-        source_system: "test".to_owned(),
-    };
+    let caller = auditing_clerk();
     let mut cases = Vec::new();
     for (n, plan) in plans.iter().enumerate() {
         let refs = commands
@@ -187,7 +183,7 @@ async fn record(commands: &Commands, plans: &[Plan]) -> Vec<(CaseId, CaseKind, S
             };
             let command_id = uuid::Uuid::from_u128((n as u128) << 8 | i as u128 | 1 << 64);
             let _ = commands
-                .execute("test", command_id, now(), vec![step])
+                .execute(Actor::Caller(&caller), command_id, now(), vec![step])
                 .await;
         }
         cases.push((refs.case_id, plan.kind, refs.tracking_number));
@@ -225,13 +221,22 @@ fn reminded(log: &EventLog, kind: CaseKind, case_id: CaseId) -> bool {
         .any(|r| r.event_type.ends_with("Reminded"))
 }
 
+/// A caller that may create cases and read every case of the deployment (as the auth layer would pass it).
+fn auditing_clerk() -> Identity {
+    Identity {
+        name: "test".to_owned(),
+        roles: [Role::Clerk, Role::Auditor].into(),
+        source_system: "test".to_owned(),
+        jurisdiction: None,
+    }
+}
+
 async fn get_case(intake: &IntakeService, number: &str) -> pb::CaseInfo {
     let mut request = tonic::Request::new(pb::GetCaseRequest {
         tracking_number: number.to_owned(),
         case_id: String::new(),
     });
-    let bearer = format!("Bearer {TOKEN}").parse().expect("header");
-    request.metadata_mut().insert("authorization", bearer);
+    request.extensions_mut().insert(auditing_clerk());
     intake
         .get_case(request)
         .await
@@ -249,10 +254,8 @@ async fn one_answer(plans: Vec<Plan>) {
         "SM".parse().expect("prefix"),
     );
     let cases = record(&commands, &plans).await;
-    let tokens =
-        Tokens::new(HashMap::from([(TOKEN.to_owned(), "test".to_owned())])).expect("tokens");
     let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
-    let intake = IntakeService::new(commands.clone(), tokens, watchers);
+    let intake = IntakeService::new(commands.clone(), watchers);
 
     // Queue and GetCase are read before the reminder pass adds its events.
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");

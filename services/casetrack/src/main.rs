@@ -61,6 +61,9 @@ enum Command {
     /// Holiday arrangements: load next year's published arrangement, list the deadlines it moved.
     #[command(subcommand)]
     Calendar(cmd::calendar::Command),
+    /// Tokens for the token file: `token new` prints a fresh token once and the entry that admits it.
+    #[command(subcommand)]
+    Token(cmd::token::Command),
     /// Benchmark the projector: fold speed (events/s) and report query latency for a year of N cases.
     BenchReport(cmd::bench_report::Args),
     /// Benchmark intake → report cell through NATS and a running `casetrack reporting` (multi-process layout):
@@ -98,6 +101,7 @@ fn main() -> anyhow::Result<()> {
         Command::Report(args) => cmd::report::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),
+        Command::Token(command) => cmd::token::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),
         Command::BenchReporting(args) => cmd::bench_reporting::run(args),
     }

@@ -6,11 +6,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
+use casetrack_auth::{Identity, Role};
 use casetrack_domain::application::{ApplicationCommand, Channel, DeliveryForm};
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{AgencyId, ApplicantType, Calendar, CaseId};
 use casetrack_eventlog::{Direction, EventLog};
-use casetrack_handlers::{Caller, Commands};
+use casetrack_handlers::Commands;
 use chrono::{DateTime, NaiveDate, Utc};
 
 fn casetrack(args: &[&str]) -> Output {
@@ -41,8 +42,11 @@ fn receive_application(data: &Path) -> CaseId {
         let log = Arc::new(EventLog::open(&data.join("log")).expect("log"));
         let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
         let commands = Commands::new(log, clocks, "SM".parse().expect("prefix"));
-        let caller = Caller {
+        let caller = Identity {
+            name: "test".to_owned(),
+            roles: [Role::Clerk].into(),
             source_system: "console".to_owned(),
+            jurisdiction: Some(AgencyId::parse("simao").expect("agency")),
         };
         let now: DateTime<Utc> = "2027-01-26T02:00:00Z".parse().expect("instant");
         let handed_in_on = NaiveDate::from_ymd_opt(2027, 1, 25).expect("date");

@@ -54,7 +54,7 @@ pub use keys::ALL_CFS as COLUMN_FAMILIES;
 pub use log::{Log, LogStream};
 pub use read::MAX_READ_BATCH;
 pub use refeed::MAX_REFEED_BATCH;
-pub use remote::RemoteLog;
+pub use remote::{BearerToken, RemoteLog};
 pub use subscribe::{CATCH_UP_BATCH, SUBSCRIPTION_BUFFER, Subscription, SubscriptionMessage};
 pub use verify::{ChainBreak, MAX_REPORTED_PROBLEMS, Problem, VerifyReport};
 pub use witness::{WITNESS_FILE, WITNESS_SYNC_INTERVAL};

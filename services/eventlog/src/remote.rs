@@ -5,6 +5,9 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
 use futures::future::BoxFuture;
 use futures::{FutureExt, StreamExt};
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::convert::{self, error_from_status};
@@ -19,7 +22,30 @@ use crate::verify::VerifyReport;
 /// A client of a remote EventLog service; cheap to clone (one HTTP/2 channel underneath).
 #[derive(Clone)]
 pub struct RemoteLog {
-    client: EventLogClient<Channel>,
+    client: EventLogClient<InterceptedService<Channel, BearerToken>>,
+}
+
+/// Puts `authorization: Bearer <token>` on every call of a tonic client, as casetrack's servers require.
+#[derive(Clone)]
+pub struct BearerToken(MetadataValue<Ascii>);
+
+impl BearerToken {
+    /// `None` for a token that cannot be an HTTP header value (not visible ASCII).
+    pub fn new(token: &str) -> Option<BearerToken> {
+        format!("Bearer {token}").parse().ok().map(BearerToken)
+    }
+}
+
+impl Interceptor for BearerToken {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        request
+            .metadata_mut()
+            .insert("authorization", self.0.clone());
+        Ok(request)
+    }
 }
 
 fn unavailable(error: impl ToString) -> LogError {
@@ -38,21 +64,26 @@ fn read_max(max: usize) -> Result<u32, LogError> {
 }
 
 impl RemoteLog {
-    /// Connects to `endpoint`, e.g. `http://127.0.0.1:50051`.
-    pub async fn connect(endpoint: impl Into<String>) -> Result<RemoteLog, LogError> {
+    /// Connects to `endpoint`, e.g. `http://127.0.0.1:50051`, calling with `token`.
+    pub async fn connect(endpoint: impl Into<String>, token: &str) -> Result<RemoteLog, LogError> {
         let channel = Endpoint::from_shared(endpoint.into())
             .map_err(unavailable)?
             .connect()
             .await
             .map_err(unavailable)?;
-        Ok(RemoteLog::from_channel(channel))
+        RemoteLog::from_channel(channel, token)
     }
 
-    pub fn from_channel(channel: Channel) -> RemoteLog {
-        let client = EventLogClient::new(channel)
+    /// A client over `channel` calling with `token`; INVALID_ARGUMENT for a token that is not visible ASCII.
+    pub fn from_channel(channel: Channel, token: &str) -> Result<RemoteLog, LogError> {
+        let bearer = BearerToken::new(token).ok_or(LogError::InvalidArgument {
+            field: "token",
+            reason: "must be visible ASCII".into(),
+        })?;
+        let client = EventLogClient::with_interceptor(channel, bearer)
             .max_decoding_message_size(GRPC_MAX_MESSAGE_BYTES)
             .max_encoding_message_size(GRPC_MAX_MESSAGE_BYTES);
-        RemoteLog { client }
+        Ok(RemoteLog { client })
     }
 }
 

@@ -28,7 +28,9 @@ async fn serve(log: EventLog) -> String {
 async fn event_log_over_grpc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let endpoint = serve(EventLog::open(dir.path()).expect("open")).await;
-    let remote = RemoteLog::connect(endpoint.clone()).await.expect("connect");
+    let remote = RemoteLog::connect(endpoint.clone(), "test-token")
+        .await
+        .expect("connect");
 
     let first = common::events(2, "ApplicationReceived");
     let result = remote

@@ -24,7 +24,7 @@ async fn remote(log: EventLog) -> RemoteLog {
             .add_service(EventLogService::new(log).into_server())
             .serve_with_incoming(incoming),
     );
-    RemoteLog::connect(format!("http://{address}"))
+    RemoteLog::connect(format!("http://{address}"), "test-token")
         .await
         .expect("connect")
 }

@@ -4,16 +4,16 @@
 
 use std::sync::Arc;
 
+use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{
-    Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
+    AgencyId, Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
     time::local_date,
 };
 use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::clocks::ClocksInForce;
 use crate::error::HandlerError;
 use crate::ids::{event_id, intake_case_id};
@@ -42,6 +42,43 @@ pub struct Step {
     pub field: &'static str,
     pub case_id: CaseId,
     pub command: CaseCommand,
+}
+
+/// On whose behalf a command runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// A caller: it acts only on cases it may see ([`Identity::may_see`]); others are NOT_FOUND to it.
+    Caller(&'a Identity),
+    /// One of the deployment's own reactions (routing, reminders, calendar loads), named in the events.
+    Reaction(&'static str),
+}
+
+impl Actor<'_> {
+    /// The name recorded as the events' actor.
+    fn name(&self) -> &str {
+        match self {
+            Actor::Caller(identity) => &identity.name,
+            Actor::Reaction(name) => name,
+        }
+    }
+
+    /// Whether the actor may act on the case whose stream begins with `first`.
+    fn may_act_on(&self, first: &RecordedEvent) -> bool {
+        match self {
+            Actor::Caller(identity) => may_see(identity, first),
+            Actor::Reaction(_) => true,
+        }
+    }
+}
+
+/// Whether `identity` may see the case whose stream begins with `first`: the one jurisdiction check of every
+/// command and read on an existing case. A case whose agency does not parse is seen only deployment-wide.
+pub fn may_see(identity: &Identity, first: &RecordedEvent) -> bool {
+    let agency = first.metadata.agency.as_deref().map(AgencyId::parse);
+    match agency {
+        Some(Ok(agency)) => identity.may_see(&agency, first.metadata.source_system.as_deref()),
+        _ => identity.jurisdiction.is_none() && identity.roles.iter().all(|r| r.spans_deployment()),
+    }
 }
 
 /// The command executor shared by the three services.
@@ -76,7 +113,7 @@ impl Commands {
     /// derived from that pair, and a submission already taken returns the existing case unchanged.
     pub async fn create(
         &self,
-        caller: &Caller,
+        caller: &Identity,
         external_id: &str,
         now: DateTime<Utc>,
         command: impl Fn(CaseId) -> CaseCommand,
@@ -111,12 +148,13 @@ impl Commands {
             }
             let events = decide(&stream, &[], command.clone(), now, &clocks)?;
             let agency = agency_of(&events);
+            require_jurisdiction(caller, &agency)?;
             let metadata = Metadata {
-                actor: Some(caller.source_system.clone()),
+                actor: Some(caller.name.clone()),
                 source_system: Some(caller.source_system.clone()),
                 correlation_id: Some(case_id.0),
                 causation_id: None,
-                agency: Some(agency),
+                agency: agency.map(String::from),
             };
             let year = local_date(now).year();
             let counter = tracking::counter_stream(&self.prefix, year);
@@ -164,7 +202,7 @@ impl Commands {
     /// makes it idempotent: a command whose first event is already in the first stream returns that result.
     pub async fn execute(
         &self,
-        actor: &str,
+        actor: Actor<'_>,
         command_id: Uuid,
         now: DateTime<Utc>,
         steps: Vec<Step>,
@@ -180,7 +218,7 @@ impl Commands {
                     .log
                     .read_stream_to_end(&stream, MAX_CASE_EVENTS)
                     .await?;
-                let Some(head) = recorded.last() else {
+                let (Some(head), Some(created)) = (recorded.last(), recorded.first()) else {
                     let what = step.command.kind().category();
                     return Err(HandlerError::NotFound {
                         field: step.field,
@@ -188,6 +226,13 @@ impl Commands {
                         key: step.case_id.to_string(),
                     });
                 };
+                if !actor.may_act_on(created) {
+                    return Err(HandlerError::NotFound {
+                        field: step.field,
+                        what: step.command.kind().category(),
+                        key: step.case_id.to_string(),
+                    });
+                }
                 if index == 0
                     && let Some(position) = already_done(&recorded, command_id)
                 {
@@ -196,7 +241,7 @@ impl Commands {
                 let folded = decode_stream(&stream, &recorded)?;
                 let events = decide(&stream, &folded, step.command.clone(), now, &clocks)?;
                 let metadata = Metadata {
-                    actor: Some(actor.to_owned()),
+                    actor: Some(actor.name().to_owned()),
                     source_system: recorded[0].metadata.source_system.clone(),
                     correlation_id: Some(command_id),
                     causation_id: None,
@@ -231,7 +276,7 @@ impl Commands {
     /// A command on one existing case, from the request's raw `command_id`, `case_id` and `occurred_at`.
     pub async fn single(
         &self,
-        caller: &Caller,
+        caller: &Identity,
         command_id: &str,
         case_id: &str,
         occurred_at: &str,
@@ -246,7 +291,7 @@ impl Commands {
             command,
         };
         Ok(self
-            .execute(&caller.source_system, command_id, now, vec![step])
+            .execute(Actor::Caller(caller), command_id, now, vec![step])
             .await?
             .into())
     }
@@ -353,16 +398,27 @@ fn new_events(
 }
 
 /// The agency of a case being created: the creating event names it.
-fn agency_of(events: &[Event]) -> String {
-    events
-        .first()
-        .and_then(|event| {
-            Case::replay(event.kind(), std::slice::from_ref(event))
-                .ok()?
-                .summary()
-        })
-        .map(|state| state.agency.into())
-        .unwrap_or_default()
+fn agency_of(events: &[Event]) -> Option<AgencyId> {
+    events.first().and_then(|event| {
+        Case::replay(event.kind(), std::slice::from_ref(event))
+            .ok()?
+            .summary()
+            .map(|state| state.agency)
+    })
+}
+
+/// Refuses a new case for an agency outside the caller's jurisdiction (the agency is the caller's own
+/// request field, so saying so reveals nothing).
+fn require_jurisdiction(caller: &Identity, agency: &Option<AgencyId>) -> Result<(), HandlerError> {
+    match agency {
+        Some(agency) if caller.covers(agency) => Ok(()),
+        None if caller.jurisdiction.is_none() => Ok(()),
+        _ => Err(HandlerError::OutsideJurisdiction {
+            field: "agency",
+            agency: agency.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+            caller: caller.name.clone(),
+        }),
+    }
 }
 
 fn validate_external_id(external_id: &str) -> Result<(), HandlerError> {

@@ -32,9 +32,18 @@ pub enum HandlerError {
         existing: String,
     },
 
-    /// No bearer token, or one that is not configured.
+    /// The request reached a handler without an identity (it did not pass the auth layer).
     #[error("{0}")]
     Unauthenticated(&'static str),
+
+    /// The caller's jurisdiction does not cover the agency the request names (a case of another agency is
+    /// NOT_FOUND instead, so that its existence is not revealed).
+    #[error("{field}: 机关 {agency} 不在 {caller} 的管辖范围内")]
+    OutsideJurisdiction {
+        field: &'static str,
+        agency: String,
+        caller: String,
+    },
 
     /// Other commands on the same case kept winning the race.
     #[error("stream {stream}: still conflicting after {attempts} attempts; retry the command")]
@@ -120,6 +129,7 @@ impl HandlerError {
                 "already used for another kind",
             ),
             HandlerError::Unauthenticated(_) => Status::unauthenticated(message),
+            HandlerError::OutsideJurisdiction { .. } => Status::permission_denied(message),
             HandlerError::Conflict { .. } => Status::aborted(message),
             HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
             HandlerError::Corrupt { .. } | HandlerError::ReadModel(_) => Status::internal(message),

@@ -13,13 +13,13 @@ use casetrack_domain::{ApplicantType, CaseKind};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::auth::{Caller, Tokens};
 use crate::command::Commands;
 use crate::lookup;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 use crate::watch::Watchers;
+use casetrack_auth::Identity;
 use casetrack_domain::CaseCommand;
 
 #[derive(Clone)]
@@ -30,9 +30,9 @@ pub struct IntakeService {
 
 impl IntakeService {
     /// The service over `commands`; `WatchStatus` streams come from `watchers`.
-    pub fn new(commands: Commands, tokens: Tokens, watchers: Watchers) -> IntakeService {
+    pub fn new(commands: Commands, watchers: Watchers) -> IntakeService {
         IntakeService {
-            rpc: Rpc::new(commands, tokens),
+            rpc: Rpc::new(commands),
             watchers,
         }
     }
@@ -44,7 +44,7 @@ impl IntakeService {
 
     async fn create(
         &self,
-        caller: &Caller,
+        caller: &Identity,
         external_id: &str,
         occurred_at: &str,
         command: impl Fn(casetrack_domain::CaseId) -> CaseCommand,
@@ -65,7 +65,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitApplicationRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let applicant_type = parse::lookup(
             "applicant_type",
@@ -109,7 +109,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitHotlineTicketRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let category = parse::code("category", &r.category)?;
         let received_on = parse::date("received_on", &r.received_on)?;
@@ -131,7 +131,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitProposalRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let kind = parse::code("kind", &r.kind)?;
         let assigned_on = parse::date("assigned_on", &r.assigned_on)?;
@@ -161,7 +161,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::SubmitChallengeRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let kind = parse::lookup("kind", &r.kind, |code| {
             ChallengeKind::ALL
@@ -202,7 +202,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordDisclosureRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let channels = r
             .channels
@@ -227,7 +227,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordDocumentIssuedRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let kind = parse::lookup("kind", &r.kind, |code| {
             [DocumentKind::Rule, DocumentKind::NormativeDocument]
@@ -264,7 +264,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordCountRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let measure = parse::code("measure", &r.measure)?;
         let period_end = parse::date("period_end", &r.period_end)?;
@@ -285,7 +285,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::RecordFeesCollectedRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let collected_on = parse::date("collected_on", &r.collected_on)?;
         let agency = parse::agency("agency", &r.agency)?;
@@ -304,9 +304,9 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::GetCaseRequest>,
     ) -> Result<Response<pb::CaseInfo>, Status> {
-        self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let commands = self.rpc.commands();
-        let found = lookup::find(commands.log().as_ref(), request.get_ref()).await?;
+        let found = lookup::find(commands.log().as_ref(), &caller, request.get_ref()).await?;
         let clocks = commands.clocks().await?;
         Ok(Response::new(found.info(&clocks)?))
     }
@@ -315,8 +315,9 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::GetTimelineRequest>,
     ) -> Result<Response<pb::Timeline>, Status> {
-        self.rpc.caller(&request)?;
-        let found = lookup::find(self.rpc.commands().log().as_ref(), request.get_ref()).await?;
+        let caller = self.rpc.identity(&request)?;
+        let log = self.rpc.commands().log();
+        let found = lookup::find(log.as_ref(), &caller, request.get_ref()).await?;
         Ok(Response::new(found.timeline()))
     }
 
@@ -326,7 +327,7 @@ impl Intake for IntakeService {
         &self,
         request: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<Self::WatchStatusStream>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         Ok(Response::new(self.watchers.status_updates(caller)?))
     }
 }

@@ -1,7 +1,7 @@
 //! casetrack-handlers: the command services `Intake`, `Review` and `Reply` (package `casetrack.v1`) and the
 //! reactions that run next to them (routing new tickets, status updates back to source systems, deadline
 //! reminders). Each handler is a thin translation: proto fields are parsed into a domain command
-//! (`parse.rs`) inside the plumbing every RPC shares (`rpc.rs`: authenticate, translate, run, answer), the
+//! (`parse.rs`) inside the plumbing every RPC shares (`rpc.rs`: the caller's identity, translate, run, answer), the
 //! case's stream is read from the log and folded, the domain decides (`casetrack_domain::Case`), and the events are
 //! appended with the expected revision (`command.rs`); errors become gRPC statuses in one place
 //! (`error.rs`). The services hold no state: the log, embedded or remote behind one `Arc<dyn Log>`, is the
@@ -10,7 +10,6 @@
 //! Architecture invariant: never decides a lifecycle rule itself (the domain does) and never writes to the
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
 
-pub mod auth;
 mod clocks;
 mod command;
 pub mod error;
@@ -29,8 +28,7 @@ pub mod supervisor;
 pub mod tracking;
 pub mod watch;
 
-pub use auth::{Caller, Tokens};
-pub use command::{CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, Step};
+pub use command::{Actor, CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, Step};
 pub use error::HandlerError;
 pub use health::Health;
 pub use intake::IntakeService;

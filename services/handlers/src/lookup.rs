@@ -1,13 +1,14 @@
 //! Reading one case for a client (`Intake.GetCase`, `Intake.GetTimeline`): find the case a request names by
 //! case id or tracking number, fold its stream with the domain's `Case`, and answer. Both reads go through
-//! [`find`], so who may read which case is decided in one place when the security boundary arrives.
+//! [`find`], so who may read which case is decided in one place (`command::may_see`).
 
 use casetrack_api::v1 as pb;
+use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{Case, CaseId, CaseKind, CaseStatus, Event, parse_stream_name, stream_name};
 use casetrack_eventlog::{Log, RecordedEvent};
 
-use crate::command::{MAX_CASE_EVENTS, decode_stream};
+use crate::command::{MAX_CASE_EVENTS, decode_stream, may_see};
 use crate::error::HandlerError;
 use crate::parse;
 use crate::tracking;
@@ -43,8 +44,13 @@ pub struct Found {
 }
 
 /// The case `request` names; INVALID_ARGUMENT unless exactly one key is given, NOT_FOUND naming the key's
-/// field when no case has it.
-pub async fn find(log: &dyn Log, request: &impl CaseKey) -> Result<Found, HandlerError> {
+/// field when no case has it or the caller may not see it (the same answer, so that tracking numbers cannot
+/// be enumerated across jurisdictions or source systems).
+pub async fn find(
+    log: &dyn Log,
+    caller: &Identity,
+    request: &impl CaseKey,
+) -> Result<Found, HandlerError> {
     let (case_id, number) = request.key();
     // Which field named the case, what it names, and the key: for the NOT_FOUND answer.
     let (field, what, key, stream, tracking_number) = match (case_id.is_empty(), number.is_empty())
@@ -87,7 +93,7 @@ pub async fn find(log: &dyn Log, request: &impl CaseKey) -> Result<Found, Handle
     let (kind, case_id) = parse_stream_name(&stream)
         .ok_or_else(|| HandlerError::corrupt(&stream, "the tracking index names no case stream"))?;
     let recorded = log.read_stream_to_end(&stream, MAX_CASE_EVENTS).await?;
-    if recorded.is_empty() {
+    if !recorded.first().is_some_and(|first| may_see(caller, first)) {
         return Err(not_found());
     }
     let events = decode_stream(&stream, &recorded)?;

@@ -17,7 +17,7 @@ use casetrack_projector::queues::{DueCase, due_cases};
 use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::watch;
 
-use crate::command::{Commands, Step};
+use crate::command::{Actor, Commands, Step};
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
 use crate::supervisor::Task;
@@ -65,7 +65,12 @@ impl Reminders {
             let command_id = derived_command_id(step.case_id, &step.purpose);
             match self
                 .commands
-                .execute(REMINDER_ACTOR, command_id, now, vec![step.step])
+                .execute(
+                    Actor::Reaction(REMINDER_ACTOR),
+                    command_id,
+                    now,
+                    vec![step.step],
+                )
                 .await
             {
                 Ok(_) => reminded += 1,

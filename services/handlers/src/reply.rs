@@ -11,7 +11,6 @@ use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::{CaseKind, stream_name};
 use tonic::{Request, Response, Status};
 
-use crate::auth::Tokens;
 use crate::command::Commands;
 use crate::error::HandlerError;
 use crate::parse;
@@ -25,9 +24,9 @@ pub struct ReplyService {
 }
 
 impl ReplyService {
-    pub fn new(commands: Commands, tokens: Tokens) -> ReplyService {
+    pub fn new(commands: Commands) -> ReplyService {
         ReplyService {
-            rpc: Rpc::new(commands, tokens),
+            rpc: Rpc::new(commands),
         }
     }
 
@@ -156,7 +155,7 @@ impl Reply for ReplyService {
         &self,
         request: Request<pb::CloseRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let case_id = parse::case_id("case_id", &r.case_id)?;
         let closed_on = parse::date("closed_on", &r.closed_on)?;

@@ -9,8 +9,7 @@ use casetrack_domain::proposal::ProposalCommand;
 use casetrack_domain::{Outcome, application::ConsultedParty};
 use tonic::{Request, Response, Status};
 
-use crate::auth::Tokens;
-use crate::command::{Commands, Step};
+use crate::command::{Actor, Commands, Step};
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
@@ -21,9 +20,9 @@ pub struct ReviewService {
 }
 
 impl ReviewService {
-    pub fn new(commands: Commands, tokens: Tokens) -> ReviewService {
+    pub fn new(commands: Commands) -> ReviewService {
         ReviewService {
-            rpc: Rpc::new(commands, tokens),
+            rpc: Rpc::new(commands),
         }
     }
 
@@ -257,7 +256,7 @@ impl Review for ReviewService {
         &self,
         request: Request<pb::MergeTicketsRequest>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.rpc.caller(&request)?;
+        let caller = self.rpc.identity(&request)?;
         let r = request.into_inner();
         let command_id = parse::command_id(&r.command_id)?;
         let duplicate = parse::case_id("case_id", &r.case_id)?;
@@ -285,7 +284,7 @@ impl Review for ReviewService {
         let refs = self
             .rpc
             .commands()
-            .execute(&caller.source_system, command_id, now, steps)
+            .execute(Actor::Caller(&caller), command_id, now, steps)
             .await?;
         Ok(Response::new(refs.into()))
     }

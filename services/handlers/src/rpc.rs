@@ -1,11 +1,13 @@
-//! What every command RPC does around its own field parsing: authenticate the caller, parse the request into
-//! a domain command, run it on the case the request names, and answer with the case's `CaseRef`. Each RPC
-//! method of `Review` and `Reply` is then only its translation from proto fields to a domain command.
+//! What every command RPC does around its own field parsing: take the caller's identity (authenticated and
+//! authorised by the server's auth layer), parse the request into a domain command, run it on the case the
+//! request names, and answer with the case's `CaseRef`. Each RPC method of `Review` and `Reply` is then only
+//! its translation from proto fields to a domain command.
 
 use casetrack_api::v1 as pb;
 use tonic::{Request, Response, Status};
 
-use crate::auth::{Caller, Tokens};
+use casetrack_auth::Identity;
+
 use crate::command::Commands;
 use crate::error::HandlerError;
 use casetrack_domain::CaseCommand;
@@ -61,35 +63,38 @@ on_case!(
     ConcludeChallengeRequest,
 );
 
-/// The state every command service holds: the executor and the tokens that say who is calling.
+/// The state every command service holds: the executor.
 #[derive(Clone)]
 pub struct Rpc {
     commands: Commands,
-    tokens: Tokens,
 }
 
 impl Rpc {
-    pub fn new(commands: Commands, tokens: Tokens) -> Rpc {
-        Rpc { commands, tokens }
+    pub fn new(commands: Commands) -> Rpc {
+        Rpc { commands }
     }
 
     pub fn commands(&self) -> &Commands {
         &self.commands
     }
 
-    /// The authenticated caller; UNAUTHENTICATED before anything else is looked at.
-    pub fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        Ok(self.tokens.caller(request.metadata())?)
+    /// The caller, as the auth layer identified it; UNAUTHENTICATED if the request did not pass the layer
+    /// (a server not built by `GrpcServer`), so a handler never runs for nobody.
+    pub fn identity<T>(&self, request: &Request<T>) -> Result<Identity, Status> {
+        let identity = request.extensions().get::<Identity>().cloned();
+        Ok(identity.ok_or(HandlerError::Unauthenticated(
+            "请求未经身份验证层：服务须由 GrpcServer 启动",
+        ))?)
     }
 
-    /// The whole of a one-case command RPC: authenticate, let `command` translate the request's own fields
+    /// The whole of a one-case command RPC: take the caller's identity, let `command` translate the request's own fields
     /// (its errors name the field), then run it on the case the request names.
     pub async fn on_case<R: OnCase>(
         &self,
         request: Request<R>,
         command: impl FnOnce(&R) -> Result<CaseCommand, HandlerError>,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let caller = self.caller(&request)?;
+        let caller = self.identity(&request)?;
         let request = request.into_inner();
         let command = command(&request)?;
         self.run(&caller, &request, command).await
@@ -99,7 +104,7 @@ impl Rpc {
     /// it (e.g. a log read).
     pub async fn run(
         &self,
-        caller: &Caller,
+        caller: &Identity,
         request: &impl OnCase,
         command: CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {

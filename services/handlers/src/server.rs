@@ -1,11 +1,14 @@
-//! One gRPC server setup for every casetrack process: the services given, plus the standard
-//! `grpc.health.v1.Health` (each service SERVING unless a supervised task it depends on is down, see
-//! `health.rs`) and server reflection over casetrack's file descriptor set, so `grpcurl` and health checkers
-//! work against any of them.
+//! One gRPC server setup for every casetrack process: the services given, behind the one auth layer
+//! (`casetrack_auth::AuthLayer`: every call authenticated and checked against the policy table), plus the
+//! standard `grpc.health.v1.Health` (each service SERVING unless a supervised task it depends on is down, see
+//! `health.rs`) and server reflection over casetrack's file descriptor set, which answer without a token so
+//! that `grpcurl` and health checkers work against any of them. A server cannot be built without the
+//! identities it checks callers against.
 
 use std::convert::Infallible;
 use std::future::Future;
 
+use casetrack_auth::{AuthLayer, TokenSource};
 use tokio::net::TcpListener;
 use tonic::body::Body;
 use tonic::codegen::{Service, http};
@@ -16,7 +19,7 @@ use tonic::transport::server::TcpIncoming;
 
 use crate::health::Health;
 use crate::watch::Watchers;
-use crate::{Commands, IntakeService, ReplyService, ReviewService, Tokens};
+use crate::{Commands, IntakeService, ReplyService, ReviewService};
 
 /// Largest request a command service accepts, in bytes. A case command is a few hundred bytes; the log
 /// accepts events of up to 1 MiB, so this refuses nothing legitimate and bounds what one call can make the
@@ -31,18 +34,23 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
-/// The services of one process, the names they are reported under by the health service, and that health,
-/// which the process's supervisor reports its tasks into.
-#[derive(Default)]
+/// The services of one process, the names they are reported under by the health service, that health
+/// (which the process's supervisor reports its tasks into), and the identities callers are checked against.
 pub struct GrpcServer {
     routes: RoutesBuilder,
     names: Vec<&'static str>,
     health: Health,
+    tokens: TokenSource,
 }
 
 impl GrpcServer {
-    pub fn new() -> GrpcServer {
-        GrpcServer::default()
+    pub fn new(tokens: TokenSource) -> GrpcServer {
+        GrpcServer {
+            routes: RoutesBuilder::default(),
+            names: Vec::new(),
+            health: Health::default(),
+            tokens,
+        }
     }
 
     /// Add a generated tonic service and report it SERVING under its own full name, so a service is never
@@ -65,12 +73,11 @@ impl GrpcServer {
     pub fn add_command_services(
         &mut self,
         commands: Commands,
-        tokens: Tokens,
         watchers: Watchers,
     ) -> &mut GrpcServer {
-        self.add(IntakeService::new(commands.clone(), tokens.clone(), watchers).into_server())
-            .add(ReviewService::new(commands.clone(), tokens.clone()).into_server())
-            .add(ReplyService::new(commands, tokens).into_server())
+        self.add(IntakeService::new(commands.clone(), watchers).into_server())
+            .add(ReviewService::new(commands.clone()).into_server())
+            .add(ReplyService::new(commands).into_server())
     }
 
     /// The routes to add services to that [`GrpcServer::add`] cannot name; name each with
@@ -111,6 +118,7 @@ impl GrpcServer {
             .add_service(reflection().build_v1()?)
             .add_service(reflection().build_v1alpha()?);
         Server::builder()
+            .layer(AuthLayer::new(self.tokens))
             .add_routes(self.routes.routes())
             .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
             .await?;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use casetrack_api::v1 as pb;
+use casetrack_auth::Identity;
 use casetrack_bus::{Checkpoint, Consumer, Failure, LogSource, Subscriber};
 use casetrack_domain::parse_stream_name;
 use casetrack_eventlog::{Log, RecordedEvent};
@@ -18,7 +19,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
-use crate::auth::Caller;
+use crate::command::may_see;
 use crate::error::HandlerError;
 use crate::tracking;
 
@@ -47,9 +48,9 @@ impl Watchers {
     /// Stream `caller`'s cases' updates from its checkpoint until the client goes away.
     pub fn status_updates(
         &self,
-        caller: Caller,
+        caller: Identity,
     ) -> Result<ReceiverStream<Result<pb::StatusUpdate, Status>>, Status> {
-        let source = caller.source_system;
+        let source = caller.source_system.clone();
         let active = Active::claim(&self.active, &source)?;
         let checkpoint = Checkpoint::open(&self.dir, &checkpoint_name(&source), 0)
             .map_err(|error| HandlerError::from(error).into_status())?;
@@ -57,6 +58,7 @@ impl Watchers {
         let watcher = Watcher {
             log: Arc::clone(&self.log),
             source,
+            caller,
             checkpoint,
             sender: sender.clone(),
             _active: active,
@@ -128,6 +130,8 @@ impl Drop for Active {
 struct Watcher {
     log: Arc<dyn Log>,
     source: String,
+    /// Whose watch: it is sent the updates of the cases it may see, its own.
+    caller: Identity,
     checkpoint: Checkpoint,
     sender: mpsc::Sender<Result<pb::StatusUpdate, Status>>,
     _active: Active,
@@ -144,7 +148,8 @@ impl Consumer for Watcher {
 
     async fn handle(&mut self, batch: &[RecordedEvent]) -> Result<(), Failure> {
         for event in batch {
-            if event.metadata.source_system.as_deref() != Some(self.source.as_str()) {
+            // Every event carries its case's source system and agency.
+            if !may_see(&self.caller, event) {
                 continue;
             }
             let Some(update) = update_for(self.log.as_ref(), event).await else {

@@ -89,6 +89,12 @@ async fn wait_for(
     assert_eq!(seen, Ok(true), "{service} never became {want:?}");
 }
 
+/// Health needs no token: a server that admits nobody still answers it.
+fn no_identities() -> casetrack_auth::TokenSource {
+    let tokens = casetrack_auth::Tokens::parse("test", r#"{"identities": []}"#).expect("tokens");
+    casetrack_auth::TokenSource::fixed(tokens)
+}
+
 async fn check(client: &mut HealthClient<tonic::transport::Channel>, service: &str) -> i32 {
     let request = HealthCheckRequest {
         service: service.to_owned(),
@@ -99,7 +105,7 @@ async fn check(client: &mut HealthClient<tonic::transport::Channel>, service: &s
 
 #[tokio::test]
 async fn a_dead_task_is_not_serving_while_restarted_and_serving_once_it_recovers() {
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(no_identities());
     server.serving("casetrack.v1.Review");
     let supervisor = Supervisor::new(server.health());
     let mut client = serve(server).await;
@@ -147,7 +153,7 @@ async fn a_dead_task_is_not_serving_while_restarted_and_serving_once_it_recovers
 
 #[tokio::test]
 async fn a_task_that_keeps_failing_makes_the_supervisor_give_up() {
-    let server = GrpcServer::new();
+    let server = GrpcServer::new(no_identities());
     let supervisor = Supervisor::new(server.health());
     let mut client = serve(server).await;
     let (failing, runs) = (

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
+use casetrack_auth::Identity;
 use casetrack_reporting::{OutputFormat, ReportingError, render};
 use chrono::{DateTime, NaiveDate, Utc};
 use tonic::{Request, Response, Status};
@@ -15,6 +16,7 @@ use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
 use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
+use crate::jurisdiction::{agency_for, caller};
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use crate::skipped::SkippedEvent;
@@ -58,9 +60,11 @@ impl ReportingService {
 
     async fn queue_of(
         &self,
+        caller: &Identity,
         request: pb::QueueRequest,
         due: Due,
     ) -> Result<Response<pb::QueueResponse>, Status> {
+        let agency = agency_for(caller, &request.agency)?;
         let today = match request.today.as_str() {
             "" => casetrack_domain::time::local_date(Utc::now()),
             text => parse_date("today", text)?,
@@ -69,7 +73,7 @@ impl ReportingService {
         let entries = self
             .blocking(move |reports, clocks| {
                 let view = reports.projector().store().view();
-                queue(&view, clocks, &request.agency, state.as_deref(), today, due)
+                queue(&view, clocks, &agency, state.as_deref(), today, due)
             })
             .await?;
         Ok(Response::new(pb::QueueResponse {
@@ -78,14 +82,19 @@ impl ReportingService {
     }
 }
 
-fn target(target: Option<pb::ReportTarget>) -> Result<(String, i32, AgencyScope), Status> {
+/// The agency (inside the caller's jurisdiction), year and scope a report request names.
+fn target(
+    caller: &Identity,
+    target: Option<pb::ReportTarget>,
+) -> Result<(String, i32, AgencyScope), Status> {
     let target = target.ok_or_else(|| Status::invalid_argument("target: required"))?;
+    let agency = agency_for(caller, &target.agency)?;
     let scope = if target.include_subagencies {
         AgencyScope::Tree
     } else {
         AgencyScope::Own
     };
-    Ok((target.agency, target.year, scope))
+    Ok((agency, target.year, scope))
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
@@ -219,8 +228,9 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::GetReportRequest>,
     ) -> Result<Response<pb::GetReportResponse>, Status> {
+        let caller = caller(&request)?;
         let request = request.into_inner();
-        let (agency, year, scope) = target(request.target)?;
+        let (agency, year, scope) = target(&caller, request.target)?;
         let output = output_format(request.output)?;
         let as_of = as_of(request.as_of)?;
         let generated = self
@@ -244,8 +254,9 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::DrillDownRequest>,
     ) -> Result<Response<pb::DrillDownResponse>, Status> {
+        let caller = caller(&request)?;
         let request = request.into_inner();
-        let (agency, year, scope) = target(request.target)?;
+        let (agency, year, scope) = target(&caller, request.target)?;
         let cell = request.cell_code;
         let cases = self
             .blocking(move |reports, _| {
@@ -262,33 +273,41 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::QueueRequest>,
     ) -> Result<Response<pb::QueueResponse>, Status> {
-        self.queue_of(request.into_inner(), Due::All).await
+        self.queue_of(&caller(&request)?, request.into_inner(), Due::All)
+            .await
     }
 
     async fn due_soon(
         &self,
         request: Request<pb::DueSoonRequest>,
     ) -> Result<Response<pb::QueueResponse>, Status> {
+        let caller = caller(&request)?;
         let request = request.into_inner();
         let queue = request
             .queue
             .ok_or_else(|| Status::invalid_argument("queue: required"))?;
-        self.queue_of(queue, Due::Within(i64::from(request.within_working_days)))
-            .await
+        self.queue_of(
+            &caller,
+            queue,
+            Due::Within(i64::from(request.within_working_days)),
+        )
+        .await
     }
 
     async fn overdue(
         &self,
         request: Request<pb::QueueRequest>,
     ) -> Result<Response<pb::QueueResponse>, Status> {
-        self.queue_of(request.into_inner(), Due::Overdue).await
+        self.queue_of(&caller(&request)?, request.into_inner(), Due::Overdue)
+            .await
     }
 
     async fn moved_deadlines(
         &self,
         request: Request<pb::MovedDeadlinesRequest>,
     ) -> Result<Response<pb::MovedDeadlinesResponse>, Status> {
-        let agency = match request.into_inner().agency.as_str() {
+        let caller = caller(&request)?;
+        let agency = match agency_for(&caller, &request.into_inner().agency)?.as_str() {
             "" => None,
             text => Some(validate_agency(text).map_err(status_from_error)?),
         };
@@ -306,7 +325,8 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::PublishRequest>,
     ) -> Result<Response<pb::PublishResponse>, Status> {
-        let (agency, year, scope) = target(request.into_inner().target)?;
+        let caller = caller(&request)?;
+        let (agency, year, scope) = target(&caller, request.into_inner().target)?;
         let generated = self
             .blocking(move |reports, _| reports.publish(&agency, year, scope))
             .await?;

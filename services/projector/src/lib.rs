@@ -17,6 +17,7 @@ mod consumer;
 mod error;
 pub mod fold;
 pub mod grpc;
+mod jurisdiction;
 pub mod keys;
 pub mod kv;
 pub mod membership;

@@ -1,12 +1,14 @@
-//! The Reporting gRPC service on a loopback port: a report with its status, a drill-down that adds up to its
-//! figure, a queue, publication, and bad input refused with INVALID_ARGUMENT naming the field.
+//! The Reporting gRPC service on a loopback port, behind the auth layer: a report with its status, a
+//! drill-down that adds up to its figure, a queue, publication, bad input refused with INVALID_ARGUMENT naming
+//! the field, and another agency's figures refused to an officer of a sub-agency.
 
 mod common;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
+use casetrack_auth::{AuthLayer, TokenSource, Tokens, token_sha256};
 use casetrack_domain::{ApplicantType, Outcome};
-use casetrack_eventlog::EventLog;
+use casetrack_eventlog::{BearerToken, EventLog};
 use casetrack_projector::Reports;
 use casetrack_projector::grpc::ReportingService;
 use common::{append_each, case_id, clocks, date, decided, fold, received};
@@ -39,14 +41,56 @@ async fn reporting_service_answers_over_grpc() {
 
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
     let address = incoming.local_addr().expect("address");
+    let officer = |token: &str, jurisdiction: &str| {
+        serde_json::json!({"name": token, "token_sha256": token_sha256(token),
+            "roles": ["report_officer"], "source_system": "console", "jurisdiction": jurisdiction})
+    };
+    let tokens = serde_json::json!({"identities": [
+        officer("district", "simao"), officer("finance", "simao/finance"),
+    ]});
+    let tokens = Tokens::parse("test", &tokens.to_string()).expect("tokens");
     let server = tokio::spawn(
         tonic::transport::Server::builder()
+            .layer(AuthLayer::new(TokenSource::fixed(tokens)))
             .add_service(service.into_server())
             .serve_with_incoming(incoming),
     );
-    let mut client = ReportingClient::connect(format!("http://{address}"))
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .expect("url")
+        .connect()
         .await
         .expect("connect");
+    let as_officer = |token: &str| {
+        let bearer = BearerToken::new(token).expect("ASCII");
+        ReportingClient::with_interceptor(channel.clone(), bearer)
+    };
+    let mut client = as_officer("district");
+
+    // The finance bureau's officer sees its own figures, not the district's roll-up.
+    let mut finance = as_officer("finance");
+    let own = finance.get_report(pb::GetReportRequest {
+        target: target("simao/finance", 2024),
+        output: pb::ReportOutput::Json as i32,
+        as_of: None,
+    });
+    assert!(own.await.is_ok());
+    let denied = finance
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2024),
+            output: pb::ReportOutput::Json as i32,
+            as_of: None,
+        })
+        .await
+        .expect_err("the district is outside simao/finance");
+    assert_eq!(denied.code(), tonic::Code::PermissionDenied, "{denied:?}");
+    let drill = finance.drill_down(pb::DrillDownRequest {
+        target: target("simao", 2024),
+        cell_code: "applications.partly_disclosed.total".to_string(),
+    });
+    assert_eq!(
+        drill.await.expect_err("outside").code(),
+        tonic::Code::PermissionDenied
+    );
 
     let report = client
         .get_report(pb::GetReportRequest {

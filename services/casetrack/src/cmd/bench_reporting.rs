@@ -34,9 +34,13 @@ pub struct Args {
     /// URL of the `casetrack eventlog` process (for the log head, to compute the lag).
     #[arg(long, default_value = "http://127.0.0.1:50061")]
     pub log: String,
-    /// Bearer token of a source system in intake's token file.
-    #[arg(long)]
+    /// Bearer token of an identity with the clerk and report_officer roles whose jurisdiction covers --agency
+    /// (e.g. STAFF_TOKEN of `deploy/run-local.sh`'s tokens.secret, with `--agency simao/bench`).
+    #[arg(long, env = "CASETRACK_TOKEN", hide_env_values = true)]
     pub token: String,
+    /// Bearer token of an admin or auditor of the event log, for its head.
+    #[arg(long, env = "CASETRACK_LOG_TOKEN", hide_env_values = true)]
+    pub log_token: String,
     /// Applications submitted per second.
     #[arg(long, default_value_t = 1000)]
     pub rate: u32,
@@ -88,7 +92,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         .await
         .context("--log")?;
     let (submitted, visible) = mpsc::unbounded_channel();
-    let watcher = tokio::spawn(watch(reporting, log, target(&args.agency), visible));
+    let tokens = (args.token.clone(), args.log_token.clone());
+    let watcher = tokio::spawn(watch(reporting, log, target(&args.agency), visible, tokens));
     let started = Instant::now();
     let retries = submit(intake, &args, submitted).await?;
     let elapsed = started.elapsed();
@@ -218,7 +223,7 @@ fn authed<T>(message: T, token: &str) -> anyhow::Result<tonic::Request<T>> {
     let mut request = tonic::Request::new(message);
     let value = format!("Bearer {token}")
         .parse()
-        .context("--token must be ASCII")?;
+        .context("tokens must be ASCII")?;
     request.metadata_mut().insert("authorization", value);
     Ok(request)
 }
@@ -229,6 +234,7 @@ async fn watch(
     mut log: EventLogClient<Channel>,
     target: pb::ReportTarget,
     mut submitted: mpsc::UnboundedReceiver<Submitted>,
+    (token, log_token): (String, String),
 ) -> anyhow::Result<Observed> {
     let mut observed = Observed {
         from_sent: Vec::new(),
@@ -251,16 +257,19 @@ async fn watch(
             return Ok(observed);
         }
         let head = log
-            .next_position(pb::NextPositionRequest {})
+            .next_position(authed(pb::NextPositionRequest {}, &log_token)?)
             .await?
             .into_inner()
             .next_position;
         let report = reporting
-            .get_report(pb::GetReportRequest {
-                target: Some(target.clone()),
-                output: pb::ReportOutput::Json as i32,
-                as_of: None,
-            })
+            .get_report(authed(
+                pb::GetReportRequest {
+                    target: Some(target.clone()),
+                    output: pb::ReportOutput::Json as i32,
+                    as_of: None,
+                },
+                &token,
+            )?)
             .await?
             .into_inner();
         let seen = Instant::now();

@@ -15,7 +15,7 @@ use casetrack_domain::{AgencyId, Case, DeadlineMove};
 use casetrack_eventlog::Log;
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use casetrack_handlers::ids::derived_command_id;
-use casetrack_handlers::{Commands, Step};
+use casetrack_handlers::{Actor, Commands, Step};
 use casetrack_projector::calendar::{MovedDeadline, moved_deadlines};
 use casetrack_projector::{Projector, projections_dir};
 use uuid::Uuid;
@@ -132,7 +132,10 @@ async fn note_on_cases(data: &Path, moved: &[MovedDeadline]) -> anyhow::Result<(
             command,
         };
         let id = derived_command_id(m.case_id, &format!("deadline-moved/{}", m.position));
-        if let Err(error) = commands.execute(LOAD_ACTOR, id, now, vec![step]).await {
+        if let Err(error) = commands
+            .execute(Actor::Reaction(LOAD_ACTOR), id, now, vec![step])
+            .await
+        {
             // The move stays listed in the read model; only its note on the case is missing.
             eprintln!("{}: 未能记入案件时间线：{error}", m.tracking_number);
         }

@@ -18,10 +18,13 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
+use casetrack_auth::NewToken;
 use casetrack_domain::Calendar;
 use casetrack_domain::time::local_date;
+use casetrack_eventlog::BearerToken;
 use chrono::{Datelike, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
@@ -32,8 +35,9 @@ use crate::demo::year::{Params, generate, horizon};
 /// The log filter while the demo runs: its hundreds of requests would otherwise log a line each.
 pub const LOG_FILTER: &str = "warn,casetrack_handlers::routing=error";
 
-/// The source system the demo authenticates as.
+/// The source system the demo's staff work as, and the hotline whose tickets it submits.
 const DEMO_SOURCE_SYSTEM: &str = "demo";
+const DEMO_HOTLINE: &str = "12345";
 
 /// Waiting for the in-process server to accept connections: attempts and the pause between them.
 const READY_ATTEMPTS: u32 = 200;
@@ -80,14 +84,14 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         "--year {year}: its facts run to {last_day}, which is not yet past"
     );
     prepare_data_dir(&args.data)?;
-    let token = uuid::Uuid::new_v4().simple().to_string();
 
     // Bound here, not by the server: `--listen 127.0.0.1:0` then means a free port, and this is its address.
     let listener = serve::bind(args.listen).await?;
     let listen = listener
         .local_addr()
         .context("address of the demo's listener")?;
-    let server = tokio::spawn(serve::serve(server_args(&args, listen, &token)?, listener));
+    let tokens = demo_tokens(&args.data)?;
+    let server = tokio::spawn(serve::serve(server_args(&args, listen)?, listener));
     let channel = connect(listen, &server).await?;
 
     let calendar = Calendar::embedded()?;
@@ -104,12 +108,13 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(format!("{} cases of {year}", generated.cases.len()));
-    let clients = Clients::new(channel.clone(), &token)?;
+    let clients = Clients::new(channel.clone(), &tokens.staff, &tokens.hotline)?;
     let progress = bar.clone();
     let upto = drive(&generated, &clients, move |n| progress.inc(n)).await?;
     bar.finish_and_clear();
 
-    let mut reporting = ReportingClient::new(channel);
+    let bearer = BearerToken::new(&tokens.staff).context("a generated token is ASCII")?;
+    let mut reporting = ReportingClient::with_interceptor(channel, bearer);
     let markdown = report(&mut reporting, year, upto, pb::ReportOutput::Md).await?;
     println!("{}", String::from_utf8_lossy(&markdown.rendered));
     let reports = args.data.join("reports");
@@ -151,12 +156,14 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     }
     println!("serving on {listen} (Ctrl-C to stop). Try:");
     println!(
-        "  grpcurl -plaintext -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
-         \"output\":\"REPORT_OUTPUT_CSV\"}}' {listen} casetrack.v1.Reporting/GetReport"
+        "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
+         \"output\":\"REPORT_OUTPUT_CSV\"}}' {listen} casetrack.v1.Reporting/GetReport",
+        token = tokens.staff
     );
     println!(
         "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"tracking_number\":\"SM-{year}-000001\"}}' {listen} \
-         casetrack.v1.Intake/GetCase"
+         casetrack.v1.Intake/GetCase",
+        token = tokens.staff
     );
     server.await??;
     Ok(())
@@ -186,15 +193,40 @@ fn prepare_data_dir(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `casetrack serve`'s arguments for the demo: its token, no automatic routing (the scripts dispatch every
+/// The demo's two callers: its staff (every staff role in the district) and the 12345 hotline.
+struct DemoTokens {
+    staff: String,
+    hotline: String,
+}
+
+/// Fresh tokens for the demo's callers, their hashes written to DATA/demo-tokens.json.
+fn demo_tokens(data: &Path) -> anyhow::Result<DemoTokens> {
+    use casetrack_auth::Role::{Approver, Clerk, Hotline, ReplyOfficer, ReportOfficer, Reviewer};
+    let staff_roles = [Clerk, Reviewer, Approver, ReplyOfficer, ReportOfficer];
+    let new = |name: &str, roles: &[casetrack_auth::Role], source: &str| {
+        NewToken::generate(
+            name,
+            roles.iter().copied().collect(),
+            source,
+            Some(DISTRICT),
+        )
+        .map_err(|reason| anyhow::anyhow!("demo identity {name}: {reason}"))
+    };
+    let staff = new("演示：思茅区工作人员", &staff_roles, DEMO_SOURCE_SYSTEM)?;
+    let hotline = new("演示：12345热线", &[Hotline], DEMO_HOTLINE)?;
+    let file = serde_json::json!({ "identities": [staff.entry, hotline.entry] });
+    std::fs::write(data.join("demo-tokens.json"), file.to_string())?;
+    Ok(DemoTokens {
+        staff: staff.token,
+        hotline: hotline.token,
+    })
+}
+
+/// `casetrack serve`'s arguments for the demo: its token file, no automatic routing (the scripts dispatch every
 /// ticket on its own date; the router would dispatch with today's date), and reminders that never fire (they
 /// follow the wall clock, which would make the log differ from run to run).
-fn server_args(args: &Args, listen: SocketAddr, token: &str) -> anyhow::Result<serve::Args> {
+fn server_args(args: &Args, listen: SocketAddr) -> anyhow::Result<serve::Args> {
     let tokens = args.data.join("demo-tokens.json");
-    std::fs::write(
-        &tokens,
-        serde_json::json!({ "tokens": { token: DEMO_SOURCE_SYSTEM } }).to_string(),
-    )?;
     let routing = args.data.join("demo-routing.json");
     std::fs::write(&routing, r#"{"rules": []}"#)?;
     Ok(serve::Args {
@@ -234,7 +266,7 @@ async fn connect(
 }
 
 async fn report(
-    reporting: &mut ReportingClient<Channel>,
+    reporting: &mut ReportingClient<InterceptedService<Channel, BearerToken>>,
     year: i32,
     upto: u64,
     output: pb::ReportOutput,

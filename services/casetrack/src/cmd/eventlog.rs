@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
+use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, NatsBus, RELAY_NAME, Relay, Subscriber};
 use casetrack_eventlog::EventLog;
 use casetrack_eventlog::grpc::EventLogService;
@@ -24,6 +25,10 @@ pub struct Args {
     /// NATS server the relay publishes committed events to.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     pub nats: String,
+    /// The token file (see README, "Roles and tokens"): the command services call the log with an admin
+    /// token, log tools with an admin or auditor one.
+    #[arg(long)]
+    pub tokens: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -31,12 +36,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
+    let tokens = TokenSource::watch(&args.tokens)?;
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let bus = NatsBus::connect(&args.nats)
         .await
         .context("connect to NATS")?;
     let relay = Relay::open(&log, bus, &subscriber_dir(&args.data, RELAY_NAME)?).await?;
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     // A relay that is down holds back nothing the EventLog service answers: it is reported on its own.
     let relay_task = supervisor.spawn(

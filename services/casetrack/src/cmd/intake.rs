@@ -24,8 +24,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, tokens) = args.process.load()?;
     let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
-    server.add(IntakeService::new(commands, tokens, watchers).into_server());
+    server.add(IntakeService::new(commands, watchers).into_server());
     serve_until_shutdown(server, args.process.listen, supervisor, Vec::new()).await
 }

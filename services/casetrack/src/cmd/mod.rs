@@ -18,4 +18,5 @@ pub mod reporting;
 pub mod restore;
 pub mod review;
 pub mod serve;
+pub mod token;
 pub mod verify;

@@ -1,21 +1,46 @@
-//! What the separate command-service processes (`casetrack intake|review|reply`) share: where they find the
-//! `casetrack eventlog` process, where they listen, and the executor over the remote log.
+//! What the processes that reach the `casetrack eventlog` process over gRPC share (`casetrack
+//! intake|review|reply|reporting`): where they find it and the token they call it with, where the command
+//! services listen, and the executor over the remote log.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use casetrack_auth::TokenSource;
 use casetrack_eventlog::RemoteLog;
-use casetrack_handlers::{Commands, Tokens};
+use casetrack_handlers::Commands;
 
 use super::serve::ServiceArgs;
+
+/// Where a process finds the `casetrack eventlog` process, and who it calls it as.
+#[derive(clap::Args)]
+pub struct LogArgs {
+    /// URL of the `casetrack eventlog` process.
+    #[arg(long, default_value = "http://127.0.0.1:50061")]
+    pub log: String,
+    /// Token this process calls the log with: an admin identity of the log's token file. From the
+    /// environment, so that it shows in no process list.
+    #[arg(long, env = "CASETRACK_LOG_TOKEN", hide_env_values = true)]
+    pub log_token: String,
+}
+
+impl LogArgs {
+    /// A client of the `casetrack eventlog` process; connects on first use and reconnects by itself.
+    pub fn remote_log(&self) -> anyhow::Result<RemoteLog> {
+        let endpoint =
+            tonic::transport::Endpoint::from_shared(self.log.clone()).context("--log URL")?;
+        Ok(RemoteLog::from_channel(
+            endpoint.connect_lazy(),
+            &self.log_token,
+        )?)
+    }
+}
 
 /// Where a separate command-service process finds the log and where it listens.
 #[derive(clap::Args)]
 pub struct ProcessArgs {
-    /// URL of the `casetrack eventlog` process.
-    #[arg(long, default_value = "http://127.0.0.1:50061")]
-    pub log: String,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// Address of this service's gRPC port.
     #[arg(long)]
     pub listen: SocketAddr,
@@ -24,14 +49,8 @@ pub struct ProcessArgs {
 }
 
 impl ProcessArgs {
-    /// The command executor over the remote log, and the caller tokens.
-    pub fn load(&self) -> anyhow::Result<(Commands, Tokens)> {
-        self.services.load(Arc::new(remote_log(&self.log)?))
+    /// The command executor over the remote log, and the identities callers are checked against.
+    pub fn load(&self) -> anyhow::Result<(Commands, TokenSource)> {
+        self.services.load(Arc::new(self.log.remote_log()?))
     }
-}
-
-/// A client of the `casetrack eventlog` process at `url`; connects on first use and reconnects by itself.
-pub fn remote_log(url: &str) -> anyhow::Result<RemoteLog> {
-    let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned()).context("--log URL")?;
-    Ok(RemoteLog::from_channel(endpoint.connect_lazy()))
 }

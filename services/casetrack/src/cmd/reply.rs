@@ -18,8 +18,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
     let (commands, tokens) = args.load()?;
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
-    server.add(ReplyService::new(commands, tokens).into_server());
+    server.add(ReplyService::new(commands).into_server());
     serve_until_shutdown(server, args.listen, supervisor, Vec::new()).await
 }

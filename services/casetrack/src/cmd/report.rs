@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_eventlog::EventLog;
+use casetrack_eventlog::{BearerToken, EventLog};
 use casetrack_projector::{
     AgencyScope, AsOf, GeneratedReport, Projector, Reports, projections_dir,
 };
@@ -27,6 +27,15 @@ pub struct Args {
     /// Ask a running server (e.g. http://127.0.0.1:50051) instead of opening the data directory.
     #[arg(long, conflicts_with_all = ["publish", "verify_published"])]
     pub server: Option<String>,
+    /// With --server: the caller's token (a report_officer or auditor identity). From the environment, so
+    /// that it shows in no process list.
+    #[arg(
+        long,
+        env = "CASETRACK_TOKEN",
+        hide_env_values = true,
+        requires = "server"
+    )]
+    pub token: Option<String>,
     /// Agency id, a path in the agency tree ("simao/finance").
     #[arg(long)]
     pub agency: String,
@@ -196,9 +205,17 @@ async fn remote(
     output: OutputFormat,
     as_of: AsOf,
 ) -> anyhow::Result<()> {
-    let mut client = ReportingClient::connect(server.to_string())
+    let token = args
+        .token
+        .as_deref()
+        .context("--server needs the caller's token in CASETRACK_TOKEN (or --token)")?;
+    let bearer = BearerToken::new(token).context("the token must be visible ASCII")?;
+    let channel = tonic::transport::Endpoint::from_shared(server.to_string())
+        .with_context(|| format!("--server {server}"))?
+        .connect()
         .await
-        .with_context(|| format!("connect to {server}"))?
+        .with_context(|| format!("connect to {server}"))?;
+    let mut client = ReportingClient::with_interceptor(channel, bearer)
         .max_decoding_message_size(casetrack_projector::grpc::GRPC_MAX_MESSAGE_BYTES);
     let output = match output {
         OutputFormat::Json => pb::ReportOutput::Json,

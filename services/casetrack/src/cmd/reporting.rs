@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
+use casetrack_auth::TokenSource;
 use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
 use casetrack_eventlog::Log;
 use casetrack_handlers::{Commands, GrpcServer, Supervisor, TrackingPrefix};
@@ -19,7 +20,7 @@ use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
 };
 
-use super::remote::remote_log;
+use super::remote::LogArgs;
 use super::serve::{REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown};
 
 #[derive(clap::Args)]
@@ -30,9 +31,12 @@ pub struct Args {
     /// Address of the Reporting gRPC port.
     #[arg(long, default_value = "127.0.0.1:50065")]
     pub listen: SocketAddr,
-    /// URL of the `casetrack eventlog` process (back-fill and reports as of a past point).
-    #[arg(long, default_value = "http://127.0.0.1:50061")]
-    pub log: String,
+    /// The `casetrack eventlog` process (back-fill and reports as of a past point).
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The token file (see README, "Roles and tokens"): report officers and auditors call this service.
+    #[arg(long)]
+    pub tokens: PathBuf,
     /// NATS server the event log process relays to.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     pub nats: String,
@@ -51,14 +55,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
+    let tokens = TokenSource::watch(&args.tokens)?;
     let projector =
         Projector::open(&projections_dir(&args.data)).context("open the projection store")?;
-    let log: Arc<dyn Log> = Arc::new(remote_log(&args.log)?);
+    let log: Arc<dyn Log> = Arc::new(args.log.remote_log()?);
     let nats = NatsBus::connect(&args.nats)
         .await
         .context("connect to NATS")?;
     let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     let clocks = clocks(args.hotline_limits.as_deref())?;
     let commands = Commands::new(

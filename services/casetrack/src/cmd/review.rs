@@ -26,12 +26,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, tokens) = args.process.load()?;
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     let router = args
         .routing
         .start(&commands, commands.log().clone(), &args.data, &supervisor)
         .await?;
-    server.add(ReviewService::new(commands, tokens).into_server());
+    server.add(ReviewService::new(commands).into_server());
     serve_until_shutdown(server, args.process.listen, supervisor, vec![router]).await
 }

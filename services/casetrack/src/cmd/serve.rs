@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, Subscriber};
 use casetrack_domain::Calendar;
 use casetrack_domain::deadline::{Clocks, HotlineLimits};
@@ -19,8 +20,7 @@ use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::routing::ROUTER_NAME;
 use casetrack_handlers::{
-    Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, Tokens, TrackingPrefix,
-    Watchers,
+    Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, TrackingPrefix, Watchers,
 };
 use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
 use tokio::net::TcpListener;
@@ -46,7 +46,8 @@ pub struct Args {
 /// Configuration of the command services.
 #[derive(clap::Args)]
 pub struct ServiceArgs {
-    /// JSON file mapping bearer tokens to source system names: {"tokens": {"<token>": "12345", ...}}.
+    /// The token file: the identities allowed to call, by the SHA-256 of their tokens (see README, "Roles
+    /// and tokens"); re-read when it changes.
     #[arg(long)]
     pub tokens: PathBuf,
     /// Agency prefix of tracking numbers (PREFIX-YEAR-SEQUENCE), 1..=8 capitals or digits.
@@ -59,9 +60,9 @@ pub struct ServiceArgs {
 }
 
 impl ServiceArgs {
-    /// The command executor over `log` and the caller tokens.
-    pub fn load(&self, log: Arc<dyn Log>) -> anyhow::Result<(Commands, Tokens)> {
-        let tokens = Tokens::load(&self.tokens)?;
+    /// The command executor over `log` and the identities callers are checked against.
+    pub fn load(&self, log: Arc<dyn Log>) -> anyhow::Result<(Commands, TokenSource)> {
+        let tokens = TokenSource::watch(&self.tokens)?;
         Ok((
             Commands::new(log, self.clocks()?, self.tracking_prefix.clone()),
             tokens,
@@ -279,13 +280,13 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     // the `EventLog` itself.
     let shared: Arc<dyn Log> = Arc::new(log.clone());
     let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
-    let mut server = GrpcServer::new();
+    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     let router = args
         .routing
         .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
         .await?;
-    // The log itself too, so log tools (read, subscribe, verify) work against the one port.
+    // The log itself too, so log tools (read, subscribe, verify) work against the one port (admin only).
     server.add(EventLogService::new(log.clone()).into_server());
     let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
     // The projector follows the log into DATA/projections; the Reporting service and the reminders read it.
@@ -294,7 +295,7 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);
-    server.add_command_services(commands, tokens, watchers);
+    server.add_command_services(commands, watchers);
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);

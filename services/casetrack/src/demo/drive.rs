@@ -1,5 +1,5 @@
 //! Pushing a generated year through the real public API: a tonic client of the running server's Intake,
-//! Review and Reply services, authenticated like any source system. Intake runs in script order, one case at
+//! Review and Reply services, authenticated as the district's staff (tickets as the 12345 hotline). Intake runs in script order, one case at
 //! a time, so tracking numbers come out the same on every run; the later steps of different cases run
 //! concurrently (each case's own steps in order); challenges go last, once the applications they name exist.
 
@@ -24,41 +24,55 @@ pub enum DriveError {
         what: &'static str,
         status: tonic::Status,
     },
-    #[error("invalid bearer token for the demo source system")]
+    #[error("invalid bearer token for the demo's callers")]
     Token,
     #[error("a driver task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
 }
 
-/// The clients of one server, authenticated as one source system.
+/// The clients of one server, with the staff's and the hotline's tokens.
 #[derive(Clone)]
 pub struct Clients {
     intake: IntakeClient<Channel>,
     review: ReviewClient<Channel>,
     reply: ReplyClient<Channel>,
-    bearer: MetadataValue<Ascii>,
+    staff: MetadataValue<Ascii>,
+    hotline: MetadataValue<Ascii>,
 }
 
 impl Clients {
-    pub fn new(channel: Channel, token: &str) -> Result<Clients, DriveError> {
-        let bearer = format!("Bearer {token}")
-            .parse()
-            .map_err(|_| DriveError::Token)?;
+    pub fn new(channel: Channel, staff: &str, hotline: &str) -> Result<Clients, DriveError> {
+        let bearer = |token: &str| {
+            format!("Bearer {token}")
+                .parse()
+                .map_err(|_| DriveError::Token)
+        };
         Ok(Clients {
             intake: IntakeClient::new(channel.clone()),
             review: ReviewClient::new(channel.clone()),
             reply: ReplyClient::new(channel),
-            bearer,
+            staff: bearer(staff)?,
+            hotline: bearer(hotline)?,
         })
     }
 
+    /// A request made by the staff.
     fn request<T>(&self, message: T) -> tonic::Request<T> {
-        let mut request = tonic::Request::new(message);
-        request
-            .metadata_mut()
-            .insert("authorization", self.bearer.clone());
-        request
+        authorized(message, &self.staff)
     }
+
+    /// A request made by the hotline.
+    fn hotline_request<T>(&self, message: T) -> tonic::Request<T> {
+        authorized(message, &self.hotline)
+    }
+}
+
+fn authorized<T>(message: T, bearer: &MetadataValue<Ascii>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", bearer.clone());
+    request
 }
 
 /// Runs every script of `year`; `progress` is told of each call made. Returns the log position after the last
@@ -149,7 +163,7 @@ async fn submit(
             .await
             .map_err(refused("SubmitApplication")),
         Submit::Hotline(r) => intake
-            .submit_hotline_ticket(clients.request(r))
+            .submit_hotline_ticket(clients.hotline_request(r))
             .await
             .map_err(refused("SubmitHotlineTicket")),
         Submit::Proposal(r) => intake

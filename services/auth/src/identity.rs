@@ -1,0 +1,78 @@
+//! The authenticated caller, as the layer hands it to the handlers, and the one jurisdiction rule they apply.
+
+use std::collections::BTreeSet;
+
+use casetrack_domain::AgencyId;
+
+use crate::role::Role;
+
+/// Who is calling: configured in the token file, found by the hash of the caller's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Shown in logs and recorded as the actor of the events the caller writes, e.g. "12345热线".
+    pub name: String,
+    /// Never empty.
+    pub roles: BTreeSet<Role>,
+    /// What intake's idempotency and status watching hang on: a submission's case id is derived from
+    /// (source system, external id). Staff have one too, e.g. "console".
+    pub source_system: String,
+    /// The agency subtree the caller sees and acts in (`simao` covers `simao` and `simao/...`); `None` is the
+    /// whole deployment, which only roles that change no case may have ([`Role::spans_deployment`]).
+    pub jurisdiction: Option<AgencyId>,
+}
+
+impl Identity {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether the caller may see or act on a case of `agency` submitted by `source_system`: the agency is in
+    /// its jurisdiction and, for a hotline source system, the case is its own.
+    pub fn may_see(&self, agency: &AgencyId, source_system: Option<&str>) -> bool {
+        self.covers(agency)
+            && (!self.has(Role::Hotline) || source_system == Some(self.source_system.as_str()))
+    }
+
+    /// Whether `agency` (a case's, or the root of a roll-up) is inside the caller's jurisdiction.
+    pub fn covers(&self, agency: &AgencyId) -> bool {
+        self.jurisdiction
+            .as_ref()
+            .is_none_or(|root| agency.is_within(root))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(roles: &[Role], jurisdiction: Option<&str>) -> Identity {
+        Identity {
+            name: "test".into(),
+            roles: roles.iter().copied().collect(),
+            source_system: "12345".into(),
+            jurisdiction: jurisdiction.map(|j| AgencyId::parse(j).expect("agency")),
+        }
+    }
+
+    fn agency(text: &str) -> AgencyId {
+        AgencyId::parse(text).expect("agency")
+    }
+
+    #[test]
+    fn staff_see_their_subtree_only() {
+        let staff = identity(&[Role::Reviewer], Some("simao/finance"));
+        assert!(staff.may_see(&agency("simao/finance"), Some("console")));
+        assert!(staff.may_see(&agency("simao/finance/budget"), None));
+        assert!(!staff.may_see(&agency("simao"), None));
+        assert!(!staff.may_see(&agency("simao/financebureau"), None));
+        assert!(identity(&[Role::Auditor], None).may_see(&agency("other"), None));
+    }
+
+    #[test]
+    fn a_hotline_sees_only_its_own_cases() {
+        let hotline = identity(&[Role::Hotline], Some("simao"));
+        assert!(hotline.may_see(&agency("simao/roads"), Some("12345")));
+        assert!(!hotline.may_see(&agency("simao/roads"), Some("12328")));
+        assert!(!hotline.may_see(&agency("simao/roads"), None));
+    }
+}
