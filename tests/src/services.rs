@@ -105,9 +105,20 @@ pub struct Process {
 impl Process {
     /// Spawn `casetrack <args>` and wait until it accepts TCP connections on `port`.
     pub fn spawn(args: &[String], port: u16, log_file: &Path) -> anyhow::Result<Process> {
+        Process::spawn_with_env(args, &[], port, log_file)
+    }
+
+    /// [`Process::spawn`] with environment variables `env` set for the process.
+    pub fn spawn_with_env(
+        args: &[String],
+        env: &[(&str, &str)],
+        port: u16,
+        log_file: &Path,
+    ) -> anyhow::Result<Process> {
         let log = std::fs::File::create(log_file).context("create process log")?;
         let child = Command::new(casetrack_binary()?)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -140,6 +151,21 @@ impl Process {
     /// Whether the process is still running (it has not exited or been restarted by anyone).
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The exit status of a process expected to stop by itself, or an error if it is still running after
+    /// [`PROCESS_START_TIMEOUT`].
+    pub fn wait_for_exit(&mut self) -> anyhow::Result<std::process::ExitStatus> {
+        let deadline = Instant::now() + PROCESS_START_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                bail!("casetrack did not exit within {PROCESS_START_TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use casetrack_domain::deadline::Clocks;
 use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{Direction, EventLog, Log, RemoteLog};
 use casetrack_handlers::{
-    Commands, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Watchers,
+    Commands, DomainAppendGuard, GrpcServer, MAX_REQUEST_BYTES, Reminders, ReplyService, Watchers,
 };
 use casetrack_projector::{Projector, projections_dir};
 use casetrack_tests::services::{
@@ -29,6 +29,7 @@ use tonic_types::StatusExt;
 struct Harness {
     log: EventLog,
     commands: Commands,
+    channel: Channel,
     intake: IntakeClient<Channel>,
     review: ReviewClient<Channel>,
     reply: ReplyClient<Channel>,
@@ -70,7 +71,8 @@ async fn start_with(mode: LogMode) -> Harness {
         LogMode::Embedded => Arc::new(log.clone()),
         LogMode::Remote => {
             let mut server = GrpcServer::new(tokens());
-            server.add(EventLogService::new(log.clone()).into_server());
+            server
+                .add(EventLogService::new(log.clone(), Arc::new(DomainAppendGuard)).into_server());
             let url = spawn_server(server, std::future::pending()).await;
             let remote = RemoteLog::connect(url, ADMIN_TOKEN).await;
             Arc::new(remote.expect("connect to the log"))
@@ -89,6 +91,7 @@ async fn start_with(mode: LogMode) -> Harness {
     Harness {
         log,
         commands,
+        channel: channel.clone(),
         intake: IntakeClient::new(channel.clone()).max_encoding_message_size(4 * MAX_REQUEST_BYTES),
         review: ReviewClient::new(channel.clone()),
         reply: ReplyClient::new(channel),
@@ -464,7 +467,12 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
         .submit_application(authed(huge, STAFF_TOKEN))
         .await
         .expect_err("too large");
-    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status.message().contains("MAX_REQUEST_BYTES"),
+        "the refusal names the limit: {}",
+        status.message()
+    );
 
     assert_eq!(
         h.log.next_position(),
@@ -975,3 +983,10 @@ async fn an_application_timeline_lists_supplement_consultation_extension_and_dec
         last.recorded_at
     );
 }
+
+// More scenarios over the same harness, in a directory named after this file (declared after
+// `on_both_logs!`, which they use).
+#[path = "e2e_commands/properties.rs"]
+mod properties;
+#[path = "e2e_commands/refused.rs"]
+mod refused;

@@ -1,24 +1,41 @@
 //! End-to-end in the embedded mode: one `casetrack serve` process (log, in-process bus, all services on one
-//! port); a ticket and an application go from intake through review and reply to closed while the source
-//! system watches its status updates.
+//! public port, the raw log on its own internal port); a ticket and an application go from intake through
+//! review and reply to closed while the source system watches its status updates. And a failed write to the
+//! log stops the process, whose restart recovers the log from disk.
 
+use std::path::Path;
+
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::event_log_client::EventLogClient;
+use casetrack_eventlog::FAIL_WRITE_ENV;
 use casetrack_tests::free_port;
-use casetrack_tests::services::{Clients, Process, ticket_and_application_to_closed, write_tokens};
+use casetrack_tests::services::{
+    ADMIN_TOKEN, Clients, Process, STAFF_TOKEN, authed, ticket_and_application_to_closed, today,
+    write_tokens,
+};
+use tonic::Code;
+
+/// `casetrack serve` on `port`, its raw log on `log_port`, data in `dir`/data.
+fn serve_args(dir: &Path, port: u16, log_port: u16) -> anyhow::Result<Vec<String>> {
+    let tokens = write_tokens(dir)?;
+    Ok(vec![
+        "serve".to_owned(),
+        "--data".to_owned(),
+        dir.join("data").display().to_string(),
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--log-listen".to_owned(),
+        format!("127.0.0.1:{log_port}"),
+        "--tokens".to_owned(),
+        tokens.display().to_string(),
+    ])
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ticket_and_application_reach_closed_in_one_process() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let tokens = write_tokens(dir.path())?;
-    let port = free_port();
-    let args = [
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.path().join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--tokens".to_owned(),
-        tokens.display().to_string(),
-    ];
+    let (port, log_port) = (free_port(), free_port());
+    let args = serve_args(dir.path(), port, log_port)?;
     let server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
     let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
     let outcome = ticket_and_application_to_closed(&mut clients).await;
@@ -28,5 +45,85 @@ async fn ticket_and_application_reach_closed_in_one_process() -> anyhow::Result<
             std::fs::read_to_string(dir.path().join("serve.log")).unwrap_or_default()
         );
     }
-    outcome
+    outcome?;
+
+    // The raw log is not on the public port, only on its own internal one.
+    let mut public = EventLogClient::connect(server.url()).await?;
+    let status = public
+        .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
+        .await
+        .expect_err("no raw log on the public port");
+    assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
+    let mut internal = EventLogClient::connect(format!("http://127.0.0.1:{log_port}")).await?;
+    let head = internal
+        .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
+        .await?;
+    assert!(head.into_inner().next_position > 0);
+    Ok(())
+}
+
+fn application(external_id: &str) -> pb::SubmitApplicationRequest {
+    pb::SubmitApplicationRequest {
+        external_id: external_id.into(),
+        agency: "simao".into(),
+        applicant_type: "natural_person".into(),
+        channel: "in_person".into(),
+        handed_in_on: today(),
+        content: "2025 年预算执行情况".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_write_stops_serve_and_a_restart_recovers_the_log() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (port, log_port) = (free_port(), free_port());
+    let args = serve_args(dir.path(), port, log_port)?;
+    // The first group (one submission) commits; the write of the next fails.
+    let mut server = Process::spawn_with_env(
+        &args,
+        &[(FAIL_WRITE_ENV, "1")],
+        port,
+        &dir.path().join("serve.log"),
+    )?;
+    let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
+    let first = clients
+        .intake
+        .submit_application(authed(application("F-1"), STAFF_TOKEN))
+        .await?
+        .into_inner();
+    let status = clients
+        .intake
+        .submit_application(authed(application("F-2"), STAFF_TOKEN))
+        .await
+        .expect_err("the write fails");
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    let exit = server.wait_for_exit()?;
+    assert!(!exit.success(), "the process exits non-zero: {exit:?}");
+
+    let server = Process::spawn(&args, port, &dir.path().join("serve-again.log"))?;
+    let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
+    let again = clients
+        .intake
+        .submit_application(authed(application("F-1"), STAFF_TOKEN))
+        .await?
+        .into_inner();
+    assert_eq!(again, first, "the committed case survived");
+    // Served once the public port answers (the log listener is bound before the public port serves).
+    let mut log = EventLogClient::connect(format!("http://127.0.0.1:{log_port}")).await?;
+    let head = log
+        .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
+        .await?
+        .into_inner();
+    assert_eq!(
+        head.next_position,
+        first.position + 1,
+        "exactly the committed write"
+    );
+    clients
+        .intake
+        .submit_application(authed(application("F-2"), STAFF_TOKEN))
+        .await
+        .expect("the restarted process writes");
+    Ok(())
 }

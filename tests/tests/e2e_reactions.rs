@@ -162,13 +162,15 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
 {
     let dir = tempfile::tempdir()?;
     let tokens = write_tokens(dir.path())?;
-    let port = free_port();
+    let (port, log_port) = (free_port(), free_port());
     let args = [
         "serve".to_owned(),
         "--data".to_owned(),
         dir.path().join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        "--log-listen".to_owned(),
+        format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];
@@ -181,7 +183,8 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
         "every ticket accepted, each its own case"
     );
 
-    let log = RemoteLog::connect(server.url(), ADMIN_TOKEN).await?;
+    // The raw log is on its own internal port (bound before the public port serves).
+    let log = RemoteLog::connect(format!("http://127.0.0.1:{log_port}"), ADMIN_TOKEN).await?;
     let outcome = wait_until_dispatched(&log, &accepted).await;
     if outcome.is_err() {
         print_logs(dir.path(), &["serve"]);

@@ -1082,7 +1082,7 @@ fn issue_fee_notice(
     }
     let amount = basis
         .amount()
-        .map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "basis"))?;
+        .map_err(|e| RuleViolation::new(Rule::Fee(e.to_string()), "quantity"))?;
     if amount == Fen(0) {
         return check::fail(Rule::FeeIsZero, "basis");
     }
@@ -1111,7 +1111,7 @@ fn record_fee_payment(
         let rule = Rule::FeeAmountMismatch {
             expected: notice.amount,
         };
-        return check::fail(rule, "amount");
+        return check::fail(rule, "amount_fen");
     }
     check::date(
         paid_on,

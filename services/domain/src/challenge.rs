@@ -272,11 +272,14 @@ pub fn decide(
             },
         ) => {
             if application == case_id || prior_reconsideration == Some(case_id) {
-                return check::fail(Rule::SelfLink, "application");
+                return check::fail(Rule::SelfLink, "application_case_id");
             }
             let after = kind == ChallengeKind::LitigationAfterReconsideration;
             if after != prior_reconsideration.is_some() {
-                return check::fail(Rule::PriorReconsiderationMismatch, "prior_reconsideration");
+                return check::fail(
+                    Rule::PriorReconsiderationMismatch,
+                    "prior_reconsideration_case_id",
+                );
             }
             check::date(filed_on, today, None, "filed_on")?;
             let body = ChallengeEvent::Filed {

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::application::ApplicationEvent;
 use crate::challenge::ChallengeEvent;
+use crate::codec::FIELD_OCCURRED_AT;
 use crate::hotline::HotlineEvent;
 use crate::ids::{CaseId, CaseKind, stream_name};
 use crate::proposal::ProposalEvent;
 use crate::records::RecordEvent;
+use crate::rule::{Rule, RuleViolation};
 
 /// One domain event. `occurred_at` is when it was recorded (the caller's "now"); statutory dates live in
 /// the body as `NaiveDate`s.
@@ -79,6 +81,19 @@ pub enum ReplayError {
     WrongCase { expected: CaseId, found: CaseId },
     #[error("the first event of a stream must create the case, found {event_type}")]
     NotCreated { event_type: String },
+}
+
+/// Check that a command recorded at `now` comes no earlier than the case's last event: a case's history is in
+/// the order it happened, so back-entry of paper records starts with the oldest step. Equal instants are
+/// allowed (one command may write several events at one instant).
+pub(crate) fn not_before_last(events: &[Event], now: DateTime<Utc>) -> Result<(), RuleViolation> {
+    match events.iter().map(|event| event.occurred_at).max() {
+        Some(last) if now < last => Err(RuleViolation::new(
+            Rule::BeforeEarlierEvent { last },
+            FIELD_OCCURRED_AT,
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Check that `event` may be folded into a stream of `kind` whose case is `known` (`None` before the case

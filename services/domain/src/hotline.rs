@@ -884,7 +884,7 @@ fn merge_into(
     merged_on: NaiveDate,
 ) -> Result<HotlineEvent, RuleViolation> {
     if primary == ctx.ticket.case_id {
-        return check::fail(Rule::SelfLink, "primary");
+        return check::fail(Rule::SelfLink, "primary_case_id");
     }
     check::date(merged_on, ctx.today, ctx.received(), "merged_on")?;
     Ok(HotlineEvent::MergedInto { primary, merged_on })

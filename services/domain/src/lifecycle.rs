@@ -16,7 +16,7 @@ use crate::deadline::{
     Clock, Clocks, Deadline, DeadlineError, IdleReason, application_clock, hotline_clock,
     proposal_clock,
 };
-use crate::event::{Event, EventBody, ReplayError};
+use crate::event::{Event, EventBody, ReplayError, not_before_last};
 use crate::hotline::{self, HotlineCommand, HotlineEvent, HotlineState};
 use crate::ids::CaseKind;
 use crate::proposal::{self, ProposalCommand, ProposalEvent, ProposalState};
@@ -497,6 +497,7 @@ impl CaseCommand {
     }
 
     /// Folds `events` (one case's stream, possibly empty) into the command's kind and decides on the result.
+    /// `now` (the command's recorded time) must not be before the stream's last event.
     pub fn decide(
         self,
         events: &[Event],
@@ -505,6 +506,7 @@ impl CaseCommand {
     ) -> Result<Vec<Event>, DecideError> {
         each_kind!(CaseCommand, self, command, L => {
             let state: L = replay(events).map_err(DecideError::Replay)?;
+            not_before_last(events, now).map_err(DecideError::Rule)?;
             state.decide(command, now, clocks).map_err(DecideError::Rule)
         })
     }

@@ -177,6 +177,10 @@ pub enum RecordEvent {
 
 /// The largest count one `Counted` record may carry.
 pub const MAX_COUNT: u64 = 100_000_000;
+/// The largest amount one `FeesCollected` record may carry: ¥100 million, far above any agency's yearly fees
+/// (a fee notice is at most a few thousand yuan), and small enough that no number of records a report sums can
+/// leave u64.
+pub const MAX_FEES_COLLECTED: Fen = Fen::from_yuan(100_000_000);
 
 /// A record's state: the event that created it and, for documents, the repeal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -483,8 +487,13 @@ fn collect_fees(
     amount: Fen,
     collected_on: NaiveDate,
 ) -> Result<Vec<Event>, RuleViolation> {
-    if amount == Fen(0) {
-        return check::fail(Rule::Empty, "amount");
+    if amount == Fen(0) || amount > MAX_FEES_COLLECTED {
+        let rule = Rule::OutOfRange {
+            value: i64::try_from(amount.0).unwrap_or(i64::MAX),
+            min: 1,
+            max: i64::try_from(MAX_FEES_COLLECTED.0).unwrap_or(i64::MAX),
+        };
+        return check::fail(rule, "amount_fen");
     }
     let body = RecordEvent::FeesCollected {
         agency: agency.clone(),

@@ -30,6 +30,10 @@ pub enum Rule {
     Empty,
     #[error("the field is longer than {limit} characters")]
     TooLong { limit: usize },
+    #[error("the field holds a control character (U+{code:04X}) at character {index}")]
+    ControlCharacter { code: u32, index: usize },
+    #[error("the time is earlier than the case's last event ({last})")]
+    BeforeEarlierEvent { last: chrono::DateTime<chrono::Utc> },
     #[error("the date is later than today ({today})")]
     DateInFuture { today: chrono::NaiveDate },
     #[error("the date is earlier than {earliest}, when {what}")]
@@ -160,6 +164,8 @@ impl Rule {
             self,
             Rule::Empty
                 | Rule::TooLong { .. }
+                | Rule::ControlCharacter { .. }
+                | Rule::BeforeEarlierEvent { .. }
                 | Rule::DateInFuture { .. }
                 | Rule::DateTooEarly { .. }
                 | Rule::OutOfRange { .. }
@@ -178,6 +184,38 @@ impl Rule {
 
 /// The longest free-text field any command accepts, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+/// The control characters free text may hold: the line breaks and tabs of multi-line text that staff type or
+/// paste. Any other (NUL, escape sequences, …) is never what someone meant to write in a case file.
+pub const ALLOWED_CONTROL_CHARS: [char; 3] = ['\n', '\r', '\t'];
+
+/// The one check of a required text field, used by every command and by the services' own fields (external
+/// ids): not empty or whitespace only, then [`optional_text`].
+pub fn required_text(value: &str, field: &'static str, limit: usize) -> Result<(), RuleViolation> {
+    if value.trim().is_empty() {
+        return Err(RuleViolation::new(Rule::Empty, field));
+    }
+    optional_text(value, field, limit)
+}
+
+/// The check of a text field that may be empty: at most `limit` characters, no control character other than
+/// [`ALLOWED_CONTROL_CHARS`].
+pub fn optional_text(value: &str, field: &'static str, limit: usize) -> Result<(), RuleViolation> {
+    if let Some((index, c)) = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !ALLOWED_CONTROL_CHARS.contains(c))
+    {
+        let rule = Rule::ControlCharacter {
+            code: u32::from(c),
+            index,
+        };
+        return Err(RuleViolation::new(rule, field));
+    }
+    if value.chars().count() > limit {
+        return Err(RuleViolation::new(Rule::TooLong { limit }, field));
+    }
+    Ok(())
+}
 
 /// Shared checks used by every case kind's `decide`.
 pub(crate) mod check {
@@ -186,22 +224,11 @@ pub(crate) mod check {
     use super::{MAX_TEXT_CHARS, Rule, RuleViolation};
 
     pub fn text(value: &str, field: &'static str) -> Result<(), RuleViolation> {
-        if value.trim().is_empty() {
-            return Err(RuleViolation::new(Rule::Empty, field));
-        }
-        optional_text(value, field)
+        super::required_text(value, field, MAX_TEXT_CHARS)
     }
 
     pub fn optional_text(value: &str, field: &'static str) -> Result<(), RuleViolation> {
-        if value.chars().count() > MAX_TEXT_CHARS {
-            return Err(RuleViolation::new(
-                Rule::TooLong {
-                    limit: MAX_TEXT_CHARS,
-                },
-                field,
-            ));
-        }
-        Ok(())
+        super::optional_text(value, field, MAX_TEXT_CHARS)
     }
 
     /// `date` is not after `today` and not before `earliest` (a fact the case already has).

@@ -55,7 +55,8 @@ pub fn status_from_error(error: LogError) -> Status {
         | LogError::InvalidName { .. }
         | LogError::NoEvents { .. }
         | LogError::StreamWrittenTwice { .. }
-        | LogError::InvalidArgument { .. } => Status::invalid_argument(message),
+        | LogError::InvalidArgument { .. }
+        | LogError::Refused { .. } => Status::invalid_argument(message),
         LogError::Storage(_)
         | LogError::Corrupt { .. }
         | LogError::Io(_)
@@ -66,7 +67,7 @@ pub fn status_from_error(error: LogError) -> Status {
         | LogError::WitnessUnreadable { .. }
         | LogError::Backup { .. } => Status::internal(message),
         LogError::RefeedBreak { .. } => Status::failed_precondition(message),
-        LogError::Closed => Status::unavailable(message),
+        LogError::Closed | LogError::WriterStopped { .. } => Status::unavailable(message),
         LogError::Remote { code, message } => Status::new(code, message),
     }
 }

@@ -70,6 +70,16 @@ pub enum LogError {
     #[error("invalid {field}: {reason}")]
     InvalidArgument { field: &'static str, reason: String },
 
+    #[error("append to stream {stream:?} refused: {reason}")]
+    Refused { stream: String, reason: String },
+
+    /// A synced write failed, so the writer stopped: after a failed fsync the page cache cannot be trusted, and
+    /// only a restart, which recovers the log from disk, may write again.
+    #[error(
+        "the event log writer stopped after a failed write ({reason}); restart to recover from disk"
+    )]
+    WriterStopped { reason: String },
+
     #[error("storage error: {0}")]
     Storage(#[from] rocksdb::Error),
 

@@ -2,6 +2,8 @@
 //! log. Blocking RocksDB reads run on tokio's blocking pool; errors become status codes in
 //! `convert::status_from_error`, the one place that mapping lives.
 
+use std::sync::Arc;
+
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_server::{EventLog as EventLogRpc, EventLogServer};
 use tokio::sync::mpsc;
@@ -11,7 +13,8 @@ use tonic::{Request, Response, Status};
 use crate::EventLog;
 use crate::convert::{self, status_from_error};
 use crate::error::LogError;
-use crate::event::{Direction, RecordedEvent};
+use crate::event::{Direction, RecordedEvent, StreamWrite};
+use crate::guard::AppendGuard;
 
 /// Largest gRPC message either side accepts: a full append (`MAX_APPEND_BYTES`) or read, plus JSON framing.
 pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -23,11 +26,23 @@ pub const GRPC_SUBSCRIPTION_BUFFER: usize = 256;
 #[derive(Clone)]
 pub struct EventLogService {
     log: EventLog,
+    guard: Arc<dyn AppendGuard>,
 }
 
 impl EventLogService {
-    pub fn new(log: EventLog) -> EventLogService {
-        EventLogService { log }
+    /// The service over `log`, letting through only the appends `guard` accepts.
+    pub fn new(log: EventLog, guard: Arc<dyn AppendGuard>) -> EventLogService {
+        EventLogService { log, guard }
+    }
+
+    /// The guard's verdict on an append, as the log's error.
+    fn admit(&self, writes: &[StreamWrite]) -> Result<(), Status> {
+        self.guard.check(writes).map_err(|refusal| {
+            status_from_error(LogError::Refused {
+                stream: refusal.stream,
+                reason: refusal.reason,
+            })
+        })
     }
 
     /// The tonic service, ready for `Server::builder().add_service(..)`.
@@ -66,6 +81,7 @@ impl EventLogRpc for EventLogService {
             events: request.events,
         })
         .map_err(status_from_error)?;
+        self.admit(std::slice::from_ref(&write))?;
         let result = self
             .log
             .append(&write.stream, write.expected, write.events)
@@ -87,6 +103,7 @@ impl EventLogRpc for EventLogService {
             .map(convert::write_from_proto)
             .collect::<Result<Vec<_>, _>>()
             .map_err(status_from_error)?;
+        self.admit(&writes)?;
         let results = self
             .log
             .append_multi(writes)

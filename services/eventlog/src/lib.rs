@@ -18,7 +18,9 @@ mod chain;
 mod convert;
 mod error;
 mod event;
+mod fault;
 pub mod grpc;
+mod guard;
 mod keys;
 mod log;
 mod read;
@@ -36,7 +38,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use append::{
     MAX_APPEND_BYTES, MAX_EVENT_BYTES, MAX_EVENT_TYPE_LEN, MAX_EVENTS_PER_APPEND,
@@ -49,6 +51,8 @@ pub use event::{
     AppendResult, Direction, ExpectedRevision, Metadata, NewEvent, RecordedEvent, StreamWrite,
     category_of,
 };
+pub use fault::FAIL_WRITE_ENV;
+pub use guard::{AppendGuard, Refusal, Unguarded};
 /// The RocksDB column families of the log, for tools and tests that open its directory directly.
 pub use keys::ALL_CFS as COLUMN_FAMILIES;
 pub use log::{Log, LogStream};
@@ -103,14 +107,16 @@ impl EventLog {
             committed: AtomicU64::new(head.next_position),
             live,
             fsyncs: AtomicU64::new(0),
+            stopped: watch::channel(None).0,
         });
+        let fault = fault::WriteFault::from_env();
         let (queue, requests) = mpsc::channel(APPEND_QUEUE_CAPACITY);
         let writer = std::thread::Builder::new()
             .name("eventlog-writer".into())
             .spawn({
                 let store = Arc::clone(&store);
                 let shared = Arc::clone(&shared);
-                move || writer::run(store, shared, head, witness, requests)
+                move || writer::run(store, shared, head, witness, requests, fault)
             });
         let writer = writer?;
         Ok(EventLog {
@@ -149,18 +155,41 @@ impl EventLog {
     ) -> Result<Vec<AppendResult>, LogError> {
         append::validate_writes(&writes)?;
         let count = writes.len();
+        let results = self.submit(Payload::New(writes)).await?;
+        assert_eq!(results.len(), count, "one result per write");
+        Ok(results)
+    }
+
+    /// Queues an append for the writer and waits for its verdict.
+    async fn submit(&self, payload: Payload) -> Result<Vec<AppendResult>, LogError> {
         let (reply, response) = oneshot::channel();
         let queue = self.inner.queue.as_ref().ok_or(LogError::Closed)?;
         queue
-            .send(AppendRequest {
-                payload: Payload::New(writes),
-                reply,
-            })
+            .send(AppendRequest { payload, reply })
             .await
-            .map_err(|_| LogError::Closed)?;
-        let results = response.await.map_err(|_| LogError::Closed)??;
-        assert_eq!(results.len(), count, "one result per write");
-        Ok(results)
+            .map_err(|_| self.closed())?;
+        response.await.map_err(|_| self.closed())?
+    }
+
+    /// Why appends are no longer taken: the writer stopped after a failed write, or the log is closing.
+    fn closed(&self) -> LogError {
+        match self.inner.shared.stopped.borrow().clone() {
+            Some(reason) => LogError::WriterStopped { reason },
+            None => LogError::Closed,
+        }
+    }
+
+    /// Completes, with the reason, when the writer stops after a failed write; never while it works. A process
+    /// that owns the log waits on it and exits non-zero, so that its supervisor restarts it and the log is
+    /// recovered from disk.
+    pub async fn writer_stopped(&self) -> String {
+        let mut stopped = self.inner.shared.stopped.subscribe();
+        // The sender lives in `Shared`, which this handle keeps alive, so waiting cannot fail.
+        let reason = stopped
+            .wait_for(Option::is_some)
+            .await
+            .map(|reason| reason.clone().unwrap_or_default());
+        reason.unwrap_or_default()
     }
 
     /// Up to `max` events of `stream` from `from_revision` (inclusive); backward from `u64::MAX` reads from the end.
@@ -252,16 +281,7 @@ impl EventLog {
     ) -> Result<Vec<AppendResult>, LogError> {
         refeed::validate(&events)?;
         let count = events.len();
-        let (reply, response) = oneshot::channel();
-        let queue = self.inner.queue.as_ref().ok_or(LogError::Closed)?;
-        queue
-            .send(AppendRequest {
-                payload: Payload::Recorded(events),
-                reply,
-            })
-            .await
-            .map_err(|_| LogError::Closed)?;
-        let results = response.await.map_err(|_| LogError::Closed)??;
+        let results = self.submit(Payload::Recorded(events)).await?;
         assert_eq!(results.len(), count, "one result per re-fed event");
         Ok(results)
     }

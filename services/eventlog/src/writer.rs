@@ -4,17 +4,19 @@
 //! drains whatever else is already queued (up to `MAX_GROUP_EVENTS`), stages each in order against the
 //! tentative stream heads, writes ONE WriteBatch with `sync = true`, and only then publishes the new head and
 //! acknowledges the whole group. While one fsync runs the next group piles up in the queue, so the number of
-//! events per fsync — and throughput — grows with the number of concurrent appenders.
+//! events per fsync — and throughput — grows with the number of concurrent appenders. A failed write stops
+//! the writer for good (`stop`); the process that owns the log exits and its restart recovers from disk.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rocksdb::WriteOptions;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::append::{Group, StreamHeads};
 use crate::error::LogError;
 use crate::event::{AppendResult, RecordedEvent, StreamWrite};
+use crate::fault::WriteFault;
 use crate::keys::{self, Head};
 use crate::store::Store;
 use crate::witness::Witness;
@@ -54,6 +56,8 @@ pub struct Shared {
     pub live: broadcast::Sender<Arc<[RecordedEvent]>>,
     /// WriteBatches written with sync = true, for the benchmark's events-per-fsync figure.
     pub fsyncs: AtomicU64,
+    /// Set once, with the reason, when a write failed and the writer stopped.
+    pub stopped: watch::Sender<Option<String>>,
 }
 
 pub fn run(
@@ -62,6 +66,7 @@ pub fn run(
     mut head: Head,
     mut witness: Witness,
     mut queue: mpsc::Receiver<AppendRequest>,
+    mut fault: WriteFault,
 ) {
     let mut heads = StreamHeads::new();
     let mut carried: Option<AppendRequest> = None;
@@ -96,7 +101,12 @@ pub fn run(
             }
         }
         if !group.events.is_empty() {
-            match commit(&store, &sync, &mut group) {
+            let written = if fault.fires() {
+                Err("injected write failure".to_owned())
+            } else {
+                commit(&store, &sync, &mut group).map_err(|error| error.to_string())
+            };
+            match written {
                 Ok(()) => {
                     assert_eq!(
                         group.head.next_position,
@@ -118,13 +128,9 @@ pub fn run(
                         .live
                         .send(Arc::from(std::mem::take(&mut group.events)));
                 }
-                Err(error) => {
-                    tracing::error!(%error, "event log group commit failed; the group is rejected");
-                    for (_, result) in &mut replies {
-                        if result.is_ok() {
-                            *result = Err(LogError::Storage(error.clone()));
-                        }
-                    }
+                Err(reason) => {
+                    stop(&shared, &reason, replies, &mut queue);
+                    return;
                 }
             }
         }
@@ -132,6 +138,32 @@ pub fn run(
             // The appender may have given up waiting; its events are committed (or not) all the same.
             let _ = reply.send(result);
         }
+    }
+}
+
+/// After a failed synced write nothing the writer holds can be trusted (after a failed fsync the page cache
+/// may already have dropped the dirty pages, so retrying could acknowledge writes that are not on disk): it
+/// stops. The group and everything queued are refused, the queue is closed so later appends are refused too,
+/// and `stopped` tells the process, which exits so that a restart recovers the log from disk.
+fn stop(
+    shared: &Shared,
+    reason: &str,
+    replies: Vec<(Reply, Result<Vec<AppendResult>, LogError>)>,
+    queue: &mut mpsc::Receiver<AppendRequest>,
+) {
+    tracing::error!(
+        reason,
+        "event log write failed; the writer stops and refuses every append"
+    );
+    shared.stopped.send_replace(Some(reason.to_owned()));
+    let refused = || LogError::WriterStopped {
+        reason: reason.to_owned(),
+    };
+    queue.close();
+    let queued = std::iter::from_fn(|| queue.try_recv().ok()).map(|request| request.reply);
+    for reply in replies.into_iter().map(|(reply, _)| reply).chain(queued) {
+        // An appender that gave up waiting needs no answer.
+        let _ = reply.send(Err(refused()));
     }
 }
 

@@ -2,10 +2,12 @@
 //! the expected revision; on a lost race read again and decide again, at most [`MAX_CONFLICT_RETRIES`] times.
 //! Stateless: everything is read from the log on every attempt.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
+use casetrack_domain::rule::required_text;
 use casetrack_domain::{
     AgencyId, Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
     time::local_date,
@@ -16,16 +18,45 @@ use uuid::Uuid;
 
 use crate::clocks::ClocksInForce;
 use crate::error::HandlerError;
+use crate::idempotency::differing_fields;
 use crate::ids::{event_id, intake_case_id};
 use crate::tracking::{self, TrackingPrefix};
 
 /// How many times a command is decided again after losing a race on its streams before it is ABORTED.
 pub const MAX_CONFLICT_RETRIES: usize = 8;
-/// Longest external id in bytes.
+/// Longest external id in characters.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
 /// The most events one case stream may hold before reading it is refused: a bound on the memory a command
 /// uses (a case has tens of events; this is far beyond any real one).
 pub const MAX_CASE_EVENTS: usize = 10_000;
+
+/// When a command is recorded: an instant the caller gave (a back-entered paper record, or a reaction's own
+/// "now"), or the server's clock, read afresh at every attempt and never before the case's last event, so that
+/// a command retried after losing a race, or run while the clock was stepped back, is never stamped out of order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordedAt {
+    Caller(DateTime<Utc>),
+    Server,
+}
+
+impl RecordedAt {
+    /// The instant a command on a case whose events are `earlier` is recorded at.
+    fn on(self, earlier: &[Event]) -> DateTime<Utc> {
+        match self {
+            RecordedAt::Caller(at) => at,
+            RecordedAt::Server => earlier
+                .iter()
+                .map(|event| event.occurred_at)
+                .fold(Utc::now(), DateTime::max),
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for RecordedAt {
+    fn from(at: DateTime<Utc>) -> RecordedAt {
+        RecordedAt::Caller(at)
+    }
+}
 
 /// What a command touched and where it landed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +146,7 @@ impl Commands {
         &self,
         caller: &Identity,
         external_id: &str,
-        now: DateTime<Utc>,
+        at: impl Into<RecordedAt>,
         command: impl Fn(CaseId) -> CaseCommand,
     ) -> Result<CaseRefs, HandlerError> {
         validate_external_id(external_id)?;
@@ -123,7 +154,9 @@ impl Commands {
         let command = command(case_id);
         let stream = stream_name(command.kind(), case_id);
         let clocks = self.clocks().await?;
+        let at = at.into();
         for _ in 0..MAX_CONFLICT_RETRIES {
+            let now = at.on(&[]);
             if let Some((existing, position)) =
                 tracking::number_of(self.log.as_ref(), case_id).await?
             {
@@ -139,6 +172,8 @@ impl Commands {
                         existing,
                     });
                 }
+                let events = decide(&stream, &[], command.clone(), now, &clocks)?;
+                self.same_submission(&stream, case_id, &events).await?;
                 return Ok(CaseRefs {
                     case_id,
                     stream,
@@ -204,12 +239,16 @@ impl Commands {
         &self,
         actor: Actor<'_>,
         command_id: Uuid,
-        now: DateTime<Utc>,
+        at: impl Into<RecordedAt>,
         steps: Vec<Step>,
     ) -> Result<CaseRefs, HandlerError> {
+        let at = at.into();
         assert!(!steps.is_empty(), "a command changes at least one stream");
         let first = stream_name(steps[0].command.kind(), steps[0].case_id);
         let clocks = self.clocks().await?;
+        // Set when an append found the command's event ids already stored: if they are not in the first stream
+        // either, the command id was used for a command on another case.
+        let mut ids_taken = false;
         for _ in 0..MAX_CONFLICT_RETRIES {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
@@ -233,12 +272,20 @@ impl Commands {
                         key: step.case_id.to_string(),
                     });
                 }
-                if index == 0
-                    && let Some(position) = already_done(&recorded, command_id)
-                {
-                    return self.refs(steps[0].case_id, first, position).await;
+                if index == 0 {
+                    if let Some(done) = written_by(&recorded, command_id, 0) {
+                        let position = same_command(&stream, &recorded, done, step, &clocks)?;
+                        return self.refs(steps[0].case_id, first, position).await;
+                    }
+                    if ids_taken {
+                        return Err(HandlerError::IdempotencyConflict {
+                            key: "command_id",
+                            differing: vec![step.field.to_owned()],
+                        });
+                    }
                 }
                 let folded = decode_stream(&stream, &recorded)?;
+                let now = at.on(&folded);
                 let events = decide(&stream, &folded, step.command.clone(), now, &clocks)?;
                 let metadata = Metadata {
                     actor: Some(actor.name().to_owned()),
@@ -264,6 +311,7 @@ impl Commands {
                     if !error.is_conflict() {
                         return Err(error);
                     }
+                    ids_taken |= error.is_duplicate();
                 }
             }
         }
@@ -284,14 +332,14 @@ impl Commands {
     ) -> Result<casetrack_api::v1::CaseRef, HandlerError> {
         let command_id = crate::parse::command_id(command_id)?;
         let case_id = crate::parse::case_id("case_id", case_id)?;
-        let now = crate::parse::occurred_at(occurred_at)?;
+        let at = crate::parse::occurred_at(occurred_at, Utc::now())?;
         let step = Step {
             field: "case_id",
             case_id,
             command,
         };
         Ok(self
-            .execute(Actor::Caller(caller), command_id, now, vec![step])
+            .execute(Actor::Caller(caller), command_id, at, vec![step])
             .await?
             .into())
     }
@@ -315,6 +363,28 @@ impl Commands {
             });
         }
         Ok(recorded)
+    }
+
+    /// `IdempotencyConflict` unless the case a submission's external id already made was created by the
+    /// same request: the events the first submission recorded are the ones this one means.
+    async fn same_submission(
+        &self,
+        stream: &str,
+        case_id: CaseId,
+        events: &[Event],
+    ) -> Result<(), HandlerError> {
+        let recorded = self.log.read_stream_to_end(stream, MAX_CASE_EVENTS).await?;
+        let created = written_by(&recorded, case_id.0, 0).unwrap_or_default();
+        let written = decode_stream(stream, &recorded[created])?;
+        let differing = differing_fields(&written, events);
+        if differing.is_empty() {
+            Ok(())
+        } else {
+            Err(HandlerError::IdempotencyConflict {
+                key: "external_id",
+                differing,
+            })
+        }
     }
 
     async fn refs(
@@ -361,19 +431,48 @@ pub fn decode_stream(stream: &str, recorded: &[RecordedEvent]) -> Result<Vec<Eve
         .collect()
 }
 
-/// The position of the last event `command_id` wrote to this stream, if it already ran.
-fn already_done(recorded: &[RecordedEvent], command_id: Uuid) -> Option<u64> {
+/// The events the command `namespace` wrote as its `step`-th stream, if it already ran: a run of events with
+/// its event ids (`ids::event_id`), from the first on.
+fn written_by(recorded: &[RecordedEvent], namespace: Uuid, step: usize) -> Option<Range<usize>> {
     let start = recorded
         .iter()
-        .position(|event| event.event_id == event_id(command_id, 0, 0))?;
-    let written = recorded[start..]
+        .position(|event| event.event_id == event_id(namespace, step, 0))?;
+    let count = recorded[start..]
         .iter()
         .enumerate()
-        .take_while(|(index, event)| event.event_id == event_id(command_id, 0, *index))
-        .last()
-        .map(|(_, event)| event.position);
-    // The first event matched, so at least one is in `written`.
-    written
+        .take_while(|(index, event)| event.event_id == event_id(namespace, step, *index))
+        .count();
+    Some(start..start + count)
+}
+
+/// The position of the last event an earlier run of this command wrote (`done`), if the repetition is the same
+/// command: decided on the stream as it was before that run, it means the same events. Otherwise
+/// `IdempotencyConflict` naming the fields that differ.
+fn same_command(
+    stream: &str,
+    recorded: &[RecordedEvent],
+    done: Range<usize>,
+    step: &Step,
+    clocks: &Clocks,
+) -> Result<u64, HandlerError> {
+    let before = decode_stream(stream, &recorded[..done.start])?;
+    let written = decode_stream(stream, &recorded[done.clone()])?;
+    // Decided at the time the first run recorded, so the repetition's own clock cannot make it differ.
+    let at = written
+        .first()
+        .map_or_else(Utc::now, |event| event.occurred_at);
+    let differing = match step.command.clone().decide(&before, at, clocks) {
+        Ok(again) => differing_fields(&written, &again),
+        Err(_) => differing_fields(&written, &[]),
+    };
+    if !differing.is_empty() {
+        return Err(HandlerError::IdempotencyConflict {
+            key: "command_id",
+            differing,
+        });
+    }
+    // `done` is a non-empty run (its first event matched), so it has a last event.
+    Ok(recorded[done.end - 1].position)
 }
 
 fn new_events(
@@ -421,23 +520,13 @@ fn require_jurisdiction(caller: &Identity, agency: &Option<AgencyId>) -> Result<
     }
 }
 
+/// An external id is required text (the domain's one rule for text) of at most [`MAX_EXTERNAL_ID_LEN`].
 fn validate_external_id(external_id: &str) -> Result<(), HandlerError> {
-    if external_id.trim().is_empty() {
-        return Err(HandlerError::invalid("external_id", "must not be empty"));
-    }
-    if external_id.len() > MAX_EXTERNAL_ID_LEN {
-        return Err(HandlerError::invalid(
-            "external_id",
-            format!("longer than {MAX_EXTERNAL_ID_LEN} bytes"),
-        ));
-    }
-    if external_id.chars().any(char::is_control) {
-        return Err(HandlerError::invalid(
-            "external_id",
-            "must not contain control characters",
-        ));
-    }
-    Ok(())
+    Ok(required_text(
+        external_id,
+        "external_id",
+        MAX_EXTERNAL_ID_LEN,
+    )?)
 }
 
 impl From<CaseRefs> for casetrack_api::v1::CaseRef {

@@ -4,7 +4,7 @@ use casetrack_bus::BusError;
 use casetrack_domain::{ReplayError, RuleViolation, rule::Rule};
 use casetrack_eventlog::LogError;
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 /// Why a command was refused or failed. Every refusal happens before the append, so it writes nothing.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,13 @@ pub enum HandlerError {
     ExternalIdReused {
         external_id: String,
         existing: String,
+    },
+
+    /// An idempotency key (`external_id`, `command_id`) was used before for a request with other content.
+    #[error("{key}: already used for a request that differs in {}", .differing.join(", "))]
+    IdempotencyConflict {
+        key: &'static str,
+        differing: Vec<String>,
     },
 
     /// The request reached a handler without an identity (it did not pass the auth layer).
@@ -103,6 +110,22 @@ impl HandlerError {
         )
     }
 
+    /// Whether an append found event ids it carries already stored (by this command's earlier run, or by
+    /// another command that used the same command id).
+    pub(crate) fn is_duplicate(&self) -> bool {
+        matches!(
+            self,
+            HandlerError::Log(
+                LogError::PartialDuplicate { .. }
+                    | LogError::DuplicateMismatch { .. }
+                    | LogError::Remote {
+                        code: Code::AlreadyExists,
+                        ..
+                    }
+            )
+        )
+    }
+
     /// The gRPC status. INVALID_ARGUMENT and FAILED_PRECONDITION carry a google.rpc.BadRequest naming the field
     /// (and say "field: reason" in the message for clients that do not decode details).
     pub fn into_status(self) -> Status {
@@ -128,6 +151,22 @@ impl HandlerError {
                 "external_id",
                 "already used for another kind",
             ),
+            HandlerError::IdempotencyConflict { key, differing } => {
+                let violations: Vec<FieldViolation> = differing
+                    .iter()
+                    .map(|field| {
+                        FieldViolation::new(
+                            field,
+                            format!("differs from the first request with this {key}"),
+                        )
+                    })
+                    .collect();
+                Status::with_error_details(
+                    Code::AlreadyExists,
+                    message,
+                    ErrorDetails::with_bad_request(violations),
+                )
+            }
             HandlerError::Unauthenticated(_) => Status::unauthenticated(message),
             HandlerError::OutsideJurisdiction { .. } => Status::permission_denied(message),
             HandlerError::Conflict { .. } => Status::aborted(message),
@@ -144,7 +183,7 @@ impl HandlerError {
                     )
                 }
                 LogError::Remote { code, .. } => Status::new(code, message),
-                LogError::Closed => Status::unavailable(message),
+                LogError::Closed | LogError::WriterStopped { .. } => Status::unavailable(message),
                 _ => Status::internal(message),
             },
         }

@@ -49,11 +49,11 @@ impl IntakeService {
         occurred_at: &str,
         command: impl Fn(casetrack_domain::CaseId) -> CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {
-        let now = parse::occurred_at(occurred_at)?;
+        let at = parse::occurred_at(occurred_at, chrono::Utc::now())?;
         let refs = self
             .rpc
             .commands()
-            .create(caller, external_id, now, command)
+            .create(caller, external_id, at, command)
             .await?;
         Ok(Response::new(refs.into()))
     }

@@ -10,10 +10,12 @@
 //! Architecture invariant: never decides a lifecycle rule itself (the domain does) and never writes to the
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
 
+mod append_guard;
 mod clocks;
 mod command;
 pub mod error;
 pub mod health;
+mod idempotency;
 pub mod ids;
 pub mod intake;
 mod lookup;
@@ -27,8 +29,12 @@ pub mod server;
 pub mod supervisor;
 pub mod tracking;
 pub mod watch;
+mod wire_status;
 
-pub use command::{Actor, CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, Step};
+pub use append_guard::DomainAppendGuard;
+pub use command::{
+    Actor, CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, RecordedAt, Step,
+};
 pub use error::HandlerError;
 pub use health::Health;
 pub use intake::IntakeService;

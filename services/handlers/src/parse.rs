@@ -1,11 +1,13 @@
 //! Proto fields → domain values, each error naming the field. Codes are the public names (cell codes and the
 //! domain's snake_case names), parsed through the domain types' own serde names so there is one spelling.
 
+use casetrack_domain::time::{REGULATIONS_IN_FORCE, start_of_day};
 use casetrack_domain::{AgencyId, CaseId};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::command::RecordedAt;
 use crate::error::HandlerError;
 
 /// A "YYYY-MM-DD" date.
@@ -23,19 +25,40 @@ pub fn optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>, Handl
     }
 }
 
-/// The command's "now": `occurred_at` as RFC 3339, or the server clock when empty.
-pub fn occurred_at(text: &str) -> Result<DateTime<Utc>, HandlerError> {
+/// How far a caller's clock may run ahead of the server's. An `occurred_at` up to this far ahead is recorded as
+/// the server's now (the server's clock is the one the log keeps); anything later is refused, since a case
+/// cannot be recorded before it happened.
+pub const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::seconds(120);
+
+/// When the command is recorded: `occurred_at` as RFC 3339, or the server's clock when empty. A past instant is
+/// back-entry of a paper record and is kept, back to the day the 条例 took effect ([`REGULATIONS_IN_FORCE`]); one
+/// ahead of `server_now` by at most [`MAX_CLOCK_SKEW`] is the server's clock, and one further ahead is refused.
+/// (That it is not before the case's earlier events is the domain's rule.)
+pub fn occurred_at(text: &str, server_now: DateTime<Utc>) -> Result<RecordedAt, HandlerError> {
     if text.is_empty() {
-        return Ok(Utc::now());
+        return Ok(RecordedAt::Server);
     }
-    DateTime::parse_from_rfc3339(text)
+    let invalid = |reason: String| HandlerError::invalid("occurred_at", reason);
+    let at = DateTime::parse_from_rfc3339(text)
         .map(|t| t.to_utc())
-        .map_err(|_| {
-            HandlerError::invalid(
-                "occurred_at",
-                format!("{text:?} is not an RFC 3339 instant"),
-            )
-        })
+        .map_err(|_| invalid(format!("{text:?} is not an RFC 3339 instant")))?;
+    if at > server_now + MAX_CLOCK_SKEW {
+        return Err(invalid(format!(
+            "{text} is later than the server's clock ({}) plus {} s",
+            server_now.to_rfc3339(),
+            MAX_CLOCK_SKEW.num_seconds()
+        )));
+    }
+    if at < start_of_day(REGULATIONS_IN_FORCE) {
+        return Err(invalid(format!(
+            "{text} is before {REGULATIONS_IN_FORCE}, when the 政府信息公开条例 took effect"
+        )));
+    }
+    Ok(if at > server_now {
+        RecordedAt::Server
+    } else {
+        RecordedAt::Caller(at)
+    })
 }
 
 /// An agency id, checked by the domain's one rule for agency ids.
@@ -105,7 +128,37 @@ mod tests {
             Channel::PostSigned
         );
         assert!(command_id(&Uuid::nil().to_string()).is_err());
-        assert!(occurred_at("yesterday").is_err());
-        assert!(occurred_at("2026-01-05T09:00:00+08:00").is_ok());
+    }
+
+    #[test]
+    fn occurred_at_is_the_past_or_the_servers_now() {
+        let now = DateTime::parse_from_rfc3339("2026-01-05T01:00:00Z")
+            .expect("instant")
+            .to_utc();
+        assert_eq!(occurred_at("", now).expect("empty"), RecordedAt::Server);
+        assert!(occurred_at("yesterday", now).is_err());
+        let past = "2019-01-05T09:00:00+08:00";
+        let back_entry = "2019-01-05T01:00:00Z".parse().expect("instant");
+        assert_eq!(
+            occurred_at(past, now).expect("back-entry"),
+            RecordedAt::Caller(back_entry)
+        );
+        // A client clock slightly ahead is the server's clock; further ahead is refused.
+        let ahead = (now + MAX_CLOCK_SKEW).to_rfc3339();
+        assert_eq!(
+            occurred_at(&ahead, now).expect("within skew"),
+            RecordedAt::Server
+        );
+        let beyond = (now + MAX_CLOCK_SKEW + TimeDelta::seconds(1)).to_rfc3339();
+        for bad in [
+            beyond.as_str(),
+            "9999-12-31T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "2008-04-30T23:59:59+08:00",
+        ] {
+            let error = occurred_at(bad, now).expect_err(bad);
+            assert!(error.to_string().starts_with("occurred_at: "), "{error}");
+        }
+        assert!(occurred_at("2008-05-01T00:00:00+08:00", now).is_ok());
     }
 }

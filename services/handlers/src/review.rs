@@ -10,6 +10,7 @@ use casetrack_domain::{Outcome, application::ConsultedParty};
 use tonic::{Request, Response, Status};
 
 use crate::command::{Actor, Commands, Step};
+use crate::error::HandlerError;
 use crate::parse;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
@@ -262,7 +263,7 @@ impl Review for ReviewService {
         let duplicate = parse::case_id("case_id", &r.case_id)?;
         let primary = parse::case_id("primary_case_id", &r.primary_case_id)?;
         let merged_on = parse::date("merged_on", &r.merged_on)?;
-        let now = parse::occurred_at(&r.occurred_at)?;
+        let at = parse::occurred_at(&r.occurred_at, chrono::Utc::now())?;
         // Both sides of 并单 in one atomic append: the duplicate points at the primary and the primary links
         // the duplicate, or neither does.
         let steps = vec![
@@ -284,8 +285,9 @@ impl Review for ReviewService {
         let refs = self
             .rpc
             .commands()
-            .execute(Actor::Caller(&caller), command_id, now, steps)
-            .await?;
+            .execute(Actor::Caller(&caller), command_id, at, steps)
+            .await
+            .map_err(merge_field)?;
         Ok(Response::new(refs.into()))
     }
 
@@ -317,5 +319,16 @@ impl Review for ReviewService {
                 .into())
             })
             .await
+    }
+}
+
+/// The primary's half of a merge is the domain's `LinkDuplicate`, whose date field is the request's `merged_on`.
+fn merge_field(error: HandlerError) -> HandlerError {
+    match error {
+        HandlerError::Rule(mut violation) if violation.field == "linked_on" => {
+            violation.field = "merged_on";
+            HandlerError::Rule(violation)
+        }
+        other => other,
     }
 }

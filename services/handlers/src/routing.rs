@@ -15,7 +15,7 @@ use chrono::{NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 
-use crate::command::{Actor, Commands, Step};
+use crate::command::{Actor, Commands, RecordedAt, Step};
 use crate::error::HandlerError;
 use crate::ids::derived_command_id;
 use casetrack_domain::CaseCommand;
@@ -225,7 +225,12 @@ async fn route_ticket(
     };
     let command_id = derived_command_id(case_id, "route/dispatch");
     match commands
-        .execute(Actor::Reaction(ROUTER_ACTOR), command_id, now, vec![step])
+        .execute(
+            Actor::Reaction(ROUTER_ACTOR),
+            command_id,
+            RecordedAt::Server,
+            vec![step],
+        )
         .await
     {
         Ok(refs) => {

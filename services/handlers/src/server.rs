@@ -16,14 +16,16 @@ use tonic::server::NamedService;
 use tonic::service::RoutesBuilder;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
+use tower::util::MapResponseLayer;
 
 use crate::health::Health;
 use crate::watch::Watchers;
-use crate::{Commands, IntakeService, ReplyService, ReviewService};
+use crate::{Commands, IntakeService, ReplyService, ReviewService, wire_status};
 
 /// Largest request a command service accepts, in bytes. A case command is a few hundred bytes; the log
 /// accepts events of up to 1 MiB, so this refuses nothing legitimate and bounds what one call can make the
-/// server decode. Larger requests fail with OUT_OF_RANGE before any handler runs.
+/// server decode. Larger requests fail with RESOURCE_EXHAUSTED naming this limit before any handler runs
+/// (`wire_status.rs`).
 pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +121,7 @@ impl GrpcServer {
             .add_service(reflection().build_v1alpha()?);
         Server::builder()
             .layer(AuthLayer::new(self.tokens))
+            .layer(MapResponseLayer::new(wire_status::correct::<Body>))
             .add_routes(self.routes.routes())
             .serve_with_incoming_shutdown(TcpIncoming::from(listener), shutdown)
             .await?;

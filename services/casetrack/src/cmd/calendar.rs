@@ -15,7 +15,7 @@ use casetrack_domain::{AgencyId, Case, DeadlineMove};
 use casetrack_eventlog::Log;
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use casetrack_handlers::ids::derived_command_id;
-use casetrack_handlers::{Actor, Commands, Step};
+use casetrack_handlers::{Actor, Commands, RecordedAt, Step};
 use casetrack_projector::calendar::{MovedDeadline, moved_deadlines};
 use casetrack_projector::{Projector, projections_dir};
 use uuid::Uuid;
@@ -116,7 +116,6 @@ async fn note_on_cases(data: &Path, moved: &[MovedDeadline]) -> anyhow::Result<(
     // Only existing cases are touched, so the tracking prefix (used when a case is created) never applies.
     let prefix = "SM".parse().map_err(anyhow::Error::msg)?;
     let commands = Commands::new(log, clocks, prefix);
-    let now = chrono::Utc::now();
     for m in moved {
         let change = DeadlineMove {
             old: m.old,
@@ -133,7 +132,12 @@ async fn note_on_cases(data: &Path, moved: &[MovedDeadline]) -> anyhow::Result<(
         };
         let id = derived_command_id(m.case_id, &format!("deadline-moved/{}", m.position));
         if let Err(error) = commands
-            .execute(Actor::Reaction(LOAD_ACTOR), id, now, vec![step])
+            .execute(
+                Actor::Reaction(LOAD_ACTOR),
+                id,
+                RecordedAt::Server,
+                vec![step],
+            )
             .await
         {
             // The move stays listed in the read model; only its note on the case is missing.

@@ -232,6 +232,8 @@ fn server_args(args: &Args, listen: SocketAddr) -> anyhow::Result<serve::Args> {
     Ok(serve::Args {
         data: args.data.clone(),
         listen,
+        // The demo reads the log only through the command and report services; any free loopback port.
+        log_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         services: ServiceArgs {
             tokens,
             tracking_prefix: "SM".parse().map_err(|e: String| anyhow::anyhow!(e))?,

@@ -9,10 +9,9 @@ use anyhow::Context;
 use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, NatsBus, RELAY_NAME, Relay, Subscriber};
 use casetrack_eventlog::EventLog;
-use casetrack_eventlog::grpc::EventLogService;
 use casetrack_handlers::{GrpcServer, Supervisor};
 
-use super::serve::{log_dir, serve_until_shutdown, subscriber_dir};
+use super::serve::{log_dir, log_service, serve_until_shutdown, subscriber_dir};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -50,6 +49,6 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         &[],
         Subscriber::new(relay, LogSource(Arc::new(log.clone()))),
     );
-    server.add(EventLogService::new(log).into_server());
-    serve_until_shutdown(server, args.listen, supervisor, vec![relay_task]).await
+    server.add(log_service(log.clone()));
+    serve_until_shutdown(server, args.listen, supervisor, vec![relay_task], Some(log)).await
 }

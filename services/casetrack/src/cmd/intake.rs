@@ -27,5 +27,5 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     server.add(IntakeService::new(commands, watchers).into_server());
-    serve_until_shutdown(server, args.process.listen, supervisor, Vec::new()).await
+    serve_until_shutdown(server, args.process.listen, supervisor, Vec::new(), None).await
 }

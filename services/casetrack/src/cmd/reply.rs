@@ -21,5 +21,5 @@ async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
     let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     server.add(ReplyService::new(commands).into_server());
-    serve_until_shutdown(server, args.listen, supervisor, Vec::new()).await
+    serve_until_shutdown(server, args.listen, supervisor, Vec::new(), None).await
 }

@@ -88,6 +88,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         args.listen,
         supervisor,
         vec![projector_task, reminders],
+        None,
     )
     .await
 }

@@ -33,5 +33,5 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .start(&commands, commands.log().clone(), &args.data, &supervisor)
         .await?;
     server.add(ReviewService::new(commands).into_server());
-    serve_until_shutdown(server, args.process.listen, supervisor, vec![router]).await
+    serve_until_shutdown(server, args.process.listen, supervisor, vec![router], None).await
 }

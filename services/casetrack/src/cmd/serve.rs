@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use casetrack_api::v1::event_log_server::EventLogServer;
 use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, Subscriber};
 use casetrack_domain::Calendar;
@@ -20,7 +21,8 @@ use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::routing::ROUTER_NAME;
 use casetrack_handlers::{
-    Commands, GrpcServer, Reminders, Router, RoutingRules, Supervisor, TrackingPrefix, Watchers,
+    Commands, DomainAppendGuard, GrpcServer, Reminders, Router, RoutingRules, Supervisor,
+    TrackingPrefix, Watchers,
 };
 use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
 use tokio::net::TcpListener;
@@ -32,9 +34,14 @@ pub struct Args {
     /// DATA/watch, the read models in DATA/projections.
     #[arg(long, default_value = "casetrack-data")]
     pub data: PathBuf,
-    /// Address of the one gRPC port (loopback by default).
+    /// Address of the public gRPC port: the command services and Reporting (loopback by default).
     #[arg(long, default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
+    /// Address of the internal port serving the raw event log (`casetrack.v1.EventLog`: log tools, backups,
+    /// re-feeds). Kept off the public port because the raw log holds every applicant's content and its appends
+    /// bypass the command services; loopback by default.
+    #[arg(long, default_value = "127.0.0.1:50062")]
+    pub log_listen: SocketAddr,
     #[command(flatten)]
     pub services: ServiceArgs,
     #[command(flatten)]
@@ -214,14 +221,43 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// Bind `listen` and serve until the shutdown signal, then stop the background tasks.
+/// The raw log as a gRPC service, refusing appends the domain cannot decode ([`DomainAppendGuard`]): the same
+/// service in `casetrack serve` (on its internal port) and `casetrack eventlog`.
+pub fn log_service(log: EventLog) -> EventLogServer<EventLogService> {
+    EventLogService::new(log, Arc::new(DomainAppendGuard)).into_server()
+}
+
+/// Serve the raw log on its own internal listener until the shutdown signal, behind the same auth layer (the
+/// policy table gives the raw log to the admin role only).
+async fn serve_log(
+    log: EventLog,
+    listen: SocketAddr,
+    tokens: TokenSource,
+) -> anyhow::Result<JoinHandle<()>> {
+    let listener = bind(listen).await?;
+    let address = listener
+        .local_addr()
+        .context("address of the log listener")?;
+    tracing::info!(listen = %address, "serving the raw event log (internal)");
+    let mut server = GrpcServer::new(tokens);
+    server.add(log_service(log));
+    Ok(tokio::spawn(async move {
+        if let Err(error) = server.serve(listener, shutdown_signal()).await {
+            tracing::error!(%error, "event log listener stopped");
+        }
+    }))
+}
+
+/// Bind `listen` and serve until the shutdown signal, then stop the background tasks. `log` is the log this
+/// process owns, if it owns one.
 pub async fn serve_until_shutdown(
     server: GrpcServer,
     listen: SocketAddr,
     supervisor: Supervisor,
     tasks: Vec<JoinHandle<()>>,
+    log: Option<EventLog>,
 ) -> anyhow::Result<()> {
-    serve_on_until_shutdown(server, bind(listen).await?, supervisor, tasks).await
+    serve_on_until_shutdown(server, bind(listen).await?, supervisor, tasks, log).await
 }
 
 /// The listener for `listen`; port 0 takes a free port, which the listener's `local_addr` tells.
@@ -232,13 +268,15 @@ pub async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
 }
 
 /// Serve on a bound `listener` until the shutdown signal, then stop the background tasks. When the supervisor
-/// gives up on a task, stop the same way and fail, so the process exits non-zero and its service manager
-/// restarts it.
+/// gives up on a task, or the writer of the log this process owns (`log`) stops after a failed write, stop the
+/// same way and fail, so the process exits non-zero and its service manager restarts it (a restart recovers the
+/// log from disk). The stop is graceful: requests in flight are answered (UNAVAILABLE for refused appends).
 async fn serve_on_until_shutdown(
     server: GrpcServer,
     listener: TcpListener,
     supervisor: Supervisor,
     tasks: Vec<JoinHandle<()>>,
+    log: Option<EventLog>,
 ) -> anyhow::Result<()> {
     let listen = listener
         .local_addr()
@@ -252,6 +290,10 @@ async fn serve_on_until_shutdown(
                 tracing::error!(%reason, "giving up; exiting for the service manager to restart the process");
                 let _ = gave_up_sender.send(reason);
             }
+            reason = writer_stopped(log) => {
+                tracing::error!(%reason, "事件日志写入失败，进程退出以便重启后从磁盘恢复 (the log writer stopped)");
+                let _ = gave_up_sender.send(format!("the event log writer stopped: {reason}"));
+            }
         }
     };
     let served = server.serve(listener, shutdown).await;
@@ -263,6 +305,14 @@ async fn serve_on_until_shutdown(
         bail!("{reason}");
     }
     Ok(())
+}
+
+/// Completes, with the reason, when `log`'s writer stops after a failed write; never without a log.
+async fn writer_stopped(log: Option<EventLog>) -> String {
+    match log {
+        Some(log) => log.writer_stopped().await,
+        None => std::future::pending().await,
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -280,14 +330,13 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     // the `EventLog` itself.
     let shared: Arc<dyn Log> = Arc::new(log.clone());
     let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
-    let mut server = GrpcServer::new(tokens);
+    let mut server = GrpcServer::new(tokens.clone());
     let supervisor = Supervisor::new(server.health());
     let router = args
         .routing
         .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
         .await?;
-    // The log itself too, so log tools (read, subscribe, verify) work against the one port (admin only).
-    server.add(EventLogService::new(log.clone()).into_server());
+    let log_listener = serve_log(log.clone(), args.log_listen, tokens).await?;
     let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
     // The projector follows the log into DATA/projections; the Reporting service and the reminders read it.
     let projector = Projector::open(&casetrack_projector::projections_dir(&args.data))
@@ -299,9 +348,9 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
-    let tasks = vec![router, reminders, projecting];
+    let tasks = vec![router, reminders, projecting, log_listener];
     let clocks = args.services.clocks()?;
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
-    serve_on_until_shutdown(server, listener, supervisor, tasks).await
+    serve_on_until_shutdown(server, listener, supervisor, tasks, Some(log)).await
 }

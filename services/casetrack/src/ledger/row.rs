@@ -8,6 +8,7 @@ use casetrack_domain::application::Channel;
 use casetrack_domain::fees::{
     FREE_APPLICATIONS_PER_MONTH, FREE_PAGES, FeeBasis, Fen, MAX_APPLICATIONS_PER_MONTH, MAX_PAGES,
 };
+use casetrack_domain::rule::{optional_text, required_text};
 use casetrack_domain::{ApplicantType, Outcome};
 use chrono::NaiveDate;
 
@@ -394,11 +395,7 @@ fn id(text: &str) -> Result<Field, String> {
     if text.is_empty() {
         return Err("missing".into());
     }
-    if text.chars().count() > MAX_ID_LEN || text.chars().any(char::is_control) {
-        return Err(format!(
-            "{text:?} is not an id (at most {MAX_ID_LEN} characters, no control characters)"
-        ));
-    }
+    required_text(text, "external_id", MAX_ID_LEN).map_err(|e| e.rule.to_string())?;
     Ok(Field::Text(text.to_owned()))
 }
 
@@ -409,10 +406,9 @@ fn agency(text: &str) -> Result<Field, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Free text, by the domain's one rule for text (length, no control characters).
 fn free_text(text: &str) -> Result<Field, String> {
-    if text.chars().count() > MAX_TEXT_LEN {
-        return Err(format!("longer than {MAX_TEXT_LEN} characters"));
-    }
+    optional_text(text, "text", MAX_TEXT_LEN).map_err(|e| e.rule.to_string())?;
     Ok(Field::Text(text.to_owned()))
 }
 
