@@ -68,18 +68,27 @@ fn write_token_file(path: &Path, identities: &[TestIdentity<'_>]) {
     std::fs::rename(&next, path).expect("replace tokens");
 }
 
-fn serve(dir: &Path, tokens: &Path) -> Process {
-    let port = free_port();
+/// `casetrack serve` and the port of its internal raw-log listener.
+struct Served {
+    process: Process,
+    log_port: u16,
+}
+
+fn serve(dir: &Path, tokens: &Path) -> Served {
+    let (port, log_port) = (free_port(), free_port());
     let args = [
         "serve".to_owned(),
         "--data".to_owned(),
         dir.join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        "--log-listen".to_owned(),
+        format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];
-    Process::spawn(&args, port, &dir.join("serve.log")).expect("casetrack serve")
+    let process = Process::spawn(&args, port, &dir.join("serve.log")).expect("casetrack serve");
+    Served { process, log_port }
 }
 
 /// Calls `path` with an empty request (`()`, i.e. google.protobuf.Empty: valid protobuf for every message)
@@ -110,9 +119,8 @@ async fn every_method_answers_exactly_the_roles_the_policy_table_names() {
     let token_path = dir.path().join("tokens.json");
     write_token_file(&token_path, &identities(&tokens));
     let server = serve(dir.path(), &token_path);
-    let channel = connect(&server).await;
-
     for (method, allowed) in POLICY {
+        let channel = connect_for(&server, method).await;
         let status = call(&channel, method, None).await.expect_err("no token");
         assert_eq!(
             status.code(),
@@ -137,6 +145,7 @@ async fn every_method_answers_exactly_the_roles_the_policy_table_names() {
     }
 
     // A method the table does not name is denied even to the admin.
+    let channel = connect_for(&server, "").await;
     let status = call(
         &channel,
         "/casetrack.v1.Intake/Nothing",
@@ -173,8 +182,8 @@ async fn a_changed_token_file_takes_effect_without_a_restart() {
     let token_path = dir.path().join("tokens.json");
     write_token_file(&token_path, &identities(&tokens));
     let server = serve(dir.path(), &token_path);
-    let channel = connect(&server).await;
     let verify = "/casetrack.v1.EventLog/Verify";
+    let channel = connect_for(&server, verify).await;
     call(&channel, verify, Some("auditor-token"))
         .await
         .expect("the auditor verifies");
@@ -212,7 +221,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
     let token_path = dir.path().join("tokens.json");
     write_token_file(&token_path, &identities(&tokens));
     let server = serve(dir.path(), &token_path);
-    let channel = connect(&server).await;
+    let channel = connect_for(&server, "").await;
     let mut intake = IntakeClient::new(channel.clone());
     let mut review = ReviewClient::new(channel);
 
@@ -325,8 +334,14 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
         .expect("its own agency");
 }
 
-async fn connect(server: &Process) -> Channel {
-    Channel::from_shared(server.url())
+/// A channel to the public port, or to the raw log's own port for the `EventLog` service's methods.
+async fn connect_for(server: &Served, method: &str) -> Channel {
+    let url = if method.starts_with("/casetrack.v1.EventLog/") {
+        format!("http://127.0.0.1:{}", server.log_port)
+    } else {
+        server.process.url()
+    };
+    Channel::from_shared(url)
         .expect("url")
         .connect()
         .await
@@ -334,8 +349,8 @@ async fn connect(server: &Process) -> Channel {
 }
 
 /// The log's head, read as the admin.
-async fn next_position(server: &Process) -> u64 {
-    let channel = connect(server).await;
+async fn next_position(server: &Served) -> u64 {
+    let channel = connect_for(server, "/casetrack.v1.EventLog/NextPosition").await;
     let mut log = casetrack_api::v1::event_log_client::EventLogClient::new(channel);
     log.next_position(authed(pb::NextPositionRequest {}, "admin-token"))
         .await
