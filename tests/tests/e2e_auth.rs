@@ -87,7 +87,10 @@ fn serve(dir: &Path, tokens: &Path) -> Served {
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];
-    let process = Process::spawn(&args, port, &dir.join("serve.log")).expect("casetrack serve");
+    // Waits for the log listener, which serve binds after the public port; then addresses the public port.
+    let mut process =
+        Process::spawn(&args, log_port, &dir.join("serve.log")).expect("casetrack serve");
+    process.port = port;
     Served { process, log_port }
 }
 
