@@ -6,6 +6,7 @@
 #
 #   deploy/run-local.sh                 # uses target/debug/casetrack (cargo build -p casetrack first)
 #   CASETRACK_BIN=target/release/casetrack NATS_PORT=14222 deploy/run-local.sh
+#   CASETRACK_AGENCIES=my-district.csv deploy/run-local.sh   # the agencies to register (default deploy/agencies.csv)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -92,5 +93,9 @@ start reply "$reply_port" "$bin" reply --log "http://127.0.0.1:$log_port" \
 # Reporting folds the NATS stream into its own read models (back-filled from the event log process).
 start reporting "$reporting_port" "$bin" reporting --data "$run/reporting" --log "http://127.0.0.1:$log_port" \
   --nats "$nats" --listen "127.0.0.1:$reporting_port" --tokens "$tokens"
+# Intake refuses cases of unregistered agencies: register the district's as the admin (again is harmless).
+"$bin" agency --server "http://127.0.0.1:$intake_port" --token "$CASETRACK_LOG_TOKEN" \
+  import "${CASETRACK_AGENCIES:-$here/agencies.csv}" >"$run/logs/agencies.log"
+echo "agencies registered (see $run/logs/agencies.log)"
 echo "casetrack is running (token hashes in $tokens, the tokens in $secrets, logs in $run/logs); Ctrl-C stops it."
 wait

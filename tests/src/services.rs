@@ -216,6 +216,8 @@ pub struct Clients {
     pub intake: IntakeClient<Channel>,
     pub review: ReviewClient<Channel>,
     pub reply: ReplyClient<Channel>,
+    /// Where the `Agencies` service is reached (every command-service process serves it).
+    pub agencies_url: String,
 }
 
 impl Clients {
@@ -224,6 +226,7 @@ impl Clients {
             intake: IntakeClient::connect(intake.to_owned()).await?,
             review: ReviewClient::connect(review.to_owned()).await?,
             reply: ReplyClient::connect(reply.to_owned()).await?,
+            agencies_url: intake.to_owned(),
         })
     }
 }
@@ -261,6 +264,7 @@ async fn wait_for(
 /// its own ticket (and sees none of the application, which the staff registered).
 pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::Result<()> {
     let day = today();
+    crate::agencies::register(&clients.agencies_url, ADMIN_TOKEN, &["simao"]).await?;
     let mut updates = clients
         .intake
         .watch_status(authed(pb::WatchStatusRequest {}, HOTLINE_TOKEN))

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::agencies_client::AgenciesClient;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reply_client::ReplyClient;
 use casetrack_api::v1::review_client::ReviewClient;
@@ -33,9 +34,13 @@ struct Harness {
     intake: IntakeClient<Channel>,
     review: ReviewClient<Channel>,
     reply: ReplyClient<Channel>,
+    agencies: AgenciesClient<Channel>,
     _stop: tokio::sync::oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
+
+/// The agencies these tests file cases under.
+const TEST_AGENCIES: [&str; 2] = ["simao", "simao/finance"];
 
 async fn start() -> Harness {
     start_with(LogMode::Embedded).await
@@ -87,6 +92,9 @@ async fn start_with(mode: LogMode) -> Harness {
         let _ = stopped.await;
     })
     .await;
+    casetrack_tests::agencies::register(&url, ADMIN_TOKEN, &TEST_AGENCIES)
+        .await
+        .expect("register the test agencies");
     let channel = connect(url).await;
     Harness {
         log,
@@ -94,7 +102,8 @@ async fn start_with(mode: LogMode) -> Harness {
         channel: channel.clone(),
         intake: IntakeClient::new(channel.clone()).max_encoding_message_size(4 * MAX_REQUEST_BYTES),
         review: ReviewClient::new(channel.clone()),
-        reply: ReplyClient::new(channel),
+        reply: ReplyClient::new(channel.clone()),
+        agencies: AgenciesClient::new(channel),
         _stop: stop,
         _dir: dir,
     }
@@ -982,6 +991,228 @@ async fn an_application_timeline_lists_supplement_consultation_extension_and_dec
         "{}",
         last.recorded_at
     );
+}
+
+/// Every kind of submission naming `agency`, as (what, the intake call's refusal).
+async fn submit_every_kind(
+    h: &Harness,
+    agency: &str,
+    application_case_id: &str,
+) -> Vec<(&'static str, Status)> {
+    let day = today();
+    let mut intake = h.intake.clone();
+    let mut refusals = Vec::new();
+    let mut refused = |what, result: Result<tonic::Response<pb::CaseRef>, Status>| {
+        refusals.push((what, result.expect_err(what)));
+    };
+    let mut application = application("U-1");
+    application.agency = agency.into();
+    refused(
+        "application",
+        intake
+            .submit_application(authed(application, HOTLINE_TOKEN))
+            .await,
+    );
+    let ticket = pb::SubmitHotlineTicketRequest {
+        external_id: "U-2".into(),
+        agency: agency.into(),
+        line: "12345".into(),
+        category: "help".into(),
+        received_on: day.clone(),
+        summary: "路灯不亮".into(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "ticket",
+        intake
+            .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
+            .await,
+    );
+    let proposal = pb::SubmitProposalRequest {
+        external_id: "U-3".into(),
+        agency: agency.into(),
+        kind: "npc_suggestion".into(),
+        number: "3".into(),
+        title: "增开公交线路".into(),
+        lead_unit: "simao".into(),
+        co_units: Vec::new(),
+        assigned_on: day.clone(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "proposal",
+        intake.submit_proposal(authed(proposal, STAFF_TOKEN)).await,
+    );
+    let challenge = pb::SubmitChallengeRequest {
+        external_id: "U-4".into(),
+        agency: agency.into(),
+        kind: "reconsideration".into(),
+        application_case_id: application_case_id.into(),
+        prior_reconsideration_case_id: String::new(),
+        filed_on: day.clone(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "challenge",
+        intake
+            .submit_challenge(authed(challenge, STAFF_TOKEN))
+            .await,
+    );
+    let disclosure = pb::RecordDisclosureRequest {
+        external_id: "U-5".into(),
+        agency: agency.into(),
+        title: "2026年预算".into(),
+        channels: vec!["website".into()],
+        published_on: day.clone(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "disclosure",
+        intake
+            .record_disclosure(authed(disclosure, STAFF_TOKEN))
+            .await,
+    );
+    let document = pb::RecordDocumentIssuedRequest {
+        external_id: "U-6".into(),
+        agency: agency.into(),
+        kind: "rules".into(),
+        title: "管理办法".into(),
+        issued_on: day.clone(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "document",
+        intake
+            .record_document_issued(authed(document, STAFF_TOKEN))
+            .await,
+    );
+    let count = pb::RecordCountRequest {
+        external_id: "U-7".into(),
+        agency: agency.into(),
+        measure: "training_sessions".into(),
+        count: 2,
+        period_end: day.clone(),
+        occurred_at: String::new(),
+    };
+    refused(
+        "count",
+        intake.record_count(authed(count, STAFF_TOKEN)).await,
+    );
+    let fees = pb::RecordFeesCollectedRequest {
+        external_id: "U-8".into(),
+        agency: agency.into(),
+        amount_fen: 100,
+        collected_on: day,
+        occurred_at: String::new(),
+    };
+    refused(
+        "fees",
+        intake
+            .record_fees_collected(authed(fees, STAFF_TOKEN))
+            .await,
+    );
+    refusals
+}
+
+#[tokio::test]
+async fn intake_refuses_an_unregistered_or_expired_agency_for_every_kind_and_writes_nothing() {
+    let mut h = start().await;
+    let application = h.submit("A-10").await;
+    let expired = pb::AgencyEntry {
+        id: "simao/forestry".into(),
+        name: "思茅区林业局".into(),
+        parent: "simao".into(),
+        valid_from: "2008-05-01".into(),
+        valid_to: "2019-12-31".into(),
+    };
+    h.agencies
+        .register_agency(authed(expired, ADMIN_TOKEN))
+        .await
+        .expect("register an agency that no longer exists");
+    let head = h.log.next_position();
+    for agency in ["simao/tax", "simao/forestry"] {
+        let refusals = submit_every_kind(&h, agency, &application.case_id).await;
+        assert_eq!(refusals.len(), 8, "every kind is tried");
+        for (what, status) in refusals {
+            assert_refused(&status, Code::InvalidArgument, "agency");
+            assert!(
+                status.message().contains(agency),
+                "{what}: {}",
+                status.message()
+            );
+        }
+    }
+    assert_eq!(
+        h.log.next_position(),
+        head,
+        "a refused submission writes nothing"
+    );
+}
+
+#[tokio::test]
+async fn agencies_are_registered_once_amended_explicitly_and_listed() {
+    let mut h = start().await;
+    let entry = |name: &str| pb::AgencyEntry {
+        id: "simao/audit".into(),
+        name: name.into(),
+        parent: "simao".into(),
+        valid_from: "2008-05-01".into(),
+        valid_to: String::new(),
+    };
+    let first = h
+        .agencies
+        .register_agency(authed(entry("思茅区审计局"), ADMIN_TOKEN))
+        .await;
+    assert!(first.expect("register").into_inner().written);
+    let head = h.log.next_position();
+    let again = h
+        .agencies
+        .register_agency(authed(entry("思茅区审计局"), ADMIN_TOKEN))
+        .await;
+    assert!(!again.expect("the same registration").into_inner().written);
+    let status = h
+        .agencies
+        .register_agency(authed(entry("思茅区审计厅"), ADMIN_TOKEN))
+        .await
+        .expect_err("a different registration of a registered id");
+    assert_refused(&status, Code::AlreadyExists, "name");
+    let mut orphan = entry("思茅区统计局");
+    orphan.id = "simao/stats/office".into();
+    orphan.parent = "simao/stats".into();
+    let status = h
+        .agencies
+        .register_agency(authed(orphan, ADMIN_TOKEN))
+        .await
+        .expect_err("no parent");
+    assert_refused(&status, Code::InvalidArgument, "parent");
+    assert_eq!(h.log.next_position(), head, "refusals write nothing");
+
+    let amended = h
+        .agencies
+        .amend_agency(authed(entry("普洱市思茅区审计局"), ADMIN_TOKEN))
+        .await;
+    assert!(amended.expect("amend").into_inner().written);
+    let listed = h
+        .agencies
+        .list_agencies(authed(pb::ListAgenciesRequest {}, ADMIN_TOKEN))
+        .await
+        .expect("list")
+        .into_inner()
+        .agencies;
+    let names: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    assert!(
+        names.contains(&("simao/audit", "普洱市思茅区审计局")),
+        "{names:?}"
+    );
+    let status = h
+        .agencies
+        .list_agencies(tonic::Request::new(pb::ListAgenciesRequest {}))
+        .await
+        .expect_err("no token");
+    assert_eq!(status.code(), Code::Unauthenticated);
 }
 
 // More scenarios over the same harness, in a directory named after this file (declared after

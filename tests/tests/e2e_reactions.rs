@@ -14,6 +14,7 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_bus::{NatsBus, STREAM_NAME};
 use casetrack_eventlog::{Log, MAX_READ_BATCH, RemoteLog};
+use casetrack_tests::agencies::register;
 use casetrack_tests::services::{ADMIN_TOKEN, HOTLINE_TOKEN, Process, authed, today, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
@@ -175,6 +176,7 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
         tokens.display().to_string(),
     ];
     let mut server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    register(&server.url(), ADMIN_TOKEN, &["simao"]).await?;
     let accepted = intake_load(&server.url(), TICKETS_PER_CLIENT, Arc::default()).await?;
     let accepted: BTreeSet<String> = accepted.into_iter().collect();
     assert_eq!(
@@ -272,6 +274,7 @@ async fn nats_down_for_ten_seconds_under_intake_load_loses_and_repeats_nothing()
     let mut eventlog = Process::spawn(&log_args, log_port, &dir.path().join("eventlog.log"))?;
     let mut intake = service("intake", &eventlog, &tokens, dir.path())?;
     let mut review = service("review", &eventlog, &tokens, dir.path())?;
+    register(&intake.url(), ADMIN_TOKEN, &["simao"]).await?;
 
     // Intake load runs before, during and after the outage.
     let stop = Arc::new(AtomicBool::new(false));

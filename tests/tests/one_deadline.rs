@@ -253,6 +253,9 @@ async fn one_answer(plans: Vec<Plan>) {
         clocks.clone(),
         "SM".parse().expect("prefix"),
     );
+    casetrack_tests::agencies::register_in_log(&log, &[AGENCY])
+        .await
+        .expect("register the agency");
     let cases = record(&commands, &plans).await;
     let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
     let intake = IntakeService::new(commands.clone(), watchers);

@@ -58,6 +58,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Rebuild read models from log position 0 (all, or one with --model).
     Rebuild(cmd::rebuild::Args),
+    /// The agency registry of a running server: add, amend, import a CSV file, list.
+    Agency(cmd::agency::Args),
     /// Holiday arrangements: load next year's published arrangement, list the deadlines it moved.
     #[command(subcommand)]
     Calendar(cmd::calendar::Command),
@@ -100,6 +102,7 @@ fn main() -> anyhow::Result<()> {
         Command::Reporting(args) => cmd::reporting::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
+        Command::Agency(args) => cmd::agency::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),
         Command::Token(command) => cmd::token::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),

@@ -40,6 +40,9 @@ fn receive_application(data: &Path) -> CaseId {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let log = Arc::new(EventLog::open(&data.join("log")).expect("log"));
+        casetrack_tests::agencies::register_in_log(log.as_ref(), &["simao/finance"])
+            .await
+            .expect("register the agency");
         let clocks = Clocks::new(Calendar::embedded().expect("calendar"));
         let commands = Commands::new(log, clocks, "SM".parse().expect("prefix"));
         let caller = Identity {

@@ -2,7 +2,8 @@
 //! pushes a generated year through its own gRPC API and prints the report. Proves: the report is final (the
 //! server's identity checks pass) and its figures satisfy the official identities when checked again here;
 //! the same seed twice, in fresh data directories, gives byte-identical JSON reports; and --year 2018 (the seed
-//! report's year) gives a final report in the pre-2019 statistical table; `--listen` with port 0 works.
+//! report's year) gives a final report in the pre-2019 statistical table; `--listen` with port 0 works; the
+//! agencies the demo registers are printed by their registered names.
 
 use std::path::Path;
 use std::process::Command;
@@ -77,8 +78,15 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
         "the Markdown report is printed:\n{stdout}"
     );
 
+    // The district registered its agencies before the first case: the report prints the registered name.
+    assert!(
+        stdout.contains("# 普洱市思茅区人民政府（simao）2025年政府信息公开工作年度报告"),
+        "{stdout}"
+    );
+
     let document: Value = serde_json::from_str(&json).expect("report JSON");
     assert_eq!(document["status"], Value::String("final".into()), "{json}");
+    assert_eq!(document["agency_name"], "普洱市思茅区人民政府");
     let figures = document["figures"]
         .as_object()
         .expect("figures by cell code");

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use casetrack_domain::agency::AGENCIES_STREAM;
 use casetrack_domain::application::ApplicationEvent;
 use casetrack_domain::{ApplicantType, EventBody, Outcome, decode};
 use casetrack_eventlog::EventLog;
@@ -66,12 +67,30 @@ fn assert_stderr_lists(stderr: &str, expected: &[String]) {
     }
 }
 
-/// A temp dir holding the ledger `name` with `contents`, and the data dir to import into.
+/// The agencies the ledgers of these tests name.
+const LEDGER_AGENCIES: [&str; 3] = ["simao/gov", "simao/education", "simao/finance"];
+
+/// A data directory under `dir` whose log holds the registry of [`LEDGER_AGENCIES`] and nothing else, as an
+/// administrator leaves it before the first import.
+fn registered_data(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    let log = EventLog::open(&data.join("log")).expect("create the log");
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(casetrack_tests::agencies::register_in_log(
+            &log,
+            &LEDGER_AGENCIES,
+        ))
+        .expect("register the ledger agencies");
+    data
+}
+
+/// A temp dir holding the ledger `name` with `contents`, and the registered data dir to import into.
 fn ledger_with(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ledger = dir.path().join(name);
     std::fs::write(&ledger, contents).expect("write ledger");
-    let data = dir.path().join("data");
+    let data = registered_data(dir.path());
     (dir, ledger, data)
 }
 
@@ -86,12 +105,20 @@ struct Imported {
     events: usize,
 }
 
-/// Every imported case in the log, keyed by stream, plus the log's next position.
+/// Every imported case in the log, keyed by stream, plus the events the log holds after the registry (which
+/// [`registered_data`] wrote first).
 fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
     let log = EventLog::open(&data.join("log")).expect("open the imported log");
     let recorded = log.read_all(0, 4096).expect("read the log");
+    let registry = recorded
+        .iter()
+        .filter(|r| r.stream == AGENCIES_STREAM)
+        .count() as u64;
     let mut cases: BTreeMap<String, Imported> = BTreeMap::new();
-    for record in recorded.iter().filter(|r| !is_tracking(&r.stream)) {
+    for record in recorded
+        .iter()
+        .filter(|r| !is_tracking(&r.stream) && r.stream != AGENCIES_STREAM)
+    {
         let event = decode(&record.event_type, &record.data).expect("imported events decode");
         let EventBody::Application(body) = event.body else {
             panic!("only applications are imported")
@@ -135,7 +162,7 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
             }
         }
     }
-    (cases, log.next_position())
+    (cases, log.next_position() - registry)
 }
 
 fn is_tracking(stream: &str) -> bool {
@@ -266,7 +293,7 @@ fn ledgers(dir: &Path) -> (PathBuf, PathBuf) {
 fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (csv, xlsx) = ledgers(dir.path());
-    let data = dir.path().join("data");
+    let data = registered_data(dir.path());
 
     let output = import(&data, &["--agency", "simao/education"], &[&csv, &xlsx]);
     assert_success(&output, "import");
@@ -636,4 +663,23 @@ fn abandonment_rows_without_their_step_are_refused_naming_the_column() {
     let (cases, position) = read_log(&data);
     assert!(cases.is_empty());
     assert_eq!(position, 0, "nothing may be written when a row is bad");
+}
+
+#[test]
+fn rows_of_an_unregistered_agency_are_refused_naming_the_column() {
+    let ledger_text = "external_id,agency,received_on,applicant_type,channel,outcome,decided_on\n\
+        T-1,simao/gov,2023-03-05,natural_person,in_person,disclosed,2023-03-09\n\
+        T-2,simao/tax,2023-03-05,natural_person,in_person,disclosed,2023-03-09\n";
+    let (_dir, ledger, data) = ledger_with("unregistered.csv", ledger_text);
+
+    let output = import(&data, &[], &[&ledger]);
+    assert!(!output.status.success(), "the row must be refused");
+    let file = ledger.display().to_string();
+    assert_stderr_lists(
+        &text(&output.stderr),
+        &[format!(
+            "{file}: row 3, column agency: agency: 机关 simao/tax 未登记"
+        )],
+    );
+    assert_eq!(read_log(&data), (BTreeMap::new(), 0), "nothing is written");
 }

@@ -6,6 +6,7 @@
 //!
 //! Architecture invariant: knows nothing of RocksDB, NATS, gRPC, async or the wall clock; 'now' is an argument.
 
+pub mod agency;
 pub mod application;
 pub mod calendar;
 pub mod challenge;

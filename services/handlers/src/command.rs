@@ -9,7 +9,7 @@ use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::rule::required_text;
 use casetrack_domain::{
-    AgencyId, Case, CaseCommand, CaseId, CaseKind, DecideError, Event, decode, encode, stream_name,
+    AgencyId, Case, CaseCommand, CaseId, CaseKind, CaseState, DecideError, Event, decode, encode, stream_name,
     time::local_date,
 };
 use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
@@ -20,6 +20,7 @@ use crate::clocks::ClocksInForce;
 use crate::error::HandlerError;
 use crate::idempotency::differing_fields;
 use crate::ids::{event_id, intake_case_id};
+use crate::registry::{RegistryInForce, RegistrySnapshot};
 use crate::tracking::{self, TrackingPrefix};
 
 /// How many times a command is decided again after losing a race on its streams before it is ABORTED.
@@ -118,6 +119,7 @@ pub struct Commands {
     /// Embedded or remote, chosen at startup; the services never know which.
     log: Arc<dyn Log>,
     clocks: Arc<ClocksInForce>,
+    agencies: Arc<RegistryInForce>,
     prefix: TrackingPrefix,
 }
 
@@ -127,6 +129,7 @@ impl Commands {
         Commands {
             log,
             clocks: Arc::new(ClocksInForce::new(clocks)),
+            agencies: Arc::new(RegistryInForce::default()),
             prefix,
         }
     }
@@ -140,8 +143,14 @@ impl Commands {
         self.clocks.current(self.log.as_ref()).await
     }
 
+    /// The agency registry as the log holds it now, which every new case's agency is checked against.
+    pub async fn agencies(&self) -> Result<RegistrySnapshot, HandlerError> {
+        self.agencies.current(self.log.as_ref()).await
+    }
+
     /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
-    /// derived from that pair, and a submission already taken returns the existing case unchanged.
+    /// derived from that pair, and a submission already taken returns the existing case unchanged. A new case's
+    /// agency must be registered and in existence on the day the case was received.
     pub async fn create(
         &self,
         caller: &Identity,
@@ -155,6 +164,7 @@ impl Commands {
         let stream = stream_name(command.kind(), case_id);
         let clocks = self.clocks().await?;
         let at = at.into();
+        let agencies = self.agencies().await?.registry;
         for _ in 0..MAX_CONFLICT_RETRIES {
             let now = at.on(&[]);
             if let Some((existing, position)) =
@@ -182,14 +192,15 @@ impl Commands {
                 });
             }
             let events = decide(&stream, &[], command.clone(), now, &clocks)?;
-            let agency = agency_of(&events);
-            require_jurisdiction(caller, &agency)?;
+            let created = summary_of(&stream, &events)?;
+            require_jurisdiction(caller, &created.agency)?;
+            agencies.require("agency", &created.agency, created.received_on)?;
             let metadata = Metadata {
                 actor: Some(caller.name.clone()),
                 source_system: Some(caller.source_system.clone()),
                 correlation_id: Some(case_id.0),
                 causation_id: None,
-                agency: agency.map(String::from),
+                agency: Some(created.agency.to_string()),
             };
             let year = local_date(now).year();
             let counter = tracking::counter_stream(&self.prefix, year);
@@ -496,28 +507,28 @@ fn new_events(
         .collect()
 }
 
-/// The agency of a case being created: the creating event names it.
-fn agency_of(events: &[Event]) -> Option<AgencyId> {
-    events.first().and_then(|event| {
-        Case::replay(event.kind(), std::slice::from_ref(event))
-            .ok()?
-            .summary()
-            .map(|state| state.agency)
+/// Refuses a new case for an agency outside the caller's jurisdiction (the agency is the caller's own
+/// request field, so saying so reveals nothing).
+fn require_jurisdiction(caller: &Identity, agency: &AgencyId) -> Result<(), HandlerError> {
+    if caller.covers(agency) {
+        return Ok(());
+    }
+    Err(HandlerError::OutsideJurisdiction {
+        field: "agency",
+        agency: agency.to_string(),
+        caller: caller.name.clone(),
     })
 }
 
-/// Refuses a new case for an agency outside the caller's jurisdiction (the agency is the caller's own
-/// request field, so saying so reveals nothing).
-fn require_jurisdiction(caller: &Identity, agency: &Option<AgencyId>) -> Result<(), HandlerError> {
-    match agency {
-        Some(agency) if caller.covers(agency) => Ok(()),
-        None if caller.jurisdiction.is_none() => Ok(()),
-        _ => Err(HandlerError::OutsideJurisdiction {
-            field: "agency",
-            agency: agency.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-            caller: caller.name.clone(),
-        }),
-    }
+/// The summary of a case being created: the creating event names its agency and the day it was received.
+fn summary_of(stream: &str, events: &[Event]) -> Result<CaseState, HandlerError> {
+    let first = events
+        .first()
+        .ok_or_else(|| HandlerError::corrupt(stream, "the domain created a case without events"))?;
+    Case::replay(first.kind(), std::slice::from_ref(first))
+        .map_err(|e| HandlerError::replay(stream, e))?
+        .summary()
+        .ok_or_else(|| HandlerError::corrupt(stream, "the creating event leaves no case"))
 }
 
 /// An external id is required text (the domain's one rule for text) of at most [`MAX_EXTERNAL_ID_LEN`].

@@ -1,6 +1,7 @@
 //! Everything a command can fail with, and the one place where failures become gRPC statuses.
 
 use casetrack_bus::BusError;
+use casetrack_domain::agency::RegistryError;
 use casetrack_domain::{ReplayError, RuleViolation, rule::Rule};
 use casetrack_eventlog::LogError;
 use tonic::{Code, Status};
@@ -16,6 +17,10 @@ pub enum HandlerError {
     /// The domain refused the command: bad input or a lifecycle rule.
     #[error("{}: {}", .0.field, .0.rule)]
     Rule(#[from] RuleViolation),
+
+    /// The agency registry refused an entry, or a case names an agency it does not hold.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
 
     /// No case (or tracking number) by that key; `field` is the request field that named it.
     #[error("{field}: no such {what}: {key}")]
@@ -141,6 +146,20 @@ impl HandlerError {
                     _ => Code::InvalidArgument,
                 };
                 bad_request(code, &message, violation.field, &violation.rule.to_string())
+            }
+            HandlerError::Registry(RegistryError::Invalid { field, reason }) => {
+                bad_request(Code::InvalidArgument, &message, field, &reason)
+            }
+            HandlerError::Registry(RegistryError::Conflict { fields, .. }) => {
+                let violations: Vec<FieldViolation> = fields
+                    .into_iter()
+                    .map(|field| FieldViolation::new(field, "differs from the registered entry"))
+                    .collect();
+                Status::with_error_details(
+                    Code::AlreadyExists,
+                    message,
+                    ErrorDetails::with_bad_request(violations),
+                )
             }
             HandlerError::NotFound { field, .. } => {
                 bad_request(Code::NotFound, &message, field, "not found")

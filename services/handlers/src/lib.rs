@@ -10,6 +10,7 @@
 //! Architecture invariant: never decides a lifecycle rule itself (the domain does) and never writes to the
 //! log without an expected revision checked by the log; a request that is refused writes nothing.
 
+pub mod agencies;
 mod append_guard;
 mod clocks;
 mod command;
@@ -20,6 +21,7 @@ pub mod ids;
 pub mod intake;
 mod lookup;
 mod parse;
+mod registry;
 pub mod reminders;
 pub mod reply;
 pub mod review;
@@ -31,6 +33,7 @@ pub mod tracking;
 pub mod watch;
 mod wire_status;
 
+pub use agencies::AgenciesService;
 pub use append_guard::DomainAppendGuard;
 pub use command::{
     Actor, CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, RecordedAt, Step,

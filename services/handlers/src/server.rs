@@ -20,7 +20,7 @@ use tower::util::MapResponseLayer;
 
 use crate::health::Health;
 use crate::watch::Watchers;
-use crate::{Commands, IntakeService, ReplyService, ReviewService, wire_status};
+use crate::{AgenciesService, Commands, IntakeService, ReplyService, ReviewService, wire_status};
 
 /// Largest request a command service accepts, in bytes. A case command is a few hundred bytes; the log
 /// accepts events of up to 1 MiB, so this refuses nothing legitimate and bounds what one call can make the
@@ -71,7 +71,7 @@ impl GrpcServer {
         self.serving(S::NAME)
     }
 
-    /// Intake, Review and Reply over one executor: the command side of the embedded `casetrack serve`.
+    /// Intake, Review, Reply and Agencies over one executor: the command side of the embedded `casetrack serve`.
     pub fn add_command_services(
         &mut self,
         commands: Commands,
@@ -79,7 +79,8 @@ impl GrpcServer {
     ) -> &mut GrpcServer {
         self.add(IntakeService::new(commands.clone(), watchers).into_server())
             .add(ReviewService::new(commands.clone()).into_server())
-            .add(ReplyService::new(commands).into_server())
+            .add(ReplyService::new(commands.clone()).into_server())
+            .add(AgenciesService::new(commands).into_server())
     }
 
     /// The routes to add services to that [`GrpcServer::add`] cannot name; name each with

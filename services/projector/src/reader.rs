@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use casetrack_eventlog::{EventLog, Log, LogError, RecordedEvent};
+use casetrack_eventlog::{Direction, EventLog, Log, LogError, MAX_READ_BATCH, RecordedEvent};
 use tokio::runtime::Handle;
 
 /// Reading the log in position order, blocking the calling thread.
@@ -15,6 +15,13 @@ pub trait LogReader: Send + Sync {
 
     /// The number of committed events: the position the next event will get.
     fn next_position(&self) -> Result<u64, LogError>;
+
+    /// Every event of `stream` in revision order, refused with `TooLarge` past `limit` events.
+    fn read_stream_to_end(
+        &self,
+        stream: &str,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError>;
 }
 
 impl LogReader for EventLog {
@@ -24,6 +31,31 @@ impl LogReader for EventLog {
 
     fn next_position(&self) -> Result<u64, LogError> {
         Ok(EventLog::next_position(self))
+    }
+
+    /// In batches of the log's largest read, as `Log::read_stream_to_end` does asynchronously.
+    fn read_stream_to_end(
+        &self,
+        stream: &str,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError> {
+        let mut events = Vec::new();
+        loop {
+            let from = events.len() as u64;
+            let batch = self.read_stream(stream, from, Direction::Forward, MAX_READ_BATCH)?;
+            let done = batch.len() < MAX_READ_BATCH;
+            events.extend(batch);
+            if events.len() > limit {
+                return Err(LogError::TooLarge {
+                    field: "stream",
+                    limit,
+                    actual: events.len(),
+                });
+            }
+            if done {
+                return Ok(events);
+            }
+        }
     }
 }
 
@@ -52,5 +84,14 @@ impl LogReader for BlockingLog {
 
     fn next_position(&self) -> Result<u64, LogError> {
         self.runtime.block_on(self.log.next_position())
+    }
+
+    fn read_stream_to_end(
+        &self,
+        stream: &str,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError> {
+        self.runtime
+            .block_on(self.log.read_stream_to_end(stream, limit))
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use casetrack_reporting::{PublishedReport, json};
 
+use crate::agency::registered_name;
 use crate::annual::{
     AgencyScope, DrillDownEntry, GeneratedReport, drill_down, format_of, generate,
 };
@@ -73,9 +74,12 @@ impl Reports {
         as_of: AsOf,
     ) -> Result<GeneratedReport, ProjectorError> {
         format_of(year)?;
-        self.with_annual(as_of, |kv, position| {
+        let mut generated = self.with_annual(as_of, |kv, position| {
             generate(kv, agency, year, scope, position)
-        })
+        })?;
+        let name = registered_name(self.log.as_ref(), agency)?;
+        generated.published = generated.published.with_agency_name(name);
+        Ok(generated)
     }
 
     /// The cases behind `cell_code` of `agency`'s report for `year`.

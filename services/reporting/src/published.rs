@@ -35,6 +35,8 @@ pub struct PublishedReport {
     pub content_hash: String,
     pub status: ReportStatus,
     pub report: Report,
+    /// The agency's registered name (思茅区财政局), printed with its id; not part of the figures or the hash.
+    pub agency_name: Option<String>,
 }
 
 impl PublishedReport {
@@ -65,7 +67,24 @@ impl PublishedReport {
             content_hash: content_hash(&report),
             status,
             report,
+            agency_name: None,
         })
+    }
+
+    /// This report with the agency's registered name to print.
+    pub fn with_agency_name(self, name: Option<String>) -> PublishedReport {
+        PublishedReport {
+            agency_name: name,
+            ..self
+        }
+    }
+
+    /// The agency as printed: its registered name followed by the id, or the id alone when it has no name.
+    pub fn agency_title(&self) -> String {
+        match &self.agency_name {
+            Some(name) => format!("{name}（{}）", self.agency()),
+            None => self.agency().to_owned(),
+        }
     }
 
     pub fn agency(&self) -> &str {

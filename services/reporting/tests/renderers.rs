@@ -203,3 +203,18 @@ fn every_format_numbers_each_part_once() {
         assert_eq!(html.matches("<h2>一、").count(), 1, "{year}: html part 一");
     }
 }
+
+#[test]
+fn a_registered_name_is_printed_with_the_id_and_kept_out_of_the_hash() {
+    let plain = published(2024);
+    let named = published(2024).with_agency_name(Some("思茅区财政局".to_owned()));
+    let title = "思茅区财政局（思茅区<政府办>&\"'）";
+    assert_eq!(named.agency_title(), title);
+    assert!(md::to_markdown(&named).starts_with(&format!("# {title}2024年")));
+    assert!(html::to_html(&named).contains("思茅区财政局（思茅区&lt;政府办&gt;"));
+    assert!(!md::to_markdown(&plain).contains("思茅区财政局"));
+    assert_eq!(named.content_hash, plain.content_hash);
+    let back = json::from_json(&json::to_json(&named)).expect("round trip");
+    assert_eq!(back.agency_name.as_deref(), Some("思茅区财政局"));
+    assert!(!json::to_json(&plain).contains("agency_name"));
+}

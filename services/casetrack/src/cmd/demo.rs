@@ -29,7 +29,7 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::demo::district::DISTRICT;
-use crate::demo::drive::{Clients, drive};
+use crate::demo::drive::{Clients, drive, register_agencies};
 use crate::demo::year::{Params, generate, horizon};
 
 /// The log filter while the demo runs: its hundreds of requests would otherwise log a line each.
@@ -109,6 +109,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     );
     bar.set_message(format!("{} cases of {year}", generated.cases.len()));
     let clients = Clients::new(channel.clone(), &tokens.staff, &tokens.hotline)?;
+    register_agencies(&clients).await?;
     let progress = bar.clone();
     let upto = drive(&generated, &clients, move |n| progress.inc(n)).await?;
     bar.finish_and_clear();
@@ -201,8 +202,11 @@ struct DemoTokens {
 
 /// Fresh tokens for the demo's callers, their hashes written to DATA/demo-tokens.json.
 fn demo_tokens(data: &Path) -> anyhow::Result<DemoTokens> {
-    use casetrack_auth::Role::{Approver, Clerk, Hotline, ReplyOfficer, ReportOfficer, Reviewer};
-    let staff_roles = [Clerk, Reviewer, Approver, ReplyOfficer, ReportOfficer];
+    use casetrack_auth::Role::{
+        Admin, Approver, Clerk, Hotline, ReplyOfficer, ReportOfficer, Reviewer,
+    };
+    // Admin too: the demo registers its district's agencies before the first case.
+    let staff_roles = [Admin, Clerk, Reviewer, Approver, ReplyOfficer, ReportOfficer];
     let new = |name: &str, roles: &[casetrack_auth::Role], source: &str| {
         NewToken::generate(
             name,

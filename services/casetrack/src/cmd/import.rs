@@ -4,7 +4,8 @@
 //! nothing is written and the exit status is non-zero, unless `--skip-invalid` imports the good rows (the bad
 //! ones are still listed). Re-importing a file changes nothing: ids derive from agency + external id. Each new
 //! case gets a tracking number (`--tracking-prefix`, year of receipt) from intake's own allocator, in the same
-//! atomic append as its events; a case that has one keeps it.
+//! atomic append as its events; a case that has one keeps it. As at intake, a row's agency must be registered
+//! (`casetrack agency`) and in existence on the row's receipt day.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -127,6 +128,7 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
     std::fs::create_dir_all(&args.data)?;
     let log = EventLog::open(&log_dir(&args.data))?;
     let calendar = Calendar::embedded()?;
+    let agencies = casetrack_projector::agency::registry(&log)?;
     let mut numbering = Numbering::new(&log, args.tracking_prefix.clone());
     // Per row to write: its case's events and tracking writes, appended atomically together.
     let mut writes: Vec<Vec<StreamWrite>> = Vec::new();
@@ -135,7 +137,7 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
         ..Summary::default()
     };
     for (file, number, parsed) in &rows {
-        match apply::plan(&log, parsed, &calendar) {
+        match apply::plan(&log, parsed, &calendar, &agencies) {
             Ok(plan) if plan.is_unchanged() => summary.unchanged_rows += 1,
             Ok(RowPlan { events, number }) => {
                 let mut row: Vec<StreamWrite> = events.into_iter().collect();

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{GrpcServer, IntakeService, Supervisor, Watchers};
+use casetrack_handlers::{AgenciesService, GrpcServer, IntakeService, Supervisor, Watchers};
 
 use super::remote::ProcessArgs;
 use super::serve::{serve_until_shutdown, subscriber_dir};
@@ -26,6 +26,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
     let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
-    server.add(IntakeService::new(commands, watchers).into_server());
+    server
+        .add(IntakeService::new(commands.clone(), watchers).into_server())
+        .add(AgenciesService::new(commands).into_server());
     serve_until_shutdown(server, args.process.listen, supervisor, Vec::new(), None).await
 }

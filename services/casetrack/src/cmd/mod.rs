@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod agency;
 pub mod backup;
 pub mod bench_log;
 pub mod bench_report;

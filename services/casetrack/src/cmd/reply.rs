@@ -1,7 +1,7 @@
 //! `casetrack reply`: the Reply service as its own process, against the `casetrack eventlog` process. It
 //! reacts to nothing, so it runs no background task.
 
-use casetrack_handlers::{GrpcServer, ReplyService, Supervisor};
+use casetrack_handlers::{AgenciesService, GrpcServer, ReplyService, Supervisor};
 
 use super::remote::ProcessArgs;
 use super::serve::serve_until_shutdown;
@@ -20,6 +20,8 @@ async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
     let (commands, tokens) = args.load()?;
     let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
-    server.add(ReplyService::new(commands).into_server());
+    server
+        .add(ReplyService::new(commands.clone()).into_server())
+        .add(AgenciesService::new(commands).into_server());
     serve_until_shutdown(server, args.listen, supervisor, Vec::new(), None).await
 }

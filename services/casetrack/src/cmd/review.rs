@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{GrpcServer, ReviewService, Supervisor};
+use casetrack_handlers::{AgenciesService, GrpcServer, ReviewService, Supervisor};
 
 use super::remote::ProcessArgs;
 use super::serve::{RoutingArgs, serve_until_shutdown};
@@ -32,6 +32,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .routing
         .start(&commands, commands.log().clone(), &args.data, &supervisor)
         .await?;
-    server.add(ReviewService::new(commands).into_server());
+    server
+        .add(ReviewService::new(commands.clone()).into_server())
+        .add(AgenciesService::new(commands).into_server());
     serve_until_shutdown(server, args.process.listen, supervisor, vec![router], None).await
 }

@@ -4,6 +4,7 @@
 //! concurrently (each case's own steps in order); challenges go last, once the applications they name exist.
 
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::agencies_client::AgenciesClient;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reply_client::ReplyClient;
 use casetrack_api::v1::review_client::ReviewClient;
@@ -11,7 +12,9 @@ use tokio::task::JoinSet;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::Channel;
 
+use super::district;
 use super::script::{DemoYear, Step, Submit};
+use casetrack_domain::AgencyId;
 
 /// Cases whose steps run at once; enough for group commit to share fsyncs, few enough for a 2-core machine.
 pub const DRIVE_CONCURRENCY: usize = 16;
@@ -24,6 +27,8 @@ pub enum DriveError {
         what: &'static str,
         status: tonic::Status,
     },
+    #[error("registering agency {id}: the server refused it: {status}")]
+    Registration { id: String, status: tonic::Status },
     #[error("invalid bearer token for the demo's callers")]
     Token,
     #[error("a driver task failed: {0}")]
@@ -36,6 +41,7 @@ pub struct Clients {
     intake: IntakeClient<Channel>,
     review: ReviewClient<Channel>,
     reply: ReplyClient<Channel>,
+    agencies: AgenciesClient<Channel>,
     staff: MetadataValue<Ascii>,
     hotline: MetadataValue<Ascii>,
 }
@@ -50,7 +56,8 @@ impl Clients {
         Ok(Clients {
             intake: IntakeClient::new(channel.clone()),
             review: ReviewClient::new(channel.clone()),
-            reply: ReplyClient::new(channel),
+            reply: ReplyClient::new(channel.clone()),
+            agencies: AgenciesClient::new(channel),
             staff: bearer(staff)?,
             hotline: bearer(hotline)?,
         })
@@ -73,6 +80,31 @@ fn authorized<T>(message: T, bearer: &MetadataValue<Ascii>) -> tonic::Request<T>
         .metadata_mut()
         .insert("authorization", bearer.clone());
     request
+}
+
+/// Registers the district's agencies (parents first), as an administrator would before the first case;
+/// registering them again changes nothing.
+pub async fn register_agencies(clients: &Clients) -> Result<(), DriveError> {
+    let mut agencies = clients.agencies.clone();
+    for (id, name) in district::registry() {
+        let parent = AgencyId::parse(&id)
+            .ok()
+            .and_then(|id| id.parent())
+            .map(String::from)
+            .unwrap_or_default();
+        let entry = pb::AgencyEntry {
+            id: id.clone(),
+            name: name.to_owned(),
+            parent,
+            valid_from: district::REGISTERED_FROM.to_owned(),
+            valid_to: String::new(),
+        };
+        agencies
+            .register_agency(clients.request(entry))
+            .await
+            .map_err(|status| DriveError::Registration { id, status })?;
+    }
+    Ok(())
 }
 
 /// Runs every script of `year`; `progress` is told of each call made. Returns the log position after the last

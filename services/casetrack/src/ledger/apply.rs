@@ -6,6 +6,7 @@
 
 use chrono::Datelike;
 
+use casetrack_domain::agency::{Registry, RegistryError};
 use casetrack_domain::{Calendar, Event, encode, stream_name};
 use casetrack_eventlog::{
     Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent,
@@ -42,8 +43,15 @@ impl RowPlan {
 }
 
 /// Decides the row's events and compares them with its case's stream. `Err` carries the rule that refused the
-/// row or the way it disagrees with the log.
-pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowPlan, PlanError> {
+/// row (its agency not registered on its receipt day, as intake would refuse it) or the way it disagrees with
+/// the log.
+pub fn plan(
+    log: &EventLog,
+    row: &LedgerRow,
+    calendar: &Calendar,
+    agencies: &Registry,
+) -> Result<RowPlan, PlanError> {
+    agencies.require("agency", &row.agency, row.received_on)?;
     let events = row_events(row, calendar).map_err(PlanError::Refused)?;
     let Some(first) = events.first() else {
         unreachable!("every row implies at least its Received event")
@@ -100,6 +108,8 @@ pub fn plan(log: &EventLog, row: &LedgerRow, calendar: &Calendar) -> Result<RowP
 pub enum PlanError {
     #[error("{}", .0.violation)]
     Refused(RowRefused),
+    #[error(transparent)]
+    Agency(#[from] RegistryError),
     #[error(
         "the log already holds case {stream} with a different history (revision {revision}: {stored_type} in the \
          log, {proposed_type} from this row); correct the case through the review service, not by re-import"
@@ -119,6 +129,7 @@ impl PlanError {
     pub fn column(&self) -> Option<Column> {
         match self {
             PlanError::Refused(refused) => Some(refused.column),
+            PlanError::Agency(_) => Some(Column::Agency),
             PlanError::Disagrees { .. } | PlanError::Log(_) => None,
         }
     }

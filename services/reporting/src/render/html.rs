@@ -35,7 +35,7 @@ pub fn to_html(published: &PublishedReport) -> String {
     let report = &published.report;
     let title = format!(
         "{}{}年政府信息公开工作年度报告",
-        report.agency(),
+        published.agency_title(),
         report.year()
     );
     let mut html = String::new();

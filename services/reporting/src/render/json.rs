@@ -19,6 +19,8 @@ pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Serialize)]
 struct Document<'a> {
     agency: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency_name: Option<&'a str>,
     year: i32,
     format: ReportFormat,
     status: &'a ReportStatus,
@@ -33,6 +35,9 @@ struct Document<'a> {
 #[serde(deny_unknown_fields)]
 struct StoredDocument {
     agency: String,
+    // Absent in documents of agencies without a registered name and in those written before the registry.
+    #[serde(default)]
+    agency_name: Option<String>,
     year: i32,
     format: ReportFormat,
     status: ReportStatus,
@@ -48,6 +53,7 @@ pub fn to_json(published: &PublishedReport) -> String {
     let report = &published.report;
     let document = Document {
         agency: report.agency(),
+        agency_name: published.agency_name.as_deref(),
         year: report.year(),
         format: report.format(),
         status: &published.status,
@@ -107,6 +113,7 @@ pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
         content_hash: stored.content_hash,
         status: stored.status,
         report,
+        agency_name: stored.agency_name,
     };
     published.verify_hash()?;
     Ok(published)

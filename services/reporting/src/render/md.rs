@@ -21,7 +21,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
     let _ = write!(
         md,
         "# {}{}年政府信息公开工作年度报告\n\n- 格式：{}\n- 数据截至日志位置：{}\n- 规则版本：{}\n- 内容哈希：`{}`\n- 状态：{}\n\n## {}\n\n{}\n",
-        cell(report.agency()),
+        cell(&published.agency_title()),
         report.year(),
         report.format().basis_zh(),
         published.as_of_position,

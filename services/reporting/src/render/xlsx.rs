@@ -23,7 +23,7 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let facts = [
-        ("机关", report.agency().to_string()),
+        ("机关", published.agency_title()),
         ("年度", report.year().to_string()),
         ("格式", report.format().basis_zh().to_string()),
         ("状态", super::status_zh(published)),

@@ -118,7 +118,7 @@ impl<'a> Generator<'a> {
 
     pub(super) fn department(&mut self) -> String {
         let index = self.rng.random_range(0..DEPARTMENTS.len());
-        agency(DEPARTMENTS[index])
+        agency(DEPARTMENTS[index].0)
     }
 
     /// Where a case lands: mostly departments, some townships, some the district government itself.
@@ -128,7 +128,7 @@ impl<'a> Generator<'a> {
             1 => self.department(),
             _ => {
                 let index = self.rng.random_range(0..TOWNSHIPS.len());
-                agency(TOWNSHIPS[index])
+                agency(TOWNSHIPS[index].0)
             }
         }
     }

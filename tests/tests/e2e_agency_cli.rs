@@ -1,0 +1,125 @@
+//! `casetrack agency` against a real `casetrack serve`: agencies are added one by one and imported from a CSV
+//! file, listed with their names, refused when the parent is unknown, and a report fetched from the server
+//! prints the registered name of its agency.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use casetrack_tests::free_port;
+use casetrack_tests::services::{Process, ADMIN_TOKEN, casetrack_binary, write_tokens};
+
+fn casetrack(args: &[&str]) -> anyhow::Result<Output> {
+    Ok(Command::new(casetrack_binary()?).args(args).output()?)
+}
+
+fn agency(server: &str, args: &[&str]) -> anyhow::Result<Output> {
+    let mut all = vec!["agency", "--server", server, "--token", ADMIN_TOKEN];
+    all.extend_from_slice(args);
+    casetrack(&all)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn serve(dir: &Path) -> anyhow::Result<Process> {
+    let tokens = write_tokens(dir)?;
+    let port = free_port();
+    let args = [
+        "serve".to_owned(),
+        "--data".to_owned(),
+        dir.join("data").display().to_string(),
+        "--listen".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "--tokens".to_owned(),
+        tokens.display().to_string(),
+    ];
+    Process::spawn(&args, port, &dir.join("serve.log"))
+}
+
+#[test]
+fn agencies_added_and_imported_by_the_cli_are_listed_and_named_in_reports() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = serve(dir.path())?;
+    let url = server.url();
+
+    let added = agency(
+        &url,
+        &[
+            "add",
+            "simao",
+            "普洱市思茅区人民政府",
+            "--valid-from",
+            "2008-05-01",
+        ],
+    )?;
+    assert!(added.status.success(), "{added:?}");
+    assert!(stdout(&added).contains("已登记 simao（普洱市思茅区人民政府）"));
+
+    let file = dir.path().join("agencies.csv");
+    std::fs::write(
+        &file,
+        "id,name,parent,valid_from,valid_to\n\
+         simao/finance,思茅区财政局,simao,2008-05-01,\n\
+         simao/forestry,思茅区林业局,simao,2008-05-01,2019-12-31\n",
+    )?;
+    let file = file.display().to_string();
+    let imported = agency(&url, &["import", &file])?;
+    assert!(imported.status.success(), "{imported:?}");
+    // Importing the same file again writes nothing.
+    let again = agency(&url, &["import", &file])?;
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        stdout(&again).matches("未重复写入").count(),
+        2,
+        "{}",
+        stdout(&again)
+    );
+
+    let orphan = agency(
+        &url,
+        &[
+            "add",
+            "simao/stats/office",
+            "统计办",
+            "--parent",
+            "simao/stats",
+            "--valid-from",
+            "2020-01-01",
+        ],
+    )?;
+    assert!(!orphan.status.success(), "an unknown parent is refused");
+    assert!(String::from_utf8_lossy(&orphan.stderr).contains("parent"));
+
+    let listed = agency(&url, &["list"])?;
+    let text = stdout(&listed);
+    assert!(text.contains("已登记机关：3 个"), "{text}");
+    assert!(
+        text.contains("simao/finance  思茅区财政局  上级 simao  有效期 2008-05-01 至 至今"),
+        "{text}"
+    );
+    assert!(
+        text.contains("simao/forestry  思茅区林业局  上级 simao  有效期 2008-05-01 至 2019-12-31"),
+        "{text}"
+    );
+
+    let report = casetrack(&[
+        "report",
+        "--server",
+        &url,
+        "--agency",
+        "simao/finance",
+        "--year",
+        "2025",
+        "--format",
+        "md",
+    ])?;
+    assert!(report.status.success(), "{report:?}");
+    assert!(
+        stdout(&report)
+            .starts_with("# 思茅区财政局（simao/finance）2025年政府信息公开工作年度报告"),
+        "{}",
+        stdout(&report)
+    );
+    Ok(())
+}
