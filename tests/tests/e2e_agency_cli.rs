@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use casetrack_tests::free_port;
-use casetrack_tests::services::{Process, ADMIN_TOKEN, casetrack_binary, write_tokens};
+use casetrack_tests::services::{ADMIN_TOKEN, Process, casetrack_binary, write_tokens};
 
 fn casetrack(args: &[&str]) -> anyhow::Result<Output> {
     Ok(Command::new(casetrack_binary()?).args(args).output()?)

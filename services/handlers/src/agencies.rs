@@ -10,11 +10,11 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::command::{Commands, MAX_CONFLICT_RETRIES};
-use crate::rpc::Rpc;
-use casetrack_auth::Identity;
 use crate::error::HandlerError;
 use crate::parse;
+use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
+use casetrack_auth::Identity;
 
 #[derive(Clone)]
 pub struct AgenciesService {
@@ -148,7 +148,7 @@ impl Agencies for AgenciesService {
 
     async fn list_agencies(
         &self,
-        request: Request<pb::ListAgenciesRequest>,
+        _request: Request<pb::ListAgenciesRequest>,
     ) -> Result<Response<pb::AgencyList>, Status> {
         let snapshot = self.rpc.commands().agencies().await?;
         Ok(Response::new(pb::AgencyList {

@@ -9,8 +9,8 @@ use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::rule::required_text;
 use casetrack_domain::{
-    AgencyId, Case, CaseCommand, CaseId, CaseKind, CaseState, DecideError, Event, decode, encode, stream_name,
-    time::local_date,
+    AgencyId, Case, CaseCommand, CaseId, CaseKind, CaseState, DecideError, Event, decode, encode,
+    stream_name, time::local_date,
 };
 use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
 use chrono::{DateTime, Datelike, Utc};

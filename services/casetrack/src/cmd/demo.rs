@@ -206,7 +206,14 @@ fn demo_tokens(data: &Path) -> anyhow::Result<DemoTokens> {
         Admin, Approver, Clerk, Hotline, ReplyOfficer, ReportOfficer, Reviewer,
     };
     // Admin too: the demo registers its district's agencies before the first case.
-    let staff_roles = [Admin, Clerk, Reviewer, Approver, ReplyOfficer, ReportOfficer];
+    let staff_roles = [
+        Admin,
+        Clerk,
+        Reviewer,
+        Approver,
+        ReplyOfficer,
+        ReportOfficer,
+    ];
     let new = |name: &str, roles: &[casetrack_auth::Role], source: &str| {
         NewToken::generate(
             name,
