@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use casetrack_tests::free_port;
-use casetrack_tests::services::{ADMIN_TOKEN, Process, casetrack_binary, write_tokens};
+use casetrack_tests::services::{
+    ADMIN_TOKEN, Process, STAFF_TOKEN, casetrack_binary, write_tokens,
+};
 
 fn casetrack(args: &[&str]) -> anyhow::Result<Output> {
     Ok(Command::new(casetrack_binary()?).args(args).output()?)
@@ -107,6 +109,8 @@ fn agencies_added_and_imported_by_the_cli_are_listed_and_named_in_reports() -> a
         "report",
         "--server",
         &url,
+        "--token",
+        STAFF_TOKEN,
         "--agency",
         "simao/finance",
         "--year",

@@ -224,7 +224,15 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
     let token_path = dir.path().join("tokens.json");
     write_token_file(&token_path, &identities(&tokens));
     let server = serve(dir.path(), &token_path);
+    casetrack_tests::agencies::register(
+        &server.url(),
+        &role_token(Role::Admin),
+        &["simao/roads", "simao/finance"],
+    )
+    .await
+    .expect("register the agencies");
     let channel = connect_for(&server, "").await;
+
     let mut intake = IntakeClient::new(channel.clone());
     let mut review = ReviewClient::new(channel);
 

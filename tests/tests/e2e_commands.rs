@@ -1010,7 +1010,7 @@ async fn submit_every_kind(
     refused(
         "application",
         intake
-            .submit_application(authed(application, HOTLINE_TOKEN))
+            .submit_application(authed(application, STAFF_TOKEN))
             .await,
     );
     let ticket = pb::SubmitHotlineTicketRequest {
