@@ -225,7 +225,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
     write_token_file(&token_path, &identities(&tokens));
     let server = serve(dir.path(), &token_path);
     casetrack_tests::agencies::register(
-        &server.url(),
+        &server.process.url(),
         &role_token(Role::Admin),
         &["simao/roads", "simao/finance"],
     )

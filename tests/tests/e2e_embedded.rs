@@ -79,13 +79,14 @@ async fn a_failed_write_stops_serve_and_a_restart_recovers_the_log() -> anyhow::
     let dir = tempfile::tempdir()?;
     let (port, log_port) = (free_port(), free_port());
     let args = serve_args(dir.path(), port, log_port)?;
-    // The first group (one submission) commits; the write of the next fails.
+    // The first two groups (the agency's registration, one submission) commit; the write of the next fails.
     let mut server = Process::spawn_with_env(
         &args,
-        &[(FAIL_WRITE_ENV, "1")],
+        &[(FAIL_WRITE_ENV, "2")],
         port,
         &dir.path().join("serve.log"),
     )?;
+    casetrack_tests::agencies::register(&server.url(), ADMIN_TOKEN, &["simao"]).await?;
     let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
     let first = clients
         .intake
