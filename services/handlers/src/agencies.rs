@@ -33,6 +33,21 @@ impl AgenciesService {
         AgenciesServer::new(self).max_decoding_message_size(MAX_REQUEST_BYTES)
     }
 
+    /// The whole of `RegisterAgency` and `AmendAgency`: the caller, the entry with each bad field named, and
+    /// the write `decide` (the registry's register or amend) asks for.
+    async fn write_entry(
+        &self,
+        request: Request<pb::AgencyEntry>,
+        decide: fn(&Registry, Agency) -> Result<Option<AgencyEvent>, RegistryError>,
+    ) -> Result<Response<pb::AgencyWritten>, Status> {
+        let caller = self.rpc.identity(&request)?;
+        let agency = entry(request.get_ref())?;
+        let written = self
+            .write(&caller, |registry| decide(registry, agency.clone()))
+            .await?;
+        Ok(Response::new(written))
+    }
+
     /// Decide on the registry in force and append the event, deciding again on a lost race.
     async fn write(
         &self,
@@ -126,24 +141,14 @@ impl Agencies for AgenciesService {
         &self,
         request: Request<pb::AgencyEntry>,
     ) -> Result<Response<pb::AgencyWritten>, Status> {
-        let caller = self.rpc.identity(&request)?;
-        let agency = entry(request.get_ref())?;
-        let written = self
-            .write(&caller, |registry| registry.register(agency.clone()))
-            .await?;
-        Ok(Response::new(written))
+        self.write_entry(request, Registry::register).await
     }
 
     async fn amend_agency(
         &self,
         request: Request<pb::AgencyEntry>,
     ) -> Result<Response<pb::AgencyWritten>, Status> {
-        let caller = self.rpc.identity(&request)?;
-        let agency = entry(request.get_ref())?;
-        let written = self
-            .write(&caller, |registry| registry.amend(agency.clone()))
-            .await?;
-        Ok(Response::new(written))
+        self.write_entry(request, Registry::amend).await
     }
 
     async fn list_agencies(
