@@ -77,17 +77,8 @@ impl NatsBus {
     /// log order: the relay publishes in log order and JetStream drops its repeats), through an ordered
     /// consumer that acknowledges nothing and leaves no durable state behind. For re-feeding a restored log.
     pub async fn replay(&self, stream_name: &str) -> Result<NatsReplay, BusError> {
-        let mut stream = self
-            .jetstream
-            .get_stream(stream_name)
-            .await
-            .map_err(|e| BusError::nats("get stream", e))?;
-        let last_sequence = stream
-            .info()
-            .await
-            .map_err(|e| BusError::nats("stream info", e))?
-            .state
-            .last_sequence;
+        let (stream, state) = self.stream_state(stream_name).await?;
+        let last_sequence = state.last_sequence;
         let consumer = stream
             .create_consumer(consumer::pull::OrderedConfig {
                 deliver_policy: consumer::DeliverPolicy::All,
@@ -186,16 +177,26 @@ impl NatsBus {
     /// Messages currently stored in the stream (operations and tests: after a relay restart it must equal the
     /// number of events relayed, repeats having been dropped).
     pub async fn stored_messages(&self) -> Result<u64, BusError> {
+        Ok(self.stream_state(STREAM_NAME).await?.1.messages)
+    }
+
+    /// The JetStream stream `stream_name` and its state as of now.
+    async fn stream_state(
+        &self,
+        stream_name: &str,
+    ) -> Result<(jetstream::stream::Stream, stream::State), BusError> {
         let mut stream = self
             .jetstream
-            .get_stream(STREAM_NAME)
+            .get_stream(stream_name)
             .await
-            .map_err(|e| BusError::nats("stream info", e))?;
-        let info = stream
+            .map_err(|e| BusError::nats("get stream", e))?;
+        let state = stream
             .info()
             .await
-            .map_err(|e| BusError::nats("stream info", e))?;
-        Ok(info.state.messages)
+            .map_err(|e| BusError::nats("stream info", e))?
+            .state
+            .clone();
+        Ok((stream, state))
     }
 }
 

@@ -55,7 +55,7 @@ pub use fault::FAIL_WRITE_ENV;
 pub use guard::{AppendGuard, Refusal, Unguarded};
 /// The RocksDB column families of the log, for tools and tests that open its directory directly.
 pub use keys::ALL_CFS as COLUMN_FAMILIES;
-pub use log::{Log, LogStream};
+pub use log::{Log, LogStream, extend_to_end};
 pub use read::MAX_READ_BATCH;
 pub use refeed::MAX_REFEED_BATCH;
 pub use remote::{BearerToken, RemoteLog};

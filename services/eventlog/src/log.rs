@@ -97,16 +97,7 @@ pub trait Log: Send + Sync {
                 let batch = self
                     .read_stream(stream, from, Direction::Forward, MAX_READ_BATCH)
                     .await?;
-                let done = batch.len() < MAX_READ_BATCH;
-                events.extend(batch);
-                if events.len() > limit {
-                    return Err(LogError::TooLarge {
-                        field: "stream",
-                        limit,
-                        actual: events.len(),
-                    });
-                }
-                if done {
+                if extend_to_end(&mut events, batch, limit)? {
                     return Ok(events);
                 }
             }
@@ -223,4 +214,24 @@ pub(crate) async fn on_blocking_pool<T: Send + 'static>(
         // Only a runtime shutting down cancels a blocking task.
         Err(_cancelled) => Err(LogError::Closed),
     }
+}
+
+/// One step of reading a whole stream in batches of [`MAX_READ_BATCH`]: appends `batch` to `events` and says
+/// whether the stream has ended (a short batch); more than `limit` events is an error naming the stream. Shared
+/// by every reader of whole streams, async or blocking, so they end and refuse alike.
+pub fn extend_to_end(
+    events: &mut Vec<RecordedEvent>,
+    batch: Vec<RecordedEvent>,
+    limit: usize,
+) -> Result<bool, LogError> {
+    let done = batch.len() < MAX_READ_BATCH;
+    events.extend(batch);
+    if events.len() > limit {
+        return Err(LogError::TooLarge {
+            field: "stream",
+            limit,
+            actual: events.len(),
+        });
+    }
+    Ok(done)
 }

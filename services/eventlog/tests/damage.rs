@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use casetrack_eventlog::{
     COLUMN_FAMILIES, EventLog, ExpectedRevision, LogError, MAX_READ_BATCH, verify_dir,
@@ -36,21 +35,6 @@ fn files_named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 fn current_manifest(dir: &Path) -> PathBuf {
     let current = std::fs::read_to_string(dir.join("CURRENT")).expect("read CURRENT");
     dir.join(current.trim_end())
-}
-
-/// Runs the crash writer until it aborts itself; returns how many events it acknowledged.
-fn crashed_log(dir: &Path) -> u64 {
-    let output = Command::new(env!("CARGO_BIN_EXE_eventlog-crash-writer"))
-        .arg(dir)
-        .arg(CRASH_AFTER_ACKS.to_string())
-        .output()
-        .expect("run the crash writer");
-    assert!(!output.status.success(), "the writer crashed itself");
-    let stdout = String::from_utf8(output.stdout).expect("utf-8");
-    stdout
-        .lines()
-        .map(|line| line.rsplit(' ').next().expect("ids").split(',').count() as u64)
-        .sum()
 }
 
 /// Writes `CLEAN_EVENTS` over three streams and stops cleanly; with `flush`, every column family is then
@@ -145,7 +129,7 @@ fn never_silently_shorter(dir: &Path, acknowledged: u64, what: &str) -> bool {
 #[test]
 fn a_flipped_byte_in_the_manifest_after_a_crash_is_never_a_shorter_log() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let acknowledged = crashed_log(dir.path());
+    let acknowledged = common::crashed_log(dir.path(), CRASH_AFTER_ACKS);
     let manifest = current_manifest(dir.path());
     let len = std::fs::metadata(&manifest).expect("metadata").len();
     common::flip_byte(&manifest, len / 2);
@@ -155,7 +139,7 @@ fn a_flipped_byte_in_the_manifest_after_a_crash_is_never_a_shorter_log() {
 #[test]
 fn a_flipped_byte_in_current_after_a_crash_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let acknowledged = crashed_log(dir.path());
+    let acknowledged = common::crashed_log(dir.path(), CRASH_AFTER_ACKS);
     common::flip_byte(&dir.path().join("CURRENT"), 0);
     assert!(never_silently_shorter(dir.path(), acknowledged, "CURRENT"));
 }

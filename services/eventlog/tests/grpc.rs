@@ -6,31 +6,15 @@ mod common;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
-use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{
     Direction, EventLog, ExpectedRevision, Log, LogError, RemoteLog, SubscriptionMessage,
 };
 use futures::StreamExt;
-use tonic::transport::server::TcpIncoming;
-
-async fn serve(log: EventLog) -> String {
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
-    let address = incoming.local_addr().expect("local address");
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(
-                EventLogService::new(log, std::sync::Arc::new(casetrack_eventlog::Unguarded))
-                    .into_server(),
-            )
-            .serve_with_incoming(incoming),
-    );
-    format!("http://{address}")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_log_over_grpc() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let endpoint = serve(EventLog::open(dir.path()).expect("open")).await;
+    let endpoint = common::serve_grpc(EventLog::open(dir.path()).expect("open")).await;
     let remote = RemoteLog::connect(endpoint.clone(), "test-token")
         .await
         .expect("connect");

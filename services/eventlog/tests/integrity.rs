@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use casetrack_eventlog::{BreakKind, EventLog, ExpectedRevision, LogError, verify_dir};
 
@@ -22,26 +21,10 @@ fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs the crash writer until it aborts after `CRASH_AFTER_ACKS` acknowledgements; returns how many events
-/// it acknowledged.
-fn crashed_log(dir: &Path) -> u64 {
-    let output = Command::new(env!("CARGO_BIN_EXE_eventlog-crash-writer"))
-        .arg(dir)
-        .arg(CRASH_AFTER_ACKS.to_string())
-        .output()
-        .expect("run the crash writer");
-    assert!(!output.status.success(), "the writer crashed itself");
-    let stdout = String::from_utf8(output.stdout).expect("utf-8");
-    stdout
-        .lines()
-        .map(|line| line.rsplit(' ').next().expect("ids").split(',').count() as u64)
-        .sum()
-}
-
 #[test]
 fn a_flipped_byte_mid_wal_after_a_crash_is_refused_never_truncated() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let acknowledged = crashed_log(dir.path());
+    let acknowledged = common::crashed_log(dir.path(), CRASH_AFTER_ACKS);
     let wal = files_with_extension(dir.path(), "log")
         .into_iter()
         .max_by_key(|path| std::fs::metadata(path).expect("metadata").len())
@@ -70,7 +53,7 @@ fn a_flipped_byte_mid_wal_after_a_crash_is_refused_never_truncated() {
 #[test]
 fn a_crash_without_damage_reopens_with_everything_acknowledged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let acknowledged = crashed_log(dir.path());
+    let acknowledged = common::crashed_log(dir.path(), CRASH_AFTER_ACKS);
     let log = EventLog::open(dir.path()).expect("reopen after the crash");
     assert!(log.next_position() >= acknowledged);
     let report = log.verify().expect("verify");
@@ -80,7 +63,7 @@ fn a_crash_without_damage_reopens_with_everything_acknowledged() {
 #[test]
 fn a_missing_witness_is_refused_once_the_log_has_one() {
     let dir = tempfile::tempdir().expect("tempdir");
-    crashed_log(dir.path());
+    common::crashed_log(dir.path(), CRASH_AFTER_ACKS);
     std::fs::remove_file(dir.path().join(casetrack_eventlog::WITNESS_FILE)).expect("remove");
     let refusal = EventLog::open(dir.path()).err().expect("open must refuse");
     assert!(

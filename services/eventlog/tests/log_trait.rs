@@ -5,29 +5,17 @@ mod common;
 
 use std::sync::Arc;
 
-use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{
     EventLog, ExpectedRevision, Log, LogError, MAX_EVENTS_PER_APPEND, MAX_READ_BATCH, RemoteLog,
     SubscriptionMessage,
 };
 use futures::StreamExt;
-use tonic::transport::server::TcpIncoming;
 
 /// Longer than one read batch, so a whole-stream read takes more than one.
 const STREAM_EVENTS: usize = MAX_READ_BATCH + 3;
 
 async fn remote(log: EventLog) -> RemoteLog {
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
-    let address = incoming.local_addr().expect("local address");
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(
-                EventLogService::new(log, std::sync::Arc::new(casetrack_eventlog::Unguarded))
-                    .into_server(),
-            )
-            .serve_with_incoming(incoming),
-    );
-    RemoteLog::connect(format!("http://{address}"), "test-token")
+    RemoteLog::connect(common::serve_grpc(log).await, "test-token")
         .await
         .expect("connect")
 }

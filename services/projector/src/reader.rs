@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use casetrack_eventlog::{Direction, EventLog, Log, LogError, MAX_READ_BATCH, RecordedEvent};
+use casetrack_eventlog::{
+    Direction, EventLog, Log, LogError, MAX_READ_BATCH, RecordedEvent, extend_to_end,
+};
 use tokio::runtime::Handle;
 
 /// Reading the log in position order, blocking the calling thread.
@@ -43,16 +45,7 @@ impl LogReader for EventLog {
         loop {
             let from = events.len() as u64;
             let batch = self.read_stream(stream, from, Direction::Forward, MAX_READ_BATCH)?;
-            let done = batch.len() < MAX_READ_BATCH;
-            events.extend(batch);
-            if events.len() > limit {
-                return Err(LogError::TooLarge {
-                    field: "stream",
-                    limit,
-                    actual: events.len(),
-                });
-            }
-            if done {
+            if extend_to_end(&mut events, batch, limit)? {
                 return Ok(events);
             }
         }

@@ -70,3 +70,40 @@ pub fn sst_of(dir: &Path, cf: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("column family {cf} has a table file"));
     dir.join(file.name.trim_start_matches('/'))
 }
+
+/// Runs the crash writer until it aborts itself after `acks` acknowledgements; returns how many events it
+/// acknowledged.
+pub fn crashed_log(dir: &Path, acks: usize) -> u64 {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventlog-crash-writer"))
+        .arg(dir)
+        .arg(acks.to_string())
+        .output()
+        .expect("run the crash writer");
+    assert!(!output.status.success(), "the writer crashed itself");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    stdout
+        .lines()
+        .map(|line| line.rsplit(' ').next().expect("ids").split(',').count() as u64)
+        .sum()
+}
+
+/// Serves `log` as `casetrack.v1.EventLog` (no append guard, no auth layer: the log's own behaviour) on a free
+/// loopback port for the rest of the test; returns its URL.
+pub async fn serve_grpc(log: casetrack_eventlog::EventLog) -> String {
+    let incoming =
+        tonic::transport::server::TcpIncoming::bind("127.0.0.1:0".parse().expect("address"))
+            .expect("bind");
+    let address = incoming.local_addr().expect("local address");
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(
+                casetrack_eventlog::grpc::EventLogService::new(
+                    log,
+                    std::sync::Arc::new(casetrack_eventlog::Unguarded),
+                )
+                .into_server(),
+            )
+            .serve_with_incoming(incoming),
+    );
+    format!("http://{address}")
+}
