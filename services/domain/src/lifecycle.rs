@@ -63,9 +63,6 @@ pub trait Lifecycle:
     type Event;
     /// The kind this lifecycle governs.
     const KIND: CaseKind;
-    /// Whether a case of this kind can have a running statutory clock at all; kinds without one are never
-    /// scanned for deadlines.
-    const HAS_CLOCK: bool = true;
 
     /// The events a command means, or the rule that forbids it. `now` is the server's clock.
     fn decide(
@@ -291,7 +288,6 @@ impl Lifecycle for ChallengeState {
     type Command = ChallengeCommand;
     type Event = ChallengeEvent;
     const KIND: CaseKind = CaseKind::Challenge;
-    const HAS_CLOCK: bool = false;
 
     fn decide(
         &self,
@@ -328,7 +324,6 @@ impl Lifecycle for RecordState {
     type Command = RecordCommand;
     type Event = RecordEvent;
     const KIND: CaseKind = CaseKind::Record;
-    const HAS_CLOCK: bool = false;
 
     fn decide(
         &self,
@@ -438,13 +433,6 @@ impl Case {
 
     pub fn kind(&self) -> CaseKind {
         each_kind!(Case, self, _state, L => L::KIND)
-    }
-
-    /// The kinds whose cases can have a running statutory clock (`Lifecycle::HAS_CLOCK`).
-    pub fn kinds_with_clock() -> impl Iterator<Item = CaseKind> {
-        CaseKind::ALL
-            .into_iter()
-            .filter(|kind| each_kind!(Case, Case::new(*kind), _state, L => L::HAS_CLOCK))
     }
 
     pub fn evolve(&mut self, event: &Event) -> Result<(), ReplayError> {

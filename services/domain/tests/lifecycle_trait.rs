@@ -12,7 +12,7 @@ use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::hotline::{HotlineCategory, HotlineCommand, HotlineState};
 use casetrack_domain::proposal::{ProposalCommand, ProposalKind, ProposalState};
 use casetrack_domain::records::{DisclosureChannel, RecordCommand, RecordState};
-use casetrack_domain::{AgencyId, Case, CaseKind, Event, Lifecycle, Outcome, ReminderLevel};
+use casetrack_domain::{AgencyId, Case, Event, Lifecycle, Outcome, ReminderLevel};
 use chrono::NaiveDate;
 use common::{calendar, case, d, now, receive_cmd};
 
@@ -243,11 +243,6 @@ fn proposals_answer_through_the_trait() {
 
 #[test]
 fn challenges_and_records_have_no_clock_and_no_one_to_remind() {
-    let with_clock: Vec<_> = Case::kinds_with_clock().collect();
-    assert_eq!(
-        with_clock,
-        [CaseKind::Application, CaseKind::Hotline, CaseKind::Proposal]
-    );
     let file = ChallengeCommand::File {
         case_id: case(4),
         agency: agency("simao"),
