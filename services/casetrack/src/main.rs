@@ -5,11 +5,15 @@
 //! library crates together and holds no domain logic of its own.
 
 mod cmd;
+mod config;
 mod demo;
 mod ledger;
 mod noon;
 
-use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{FromArgMatches, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +22,11 @@ use clap::{Parser, Subcommand};
     about = "Case tracking for government information disclosure and hotlines"
 )]
 struct Cli {
+    /// Configuration file (TOML): top-level keys are flags of every command, a `[command]` table's keys flags
+    /// of that command; every flag is also read from `CASETRACK_<FLAG>`. A flag beats the environment, which
+    /// beats the file. `casetrack config check` prints what a command would run with.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,10 +80,16 @@ enum Command {
     /// Benchmark intake → report cell through NATS and a running `casetrack reporting` (multi-process layout):
     /// p50/p99 latency at a steady rate, and the reporting subscriber's lag.
     BenchReporting(cmd::bench_reporting::Args),
+    /// The configuration: `config check` prints the effective configuration of a command, or the bad key.
+    #[command(subcommand)]
+    Config(cmd::config::Command),
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let file = config::ConfigFile::find(&args)?;
+    let matches = config::command::<Cli>(file.as_ref())?.get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let default_filter = match cli.command {
         Command::Demo(_) => cmd::demo::LOG_FILTER,
         _ => "info",
@@ -107,5 +122,6 @@ fn main() -> anyhow::Result<()> {
         Command::Token(command) => cmd::token::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),
         Command::BenchReporting(args) => cmd::bench_reporting::run(args),
+        Command::Config(command) => cmd::config::run(command, file.as_ref()),
     }
 }

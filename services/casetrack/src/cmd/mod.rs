@@ -6,6 +6,7 @@ pub mod bench_log;
 pub mod bench_report;
 pub mod bench_reporting;
 pub mod calendar;
+pub mod config;
 pub mod demo;
 pub mod eventlog;
 pub mod import;
