@@ -4,14 +4,23 @@
 # Everything listens on loopback; data, logs, a generated token file (hashes) and its tokens (tokens.secret) go
 # to $CASETRACK_RUN (default ./casetrack-run). Ctrl-C (or SIGTERM) stops every process this script started.
 #
-#   deploy/run-local.sh                 # uses target/debug/casetrack (cargo build -p casetrack first)
+#   deploy/run-local.sh                 # uses the debug build wherever cargo puts it (cargo build -p casetrack first)
 #   CASETRACK_BIN=target/release/casetrack NATS_PORT=14222 deploy/run-local.sh
 #   CASETRACK_AGENCIES=my-district.csv deploy/run-local.sh   # the agencies to register (default deploy/agencies.csv)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-bin="${CASETRACK_BIN:-$root/target/debug/casetrack}"
+# Where cargo puts this workspace's builds: CARGO_TARGET_DIR, a .cargo/config.toml, or target/.
+target_dir() {
+  if command -v cargo >/dev/null; then
+    cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" \
+      | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
+  else
+    echo "${CARGO_TARGET_DIR:-$root/target}"
+  fi
+}
+bin="${CASETRACK_BIN:-$(target_dir)/debug/casetrack}"
 run="${CASETRACK_RUN:-$PWD/casetrack-run}"
 nats_port="${NATS_PORT:-4222}"
 log_port="${LOG_PORT:-50061}"

@@ -8,12 +8,15 @@ mod cmd;
 mod config;
 mod demo;
 mod ledger;
+mod logging;
 mod noon;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{FromArgMatches, Parser, Subcommand};
+use logging::LogFormat;
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +30,10 @@ struct Cli {
     /// beats the file. `casetrack config check` prints what a command would run with.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Log lines as text (coloured only when standard error is a terminal) or as JSON, one object per line.
+    /// `RUST_LOG` chooses what is logged (default `info`, e.g. `RUST_LOG=casetrack_bus=debug,info`).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,23 +92,43 @@ enum Command {
     Config(cmd::config::Command),
 }
 
-fn main() -> anyhow::Result<()> {
-    let args: Vec<OsString> = std::env::args_os().collect();
-    let file = config::ConfigFile::find(&args)?;
-    let matches = config::command::<Cli>(file.as_ref())?.get_matches_from(args);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+fn main() -> ExitCode {
+    let (cli, file) = match parse() {
+        Ok(parsed) => parsed,
+        Err(error) => return failed(LogFormat::Text, &error),
+    };
     let default_filter = match cli.command {
         Command::Demo(_) => cmd::demo::LOG_FILTER,
         _ => "info",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| default_filter.into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match cli.command {
+    logging::init(cli.log_format, default_filter);
+    match run(cli.command, file.as_ref()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => failed(cli.log_format, &error),
+    }
+}
+
+/// The command line, over the environment, over the configuration file (`config.rs`).
+fn parse() -> anyhow::Result<(Cli, Option<config::ConfigFile>)> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let file = config::ConfigFile::find(&args)?;
+    let matches = config::command::<Cli>(file.as_ref())?.get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    Ok((cli, file))
+}
+
+/// Say why the process stops, each cause once: on standard error, or as a log line where logs are JSON.
+fn failed(format: LogFormat, error: &anyhow::Error) -> ExitCode {
+    let reason = logging::chain(error);
+    match format {
+        LogFormat::Text => eprintln!("错误: {reason}"),
+        LogFormat::Json => tracing::error!(error = %reason, "exiting"),
+    }
+    ExitCode::FAILURE
+}
+
+fn run(command: Command, file: Option<&config::ConfigFile>) -> anyhow::Result<()> {
+    match command {
         Command::Verify(args) => cmd::verify::run(args),
         Command::Backup(args) => cmd::backup::run(args),
         Command::Restore(args) => cmd::restore::run(args),
@@ -122,6 +149,6 @@ fn main() -> anyhow::Result<()> {
         Command::Token(command) => cmd::token::run(command),
         Command::BenchReport(args) => cmd::bench_report::run(args),
         Command::BenchReporting(args) => cmd::bench_reporting::run(args),
-        Command::Config(command) => cmd::config::run(command, file.as_ref()),
+        Command::Config(command) => cmd::config::run(command, file),
     }
 }
