@@ -166,20 +166,21 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
 }
 
 fn is_tracking(stream: &str) -> bool {
-    ["trackingcounter-", "tracking-", "casetracking-"]
+    ["trackingcounter-", "casetracking-"]
         .iter()
         .any(|category| stream.starts_with(category))
 }
 
 /// The tracking number of every case (by case stream), read from the `casetracking-{uuid}` index; checks that
-/// the `tracking-{number}` index and the year's counter agree with it, as intake writes them.
+/// the record just before it is its year's counter record naming the same case, as intake writes them, and
+/// that the number leads back to that record.
 fn read_numbers(data: &Path) -> BTreeMap<String, String> {
     let log = EventLog::open(&data.join("log")).expect("open the imported log");
     let recorded = log.read_all(0, 4096).expect("read the log");
-    let field = |data: &serde_json::Value, name: &str| {
-        data[name]
+    let stream_of = |data: &serde_json::Value| {
+        data["stream"]
             .as_str()
-            .unwrap_or_else(|| panic!("{name} in {data}"))
+            .unwrap_or_else(|| panic!("stream in {data}"))
             .to_owned()
     };
     let mut numbers = BTreeMap::new();
@@ -188,40 +189,45 @@ fn read_numbers(data: &Path) -> BTreeMap<String, String> {
         .filter(|r| r.stream.starts_with("casetracking-"))
     {
         assert_eq!(record.event_type, "TrackingNumberAssigned");
-        let number = field(&record.data, "number");
-        let stream = field(&record.data, "stream");
         assert_eq!(
             record.stream,
-            format!("casetracking-{}", field(&record.data, "case_id"))
+            format!(
+                "casetracking-{}",
+                record.data["case_id"].as_str().expect("case_id")
+            )
         );
-        let by_number = log
-            .read_stream(
-                &format!("tracking-{number}"),
-                0,
-                casetrack_eventlog::Direction::Forward,
-                8,
-            )
-            .expect("read the number index");
-        assert_eq!(by_number.len(), 1, "{number}");
-        assert_eq!(by_number[0].data, record.data, "{number}");
-        // PREFIX-YEAR-SEQUENCE: the counter of that prefix and year holds the sequence-th assignment.
-        let (counter, sequence) = number.rsplit_once('-').expect("PREFIX-YEAR-SEQUENCE");
-        let sequence: u64 = sequence.parse().expect("sequence");
-        let counted = log
-            .read_stream(
-                &format!("trackingcounter-{counter}"),
-                sequence - 1,
-                casetrack_eventlog::Direction::Forward,
-                1,
-            )
-            .expect("read the counter");
-        assert_eq!(counted[0].data, record.data, "{number}");
+        let counted = &recorded[record.position as usize - 1];
+        assert_eq!(
+            counted.data, record.data,
+            "the counter record precedes the index"
+        );
+        let counter = counted
+            .stream
+            .strip_prefix("trackingcounter-")
+            .expect("a counter record");
+        let number = format!("{counter}-{:06}", counted.revision + 1);
+        assert_eq!(counter_record(&log, &number), record.data, "{number}");
         assert!(
-            numbers.insert(stream, number).is_none(),
+            numbers.insert(stream_of(&record.data), number).is_none(),
             "one number per case"
         );
     }
     numbers
+}
+
+/// PREFIX-YEAR-SEQUENCE: the counter of that prefix and year holds the sequence-th assignment.
+fn counter_record(log: &EventLog, number: &str) -> serde_json::Value {
+    let (counter, sequence) = number.rsplit_once('-').expect("PREFIX-YEAR-SEQUENCE");
+    let sequence: u64 = sequence.parse().expect("sequence");
+    let counted = log
+        .read_stream(
+            &format!("trackingcounter-{counter}"),
+            sequence - 1,
+            casetrack_eventlog::Direction::Forward,
+            1,
+        )
+        .expect("read the counter");
+    counted[0].data.clone()
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -350,8 +356,8 @@ fn csv_and_xlsx_ledgers_import_as_domain_events_and_reimport_changes_nothing() {
         },
     ];
     assert_eq!(got, expected.iter().collect::<Vec<_>>());
-    // 17 case events and, per case, the counter, number and case-index events of its tracking number.
-    assert_eq!(position, 17 + 5 * 3);
+    // 17 case events and, per case, the counter and case-index events of its tracking number.
+    assert_eq!(position, 17 + 5 * 2);
     let numbers = read_numbers(&data);
     assert_eq!(
         numbers.keys().collect::<Vec<_>>(),
@@ -478,11 +484,11 @@ fn bad_rows_are_listed_with_row_and_column_and_nothing_is_written() {
         text(&output.stderr)
     );
     assert!(text(&output.stdout).contains(
-        "2 cases written (11 events), 0 unchanged, 5 bad rows skipped; 2 tracking numbers"
+        "2 cases written (9 events), 0 unchanged, 5 bad rows skipped; 2 tracking numbers"
     ));
     let (cases, position) = read_log(&data);
     assert_eq!(cases.len(), 2);
-    assert_eq!(position, 5 + 2 * 3);
+    assert_eq!(position, 5 + 2 * 2);
     assert_eq!(read_numbers(&data).len(), 2);
 }
 

@@ -63,6 +63,8 @@ pub trait Lifecycle:
     type Event;
     /// The kind this lifecycle governs.
     const KIND: CaseKind;
+    /// Whether a new case of this kind gets a tracking number (`tracking.rs`); non-case records get none.
+    const NUMBERED: bool = true;
 
     /// The events a command means, or the rule that forbids it. `now` is the server's clock.
     fn decide(
@@ -324,6 +326,8 @@ impl Lifecycle for RecordState {
     type Command = RecordCommand;
     type Event = RecordEvent;
     const KIND: CaseKind = CaseKind::Record;
+    // The annual report counts records, but nobody calls about them: the proto gives them no number.
+    const NUMBERED: bool = false;
 
     fn decide(
         &self,
@@ -482,6 +486,11 @@ impl Event {
 impl CaseCommand {
     pub fn kind(&self) -> CaseKind {
         each_kind!(CaseCommand, self, _command, L => L::KIND)
+    }
+
+    /// Whether the case this command creates gets a tracking number.
+    pub fn numbered(&self) -> bool {
+        each_kind!(CaseCommand, self, _command, L => L::NUMBERED)
     }
 
     /// Folds `events` (one case's stream, possibly empty) into the command's kind and decides on the result.

@@ -9,9 +9,10 @@ use casetrack_eventlog::{ExpectedRevision, Metadata, NewEvent};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use crate::command::{Commands, MAX_CONFLICT_RETRIES};
+use crate::command::Commands;
 use crate::error::HandlerError;
 use crate::parse;
+use crate::retry::Retries;
 use crate::rpc::Rpc;
 use crate::server::MAX_REQUEST_BYTES;
 use casetrack_auth::Identity;
@@ -54,7 +55,8 @@ impl AgenciesService {
         caller: &Identity,
         decide: impl Fn(&Registry) -> Result<Option<AgencyEvent>, RegistryError>,
     ) -> Result<pb::AgencyWritten, HandlerError> {
-        for _ in 0..MAX_CONFLICT_RETRIES {
+        let mut retries = Retries::new(AGENCIES_STREAM);
+        loop {
             let snapshot = self.rpc.commands().agencies().await?;
             let position = snapshot.head.map_or(0, |(_, position)| position);
             let Some(event) = decide(&snapshot.registry)? else {
@@ -91,18 +93,9 @@ impl AgenciesService {
                         position: result.last_position,
                     });
                 }
-                Err(error) => {
-                    let error = HandlerError::from(error);
-                    if !error.is_conflict() {
-                        return Err(error);
-                    }
-                }
+                Err(error) => retries.after(error.into()).await?,
             }
         }
-        Err(HandlerError::Conflict {
-            stream: AGENCIES_STREAM.to_owned(),
-            attempts: MAX_CONFLICT_RETRIES,
-        })
     }
 }
 

@@ -6,13 +6,13 @@
 //!   existing one is written at an exact expected revision. So `{}` as `ApplicationReceived`, or a `HotlineClosed`
 //!   copied from another case, never reaches the log, where it would stop the projector or close a case.
 //! - a tracking counter or index stream is written only in the append that creates the case its records name,
-//!   each record naming that case and its own stream, so no index record can be planted before a case exists.
+//!   each record naming that case (and carrying no number: numbers are the counter's revisions), so no index
+//!   record can be planted before a case exists and no number can be chosen by hand.
 //!
 //! Every other stream (the calendar, registries) is left to the roles that may write it.
 
 use casetrack_domain::tracking::{
-    ASSIGNED_EVENT_TYPE, Assignment, CASE_INDEX_CATEGORY, COUNTER_CATEGORY, NUMBER_CATEGORY,
-    case_index_stream, number_stream,
+    ASSIGNED_EVENT_TYPE, Assignment, CASE_INDEX_CATEGORY, COUNTER_CATEGORY, case_index_stream,
 };
 use casetrack_domain::{Case, CaseId, CaseKind, Event, decode, parse_stream_name};
 use casetrack_eventlog::{AppendGuard, ExpectedRevision, Refusal, StreamWrite};
@@ -66,17 +66,19 @@ fn check_case_write(write: &StreamWrite, kind: CaseKind, case_id: CaseId) -> Res
 }
 
 fn is_tracking(stream: &str) -> bool {
-    [COUNTER_CATEGORY, NUMBER_CATEGORY, CASE_INDEX_CATEGORY]
+    [COUNTER_CATEGORY, CASE_INDEX_CATEGORY]
         .iter()
-        .any(|category| {
-            stream
-                .strip_prefix(category)
-                .is_some_and(|rest| rest.starts_with('-'))
-        })
+        .any(|category| in_category(stream, category))
 }
 
-/// One tracking record per write, naming a case whose stream this same append creates, and the number and case
-/// index streams it names.
+fn in_category(stream: &str, category: &str) -> bool {
+    stream
+        .strip_prefix(category)
+        .is_some_and(|rest| rest.starts_with('-'))
+}
+
+/// One tracking record per write, without a number, naming a case whose stream this same append creates; in
+/// a counter stream or in the index stream of the case it names.
 fn check_tracking_write(write: &StreamWrite, append: &[StreamWrite]) -> Result<(), String> {
     let [event] = write.events.as_slice() else {
         return Err("a tracking stream takes one record per append".to_owned());
@@ -99,18 +101,17 @@ fn check_tracking_write(write: &StreamWrite, append: &[StreamWrite]) -> Result<(
             assignment.stream
         ));
     }
-    // A number is `{prefix}-{year}-{sequence}`; its counter stream is the `{prefix}-{year}` one.
-    let counter = assignment
-        .number
-        .rsplit_once('-')
-        .map(|(counter, _)| format!("{COUNTER_CATEGORY}-{counter}"));
-    let own_stream = write.stream == number_stream(&assignment.number)
-        || write.stream == case_index_stream(assignment.case_id)
-        || counter.is_some_and(|counter| write.stream == counter);
+    if assignment.number.is_some() {
+        return Err(
+            "a tracking record carries no number: the counter's revision is the number".to_owned(),
+        );
+    }
+    let own_stream = write.stream == case_index_stream(assignment.case_id)
+        || in_category(&write.stream, COUNTER_CATEGORY);
     if !own_stream {
         return Err(format!(
-            "the record names number {} and case {}, not this stream",
-            assignment.number, assignment.case_id
+            "the record names case {}, not this stream",
+            assignment.case_id
         ));
     }
     Ok(())

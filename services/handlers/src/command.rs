@@ -1,5 +1,5 @@
 //! The one way a command reaches the log: read the case's stream, fold it, let the domain decide, append with
-//! the expected revision; on a lost race read again and decide again, at most [`MAX_CONFLICT_RETRIES`] times.
+//! the expected revision; on a lost race read again and decide again, after a pause (`retry.rs`).
 //! Stateless: everything is read from the log on every attempt.
 
 use std::ops::Range;
@@ -12,7 +12,9 @@ use casetrack_domain::{
     AgencyId, Case, CaseCommand, CaseId, CaseKind, CaseState, DecideError, Event, decode, encode,
     stream_name, time::local_date,
 };
-use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite};
+use casetrack_eventlog::{
+    ExpectedRevision, Log, Metadata, NewEvent, RecordedEvent, StreamWrite, category_of,
+};
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
@@ -21,10 +23,9 @@ use crate::error::HandlerError;
 use crate::idempotency::differing_fields;
 use crate::ids::{event_id, intake_case_id};
 use crate::registry::{RegistryInForce, RegistrySnapshot};
+use crate::retry::Retries;
 use crate::tracking::{self, TrackingPrefix};
 
-/// How many times a command is decided again after losing a race on its streams before it is ABORTED.
-pub const MAX_CONFLICT_RETRIES: usize = 8;
 /// Longest external id in characters.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
 /// The most events one case stream may hold before reading it is refused: a bound on the memory a command
@@ -150,7 +151,8 @@ impl Commands {
 
     /// Create a case from a submission, idempotent per (caller's source system, external id): the case id is
     /// derived from that pair, and a submission already taken returns the existing case unchanged. A new case's
-    /// agency must be registered and in existence on the day the case was received.
+    /// agency must be registered and in existence on the day the case was received. Its tracking number is
+    /// given by the log's writer in the same append (`tracking.rs`), so concurrent creates do not conflict.
     pub async fn create(
         &self,
         caller: &Identity,
@@ -165,33 +167,15 @@ impl Commands {
         let clocks = self.clocks().await?;
         let at = at.into();
         let agencies = self.agencies().await?.registry;
-        for _ in 0..MAX_CONFLICT_RETRIES {
+        let mut retries = Retries::new(&stream);
+        loop {
             let now = at.on(&[]);
-            if let Some((existing, position)) =
-                tracking::number_of(self.log.as_ref(), case_id).await?
-            {
-                if existing.stream != stream {
-                    let existing = existing
-                        .stream
-                        .split('-')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    return Err(HandlerError::ExternalIdReused {
-                        external_id: external_id.to_owned(),
-                        existing,
-                    });
-                }
-                let events = decide(&stream, &[], command.clone(), now, &clocks)?;
-                self.same_submission(&stream, case_id, &events).await?;
-                return Ok(CaseRefs {
-                    case_id,
-                    stream,
-                    tracking_number: existing.number,
-                    position,
-                });
-            }
             let events = decide(&stream, &[], command.clone(), now, &clocks)?;
+            if let Some(existing) = tracking::number_of(self.log.as_ref(), case_id).await? {
+                return self
+                    .existing_submission(external_id, case_id, stream, existing, &events)
+                    .await;
+            }
             let created = summary_of(&stream, &events)?;
             require_jurisdiction(caller, &created.agency)?;
             agencies.require("agency", &created.agency, created.received_on)?;
@@ -202,45 +186,57 @@ impl Commands {
                 causation_id: None,
                 agency: Some(created.agency.to_string()),
             };
-            let year = local_date(now).year();
-            let counter = tracking::counter_stream(&self.prefix, year);
-            let counter_last = self.log.read_last(&counter).await?;
-            let (number, tracking_writes) = tracking::assignment_writes(
-                &self.prefix,
-                year,
-                counter_last.map(|last| last.revision),
-                case_id,
-                &stream,
-                &metadata,
-            )?;
+            let counter = command
+                .numbered()
+                .then(|| tracking::counter_stream(&self.prefix, local_date(now).year()));
             let mut writes = vec![StreamWrite {
                 stream: stream.clone(),
                 expected: ExpectedRevision::NoStream,
                 events: new_events(case_id.0, 0, &events, &metadata),
             }];
             // The case index last: its position is the append's last, which a retry reads back as the result.
-            writes.extend(tracking_writes);
+            writes.extend(tracking::assignment_writes(
+                counter, case_id, &stream, &metadata,
+            ));
             match self.log.append_multi(writes).await {
                 Ok(results) => {
-                    let position = results.last().map_or(0, |r| r.last_position);
                     return Ok(CaseRefs {
                         case_id,
+                        tracking_number: tracking::assigned_number(&results).unwrap_or_default(),
                         stream,
-                        tracking_number: number,
-                        position,
+                        position: results.last().map_or(0, |r| r.last_position),
                     });
                 }
-                Err(error) => {
-                    let error = HandlerError::from(error);
-                    if !error.is_conflict() {
-                        return Err(error);
-                    }
-                }
+                // Only a concurrent submission of the same case can make it conflict: the next round finds it.
+                Err(error) => retries.after(error.into()).await?,
             }
         }
-        Err(HandlerError::Conflict {
+    }
+
+    /// The case a submission already made, if this repetition means the same (`events` are what it decides
+    /// now): `ExternalIdReused` when the external id made a case of another kind, `IdempotencyConflict` when the
+    /// request differs from the first one.
+    async fn existing_submission(
+        &self,
+        external_id: &str,
+        case_id: CaseId,
+        stream: String,
+        existing: tracking::Indexed,
+        events: &[Event],
+    ) -> Result<CaseRefs, HandlerError> {
+        if existing.stream != stream {
+            let existing = category_of(&existing.stream).to_owned();
+            return Err(HandlerError::ExternalIdReused {
+                external_id: external_id.to_owned(),
+                existing,
+            });
+        }
+        self.same_submission(&stream, case_id, events).await?;
+        Ok(CaseRefs {
+            case_id,
             stream,
-            attempts: MAX_CONFLICT_RETRIES,
+            tracking_number: existing.number.unwrap_or_default(),
+            position: existing.position,
         })
     }
 
@@ -260,7 +256,8 @@ impl Commands {
         // Set when an append found the command's event ids already stored: if they are not in the first stream
         // either, the command id was used for a command on another case.
         let mut ids_taken = false;
-        for _ in 0..MAX_CONFLICT_RETRIES {
+        let mut retries = Retries::new(&first);
+        loop {
             let mut writes = Vec::with_capacity(steps.len());
             for (index, step) in steps.iter().enumerate() {
                 let stream = stream_name(step.command.kind(), step.case_id);
@@ -319,17 +316,11 @@ impl Commands {
                 }
                 Err(error) => {
                     let error = HandlerError::from(error);
-                    if !error.is_conflict() {
-                        return Err(error);
-                    }
                     ids_taken |= error.is_duplicate();
+                    retries.after(error).await?;
                 }
             }
         }
-        Err(HandlerError::Conflict {
-            stream: first,
-            attempts: MAX_CONFLICT_RETRIES,
-        })
     }
 
     /// A command on one existing case, from the request's raw `command_id`, `case_id` and `occurred_at`.
@@ -406,7 +397,7 @@ impl Commands {
     ) -> Result<CaseRefs, HandlerError> {
         let tracking_number = tracking::number_of(self.log.as_ref(), case_id)
             .await?
-            .map(|(a, _)| a.number)
+            .and_then(|indexed| indexed.number)
             .unwrap_or_default();
         Ok(CaseRefs {
             case_id,

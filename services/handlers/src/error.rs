@@ -61,10 +61,6 @@ pub enum HandlerError {
     #[error("stream {stream}: still conflicting after {attempts} attempts; retry the command")]
     Conflict { stream: String, attempts: usize },
 
-    /// Every sequence number of the year's tracking counter is taken.
-    #[error("tracking counter {counter} is exhausted")]
-    TrackingNumbersExhausted { counter: String },
-
     /// A stream in the log cannot be decoded or folded: corruption or a bug, never bad input.
     #[error("stream {stream} cannot be folded: {reason}")]
     Corrupt { stream: String, reason: String },
@@ -113,6 +109,18 @@ impl HandlerError {
                     | LogError::Remote { code: Code::AlreadyExists, .. }
             )
         )
+    }
+
+    /// The stream a lost race was lost on, when the log says.
+    pub(crate) fn contended_stream(&self) -> Option<String> {
+        match self {
+            HandlerError::Log(
+                LogError::WrongExpectedRevision { stream, .. }
+                | LogError::PartialDuplicate { stream, .. }
+                | LogError::DuplicateMismatch { stream, .. },
+            ) => Some(stream.clone()),
+            _ => None,
+        }
     }
 
     /// Whether an append found event ids it carries already stored (by this command's earlier run, or by
@@ -189,7 +197,6 @@ impl HandlerError {
             HandlerError::Unauthenticated(_) => Status::unauthenticated(message),
             HandlerError::OutsideJurisdiction { .. } => Status::permission_denied(message),
             HandlerError::Conflict { .. } => Status::aborted(message),
-            HandlerError::TrackingNumbersExhausted { .. } => Status::resource_exhausted(message),
             HandlerError::Corrupt { .. } | HandlerError::ReadModel(_) => Status::internal(message),
             HandlerError::Bus(_) => Status::unavailable(message),
             HandlerError::Log(error) => match error {

@@ -24,6 +24,7 @@ mod parse;
 mod registry;
 pub mod reminders;
 pub mod reply;
+mod retry;
 pub mod review;
 pub mod routing;
 mod rpc;
@@ -35,14 +36,13 @@ mod wire_status;
 
 pub use agencies::AgenciesService;
 pub use append_guard::DomainAppendGuard;
-pub use command::{
-    Actor, CaseRefs, Commands, MAX_CASE_EVENTS, MAX_CONFLICT_RETRIES, RecordedAt, Step,
-};
+pub use command::{Actor, CaseRefs, Commands, MAX_CASE_EVENTS, RecordedAt, Step};
 pub use error::HandlerError;
 pub use health::Health;
 pub use intake::IntakeService;
 pub use reminders::Reminders;
 pub use reply::ReplyService;
+pub use retry::MAX_CONFLICT_RETRIES;
 pub use review::ReviewService;
 pub use routing::{Router, RoutingRules};
 pub use server::{GrpcServer, MAX_REQUEST_BYTES};

@@ -69,7 +69,7 @@ pub async fn find(
         }
         (true, false) => {
             let assignment = tracking::lookup_number(log, number).await?;
-            let (stream, number_found) = assignment.map(|(a, _)| (a.stream, a.number)).unzip();
+            let (stream, number_found) = assignment.map(|(a, number)| (a.stream, number)).unzip();
             (
                 "tracking_number",
                 "tracking number",
@@ -113,8 +113,8 @@ async fn stream_of(
     log: &dyn Log,
     case_id: CaseId,
 ) -> Result<(Option<String>, Option<String>), HandlerError> {
-    if let Some((assignment, _)) = tracking::number_of(log, case_id).await? {
-        return Ok((Some(assignment.stream), Some(assignment.number)));
+    if let Some(indexed) = tracking::number_of(log, case_id).await? {
+        return Ok((Some(indexed.stream), indexed.number));
     }
     for kind in CaseKind::ALL {
         let stream = stream_name(kind, case_id);

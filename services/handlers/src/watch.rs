@@ -174,9 +174,7 @@ async fn update_for(
 ) -> Option<Result<pb::StatusUpdate, Failure>> {
     let (_, case_id) = parse_stream_name(&event.stream)?;
     let tracking_number = match tracking::number_of(log, case_id).await {
-        Ok(found) => found
-            .map(|(assignment, _)| assignment.number)
-            .unwrap_or_default(),
+        Ok(found) => found.and_then(|indexed| indexed.number).unwrap_or_default(),
         Err(HandlerError::Log(error)) => return Some(Err(Failure::from(error))),
         Err(error) => return Some(Err(Failure::fatal(error))),
     };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use casetrack_domain::{calendar, decode, parse_stream_name, tracking};
-use casetrack_eventlog::{RecordedEvent, category_of};
+use casetrack_eventlog::RecordedEvent;
 
 use crate::case::Fact;
 use crate::error::ProjectorError;
@@ -17,10 +17,9 @@ pub const FOLD_BATCH: usize = 1024;
 
 /// The fact a recorded event states; `None` for streams the read models do not follow (the log holds others).
 pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, ProjectorError> {
-    // Intake assigns tracking numbers in the same append that creates the case; the case-index copy of the
-    // record is the one the read models follow.
+    // Intake numbers a case in the same append that creates it; the counter record's revision is the number.
     if recorded.event_type == tracking::ASSIGNED_EVENT_TYPE
-        && category_of(&recorded.stream) == tracking::CASE_INDEX_CATEGORY
+        && let Some(number) = tracking::number_at(&recorded.stream, recorded.revision)
     {
         let assignment: tracking::Assignment = serde_json::from_value(recorded.data.clone())
             .map_err(|e| ProjectorError::Corrupt {
@@ -31,7 +30,7 @@ pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, Project
             parse_stream_name(&assignment.stream).map(|(kind, case_id)| Fact::TrackingNumber {
                 case_id,
                 kind,
-                number: assignment.number,
+                number,
             }),
         );
     }

@@ -20,7 +20,7 @@ use crate::ledger::apply::{self, PlanError, RowPlan};
 use crate::ledger::columns::{Column, layout_help};
 use crate::ledger::error::RowError;
 use crate::ledger::identity::case_id;
-use crate::ledger::numbering::Numbering;
+use crate::ledger::numbering::number_writes;
 use crate::ledger::{row, sheet};
 
 #[derive(clap::Args)]
@@ -129,7 +129,6 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
     let log = EventLog::open(&log_dir(&args.data))?;
     let calendar = Calendar::embedded()?;
     let agencies = casetrack_projector::agency::registry(&log)?;
-    let mut numbering = Numbering::new(&log, args.tracking_prefix.clone());
     // Per row to write: its case's events and tracking writes, appended atomically together.
     let mut writes: Vec<Vec<StreamWrite>> = Vec::new();
     let mut summary = Summary {
@@ -142,9 +141,7 @@ async fn import(args: &Args) -> anyhow::Result<Summary> {
             Ok(RowPlan { events, number }) => {
                 let mut row: Vec<StreamWrite> = events.into_iter().collect();
                 if let Some(request) = number {
-                    // Numbers are allocated in memory here; nothing is written before every row is checked.
-                    let (_, tracking) = numbering.assign(&request)?;
-                    row.extend(tracking);
+                    row.extend(number_writes(&args.tracking_prefix, &request));
                     summary.numbered_cases += 1;
                 }
                 writes.push(row);

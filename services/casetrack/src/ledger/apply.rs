@@ -9,10 +9,10 @@ use chrono::Datelike;
 use casetrack_domain::agency::{Registry, RegistryError};
 use casetrack_domain::{Calendar, Event, encode, stream_name};
 use casetrack_eventlog::{
-    Direction, EventLog, ExpectedRevision, LogError, MAX_EVENTS_PER_APPEND, Metadata, NewEvent,
-    RecordedEvent, StreamWrite,
+    Direction, EventLog, ExpectedRevision, LogError, Metadata, NewEvent, RecordedEvent, StreamWrite,
 };
 use casetrack_handlers::tracking;
+use futures::{StreamExt, TryFutureExt, TryStreamExt};
 
 use super::columns::Column;
 use super::events::{RowRefused, row_events};
@@ -23,6 +23,10 @@ use super::row::LedgerRow;
 /// The most events one imported row can imply (received, decided, reply delivered, closed); the stream read
 /// per row is bounded by it plus the events the running system may have added since.
 const MAX_STREAM_READ: usize = 64;
+
+/// Rows being appended at once: enough to fill the writer's commit groups, bounded so a large ledger does not
+/// queue all its rows at the writer.
+const IMPORT_APPENDS_IN_FLIGHT: usize = 64;
 
 /// The source system named in the metadata of every imported event.
 pub const IMPORT_SOURCE_SYSTEM: &str = "ledger-import";
@@ -135,68 +139,27 @@ impl PlanError {
     }
 }
 
-/// Appends the rows' writes (each row: its case's events and its tracking writes, which go in together) in
-/// atomic groups of at most [`MAX_EVENTS_PER_APPEND`] events; returns the events written. Rows numbered from
-/// the same counter in one group share that counter's write, its events in allocation order (a stream appears
-/// once per append). A crash between groups leaves whole rows imported and the rest not: importing again
-/// completes the job.
+/// Appends the rows' writes, each row (its case's events and its tracking writes) in one atomic append, with up
+/// to [`IMPORT_APPENDS_IN_FLIGHT`] appends waiting at once so that the log's group commit shares each fsync
+/// among them; returns the events written. A crash leaves whole rows imported and the rest not: importing
+/// again completes the job.
 pub async fn write(
     log: &EventLog,
     rows: Vec<Vec<StreamWrite>>,
     mut progress: impl FnMut(usize),
 ) -> Result<usize, LogError> {
+    let mut appends = futures::stream::iter(rows)
+        .map(|row| {
+            let events: usize = row.iter().map(|write| write.events.len()).sum();
+            log.append_multi(row).map_ok(move |_| events)
+        })
+        .buffer_unordered(IMPORT_APPENDS_IN_FLIGHT);
     let mut written = 0;
-    let mut group = Group::default();
-    for row in rows {
-        let events: usize = row.iter().map(|write| write.events.len()).sum();
-        assert!(
-            events <= MAX_EVENTS_PER_APPEND,
-            "one row implies a handful of events"
-        );
-        if group.events + events > MAX_EVENTS_PER_APPEND {
-            written += flush(log, &mut group, &mut progress).await?;
-        }
-        group.add(row, events);
+    while let Some(events) = appends.try_next().await? {
+        written += events;
+        progress(1);
     }
-    written += flush(log, &mut group, &mut progress).await?;
     Ok(written)
-}
-
-/// The rows of one atomic append.
-#[derive(Default)]
-struct Group {
-    writes: Vec<StreamWrite>,
-    rows: usize,
-    events: usize,
-}
-
-impl Group {
-    fn add(&mut self, row: Vec<StreamWrite>, events: usize) {
-        for write in row {
-            match self.writes.iter_mut().find(|w| w.stream == write.stream) {
-                // Only a tracking counter is shared by rows, and each number was allocated right after the
-                // previous one, so its events continue the group's write of that counter.
-                Some(shared) => shared.events.extend(write.events),
-                None => self.writes.push(write),
-            }
-        }
-        self.rows += 1;
-        self.events += events;
-    }
-}
-
-async fn flush(
-    log: &EventLog,
-    group: &mut Group,
-    progress: &mut impl FnMut(usize),
-) -> Result<usize, LogError> {
-    let group = std::mem::take(group);
-    if group.writes.is_empty() {
-        return Ok(0);
-    }
-    log.append_multi(group.writes).await?;
-    progress(group.rows);
-    Ok(group.events)
 }
 
 fn new_event(row: &LedgerRow, event: &Event, revision: usize) -> NewEvent {
