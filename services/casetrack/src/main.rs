@@ -52,6 +52,9 @@ enum Command {
     Refeed(cmd::refeed::Args),
     /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
     BenchLog(cmd::bench_log::Args),
+    /// Benchmark intake over gRPC against a `casetrack serve` it starts: cases/s, p50/p99 latency and non-OK
+    /// statuses for 1, 4, 16 and 64 concurrent clients.
+    BenchIntake(cmd::bench_intake::Args),
     /// Import a ledger of past disclosure applications (CSV, XLSX) into the event log; see the layout below.
     Import(cmd::import::Args),
     /// Start the system in process, generate a realistic year of a district through the gRPC APIs, print its
@@ -134,6 +137,7 @@ fn run(command: Command, file: Option<&config::ConfigFile>) -> anyhow::Result<()
         Command::Restore(args) => cmd::restore::run(args),
         Command::Refeed(args) => cmd::refeed::run(args),
         Command::BenchLog(args) => cmd::bench_log::run(args),
+        Command::BenchIntake(args) => cmd::bench_intake::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => cmd::serve::run(args),

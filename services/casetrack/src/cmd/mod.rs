@@ -2,6 +2,7 @@
 
 pub mod agency;
 pub mod backup;
+pub mod bench_intake;
 pub mod bench_log;
 pub mod bench_report;
 pub mod bench_reporting;
