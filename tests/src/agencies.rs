@@ -10,6 +10,7 @@ use casetrack_domain::AgencyId;
 use casetrack_domain::agency::{AGENCIES_STREAM, Agency, Registry};
 use casetrack_eventlog::{ExpectedRevision, Log, Metadata, NewEvent};
 use chrono::NaiveDate;
+use tonic::transport::Channel;
 
 use crate::services::authed;
 
@@ -47,7 +48,13 @@ pub fn entries(ids: &[&str]) -> anyhow::Result<Vec<Agency>> {
 
 /// Registers `ids` (and their ancestors) through the `Agencies` service at `url`.
 pub async fn register(url: &str, token: &str, ids: &[&str]) -> anyhow::Result<()> {
-    let mut client = AgenciesClient::connect(url.to_owned()).await?;
+    let channel = Channel::from_shared(url.to_owned())?.connect().await?;
+    register_over(channel, token, ids).await
+}
+
+/// Registers `ids` (and their ancestors) through the `Agencies` service at the other end of `channel`.
+pub async fn register_over(channel: Channel, token: &str, ids: &[&str]) -> anyhow::Result<()> {
+    let mut client = AgenciesClient::new(channel);
     for agency in entries(ids)? {
         let entry = pb::AgencyEntry {
             id: agency.id.to_string(),

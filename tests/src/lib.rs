@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 pub mod agencies;
 pub mod reporting;
 pub mod services;
+pub mod tls;
 
 /// How long a freshly spawned `nats-server` may take to accept TCP connections before the start is an error.
 pub const NATS_START_TIMEOUT: Duration = Duration::from_secs(10);

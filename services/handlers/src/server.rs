@@ -3,12 +3,13 @@
 //! standard `grpc.health.v1.Health` (each service SERVING unless a supervised task it depends on is down, see
 //! `health.rs`) and server reflection over casetrack's file descriptor set, which answer without a token so
 //! that `grpcurl` and health checkers work against any of them. A server cannot be built without the
-//! identities it checks callers against.
+//! identities it checks callers against; it serves TLS when given a `ServerTls` (every listener of a process
+//! gets the same one).
 
 use std::convert::Infallible;
 use std::future::Future;
 
-use casetrack_auth::{AuthLayer, TokenSource};
+use casetrack_auth::{AuthLayer, ServerTls, TokenSource};
 use tokio::net::TcpListener;
 use tonic::body::Body;
 use tonic::codegen::{Service, http};
@@ -43,6 +44,7 @@ pub struct GrpcServer {
     names: Vec<&'static str>,
     health: Health,
     tokens: TokenSource,
+    tls: Option<ServerTls>,
 }
 
 impl GrpcServer {
@@ -52,7 +54,14 @@ impl GrpcServer {
             names: Vec::new(),
             health: Health::default(),
             tokens,
+            tls: None,
         }
+    }
+
+    /// Serve every connection over TLS with `tls` (plaintext when never called).
+    pub fn tls(&mut self, tls: ServerTls) -> &mut GrpcServer {
+        self.tls = Some(tls);
+        self
     }
 
     /// Add a generated tonic service and report it SERVING under its own full name, so a service is never
@@ -120,7 +129,11 @@ impl GrpcServer {
             .add_service(self.health.service())
             .add_service(reflection().build_v1()?)
             .add_service(reflection().build_v1alpha()?);
-        Server::builder()
+        let mut builder = Server::builder();
+        if let Some(tls) = &self.tls {
+            builder = builder.tls_config(tls.grpc())?;
+        }
+        builder
             .layer(AuthLayer::new(self.tokens))
             .layer(MapResponseLayer::new(wire_status::correct::<Body>))
             .add_routes(self.routes.routes())

@@ -11,17 +11,21 @@ use casetrack_api::v1::agencies_client::AgenciesClient;
 use serde::Deserialize;
 use tonic::transport::Channel;
 
+use super::tls::ClientTlsArgs;
+
 /// The most rows one import file may hold (a district registers a few hundred agencies).
 pub const MAX_IMPORT_ROWS: usize = 10_000;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The server (e.g. http://127.0.0.1:50051).
+    /// The server (e.g. http://127.0.0.1:50051; https:// when it serves TLS).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     pub server: String,
     /// Bearer token of the administrator (or set CASETRACK_TOKEN).
     #[arg(long, env = "CASETRACK_TOKEN", hide_env_values = true)]
     pub token: String,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,7 +79,7 @@ impl Entry {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     tokio::runtime::Runtime::new()?.block_on(async {
-        let mut client = Client::connect(&args.server, &args.token).await?;
+        let mut client = Client::connect(&args).await?;
         match &args.command {
             Command::Add(entry) => client.register(entry).await,
             Command::Amend(entry) => client.amend(entry).await,
@@ -113,10 +117,15 @@ struct Client {
 }
 
 impl Client {
-    async fn connect(server: &str, token: &str) -> anyhow::Result<Client> {
-        let agencies = AgenciesClient::connect(server.to_owned())
+    async fn connect(args: &Args) -> anyhow::Result<Client> {
+        let (server, token) = (&args.server, &args.token);
+        let channel = args
+            .tls
+            .endpoint("--server", server)?
+            .connect()
             .await
             .with_context(|| format!("connect to {server}"))?;
+        let agencies = AgenciesClient::new(channel);
         let bearer = format!("Bearer {token}")
             .parse()
             .context("the token must be printable ASCII")?;

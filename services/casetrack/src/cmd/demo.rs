@@ -28,6 +28,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
+use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
 use crate::demo::drive::{Clients, drive, register_agencies};
 use crate::demo::year::{Params, generate, horizon};
@@ -257,6 +258,7 @@ fn server_args(args: &Args, listen: SocketAddr) -> anyhow::Result<serve::Args> {
             remind_every_secs: REMINDER_INTERVAL_SECS,
             remind_within_working_days: i64::MIN,
         },
+        tls: ServerTlsArgs::default(),
     })
 }
 

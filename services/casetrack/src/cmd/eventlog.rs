@@ -9,9 +9,10 @@ use anyhow::Context;
 use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, NatsBus, RELAY_NAME, Relay, Subscriber};
 use casetrack_eventlog::EventLog;
-use casetrack_handlers::{GrpcServer, Supervisor};
+use casetrack_handlers::Supervisor;
 
 use super::serve::{log_dir, log_service, serve_until_shutdown, subscriber_dir};
+use super::tls::ServerTlsArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,6 +29,8 @@ pub struct Args {
     /// token, log tools with an admin or auditor one.
     #[arg(long)]
     pub tokens: PathBuf,
+    #[command(flatten)]
+    pub tls: ServerTlsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -41,7 +44,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .await
         .context("connect to NATS")?;
     let relay = Relay::open(&log, bus, &subscriber_dir(&args.data, RELAY_NAME)?).await?;
-    let mut server = GrpcServer::new(tokens);
+    let mut server = args.tls.server(tokens)?;
     let supervisor = Supervisor::new(server.health());
     // A relay that is down holds back nothing the EventLog service answers: it is reported on its own.
     let relay_task = supervisor.spawn(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{AgenciesService, GrpcServer, IntakeService, Supervisor, Watchers};
+use casetrack_handlers::{AgenciesService, IntakeService, Supervisor, Watchers};
 
 use super::remote::ProcessArgs;
 use super::serve::{serve_until_shutdown, subscriber_dir};
@@ -22,9 +22,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
-    let (commands, tokens) = args.process.load()?;
+    let (commands, mut server) = args.process.load()?;
     let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
-    let mut server = GrpcServer::new(tokens);
     let supervisor = Supervisor::new(server.health());
     server
         .add(IntakeService::new(commands.clone(), watchers).into_server())

@@ -21,5 +21,6 @@ pub mod reporting;
 pub mod restore;
 pub mod review;
 pub mod serve;
+pub mod tls;
 pub mod token;
 pub mod verify;

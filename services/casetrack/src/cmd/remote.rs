@@ -1,38 +1,36 @@
 //! What the processes that reach the `casetrack eventlog` process over gRPC share (`casetrack
-//! intake|review|reply|reporting`): where they find it and the token they call it with, where the command
-//! services listen, and the executor over the remote log.
+//! intake|review|reply|reporting`): where they find it, the token and TLS they call it with, where the
+//! command services listen (and their TLS), and the executor over the remote log.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use casetrack_auth::TokenSource;
 use casetrack_eventlog::RemoteLog;
-use casetrack_handlers::Commands;
+use casetrack_handlers::{Commands, GrpcServer};
 
 use super::serve::ServiceArgs;
+use super::tls::{ClientTlsArgs, ServerTlsArgs};
 
 /// Where a process finds the `casetrack eventlog` process, and who it calls it as.
 #[derive(clap::Args)]
 pub struct LogArgs {
-    /// URL of the `casetrack eventlog` process.
+    /// URL of the `casetrack eventlog` process (https:// when it serves TLS).
     #[arg(long, default_value = "http://127.0.0.1:50061")]
     pub log: String,
     /// Token this process calls the log with: an admin identity of the log's token file. From the
     /// environment, so that it shows in no process list.
     #[arg(long, env = "CASETRACK_LOG_TOKEN", hide_env_values = true)]
     pub log_token: String,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 impl LogArgs {
     /// A client of the `casetrack eventlog` process; connects on first use and reconnects by itself.
     pub fn remote_log(&self) -> anyhow::Result<RemoteLog> {
-        let endpoint =
-            tonic::transport::Endpoint::from_shared(self.log.clone()).context("--log URL")?;
-        Ok(RemoteLog::from_channel(
-            endpoint.connect_lazy(),
-            &self.log_token,
-        )?)
+        let endpoint = self.tls.endpoint("--log", &self.log)?;
+        RemoteLog::from_channel(endpoint.connect_lazy(), &self.log_token).context("--log-token")
     }
 }
 
@@ -46,11 +44,14 @@ pub struct ProcessArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub services: ServiceArgs,
+    #[command(flatten)]
+    pub tls: ServerTlsArgs,
 }
 
 impl ProcessArgs {
-    /// The command executor over the remote log, and the identities callers are checked against.
-    pub fn load(&self) -> anyhow::Result<(Commands, TokenSource)> {
-        self.services.load(Arc::new(self.log.remote_log()?))
+    /// The command executor over the remote log, and the server to add the services to.
+    pub fn load(&self) -> anyhow::Result<(Commands, GrpcServer)> {
+        let (commands, tokens) = self.services.load(Arc::new(self.log.remote_log()?))?;
+        Ok((commands, self.tls.server(tokens)?))
     }
 }

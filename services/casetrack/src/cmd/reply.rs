@@ -1,7 +1,7 @@
 //! `casetrack reply`: the Reply service as its own process, against the `casetrack eventlog` process. It
 //! reacts to nothing, so it runs no background task.
 
-use casetrack_handlers::{AgenciesService, GrpcServer, ReplyService, Supervisor};
+use casetrack_handlers::{AgenciesService, ReplyService, Supervisor};
 
 use super::remote::ProcessArgs;
 use super::serve::serve_until_shutdown;
@@ -17,8 +17,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
-    let (commands, tokens) = args.load()?;
-    let mut server = GrpcServer::new(tokens);
+    let (commands, mut server) = args.load()?;
     let supervisor = Supervisor::new(server.health());
     server
         .add(ReplyService::new(commands.clone()).into_server())

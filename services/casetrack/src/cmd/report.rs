@@ -18,13 +18,15 @@ use casetrack_reporting::{OutputFormat, render};
 use chrono::DateTime;
 
 use crate::cmd::serve::log_dir;
+use crate::cmd::tls::ClientTlsArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Data directory (embedded mode).
     #[arg(long, default_value = "casetrack-data")]
     pub data: PathBuf,
-    /// Ask a running server (e.g. http://127.0.0.1:50051) instead of opening the data directory.
+    /// Ask a running server (e.g. http://127.0.0.1:50051, https:// when it serves TLS) instead of opening the
+    /// data directory.
     #[arg(long, conflicts_with_all = ["publish", "verify_published"])]
     pub server: Option<String>,
     /// With --server: the caller's token (a report_officer or auditor identity). From the environment, so
@@ -36,6 +38,8 @@ pub struct Args {
         requires = "server"
     )]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
     /// Agency id, a path in the agency tree ("simao/finance").
     #[arg(long)]
     pub agency: String,
@@ -210,8 +214,9 @@ async fn remote(
         .as_deref()
         .context("--server needs the caller's token in CASETRACK_TOKEN (or --token)")?;
     let bearer = BearerToken::new(token).context("the token must be visible ASCII")?;
-    let channel = tonic::transport::Endpoint::from_shared(server.to_string())
-        .with_context(|| format!("--server {server}"))?
+    let channel = args
+        .tls
+        .endpoint("--server", server)?
         .connect()
         .await
         .with_context(|| format!("connect to {server}"))?;

@@ -14,7 +14,7 @@ use anyhow::Context;
 use casetrack_auth::TokenSource;
 use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
 use casetrack_eventlog::Log;
-use casetrack_handlers::{Commands, GrpcServer, Supervisor, TrackingPrefix};
+use casetrack_handlers::{Commands, Supervisor, TrackingPrefix};
 use casetrack_projector::grpc::ReportingService;
 use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
@@ -22,6 +22,7 @@ use casetrack_projector::{
 
 use super::remote::LogArgs;
 use super::serve::{REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown};
+use super::tls::ServerTlsArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -48,6 +49,8 @@ pub struct Args {
     pub tracking_prefix: TrackingPrefix,
     #[command(flatten)]
     pub reminders: ReminderArgs,
+    #[command(flatten)]
+    pub tls: ServerTlsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -63,7 +66,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .await
         .context("connect to NATS")?;
     let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
-    let mut server = GrpcServer::new(tokens);
+    let mut server = args.tls.server(tokens)?;
     let supervisor = Supervisor::new(server.health());
     let clocks = clocks(args.hotline_limits.as_deref())?;
     let commands = Commands::new(

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{AgenciesService, GrpcServer, ReviewService, Supervisor};
+use casetrack_handlers::{AgenciesService, ReviewService, Supervisor};
 
 use super::remote::ProcessArgs;
 use super::serve::{RoutingArgs, serve_until_shutdown};
@@ -25,8 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
-    let (commands, tokens) = args.process.load()?;
-    let mut server = GrpcServer::new(tokens);
+    let (commands, mut server) = args.process.load()?;
     let supervisor = Supervisor::new(server.health());
     let router = args
         .routing

@@ -28,6 +28,8 @@ use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use super::tls::ServerTlsArgs;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Data directory: the event log lives in DATA/log, the reactions' checkpoints in DATA/router and
@@ -48,6 +50,9 @@ pub struct Args {
     pub routing: RoutingArgs,
     #[command(flatten)]
     pub reminders: ReminderArgs,
+    /// TLS of both listeners, the public one and the internal log port.
+    #[command(flatten)]
+    pub tls: ServerTlsArgs,
 }
 
 /// Configuration of the command services.
@@ -232,14 +237,13 @@ pub fn log_service(log: EventLog) -> EventLogServer<EventLogService> {
 async fn serve_log(
     log: EventLog,
     listen: SocketAddr,
-    tokens: TokenSource,
+    mut server: GrpcServer,
 ) -> anyhow::Result<JoinHandle<()>> {
     let listener = bind(listen).await?;
     let address = listener
         .local_addr()
         .context("address of the log listener")?;
     tracing::info!(listen = %address, "serving the raw event log (internal)");
-    let mut server = GrpcServer::new(tokens);
     server.add(log_service(log));
     Ok(tokio::spawn(async move {
         if let Err(error) = server.serve(listener, shutdown_signal()).await {
@@ -330,13 +334,14 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     // the `EventLog` itself.
     let shared: Arc<dyn Log> = Arc::new(log.clone());
     let (commands, tokens) = args.services.load(Arc::clone(&shared))?;
-    let mut server = GrpcServer::new(tokens.clone());
+    let mut server = args.tls.server(tokens.clone())?;
     let supervisor = Supervisor::new(server.health());
     let router = args
         .routing
         .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
         .await?;
-    let log_listener = serve_log(log.clone(), args.log_listen, tokens).await?;
+    let log_server = args.tls.server(tokens)?;
+    let log_listener = serve_log(log.clone(), args.log_listen, log_server).await?;
     let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
     // The projector follows the log into DATA/projections; the Reporting service and the reminders read it.
     let projector = Projector::open(&casetrack_projector::projections_dir(&args.data))
