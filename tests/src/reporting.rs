@@ -66,7 +66,12 @@ pub async fn caught_up(url: &str, head: u64) -> anyhow::Result<ReportingClient<C
     let mut client = ReportingClient::connect(url.to_owned()).await?;
     let deadline = tokio::time::Instant::now() + CATCH_UP_TIMEOUT;
     loop {
-        let reached = report(&mut client).await?.as_of_position;
+        // Before the process has folded this year's first case, the report is refused as empty (NOT_FOUND).
+        let reached = match report(&mut client).await {
+            Ok(response) => response.as_of_position,
+            Err(e) if is_not_found(&e) => 0,
+            Err(e) => return Err(e),
+        };
         if reached >= head {
             return Ok(client);
         }
@@ -76,6 +81,13 @@ pub async fn caught_up(url: &str, head: u64) -> anyhow::Result<ReportingClient<C
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Whether `error` is a NOT_FOUND status: a report refused for an unknown agency or a year without data.
+pub fn is_not_found(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<tonic::Status>()
+        .is_some_and(|status| status.code() == tonic::Code::NotFound)
 }
 
 /// Submits the applications `APP-BULK-{n}` for `numbers` one after the other, natural persons, received today.

@@ -101,19 +101,46 @@ pub fn agencies_in(
     validate_agency(root)?;
     let mut out = BTreeSet::from([root.to_string()]);
     if scope == AgencyScope::Tree {
-        let registry = prefix(&["annual", "a"]);
-        for (k, _) in kv.scan_prefix(&registry)? {
-            let agency = String::from_utf8_lossy(&k[registry.len()..]).into_owned();
-            if is_within(&agency, root) {
-                out.insert(agency);
-            }
-        }
+        out.extend(
+            seen_agencies(kv)?
+                .into_iter()
+                .filter(|agency| is_within(agency, root)),
+        );
     }
     Ok(out.into_iter().collect())
 }
 
+/// Every agency the annual model has counted a case of, by id.
+pub fn seen_agencies(kv: &dyn KvRead) -> Result<Vec<String>, ProjectorError> {
+    let registry = prefix(&["annual", "a"]);
+    Ok(kv
+        .scan_prefix(&registry)?
+        .into_iter()
+        .map(|(k, _)| String::from_utf8_lossy(&k[registry.len()..]).into_owned())
+        .collect())
+}
+
 fn spec_of(format: ReportFormat, code: &str) -> Option<&'static CellSpec> {
     cells(format).iter().find(|c| c.code == code)
+}
+
+/// Whether anything of the agencies `scope` covers counts in `year` itself: a case received, decided or
+/// challenged, a record of the year. Cases of earlier years merely still open (结转) do not count.
+pub fn counts_in_year(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+) -> Result<bool, ProjectorError> {
+    for member in agencies_in(kv, agency, scope)? {
+        let fixed = prefix(&["annual", "c", &member, &year.to_string()]);
+        for (k, v) in kv.scan_prefix(&fixed)? {
+            if decode_u64(&k, &v)? > 0 {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// The report of `agency` alone for `year`: its base cells as the annual model holds them.

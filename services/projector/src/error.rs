@@ -45,6 +45,21 @@ pub enum ProjectorError {
     BadAgency { reason: String },
 
     #[error(
+        "agency: 机关 {agency} 未登记，日志中也没有它的任何记录（unknown agency {agency}）{}",
+        did_you_mean(suggestions)
+    )]
+    UnknownAgency {
+        agency: String,
+        /// The nearest known agency ids, nearest first (see `agency::nearest`).
+        suggestions: Vec<String>,
+    },
+
+    #[error(
+        "year: 机关 {agency} 在 {year} 年没有任何记录，不生成全零报告（no events for agency {agency} in {year}）"
+    )]
+    NoData { agency: String, year: i32 },
+
+    #[error(
         "cell_code: {code:?} is not a base cell of the {format} format (drill-down lists base cells)"
     )]
     UnknownCell { code: String, format: &'static str },
@@ -72,4 +87,16 @@ pub enum ProjectorError {
         limit: usize,
         actual: usize,
     },
+}
+
+/// The suggestion part of an unknown-agency message: empty when nothing is near.
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        return String::new();
+    }
+    format!(
+        "；是否要找：{}（did you mean: {}）",
+        suggestions.join("、"),
+        suggestions.join(", ")
+    )
 }

@@ -16,7 +16,7 @@ use crate::annual::{AgencyScope, DrillDownEntry, IdentityProblem};
 use crate::as_of::AsOf;
 use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
-use crate::jurisdiction::{agency_for, caller};
+use crate::jurisdiction::{agency_for, caller, within_jurisdiction};
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use crate::skipped::SkippedEvent;
@@ -47,15 +47,17 @@ impl ReportingService {
             .max_encoding_message_size(GRPC_MAX_MESSAGE_BYTES)
     }
 
+    /// Runs `work` on the blocking pool; its error is told as `caller` may see it.
     async fn blocking<T: Send + 'static>(
         &self,
+        caller: &Identity,
         work: impl FnOnce(&Reports, &Clocks) -> Result<T, ProjectorError> + Send + 'static,
     ) -> Result<T, Status> {
         let (reports, clocks) = (self.reports.clone(), Arc::clone(&self.clocks));
         tokio::task::spawn_blocking(move || work(&reports, &clocks))
             .await
             .map_err(|e| Status::internal(format!("report task failed: {e}")))?
-            .map_err(status_from_error)
+            .map_err(|e| status_from_error(within_jurisdiction(caller, e)))
     }
 
     async fn queue_of(
@@ -71,7 +73,7 @@ impl ReportingService {
         };
         let state = Some(request.state).filter(|s| !s.is_empty());
         let entries = self
-            .blocking(move |reports, clocks| {
+            .blocking(caller, move |reports, clocks| {
                 let view = reports.projector().store().view();
                 queue(&view, clocks, &agency, state.as_deref(), today, due)
             })
@@ -216,6 +218,9 @@ pub fn status_from_error(error: ProjectorError) -> Status {
             | ReportingError::UnknownCell { .. }
             | ReportingError::UnknownOutputFormat(_),
         ) => Status::invalid_argument(message),
+        ProjectorError::UnknownAgency { .. } | ProjectorError::NoData { .. } => {
+            Status::not_found(message)
+        }
         ProjectorError::NotFinal { .. } => Status::failed_precondition(message),
         ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
         _ => Status::internal(message),
@@ -234,7 +239,9 @@ impl ReportingRpc for ReportingService {
         let output = output_format(request.output)?;
         let as_of = as_of(request.as_of)?;
         let generated = self
-            .blocking(move |reports, _| reports.report(&agency, year, scope, as_of))
+            .blocking(&caller, move |reports, _| {
+                reports.report(&agency, year, scope, as_of)
+            })
             .await?;
         let rendered =
             render(&generated.published, output).map_err(|e| status_from_error(e.into()))?;
@@ -259,7 +266,7 @@ impl ReportingRpc for ReportingService {
         let (agency, year, scope) = target(&caller, request.target)?;
         let cell = request.cell_code;
         let cases = self
-            .blocking(move |reports, _| {
+            .blocking(&caller, move |reports, _| {
                 reports.drill_down(&agency, year, &cell, scope, AsOf::Latest)
             })
             .await?;
@@ -312,7 +319,7 @@ impl ReportingRpc for ReportingService {
             text => Some(validate_agency(text).map_err(status_from_error)?),
         };
         let moved = self
-            .blocking(move |reports, _| {
+            .blocking(&caller, move |reports, _| {
                 moved_deadlines(&reports.projector().store().view(), agency.as_ref())
             })
             .await?;
@@ -328,7 +335,9 @@ impl ReportingRpc for ReportingService {
         let caller = caller(&request)?;
         let (agency, year, scope) = target(&caller, request.into_inner().target)?;
         let generated = self
-            .blocking(move |reports, _| reports.publish(&agency, year, scope))
+            .blocking(&caller, move |reports, _| {
+                reports.publish(&agency, year, scope)
+            })
             .await?;
         let published = generated.published;
         Ok(Response::new(pb::PublishResponse {

@@ -7,6 +7,7 @@ use casetrack_auth::Identity;
 use tonic::{Request, Status};
 
 use crate::agency::validate_agency;
+use crate::error::ProjectorError;
 use crate::grpc::status_from_error;
 
 /// The caller, as the auth layer identified it; UNAUTHENTICATED if the request did not pass the layer.
@@ -37,5 +38,48 @@ pub fn agency_for(identity: &Identity, agency: &str) -> Result<String, Status> {
             "机关 {agency} 不在 {} 的管辖范围内",
             identity.name
         )))
+    }
+}
+
+/// `error` as `identity` may read it: the ids an unknown-agency error suggests are only those inside the
+/// caller's jurisdiction, so a typo does not reveal which agencies exist elsewhere.
+pub fn within_jurisdiction(identity: &Identity, error: ProjectorError) -> ProjectorError {
+    match error {
+        ProjectorError::UnknownAgency {
+            agency,
+            suggestions,
+        } => ProjectorError::UnknownAgency {
+            agency,
+            suggestions: suggestions
+                .into_iter()
+                .filter(|id| validate_agency(id).is_ok_and(|id| identity.covers(&id)))
+                .collect(),
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_outside_the_jurisdiction_are_dropped() {
+        let officer = Identity {
+            name: "finance".into(),
+            roles: [casetrack_auth::Role::ReportOfficer].into(),
+            source_system: "console".into(),
+            jurisdiction: Some(validate_agency("simao/finance").expect("id")),
+        };
+        let error = ProjectorError::UnknownAgency {
+            agency: "simao/finance/tax".into(),
+            suggestions: vec!["simao/finance/taxes".into(), "simao/fiance".into()],
+        };
+        let ProjectorError::UnknownAgency { suggestions, .. } =
+            within_jurisdiction(&officer, error)
+        else {
+            panic!("still unknown agency")
+        };
+        assert_eq!(suggestions, vec!["simao/finance/taxes".to_owned()]);
     }
 }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use casetrack_reporting::{PublishedReport, json};
 
-use crate::agency::registered_name;
+use crate::agency::known_agency;
 use crate::annual::{
-    AgencyScope, DrillDownEntry, GeneratedReport, drill_down, format_of, generate,
+    AgencyScope, DrillDownEntry, GeneratedReport, counts_in_year, drill_down, format_of, generate,
+    seen_agencies,
 };
 use crate::as_of::{AsOf, fold_to, position_at_time};
 use crate::case::StoredCase;
@@ -65,7 +66,10 @@ impl Reports {
         query(&kv, upto)
     }
 
-    /// The report of `agency` for `year`, checked and sealed; see [`generate`].
+    /// The report of `agency` for `year`, checked and sealed; see [`generate`]. Refused for an agency neither
+    /// registered nor in the log (`UnknownAgency`, with the nearest ids) and for a year in which nothing of the
+    /// agency happened (`NoData`, even when cases of earlier years are still open): a table of zeros, or of
+    /// carried cases only, would read as a real report of a year the log knows nothing of.
     pub fn report(
         &self,
         agency: &str,
@@ -74,12 +78,24 @@ impl Reports {
         as_of: AsOf,
     ) -> Result<GeneratedReport, ProjectorError> {
         format_of(year)?;
+        let name = self.known_agency(agency)?;
         let mut generated = self.with_annual(as_of, |kv, position| {
+            if !counts_in_year(kv, agency, year, scope)? {
+                return Err(ProjectorError::NoData {
+                    agency: agency.to_owned(),
+                    year,
+                });
+            }
             generate(kv, agency, year, scope, position)
         })?;
-        let name = registered_name(self.log.as_ref(), agency)?;
         generated.published = generated.published.with_agency_name(name);
         Ok(generated)
+    }
+
+    /// The registered name of `agency`; `UnknownAgency` when it is neither registered nor counted anywhere.
+    fn known_agency(&self, agency: &str) -> Result<Option<String>, ProjectorError> {
+        let seen = seen_agencies(&self.projector.store().view())?;
+        known_agency(self.log.as_ref(), agency, &seen)
     }
 
     /// The cases behind `cell_code` of `agency`'s report for `year`.
@@ -91,6 +107,7 @@ impl Reports {
         scope: AgencyScope,
         as_of: AsOf,
     ) -> Result<Vec<DrillDownEntry>, ProjectorError> {
+        self.known_agency(agency)?;
         self.with_annual(as_of, |kv, _| {
             drill_down(kv, agency, year, cell_code, scope)
         })

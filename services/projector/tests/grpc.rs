@@ -12,6 +12,8 @@ use casetrack_eventlog::{BearerToken, EventLog};
 use casetrack_projector::Reports;
 use casetrack_projector::grpc::ReportingService;
 use common::{append_each, case_id, clocks, date, decided, fold, received};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
 
 fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
@@ -26,13 +28,23 @@ fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
 async fn reporting_service_answers_over_grpc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = EventLog::open(&dir.path().join("log")).expect("log");
-    let (a, b) = (case_id(1), case_id(2));
+    let (a, b, c, d) = (case_id(1), case_id(2), case_id(3), case_id(4));
     append_each(
         &log,
         &[
             received(a, "simao", ApplicantType::NaturalPerson, date(2024, 3, 1)),
             received(b, "simao", ApplicantType::NaturalPerson, date(2024, 3, 2)),
             decided(b, Outcome::PartlyDisclosed, date(2024, 3, 9)),
+            // The finance bureau's one case, and the district's one case of 2018 (both handled that year).
+            received(
+                c,
+                "simao/finance",
+                ApplicantType::Business,
+                date(2024, 4, 1),
+            ),
+            decided(c, Outcome::Disclosed, date(2024, 4, 8)),
+            received(d, "simao", ApplicantType::NaturalPerson, date(2018, 5, 2)),
+            decided(d, Outcome::Disclosed, date(2018, 5, 9)),
         ],
     )
     .await;
@@ -102,7 +114,7 @@ async fn reporting_service_answers_over_grpc() {
         .expect("report")
         .into_inner();
     assert!(report.is_final);
-    assert_eq!(report.as_of_position, 3);
+    assert_eq!(report.as_of_position, 7);
     let json: serde_json::Value = serde_json::from_slice(&report.rendered).expect("json");
     assert_eq!(
         json["figures"]["applications.received.natural_person"], 2,
@@ -176,5 +188,38 @@ async fn reporting_service_answers_over_grpc() {
         "{}",
         unsupported.message()
     );
+    refusals(&mut client).await;
     server.abort();
+}
+
+/// An agency neither registered nor in the log, and a year without events, are NOT_FOUND naming what is
+/// missing (with the nearest agency ids), never a table of zeros.
+async fn refusals(client: &mut ReportingClient<InterceptedService<Channel, BearerToken>>) {
+    for (agency, year, expected) in [
+        ("simao/finanse", 2024, "是否要找：simao/finance"),
+        ("simao", 2020, "simao 在 2020 年没有任何记录"),
+    ] {
+        let refused = client
+            .get_report(pb::GetReportRequest {
+                target: target(agency, year),
+                output: pb::ReportOutput::Json as i32,
+                as_of: None,
+            })
+            .await
+            .expect_err("refused");
+        assert_eq!(refused.code(), tonic::Code::NotFound, "{refused:?}");
+        assert!(
+            refused.message().contains(expected),
+            "{}",
+            refused.message()
+        );
+    }
+    let drill = client
+        .drill_down(pb::DrillDownRequest {
+            target: target("simao/finanse", 2024),
+            cell_code: "applications.received.total".to_string(),
+        })
+        .await
+        .expect_err("unknown agency");
+    assert_eq!(drill.code(), tonic::Code::NotFound, "{drill:?}");
 }

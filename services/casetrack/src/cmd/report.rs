@@ -5,7 +5,7 @@
 //! report's identities fail, after saying which and listing the cases involved.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use casetrack_api::v1 as pb;
@@ -95,6 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(server) = &args.server {
         return tokio::runtime::Runtime::new()?.block_on(remote(&args, server, output, as_of));
     }
+    require_log(&args.data)?;
     let log = EventLog::open(&log_dir(&args.data)).with_context(|| {
         format!(
             "open the event log in {} (if `casetrack serve` is running on it, use --server)",
@@ -122,6 +123,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if args.publish { " (published)" } else { "" }
     );
     explain_failures(&generated)
+}
+
+/// Refuses a data directory without an event log before anything is opened: opening would create an empty
+/// log there and report zeros.
+fn require_log(data: &Path) -> anyhow::Result<()> {
+    if !data.is_dir() {
+        anyhow::bail!(
+            "数据目录 {} 不存在（data directory not found）：--data 应指向 casetrack serve / import 使用的目录，\
+             或用 --server 连接运行中的服务",
+            data.display()
+        );
+    }
+    let log = log_dir(data);
+    if !log.is_dir() {
+        anyhow::bail!(
+            "数据目录 {} 中没有事件日志 {}（no event log）：--data 应指向 casetrack serve / import 使用的目录",
+            data.display(),
+            log.display()
+        );
+    }
+    Ok(())
 }
 
 fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
@@ -246,7 +268,9 @@ async fn remote(
             output: output as i32,
             as_of,
         })
-        .await?
+        .await
+        // The server's message names what is missing; the status code adds nothing for a person.
+        .map_err(|status| anyhow::anyhow!("{}", status.message()))?
         .into_inner();
     write_output(args, &response.rendered)?;
     eprintln!(
