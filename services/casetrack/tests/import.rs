@@ -689,3 +689,37 @@ fn rows_of_an_unregistered_agency_are_refused_naming_the_column() {
     );
     assert_eq!(read_log(&data), (BTreeMap::new(), 0), "nothing is written");
 }
+
+/// What Excel on Chinese Windows writes: the ledger in GBK; and a UTF-8 file without a byte-order mark. Both
+/// import exactly as the UTF-8 file with its mark; a file in neither encoding is refused, naming both.
+#[test]
+fn a_gbk_or_unmarked_utf8_ledger_imports_like_the_marked_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body = CSV_LEDGER.strip_prefix('\u{feff}').expect("the ledger has a mark");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(body);
+    assert!(!unmappable && std::str::from_utf8(&gbk).is_err(), "really GBK");
+    let mut imported = Vec::new();
+    for (name, bytes) in [
+        ("utf8-bom", CSV_LEDGER.as_bytes().to_vec()),
+        ("utf8", body.as_bytes().to_vec()),
+        ("gbk", gbk.into_owned()),
+    ] {
+        let sub = dir.path().join(name);
+        std::fs::create_dir(&sub).expect("dir");
+        let ledger = sub.join("ledger.csv");
+        std::fs::write(&ledger, bytes).expect("write ledger");
+        let data = registered_data(&sub);
+        assert_success(&import(&data, &[], &[&ledger]), name);
+        imported.push(read_log(&data).0);
+    }
+    assert_eq!(imported[0].len(), 3);
+    assert_eq!(imported[1], imported[0], "UTF-8 without a mark");
+    assert_eq!(imported[2], imported[0], "GBK");
+
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(&broken, b"\xFF\xFE\xFF,1\n").expect("write");
+    let data = registered_data(&dir.path().join("broken"));
+    let output = import(&data, &[], &[&broken]);
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("既不是 UTF-8 也不是 GBK"), "{}", text(&output.stderr));
+}

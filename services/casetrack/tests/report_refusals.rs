@@ -2,7 +2,7 @@
 //! (naming the nearest registered ids), a year in which nothing of the agency happened (cases of earlier years
 //! merely still open do not make a year), a data directory that does not exist or holds no log — each with a
 //! non-zero exit and a message naming what is missing, embedded (`--data`) and against a server (`--server`).
-//! A refused read creates no directory.
+//! A refused read creates no directory. And a CSV report is UTF-8 with a byte-order mark, or GBK on request.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -97,6 +97,21 @@ fn an_embedded_report_refuses_unknown_agencies_empty_years_and_missing_directori
     let dir = tempfile::tempdir().expect("temp dir");
     let data = imported_data(dir.path());
     assert_refusals(&["--data", &data.display().to_string()], &[]);
+
+    let data_arg = data.display().to_string();
+    let csv = |extra: &[&str]| {
+        let mut args = vec!["report", "--data", &data_arg, "--agency", "simao/finance"];
+        args.extend_from_slice(&["--year", "2023", "--format"]);
+        args.extend_from_slice(extra);
+        casetrack(&args, &[])
+    };
+    let utf8 = csv(&["csv"]);
+    assert!(utf8.stdout.starts_with(b"\xEF\xBB\xBF"), "CSV without a byte-order mark");
+    let gbk = csv(&["csv", "--encoding", "gbk"]);
+    let (decoded, _, had_errors) = encoding_rs::GBK.decode(&gbk.stdout);
+    assert!(!had_errors && std::str::from_utf8(&gbk.stdout).is_err());
+    assert_eq!(decoded, String::from_utf8_lossy(&utf8.stdout[3..]));
+    assert_refused(&csv(&["md", "--encoding", "gbk"]), &["只用于 --format csv"]);
 
     let missing = dir.path().join("no-such-data");
     let missing_arg = missing.display().to_string();

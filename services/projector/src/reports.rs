@@ -2,6 +2,8 @@
 //! publication and its verification — over one projector and the log it folds.
 
 use casetrack_domain::CaseId;
+use casetrack_domain::time::local_date;
+use chrono::Utc;
 use std::sync::Arc;
 
 use casetrack_reporting::{PublishedReport, json};
@@ -66,7 +68,8 @@ impl Reports {
         query(&kv, upto)
     }
 
-    /// The report of `agency` for `year`, checked and sealed; see [`generate`]. Refused for an agency neither
+    /// The report of `agency` for `year`, checked and sealed; see [`generate`]. Its 落款 is dated today (China
+    /// time), or the day of the instant it is as of. Refused for an agency neither
     /// registered nor in the log (`UnknownAgency`, with the nearest ids) and for a year in which nothing of the
     /// agency happened (`NoData`, even when cases of earlier years are still open): a table of zeros, or of
     /// carried cases only, would read as a real report of a year the log knows nothing of.
@@ -88,7 +91,14 @@ impl Reports {
             }
             generate(kv, agency, year, scope, position)
         })?;
-        generated.published = generated.published.with_agency_name(name);
+        let signed_on = local_date(match as_of {
+            AsOf::Time(at) => at,
+            AsOf::Latest | AsOf::Position(_) => Utc::now(),
+        });
+        generated.published = generated
+            .published
+            .with_agency_name(name)
+            .with_signed_on(Some(signed_on));
         Ok(generated)
     }
 

@@ -50,6 +50,10 @@ pub enum ReportingError {
     UnknownOutputFormat(String),
     #[error("csv: {0}")]
     Csv(String),
+    #[error("encoding: 未知编码 {0:?}（unknown encoding）；可选 utf-8 或 gbk")]
+    UnknownEncoding(String),
+    #[error("encoding: 字符 {0:?} 无法用 GBK 编码（not in GBK）；请改用 --encoding utf-8")]
+    NotInGbk(char),
     #[error("xlsx: {0}")]
     Xlsx(String),
 }

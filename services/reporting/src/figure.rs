@@ -21,7 +21,7 @@ pub enum Unit {
     Money,
 }
 
-/// An amount of money in fen (分). Serialised as an exact decimal string in 万元, never as a float.
+/// An amount of money in fen (分). Serialised as a JSON number in 万元 that states the amount exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Fen(pub u64);
 
@@ -70,16 +70,80 @@ impl Fen {
     }
 }
 
-impl Serialize for Fen {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_10k_yuan())
+/// Largest amount written as a JSON or xlsx number: 15 significant digits, which an IEEE double (and Excel)
+/// carries exactly, so the number's shortest decimal text is the amount itself. Larger amounts (beyond 10^9
+/// 万元) are written as exact text.
+pub const MAX_EXACT_NUMBER_FEN: u64 = 999_999_999_999_999;
+
+impl Fen {
+    /// The amount in 万元 as a number, when [`MAX_EXACT_NUMBER_FEN`] guarantees it is exact.
+    pub fn as_10k_yuan_number(self) -> Option<f64> {
+        // Both operands are exact doubles and IEEE division rounds correctly: the result is the double nearest
+        // the decimal, whose shortest text is that decimal (at most 15 significant digits).
+        #[allow(clippy::cast_precision_loss)] // exact: ≤ MAX_EXACT_NUMBER_FEN < 2^53
+        let number = (self.0 <= MAX_EXACT_NUMBER_FEN).then(|| self.0 as f64 / FEN_PER_10K_YUAN as f64);
+        number
+    }
+
+    /// The amount a JSON number in 万元 states exactly (at most six decimals), or `None`.
+    pub fn from_10k_yuan_number(number: f64) -> Option<Fen> {
+        let scaled = (number * FEN_PER_10K_YUAN as f64).round();
+        if !(0.0..=MAX_EXACT_NUMBER_FEN as f64).contains(&scaled) {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked range, integral
+        let fen = Fen(scaled as u64);
+        (fen.as_10k_yuan_number() == Some(number)).then_some(fen)
     }
 }
 
+/// A JSON number in 万元 (exact: at most six decimals, see [`MAX_EXACT_NUMBER_FEN`]); an amount too large for
+/// that is an exact decimal string.
+impl Serialize for Fen {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.as_10k_yuan_number() {
+            Some(number) => s.serialize_f64(number),
+            None => s.serialize_str(&self.to_10k_yuan()),
+        }
+    }
+}
+
+/// Reads a 万元 amount written as a number or as an exact decimal string (documents before numbers, and
+/// amounts beyond [`MAX_EXACT_NUMBER_FEN`]); more than six decimals is an error, never rounded.
 impl<'de> Deserialize<'de> for Fen {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fen, D::Error> {
-        let text = String::deserialize(d)?;
-        Fen::parse_10k_yuan(&text).map_err(serde::de::Error::custom)
+        d.deserialize_any(FenVisitor)
+    }
+}
+
+struct FenVisitor;
+
+impl serde::de::Visitor<'_> for FenVisitor {
+    type Value = Fen;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount in 万元 with at most six decimals, as a number or a decimal string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Fen, E> {
+        Fen::parse_10k_yuan(text).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Fen, E> {
+        n.checked_mul(FEN_PER_10K_YUAN)
+            .filter(|fen| *fen <= MAX_EXACT_NUMBER_FEN)
+            .map(Fen)
+            .ok_or_else(|| E::custom(format!("{n} 万元 is beyond the exact range")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Fen, E> {
+        let n = u64::try_from(n).map_err(|_| E::custom(format!("negative amount {n}")))?;
+        self.visit_u64(n)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Fen, E> {
+        Fen::from_10k_yuan_number(n)
+            .ok_or_else(|| E::custom(format!("{n} 万元 is not an exact amount of fen")))
     }
 }
 
@@ -156,6 +220,24 @@ mod tests {
             assert_eq!(Fen(fen).to_10k_yuan(), text);
             assert_eq!(Fen::parse_10k_yuan(text).ok(), Some(Fen(fen)));
         }
+    }
+
+    #[test]
+    fn money_as_a_number_is_exact_both_ways() {
+        for fen in [0, 1, 380_00, 1_250_000, 12_345_678, MAX_EXACT_NUMBER_FEN] {
+            let text = serde_json::to_string(&Fen(fen)).expect("serialise");
+            assert!(!text.starts_with('"'), "{fen}: {text}");
+            let parsed: f64 = text.parse().expect("a number");
+            assert_eq!(Fen::from_10k_yuan_number(parsed), Some(Fen(fen)));
+            assert_eq!(serde_json::from_str::<Fen>(&text).ok(), Some(Fen(fen)));
+        }
+        assert_eq!(serde_json::to_string(&Fen(12_345_678)).ok().as_deref(), Some("12.345678"));
+        assert_eq!(serde_json::from_str::<Fen>("\"1.25\"").ok(), Some(Fen(1_250_000)));
+        for inexact in ["0.0000015", "-1", "1e20"] {
+            assert!(serde_json::from_str::<Fen>(inexact).is_err(), "{inexact}");
+        }
+        let huge = serde_json::to_string(&Fen(MAX_EXACT_NUMBER_FEN + 1)).expect("serialise");
+        assert_eq!(huge, "\"1000000000\"");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::error::ReportingError;
@@ -37,6 +38,8 @@ pub struct PublishedReport {
     pub report: Report,
     /// The agency's registered name (思茅区财政局), printed with its id; not part of the figures or the hash.
     pub agency_name: Option<String>,
+    /// The date of the 落款 (the day the report was generated, or the instant it is as of); not hashed.
+    pub signed_on: Option<NaiveDate>,
 }
 
 impl PublishedReport {
@@ -68,6 +71,7 @@ impl PublishedReport {
             status,
             report,
             agency_name: None,
+            signed_on: None,
         })
     }
 
@@ -77,6 +81,16 @@ impl PublishedReport {
             agency_name: name,
             ..self
         }
+    }
+
+    /// This report with the date its 落款 prints.
+    pub fn with_signed_on(self, signed_on: Option<NaiveDate>) -> PublishedReport {
+        PublishedReport { signed_on, ..self }
+    }
+
+    /// The agency's name as a title and the 落款 print it: the registered name, or the id when it has none.
+    pub fn display_name(&self) -> &str {
+        self.agency_name.as_deref().unwrap_or(self.agency())
     }
 
     /// The agency as printed: its registered name followed by the id, or the id alone when it has no name.
@@ -126,9 +140,19 @@ impl PublishedReport {
     }
 }
 
-/// The figures keyed by cell code in table order; money as an exact 万元 string, a blank cell as null.
-/// Written entry by entry, so the order does not depend on serde_json's map features.
-pub(crate) struct FiguresInTableOrder<'a>(pub &'a Report);
+/// How money is written among the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MoneyAs {
+    /// An exact 万元 decimal string: the content hash's form, fixed since the first published report so that
+    /// every stored hash still verifies.
+    Text,
+    /// A JSON number in 万元, exact (see `Fen`'s `Serialize`): the report documents' form.
+    Number,
+}
+
+/// The figures keyed by cell code in table order; a blank cell as null. Written entry by entry, so the order
+/// does not depend on serde_json's map features.
+pub(crate) struct FiguresInTableOrder<'a>(pub &'a Report, pub MoneyAs);
 
 impl Serialize for FiguresInTableOrder<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -137,7 +161,10 @@ impl Serialize for FiguresInTableOrder<'_> {
             match cell.figure {
                 Some(Figure::Count(n)) => map.serialize_entry(&cell.spec.code, &n)?,
                 Some(Figure::Change(n)) => map.serialize_entry(&cell.spec.code, &n)?,
-                Some(Figure::Money(fen)) => map.serialize_entry(&cell.spec.code, &fen)?,
+                Some(Figure::Money(fen)) => match self.1 {
+                    MoneyAs::Text => map.serialize_entry(&cell.spec.code, &fen.to_10k_yuan())?,
+                    MoneyAs::Number => map.serialize_entry(&cell.spec.code, &fen)?,
+                },
                 None => map.serialize_entry(&cell.spec.code, &())?,
             }
         }
@@ -160,7 +187,7 @@ pub fn content_hash(report: &Report) -> String {
         agency: report.agency(),
         year: report.year(),
         format: report.format(),
-        figures: FiguresInTableOrder(report),
+        figures: FiguresInTableOrder(report, MoneyAs::Text),
     };
     // Strings, integers and null written to memory: serde_json cannot fail on these.
     let bytes = serde_json::to_vec(&canonical).expect("canonical JSON of strings and integers");

@@ -5,6 +5,7 @@ mod grid;
 pub mod html;
 pub mod json;
 pub mod md;
+mod parts;
 pub mod xlsx;
 
 use std::str::FromStr;
@@ -50,14 +51,15 @@ impl OutputFormat {
     }
 }
 
-/// Renders `published` as bytes of `format` (UTF-8 text for all but xlsx).
+/// Renders `published` as bytes of `format` (UTF-8 text for all but xlsx; CSV with a byte-order mark, see
+/// [`csv::encode`] for GBK).
 pub fn render(
     published: &PublishedReport,
     format: OutputFormat,
 ) -> Result<Vec<u8>, ReportingError> {
     Ok(match format {
         OutputFormat::Json => json::to_json(published).into_bytes(),
-        OutputFormat::Csv => csv::to_csv(&published.report)?.into_bytes(),
+        OutputFormat::Csv => csv::encode(&csv::to_csv(&published.report)?, csv::CsvEncoding::Utf8)?,
         OutputFormat::Markdown => md::to_markdown(published).into_bytes(),
         OutputFormat::Html => html::to_html(published).into_bytes(),
         OutputFormat::Xlsx => xlsx::to_xlsx(published)?,

@@ -30,7 +30,7 @@ fn json_round_trips_every_figure_by_cell_code() {
             let expected = match figure {
                 Figure::Count(n) => serde_json::json!(n),
                 Figure::Change(n) => serde_json::json!(n),
-                Figure::Money(fen) => serde_json::json!(fen.to_10k_yuan()),
+                Figure::Money(fen) => serde_json::json!(fen.as_10k_yuan_number()),
             };
             assert_eq!(
                 value["figures"][&cell.spec.code], expected,
@@ -54,7 +54,7 @@ fn json_money_is_exact_and_tampering_is_detected() {
         PublishedReport::publish(builder.build().expect("build"), None, 9, "r1").expect("publish");
     let text = json::to_json(&original);
     assert!(
-        text.contains("\"proactive.fees.amount_10k_yuan\": \"123456789.012345\""),
+        text.contains("\"proactive.fees.amount_10k_yuan\": 123456789.012345"),
         "{text}"
     );
     assert_eq!(json::from_json(&text).expect("parse"), original);
@@ -183,38 +183,56 @@ fn dispatcher_parses_cli_formats() {
 
 #[test]
 fn every_format_numbers_each_part_once() {
-    // The statistical table numbers its own sections 一 to 九, so the pre-filled narrative must not add a
-    // second 一; the 2019 and 2021 formats put it under 一、总体情况.
-    for (year, narrative) in [
-        (2018, "## 总体情况（预填数字）"),
-        (2020, "## 一、总体情况（预填数字）"),
-        (2022, "## 一、总体情况（预填数字）"),
-    ] {
+    // The statistical table numbers its own sections 一 to 九, so the report adds no numbered part of its own
+    // (each numeral at most once); the 2019 and 2021 formats are the six parts 一 to 六 around tables 二 to 四.
+    for (year, six_parts) in [(2018, false), (2020, true), (2022, true)] {
         let text = md::to_markdown(&published(year));
-        assert!(text.contains(narrative), "{year}: no {narrative:?}");
-        for numeral in ["一", "二", "三", "四"] {
-            let headings = text.matches(&format!("\n## {numeral}、")).count();
-            assert!(
-                headings <= 1,
-                "{year}: {headings} headings numbered {numeral}"
-            );
-        }
         let html = html::to_html(&published(year));
-        assert_eq!(html.matches("<h2>一、").count(), 1, "{year}: html part 一");
+        for numeral in ["一", "二", "三", "四", "五", "六"] {
+            for (kind, headings) in [
+                ("markdown", text.matches(&format!("\n## {numeral}、")).count()),
+                ("html", html.matches(&format!("<h2>{numeral}、")).count()),
+            ] {
+                if six_parts {
+                    assert_eq!(headings, 1, "{year}: {kind} part {numeral}");
+                } else {
+                    assert!(headings <= 1, "{year}: {kind} part {numeral} twice");
+                }
+            }
+        }
     }
 }
 
 #[test]
-fn a_registered_name_is_printed_with_the_id_and_kept_out_of_the_hash() {
+fn a_registered_name_titles_the_report_and_is_kept_out_of_the_hash() {
     let plain = published(2024);
     let named = published(2024).with_agency_name(Some("思茅区财政局".to_owned()));
-    let title = "思茅区财政局（思茅区<政府办>&\"'）";
-    assert_eq!(named.agency_title(), title);
-    assert!(md::to_markdown(&named).starts_with(&format!("# {title}2024年")));
-    assert!(html::to_html(&named).contains("思茅区财政局（思茅区&lt;政府办&gt;"));
+    assert_eq!(named.agency_title(), "思茅区财政局（思茅区<政府办>&\"'）");
+    assert!(md::to_markdown(&named).starts_with("# 思茅区财政局2024年政府信息公开工作年度报告\n"));
+    assert!(html::to_html(&named).contains("<h1>思茅区财政局2024年政府信息公开工作年度报告</h1>"));
+    assert!(md::to_markdown(&plain).starts_with("# 思茅区<政府办>&\"'2024年"));
     assert!(!md::to_markdown(&plain).contains("思茅区财政局"));
     assert_eq!(named.content_hash, plain.content_hash);
     let back = json::from_json(&json::to_json(&named)).expect("round trip");
     assert_eq!(back.agency_name.as_deref(), Some("思茅区财政局"));
     assert!(!json::to_json(&plain).contains("agency_name"));
+}
+
+#[test]
+fn the_document_has_its_落款_and_keeps_provenance_in_the_colophon() {
+    let dated = published(2024)
+        .with_agency_name(Some("思茅区财政局".to_owned()))
+        .with_signed_on(chrono::NaiveDate::from_ymd_opt(2025, 1, 20));
+    for text in [md::to_markdown(&dated), html::to_html(&dated)] {
+        let colophon = text.find("附：数据来源与校验").expect("colophon");
+        let signature = text.rfind("2025年1月20日").expect("落款 date");
+        assert!(signature < colophon, "落款 after the colophon");
+        for provenance in ["1234", "rules-2024.1+calendar-2024", dated.content_hash.as_str()] {
+            let at = text.find(provenance).expect("provenance printed");
+            assert!(at > colophon, "{provenance} printed in the body");
+        }
+        assert!(text.contains("五、存在的主要问题及改进情况") && text.contains("六、其他需要报告的事项"));
+    }
+    let back = json::from_json(&json::to_json(&dated)).expect("round trip");
+    assert_eq!(back.signed_on, dated.signed_on);
 }

@@ -14,6 +14,7 @@ use casetrack_eventlog::{BearerToken, EventLog};
 use casetrack_projector::{
     AgencyScope, AsOf, GeneratedReport, Projector, Reports, projections_dir,
 };
+use casetrack_reporting::csv::CsvEncoding;
 use casetrack_reporting::{OutputFormat, render};
 use chrono::DateTime;
 
@@ -49,6 +50,9 @@ pub struct Args {
     /// json, csv, md, html or xlsx.
     #[arg(long, default_value = "md")]
     pub format: String,
+    /// With --format csv: utf-8 (with a byte-order mark, which Excel needs) or gbk (older Chinese software).
+    #[arg(long, default_value = "utf-8")]
+    pub encoding: String,
     /// Include every agency below --agency (the roll-up of their reports).
     #[arg(long)]
     pub include_subagencies: bool,
@@ -86,6 +90,11 @@ fn scope(args: &Args) -> AgencyScope {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let output: OutputFormat = args.format.parse().context("--format")?;
+    let encoding: CsvEncoding = args.encoding.parse().context("--encoding")?;
+    anyhow::ensure!(
+        encoding == CsvEncoding::Utf8 || output == OutputFormat::Csv,
+        "--encoding gbk 只用于 --format csv（only for csv）"
+    );
     let as_of = args
         .as_of
         .as_deref()
@@ -146,7 +155,17 @@ fn require_log(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the rendered report; a CSV in the encoding asked for (rendered as UTF-8 with a byte-order mark).
 fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
+    let encoding: CsvEncoding = args.encoding.parse()?;
+    let transcoded;
+    let bytes = if encoding == CsvEncoding::Utf8 {
+        bytes
+    } else {
+        let text = std::str::from_utf8(bytes).context("the rendered CSV is not UTF-8")?;
+        transcoded = casetrack_reporting::csv::encode(text, encoding)?;
+        &transcoded
+    };
     match &args.out {
         Some(path) => {
             std::fs::write(path, bytes).with_context(|| format!("write {}", path.display()))

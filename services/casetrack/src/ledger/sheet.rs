@@ -1,6 +1,7 @@
 //! Reading a ledger file (CSV or the first sheet of an XLSX workbook) into header-mapped raw rows, numbered as
 //! a spreadsheet numbers them (the header is row 1), so every message can point at the row a person sees.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -9,6 +10,9 @@ use chrono::NaiveDate;
 
 use super::columns::{COLUMNS, Column, Requirement, column_for_header};
 use super::error::LedgerError;
+
+/// The UTF-8 byte-order mark Excel writes at the start of a "CSV UTF-8" file.
+const UTF8_BOM_BYTES: &[u8] = b"\xEF\xBB\xBF";
 
 /// The most data rows one file may hold; a bigger ledger is split into several files.
 pub const MAX_LEDGER_ROWS: usize = 200_000;
@@ -68,11 +72,12 @@ fn read_csv(path: &Path) -> Result<Table, LedgerError> {
         path: path.to_path_buf(),
         message,
     };
+    let bytes = std::fs::read(path).map_err(|e| open(e.to_string()))?;
+    let text = decode_text(&bytes).ok_or_else(|| open("既不是 UTF-8 也不是 GBK 编码（neither UTF-8 nor GBK）".into()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| open(e.to_string()))?;
+        .from_reader(text.as_bytes());
     let mut table = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| open(e.to_string()))?;
@@ -80,6 +85,17 @@ fn read_csv(path: &Path) -> Result<Table, LedgerError> {
         check_row_count(path, table.len())?;
     }
     Ok(table)
+}
+
+/// A CSV file's text: UTF-8 with or without a byte-order mark, or else GBK (what Excel on Chinese Windows
+/// saves as "CSV"); `None` when it is neither. A GBK file is never valid UTF-8 in practice: its Chinese
+/// characters' two-byte sequences are not UTF-8 sequences.
+fn decode_text(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    let bytes = bytes.strip_prefix(UTF8_BOM_BYTES).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(Cow::Borrowed(text)),
+        Err(_) => encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes),
+    }
 }
 
 fn read_xlsx(path: &Path) -> Result<Table, LedgerError> {

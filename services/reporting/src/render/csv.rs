@@ -1,7 +1,58 @@
-//! CSV: one row per cell, `cell_code,label_zh,value`, in table order.
+//! CSV: one row per cell, `cell_code,label_zh,value`, in table order. Written as UTF-8 with a byte-order mark,
+//! which Excel on Chinese Windows needs to read UTF-8 (without it, it assumes GBK and shows garbage), or, on
+//! request, as GBK, what older Chinese software expects.
+
+use std::str::FromStr;
 
 use crate::error::ReportingError;
 use crate::report::Report;
+
+/// The UTF-8 byte-order mark every UTF-8 CSV export starts with.
+pub const UTF8_BOM: char = '\u{feff}';
+
+/// The text encoding of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark.
+    #[default]
+    Utf8,
+    /// GBK (GB18030's two-byte subset, Windows code page 936); a character outside it is an error.
+    Gbk,
+}
+
+impl FromStr for CsvEncoding {
+    type Err = ReportingError;
+
+    fn from_str(s: &str) -> Result<CsvEncoding, ReportingError> {
+        match s.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(CsvEncoding::Utf8),
+            "gbk" | "cp936" => Ok(CsvEncoding::Gbk),
+            _ => Err(ReportingError::UnknownEncoding(s.to_owned())),
+        }
+    }
+}
+
+/// `text` (a CSV export, with or without its byte-order mark) in `encoding`.
+pub fn encode(text: &str, encoding: CsvEncoding) -> Result<Vec<u8>, ReportingError> {
+    let text = text.strip_prefix(UTF8_BOM).unwrap_or(text);
+    match encoding {
+        CsvEncoding::Utf8 => Ok(format!("{UTF8_BOM}{text}").into_bytes()),
+        CsvEncoding::Gbk => {
+            if let Some(c) = text.chars().find(|c| !in_gbk(*c)) {
+                return Err(ReportingError::NotInGbk(c));
+            }
+            let (bytes, _, _) = encoding_rs::GBK.encode(text);
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// Whether GBK encodes `c` (encoding_rs would write an HTML numeric reference for one it cannot).
+fn in_gbk(c: char) -> bool {
+    let mut buffer = [0u8; 4];
+    let (_, _, unmappable) = encoding_rs::GBK.encode(c.encode_utf8(&mut buffer));
+    !unmappable
+}
 
 pub const HEADER: [&str; 3] = ["cell_code", "label_zh", "value"];
 

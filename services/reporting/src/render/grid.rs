@@ -29,16 +29,56 @@ pub(crate) struct Grid {
     pub title: String,
     pub width: u16,
     pub height: u32,
+    /// Column-header rows at the top, repeated on every printed page (0 for a table of headed blocks,
+    /// whose headers belong to each block).
+    pub head_rows: u32,
     /// Sorted by row, then column; the covered positions of a spanning cell hold nothing.
     pub cells: Vec<GridCell>,
 }
 
+/// Narrowest column, in character units (see [`text_units`]): a figure of six digits with its padding.
+pub(crate) const MIN_COLUMN_UNITS: usize = 10;
+/// Widest column, in character units: a longer label wraps rather than pushing the figures off the page.
+pub(crate) const MAX_COLUMN_UNITS: usize = 32;
+/// Room around a cell's text (padding and borders), in character units: without it a three-character
+/// header such as 自然人 fills its column exactly and wraps.
+pub(crate) const CELL_PADDING_UNITS: usize = 2;
+
+/// Units of a CJK character in a label, which may wrap.
+const LABEL_CJK_UNITS: usize = 2;
+/// Units of a CJK character in a column header, weighted above a label's so that the header's column gets
+/// room to print it on one line while the labels wrap instead.
+const HEADER_CJK_UNITS: usize = 3;
+
+/// The printed width of `text` in character units: an ASCII character takes one, a CJK one `cjk`.
+fn text_units(text: &str, cjk: usize) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { cjk }).sum()
+}
+
 impl Grid {
+    /// Each column's width in character units: its longest unspanned text, within [`MIN_COLUMN_UNITS`] and
+    /// [`MAX_COLUMN_UNITS`]; so 自然人 never wraps one character per line and labels get the room they need.
+    pub(crate) fn column_units(&self) -> Vec<usize> {
+        let mut widths = vec![MIN_COLUMN_UNITS; usize::from(self.width)];
+        for cell in self.cells.iter().filter(|c| c.colspan == 1) {
+            let units = CELL_PADDING_UNITS
+                + match &cell.content {
+                    Content::Header(text) => text_units(text, HEADER_CJK_UNITS),
+                    Content::Label(text) => text_units(text, LABEL_CJK_UNITS),
+                    Content::Figure(figure) => super::print_figure(*figure).len(),
+                };
+            let width = &mut widths[usize::from(cell.col)];
+            *width = (*width).max(units.min(MAX_COLUMN_UNITS));
+        }
+        widths
+    }
+
     fn new(title: String) -> Grid {
         Grid {
             title,
             width: 0,
             height: 0,
+            head_rows: 0,
             cells: Vec::new(),
         }
     }
@@ -108,6 +148,9 @@ fn applications(report: &Report, table: &TableLayout) -> Grid {
             label_cols,
             Content::Header(table.top_left_zh.unwrap_or(block.row_header_zh).to_string()),
         );
+        if top == 0 {
+            grid.head_rows = header_rows;
+        }
         let body = top + header_rows;
         // Grid row of each printed row, in order.
         let mut at = vec![None; rows.len()];
@@ -222,10 +265,14 @@ fn column_headers(
     row - top + if grouped { 2 } else { 1 }
 }
 
+/// Header rows of table 四: challenge kind, litigation kind, result; the figures are the row below.
+const CHALLENGE_HEAD_ROWS: u32 = 3;
+
 /// Table 四: top-level rows become column groups (行政复议; 行政诉讼 over its two kinds), each with its five
 /// result columns, and the figures form a single data row.
 fn challenges(report: &Report, table: &TableLayout) -> Grid {
     let mut grid = Grid::new(table.heading_zh());
+    grid.head_rows = CHALLENGE_HEAD_ROWS;
     for block in table.blocks {
         let width = small(block.columns.len());
         let rows: Vec<&Row> = block.rows().collect();
@@ -263,11 +310,17 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
                     grid.put(
                         header_top,
                         x,
-                        3 - header_top,
+                        CHALLENGE_HEAD_ROWS - header_top,
                         1,
                         Content::Header(column.label_zh.to_string()),
                     );
-                    grid.put(3, x, 1, 1, figure(report, table, code, column.code));
+                    grid.put(
+                        CHALLENGE_HEAD_ROWS,
+                        x,
+                        1,
+                        1,
+                        figure(report, table, code, column.code),
+                    );
                 }
                 col += width;
             }

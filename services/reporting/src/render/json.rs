@@ -1,8 +1,17 @@
 //! JSON: every figure named by its cell code in table order, with agency, year, format, status, log
 //! position, rules version and content hash. Reading it back re-checks the hash.
+//!
+//! Every figure is a JSON number: counts (and the 2019 format's signed 本年增/减) are integers; money is a
+//! number in 万元, the unit its cell code names (`proactive.fees.amount_10k_yuan`), exact to the fen: at most
+//! six decimals, written as the shortest decimal that states the amount (0.038 is 380 元), for amounts up to
+//! `MAX_EXACT_NUMBER_FEN` (10^9 万元; beyond it an exact decimal string). Read money as a decimal, not a float,
+//! to add it up exactly (Python: `json.loads(text, parse_float=decimal.Decimal)`). The narrative's
+//! `fees_collected_10k_yuan` follows the same rule. A blank cell (only in a stored report that left one
+//! blank) is `null`.
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReportingError;
@@ -10,7 +19,7 @@ use crate::figure::{Fen, Figure, Unit};
 use crate::format::ReportFormat;
 use crate::layout::catalogue;
 use crate::narrative::NarrativeFigures;
-use crate::published::{FiguresInTableOrder, PublishedReport, ReportStatus};
+use crate::published::{FiguresInTableOrder, MoneyAs, PublishedReport, ReportStatus};
 use crate::report::Report;
 
 /// Largest JSON document accepted by [`from_json`]; a full report is a few tens of kilobytes.
@@ -21,6 +30,8 @@ struct Document<'a> {
     agency: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     agency_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_on: Option<NaiveDate>,
     year: i32,
     format: ReportFormat,
     status: &'a ReportStatus,
@@ -38,6 +49,9 @@ struct StoredDocument {
     // Absent in documents of agencies without a registered name and in those written before the registry.
     #[serde(default)]
     agency_name: Option<String>,
+    // Absent in documents written before the 落款 date.
+    #[serde(default)]
+    signed_on: Option<NaiveDate>,
     year: i32,
     format: ReportFormat,
     status: ReportStatus,
@@ -54,6 +68,7 @@ pub fn to_json(published: &PublishedReport) -> String {
     let document = Document {
         agency: report.agency(),
         agency_name: published.agency_name.as_deref(),
+        signed_on: published.signed_on,
         year: report.year(),
         format: report.format(),
         status: &published.status,
@@ -61,7 +76,7 @@ pub fn to_json(published: &PublishedReport) -> String {
         rules_version: &published.rules_version,
         content_hash: &published.content_hash,
         narrative: report.narrative(),
-        figures: FiguresInTableOrder(report),
+        figures: FiguresInTableOrder(report, MoneyAs::Number),
     };
     // Strings, integers and derived enums written to memory: serde_json cannot fail on these.
     serde_json::to_string_pretty(&document).expect("report JSON of strings and integers")
@@ -114,19 +129,18 @@ pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
         status: stored.status,
         report,
         agency_name: stored.agency_name,
+        signed_on: stored.signed_on,
     };
     published.verify_hash()?;
     Ok(published)
 }
 
-/// Exactly as written: counts and changes as integers, money as a 万元 string.
+/// Exactly as written: counts and changes as integers, money as an exact 万元 number (or, in documents
+/// written before money was a number, an exact 万元 string).
 fn figure_from_json(unit: Unit, value: &serde_json::Value) -> Option<Figure> {
     match unit {
         Unit::Count => value.as_u64().map(Figure::Count),
         Unit::Change => value.as_i64().map(Figure::Change),
-        Unit::Money => value
-            .as_str()
-            .and_then(|s| Fen::parse_10k_yuan(s).ok())
-            .map(Figure::Money),
+        Unit::Money => Fen::deserialize(value).ok().map(Figure::Money),
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::layout::{RowKind, catalogue};
-use crate::narrative::NarrativeFigures;
+use super::parts;
 use crate::published::PublishedReport;
 
 /// Escapes text for a Markdown table cell.
@@ -16,21 +16,40 @@ fn cell(text: &str) -> String {
 
 pub fn to_markdown(published: &PublishedReport) -> String {
     let report = &published.report;
-    let mut md = String::new();
-    // Writing to a String cannot fail.
-    let _ = write!(
-        md,
-        "# {}{}年政府信息公开工作年度报告\n\n- 格式：{}\n- 数据截至日志位置：{}\n- 规则版本：{}\n- 内容哈希：`{}`\n- 状态：{}\n\n## {}\n\n{}\n",
-        cell(&published.agency_title()),
-        report.year(),
-        report.format().basis_zh(),
-        published.as_of_position,
-        cell(&published.rules_version),
-        published.content_hash,
-        super::status_zh(published),
-        NarrativeFigures::heading_zh(report.format()),
-        report.narrative().text_zh()
-    );
+    let mut md = format!("# {}\n\n", cell(&parts::title(published)));
+    if !published.is_final() {
+        let _ = write!(md, "**{}**\n\n", super::status_zh(published));
+    }
+    let six_parts = parts::has_six_parts(report.format());
+    let _ = write!(md, "{}\n", parts::opening(published));
+    if six_parts {
+        let _ = write!(md, "\n## {}\n", parts::PART_ONE);
+    }
+    let _ = write!(md, "\n{}\n", parts::overview(report));
+    tables(&mut md, report);
+    if six_parts {
+        let _ = write!(
+            md,
+            "\n## {}\n\n{}\n\n## {}\n\n{}\n",
+            parts::PART_FIVE,
+            parts::PART_FIVE_PENDING,
+            parts::PART_SIX,
+            parts::other_matters(published)
+        );
+    }
+    let _ = write!(md, "\n{}\n", cell(published.display_name()));
+    if let Some(date) = parts::signature_date(published) {
+        let _ = write!(md, "\n{date}\n");
+    }
+    let _ = write!(md, "\n---\n\n### {}\n\n", parts::COLOPHON);
+    for (label, value) in parts::colophon(published) {
+        let _ = writeln!(md, "- {label}：{}", cell(&value));
+    }
+    md
+}
+
+/// The national tables, one Markdown table per block.
+fn tables(md: &mut String, report: &crate::Report) {
     for table in catalogue(report.format()).layout.tables {
         let _ = write!(md, "\n## {}\n", table.heading_zh());
         for block in table.blocks {
@@ -70,5 +89,4 @@ pub fn to_markdown(published: &PublishedReport) -> String {
             }
         }
     }
-    md
 }

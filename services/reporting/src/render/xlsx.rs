@@ -1,10 +1,11 @@
 //! xlsx via rust_xlsxwriter: a sheet of report facts, then one sheet per table laid out like the HTML
-//! (merged header cells, Chinese labels). Counts are numbers; money is written as exact 万元 text, since an
-//! Excel number is a float.
+//! (merged header cells, Chinese labels, columns as wide as their text), printed A4 landscape one page wide
+//! with the header rows repeated. Every figure is a number: counts as integers, money in 万元 shown with at
+//! least two and at most six decimals (exact to the fen, see `Fen::as_10k_yuan_number`).
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::grid::{Content, Grid, grids};
+use super::grid::{Content, Grid, GridCell, grids};
 use crate::figure::Figure;
 use crate::narrative::NarrativeFigures;
 use crate::published::PublishedReport;
@@ -13,6 +14,12 @@ use crate::published::PublishedReport;
 const MAX_EXACT_NUMBER: i128 = 1 << 53;
 /// Rows above each table: its title and a blank line.
 const TITLE_ROWS: u32 = 2;
+/// Excel's paper size code for A4.
+const PAPER_A4: u8 = 9;
+/// Money in 万元: at least two decimals (0.04), at most six, which is the fen (0.038 for 380 元).
+const MONEY_FORMAT: &str = "0.00####";
+/// Characters of room beside a column's longest text, beyond the grid's own cell padding.
+const COLUMN_PADDING: f64 = 1.0;
 
 fn xlsx_error(e: XlsxError) -> crate::ReportingError {
     crate::ReportingError::Xlsx(e.to_string())
@@ -23,6 +30,7 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let facts = [
+        ("标题", super::parts::title(published)),
         ("机关", published.agency_title()),
         ("年度", report.year().to_string()),
         ("格式", report.format().basis_zh().to_string()),
@@ -57,14 +65,16 @@ fn write_grid(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
-    let header = boxed.clone().set_align(FormatAlign::Center);
-    let label = boxed.clone().set_align(FormatAlign::Left);
-    let number = boxed.clone().set_align(FormatAlign::Right);
+    let formats = CellFormats {
+        header: boxed.clone().set_align(FormatAlign::Center),
+        label: boxed.clone().set_align(FormatAlign::Left),
+        number: boxed.clone().set_align(FormatAlign::Right),
+        money: boxed.set_align(FormatAlign::Right).set_num_format(MONEY_FORMAT),
+    };
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
 
     sheet.set_name(&grid.title)?;
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
+    page_setup(sheet, grid)?;
     sheet.merge_range(
         0,
         0,
@@ -73,31 +83,72 @@ fn write_grid(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
         &grid.title,
         &title,
     )?;
-    for c in 0..grid.width {
-        sheet.set_column_width(c, 14)?;
+    for (c, units) in (0u16..).zip(grid.column_units()) {
+        #[allow(clippy::cast_precision_loss)] // a few dozen units
+        sheet.set_column_width(c, units as f64 + COLUMN_PADDING)?;
     }
     for cell in &grid.cells {
-        let (row, col) = (cell.row + TITLE_ROWS, cell.col);
-        let (text, format) = match &cell.content {
-            Content::Header(text) => (text.clone(), &header),
-            Content::Label(text) => (text.clone(), &label),
-            Content::Figure(figure) => (super::print_figure(*figure), &number),
-        };
-        if cell.rowspan > 1 || cell.colspan > 1 {
-            let last_row = row + cell.rowspan - 1;
-            let last_col = col + cell.colspan - 1;
-            sheet.merge_range(row, col, last_row, last_col, &text, format)?;
-        } else {
-            sheet.write_string_with_format(row, col, &text, format)?;
-        }
-        // Counts overwrite the text of their (top-left) cell as numbers, so Excel can sum them.
-        if let Content::Figure(Some(f @ (Figure::Count(_) | Figure::Change(_)))) = cell.content
-            && f.as_i128().abs() <= MAX_EXACT_NUMBER
+        write_cell(sheet, cell, &formats)?;
+    }
+    Ok(())
+}
+
+/// A4 landscape, one page wide, the table's header rows repeated on every page.
+fn page_setup(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
+    sheet.set_paper_size(PAPER_A4);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    if grid.head_rows > 0 {
+        sheet.set_repeat_rows(TITLE_ROWS, TITLE_ROWS + grid.head_rows - 1)?;
+    }
+    Ok(())
+}
+
+struct CellFormats {
+    header: Format,
+    label: Format,
+    number: Format,
+    money: Format,
+}
+
+/// One grid cell below the title rows: text as text, counts and money as numbers (money in 万元 under
+/// [`MONEY_FORMAT`]), a figure too large for an exact number as its exact text.
+fn write_cell(sheet: &mut Worksheet, cell: &GridCell, formats: &CellFormats) -> Result<(), XlsxError> {
+    let (row, col) = (cell.row + TITLE_ROWS, cell.col);
+    let (text, format) = match &cell.content {
+        Content::Header(text) => (text.clone(), &formats.header),
+        Content::Label(text) => (text.clone(), &formats.label),
+        Content::Figure(Some(Figure::Money(_))) => (String::new(), &formats.money),
+        Content::Figure(figure) => (super::print_figure(*figure), &formats.number),
+    };
+    if cell.rowspan > 1 || cell.colspan > 1 {
+        let last_row = row + cell.rowspan - 1;
+        let last_col = col + cell.colspan - 1;
+        sheet.merge_range(row, col, last_row, last_col, &text, format)?;
+    }
+    match number(&cell.content) {
+        Some(value) => sheet.write_number_with_format(row, col, value, format)?,
+        None => match &cell.content {
+            Content::Figure(Some(Figure::Money(fen))) => {
+                sheet.write_string_with_format(row, col, fen.to_10k_yuan(), format)?
+            }
+            _ => sheet.write_string_with_format(row, col, &text, format)?,
+        },
+    };
+    Ok(())
+}
+
+/// The figure as an exact Excel number, if it is a figure that fits one.
+fn number(content: &Content) -> Option<f64> {
+    match content {
+        Content::Figure(Some(Figure::Money(fen))) => fen.as_10k_yuan_number(),
+        Content::Figure(Some(f @ (Figure::Count(_) | Figure::Change(_))))
+            if f.as_i128().abs() <= MAX_EXACT_NUMBER =>
         {
             #[allow(clippy::cast_precision_loss)] // exact: |value| ≤ 2^53
             let value = f.as_i128() as f64;
-            sheet.write_number_with_format(row, col, value, format)?;
+            Some(value)
         }
+        _ => None,
     }
-    Ok(())
 }
