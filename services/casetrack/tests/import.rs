@@ -695,9 +695,14 @@ fn rows_of_an_unregistered_agency_are_refused_naming_the_column() {
 #[test]
 fn a_gbk_or_unmarked_utf8_ledger_imports_like_the_marked_one() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let body = CSV_LEDGER.strip_prefix('\u{feff}').expect("the ledger has a mark");
+    let body = CSV_LEDGER
+        .strip_prefix('\u{feff}')
+        .expect("the ledger has a mark");
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(body);
-    assert!(!unmappable && std::str::from_utf8(&gbk).is_err(), "really GBK");
+    assert!(
+        !unmappable && std::str::from_utf8(&gbk).is_err(),
+        "really GBK"
+    );
     let mut imported = Vec::new();
     for (name, bytes) in [
         ("utf8-bom", CSV_LEDGER.as_bytes().to_vec()),
@@ -721,5 +726,9 @@ fn a_gbk_or_unmarked_utf8_ledger_imports_like_the_marked_one() {
     let data = registered_data(&dir.path().join("broken"));
     let output = import(&data, &[], &[&broken]);
     assert!(!output.status.success());
-    assert!(text(&output.stderr).contains("既不是 UTF-8 也不是 GBK"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("既不是 UTF-8 也不是 GBK"),
+        "{}",
+        text(&output.stderr)
+    );
 }

@@ -106,7 +106,10 @@ fn an_embedded_report_refuses_unknown_agencies_empty_years_and_missing_directori
         casetrack(&args, &[])
     };
     let utf8 = csv(&["csv"]);
-    assert!(utf8.stdout.starts_with(b"\xEF\xBB\xBF"), "CSV without a byte-order mark");
+    assert!(
+        utf8.stdout.starts_with(b"\xEF\xBB\xBF"),
+        "CSV without a byte-order mark"
+    );
     let gbk = csv(&["csv", "--encoding", "gbk"]);
     let (decoded, _, had_errors) = encoding_rs::GBK.decode(&gbk.stdout);
     assert!(!had_errors && std::str::from_utf8(&gbk.stdout).is_err());

@@ -81,7 +81,8 @@ impl Fen {
         // Both operands are exact doubles and IEEE division rounds correctly: the result is the double nearest
         // the decimal, whose shortest text is that decimal (at most 15 significant digits).
         #[allow(clippy::cast_precision_loss)] // exact: ≤ MAX_EXACT_NUMBER_FEN < 2^53
-        let number = (self.0 <= MAX_EXACT_NUMBER_FEN).then(|| self.0 as f64 / FEN_PER_10K_YUAN as f64);
+        let number =
+            (self.0 <= MAX_EXACT_NUMBER_FEN).then(|| self.0 as f64 / FEN_PER_10K_YUAN as f64);
         number
     }
 
@@ -91,7 +92,8 @@ impl Fen {
         if !(0.0..=MAX_EXACT_NUMBER_FEN as f64).contains(&scaled) {
             return None;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked range, integral
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        // checked range, integral
         let fen = Fen(scaled as u64);
         (fen.as_10k_yuan_number() == Some(number)).then_some(fen)
     }
@@ -224,15 +226,21 @@ mod tests {
 
     #[test]
     fn money_as_a_number_is_exact_both_ways() {
-        for fen in [0, 1, 380_00, 1_250_000, 12_345_678, MAX_EXACT_NUMBER_FEN] {
+        for fen in [0, 1, 38_000, 1_250_000, 12_345_678, MAX_EXACT_NUMBER_FEN] {
             let text = serde_json::to_string(&Fen(fen)).expect("serialise");
             assert!(!text.starts_with('"'), "{fen}: {text}");
             let parsed: f64 = text.parse().expect("a number");
             assert_eq!(Fen::from_10k_yuan_number(parsed), Some(Fen(fen)));
             assert_eq!(serde_json::from_str::<Fen>(&text).ok(), Some(Fen(fen)));
         }
-        assert_eq!(serde_json::to_string(&Fen(12_345_678)).ok().as_deref(), Some("12.345678"));
-        assert_eq!(serde_json::from_str::<Fen>("\"1.25\"").ok(), Some(Fen(1_250_000)));
+        assert_eq!(
+            serde_json::to_string(&Fen(12_345_678)).ok().as_deref(),
+            Some("12.345678")
+        );
+        assert_eq!(
+            serde_json::from_str::<Fen>("\"1.25\"").ok(),
+            Some(Fen(1_250_000))
+        );
         for inexact in ["0.0000015", "-1", "1e20"] {
             assert!(serde_json::from_str::<Fen>(inexact).is_err(), "{inexact}");
         }

@@ -1,9 +1,9 @@
 //! A report as published: its identity-check status, the log position and rules version it was computed
 //! at, and a content hash so a stored copy can be re-checked later.
 
+use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
-use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::error::ReportingError;

@@ -41,11 +41,18 @@ fn csv_starts_with_a_byte_order_mark_and_gbk_is_written_on_request() {
     assert!(body.contains("行政事业性收费"));
 
     let gbk = encode(&text, CsvEncoding::Gbk).expect("gbk");
-    assert_ne!(&gbk[..3], b"\xEF\xBB\xBF", "a GBK file carries no UTF-8 mark");
+    assert_ne!(
+        &gbk[..3],
+        b"\xEF\xBB\xBF",
+        "a GBK file carries no UTF-8 mark"
+    );
     let (decoded, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&gbk);
     assert!(!had_errors);
     assert_eq!(decoded, body);
-    assert!(std::str::from_utf8(&gbk).is_err(), "the Chinese text was not transcoded");
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "the Chinese text was not transcoded"
+    );
 
     assert_eq!(
         encode("机关,😀\n", CsvEncoding::Gbk),
@@ -116,7 +123,10 @@ fn json_follows_its_schema_with_every_figure_a_number() {
     let document: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let object = document.as_object().expect("an object");
     for (key, is_type) in [
-        ("agency", serde_json::Value::is_string as fn(&serde_json::Value) -> bool),
+        (
+            "agency",
+            serde_json::Value::is_string as fn(&serde_json::Value) -> bool,
+        ),
         ("year", serde_json::Value::is_i64),
         ("format", serde_json::Value::is_string),
         ("status", serde_json::Value::is_string),
@@ -126,7 +136,11 @@ fn json_follows_its_schema_with_every_figure_a_number() {
         ("narrative", serde_json::Value::is_object),
         ("figures", serde_json::Value::is_object),
     ] {
-        assert!(object.get(key).is_some_and(is_type), "{key}: {:?}", object.get(key));
+        assert!(
+            object.get(key).is_some_and(is_type),
+            "{key}: {:?}",
+            object.get(key)
+        );
     }
     let figures = object["figures"].as_object().expect("figures");
     let specs = cells(published.format());
@@ -138,11 +152,17 @@ fn json_follows_its_schema_with_every_figure_a_number() {
             Unit::Change => assert!(value.is_i64(), "{}: {value}", spec.code),
             Unit::Money => {
                 assert!(value.is_number(), "{}: {value}", spec.code);
-                let decimals = value.to_string().split_once('.').map_or(0, |(_, d)| d.len());
+                let decimals = value
+                    .to_string()
+                    .split_once('.')
+                    .map_or(0, |(_, d)| d.len());
                 assert!(decimals <= 6, "{}: {value}", spec.code);
             }
         }
     }
-    assert_eq!(figures["proactive.fees.amount_10k_yuan"], serde_json::json!(15.6011));
+    assert_eq!(
+        figures["proactive.fees.amount_10k_yuan"],
+        serde_json::json!(15.6011)
+    );
     assert_eq!(json::from_json(&text).expect("read back"), published);
 }

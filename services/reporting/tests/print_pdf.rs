@@ -91,7 +91,11 @@ fn pages(pdf: &Path) -> Vec<Page> {
             .split("<word ")
             .skip(1)
             .filter_map(|w| Some(w[w.find('>')? + 1..w.find("</word>")?].to_owned()))
-            .map(|w| w.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+            .map(|w| {
+                w.replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+            })
             .collect();
         pages.push(Page {
             width: number("width"),
@@ -136,7 +140,11 @@ fn the_printed_report_is_a4_with_no_row_split_and_the_named_title() {
     print_to_pdf(dir.path(), &html_file, &pdf);
     let pages = pages(&pdf);
 
-    assert!((2..=MAX_PAGES).contains(&pages.len()), "{} pages", pages.len());
+    assert!(
+        (2..=MAX_PAGES).contains(&pages.len()),
+        "{} pages",
+        pages.len()
+    );
     for page in &pages {
         assert!(
             (page.width - A4_POINTS.0).abs() < POINT_TOLERANCE
@@ -147,25 +155,57 @@ fn the_printed_report_is_a4_with_no_row_split_and_the_named_title() {
         );
     }
     let texts: Vec<String> = pages.iter().map(Page::text).collect();
-    assert!(texts[0].contains(&format!("{NAME}{year}年政府信息公开工作年度报告")), "{}", texts[0]);
+    assert!(
+        texts[0].contains(&format!("{NAME}{year}年政府信息公开工作年度报告")),
+        "{}",
+        texts[0]
+    );
 
     let labels = table_three_labels(year);
     assert!(labels.len() > 15, "{labels:?}");
     let mut table_pages = Vec::new();
     for label in &labels {
-        let on: Vec<usize> = (0..texts.len()).filter(|p| texts[*p].contains(label)).collect();
-        assert_eq!(on.len(), 1, "row {label:?} is not whole on exactly one page: {on:?}");
+        let on: Vec<usize> = (0..texts.len())
+            .filter(|p| texts[*p].contains(label))
+            .collect();
+        assert_eq!(
+            on.len(),
+            1,
+            "row {label:?} is not whole on exactly one page: {on:?}"
+        );
         table_pages.push(on[0]);
     }
-    for page in table_pages.iter().collect::<std::collections::BTreeSet<_>>() {
-        assert!(texts[*page].contains("自然人"), "page {page}: table 三 continues without its header");
+    for page in table_pages
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        assert!(
+            texts[*page].contains("自然人"),
+            "page {page}: table 三 continues without its header"
+        );
     }
     let last = *table_pages.last().expect("rows");
     let with_last = table_pages.iter().filter(|p| **p == last).count();
-    assert!(with_last > 1, "the last row of table 三 stands alone on page {last}");
+    assert!(
+        with_last > 1,
+        "the last row of table 三 stands alone on page {last}"
+    );
 
+    let date = format!("{}年1月20日", year + 1);
+    let signed = texts
+        .iter()
+        .rposition(|t| t.contains(&date))
+        .expect("落款 date");
+    assert!(
+        texts[signed].contains(NAME),
+        "落款 without the agency: {}",
+        texts[signed]
+    );
     let end = texts.last().expect("a page");
-    assert!(end.contains(NAME) && end.contains(&format!("{}年1月20日", year + 1)), "落款: {end}");
-    assert!(end.contains("数据来源与校验") && end.contains("6499"), "colophon: {end}");
+    assert!(signed >= table_pages[0], "落款 before the tables");
+    assert!(
+        end.contains("数据来源与校验") && end.contains("6499"),
+        "colophon: {end}"
+    );
     assert!(!texts[0].contains("6499"), "provenance printed in the body");
 }

@@ -190,7 +190,10 @@ fn every_format_numbers_each_part_once() {
         let html = html::to_html(&published(year));
         for numeral in ["一", "二", "三", "四", "五", "六"] {
             for (kind, headings) in [
-                ("markdown", text.matches(&format!("\n## {numeral}、")).count()),
+                (
+                    "markdown",
+                    text.matches(&format!("\n## {numeral}、")).count(),
+                ),
                 ("html", html.matches(&format!("<h2>{numeral}、")).count()),
             ] {
                 if six_parts {
@@ -227,11 +230,18 @@ fn the_document_has_its_落款_and_keeps_provenance_in_the_colophon() {
         let colophon = text.find("附：数据来源与校验").expect("colophon");
         let signature = text.rfind("2025年1月20日").expect("落款 date");
         assert!(signature < colophon, "落款 after the colophon");
-        for provenance in ["1234", "rules-2024.1+calendar-2024", dated.content_hash.as_str()] {
+        for provenance in [
+            "1234",
+            "rules-2024.1+calendar-2024",
+            dated.content_hash.as_str(),
+        ] {
             let at = text.find(provenance).expect("provenance printed");
             assert!(at > colophon, "{provenance} printed in the body");
         }
-        assert!(text.contains("五、存在的主要问题及改进情况") && text.contains("六、其他需要报告的事项"));
+        assert!(
+            text.contains("五、存在的主要问题及改进情况")
+                && text.contains("六、其他需要报告的事项")
+        );
     }
     let back = json::from_json(&json::to_json(&dated)).expect("round trip");
     assert_eq!(back.signed_on, dated.signed_on);

@@ -73,7 +73,8 @@ fn read_csv(path: &Path) -> Result<Table, LedgerError> {
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| open(e.to_string()))?;
-    let text = decode_text(&bytes).ok_or_else(|| open("既不是 UTF-8 也不是 GBK 编码（neither UTF-8 nor GBK）".into()))?;
+    let text = decode_text(&bytes)
+        .ok_or_else(|| open("既不是 UTF-8 也不是 GBK 编码（neither UTF-8 nor GBK）".into()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -52,7 +52,9 @@ const HEADER_CJK_UNITS: usize = 3;
 
 /// The printed width of `text` in character units: an ASCII character takes one, a CJK one `cjk`.
 fn text_units(text: &str, cjk: usize) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { cjk }).sum()
+    text.chars()
+        .map(|c| if c.is_ascii() { 1 } else { cjk })
+        .sum()
 }
 
 impl Grid {

@@ -126,7 +126,12 @@ fn colophon(html: &mut String, published: &PublishedReport) {
         parts::COLOPHON
     );
     for (label, value) in parts::colophon(published) {
-        let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(&value));
+        let _ = writeln!(
+            html,
+            "<dt>{}</dt><dd>{}</dd>",
+            escape(label),
+            escape(&value)
+        );
     }
     html.push_str("</dl>\n</section>\n");
 }

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::layout::{RowKind, catalogue};
 use super::parts;
+use crate::layout::{RowKind, catalogue};
 use crate::published::PublishedReport;
 
 /// Escapes text for a Markdown table cell.
@@ -21,7 +21,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
         let _ = write!(md, "**{}**\n\n", super::status_zh(published));
     }
     let six_parts = parts::has_six_parts(report.format());
-    let _ = write!(md, "{}\n", parts::opening(published));
+    let _ = writeln!(md, "{}", parts::opening(published));
     if six_parts {
         let _ = write!(md, "\n## {}\n", parts::PART_ONE);
     }

@@ -78,9 +78,11 @@ pub(crate) fn overview(report: &Report) -> String {
 /// until the fee figures are computed it says where to find them rather than print a figure.
 pub(crate) fn other_matters(published: &PublishedReport) -> String {
     match published.format() {
-        ReportFormat::Format2021 => "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况，\
+        ReportFormat::Format2021 => {
+            "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况，\
             以收费通知和缴费记录为准（本系统暂未汇总）。"
-            .to_owned(),
+                .to_owned()
+        }
         _ => "无其他需要报告的事项。".to_owned(),
     }
 }
@@ -98,7 +100,10 @@ pub(crate) fn colophon(published: &PublishedReport) -> Vec<(&'static str, String
     vec![
         ("机关代码", published.agency().to_owned()),
         ("报告格式", published.format().basis_zh().to_owned()),
-        ("数据截至", format!("事件日志第 {} 条事件之前", published.as_of_position)),
+        (
+            "数据截至",
+            format!("事件日志第 {} 条事件之前", published.as_of_position),
+        ),
         ("计算规则版本", published.rules_version.clone()),
         ("内容哈希（SHA-256）", published.content_hash.clone()),
         ("勾稽关系", super::status_zh(published)),

@@ -69,7 +69,9 @@ fn write_grid(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
         header: boxed.clone().set_align(FormatAlign::Center),
         label: boxed.clone().set_align(FormatAlign::Left),
         number: boxed.clone().set_align(FormatAlign::Right),
-        money: boxed.set_align(FormatAlign::Right).set_num_format(MONEY_FORMAT),
+        money: boxed
+            .set_align(FormatAlign::Right)
+            .set_num_format(MONEY_FORMAT),
     };
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
 
@@ -113,7 +115,11 @@ struct CellFormats {
 
 /// One grid cell below the title rows: text as text, counts and money as numbers (money in 万元 under
 /// [`MONEY_FORMAT`]), a figure too large for an exact number as its exact text.
-fn write_cell(sheet: &mut Worksheet, cell: &GridCell, formats: &CellFormats) -> Result<(), XlsxError> {
+fn write_cell(
+    sheet: &mut Worksheet,
+    cell: &GridCell,
+    formats: &CellFormats,
+) -> Result<(), XlsxError> {
     let (row, col) = (cell.row + TITLE_ROWS, cell.col);
     let (text, format) = match &cell.content {
         Content::Header(text) => (text.clone(), &formats.header),
