@@ -78,9 +78,9 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
         "the Markdown report is printed:\n{stdout}"
     );
 
-    // The district registered its agencies before the first case: the report prints the registered name.
+    // The district registered its agencies before the first case: the report's title is the registered name.
     assert!(
-        stdout.contains("# 普洱市思茅区人民政府（simao）2025年政府信息公开工作年度报告"),
+        stdout.contains("# 普洱市思茅区人民政府2025年政府信息公开工作年度报告"),
         "{stdout}"
     );
 

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReportingError;
@@ -30,8 +29,6 @@ struct Document<'a> {
     agency: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     agency_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signed_on: Option<NaiveDate>,
     year: i32,
     format: ReportFormat,
     status: &'a ReportStatus,
@@ -49,9 +46,6 @@ struct StoredDocument {
     // Absent in documents of agencies without a registered name and in those written before the registry.
     #[serde(default)]
     agency_name: Option<String>,
-    // Absent in documents written before the 落款 date.
-    #[serde(default)]
-    signed_on: Option<NaiveDate>,
     year: i32,
     format: ReportFormat,
     status: ReportStatus,
@@ -68,7 +62,6 @@ pub fn to_json(published: &PublishedReport) -> String {
     let document = Document {
         agency: report.agency(),
         agency_name: published.agency_name.as_deref(),
-        signed_on: published.signed_on,
         year: report.year(),
         format: report.format(),
         status: &published.status,
@@ -129,7 +122,9 @@ pub fn from_json(text: &str) -> Result<PublishedReport, ReportingError> {
         status: stored.status,
         report,
         agency_name: stored.agency_name,
-        signed_on: stored.signed_on,
+        // The 落款 date is the printed document's, not the figures': the JSON of a log position is the same
+        // whichever day it is written.
+        signed_on: None,
     };
     published.verify_hash()?;
     Ok(published)
