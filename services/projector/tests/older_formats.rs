@@ -16,7 +16,7 @@ use casetrack_domain::fees::Fen;
 use casetrack_domain::records::{CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody, Outcome};
 use casetrack_eventlog::EventLog;
-use casetrack_projector::{AgencyScope, AsOf, Reports};
+use casetrack_projector::{AgencyScope, AsOf, ProjectorError, Reports};
 use casetrack_reporting::{OutputFormat, PublishedReport, Report, ReportFormat, render};
 use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
 use common::{Challenge, append, case_id, challenge_events, date, decided, fold, runtime};
@@ -151,6 +151,15 @@ fn reply_category(outcome: Outcome) -> Option<&'static str> {
 }
 
 type Expected = BTreeMap<(usize, i32), BTreeMap<String, i128>>;
+
+/// Whether anything happens in a year by the expected cells: a figure other than those that last from
+/// earlier years (cases carried, documents still in force), which alone make no report (the projector
+/// refuses such a year as empty).
+fn happens(cells: &BTreeMap<String, i128>) -> bool {
+    cells
+        .iter()
+        .any(|(code, n)| *n != 0 && !code.contains(".carried_") && !code.ends_with(".in_force"))
+}
 
 /// Expected base cells per (agency, year), from the wording of each year's format.
 fn expected(
@@ -471,9 +480,18 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>, records: Vec<(usize, 
 
     for (agency_index, agency) in AGENCIES.iter().enumerate() {
         for &year in &REPORT_YEARS {
-            let generated = reports
-                .report(agency, year, AgencyScope::Own, AsOf::Latest)
-                .expect("report");
+            let want = expected
+                .get(&(agency_index, year))
+                .cloned()
+                .unwrap_or_default();
+            let generated = match reports.report(agency, year, AgencyScope::Own, AsOf::Latest) {
+                // Without a registry, an agency without any case is unknown.
+                Err(ProjectorError::NoData { .. } | ProjectorError::UnknownAgency { .. }) => {
+                    assert!(!happens(&want), "{agency} {year} refused: {want:?}");
+                    continue;
+                }
+                other => other.expect("report"),
+            };
             let report = &generated.published.report;
             assert_eq!(report.format(), ReportFormat::for_year(year), "{year}");
             assert!(
@@ -481,10 +499,6 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>, records: Vec<(usize, 
                 "{agency} {year}: {:?}",
                 generated.published.status
             );
-            let want = expected
-                .get(&(agency_index, year))
-                .cloned()
-                .unwrap_or_default();
             for cell in report.cells().filter(|c| !c.spec.derived) {
                 let code = &cell.spec.code;
                 assert_eq!(
@@ -519,9 +533,14 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>, records: Vec<(usize, 
         }
     }
     for &year in &REPORT_YEARS {
-        let rolled = reports
-            .report("simao", year, AgencyScope::Tree, AsOf::Latest)
-            .expect("roll-up");
+        let rolled = match reports.report("simao", year, AgencyScope::Tree, AsOf::Latest) {
+            Err(ProjectorError::NoData { .. } | ProjectorError::UnknownAgency { .. }) => {
+                let parts = (0..AGENCIES.len()).filter_map(|a| expected.get(&(a, year)));
+                assert!(!parts.into_iter().any(happens), "roll-up {year} refused");
+                continue;
+            }
+            other => other.expect("roll-up"),
+        };
         assert!(
             rolled.published.is_final(),
             "roll-up {year}: {:?}",
