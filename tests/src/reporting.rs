@@ -152,6 +152,7 @@ impl Figures {
                     agency: AGENCY.to_owned(),
                     state: String::new(),
                     today: today(),
+                    include_subagencies: false,
                 },
                 AUDITOR_TOKEN,
             ))
@@ -191,6 +192,9 @@ pub fn reporting(
         dir.join(name).display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        // Any free port: tests run side by side, the console's default port is one.
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--log".to_owned(),
         log.url(),
         "--log-token".to_owned(),

@@ -38,6 +38,9 @@ fn serve(dir: &Path) -> anyhow::Result<Process> {
         dir.join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        // Any free port: tests run side by side, the console's default port is one.
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--tokens".to_owned(),
         tokens.display().to_string(),
     ];

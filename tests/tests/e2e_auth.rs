@@ -82,6 +82,9 @@ fn serve(dir: &Path, tokens: &Path) -> Served {
         dir.join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        // Any free port: tests run side by side, the console's default port is one.
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--log-listen".to_owned(),
         format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),

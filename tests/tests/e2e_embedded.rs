@@ -24,6 +24,9 @@ fn serve_args(dir: &Path, port: u16, log_port: u16) -> anyhow::Result<Vec<String
         dir.join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        // Any free port: tests run side by side, the console's default port is one.
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--log-listen".to_owned(),
         format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),

@@ -170,6 +170,9 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
         dir.path().join("data").display().to_string(),
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
+        // Any free port: tests run side by side, the console's default port is one.
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--log-listen".to_owned(),
         format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),

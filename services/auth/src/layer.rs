@@ -96,10 +96,18 @@ fn authorize(
         .identify(token)
         .cloned()
         .ok_or_else(|| Status::unauthenticated("令牌无效或已被吊销"))?;
+    permit(&identity, path)?;
+    Ok(identity)
+}
+
+/// Whether `identity` may call the method at `path`, by the one policy table: PERMISSION_DENIED naming the
+/// roles needed otherwise. The gRPC layer asks it for every call; the web console for every page and form,
+/// naming the gRPC method the page reads or the form performs.
+pub fn permit(identity: &Identity, path: &str) -> Result<(), Status> {
     let allowed = policy::roles_for(path)
         .ok_or_else(|| Status::permission_denied(format!("{path} 不在授权表中，一律拒绝")))?;
     if allowed.iter().any(|role| identity.has(*role)) {
-        return Ok(identity);
+        return Ok(());
     }
     Err(Status::permission_denied(format!(
         "{} 无权调用 {path}：需要角色 {}（现有角色：{}）",

@@ -34,6 +34,8 @@ fn run_demo_year(data: &Path, year: &str) -> (String, String) {
             "--exit",
             "--listen",
             "127.0.0.1:0",
+            "--console-listen",
+            "127.0.0.1:0",
         ])
         .arg("--data")
         .arg(data)

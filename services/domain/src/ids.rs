@@ -168,6 +168,17 @@ impl CaseKind {
         }
     }
 
+    /// The kind as staff name it, e.g. "依申请公开".
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CaseKind::Application => "依申请公开",
+            CaseKind::Hotline => "热线工单",
+            CaseKind::Proposal => "建议提案",
+            CaseKind::Challenge => "复议诉讼",
+            CaseKind::Record => "统计记录",
+        }
+    }
+
     pub fn from_category(category: &str) -> Option<CaseKind> {
         CaseKind::ALL.into_iter().find(|k| k.category() == category)
     }

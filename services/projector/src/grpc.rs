@@ -72,10 +72,22 @@ impl ReportingService {
             text => parse_date("today", text)?,
         };
         let state = Some(request.state).filter(|s| !s.is_empty());
+        let scope = if request.include_subagencies {
+            AgencyScope::Tree
+        } else {
+            AgencyScope::Own
+        };
         let entries = self
             .blocking(caller, move |reports, clocks| {
                 let view = reports.projector().store().view();
-                queue(&view, clocks, &agency, state.as_deref(), today, due)
+                queue(
+                    &view,
+                    clocks,
+                    (&agency, scope),
+                    state.as_deref(),
+                    today,
+                    due,
+                )
             })
             .await?;
         Ok(Response::new(pb::QueueResponse {
@@ -158,7 +170,16 @@ fn drill_case(entry: DrillDownEntry) -> pb::DrillDownCase {
 
 fn queue_case(entry: QueueEntry) -> pb::QueueCase {
     let case = entry.case;
+    // A category is a snake_case serde name: it serialises to a JSON string.
+    let category = case
+        .category
+        .and_then(|c| serde_json::to_value(c).ok())
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     pb::QueueCase {
+        handling_unit: case.handling_unit.map(String::from).unwrap_or_default(),
+        line: case.line.unwrap_or_default(),
+        category,
         state: case.status.clone(),
         case: Some(pb::DrillDownCase {
             case_id: case.case_id.to_string(),

@@ -13,7 +13,7 @@
 //! | `annual\0a\0{agency}` | empty: the agency registry (agencies that have any annual figure) |
 //! | `cases\0s\0{case}` | the case: domain state + tracking number (JSON) |
 //! | `queues\0s\0{case}` | the case as the queue model last saw it (JSON) |
-//! | `queues\0q\0{agency}\0{status}\0{case}` | case summary of an open case (JSON) |
+//! | `queues\0q\0{unit}\0{status}\0{case}` | case summary of an open case, under its handling unit (JSON) |
 //! | `published\0{agency}\0{year}\0{position:020}` | a published report (reporting's JSON); not a read model |
 
 use casetrack_domain::CaseId;

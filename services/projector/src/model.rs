@@ -44,7 +44,8 @@ impl ReadModel {
     pub fn version(self) -> String {
         match self {
             ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}"),
-            ReadModel::Cases | ReadModel::Queues => CASE_SCHEMA.to_string(),
+            ReadModel::Cases => CASE_SCHEMA.to_string(),
+            ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
         }
     }
 
@@ -194,6 +195,18 @@ pub(crate) fn queue_key(agency: &str, status: &str, case: &CaseId) -> Vec<u8> {
     key(&["queues", "q", agency, status, &case.to_string()])
 }
 
+/// How the queue model files an open case: under its handling unit (a ticket's dispatched unit, a proposal's
+/// lead unit), else its agency. A store filed otherwise is rebuilt on open.
+pub const QUEUE_SCHEMA: &str = "queues/2 (by handling unit)";
+
+/// The agency whose queue holds `case`: who handles it now.
+fn queue_agency(case: &CaseSummary) -> Option<&str> {
+    case.handling_unit
+        .as_ref()
+        .map(AgencyId::as_str)
+        .or_else(|| counted_agency(case))
+}
+
 fn apply_queue(
     kv: &mut Overlay<'_>,
     before: Option<&CaseSummary>,
@@ -201,12 +214,12 @@ fn apply_queue(
 ) -> Result<(), ProjectorError> {
     if let Some(before) = before
         && before.is_open()
-        && let Some(agency) = counted_agency(before)
+        && let Some(agency) = queue_agency(before)
     {
         kv.delete(queue_key(agency, &before.status, &before.case_id));
     }
     if after.is_open()
-        && let Some(agency) = counted_agency(after)
+        && let Some(agency) = queue_agency(after)
     {
         write_json(kv, queue_key(agency, &after.status, &after.case_id), after);
     }

@@ -10,11 +10,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::validate_agency;
+use crate::annual::AgencyScope;
 use crate::calendar::clocks_in;
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
-use crate::keys::{key, prefix};
-use crate::kv::KvRead;
+use crate::keys::{key, prefix, suffix_parts};
+use crate::kv::{Entry, KvRead};
 use crate::model::parse_json;
 use crate::summary::CaseSummary;
 
@@ -49,24 +50,21 @@ pub enum Due {
     Overdue,
 }
 
-/// The open cases of `agency` (in `state`, or every state), with deadlines as of `today`, filtered by `due`,
-/// most urgent first.
+/// The open cases of `agency` (with `AgencyScope::Tree`, of every agency below it too: a ticket dispatched to
+/// `simao/roads` is in `simao`'s queue), in `state` or every state, with deadlines as of `today`, filtered by
+/// `due`, most urgent first.
 pub fn queue(
     kv: &dyn KvRead,
     clocks: &Clocks,
-    agency: &str,
+    (agency, scope): (&str, AgencyScope),
     state: Option<&str>,
     today: NaiveDate,
     due: Due,
 ) -> Result<Vec<QueueEntry>, ProjectorError> {
     validate_agency(agency)?;
-    let scan = match state {
-        Some(state) => prefix(&["queues", "q", agency, state]),
-        None => prefix(&["queues", "q", agency]),
-    };
     // The calendar in force at the point the model has folded to (base amended by the loaded arrangements).
     let clocks = &clocks_in(kv, clocks)?;
-    let stored = kv.scan_prefix(&scan)?;
+    let stored = stored_entries(kv, agency, scope, state)?;
     if stored.len() > MAX_QUEUE_ENTRIES {
         return Err(ProjectorError::TooMany {
             what: "queue",
@@ -90,6 +88,37 @@ pub fn queue(
     }
     out.sort_by_key(|e| (e.working_days_left.unwrap_or(i64::MAX), e.case.received_on));
     Ok(out)
+}
+
+/// The stored queue entries of `agency` in `state` (or every state), and with `AgencyScope::Tree` those of
+/// the agencies below it: their keys start `queues\0q\0{agency}/`, since agency ids are paths.
+fn stored_entries(
+    kv: &dyn KvRead,
+    agency: &str,
+    scope: AgencyScope,
+    state: Option<&str>,
+) -> Result<Vec<Entry>, ProjectorError> {
+    let own = match state {
+        Some(state) => prefix(&["queues", "q", agency, state]),
+        None => prefix(&["queues", "q", agency]),
+    };
+    let mut stored = kv.scan_prefix(&own)?;
+    if scope == AgencyScope::Tree {
+        let queues = prefix(&["queues", "q"]);
+        let below = key(&["queues", "q", &format!("{agency}/")]);
+        // Parts after `queues\0q\0`: agency, status, case.
+        let in_state = |k: &[u8]| {
+            state.is_none_or(|state| {
+                suffix_parts(k, queues.len()).get(1).map(String::as_str) == Some(state)
+            })
+        };
+        stored.extend(
+            kv.scan_prefix(&below)?
+                .into_iter()
+                .filter(|(k, _)| in_state(k)),
+        );
+    }
+    Ok(stored)
 }
 
 /// An open case whose deadline is near or passed: what the reminder pass acts on.

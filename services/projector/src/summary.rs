@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use casetrack_domain::application::{ApplicationStage, ApplicationState, Channel};
 use casetrack_domain::challenge::{ChallengeKind, ChallengeResult};
+use casetrack_domain::hotline::HotlineCategory;
 use casetrack_domain::records::{
     CountedMeasure, DisclosureChannel, DocumentKind, RecordEvent, RecordState,
 };
@@ -58,6 +59,16 @@ pub struct CaseSummary {
     /// Fees the applicant paid for an application: year paid → fen.
     #[serde(default)]
     pub fees_paid: BTreeMap<i32, u64>,
+    /// Who handles the case now when that is not the agency itself: a ticket's dispatched unit, a proposal's
+    /// lead unit. The queues list the case under it.
+    #[serde(default)]
+    pub handling_unit: Option<AgencyId>,
+    /// Hotline tickets: the source line (12345, 12328 …).
+    #[serde(default)]
+    pub line: Option<String>,
+    /// Hotline tickets: the category (咨询, 投诉 …).
+    #[serde(default)]
+    pub category: Option<HotlineCategory>,
 }
 
 /// Application stages, as queue states: the domain's stages, with `received` (nothing done since receipt)
@@ -93,6 +104,9 @@ impl CaseSummary {
             counted: BTreeMap::new(),
             fees_collected: BTreeMap::new(),
             fees_paid: BTreeMap::new(),
+            handling_unit: None,
+            line: None,
+            category: None,
         }
     }
 
@@ -115,7 +129,30 @@ impl CaseSummary {
                 out.challenge_kind = Some(kind);
                 out.outcome = result.map(|r| r.cell_column().to_string());
             }
-            (_, CaseDetail::Proposal { result_class, .. }) => out.outcome = result_class,
+            (
+                _,
+                CaseDetail::Proposal {
+                    result_class,
+                    lead_unit,
+                    ..
+                },
+            ) => {
+                out.outcome = result_class;
+                out.handling_unit = Some(lead_unit);
+            }
+            (
+                _,
+                CaseDetail::Hotline {
+                    line,
+                    category,
+                    unit,
+                    ..
+                },
+            ) => {
+                out.line = Some(line);
+                out.category = Some(category);
+                out.handling_unit = unit;
+            }
             (Case::Record(record), _) => out.record(record),
             _ => {}
         }

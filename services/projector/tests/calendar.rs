@@ -7,6 +7,7 @@ mod common;
 use casetrack_domain::calendar::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM};
 use casetrack_domain::{AgencyId, ApplicantType, Outcome};
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
+use casetrack_projector::AgencyScope;
 use casetrack_projector::calendar::moved_deadlines;
 use casetrack_projector::queues::{Due, QueueEntry, queue};
 use casetrack_projector::{ReadModel, as_of};
@@ -100,7 +101,15 @@ async fn a_loaded_arrangement_moves_exactly_the_open_deadlines_it_changes() {
 
     // The queue counts by the calendar in force; a queue on 28 December 2026 answers, and the case whose
     // deadline cannot be computed is listed with why.
-    let now = queue(&view, &clocks(), AGENCY, None, today, Due::All).expect("queue");
+    let now = queue(
+        &view,
+        &clocks(),
+        (AGENCY, AgencyScope::Own),
+        None,
+        today,
+        Due::All,
+    )
+    .expect("queue");
     assert_eq!(deadline_of(&now, 1), Some(date(2027, 2, 25)));
     assert_eq!(deadline_of(&now, 2), Some(date(2027, 1, 26)));
     let uncomputable = now
@@ -116,7 +125,15 @@ async fn a_loaded_arrangement_moves_exactly_the_open_deadlines_it_changes() {
 
     // As of the position before the load, the queue shows the provisional deadline, marked so.
     let then = as_of::fold_to(&log, ReadModel::Queues, before).expect("as of");
-    let old = queue(&then, &clocks(), AGENCY, None, today, Due::All).expect("queue");
+    let old = queue(
+        &then,
+        &clocks(),
+        (AGENCY, AgencyScope::Own),
+        None,
+        today,
+        Due::All,
+    )
+    .expect("queue");
     assert_eq!(deadline_of(&old, 1), Some(date(2027, 2, 24)));
     let provisional = old
         .iter()

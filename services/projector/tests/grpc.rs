@@ -137,6 +137,7 @@ async fn reporting_service_answers_over_grpc() {
             agency: "simao".to_string(),
             state: String::new(),
             today: "2024-03-04".to_string(),
+            include_subagencies: false,
         })
         .await
         .expect("queue")

@@ -27,6 +27,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
+use crate::cmd::console::ConsoleArgs;
 use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
@@ -70,6 +71,8 @@ pub struct Args {
     /// Stop after printing the report instead of serving for exploration.
     #[arg(long)]
     pub exit: bool,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -156,6 +159,10 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     if args.exit {
         return Ok(());
     }
+    println!(
+        "staff console: http://{}/ — log in with the token {} (every staff role of the district)",
+        args.console.console_listen, tokens.staff
+    );
     println!("serving on {listen} (Ctrl-C to stop). Try:");
     println!(
         "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
@@ -259,6 +266,9 @@ fn server_args(args: &Args, listen: SocketAddr) -> anyhow::Result<serve::Args> {
             remind_within_working_days: i64::MIN,
         },
         tls: ServerTlsArgs::default(),
+        console: ConsoleArgs {
+            console_listen: args.console.console_listen,
+        },
     })
 }
 

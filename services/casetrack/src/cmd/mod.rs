@@ -8,6 +8,7 @@ pub mod bench_report;
 pub mod bench_reporting;
 pub mod calendar;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod eventlog;
 pub mod import;

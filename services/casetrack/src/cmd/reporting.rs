@@ -20,8 +20,11 @@ use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
 };
 
+use super::console::{self, ConsoleArgs};
 use super::remote::LogArgs;
-use super::serve::{REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown};
+use super::serve::{
+    REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown, subscriber_dir,
+};
 use super::tls::ServerTlsArgs;
 
 #[derive(clap::Args)]
@@ -51,6 +54,7 @@ pub struct Args {
     pub reminders: ReminderArgs,
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    pub console: ConsoleArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -66,7 +70,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .await
         .context("connect to NATS")?;
     let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
-    let mut server = args.tls.server(tokens)?;
+    let mut server = args.tls.server(tokens.clone())?;
     let supervisor = Supervisor::new(server.health());
     let clocks = clocks(args.hotline_limits.as_deref())?;
     let commands = Commands::new(
@@ -82,15 +86,19 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         REPORTING_AFFECTED,
         Subscriber::new(
             ProjectorConsumer::new(projector),
-            NatsFeedSource::new(log, nats),
+            NatsFeedSource::new(Arc::clone(&log), nats),
         ),
     );
+    // The console's forms write through the command handlers over the remote log, as `casetrack review` does.
+    let watchers = Watchers::new(Arc::clone(&log), subscriber_dir(&args.data, "watch")?);
+    let services = console::backend(&commands, watchers, reports.clone(), clocks.clone());
+    let console = args.console.start(services, tokens).await?;
     server.add(ReportingService::new(reports, clocks).into_server());
     serve_until_shutdown(
         server,
         args.listen,
         supervisor,
-        vec![projector_task, reminders],
+        vec![projector_task, reminders, console],
         None,
     )
     .await

@@ -25,6 +25,8 @@ use casetrack_handlers::{
     TrackingPrefix, Watchers,
 };
 use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
+
+use crate::cmd::console::{self, ConsoleArgs};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -53,6 +55,8 @@ pub struct Args {
     /// TLS of both listeners, the public one and the internal log port.
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
 }
 
 /// Configuration of the command services.
@@ -340,7 +344,7 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         .routing
         .start(&commands, Arc::clone(&shared), &args.data, &supervisor)
         .await?;
-    let log_server = args.tls.server(tokens)?;
+    let log_server = args.tls.server(tokens.clone())?;
     let log_listener = serve_log(log.clone(), args.log_listen, log_server).await?;
     let watchers = Watchers::new(Arc::clone(&shared), subscriber_dir(&args.data, "watch")?);
     // The projector follows the log into DATA/projections; the Reporting service and the reminders read it.
@@ -349,12 +353,14 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);
-    server.add_command_services(commands, watchers);
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
+    let clocks = args.services.clocks()?;
+    let services = console::backend(&commands, watchers.clone(), reports.clone(), clocks.clone());
+    let console = args.console.start(services, tokens).await?;
+    server.add_command_services(commands, watchers);
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
-    let tasks = vec![router, reminders, projecting, log_listener];
-    let clocks = args.services.clocks()?;
+    let tasks = vec![router, reminders, projecting, log_listener, console];
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
     serve_on_until_shutdown(server, listener, supervisor, tasks, Some(log)).await

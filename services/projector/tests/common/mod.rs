@@ -47,6 +47,11 @@ pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveD
     )
 }
 
+/// An event of `case` on day `on`.
+pub fn on_day(case: CaseId, on: NaiveDate, body: EventBody) -> Event {
+    Event::new(case, at(on), body)
+}
+
 pub fn decided(case: CaseId, outcome: Outcome, on: NaiveDate) -> Event {
     Event::new(
         case,

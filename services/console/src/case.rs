@@ -1,0 +1,169 @@
+//! The case page: what `Intake.GetCase` and `Intake.GetTimeline` say of one case — its stage, statutory
+//! deadline with the domain's step-by-step explanation, and the Chinese timeline — and the forms of the
+//! actions the role may take on it; a refused action is shown again with the refusal beside its field.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::intake_server::Intake;
+use maud::{Markup, html};
+
+use crate::actions::{self, ACTIONS, Action};
+use crate::backend::Backend;
+use crate::error::ConsoleError;
+use crate::forms::{Fields, Refusal, form};
+use crate::light::Light;
+use crate::page::page;
+use crate::queue::kind_zh;
+use crate::router::Console;
+use crate::staff::Staff;
+
+const GET_CASE: &str = "/casetrack.v1.Intake/GetCase";
+const GET_TIMELINE: &str = "/casetrack.v1.Intake/GetTimeline";
+
+/// A refused action, shown again on the case page.
+struct Refused<'a> {
+    action: &'a Action,
+    values: &'a Fields,
+    refusal: Refusal,
+}
+
+pub async fn case_page(
+    staff: Staff,
+    State(console): State<Console>,
+    Path(case_id): Path<String>,
+) -> Result<Html<String>, ConsoleError> {
+    render(&staff, &console.backend, &case_id, None).await
+}
+
+/// POST of an action's form: CSRF checked, the action performed through its gRPC handler as the session's
+/// identity; back to the case page, or the page again with the refusal beside its field.
+pub async fn act(
+    staff: Staff,
+    State(console): State<Console>,
+    Path((case_id, slug)): Path<(String, String)>,
+    form: Fields,
+) -> Result<Response, ConsoleError> {
+    staff.check_csrf(&form.get("csrf"))?;
+    let action = actions::find(&slug).ok_or_else(|| {
+        ConsoleError::Page(StatusCode::NOT_FOUND, format!("没有“{slug}”这项操作。"))
+    })?;
+    match actions::perform(&console.backend, &staff.identity, action, &case_id, &form).await {
+        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.case_id)).into_response()),
+        Err(status) => {
+            let refusal = Refusal::from_status(status, action.fields)?;
+            let refused = Refused {
+                action,
+                values: &form,
+                refusal,
+            };
+            let page = render(&staff, &console.backend, &case_id, Some(refused)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+async fn render(
+    staff: &Staff,
+    backend: &Backend,
+    case_id: &str,
+    refused: Option<Refused<'_>>,
+) -> Result<Html<String>, ConsoleError> {
+    let who = &staff.identity;
+    let info = backend
+        .call(
+            who,
+            GET_CASE,
+            pb::GetCaseRequest {
+                case_id: case_id.to_owned(),
+                ..Default::default()
+            },
+            |b, r| async move { b.intake.get_case(r).await },
+        )
+        .await?;
+    let timeline = backend
+        .call(
+            who,
+            GET_TIMELINE,
+            pb::GetTimelineRequest {
+                case_id: case_id.to_owned(),
+                ..Default::default()
+            },
+            |b, r| async move { b.intake.get_timeline(r).await },
+        )
+        .await?;
+    let reference = info.r#ref.clone().unwrap_or_default();
+    let offered: Vec<&Action> = ACTIONS
+        .iter()
+        .filter(|a| a.kind == info.kind && info.status == "open" && Backend::may(who, a.method))
+        .collect();
+    let body = html! {
+        (summary(&info))
+        h2 { "办理经过" }
+        ol.timeline {
+            @for event in &timeline.events {
+                li { time { (day_in_china(&event.occurred_at)) } " " (event.description) }
+            }
+        }
+        @if !offered.is_empty() {
+            h2 { "可办理的操作" }
+            @for action in offered { (action_form(staff, &reference.case_id, action, refused.as_ref())) }
+        }
+    };
+    Ok(page(
+        staff,
+        &format!("案件 {}", reference.tracking_number),
+        body,
+    ))
+}
+
+/// The day an RFC 3339 instant falls on in China, as staff date their records; the text itself if unparsable.
+fn day_in_china(instant: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(instant).map_or_else(
+        |_| instant.to_owned(),
+        |at| casetrack_domain::time::local_date(at.to_utc()).to_string(),
+    )
+}
+
+fn summary(info: &pb::CaseInfo) -> Markup {
+    let running = info.clock == "running";
+    let light = if running { Light::Green } else { Light::Grey };
+    html! {
+        dl.case {
+            dt { "类别" } dd { (kind_zh(&info.kind)) }
+            dt { "承办机关" } dd { (info.agency) }
+            dt { "阶段" } dd { (info.stage) "（" @if info.status == "open" { "办理中" } @else { "已办结" } "）" }
+            dt { "收到日期" } dd { (info.received_on) }
+            dt { "法定期限" } dd.deadline {
+                @if running { (info.deadline) @if info.deadline_provisional { "（按暂定日历推算）" } }
+                @else { (light.badge(&info.clock_explanation)) }
+            }
+        }
+        details.explanation open {
+            summary { "期限如何计算" }
+            pre { (info.clock_explanation) }
+        }
+    }
+}
+
+fn action_form(
+    staff: &Staff,
+    case_id: &str,
+    action: &Action,
+    refused: Option<&Refused<'_>>,
+) -> Markup {
+    let empty = (Fields(Default::default()), Refusal::default());
+    let (values, refusal) = match refused {
+        Some(r) if std::ptr::eq(r.action, action) => (r.values, &r.refusal),
+        _ => (&empty.0, &empty.1),
+    };
+    let key = uuid::Uuid::new_v4().to_string();
+    let target = format!("/cases/{case_id}/actions/{}", action.slug);
+    html! {
+        section.action data-action=(action.slug) {
+            h3 { (action.title) }
+            (form(&target, &staff.csrf, ("command_id", &key), action.fields, (values, refusal), "提交"))
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The staff console in a real headless Chromium, driven over WebDriver (`chromedriver`) as staff would use it:
+//! a clerk registers an application and sees its deadline; an approver finds it in the 待办 queue with its
+//! light and decides it (a refused form shows the refusal beside its field); a dispatcher routes a hotline
+//! ticket and the unit it went to finds it in its subtree's queue; a clerk sees no action on the case and a
+//! decision forged from the clerk's session is refused with 403. The test starts its own `casetrack serve` and
+//! its own `chromedriver` on free loopback ports and stops both by process id. A screenshot of every page is
+//! written to `CARGO_TARGET_TMPDIR/console-screenshots/` (kept as CI artifacts).
+
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::intake_client::IntakeClient;
+use casetrack_tests::agencies;
+use casetrack_tests::free_port;
+use casetrack_tests::services::{Process, TestIdentity, authed, today, token_file};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const CLERK: &str = "clerk-token";
+const APPROVER: &str = "approver-token";
+const DISPATCHER: &str = "dispatcher-token";
+const UNIT: &str = "roads-unit-token";
+const ADMIN: &str = "admin-token";
+const HOTLINE: &str = "hotline-token";
+
+/// One job per identity, as the console's users hold them.
+const IDENTITIES: [TestIdentity<'static>; 6] = [
+    (CLERK, &["clerk"], "console", Some("simao")),
+    (APPROVER, &["approver"], "console", Some("simao")),
+    (DISPATCHER, &["reviewer"], "console", Some("simao")),
+    (UNIT, &["reviewer"], "console", Some("simao/roads")),
+    (ADMIN, &["admin"], "ops", None),
+    (HOTLINE, &["hotline"], "12345", Some("simao")),
+];
+
+/// How long chromedriver and the console may take to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Chromium without a display, a sandbox, a GPU or any network of its own: only the console.
+const CHROMIUM_ARGS: [&str; 9] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+];
+
+/// A process this test started, killed (by its id) and reaped when dropped.
+struct Spawned(Child);
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(port: u16) -> anyhow::Result<()> {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + START_TIMEOUT;
+    while TcpStream::connect_timeout(&address, Duration::from_millis(50)).is_err() {
+        if Instant::now() >= deadline {
+            bail!("nothing listens on {address} after {START_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// A headless Chromium session on the console at `base`.
+struct Browser {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+    _driver: Spawned,
+}
+
+impl Browser {
+    async fn start(base: String, profile: &Path) -> anyhow::Result<Browser> {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("start chromedriver (apt-get install chromium chromium-driver)")?;
+        let driver = Spawned(driver);
+        wait_for_port(port)?;
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| (*a).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("open a Chromium session")?;
+        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-screenshots");
+        std::fs::create_dir_all(&shots)?;
+        Ok(Browser {
+            client,
+            base,
+            shots,
+            _driver: driver,
+        })
+    }
+
+    async fn goto(&self, path: &str) -> anyhow::Result<()> {
+        Ok(self.client.goto(&format!("{}{path}", self.base)).await?)
+    }
+
+    async fn login(&self, token: &str) -> anyhow::Result<()> {
+        self.goto("/login").await?;
+        self.fill("input[name=token]", token).await?;
+        self.click("main.login button").await
+    }
+
+    async fn logout(&self) -> anyhow::Result<()> {
+        self.click("header form button").await
+    }
+
+    async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let field = self.client.find(Locator::Css(css)).await?;
+        field.clear().await?;
+        Ok(field.send_keys(text).await?)
+    }
+
+    async fn click(&self, css: &str) -> anyhow::Result<()> {
+        Ok(self.client.find(Locator::Css(css)).await?.click().await?)
+    }
+
+    async fn text(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    async fn count(&self, css: &str) -> anyhow::Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
+    }
+
+    /// The current page as `name`.png in the screenshot directory.
+    async fn shot(&self, name: &str) -> anyhow::Result<()> {
+        let png = self.client.screenshot().await?;
+        Ok(std::fs::write(self.shots.join(format!("{name}.png")), png)?)
+    }
+
+    /// The case id in the current URL (`/cases/{id}`).
+    async fn case_id(&self) -> anyhow::Result<String> {
+        let url = self.client.current_url().await?;
+        let id = url
+            .path()
+            .strip_prefix("/cases/")
+            .context("not on a case page")?;
+        Ok(id.to_owned())
+    }
+}
+
+/// `casetrack serve` with its console, the test's agencies registered, and a browser on the console.
+struct Console {
+    browser: Browser,
+    grpc: String,
+    _server: Process,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> anyhow::Result<Console> {
+    let dir = tempfile::tempdir()?;
+    let tokens = dir.path().join("tokens.json");
+    std::fs::write(&tokens, token_file(&IDENTITIES))?;
+    let routing = dir.path().join("routing.json");
+    std::fs::write(&routing, r#"{"rules": []}"#)?;
+    let (port, log_port, console_port) = (free_port(), free_port(), free_port());
+    let args: Vec<String> = [
+        "serve".to_owned(),
+        format!("--data={}", dir.path().join("data").display()),
+        format!("--listen=127.0.0.1:{port}"),
+        format!("--log-listen=127.0.0.1:{log_port}"),
+        format!("--console-listen=127.0.0.1:{console_port}"),
+        format!("--tokens={}", tokens.display()),
+        format!("--routing={}", routing.display()),
+    ]
+    .into();
+    let server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    wait_for_port(console_port)?;
+    let grpc = server.url();
+    agencies::register(&grpc, ADMIN, &["simao", "simao/roads/east"]).await?;
+    let base = format!("http://127.0.0.1:{console_port}");
+    let browser = Browser::start(base, &dir.path().join("chromium-profile")).await?;
+    Ok(Console {
+        browser,
+        grpc,
+        _server: server,
+        _dir: dir,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_work_cases_in_the_console() -> anyhow::Result<()> {
+    let console = start().await?;
+    let outcome = scenario(&console).await;
+    let _ = console.browser.client.clone().close().await;
+    outcome
+}
+
+async fn scenario(console: &Console) -> anyhow::Result<()> {
+    let browser = &console.browser;
+    let application = clerk_registers(browser).await?;
+    approver_decides(browser, &application).await?;
+    clerk_may_not_decide(browser, &application).await?;
+    let ticket = submit_ticket(&console.grpc).await?;
+    dispatcher_routes(browser, &ticket).await?;
+    unit_sees_its_subtree(browser, &ticket).await
+}
+
+/// A clerk registers an application (a refusal first, beside its field) and sees its statutory deadline.
+async fn clerk_registers(browser: &Browser) -> anyhow::Result<String> {
+    browser.login(CLERK).await?;
+    assert_eq!(
+        browser.count("header nav a[href='/queue']").await?,
+        0,
+        "a clerk has no queue"
+    );
+    browser.goto("/applications/new").await?;
+    browser.shot("01-register").await?;
+    browser.click("form.action button").await?;
+    let refusal = browser.text(".refusal[data-field=content]").await?;
+    assert!(
+        !refusal.is_empty(),
+        "the empty content is refused beside its field"
+    );
+    browser.shot("02-register-refused").await?;
+    browser
+        .fill(
+            "textarea[name=content]",
+            "请公开2025年度道路维修资金预算执行情况",
+        )
+        .await?;
+    browser.click("form.action button").await?;
+    let case_id = browser.case_id().await?;
+    let deadline = browser.text("dd.deadline").await?;
+    assert!(
+        deadline.starts_with("20"),
+        "a running deadline date: {deadline}"
+    );
+    assert!(browser.text("ol.timeline").await?.contains("收到申请"));
+    browser.shot("03-case-registered").await?;
+    browser.logout().await?;
+    Ok(case_id)
+}
+
+/// An approver finds the application in the queue with a green light, and decides it.
+async fn approver_decides(browser: &Browser, case_id: &str) -> anyhow::Result<()> {
+    browser.login(APPROVER).await?;
+    browser.goto("/queue").await?;
+    let row = format!("tr[data-case='{case_id}']");
+    assert_eq!(browser.text(&format!("{row} .light")).await?, "正常");
+    browser.shot("04-queue-approver").await?;
+    browser.click(&format!("{row} a")).await?;
+    let decide = "section[data-action=decide]";
+    browser
+        .client
+        .find(Locator::Css(&format!("{decide} select[name=outcome]")))
+        .await?
+        .select_by_value("disclosed")
+        .await?;
+    browser
+        .fill(
+            &format!("{decide} textarea[name=legal_reason]"),
+            "《政府信息公开条例》第二十七条",
+        )
+        .await?;
+    browser.click(&format!("{decide} button")).await?;
+    assert_eq!(browser.case_id().await?, case_id);
+    let timeline = browser.text("ol.timeline").await?;
+    assert!(timeline.contains("予以公开"), "{timeline}");
+    browser.shot("05-case-decided").await?;
+    browser.logout().await
+}
+
+/// A clerk sees no action on the case; a decision posted from the clerk's session (its CSRF token and all) is
+/// refused with the 403 page, and the case is not decided twice.
+async fn clerk_may_not_decide(browser: &Browser, case_id: &str) -> anyhow::Result<()> {
+    browser.login(CLERK).await?;
+    browser.goto(&format!("/cases/{case_id}")).await?;
+    assert_eq!(
+        browser.count("section.action").await?,
+        0,
+        "a clerk may not act on a case"
+    );
+    let forge = format!(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = '/cases/{case_id}/actions/decide';
+         const add = (n, v) => {{ const i = document.createElement('input'); i.name = n; i.value = v; f.appendChild(i); }};
+         add('csrf', document.querySelector('input[name=csrf]').value); add('command_id', crypto.randomUUID());
+         add('outcome', 'withheld.state_secret'); add('legal_reason', '伪造'); add('decided_on', '{}');
+         document.body.appendChild(f); f.submit();",
+        today()
+    );
+    browser.client.execute(&forge, vec![]).await?;
+    let heading = browser.text("main.error h1").await?;
+    assert!(heading.starts_with("403"), "{heading}");
+    browser.shot("06-forged-post-403").await?;
+    browser.goto("/login").await?;
+    Ok(())
+}
+
+/// A ticket from the 12345 line, received by the district (routing is off: the dispatcher routes it).
+async fn submit_ticket(grpc: &str) -> anyhow::Result<String> {
+    let mut intake = IntakeClient::connect(grpc.to_owned()).await?;
+    let request = pb::SubmitHotlineTicketRequest {
+        external_id: "12345-console-0001".to_owned(),
+        agency: "simao".to_owned(),
+        line: "12345".to_owned(),
+        category: "complaint".to_owned(),
+        received_on: today(),
+        summary: "人民路东段路灯不亮".to_owned(),
+        occurred_at: String::new(),
+    };
+    Ok(intake
+        .submit_hotline_ticket(authed(request, HOTLINE))
+        .await?
+        .into_inner()
+        .case_id)
+}
+
+/// The district's dispatcher finds the ticket among the hotline cases and dispatches it to a roads unit.
+async fn dispatcher_routes(browser: &Browser, ticket: &str) -> anyhow::Result<()> {
+    browser.login(DISPATCHER).await?;
+    browser.goto("/queue?kind=hotline&line=12345").await?;
+    browser.shot("07-queue-hotline").await?;
+    browser
+        .click(&format!("tr[data-case='{ticket}'] a"))
+        .await?;
+    let dispatch = "section[data-action=dispatch_ticket]";
+    browser
+        .fill(&format!("{dispatch} input[name=unit]"), "simao/roads/east")
+        .await?;
+    browser
+        .fill(
+            &format!("{dispatch} input[name=time_limit_working_days]"),
+            "5",
+        )
+        .await?;
+    browser.click(&format!("{dispatch} button")).await?;
+    assert!(
+        browser
+            .text("ol.timeline")
+            .await?
+            .contains("派单至 simao/roads/east")
+    );
+    browser.shot("08-ticket-dispatched").await?;
+    browser.logout().await
+}
+
+/// The roads bureau's queue holds the ticket dispatched to its east unit, with the unit named.
+async fn unit_sees_its_subtree(browser: &Browser, ticket: &str) -> anyhow::Result<()> {
+    browser.login(UNIT).await?;
+    browser.goto("/queue").await?;
+    let row = format!("tr[data-case='{ticket}']");
+    let text = browser.text(&row).await?;
+    assert!(text.contains("simao/roads/east"), "{text}");
+    assert_eq!(browser.text(&format!("{row} .light")).await?, "正常");
+    browser.shot("09-queue-unit-subtree").await?;
+    browser.logout().await
+}
