@@ -14,7 +14,7 @@ use anyhow::Context;
 use casetrack_auth::TokenSource;
 use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
 use casetrack_eventlog::Log;
-use casetrack_handlers::{Commands, Supervisor, TrackingPrefix};
+use casetrack_handlers::{Commands, Supervisor, TrackingPrefix, Watchers};
 use casetrack_projector::grpc::ReportingService;
 use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
@@ -54,6 +54,7 @@ pub struct Args {
     pub reminders: ReminderArgs,
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    #[command(flatten)]
     pub console: ConsoleArgs,
 }
 
