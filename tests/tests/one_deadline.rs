@@ -17,7 +17,7 @@ use casetrack_domain::{
 use casetrack_eventlog::{Direction, EventLog};
 use casetrack_handlers::{Actor, Commands, IntakeService, Reminders, Step, Watchers};
 use casetrack_projector::queues::{Due, queue};
-use casetrack_projector::{Projector, projections_dir};
+use casetrack_projector::{AgencyScope, Projector, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use proptest::prelude::*;
 
@@ -267,7 +267,7 @@ async fn one_answer(plans: Vec<Plan>) {
     let listed = queue(
         &projector.store().view(),
         &clocks,
-        AGENCY,
+        (AGENCY, AgencyScope::Own),
         None,
         today,
         Due::All,

@@ -5,6 +5,7 @@ mod common;
 
 use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
+use casetrack_projector::AgencyScope;
 use casetrack_projector::queues::{Due, queue};
 use common::{append_each, case_id, clocks, date, decided, fold, received};
 
@@ -39,7 +40,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let all = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         None,
         date(2024, 3, 4),
         Due::All,
@@ -57,7 +58,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let in_state = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         Some("received"),
         date(2024, 3, 4),
         Due::All,
@@ -67,7 +68,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let none = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         Some("decided"),
         date(2024, 3, 4),
         Due::All,
@@ -78,7 +79,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let soon = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         None,
         date(2024, 3, 27),
         Due::Within(3),
@@ -88,7 +89,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let not_soon = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         None,
         date(2024, 3, 4),
         Due::Within(3),
@@ -98,7 +99,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
     let overdue = queue(
         &view,
         &clocks,
-        "simao/finance",
+        ("simao/finance", AgencyScope::Own),
         None,
         date(2024, 4, 15),
         Due::Overdue,
@@ -110,7 +111,7 @@ async fn queues_list_open_cases_with_deadlines_as_of_today() {
         queue(
             &view,
             &clocks,
-            "bad\0agency",
+            ("bad\0agency", AgencyScope::Own),
             None,
             date(2024, 4, 15),
             Due::All
