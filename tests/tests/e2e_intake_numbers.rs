@@ -29,6 +29,8 @@ fn serve(dir: &Path, name: &str) -> anyhow::Result<Process> {
         &format!("127.0.0.1:{port}"),
         "--log-listen",
         &format!("127.0.0.1:{log_port}"),
+        "--console-listen",
+        "127.0.0.1:0",
         "--tokens",
         &tokens.display().to_string(),
     ]

@@ -26,6 +26,8 @@ fn serve_tls(dir: &Path, pki: &TestPki, extra: &[String]) -> anyhow::Result<(Pro
         format!("127.0.0.1:{port}"),
         "--log-listen".to_owned(),
         format!("127.0.0.1:{log_port}"),
+        "--console-listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
         "--tokens".to_owned(),
         write_tokens(dir)?.display().to_string(),
     ];

@@ -170,6 +170,8 @@ fn a_report_from_a_server_refuses_unknown_agencies_and_empty_years() {
         &format!("127.0.0.1:{port}"),
         "--log-listen",
         &format!("127.0.0.1:{log_port}"),
+        "--console-listen",
+        "127.0.0.1:0",
         "--tokens",
         &tokens.display().to_string(),
     ]

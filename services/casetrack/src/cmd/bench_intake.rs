@@ -119,6 +119,8 @@ fn start_server(dir: &Path, listen: SocketAddr) -> anyhow::Result<Server> {
         .arg(listen.to_string())
         .arg("--log-listen")
         .arg(log_listen.to_string())
+        .arg("--console-listen")
+        .arg("127.0.0.1:0")
         .arg("--tokens")
         .arg(dir.join("tokens.json"))
         .stdin(Stdio::null())
