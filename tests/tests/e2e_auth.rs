@@ -17,6 +17,7 @@ use casetrack_tests::services::{Process, TestIdentity, authed, today, token_file
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
+use tonic_types::StatusExt;
 
 /// How long a changed token file may take to be picked up before the test fails (the server re-reads it at
 /// most every second).
@@ -346,6 +347,115 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
         .submit_application(authed(elsewhere, "finance-staff"))
         .await
         .expect("its own agency");
+}
+
+/// The BadRequest field and the message of a refusal, with `key` written as `<key>`: what a caller learns.
+fn refusal(status: &Status, key: &str) -> (Code, Vec<String>, String) {
+    let fields = status
+        .get_details_bad_request()
+        .map(|bad| bad.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default();
+    (
+        status.code(),
+        fields,
+        status.message().replace(key, "<key>"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referenced_case_outside_the_jurisdiction_is_a_case_that_does_not_exist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tokens: Vec<String> = Role::ALL.into_iter().map(role_token).collect();
+    let token_path = dir.path().join("tokens.json");
+    write_token_file(&token_path, &identities(&tokens));
+    let server = serve(dir.path(), &token_path);
+    let admin = role_token(Role::Admin);
+    casetrack_tests::agencies::register(
+        &server.process.url(),
+        &admin,
+        &["simao/roads", "simao/finance"],
+    )
+    .await
+    .expect("register the agencies");
+    let mut intake = IntakeClient::new(connect_for(&server, "").await);
+    // A ticket and an application of the roads bureau, which the finance bureau's staff may not see.
+    let ticket = pb::SubmitHotlineTicketRequest {
+        external_id: "WO-9".into(),
+        agency: "simao/roads".into(),
+        line: "12345".into(),
+        category: "help".into(),
+        received_on: today(),
+        summary: "路面塌陷".into(),
+        occurred_at: String::new(),
+    };
+    let ticket = intake
+        .submit_hotline_ticket(authed(ticket, "hotline-token"))
+        .await
+        .expect("ticket");
+    let roads_application = |external_id: &str, referred_from: &str| pb::SubmitApplicationRequest {
+        external_id: external_id.into(),
+        agency: "simao/finance".into(),
+        applicant_type: "natural_person".into(),
+        channel: "in_person".into(),
+        handed_in_on: today(),
+        content: "道路养护经费".into(),
+        delivery_form: "electronic".into(),
+        referred_from: referred_from.into(),
+        ..Default::default()
+    };
+    let mut roads = roads_application("APP-R", "");
+    roads.agency = "simao/roads".into();
+    let roads = intake
+        .submit_application(authed(roads, "clerk-token"))
+        .await
+        .expect("application");
+    let (ticket, roads) = (ticket.into_inner().case_id, roads.into_inner().case_id);
+    let nowhere = uuid::Uuid::new_v4().to_string();
+    let head = next_position(&server).await;
+
+    let refer = |id: &str| authed(roads_application("APP-F", id), "finance-staff");
+    let outside = intake
+        .submit_application(refer(&ticket))
+        .await
+        .expect_err("outside");
+    let missing = intake
+        .submit_application(refer(&nowhere))
+        .await
+        .expect_err("missing");
+    assert_eq!(refusal(&outside, &ticket), refusal(&missing, &nowhere));
+    assert_eq!(refusal(&outside, &ticket).0, Code::NotFound, "{outside:?}");
+    assert_eq!(refusal(&outside, &ticket).1, ["referred_from"]);
+
+    let challenge = |application: &str| {
+        let request = pb::SubmitChallengeRequest {
+            external_id: "CH-F".into(),
+            agency: "simao/finance".into(),
+            kind: "reconsideration".into(),
+            application_case_id: application.into(),
+            filed_on: today(),
+            ..Default::default()
+        };
+        authed(request, "finance-staff")
+    };
+    let outside = intake
+        .submit_challenge(challenge(&roads))
+        .await
+        .expect_err("outside");
+    let missing = intake
+        .submit_challenge(challenge(&nowhere))
+        .await
+        .expect_err("missing");
+    assert_eq!(refusal(&outside, &roads), refusal(&missing, &nowhere));
+    assert_eq!(refusal(&outside, &roads).1, ["application_case_id"]);
+    assert_eq!(next_position(&server).await, head, "nothing was written");
+
+    // The district's clerk, whose jurisdiction holds both, may refer to the ticket.
+    let mut inside = roads_application("APP-D", &ticket);
+    inside.agency = "simao/roads".into();
+    intake
+        .submit_application(authed(inside, "clerk-token"))
+        .await
+        .expect("inside the jurisdiction");
 }
 
 /// A channel to the public port, or to the raw log's own port for the `EventLog` service's methods.

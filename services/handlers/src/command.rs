@@ -346,9 +346,12 @@ impl Commands {
             .into())
     }
 
-    /// The events of an existing case stream, folded-ready; `NotFound` naming `field` when it does not exist.
+    /// The events of an existing case stream that `caller` may see, folded-ready; `NotFound` naming `field`
+    /// when it does not exist or `caller` may not see it (the same answer, so that a reference to a case
+    /// reveals nothing of a case outside the caller's jurisdiction).
     pub async fn require_case(
         &self,
+        caller: &Identity,
         kind: CaseKind,
         case_id: CaseId,
         field: &'static str,
@@ -357,14 +360,14 @@ impl Commands {
             .log
             .read_stream_to_end(&stream_name(kind, case_id), MAX_CASE_EVENTS)
             .await?;
-        if recorded.is_empty() {
-            return Err(HandlerError::NotFound {
+        match recorded.first() {
+            Some(first) if may_see(caller, first) => Ok(recorded),
+            _ => Err(HandlerError::NotFound {
                 field,
                 what: kind.category(),
                 key: case_id.to_string(),
-            });
+            }),
         }
-        Ok(recorded)
     }
 
     /// `IdempotencyConflict` unless the case a submission's external id already made was created by the

@@ -85,7 +85,7 @@ impl Intake for IntakeService {
         if let Some(ticket) = referred_from {
             self.rpc
                 .commands()
-                .require_case(CaseKind::Hotline, ticket, "referred_from")
+                .require_case(&caller, CaseKind::Hotline, ticket, "referred_from")
                 .await?;
         }
         let agency = parse::agency("agency", &r.agency)?;
