@@ -528,3 +528,47 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
     ensure!(status.code() == tonic::Code::NotFound, "{status:?}");
     Ok(())
 }
+
+/// The services the server at `url` names through reflection (v1 `ListServices`), sorted.
+pub async fn reflected_services(url: &str) -> anyhow::Result<Vec<String>> {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let channel = Channel::from_shared(url.to_owned())?.connect().await?;
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = tonic_reflection::pb::v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = reflection
+        .server_reflection_info(tokio_stream::once(request))
+        .await?
+        .into_inner();
+    let response = responses
+        .message()
+        .await?
+        .context("no reflection response")?;
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        bail!("unexpected reflection response {response:?}");
+    };
+    let mut names: Vec<String> = list
+        .service
+        .into_iter()
+        .map(|service| service.name)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// `services` and what every casetrack port serves beside them (health, both reflection versions), sorted: what
+/// [`reflected_services`] must return for a port serving `services`.
+pub fn served_with_standard(services: &[&str]) -> Vec<String> {
+    let standard = casetrack_auth::policy::PUBLIC_SERVICES;
+    let mut names: Vec<String> = services
+        .iter()
+        .chain(&standard)
+        .map(|name| (*name).to_owned())
+        .collect();
+    names.sort();
+    names
+}

@@ -10,7 +10,8 @@ use casetrack_tests::reporting::{
     Figures, caught_up, eventlog, explained, log_head, reporting, submit_applications,
 };
 use casetrack_tests::services::{
-    ADMIN_TOKEN, Clients, Process, ticket_and_application_to_closed, write_tokens,
+    ADMIN_TOKEN, Clients, Process, reflected_services, served_with_standard,
+    ticket_and_application_to_closed, write_tokens,
 };
 use casetrack_tests::{NatsServer, free_port};
 
@@ -53,6 +54,21 @@ async fn scenario(dir: &Path) -> anyhow::Result<()> {
     let review = service("review", &log, &tokens, dir)?;
     let reply = service("reply", &log, &tokens, dir)?;
     let first = reporting("reporting", &log, &nats, dir)?;
+    for (process, services) in [
+        (&log, &["casetrack.v1.EventLog"][..]),
+        (&intake, &["casetrack.v1.Intake", "casetrack.v1.Agencies"]),
+        (&review, &["casetrack.v1.Review", "casetrack.v1.Agencies"]),
+        (&reply, &["casetrack.v1.Reply", "casetrack.v1.Agencies"]),
+        (&first, &["casetrack.v1.Reporting"]),
+    ] {
+        let reflected = reflected_services(&process.url()).await?;
+        assert_eq!(
+            reflected,
+            served_with_standard(services),
+            "{}",
+            process.url()
+        );
+    }
 
     let mut clients = Clients::connect(&intake.url(), &review.url(), &reply.url()).await?;
     ticket_and_application_to_closed(&mut clients).await?;

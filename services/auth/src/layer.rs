@@ -81,6 +81,18 @@ fn authorize(
     path: &str,
     headers: &http::HeaderMap,
 ) -> Result<Identity, Status> {
+    authenticate(tokens, headers, roles_for(path)?, path)
+}
+
+/// The identity behind the `authorization: Bearer` header of `headers`, if it has one of the roles `allowed`
+/// to reach `what`: UNAUTHENTICATED without a valid token, PERMISSION_DENIED naming the roles needed. The
+/// gate of every listener, gRPC (through the policy table) or not (the metrics endpoint).
+pub fn authenticate(
+    tokens: &TokenSource,
+    headers: &http::HeaderMap,
+    allowed: &[Role],
+    what: &str,
+) -> Result<Identity, Status> {
     let header = headers.get(http::header::AUTHORIZATION).ok_or_else(|| {
         Status::unauthenticated(
             "缺少 authorization 元数据：请以 `authorization: Bearer <令牌>` 调用",
@@ -96,7 +108,7 @@ fn authorize(
         .identify(token)
         .cloned()
         .ok_or_else(|| Status::unauthenticated("令牌无效或已被吊销"))?;
-    permit(&identity, path)?;
+    has_role(&identity, allowed, what)?;
     Ok(identity)
 }
 
@@ -104,13 +116,21 @@ fn authorize(
 /// roles needed otherwise. The gRPC layer asks it for every call; the web console for every page and form,
 /// naming the gRPC method the page reads or the form performs.
 pub fn permit(identity: &Identity, path: &str) -> Result<(), Status> {
-    let allowed = policy::roles_for(path)
-        .ok_or_else(|| Status::permission_denied(format!("{path} 不在授权表中，一律拒绝")))?;
+    has_role(identity, roles_for(path)?, path)
+}
+
+/// The roles the policy table gives `path`; a method not in the table is refused to everyone.
+fn roles_for(path: &str) -> Result<&'static [Role], Status> {
+    policy::roles_for(path)
+        .ok_or_else(|| Status::permission_denied(format!("{path} 不在授权表中，一律拒绝")))
+}
+
+fn has_role(identity: &Identity, allowed: &[Role], what: &str) -> Result<(), Status> {
     if allowed.iter().any(|role| identity.has(*role)) {
         return Ok(());
     }
     Err(Status::permission_denied(format!(
-        "{} 无权调用 {path}：需要角色 {}（现有角色：{}）",
+        "{} 无权调用 {what}：需要角色 {}（现有角色：{}）",
         identity.name,
         names(allowed.iter(), " 或 "),
         names(identity.roles.iter(), "、"),

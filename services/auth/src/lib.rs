@@ -19,7 +19,7 @@ mod tls;
 mod tokens;
 
 pub use identity::Identity;
-pub use layer::{AuthLayer, AuthService, permit};
+pub use layer::{AuthLayer, AuthService, authenticate, permit};
 pub use reload::{RELOAD_INTERVAL, TokenSource};
 pub use role::Role;
 pub use tls::{ClientTlsFiles, ServerTls, TlsError};

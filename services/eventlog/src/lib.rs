@@ -23,6 +23,7 @@ pub mod grpc;
 mod guard;
 mod keys;
 mod log;
+pub mod metrics;
 mod read;
 mod refeed;
 pub mod remote;

@@ -80,6 +80,7 @@ pub fn run(
             }
             return;
         };
+        crate::metrics::queue_depth(queue.len());
         let mut group = Group::new(head);
         let mut replies: Vec<(Reply, Result<Vec<AppendResult>, LogError>)> = Vec::new();
         let mut next = Some(first);
@@ -123,6 +124,8 @@ pub fn run(
                         .committed
                         .store(head.next_position, Ordering::Release);
                     shared.fsyncs.fetch_add(1, Ordering::Relaxed);
+                    let acknowledged = replies.iter().filter(|(_, result)| result.is_ok());
+                    crate::metrics::group_committed(acknowledged.count(), group.events.len());
                     // No receivers is fine: nobody is subscribed live right now.
                     let _ = shared
                         .live
@@ -174,5 +177,8 @@ fn commit(store: &Store, sync: &WriteOptions, group: &mut Group) -> Result<(), r
         keys::META_HEAD,
         group.head.encode(),
     );
-    store.db.write_opt(batch, sync)
+    let started = std::time::Instant::now();
+    let written = store.db.write_opt(batch, sync);
+    crate::metrics::fsync_took(started.elapsed());
+    written
 }

@@ -9,7 +9,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 
-use casetrack_auth::{AuthLayer, ServerTls, TokenSource};
+use casetrack_auth::{AuthLayer, ServerTls, TokenSource, policy};
 use tokio::net::TcpListener;
 use tonic::body::Body;
 use tonic::codegen::{Service, http};
@@ -20,6 +20,8 @@ use tonic::transport::server::TcpIncoming;
 use tower::util::MapResponseLayer;
 
 use crate::health::Health;
+use crate::metrics::MetricsEndpoint;
+use crate::rpc_metrics::RpcMetricsLayer;
 use crate::watch::Watchers;
 use crate::{AgenciesService, Commands, IntakeService, ReplyService, ReviewService, wire_status};
 
@@ -43,6 +45,7 @@ pub struct GrpcServer {
     routes: RoutesBuilder,
     names: Vec<&'static str>,
     health: Health,
+    metrics: MetricsEndpoint,
     tokens: TokenSource,
     tls: Option<ServerTls>,
 }
@@ -53,6 +56,7 @@ impl GrpcServer {
             routes: RoutesBuilder::default(),
             names: Vec::new(),
             health: Health::default(),
+            metrics: MetricsEndpoint::new(tokens.clone()),
             tokens,
             tls: None,
         }
@@ -103,6 +107,12 @@ impl GrpcServer {
         self.health.clone()
     }
 
+    /// The process's Prometheus endpoint, checking scrapers against the same identities: add the process's
+    /// collectors to it, then serve it on its own listener.
+    pub fn metrics(&mut self) -> &mut MetricsEndpoint {
+        &mut self.metrics
+    }
+
     /// Report `name` (a service's full name, e.g. `casetrack.v1.Intake`) as SERVING.
     pub fn serving(&mut self, name: &'static str) -> &mut GrpcServer {
         self.names.push(name);
@@ -115,25 +125,36 @@ impl GrpcServer {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ServeError> {
+        // Reflection names exactly what this port serves: its own services, health and reflection. Both
+        // reflection versions: grpcurl speaks v1, but many clients (Python's grpcio-reflection, older grpcurl
+        // and GUI tools) still speak only v1alpha.
+        let reflection = || {
+            let builder = tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(casetrack_api::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(
+                    tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+                );
+            let served = self.names.iter().chain(&policy::PUBLIC_SERVICES);
+            served.fold(builder, |builder, name| builder.with_service_name(*name))
+        };
+        let v1 = reflection().build_v1()?;
+        let v1alpha = reflection().build_v1alpha()?;
         // The empty name is the whole server (grpc.health.v1 convention).
         self.names.push("");
         self.health.serve(&self.names).await;
-        // Both reflection versions: grpcurl speaks v1, but many clients (Python's grpcio-reflection, older
-        // grpcurl and GUI tools) still speak only v1alpha.
-        let reflection = || {
-            tonic_reflection::server::Builder::configure()
-                .register_encoded_file_descriptor_set(casetrack_api::FILE_DESCRIPTOR_SET)
-                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        };
         self.routes
             .add_service(self.health.service())
-            .add_service(reflection().build_v1()?)
-            .add_service(reflection().build_v1alpha()?);
+            .add_service(v1)
+            .add_service(v1alpha);
         let mut builder = Server::builder();
         if let Some(tls) = &self.tls {
             builder = builder.tls_config(tls.grpc())?;
         }
         builder
+            // Outside the auth layer, so that refused calls are counted too.
+            .layer(RpcMetricsLayer)
             .layer(AuthLayer::new(self.tokens))
             .layer(MapResponseLayer::new(wire_status::correct::<Body>))
             .add_routes(self.routes.routes())

@@ -132,6 +132,7 @@ impl Supervisor {
             let mut logged = Instant::now();
             loop {
                 let current = *progress.borrow_and_update();
+                record_progress(name, &current);
                 if logged.elapsed() >= LAG_LOG_INTERVAL {
                     logged = Instant::now();
                     tracing::info!(
@@ -157,6 +158,18 @@ impl Supervisor {
             }
         })
     }
+}
+
+/// A subscriber's checkpoint, the log head it sees and its lag (head − checkpoint), by `subscriber`.
+pub const SUBSCRIBER_CHECKPOINT: &str = "casetrack_subscriber_checkpoint";
+pub const SUBSCRIBER_HEAD: &str = "casetrack_subscriber_head";
+pub const SUBSCRIBER_LAG: &str = "casetrack_subscriber_lag";
+
+/// Publish task `name`'s progress as gauges.
+fn record_progress(name: &'static str, progress: &Progress) {
+    metrics::gauge!(SUBSCRIBER_CHECKPOINT, "subscriber" => name).set(progress.checkpoint as f64);
+    metrics::gauge!(SUBSCRIBER_HEAD, "subscriber" => name).set(progress.head as f64);
+    metrics::gauge!(SUBSCRIBER_LAG, "subscriber" => name).set(progress.lag() as f64);
 }
 
 /// A task's recent failures: the fatal ones within the window, and how many failed in a row.

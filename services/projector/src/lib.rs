@@ -21,6 +21,7 @@ mod jurisdiction;
 pub mod keys;
 pub mod kv;
 pub mod membership;
+pub mod metrics;
 pub mod model;
 mod projector;
 pub mod queues;

@@ -4,6 +4,8 @@
 //! open deadline at once and nothing stored goes stale. "Today" is an argument. The reminder pass reads the
 //! same model (`due_cases`): the cases due soon or overdue across every agency.
 
+use std::collections::BTreeMap;
+
 use casetrack_domain::deadline::{Clocks, working_days_left};
 use casetrack_domain::{Case, CaseId};
 use chrono::NaiveDate;
@@ -22,8 +24,8 @@ use crate::summary::CaseSummary;
 /// Most entries one queue query returns; a longer queue is an error the caller sees.
 pub const MAX_QUEUE_ENTRIES: usize = 10_000;
 
-/// Most open cases, of every agency together, one reminder pass looks through ([`due_cases`]); more is an
-/// error the pass reports, never a silent cut.
+/// Most open cases, of every agency together, one reminder pass ([`due_cases`]) or metrics scrape
+/// ([`open_by_agency`]) looks through; more is an error it reports, never a silent cut.
 pub const MAX_DUE_SCAN: usize = 1_000_000;
 
 /// One open case in a queue.
@@ -141,16 +143,8 @@ pub fn due_cases(
     within: i64,
 ) -> Result<Vec<DueCase>, ProjectorError> {
     let clocks = &clocks_in(kv, clocks)?;
-    let stored = kv.scan_prefix(&prefix(&["queues", "q"]))?;
-    if stored.len() > MAX_DUE_SCAN {
-        return Err(ProjectorError::TooMany {
-            what: "open cases to remind",
-            limit: MAX_DUE_SCAN,
-            actual: stored.len(),
-        });
-    }
     let mut due = Vec::new();
-    for (k, v) in stored {
+    for (k, v) in every_open_case(kv, "open cases to remind")? {
         let case: CaseSummary = parse_json(&k, &v)?;
         let (entry, stored) = with_deadline(kv, clocks, case, today)?;
         match (entry.deadline, entry.working_days_left) {
@@ -210,4 +204,48 @@ fn with_deadline(
         Err(error) => entry.no_deadline_reason = Some(error.to_string()),
     }
     Ok((entry, stored))
+}
+
+/// Open cases of one agency on a day, and how many of them are past their deadline.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct OpenCount {
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// The open cases of every agency on `today` and the overdue among them (the metrics' figures), by the same
+/// deadlines the queues show; a case without an agency counts under "".
+pub fn open_by_agency(
+    kv: &dyn KvRead,
+    clocks: &Clocks,
+    today: NaiveDate,
+) -> Result<BTreeMap<String, OpenCount>, ProjectorError> {
+    let clocks = &clocks_in(kv, clocks)?;
+    let mut counts: BTreeMap<String, OpenCount> = BTreeMap::new();
+    for (k, v) in every_open_case(kv, "open cases to count")? {
+        let case: CaseSummary = parse_json(&k, &v)?;
+        let agency = case
+            .agency
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let (entry, _) = with_deadline(kv, clocks, case, today)?;
+        let count = counts.entry(agency).or_default();
+        count.open += 1;
+        count.overdue += u64::from(entry.working_days_left.is_some_and(|left| left < 0));
+    }
+    Ok(counts)
+}
+
+/// The queue entries of every open case, at most [`MAX_DUE_SCAN`] (more is an error naming `what`).
+fn every_open_case(kv: &dyn KvRead, what: &'static str) -> Result<Vec<Entry>, ProjectorError> {
+    let stored = kv.scan_prefix(&prefix(&["queues", "q"]))?;
+    if stored.len() > MAX_DUE_SCAN {
+        return Err(ProjectorError::TooMany {
+            what,
+            limit: MAX_DUE_SCAN,
+            actual: stored.len(),
+        });
+    }
+    Ok(stored)
 }

@@ -28,7 +28,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::console::ConsoleArgs;
-use crate::cmd::serve::{self, ReminderArgs, RoutingArgs, ServiceArgs};
+use crate::cmd::serve::{self, MetricsArgs, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
 use crate::demo::drive::{Clients, drive, register_agencies};
@@ -268,6 +268,9 @@ fn server_args(args: &Args, listen: SocketAddr) -> anyhow::Result<serve::Args> {
         tls: ServerTlsArgs::default(),
         console: ConsoleArgs {
             console_listen: args.console.console_listen,
+        },
+        metrics: MetricsArgs {
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         },
     })
 }

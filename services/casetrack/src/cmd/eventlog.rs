@@ -11,7 +11,7 @@ use casetrack_bus::{LogSource, NatsBus, RELAY_NAME, Relay, Subscriber};
 use casetrack_eventlog::EventLog;
 use casetrack_handlers::Supervisor;
 
-use super::serve::{log_dir, log_service, serve_until_shutdown, subscriber_dir};
+use super::serve::{MetricsArgs, log_dir, log_service, serve_until_shutdown, subscriber_dir};
 use super::tls::ServerTlsArgs;
 
 #[derive(clap::Args)]
@@ -31,6 +31,8 @@ pub struct Args {
     pub tokens: PathBuf,
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -53,5 +55,14 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         Subscriber::new(relay, LogSource(Arc::new(log.clone()))),
     );
     server.add(log_service(log.clone()));
-    serve_until_shutdown(server, args.listen, supervisor, vec![relay_task], Some(log)).await
+    let tasks = vec![relay_task];
+    serve_until_shutdown(
+        server,
+        args.listen,
+        &args.metrics,
+        supervisor,
+        tasks,
+        Some(log),
+    )
+    .await
 }

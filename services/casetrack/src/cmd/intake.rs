@@ -28,5 +28,14 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     server
         .add(IntakeService::new(commands.clone(), watchers).into_server())
         .add(AgenciesService::new(commands).into_server());
-    serve_until_shutdown(server, args.process.listen, supervisor, Vec::new(), None).await
+    let process = &args.process;
+    serve_until_shutdown(
+        server,
+        process.listen,
+        &process.metrics,
+        supervisor,
+        Vec::new(),
+        None,
+    )
+    .await
 }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use casetrack_eventlog::RemoteLog;
 use casetrack_handlers::{Commands, GrpcServer};
 
-use super::serve::ServiceArgs;
+use super::serve::{MetricsArgs, ServiceArgs};
 use super::tls::{ClientTlsArgs, ServerTlsArgs};
 
 /// Where a process finds the `casetrack eventlog` process, and who it calls it as.
@@ -46,6 +46,8 @@ pub struct ProcessArgs {
     pub services: ServiceArgs,
     #[command(flatten)]
     pub tls: ServerTlsArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 impl ProcessArgs {

@@ -22,5 +22,13 @@ async fn serve(args: ProcessArgs) -> anyhow::Result<()> {
     server
         .add(ReplyService::new(commands.clone()).into_server())
         .add(AgenciesService::new(commands).into_server());
-    serve_until_shutdown(server, args.listen, supervisor, Vec::new(), None).await
+    serve_until_shutdown(
+        server,
+        args.listen,
+        &args.metrics,
+        supervisor,
+        Vec::new(),
+        None,
+    )
+    .await
 }

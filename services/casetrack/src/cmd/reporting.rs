@@ -23,7 +23,8 @@ use casetrack_projector::{
 use super::console::{self, ConsoleArgs};
 use super::remote::LogArgs;
 use super::serve::{
-    REPORTING_AFFECTED, ReminderArgs, clocks, serve_until_shutdown, subscriber_dir,
+    MetricsArgs, REPORTING_AFFECTED, ReminderArgs, clocks, queue_metrics, serve_until_shutdown,
+    subscriber_dir,
 };
 use super::tls::ServerTlsArgs;
 
@@ -56,6 +57,8 @@ pub struct Args {
     pub tls: ServerTlsArgs,
     #[command(flatten)]
     pub console: ConsoleArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -82,6 +85,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);
+    server
+        .metrics()
+        .collect(queue_metrics(projector.clone(), clocks.clone()));
     let projector_task = supervisor.spawn(
         PROJECTOR_NAME,
         REPORTING_AFFECTED,
@@ -98,6 +104,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     serve_until_shutdown(
         server,
         args.listen,
+        &args.metrics,
         supervisor,
         vec![projector_task, reminders, console],
         None,

@@ -34,5 +34,14 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     server
         .add(ReviewService::new(commands.clone()).into_server())
         .add(AgenciesService::new(commands).into_server());
-    serve_until_shutdown(server, args.process.listen, supervisor, vec![router], None).await
+    let process = &args.process;
+    serve_until_shutdown(
+        server,
+        process.listen,
+        &process.metrics,
+        supervisor,
+        vec![router],
+        None,
+    )
+    .await
 }

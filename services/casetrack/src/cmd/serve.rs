@@ -21,9 +21,10 @@ use casetrack_eventlog::grpc::EventLogService;
 use casetrack_eventlog::{EventLog, Log};
 use casetrack_handlers::routing::ROUTER_NAME;
 use casetrack_handlers::{
-    Commands, DomainAppendGuard, GrpcServer, Reminders, Router, RoutingRules, Supervisor,
-    TrackingPrefix, Watchers,
+    Collector, Commands, DomainAppendGuard, GrpcServer, MetricsEndpoint, Reminders, Router,
+    RoutingRules, Supervisor, TrackingPrefix, Watchers,
 };
+use casetrack_projector::metrics::QueueGauges;
 use casetrack_projector::{PROJECTOR_NAME, Projector, ProjectorConsumer};
 
 use crate::cmd::console::{self, ConsoleArgs};
@@ -57,6 +58,45 @@ pub struct Args {
     pub tls: ServerTlsArgs,
     #[command(flatten)]
     pub console: ConsoleArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+}
+
+/// Where a process's Prometheus endpoint listens.
+#[derive(clap::Args)]
+pub struct MetricsArgs {
+    /// Address of the Prometheus endpoint (`GET /metrics`, with the bearer token of an admin or auditor
+    /// identity). Loopback on a free port unless given (the address is logged): give a fixed one to scrape.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub metrics_listen: SocketAddr,
+}
+
+impl MetricsArgs {
+    /// Serve `endpoint` on `--metrics-listen` until the task is aborted.
+    pub async fn start(&self, endpoint: MetricsEndpoint) -> anyhow::Result<JoinHandle<()>> {
+        let listener = bind(self.metrics_listen).await?;
+        let address = listener
+            .local_addr()
+            .context("address of the metrics listener")?;
+        tracing::info!(listen = %address, "serving metrics (Prometheus, GET /metrics)");
+        Ok(tokio::spawn(async move {
+            if let Err(error) = endpoint.serve(listener, std::future::pending()).await {
+                tracing::error!(%error, "metrics listener stopped");
+            }
+        }))
+    }
+}
+
+/// At each scrape, the open and overdue cases by agency and the calendar's coverage, from `projector`'s queue
+/// model under `clocks`.
+pub fn queue_metrics(projector: Projector, clocks: Clocks) -> Collector {
+    let gauges = QueueGauges::default();
+    Arc::new(move || {
+        let today = casetrack_domain::time::local_date(chrono::Utc::now());
+        if let Err(error) = gauges.record(&projector, &clocks, today) {
+            tracing::warn!(%error, "queue metrics not recorded");
+        }
+    })
 }
 
 /// Configuration of the command services.
@@ -261,11 +301,13 @@ async fn serve_log(
 pub async fn serve_until_shutdown(
     server: GrpcServer,
     listen: SocketAddr,
+    metrics: &MetricsArgs,
     supervisor: Supervisor,
     tasks: Vec<JoinHandle<()>>,
     log: Option<EventLog>,
 ) -> anyhow::Result<()> {
-    serve_on_until_shutdown(server, bind(listen).await?, supervisor, tasks, log).await
+    let listener = bind(listen).await?;
+    serve_on_until_shutdown(server, listener, metrics, supervisor, tasks, log).await
 }
 
 /// The listener for `listen`; port 0 takes a free port, which the listener's `local_addr` tells.
@@ -275,17 +317,20 @@ pub async fn bind(listen: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("listen on {listen}"))
 }
 
-/// Serve on a bound `listener` until the shutdown signal, then stop the background tasks. When the supervisor
+/// Serve on a bound `listener` (and the metrics on theirs) until the shutdown signal, then stop the background
+/// tasks. When the supervisor
 /// gives up on a task, or the writer of the log this process owns (`log`) stops after a failed write, stop the
 /// same way and fail, so the process exits non-zero and its service manager restarts it (a restart recovers the
 /// log from disk). The stop is graceful: requests in flight are answered (UNAVAILABLE for refused appends).
 async fn serve_on_until_shutdown(
-    server: GrpcServer,
+    mut server: GrpcServer,
     listener: TcpListener,
+    metrics: &MetricsArgs,
     supervisor: Supervisor,
-    tasks: Vec<JoinHandle<()>>,
+    mut tasks: Vec<JoinHandle<()>>,
     log: Option<EventLog>,
 ) -> anyhow::Result<()> {
+    tasks.push(metrics.start(server.metrics().clone()).await?);
     let listen = listener
         .local_addr()
         .context("address of the bound listener")?;
@@ -353,6 +398,8 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);
+    let queues = queue_metrics(projector.clone(), args.services.clocks()?);
+    server.metrics().collect(queues);
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let clocks = args.services.clocks()?;
     let services = console::backend(&commands, watchers.clone(), reports.clone(), clocks.clone());
@@ -363,5 +410,13 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let tasks = vec![router, reminders, projecting, log_listener, console];
     server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
 
-    serve_on_until_shutdown(server, listener, supervisor, tasks, Some(log)).await
+    serve_on_until_shutdown(
+        server,
+        listener,
+        &args.metrics,
+        supervisor,
+        tasks,
+        Some(log),
+    )
+    .await
 }
