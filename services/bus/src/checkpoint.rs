@@ -3,7 +3,7 @@
 //! status watchers). A consumer with its own store writes the checkpoint in the same batch as its effects
 //! instead (the projector).
 //!
-//! Written to a temporary file, fsynced, renamed over the old one, then the directory fsynced: after a crash
+//! Written to a temporary file (`tempfile`), fsynced, renamed over the old one, then the directory fsynced: after a crash
 //! the file holds either the old or the new position, never a torn one.
 
 use std::fs;
@@ -79,16 +79,16 @@ impl Checkpoint {
             self.next_position
         );
         let path = self.dir.join(&self.file);
-        let temporary = self.dir.join(format!("{}.tmp", self.file));
         let io = |source| BusError::CheckpointIo {
             path: path.clone(),
             source,
         };
-        let mut file = fs::File::create(&temporary).map_err(io)?;
+        // A uniquely named temporary file in the same directory, removed if anything fails before the rename.
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(io)?;
         file.write_all(format!("{next_position}\n").as_bytes())
             .map_err(io)?;
-        file.sync_all().map_err(io)?;
-        fs::rename(&temporary, &path).map_err(io)?;
+        file.as_file().sync_all().map_err(io)?;
+        file.persist(&path).map_err(|error| io(error.error))?;
         // The rename is durable only once the directory entry is.
         fs::File::open(&self.dir)
             .and_then(|dir| dir.sync_all())
@@ -110,7 +110,8 @@ mod tests {
         checkpoint.store(42).expect("store");
         let reopened = Checkpoint::open(dir.path(), "relay", 1).expect("reopen");
         assert_eq!(reopened.next_position(), 42);
-        assert!(!dir.path().join("relay.checkpoint.tmp").exists());
+        let files: Vec<_> = fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(files.len(), 1, "no temporary file is left: {files:?}");
     }
 
     #[test]

@@ -15,19 +15,23 @@ use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
 
-/// How an application reached the agency; decides which date is the receipt date (条例 Art. 31).
+/// How an application reached the agency; decides which date is the receipt date (条例 Art. 31). Read by its code
+/// or, where one names a single channel, its Chinese name (信函 does not: signed for or not decides the date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 当面: received the day it is handed in.
+    #[serde(alias = "当面")]
     InPerson,
     /// 信函, signed for: received the day the agency signs for it.
     PostSigned,
     /// 信函 needing no signature: received the day the agency confirms receipt with the applicant.
     PostUnsigned,
     /// 网络: received the day both sides confirm receipt.
+    #[serde(alias = "网络")]
     Internet,
     /// 传真 to the agency's fax: received the day both sides confirm receipt.
+    #[serde(alias = "传真")]
     Fax,
     /// Referred by a hotline ticket: received the day the referral reaches the agency.
     HotlineReferral,

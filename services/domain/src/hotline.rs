@@ -10,19 +10,25 @@ use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
 
-/// The kind of request a caller made; each has its own time limit (configuration, see deadline.rs).
+/// The kind of request a caller made; each has its own time limit (configuration, see deadline.rs). Read by its
+/// code or its Chinese name (the aliases), written by its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HotlineCategory {
     /// 咨询.
+    #[serde(alias = "咨询")]
     Consultation,
     /// 求助.
+    #[serde(alias = "求助")]
     Help,
     /// 投诉.
+    #[serde(alias = "投诉")]
     Complaint,
     /// 举报.
+    #[serde(alias = "举报")]
     Report,
     /// 建议.
+    #[serde(alias = "建议")]
     Suggestion,
 }
 

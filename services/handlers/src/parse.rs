@@ -96,10 +96,11 @@ pub fn command_id(text: &str) -> Result<Uuid, HandlerError> {
     Ok(id)
 }
 
-/// A domain enum by its snake_case name, e.g. `"post_signed"` → `Channel::PostSigned`.
+/// A domain enum by its snake_case name, e.g. `"post_signed"` → `Channel::PostSigned`, or by its Chinese name
+/// where the domain has one (`"投诉"`); an unknown one is refused listing the allowed values (serde's message).
 pub fn code<T: DeserializeOwned>(field: &str, text: &str) -> Result<T, HandlerError> {
     serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| HandlerError::invalid(field, format!("unknown code {text:?}")))
+        .map_err(|error| HandlerError::invalid(field, format!("unknown code {text:?}: {error}")))
 }
 
 /// A value looked up by a public code (cell codes), e.g. `Outcome::from_cell_row`.
@@ -114,6 +115,7 @@ pub fn lookup<T>(
 #[cfg(test)]
 mod tests {
     use casetrack_domain::application::Channel;
+    use casetrack_domain::hotline::HotlineCategory;
 
     use super::*;
 
@@ -123,6 +125,16 @@ mod tests {
         assert!(error.to_string().starts_with("handed_in_on: "), "{error}");
         let error = code::<Channel>("channel", "pigeon").expect_err("no such channel");
         assert!(error.to_string().starts_with("channel: "), "{error}");
+        assert!(
+            error.to_string().contains("post_signed"),
+            "lists the allowed values: {error}"
+        );
+        assert_eq!(
+            code::<Channel>("channel", "当面").expect("Chinese"),
+            Channel::InPerson
+        );
+        let category = code::<HotlineCategory>("category", "投诉").expect("Chinese");
+        assert_eq!(category, HotlineCategory::Complaint);
         assert_eq!(
             code::<Channel>("channel", "post_signed").expect("known"),
             Channel::PostSigned
