@@ -176,12 +176,22 @@ impl Intake for IntakeService {
         let filed_on = parse::date("filed_on", &r.filed_on)?;
         self.rpc
             .commands()
-            .require_case(CaseKind::Application, application, "application_case_id")
+            .require_case(
+                &caller,
+                CaseKind::Application,
+                application,
+                "application_case_id",
+            )
             .await?;
         if let Some(prior) = prior_reconsideration {
             self.rpc
                 .commands()
-                .require_case(CaseKind::Challenge, prior, "prior_reconsideration_case_id")
+                .require_case(
+                    &caller,
+                    CaseKind::Challenge,
+                    prior,
+                    "prior_reconsideration_case_id",
+                )
                 .await?;
         }
         let agency = parse::agency("agency", &r.agency)?;
