@@ -12,8 +12,8 @@ use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_tests::agencies::register;
 use casetrack_tests::free_port;
 use casetrack_tests::services::{
-    ADMIN_TOKEN, AUDITOR_TOKEN, HOTLINE_TOKEN, Process, UPDATE_TIMEOUT, authed, reflected_services,
-    served_with_standard, write_tokens,
+    ADMIN_TOKEN, AUDITOR_TOKEN, HOTLINE_TOKEN, Process, STAFF_TOKEN, UPDATE_TIMEOUT, authed,
+    reflected_services, served_with_standard, write_tokens,
 };
 
 /// One `GET /metrics` with `token` (none: no authorization header): the HTTP status line and the body.
@@ -75,6 +75,8 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
         &format!("127.0.0.1:{port}"),
         "--log-listen",
         &format!("127.0.0.1:{log_port}"),
+        "--console-listen",
+        "127.0.0.1:0",
         "--metrics-listen",
         &format!("127.0.0.1:{metrics_port}"),
     ]
@@ -136,18 +138,22 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
     );
     wait_for(metrics_port, refused, before + 1.0)?;
 
-    // A ticket received long ago is open and overdue in the queue model, and so in the metrics.
-    let ticket = pb::SubmitHotlineTicketRequest {
-        external_id: "WO-METRICS-1".into(),
+    // An application handed in long ago and never answered is open and overdue in the queue model, and so in
+    // the metrics. (Not a ticket: the router dispatches a new ticket today, which starts its clock afresh.)
+    let application = pb::SubmitApplicationRequest {
+        external_id: "APP-METRICS-1".into(),
         agency: "simao".into(),
-        line: "12345".into(),
-        category: "help".into(),
-        received_on: "2026-01-05".into(),
-        summary: "路灯不亮".into(),
+        applicant_type: "natural_person".into(),
+        channel: "in_person".into(),
+        handed_in_on: "2026-01-05".into(),
+        receipt_confirmed_on: String::new(),
+        content: "2025年度部门预算".into(),
+        delivery_form: "electronic".into(),
+        referred_from: String::new(),
         occurred_at: String::new(),
     };
     intake
-        .submit_hotline_ticket(authed(ticket, HOTLINE_TOKEN))
+        .submit_application(authed(application, STAFF_TOKEN))
         .await?;
     wait_for(metrics_port, r#"casetrack_cases_open{agency="simao"}"#, 1.0)?;
     wait_for(
