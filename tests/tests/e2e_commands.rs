@@ -87,7 +87,9 @@ async fn start_with(mode: LogMode) -> Harness {
     let commands = commands(case_log);
     let mut server = GrpcServer::new(tokens());
     let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
-    server.add_command_services(commands.clone(), watchers);
+    let (auditor, mut writer) = casetrack_audit::Auditor::new(commands.log().clone());
+    tokio::spawn(async move { writer.run().await });
+    server.add_command_services(commands.clone(), watchers, auditor);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let url = spawn_server(server, async {
         let _ = stopped.await;

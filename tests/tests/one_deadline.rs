@@ -258,7 +258,9 @@ async fn one_answer(plans: Vec<Plan>) {
         .expect("register the agency");
     let cases = record(&commands, &plans).await;
     let watchers = Watchers::new(commands.log().clone(), dir.path().join("watch"));
-    let intake = IntakeService::new(commands.clone(), watchers);
+    let (auditor, mut writer) = casetrack_audit::Auditor::new(commands.log().clone());
+    tokio::spawn(async move { writer.run().await });
+    let intake = IntakeService::new(commands.clone(), watchers, auditor);
 
     // Queue and GetCase are read before the reminder pass adds its events.
     let projector = Projector::open(&projections_dir(dir.path())).expect("projector");

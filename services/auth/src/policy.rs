@@ -82,6 +82,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Reporting/Overdue", QUEUE_READERS),
     ("/casetrack.v1.Reporting/Publish", &[ReportOfficer]),
     ("/casetrack.v1.Reporting/MovedDeadlines", QUEUE_READERS),
+    // The trail of who read which cases spans every agency: for the roles that span the deployment.
+    ("/casetrack.v1.Audit/ListAuditRecords", &[Admin, Auditor]),
     ("/casetrack.v1.Agencies/RegisterAgency", &[Admin]),
     ("/casetrack.v1.Agencies/AmendAgency", &[Admin]),
     ("/casetrack.v1.Agencies/ListAgencies", &[Admin, Auditor]),

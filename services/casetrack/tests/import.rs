@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use casetrack_audit::AUDIT_STREAM;
 use casetrack_domain::agency::AGENCIES_STREAM;
 use casetrack_domain::application::ApplicationEvent;
 use casetrack_domain::{ApplicantType, EventBody, Outcome, decode};
@@ -110,14 +111,16 @@ struct Imported {
 fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
     let log = EventLog::open(&data.join("log")).expect("open the imported log");
     let recorded = log.read_all(0, 4096).expect("read the log");
+    // Neither the agency registry nor the audit trail of the test's own reads is imported.
+    let not_imported = |stream: &str| stream == AGENCIES_STREAM || stream == AUDIT_STREAM;
     let registry = recorded
         .iter()
-        .filter(|r| r.stream == AGENCIES_STREAM)
+        .filter(|r| not_imported(&r.stream))
         .count() as u64;
     let mut cases: BTreeMap<String, Imported> = BTreeMap::new();
     for record in recorded
         .iter()
-        .filter(|r| !is_tracking(&r.stream) && r.stream != AGENCIES_STREAM)
+        .filter(|r| !is_tracking(&r.stream) && !not_imported(&r.stream))
     {
         let event = decode(&record.event_type, &record.data).expect("imported events decode");
         let EventBody::Application(body) = event.body else {
@@ -530,9 +533,12 @@ fn get_case(data: &Path, number: &str) -> casetrack_api::v1::CaseInfo {
             casetrack_domain::deadline::Clocks::new(calendar),
             "SM".parse().expect("prefix"),
         );
+        let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::clone(&log));
+        tokio::spawn(async move { writer.run().await });
         let intake = casetrack_handlers::IntakeService::new(
             commands,
             casetrack_handlers::Watchers::new(log, data.join("watch")),
+            auditor,
         );
         let mut request = tonic::Request::new(casetrack_api::v1::GetCaseRequest {
             tracking_number: number.to_owned(),

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::{Intake, IntakeServer};
+use casetrack_audit::{Auditor, Read};
 use casetrack_domain::application::ApplicationCommand;
 use casetrack_domain::challenge::{ChallengeCommand, ChallengeKind};
 use casetrack_domain::hotline::HotlineCommand;
@@ -22,18 +23,26 @@ use crate::watch::Watchers;
 use casetrack_auth::Identity;
 use casetrack_domain::CaseCommand;
 
+/// The reads of this service, as audit records name them.
+const GET_CASE: &str = "/casetrack.v1.Intake/GetCase";
+const GET_TIMELINE: &str = "/casetrack.v1.Intake/GetTimeline";
+const WATCH_STATUS: &str = "/casetrack.v1.Intake/WatchStatus";
+
 #[derive(Clone)]
 pub struct IntakeService {
     rpc: Rpc,
     watchers: Watchers,
+    auditor: Auditor,
 }
 
 impl IntakeService {
-    /// The service over `commands`; `WatchStatus` streams come from `watchers`.
-    pub fn new(commands: Commands, watchers: Watchers) -> IntakeService {
+    /// The service over `commands`; `WatchStatus` streams come from `watchers`; the reads of cases are
+    /// recorded by `auditor`.
+    pub fn new(commands: Commands, watchers: Watchers, auditor: Auditor) -> IntakeService {
         IntakeService {
             rpc: Rpc::new(commands),
             watchers,
+            auditor,
         }
     }
 
@@ -56,6 +65,23 @@ impl IntakeService {
             .create(caller, external_id, at, command)
             .await?;
         Ok(Response::new(refs.into()))
+    }
+
+    /// Record that `caller` read the case `found` through `method`, asked for by `key`; a read that cannot
+    /// be recorded is refused.
+    fn audit(
+        &self,
+        caller: &Identity,
+        method: &str,
+        found: &lookup::Found,
+        key: &impl lookup::CaseKey,
+    ) -> Result<(), Status> {
+        let query = match key.key() {
+            ("", number) => format!("tracking_number={number}"),
+            (case_id, _) => format!("case_id={case_id}"),
+        };
+        let read = Read::new(method, vec![found.case_id.to_string()], query);
+        Ok(self.auditor.record(caller, read)?)
     }
 }
 
@@ -318,7 +344,9 @@ impl Intake for IntakeService {
         let commands = self.rpc.commands();
         let found = lookup::find(commands.log().as_ref(), &caller, request.get_ref()).await?;
         let clocks = commands.clocks().await?;
-        Ok(Response::new(found.info(&clocks)?))
+        let info = found.info(&clocks)?;
+        self.audit(&caller, GET_CASE, &found, request.get_ref())?;
+        Ok(Response::new(info))
     }
 
     async fn get_timeline(
@@ -328,6 +356,7 @@ impl Intake for IntakeService {
         let caller = self.rpc.identity(&request)?;
         let log = self.rpc.commands().log();
         let found = lookup::find(log.as_ref(), &caller, request.get_ref()).await?;
+        self.audit(&caller, GET_TIMELINE, &found, request.get_ref())?;
         Ok(Response::new(found.timeline()))
     }
 
@@ -338,6 +367,9 @@ impl Intake for IntakeService {
         request: Request<pb::WatchStatusRequest>,
     ) -> Result<Response<Self::WatchStatusStream>, Status> {
         let caller = self.rpc.identity(&request)?;
+        let query = format!("source_system={}", caller.source_system);
+        self.auditor
+            .record(&caller, Read::new(WATCH_STATUS, Vec::new(), query))?;
         Ok(Response::new(self.watchers.status_updates(caller)?))
     }
 }

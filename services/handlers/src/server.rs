@@ -9,6 +9,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 
+use casetrack_audit::Auditor;
 use casetrack_auth::{AuthLayer, ServerTls, TokenSource, policy};
 use tokio::net::TcpListener;
 use tonic::body::Body;
@@ -89,8 +90,9 @@ impl GrpcServer {
         &mut self,
         commands: Commands,
         watchers: Watchers,
+        auditor: Auditor,
     ) -> &mut GrpcServer {
-        self.add(IntakeService::new(commands.clone(), watchers).into_server())
+        self.add(IntakeService::new(commands.clone(), watchers, auditor).into_server())
             .add(ReviewService::new(commands.clone()).into_server())
             .add(ReplyService::new(commands.clone()).into_server())
             .add(AgenciesService::new(commands).into_server())

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use casetrack_audit::AuditWriter;
 use casetrack_bus::{Consumer, EventSource, Failure, Progress, Subscriber};
 use futures::FutureExt;
 use tokio::sync::watch;
@@ -45,6 +46,16 @@ impl<C: Consumer + 'static, S: EventSource + 'static> Task for Subscriber<C, S> 
 
     fn progress(&self) -> watch::Receiver<Progress> {
         Subscriber::progress(self)
+    }
+}
+
+impl Task for AuditWriter {
+    fn run(&mut self) -> impl Future<Output = Result<(), Failure>> + Send {
+        AuditWriter::run(self)
+    }
+
+    fn progress(&self) -> watch::Receiver<Progress> {
+        AuditWriter::progress(self)
     }
 }
 

@@ -1,11 +1,14 @@
 //! The `casetrack.v1.Reporting` gRPC service: a thin translation between protobuf and [`Reports`] / queues.
 //! Blocking RocksDB work runs on tokio's blocking pool; errors become status codes in `status_from_error`,
-//! the one place that mapping lives.
+//! the one place that mapping lives. Every answer that lists cases (drill-down, queues, moved deadlines) is
+//! recorded by the [`Auditor`] before it is sent (the log's `audit` stream, written by `casetrack-audit`,
+//! never by this crate); a list that cannot be recorded is refused.
 
 use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
+use casetrack_audit::{Auditor, Read};
 use casetrack_auth::Identity;
 use casetrack_reporting::{OutputFormat, ReportingError, render};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,14 +33,37 @@ pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 pub struct ReportingService {
     reports: Reports,
     clocks: Arc<Clocks>,
+    auditor: Auditor,
 }
 
+/// The reads of this service that list cases, as audit records name them.
+const DRILL_DOWN: &str = "/casetrack.v1.Reporting/DrillDown";
+const QUEUE: &str = "/casetrack.v1.Reporting/Queue";
+const DUE_SOON: &str = "/casetrack.v1.Reporting/DueSoon";
+const OVERDUE: &str = "/casetrack.v1.Reporting/Overdue";
+const MOVED_DEADLINES: &str = "/casetrack.v1.Reporting/MovedDeadlines";
+
 impl ReportingService {
-    pub fn new(reports: Reports, clocks: Clocks) -> ReportingService {
+    /// The service over `reports` and `clocks`; the case lists it answers are recorded by `auditor`.
+    pub fn new(reports: Reports, clocks: Clocks, auditor: Auditor) -> ReportingService {
         ReportingService {
             reports,
             clocks: Arc::new(clocks),
+            auditor,
         }
+    }
+
+    /// Record that `caller` was shown `cases` by `method` asked `query`; refused when it cannot be recorded.
+    fn audit(
+        &self,
+        caller: &Identity,
+        method: &str,
+        cases: Vec<String>,
+        query: String,
+    ) -> Result<(), Status> {
+        Ok(self
+            .auditor
+            .record(caller, Read::new(method, cases, query))?)
     }
 
     /// The tonic service, ready for `Server::builder().add_service(..)`.
@@ -63,10 +89,15 @@ impl ReportingService {
     async fn queue_of(
         &self,
         caller: &Identity,
+        method: &str,
         request: pb::QueueRequest,
         due: Due,
     ) -> Result<Response<pb::QueueResponse>, Status> {
         let agency = agency_for(caller, &request.agency)?;
+        let query = format!(
+            "agency={agency} state={} today={} due={due:?}",
+            request.state, request.today
+        );
         let today = match request.today.as_str() {
             "" => casetrack_domain::time::local_date(Utc::now()),
             text => parse_date("today", text)?,
@@ -90,6 +121,8 @@ impl ReportingService {
                 )
             })
             .await?;
+        let cases = entries.iter().map(|e| e.case.case_id.to_string());
+        self.audit(caller, method, cases.collect(), query)?;
         Ok(Response::new(pb::QueueResponse {
             cases: entries.into_iter().map(queue_case).collect(),
         }))
@@ -286,11 +319,14 @@ impl ReportingRpc for ReportingService {
         let request = request.into_inner();
         let (agency, year, scope) = target(&caller, request.target)?;
         let cell = request.cell_code;
+        let query = format!("agency={agency} year={year} cell={cell} scope={scope:?}");
         let cases = self
             .blocking(&caller, move |reports, _| {
                 reports.drill_down(&agency, year, &cell, scope, AsOf::Latest)
             })
             .await?;
+        let ids = cases.iter().map(|c| c.case_id.to_string()).collect();
+        self.audit(&caller, DRILL_DOWN, ids, query)?;
         Ok(Response::new(pb::DrillDownResponse {
             figure: cases.iter().map(|c| c.weight).sum(),
             cases: cases.into_iter().map(drill_case).collect(),
@@ -301,7 +337,7 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::QueueRequest>,
     ) -> Result<Response<pb::QueueResponse>, Status> {
-        self.queue_of(&caller(&request)?, request.into_inner(), Due::All)
+        self.queue_of(&caller(&request)?, QUEUE, request.into_inner(), Due::All)
             .await
     }
 
@@ -316,6 +352,7 @@ impl ReportingRpc for ReportingService {
             .ok_or_else(|| Status::invalid_argument("queue: required"))?;
         self.queue_of(
             &caller,
+            DUE_SOON,
             queue,
             Due::Within(i64::from(request.within_working_days)),
         )
@@ -326,8 +363,13 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::QueueRequest>,
     ) -> Result<Response<pb::QueueResponse>, Status> {
-        self.queue_of(&caller(&request)?, request.into_inner(), Due::Overdue)
-            .await
+        self.queue_of(
+            &caller(&request)?,
+            OVERDUE,
+            request.into_inner(),
+            Due::Overdue,
+        )
+        .await
     }
 
     async fn moved_deadlines(
@@ -335,7 +377,9 @@ impl ReportingRpc for ReportingService {
         request: Request<pb::MovedDeadlinesRequest>,
     ) -> Result<Response<pb::MovedDeadlinesResponse>, Status> {
         let caller = caller(&request)?;
-        let agency = match agency_for(&caller, &request.into_inner().agency)?.as_str() {
+        let asked = agency_for(&caller, &request.into_inner().agency)?;
+        let query = format!("agency={asked}");
+        let agency = match asked.as_str() {
             "" => None,
             text => Some(validate_agency(text).map_err(status_from_error)?),
         };
@@ -344,6 +388,8 @@ impl ReportingRpc for ReportingService {
                 moved_deadlines(&reports.projector().store().view(), agency.as_ref())
             })
             .await?;
+        let ids = moved.iter().map(|m| m.case_id.to_string()).collect();
+        self.audit(&caller, MOVED_DEADLINES, ids, query)?;
         Ok(Response::new(pb::MovedDeadlinesResponse {
             moved: moved.into_iter().map(moved_deadline).collect(),
         }))

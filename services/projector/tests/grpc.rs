@@ -49,7 +49,9 @@ async fn reporting_service_answers_over_grpc() {
     )
     .await;
     let projector = fold(dir.path(), &log);
-    let service = ReportingService::new(Reports::new(projector, log), clocks());
+    let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
+    tokio::spawn(async move { writer.run().await });
+    let service = ReportingService::new(Reports::new(projector, log), clocks(), auditor);
 
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
     let address = incoming.local_addr().expect("address");

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use casetrack_audit::Auditor;
 use casetrack_auth::TokenSource;
 use casetrack_console::{Backend, Console};
 use casetrack_domain::deadline::Clocks;
@@ -43,17 +44,19 @@ impl ConsoleArgs {
     }
 }
 
-/// The services the console calls in-process: the same handlers the gRPC server serves.
+/// The services the console calls in-process: the same handlers the gRPC server serves, so a page that shows
+/// a case records the read in the audit trail exactly as the gRPC call does.
 pub fn backend(
     commands: &Commands,
     watchers: Watchers,
     reports: Reports,
     clocks: Clocks,
+    auditor: Auditor,
 ) -> Backend {
     Backend {
-        intake: IntakeService::new(commands.clone(), watchers),
+        intake: IntakeService::new(commands.clone(), watchers, auditor.clone()),
         review: ReviewService::new(commands.clone()),
         reply: ReplyService::new(commands.clone()),
-        reporting: ReportingService::new(reports, clocks),
+        reporting: ReportingService::new(reports, clocks, auditor),
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use casetrack_handlers::{AgenciesService, IntakeService, Supervisor, Watchers};
 
 use super::remote::ProcessArgs;
-use super::serve::{serve_until_shutdown, subscriber_dir};
+use super::serve::{serve_until_shutdown, start_auditor, subscriber_dir};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,8 +25,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let (commands, mut server) = args.process.load()?;
     let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
     let supervisor = Supervisor::new(server.health());
+    let (auditor, auditing) = start_auditor(commands.log().clone(), &mut server, &supervisor);
     server
-        .add(IntakeService::new(commands.clone(), watchers).into_server())
+        .add(IntakeService::new(commands.clone(), watchers, auditor).into_server())
         .add(AgenciesService::new(commands).into_server());
     let process = &args.process;
     serve_until_shutdown(
@@ -34,7 +35,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         process.listen,
         &process.metrics,
         supervisor,
-        Vec::new(),
+        vec![auditing],
         None,
     )
     .await

@@ -24,7 +24,7 @@ use super::console::{self, ConsoleArgs};
 use super::remote::LogArgs;
 use super::serve::{
     MetricsArgs, REPORTING_AFFECTED, ReminderArgs, clocks, queue_metrics, serve_until_shutdown,
-    subscriber_dir,
+    start_auditor, subscriber_dir,
 };
 use super::tls::ServerTlsArgs;
 
@@ -76,6 +76,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
     let mut server = args.tls.server(tokens.clone())?;
     let supervisor = Supervisor::new(server.health());
+    let (auditor, auditing) = start_auditor(Arc::clone(&log), &mut server, &supervisor);
     let clocks = clocks(args.hotline_limits.as_deref())?;
     let commands = Commands::new(
         Arc::clone(&log),
@@ -98,15 +99,15 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     );
     // The console's forms write through the command handlers over the remote log, as `casetrack review` does.
     let watchers = Watchers::new(Arc::clone(&log), subscriber_dir(&args.data, "watch")?);
-    let services = console::backend(&commands, watchers, reports.clone(), clocks.clone());
+    let services = console::backend(&commands, watchers, reports.clone(), clocks.clone(), auditor.clone());
     let console = args.console.start(services, tokens).await?;
-    server.add(ReportingService::new(reports, clocks).into_server());
+    server.add(ReportingService::new(reports, clocks, auditor).into_server());
     serve_until_shutdown(
         server,
         args.listen,
         &args.metrics,
         supervisor,
-        vec![projector_task, reminders, console],
+        vec![projector_task, reminders, console, auditing],
         None,
     )
     .await

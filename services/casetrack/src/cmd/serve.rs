@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use casetrack_api::v1::event_log_server::EventLogServer;
+use casetrack_audit::{AuditService, Auditor};
 use casetrack_auth::TokenSource;
 use casetrack_bus::{LogSource, Subscriber};
 use casetrack_domain::Calendar;
@@ -188,6 +189,21 @@ pub struct ReminderArgs {
     /// Remind open cases with at most this many working days left to their deadline.
     #[arg(long, default_value_t = 1)]
     pub remind_within_working_days: i64,
+}
+
+/// The services whose reads a stopped audit writer holds back (once its queue is full they are refused).
+const AUDITED_SERVICES: &[&str] = &["casetrack.v1.Intake", "casetrack.v1.Reporting"];
+
+/// The auditor of this process's reads, its writer appending to `log` under `supervisor`, and the Audit
+/// service (the trail, for auditors) on `server`.
+pub fn start_auditor(
+    log: Arc<dyn Log>,
+    server: &mut GrpcServer,
+    supervisor: &Supervisor,
+) -> (Auditor, JoinHandle<()>) {
+    let (auditor, writer) = Auditor::new(Arc::clone(&log));
+    server.add(AuditService::new(log).into_server());
+    (auditor, supervisor.spawn("audit", AUDITED_SERVICES, writer))
 }
 
 /// The service a stopped projector leaves short: its reports and queues stop moving.
@@ -400,15 +416,23 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         .start(&commands, projector.clone(), &supervisor);
     let queues = queue_metrics(projector.clone(), args.services.clocks()?);
     server.metrics().collect(queues);
+    let (auditor, auditing) = start_auditor(Arc::clone(&shared), &mut server, &supervisor);
     let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let clocks = args.services.clocks()?;
-    let services = console::backend(&commands, watchers.clone(), reports.clone(), clocks.clone());
+    let services = console::backend(
+        &commands,
+        watchers.clone(),
+        reports.clone(),
+        clocks.clone(),
+        auditor.clone(),
+    );
     let console = args.console.start(services, tokens).await?;
-    server.add_command_services(commands, watchers);
+    server.add_command_services(commands, watchers, auditor.clone());
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
-    let tasks = vec![router, reminders, projecting, log_listener, console];
-    server.add(casetrack_projector::grpc::ReportingService::new(reports, clocks).into_server());
+    let tasks = vec![router, reminders, projecting, log_listener, console, auditing];
+    let reporting = casetrack_projector::grpc::ReportingService::new(reports, clocks, auditor);
+    server.add(reporting.into_server());
 
     serve_on_until_shutdown(
         server,
