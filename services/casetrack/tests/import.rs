@@ -113,10 +113,7 @@ fn read_log(data: &Path) -> (BTreeMap<String, Imported>, u64) {
     let recorded = log.read_all(0, 4096).expect("read the log");
     // Neither the agency registry nor the audit trail of the test's own reads is imported.
     let not_imported = |stream: &str| stream == AGENCIES_STREAM || stream == AUDIT_STREAM;
-    let registry = recorded
-        .iter()
-        .filter(|r| not_imported(&r.stream))
-        .count() as u64;
+    let registry = recorded.iter().filter(|r| not_imported(&r.stream)).count() as u64;
     let mut cases: BTreeMap<String, Imported> = BTreeMap::new();
     for record in recorded
         .iter()

@@ -99,7 +99,13 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     );
     // The console's forms write through the command handlers over the remote log, as `casetrack review` does.
     let watchers = Watchers::new(Arc::clone(&log), subscriber_dir(&args.data, "watch")?);
-    let services = console::backend(&commands, watchers, reports.clone(), clocks.clone(), auditor.clone());
+    let services = console::backend(
+        &commands,
+        watchers,
+        reports.clone(),
+        clocks.clone(),
+        auditor.clone(),
+    );
     let console = args.console.start(services, tokens).await?;
     server.add(ReportingService::new(reports, clocks, auditor).into_server());
     serve_until_shutdown(

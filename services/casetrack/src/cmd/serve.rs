@@ -430,7 +430,14 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     server.add_command_services(commands, watchers, auditor.clone());
     let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
-    let tasks = vec![router, reminders, projecting, log_listener, console, auditing];
+    let tasks = vec![
+        router,
+        reminders,
+        projecting,
+        log_listener,
+        console,
+        auditing,
+    ];
     let reporting = casetrack_projector::grpc::ReportingService::new(reports, clocks, auditor);
     server.add(reporting.into_server());
 
