@@ -89,6 +89,7 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
         "casetrack.v1.Reply",
         "casetrack.v1.Agencies",
         "casetrack.v1.Reporting",
+        "casetrack.v1.Audit",
     ];
     assert_eq!(
         reflected_services(&server.url()).await?,

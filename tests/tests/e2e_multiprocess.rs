@@ -56,10 +56,17 @@ async fn scenario(dir: &Path) -> anyhow::Result<()> {
     let first = reporting("reporting", &log, &nats, dir)?;
     for (process, services) in [
         (&log, &["casetrack.v1.EventLog"][..]),
-        (&intake, &["casetrack.v1.Intake", "casetrack.v1.Agencies"]),
+        (
+            &intake,
+            &[
+                "casetrack.v1.Intake",
+                "casetrack.v1.Agencies",
+                "casetrack.v1.Audit",
+            ],
+        ),
         (&review, &["casetrack.v1.Review", "casetrack.v1.Agencies"]),
         (&reply, &["casetrack.v1.Reply", "casetrack.v1.Agencies"]),
-        (&first, &["casetrack.v1.Reporting"]),
+        (&first, &["casetrack.v1.Reporting", "casetrack.v1.Audit"]),
     ] {
         let reflected = reflected_services(&process.url()).await?;
         assert_eq!(
