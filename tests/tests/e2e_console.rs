@@ -19,6 +19,9 @@ use casetrack_tests::free_port;
 use casetrack_tests::services::{Process, TestIdentity, authed, today, token_file};
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// How long a form's navigation may take before the test fails, and how often the URL is looked at meanwhile.
+const NAVIGATION_TIMEOUT: Duration = Duration::from_secs(10);
+const NAVIGATION_POLL: Duration = Duration::from_millis(50);
 const CLERK: &str = "clerk-token";
 const APPROVER: &str = "approver-token";
 const DISPATCHER: &str = "dispatcher-token";
@@ -136,8 +139,20 @@ impl Browser {
         Ok(field.send_keys(text).await?)
     }
 
+    /// Click what `css` finds — every click here follows a link or submits a form — and wait until the next
+    /// page has replaced this one (the old page's root goes stale), so no lookup reads the page being left.
     async fn click(&self, css: &str) -> anyhow::Result<()> {
-        Ok(self.client.find(Locator::Css(css)).await?.click().await?)
+        let page = self.client.find(Locator::Css("html")).await?;
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        let started = Instant::now();
+        while page.tag_name().await.is_ok() {
+            if started.elapsed() > NAVIGATION_TIMEOUT {
+                bail!("clicking {css} did not lead to another page");
+            }
+            tokio::time::sleep(NAVIGATION_POLL).await;
+        }
+        self.client.wait().for_element(Locator::Css("body")).await?;
+        Ok(())
     }
 
     async fn text(&self, css: &str) -> anyhow::Result<String> {
@@ -154,14 +169,20 @@ impl Browser {
         Ok(std::fs::write(self.shots.join(format!("{name}.png")), png)?)
     }
 
-    /// The case id in the current URL (`/cases/{id}`).
+    /// The case id in the URL (`/cases/{id}`) once the browser is on a case page: a submitted form navigates
+    /// there after the click returns, so wait for it (at most `NAVIGATION_TIMEOUT`).
     async fn case_id(&self) -> anyhow::Result<String> {
-        let url = self.client.current_url().await?;
-        let id = url
-            .path()
-            .strip_prefix("/cases/")
-            .context("not on a case page")?;
-        Ok(id.to_owned())
+        let started = Instant::now();
+        loop {
+            let url = self.client.current_url().await?;
+            if let Some(id) = url.path().strip_prefix("/cases/") {
+                return Ok(id.to_owned());
+            }
+            if started.elapsed() > NAVIGATION_TIMEOUT {
+                bail!("not on a case page: {url}");
+            }
+            tokio::time::sleep(NAVIGATION_POLL).await;
+        }
     }
 }
 
