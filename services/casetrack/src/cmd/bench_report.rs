@@ -3,7 +3,7 @@
 //! past position, drill-down). Creates its own data directory; not a test — numbers only.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use casetrack_eventlog::EventLog;
@@ -11,6 +11,7 @@ use casetrack_projector::{
     AgencyScope, AsOf, Projector, ReadModel, Reports, projections_dir, synthetic,
 };
 
+use crate::cmd::bench_log::percentile;
 use crate::cmd::serve::log_dir;
 
 /// Report queries timed per kind of query.
@@ -29,11 +30,6 @@ pub struct Args {
     /// Data year.
     #[arg(long, default_value_t = 2024)]
     pub year: i32,
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(index).copied().unwrap_or_default()
 }
 
 fn time(label: &str, mut query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
