@@ -1,7 +1,7 @@
 //! The staff console in a real headless Chromium, driven over WebDriver (`chromedriver`) as staff would use it:
 //! a clerk registers an application and sees its deadline; an approver finds it in the 待办 queue with its
 //! light and decides it (a refused form shows the refusal beside its field); a dispatcher routes a hotline
-//! ticket and the unit it went to finds it in its subtree's queue; a clerk sees no action on the case and a
+//! ticket and the unit it went to finds it in its subtree's queue and opens it; a clerk sees no action on the case and a
 //! decision forged from the clerk's session is refused with 403. The test starts its own `casetrack serve` and
 //! its own `chromedriver` on free loopback ports and stops both by process id. A screenshot of every page is
 //! written to `CARGO_TARGET_TMPDIR/console-screenshots/` (kept as CI artifacts).
@@ -382,7 +382,8 @@ async fn dispatcher_routes(browser: &Browser, ticket: &str) -> anyhow::Result<()
     browser.logout().await
 }
 
-/// The roads bureau's queue holds the ticket dispatched to its east unit, with the unit named.
+/// The roads bureau's queue holds the ticket dispatched to its east unit, with the unit named, and the bureau
+/// opens the ticket's case page from there (a case of the district's, which it handles).
 async fn unit_sees_its_subtree(browser: &Browser, ticket: &str) -> anyhow::Result<()> {
     browser.login(UNIT).await?;
     browser.goto("/queue").await?;
@@ -391,5 +392,14 @@ async fn unit_sees_its_subtree(browser: &Browser, ticket: &str) -> anyhow::Resul
     assert!(text.contains("simao/roads/east"), "{text}");
     assert_eq!(browser.text(&format!("{row} .light")).await?, "正常");
     browser.shot("09-queue-unit-subtree").await?;
+    browser.click(&format!("{row} a")).await?;
+    assert_eq!(
+        browser.case_id().await?,
+        ticket,
+        "the unit opens the ticket it handles"
+    );
+    let timeline = browser.text("ol.timeline").await?;
+    assert!(timeline.contains("派单至 simao/roads/east"), "{timeline}");
+    browser.shot("10-case-unit").await?;
     browser.logout().await
 }

@@ -26,10 +26,17 @@ impl Identity {
         self.roles.contains(&role)
     }
 
-    /// Whether the caller may see or act on a case of `agency` submitted by `source_system`: the agency is in
-    /// its jurisdiction and, for a hotline source system, the case is its own.
-    pub fn may_see(&self, agency: &AgencyId, source_system: Option<&str>) -> bool {
-        self.covers(agency)
+    /// Whether the caller may see or act on a case of `agency` submitted by `source_system` and handled now by
+    /// `handling_unit` (a ticket's dispatched unit, a proposal's lead unit; `None` when its agency handles it):
+    /// the agency or the handling unit is in its jurisdiction — a unit works the cases its queue lists — and,
+    /// for a hotline source system, the case is its own.
+    pub fn may_see(
+        &self,
+        agency: &AgencyId,
+        source_system: Option<&str>,
+        handling_unit: Option<&AgencyId>,
+    ) -> bool {
+        (self.covers(agency) || handling_unit.is_some_and(|unit| self.covers(unit)))
             && (!self.has(Role::Hotline) || source_system == Some(self.source_system.as_str()))
     }
 
@@ -61,18 +68,31 @@ mod tests {
     #[test]
     fn staff_see_their_subtree_only() {
         let staff = identity(&[Role::Reviewer], Some("simao/finance"));
-        assert!(staff.may_see(&agency("simao/finance"), Some("console")));
-        assert!(staff.may_see(&agency("simao/finance/budget"), None));
-        assert!(!staff.may_see(&agency("simao"), None));
-        assert!(!staff.may_see(&agency("simao/financebureau"), None));
-        assert!(identity(&[Role::Auditor], None).may_see(&agency("other"), None));
+        assert!(staff.may_see(&agency("simao/finance"), Some("console"), None));
+        assert!(staff.may_see(&agency("simao/finance/budget"), None, None));
+        assert!(!staff.may_see(&agency("simao"), None, None));
+        assert!(!staff.may_see(&agency("simao/financebureau"), None, None));
+        assert!(identity(&[Role::Auditor], None).may_see(&agency("other"), None, None));
+    }
+
+    #[test]
+    fn a_unit_sees_the_cases_it_handles() {
+        let unit = identity(&[Role::Reviewer], Some("simao/roads"));
+        let handled_by = |u: &str| unit.may_see(&agency("simao"), None, Some(&agency(u)));
+        assert!(handled_by("simao/roads"));
+        assert!(handled_by("simao/roads/east"));
+        assert!(!handled_by("simao/water"));
+        let above = identity(&[Role::Reviewer], Some("simao"));
+        assert!(above.may_see(&agency("simao"), None, Some(&agency("simao/roads"))));
     }
 
     #[test]
     fn a_hotline_sees_only_its_own_cases() {
         let hotline = identity(&[Role::Hotline], Some("simao"));
-        assert!(hotline.may_see(&agency("simao/roads"), Some("12345")));
-        assert!(!hotline.may_see(&agency("simao/roads"), Some("12328")));
-        assert!(!hotline.may_see(&agency("simao/roads"), None));
+        assert!(hotline.may_see(&agency("simao/roads"), Some("12345"), None));
+        assert!(!hotline.may_see(&agency("simao/roads"), Some("12328"), None));
+        assert!(!hotline.may_see(&agency("simao/roads"), None, None));
+        let dispatched = Some(agency("simao/roads"));
+        assert!(!hotline.may_see(&agency("simao"), Some("12328"), dispatched.as_ref()));
     }
 }

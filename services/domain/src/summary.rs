@@ -70,3 +70,17 @@ pub enum CaseDetail {
     },
     Record,
 }
+
+impl CaseState {
+    /// Who handles the case now when that is not its agency: a ticket's dispatched unit, a proposal's lead
+    /// unit. The queues list the case under it, and that unit sees the case as its agency's staff do.
+    pub fn handling_unit(&self) -> Option<&AgencyId> {
+        match &self.detail {
+            CaseDetail::Hotline { unit, .. } => unit.as_ref(),
+            CaseDetail::Proposal { lead_unit, .. } => Some(lead_unit),
+            CaseDetail::Application { .. } | CaseDetail::Challenge { .. } | CaseDetail::Record => {
+                None
+            }
+        }
+    }
+}

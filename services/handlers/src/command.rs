@@ -95,23 +95,45 @@ impl Actor<'_> {
         }
     }
 
-    /// Whether the actor may act on the case whose stream begins with `first`.
-    fn may_act_on(&self, first: &RecordedEvent) -> bool {
-        match self {
-            Actor::Caller(identity) => may_see(identity, first),
-            Actor::Reaction(_) => true,
+    /// Whether the actor may act on the case of `kind` whose stream is `recorded`, decoded as `events`.
+    fn may_act_on(&self, kind: CaseKind, recorded: &[RecordedEvent], events: &[Event]) -> bool {
+        match (self, recorded.first()) {
+            (Actor::Caller(identity), Some(first)) => {
+                may_see(identity, first, handling_unit(kind, events).as_ref())
+            }
+            (Actor::Caller(_), None) => false,
+            (Actor::Reaction(_), _) => true,
         }
     }
 }
 
-/// Whether `identity` may see the case whose stream begins with `first`: the one jurisdiction check of every
-/// command and read on an existing case. A case whose agency does not parse is seen only deployment-wide.
-pub fn may_see(identity: &Identity, first: &RecordedEvent) -> bool {
+/// Whether `identity` may see the case whose stream begins with `first` and is handled now by
+/// `handling_unit` ([`handling_unit`]): the one jurisdiction check of every command and read on an existing
+/// case. A case whose agency does not parse is seen only deployment-wide.
+pub fn may_see(
+    identity: &Identity,
+    first: &RecordedEvent,
+    handling_unit: Option<&AgencyId>,
+) -> bool {
     let agency = first.metadata.agency.as_deref().map(AgencyId::parse);
     match agency {
-        Some(Ok(agency)) => identity.may_see(&agency, first.metadata.source_system.as_deref()),
+        Some(Ok(agency)) => {
+            let source_system = first.metadata.source_system.as_deref();
+            identity.may_see(&agency, source_system, handling_unit)
+        }
         _ => identity.jurisdiction.is_none() && identity.roles.iter().all(|r| r.spans_deployment()),
     }
+}
+
+/// The unit handling the case of `kind` whose events are `events`, when not its agency (the domain's
+/// `CaseState::handling_unit`); `None` too for a stream that does not replay, whose command or read reports
+/// that itself.
+pub fn handling_unit(kind: CaseKind, events: &[Event]) -> Option<AgencyId> {
+    Case::replay(kind, events)
+        .ok()?
+        .summary()?
+        .handling_unit()
+        .cloned()
 }
 
 /// The command executor shared by the three services.
@@ -265,7 +287,7 @@ impl Commands {
                     .log
                     .read_stream_to_end(&stream, MAX_CASE_EVENTS)
                     .await?;
-                let (Some(head), Some(created)) = (recorded.last(), recorded.first()) else {
+                let Some(head) = recorded.last() else {
                     let what = step.command.kind().category();
                     return Err(HandlerError::NotFound {
                         field: step.field,
@@ -273,7 +295,8 @@ impl Commands {
                         key: step.case_id.to_string(),
                     });
                 };
-                if !actor.may_act_on(created) {
+                let folded = decode_stream(&stream, &recorded)?;
+                if !actor.may_act_on(step.command.kind(), &recorded, &folded) {
                     return Err(HandlerError::NotFound {
                         field: step.field,
                         what: step.command.kind().category(),
@@ -292,7 +315,6 @@ impl Commands {
                         });
                     }
                 }
-                let folded = decode_stream(&stream, &recorded)?;
                 let now = at.on(&folded);
                 let events = decide(&stream, &folded, step.command.clone(), now, &clocks)?;
                 let metadata = Metadata {
@@ -356,12 +378,16 @@ impl Commands {
         case_id: CaseId,
         field: &'static str,
     ) -> Result<Vec<RecordedEvent>, HandlerError> {
+        let stream = stream_name(kind, case_id);
         let recorded = self
             .log
-            .read_stream_to_end(&stream_name(kind, case_id), MAX_CASE_EVENTS)
+            .read_stream_to_end(&stream, MAX_CASE_EVENTS)
             .await?;
+        let events = decode_stream(&stream, &recorded)?;
         match recorded.first() {
-            Some(first) if may_see(caller, first) => Ok(recorded),
+            Some(first) if may_see(caller, first, handling_unit(kind, &events).as_ref()) => {
+                Ok(recorded)
+            }
             _ => Err(HandlerError::NotFound {
                 field,
                 what: kind.category(),

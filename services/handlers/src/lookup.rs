@@ -8,7 +8,7 @@ use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{Case, CaseId, CaseKind, CaseStatus, Event, parse_stream_name, stream_name};
 use casetrack_eventlog::{Log, RecordedEvent};
 
-use crate::command::{MAX_CASE_EVENTS, decode_stream, may_see};
+use crate::command::{MAX_CASE_EVENTS, decode_stream, handling_unit, may_see};
 use crate::error::HandlerError;
 use crate::parse;
 use crate::tracking;
@@ -93,10 +93,14 @@ pub async fn find(
     let (kind, case_id) = parse_stream_name(&stream)
         .ok_or_else(|| HandlerError::corrupt(&stream, "the tracking index names no case stream"))?;
     let recorded = log.read_stream_to_end(&stream, MAX_CASE_EVENTS).await?;
-    if !recorded.first().is_some_and(|first| may_see(caller, first)) {
+    let events = decode_stream(&stream, &recorded)?;
+    let unit = handling_unit(kind, &events);
+    if !recorded
+        .first()
+        .is_some_and(|first| may_see(caller, first, unit.as_ref()))
+    {
         return Err(not_found());
     }
-    let events = decode_stream(&stream, &recorded)?;
     Ok(Found {
         case_id,
         kind,

@@ -116,6 +116,7 @@ impl CaseSummary {
         let Some(state) = case.state.summary() else {
             return out;
         };
+        out.handling_unit = state.handling_unit().cloned();
         out.agency = Some(state.agency);
         out.received_on = Some(state.received_on);
         out.decided_on = state.decided_on;
@@ -129,29 +130,10 @@ impl CaseSummary {
                 out.challenge_kind = Some(kind);
                 out.outcome = result.map(|r| r.cell_column().to_string());
             }
-            (
-                _,
-                CaseDetail::Proposal {
-                    result_class,
-                    lead_unit,
-                    ..
-                },
-            ) => {
-                out.outcome = result_class;
-                out.handling_unit = Some(lead_unit);
-            }
-            (
-                _,
-                CaseDetail::Hotline {
-                    line,
-                    category,
-                    unit,
-                    ..
-                },
-            ) => {
+            (_, CaseDetail::Proposal { result_class, .. }) => out.outcome = result_class,
+            (_, CaseDetail::Hotline { line, category, .. }) => {
                 out.line = Some(line);
                 out.category = Some(category);
-                out.handling_unit = unit;
             }
             (Case::Record(record), _) => out.record(record),
             _ => {}
