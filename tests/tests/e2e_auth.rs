@@ -77,6 +77,10 @@ struct Served {
 
 fn serve(dir: &Path, tokens: &Path) -> Served {
     let (port, log_port) = (free_port(), free_port());
+    // No automatic routing: the router would dispatch a new ticket at a moment of its own, and these tests
+    // compare log positions before and after refused calls.
+    let routing = dir.join("routing.json");
+    std::fs::write(&routing, r#"{"rules": []}"#).expect("write routing");
     let args = [
         "serve".to_owned(),
         "--data".to_owned(),
@@ -90,6 +94,8 @@ fn serve(dir: &Path, tokens: &Path) -> Served {
         format!("127.0.0.1:{log_port}"),
         "--tokens".to_owned(),
         tokens.display().to_string(),
+        "--routing".to_owned(),
+        routing.display().to_string(),
     ];
     // Waits for the log listener, which serve binds after the public port; then addresses the public port.
     let mut process =

@@ -1,8 +1,10 @@
 //! The staff console in a real headless Chromium, driven over WebDriver (`chromedriver`) as staff would use it:
 //! a clerk registers an application and sees its deadline; an approver finds it in the 待办 queue with its
-//! light and decides it (a refused form shows the refusal beside its field); a dispatcher routes a hotline
-//! ticket and the unit it went to finds it in its subtree's queue and opens it; a clerk sees no action on the case and a
-//! decision forged from the clerk's session is refused with 403. The test starts its own `casetrack serve` and
+//! light and decides it (a refused form shows the refusal beside its field); the report officer sees the
+//! annual report's figure grow, finds the application behind it and publishes; a clerk sees no action on the
+//! case and a decision forged from the clerk's session is refused with 403, as is a publish forged by an
+//! approver; a dispatcher routes a hotline ticket and the unit it went to finds it in its subtree's queue and
+//! opens it. The test starts its own `casetrack serve` and
 //! its own `chromedriver` on free loopback ports and stops both by process id. A screenshot of every page is
 //! written to `CARGO_TARGET_TMPDIR/console-screenshots/` (kept as CI artifacts).
 
@@ -27,15 +29,22 @@ const APPROVER: &str = "approver-token";
 const DISPATCHER: &str = "dispatcher-token";
 const UNIT: &str = "roads-unit-token";
 const ADMIN: &str = "admin-token";
+const REPORT_OFFICER: &str = "report-officer-token";
 const HOTLINE: &str = "hotline-token";
 
 /// One job per identity, as the console's users hold them.
-const IDENTITIES: [TestIdentity<'static>; 6] = [
+const IDENTITIES: [TestIdentity<'static>; 7] = [
     (CLERK, &["clerk"], "console", Some("simao")),
     (APPROVER, &["approver"], "console", Some("simao")),
     (DISPATCHER, &["reviewer"], "console", Some("simao")),
     (UNIT, &["reviewer"], "console", Some("simao/roads")),
     (ADMIN, &["admin"], "ops", None),
+    (
+        REPORT_OFFICER,
+        &["report_officer"],
+        "console",
+        Some("simao"),
+    ),
     (HOTLINE, &["hotline"], "12345", Some("simao")),
 ];
 
@@ -159,6 +168,13 @@ impl Browser {
         Ok(self.client.find(Locator::Css(css)).await?.text().await?)
     }
 
+    /// The figure of report cell `code` on the report page shown.
+    async fn figure(&self, code: &str) -> anyhow::Result<u64> {
+        let text = self.text(&format!("a[data-cell='{code}']")).await?;
+        text.parse()
+            .with_context(|| format!("figure of {code}: {text:?}"))
+    }
+
     async fn count(&self, css: &str) -> anyhow::Result<usize> {
         Ok(self.client.find_all(Locator::Css(css)).await?.len())
     }
@@ -236,8 +252,11 @@ async fn staff_work_cases_in_the_console() -> anyhow::Result<()> {
 async fn scenario(console: &Console) -> anyhow::Result<()> {
     let browser = &console.browser;
     let application = clerk_registers(browser).await?;
+    let before = officer_reads_figure(browser).await?;
     approver_decides(browser, &application).await?;
+    officer_drills_down(browser, &application, before).await?;
     clerk_may_not_decide(browser, &application).await?;
+    approver_may_not_report(browser).await?;
     let ticket = submit_ticket(&console.grpc).await?;
     dispatcher_routes(browser, &ticket).await?;
     unit_sees_its_subtree(browser, &ticket).await
@@ -402,4 +421,75 @@ async fn unit_sees_its_subtree(browser: &Browser, ticket: &str) -> anyhow::Resul
     assert!(timeline.contains("派单至 simao/roads/east"), "{timeline}");
     browser.shot("10-case-unit").await?;
     browser.logout().await
+}
+
+/// The table 三 cell the test's application counts in once decided: 予以公开, 自然人 (the form's first type).
+const DISCLOSED_CELL: &str = "applications.disclosed.natural_person";
+
+/// The figure of [`DISCLOSED_CELL`] on the district's report page this year, as the report officer sees it.
+async fn officer_reads_figure(browser: &Browser) -> anyhow::Result<u64> {
+    browser.login(REPORT_OFFICER).await?;
+    browser.goto("/report").await?;
+    assert_eq!(
+        browser.text("section.identities p[data-status]").await?,
+        "全部勾稽关系校验通过。"
+    );
+    let figure = browser.figure(DISCLOSED_CELL).await?;
+    browser.logout().await?;
+    Ok(figure)
+}
+
+/// After the decision the report officer sees the figure grown by one, clicks it and finds the application
+/// in the drill-down; publishes, and sees the pinned position and hash.
+async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> anyhow::Result<()> {
+    browser.login(REPORT_OFFICER).await?;
+    // The projector folds the decision after the append is acknowledged: reload until it has.
+    let started = Instant::now();
+    loop {
+        browser.goto("/report").await?;
+        if browser.figure(DISCLOSED_CELL).await? == before + 1 {
+            break;
+        }
+        if started.elapsed() > NAVIGATION_TIMEOUT {
+            bail!("the report's figure did not change after the decision");
+        }
+        tokio::time::sleep(NAVIGATION_POLL).await;
+    }
+    assert_eq!(browser.count("nav.downloads a").await?, 5, "every format");
+    browser.shot("11-report").await?;
+    browser
+        .click(&format!("a[data-cell='{DISCLOSED_CELL}']"))
+        .await?;
+    assert_eq!(browser.text("dd.figure").await?, (before + 1).to_string());
+    assert_eq!(
+        browser
+            .count(&format!("table.drill tr[data-case='{case_id}']"))
+            .await?,
+        1,
+        "the decided application is behind the figure"
+    );
+    browser.shot("12-report-drill-down").await?;
+    browser.goto("/report").await?;
+    browser.click("form.publish button").await?;
+    let hash = browser.text("dl.published dd.hash").await?;
+    assert_eq!(hash.len(), 64, "a SHA-256 content hash: {hash}");
+    browser.shot("13-report-published").await?;
+    browser.logout().await
+}
+
+/// An approver works cases but does not report: no link to the report, and a publish forged from its session
+/// (its CSRF token and all) is refused with the 403 page.
+async fn approver_may_not_report(browser: &Browser) -> anyhow::Result<()> {
+    browser.login(APPROVER).await?;
+    assert_eq!(browser.count("header nav a[href='/report']").await?, 0);
+    let forge = "const f = document.createElement('form'); f.method = 'post'; f.action = '/report/publish';
+         const add = (n, v) => { const i = document.createElement('input'); i.name = n; i.value = v; f.appendChild(i); };
+         add('csrf', document.querySelector('input[name=csrf]').value); add('agency', 'simao'); add('year', '2026');
+         document.body.appendChild(f); f.submit();";
+    browser.client.execute(forge, vec![]).await?;
+    let heading = browser.text("main.error h1").await?;
+    assert!(heading.starts_with("403"), "{heading}");
+    browser.shot("14-forged-publish-403").await?;
+    browser.goto("/login").await?;
+    Ok(())
 }

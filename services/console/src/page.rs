@@ -81,6 +81,7 @@ pub fn head(title: &str) -> Markup {
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · casetrack" }
             link rel="stylesheet" href="/assets/console.css";
+            link rel="stylesheet" href="/assets/report.css";
         }
     }
 }

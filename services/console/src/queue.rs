@@ -150,7 +150,7 @@ fn link(query: &QueueQuery, agency: &str, page: usize) -> String {
 }
 
 /// Percent-encoding of a query value (agency ids and tracking numbers are ASCII; anything else is escaped).
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

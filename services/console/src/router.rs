@@ -17,7 +17,7 @@ use crate::error::ConsoleError;
 use crate::page::{QUEUE_METHOD, REGISTER_METHOD, REPORT_METHOD};
 use crate::session::Sessions;
 use crate::staff::Staff;
-use crate::{assets, case, login, queue, register};
+use crate::{assets, case, download, drill, login, queue, register, report};
 
 /// Largest request body the console reads: a form of a few fields with a free-text reason.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -51,7 +51,12 @@ impl Console {
             )
             .route("/cases/{case_id}", get(case::case_page))
             .route("/cases/{case_id}/actions/{action}", post(case::act))
+            .route("/report", get(report::report_page))
+            .route("/report/drill", get(drill::drill_page))
+            .route("/report/download", get(download::download))
+            .route("/report/publish", post(report::publish))
             .route("/assets/console.css", get(assets::stylesheet))
+            .route("/assets/report.css", get(assets::report_stylesheet))
             .fallback(not_found)
             .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
             .layer(axum::middleware::map_response(secure_headers))

@@ -12,7 +12,8 @@ pub(crate) enum Content {
     Header(String),
     /// Row label.
     Label(String),
-    Figure(Option<Figure>),
+    /// A figure and the code of its cell (what a page links to the cell's drill-down by).
+    Figure(Option<Figure>, String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +68,7 @@ impl Grid {
                 + match &cell.content {
                     Content::Header(text) => text_units(text, HEADER_CJK_UNITS),
                     Content::Label(text) => text_units(text, LABEL_CJK_UNITS),
-                    Content::Figure(figure) => super::print_figure(*figure).len(),
+                    Content::Figure(figure, _) => super::print_figure(*figure).len(),
                 };
             let width = &mut widths[usize::from(cell.col)];
             *width = (*width).max(units.min(MAX_COLUMN_UNITS));
@@ -119,7 +120,8 @@ pub(crate) fn grids(report: &Report) -> Vec<Grid> {
 }
 
 fn figure(report: &Report, table: &TableLayout, row: &str, column: &str) -> Content {
-    Content::Figure(report.get(&format!("{}.{row}.{column}", table.code)))
+    let code = format!("{}.{row}.{column}", table.code);
+    Content::Figure(report.get(&code), code)
 }
 
 fn printed(row: &Row) -> bool {

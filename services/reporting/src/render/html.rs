@@ -62,6 +62,15 @@ pub fn to_html(published: &PublishedReport) -> String {
 
 /// The report as one `<article class="annual-report">`, to embed in a page that includes [`STYLE`].
 pub fn fragment(published: &PublishedReport) -> String {
+    fragment_linked(published, &|_| None)
+}
+
+/// [`fragment`] with every figure `link` gives an address for (by its cell code) a link there: what a page
+/// that lists the cases behind each figure embeds.
+pub fn fragment_linked(
+    published: &PublishedReport,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let report = &published.report;
     let mut html = format!(
         "<article class=\"annual-report\">\n<h1>{}</h1>\n",
@@ -78,7 +87,7 @@ pub fn fragment(published: &PublishedReport) -> String {
     paragraph(&mut html, "", &parts::overview(report));
     for grid in grids(report) {
         heading(&mut html, &grid.title);
-        table(&mut html, &grid);
+        table(&mut html, &grid, link);
     }
     if six_parts {
         heading(&mut html, parts::PART_FIVE);
@@ -138,7 +147,7 @@ fn colophon(html: &mut String, published: &PublishedReport) {
 
 /// A national table: column widths from the longest text of each column, the header rows in `<thead>`
 /// (repeated on every printed page), the rest in `<tbody>`.
-fn table(html: &mut String, grid: &Grid) {
+fn table(html: &mut String, grid: &Grid, link: &dyn Fn(&str) -> Option<String>) {
     html.push_str("<table>\n<colgroup>");
     let units = grid.column_units();
     let total: usize = units.iter().sum();
@@ -158,7 +167,7 @@ fn table(html: &mut String, grid: &Grid) {
         }
         html.push_str("<tr>");
         for cell in grid.cells.iter().filter(|c| c.row == r) {
-            table_cell(html, cell);
+            table_cell(html, cell, link);
         }
         html.push_str("</tr>\n");
         if r + 1 == head {
@@ -168,7 +177,7 @@ fn table(html: &mut String, grid: &Grid) {
     html.push_str("</tbody>\n</table>\n");
 }
 
-fn table_cell(html: &mut String, cell: &GridCell) {
+fn table_cell(html: &mut String, cell: &GridCell, link: &dyn Fn(&str) -> Option<String>) {
     let span = match (cell.rowspan, cell.colspan) {
         (1, 1) => String::new(),
         (rs, 1) => format!(" rowspan=\"{rs}\""),
@@ -178,10 +187,17 @@ fn table_cell(html: &mut String, cell: &GridCell) {
     let _ = match &cell.content {
         Content::Header(text) => write!(html, "<th{span}>{}</th>", escape(text)),
         Content::Label(text) => write!(html, "<td class=\"label\"{span}>{}</td>", escape(text)),
-        Content::Figure(figure) => write!(
-            html,
-            "<td class=\"figure\"{span}>{}</td>",
-            escape(&super::print_figure(*figure))
-        ),
+        Content::Figure(figure, code) => {
+            let text = escape(&super::print_figure(*figure));
+            match link(code) {
+                Some(href) => write!(
+                    html,
+                    "<td class=\"figure\"{span}><a href=\"{}\" data-cell=\"{}\">{text}</a></td>",
+                    escape(&href),
+                    escape(code)
+                ),
+                None => write!(html, "<td class=\"figure\"{span}>{text}</td>"),
+            }
+        }
     };
 }

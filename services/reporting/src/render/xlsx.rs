@@ -124,8 +124,8 @@ fn write_cell(
     let (text, format) = match &cell.content {
         Content::Header(text) => (text.clone(), &formats.header),
         Content::Label(text) => (text.clone(), &formats.label),
-        Content::Figure(Some(Figure::Money(_))) => (String::new(), &formats.money),
-        Content::Figure(figure) => (super::print_figure(*figure), &formats.number),
+        Content::Figure(Some(Figure::Money(_)), _) => (String::new(), &formats.money),
+        Content::Figure(figure, _) => (super::print_figure(*figure), &formats.number),
     };
     if cell.rowspan > 1 || cell.colspan > 1 {
         let last_row = row + cell.rowspan - 1;
@@ -135,7 +135,7 @@ fn write_cell(
     match number(&cell.content) {
         Some(value) => sheet.write_number_with_format(row, col, value, format)?,
         None => match &cell.content {
-            Content::Figure(Some(Figure::Money(fen))) => {
+            Content::Figure(Some(Figure::Money(fen)), _) => {
                 sheet.write_string_with_format(row, col, fen.to_10k_yuan(), format)?
             }
             _ => sheet.write_string_with_format(row, col, &text, format)?,
@@ -147,8 +147,8 @@ fn write_cell(
 /// The figure as an exact Excel number, if it is a figure that fits one.
 fn number(content: &Content) -> Option<f64> {
     match content {
-        Content::Figure(Some(Figure::Money(fen))) => fen.as_10k_yuan_number(),
-        Content::Figure(Some(f @ (Figure::Count(_) | Figure::Change(_))))
+        Content::Figure(Some(Figure::Money(fen)), _) => fen.as_10k_yuan_number(),
+        Content::Figure(Some(f @ (Figure::Count(_) | Figure::Change(_))), _)
             if f.as_i128().abs() <= MAX_EXACT_NUMBER =>
         {
             #[allow(clippy::cast_precision_loss)] // exact: |value| ≤ 2^53

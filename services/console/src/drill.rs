@@ -1,0 +1,110 @@
+//! The cases behind one figure of the annual report (`Reporting.DrillDown`, which records the read in the audit
+//! trail): their sum is the figure, each links to its case page; a page at a time.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_server::Reporting;
+use maud::html;
+use serde::Deserialize;
+
+use crate::backend::Backend;
+use crate::error::ConsoleError;
+use crate::page::page;
+use crate::queue::{encode, kind_zh};
+use crate::report::ReportQuery;
+use crate::router::Console;
+use crate::staff::Staff;
+
+const DRILL_DOWN_METHOD: &str = "/casetrack.v1.Reporting/DrillDown";
+
+/// Cases listed on one page of a drill-down.
+pub const DRILL_PAGE_SIZE: usize = 100;
+
+/// Longest cell code accepted (the formats' longest is under 80 characters).
+pub const MAX_CELL_CODE_CHARS: usize = 128;
+
+/// The report's address (the latest report: a drill-down lists the cases behind the latest figure), the cell
+/// and the page. Not a flattened `ReportQuery`: a flattened query reads every value as text, `page` too.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DrillQuery {
+    agency: String,
+    year: String,
+    sub: String,
+    cell: String,
+    page: usize,
+}
+
+pub async fn drill_page(
+    staff: Staff,
+    State(console): State<Console>,
+    Query(query): Query<DrillQuery>,
+) -> Result<Html<String>, ConsoleError> {
+    if query.cell.chars().count() > MAX_CELL_CODE_CHARS {
+        return Err(ConsoleError::bad_request(format!(
+            "单元格代码不得超过 {MAX_CELL_CODE_CHARS} 个字符。"
+        )));
+    }
+    let report = ReportQuery {
+        agency: query.agency.clone(),
+        year: query.year.clone(),
+        sub: query.sub.clone(),
+        as_of: String::new(),
+    };
+    let target = report.target(&staff)?;
+    let request = pb::DrillDownRequest {
+        target: Some(target.pb()),
+        cell_code: query.cell.clone(),
+    };
+    let call = |b: Backend, r| async move { b.reporting.drill_down(r).await };
+    let answer = console
+        .backend
+        .call(&staff.identity, DRILL_DOWN_METHOD, request, call)
+        .await?;
+    let pages = answer.cases.len().div_ceil(DRILL_PAGE_SIZE).max(1);
+    let page_no = query.page.min(pages - 1);
+    let shown = answer
+        .cases
+        .iter()
+        .skip(page_no * DRILL_PAGE_SIZE)
+        .take(DRILL_PAGE_SIZE);
+    let back = format!("/report?{}", target.query(false));
+    let this = format!(
+        "/report/drill?{}&cell={}",
+        target.query(false),
+        encode(&query.cell)
+    );
+    let body = html! {
+        p { a href=(back) { "返回年度报告" } }
+        dl.provenance {
+            dt { "机关" } dd { (target.agency) @if target.subtree { "（含下级汇总）" } }
+            dt { "年度" } dd { (target.year) }
+            dt { "单元格" } dd { code { (query.cell) } }
+            dt { "数值" } dd.figure { (answer.figure) }
+            dt { "案件数" } dd { (answer.cases.len()) " 件，第 " (page_no + 1) "/" (pages) " 页" }
+        }
+        table.drill {
+            thead { tr { th { "编号" } th { "类别" } th { "机关" } th { "计入单元格" } th { "申请人类型" } th { "收到日期" } th { "办结日期" } th { "结果" } th { "计数" } } }
+            tbody {
+                @for case in shown {
+                    tr data-case=(case.case_id) {
+                        td { a href={ "/cases/" (case.case_id) } { (case.tracking_number) } }
+                        td { (kind_zh(&case.kind)) }
+                        td { (case.agency) }
+                        td { code { (case.cell_code) } }
+                        td { (case.applicant_type) }
+                        td { (case.received_on) }
+                        td { (case.decided_on) }
+                        td { (case.outcome) }
+                        td { (case.weight) }
+                    }
+                }
+            }
+        }
+        nav.pages {
+            @for n in 0..pages { @if n == page_no { b { (n + 1) } } @else { a href={ (this) "&page=" (n) } { (n + 1) } } }
+        }
+    };
+    Ok(page(&staff, "年度报告明细", body))
+}
