@@ -75,6 +75,11 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
     let second = tempfile::tempdir().expect("temp dir");
     let (json, stdout) = run_demo(&first.path().join("data"));
     assert!(stdout.contains("final (every identity holds)"), "{stdout}");
+    // Every request of the open cases was accepted (the demo stops at the first refusal).
+    assert!(
+        stdout.contains("12 cases left open in every state"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("本年新收政府信息公开申请数量") || stdout.contains("申请"),
         "the Markdown report is printed:\n{stdout}"

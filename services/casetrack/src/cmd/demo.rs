@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_auth::NewToken;
+use casetrack_auth::{NewToken, Role};
 use casetrack_domain::Calendar;
 use casetrack_domain::time::local_date;
 use casetrack_eventlog::BearerToken;
@@ -32,6 +32,7 @@ use crate::cmd::serve::{self, MetricsArgs, ReminderArgs, RoutingArgs, ServiceArg
 use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
 use crate::demo::drive::{Clients, drive, register_agencies};
+use crate::demo::open::open_cases;
 use crate::demo::year::{Params, generate, horizon};
 
 /// The log filter while the demo runs: its hundreds of requests would otherwise log a line each.
@@ -156,6 +157,13 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         markdown.problems.len()
     );
 
+    let open = open_cases(today, &calendar);
+    drive(&open, &clients, |_| {}).await?;
+    println!(
+        "{} cases left open in every state (after the report's log position, so it does not change)",
+        open.cases.len()
+    );
+
     if args.exit {
         return Ok(());
     }
@@ -163,6 +171,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         "staff console: http://{}/ — log in with the token {} (every staff role of the district)",
         args.console.console_listen, tokens.staff
     );
+    println!("  one login per job: {}", tokens.logins.display());
     println!("serving on {listen} (Ctrl-C to stop). Try:");
     println!(
         "  grpcurl -plaintext -H 'authorization: Bearer {token}' -d '{{\"target\":{{\"agency\":\"{DISTRICT}\",\"year\":{year},\"include_subagencies\":true}},\
@@ -202,13 +211,30 @@ fn prepare_data_dir(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The demo's two callers: its staff (every staff role in the district) and the 12345 hotline.
+/// The demo's two callers: its staff (every staff role in the district) and the 12345 hotline; and the file
+/// listing one console login per job.
 struct DemoTokens {
     staff: String,
     hotline: String,
+    logins: PathBuf,
 }
 
-/// Fresh tokens for the demo's callers, their hashes written to DATA/demo-tokens.json.
+/// One console login per job, to see the console as each role does: name, roles, jurisdiction.
+const CONSOLE_LOGINS: [(&str, &[Role], &str); 6] = [
+    ("演示：登记员", &[Role::Clerk], DISTRICT),
+    ("演示：承办人（派单）", &[Role::Reviewer], DISTRICT),
+    ("演示：审批负责人", &[Role::Approver], DISTRICT),
+    ("演示：答复专员", &[Role::ReplyOfficer], DISTRICT),
+    ("演示：年报专员", &[Role::ReportOfficer], DISTRICT),
+    (
+        "演示：区住建局承办人",
+        &[Role::Reviewer],
+        "simao/housing_construction",
+    ),
+];
+
+/// Fresh tokens for the demo's callers and the console logins, their hashes written to DATA/demo-tokens.json,
+/// the logins' tokens to DATA/demo-logins.txt.
 fn demo_tokens(data: &Path) -> anyhow::Result<DemoTokens> {
     use casetrack_auth::Role::{
         Admin, Approver, Clerk, Hotline, ReplyOfficer, ReportOfficer, Reviewer,
@@ -222,22 +248,38 @@ fn demo_tokens(data: &Path) -> anyhow::Result<DemoTokens> {
         ReplyOfficer,
         ReportOfficer,
     ];
-    let new = |name: &str, roles: &[casetrack_auth::Role], source: &str| {
+    let new = |name: &str, roles: &[Role], source: &str, jurisdiction: &str| {
         NewToken::generate(
             name,
             roles.iter().copied().collect(),
             source,
-            Some(DISTRICT),
+            Some(jurisdiction),
         )
         .map_err(|reason| anyhow::anyhow!("demo identity {name}: {reason}"))
     };
-    let staff = new("演示：思茅区工作人员", &staff_roles, DEMO_SOURCE_SYSTEM)?;
-    let hotline = new("演示：12345热线", &[Hotline], DEMO_HOTLINE)?;
-    let file = serde_json::json!({ "identities": [staff.entry, hotline.entry] });
+    let staff = new(
+        "演示：思茅区工作人员",
+        &staff_roles,
+        DEMO_SOURCE_SYSTEM,
+        DISTRICT,
+    )?;
+    let hotline = new("演示：12345热线", &[Hotline], DEMO_HOTLINE, DISTRICT)?;
+    let mut entries = vec![staff.entry, hotline.entry];
+    let mut listing =
+        String::from("# casetrack demo: one console login per job (name, jurisdiction, token)\n");
+    for (name, roles, jurisdiction) in CONSOLE_LOGINS {
+        let login = new(name, roles, DEMO_SOURCE_SYSTEM, jurisdiction)?;
+        listing.push_str(&format!("{name}\t{jurisdiction}\t{}\n", login.token));
+        entries.push(login.entry);
+    }
+    let file = serde_json::json!({ "identities": entries });
     std::fs::write(data.join("demo-tokens.json"), file.to_string())?;
+    let logins = data.join("demo-logins.txt");
+    std::fs::write(&logins, listing)?;
     Ok(DemoTokens {
         staff: staff.token,
         hotline: hotline.token,
+        logins,
     })
 }
 
