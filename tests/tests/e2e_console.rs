@@ -435,6 +435,18 @@ async fn officer_reads_figure(browser: &Browser) -> anyhow::Result<u64> {
         "全部勾稽关系校验通过。"
     );
     let figure = browser.figure(DISCLOSED_CELL).await?;
+    assert_eq!(
+        browser.count("figure[data-chart=flow] rect.bar").await?,
+        4,
+        "received, carried over, handled, carried forward"
+    );
+    assert_eq!(
+        browser
+            .count("figure[data-chart=outcomes] rect.bar")
+            .await?,
+        0,
+        "nothing handled yet"
+    );
     browser.logout().await?;
     Ok(figure)
 }
@@ -456,6 +468,13 @@ async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> a
         tokio::time::sleep(NAVIGATION_POLL).await;
     }
     assert_eq!(browser.count("nav.downloads a").await?, 5, "every format");
+    let outcomes = "figure[data-chart=outcomes] rect.bar";
+    assert_eq!(browser.count(outcomes).await?, 1, "one outcome row counts");
+    let bar = browser.client.find(Locator::Css(outcomes)).await?;
+    assert_eq!(
+        bar.attr("data-cell").await?.as_deref(),
+        Some("applications.disclosed.total")
+    );
     browser.shot("11-report").await?;
     browser
         .click(&format!("a[data-cell='{DISCLOSED_CELL}']"))

@@ -16,6 +16,7 @@ mod actions;
 mod assets;
 mod backend;
 mod case;
+mod charts;
 mod download;
 mod drill;
 mod error;

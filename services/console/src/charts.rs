@@ -1,0 +1,110 @@
+//! Charts of the annual report, drawn on the server as inline SVG (maud; no script, no chart library, nothing
+//! fetched): horizontal bars of the report's own figures, so a chart cannot disagree with its table — the
+//! applications' flow (received, carried over, handled, carried forward) and the outcome breakdown of
+//! table 三, one bar per outcome row that counts anything. A format without those cells (the pre-2019
+//! statistical table) shows none.
+
+use casetrack_domain::Outcome;
+use casetrack_reporting::PublishedReport;
+use maud::{Markup, html};
+
+/// Width of the drawing in SVG units; the labels take [`LABEL_WIDTH`] of it, the bars the rest.
+const CHART_WIDTH: u32 = 720;
+const LABEL_WIDTH: u32 = 260;
+/// Room after the longest bar for its figure.
+const FIGURE_WIDTH: u32 = 60;
+const BAR_HEIGHT: u32 = 18;
+const ROW_HEIGHT: u32 = 26;
+
+/// One bar: its report cell, its label, its figure.
+struct Bar {
+    cell: String,
+    label: String,
+    value: i128,
+}
+
+pub fn charts(published: &PublishedReport) -> Markup {
+    let figure = |cell: &str| published.report.get(cell).map(|f| f.as_i128());
+    let flow: Vec<Bar> = [
+        ("received", "本年新收"),
+        ("carried_over", "上年结转"),
+        ("outcome_total", "本年办结"),
+        ("carried_forward", "结转下年度"),
+    ]
+    .into_iter()
+    .filter_map(|(row, label)| {
+        let cell = format!("applications.{row}.total");
+        figure(&cell).map(|value| Bar {
+            cell,
+            label: label.to_owned(),
+            value,
+        })
+    })
+    .collect();
+    let outcomes: Vec<Bar> = Outcome::all()
+        .into_iter()
+        .filter_map(|outcome| {
+            let cell = format!("applications.{}.total", outcome.cell_row());
+            let value = figure(&cell).filter(|v| *v > 0)?;
+            Some(Bar {
+                cell,
+                label: outcome.label_zh().to_owned(),
+                value,
+            })
+        })
+        .collect();
+    html! {
+        @if !flow.is_empty() {
+            section.charts {
+                h2 { "图表" }
+                (chart("flow", "依申请公开：收到与办结（件）", &flow))
+                @if !outcomes.is_empty() { (chart("outcomes", "本年度办理结果（件）", &outcomes)) }
+            }
+        }
+    }
+}
+
+/// Horizontal bars scaled to the largest figure, each with its label and figure.
+fn chart(name: &str, title: &str, bars: &[Bar]) -> Markup {
+    let top = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let room = CHART_WIDTH - LABEL_WIDTH - FIGURE_WIDTH;
+    let height = ROW_HEIGHT * u32::try_from(bars.len()).unwrap_or(u32::MAX / ROW_HEIGHT);
+    html! {
+        figure.chart data-chart=(name) {
+            figcaption { (title) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_WIDTH) " " (height) } width=(CHART_WIDTH) height=(height) role="img" aria-label=(title) {
+                @for (i, bar) in bars.iter().enumerate() {
+                    @let y = ROW_HEIGHT * u32::try_from(i).unwrap_or(0);
+                    @let length = scaled(bar.value, top, room);
+                    text x=(LABEL_WIDTH - 8) y=(y + BAR_HEIGHT - 4) text-anchor="end" font-size="13" { (bar.label) }
+                    rect.bar data-cell=(bar.cell) x=(LABEL_WIDTH) y=(y) width=(length) height=(BAR_HEIGHT) fill="#8a1c1c" {}
+                    text x=(LABEL_WIDTH + length + 6) y=(y + BAR_HEIGHT - 4) font-size="13" { (bar.value) }
+                }
+            }
+        }
+    }
+}
+
+/// `value`'s bar length when `top` fills `room`; a figure that counts anything gets at least one unit.
+fn scaled(value: i128, top: i128, room: u32) -> u32 {
+    let length = value.max(0) * i128::from(room) / top;
+    let length = u32::try_from(length).unwrap_or(room);
+    if value > 0 { length.max(1) } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_figure() {
+        assert_eq!(scaled(10, 10, 400), 400);
+        assert_eq!(scaled(5, 10, 400), 200);
+        assert_eq!(
+            scaled(1, 1_000_000, 400),
+            1,
+            "a counted figure stays visible"
+        );
+        assert_eq!(scaled(0, 10, 400), 0);
+    }
+}
