@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 
 pub mod agencies;
 pub mod reporting;
+pub mod serve;
 pub mod services;
 pub mod tls;
 

@@ -2,18 +2,15 @@
 //! file, listed with their names, refused when the parent is unknown, and a report fetched from the server
 //! is titled with the registered name of its agency.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 use std::time::{Duration, Instant};
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
-use casetrack_tests::free_port;
 use casetrack_tests::reporting::CATCH_UP_TIMEOUT;
-use casetrack_tests::services::{
-    ADMIN_TOKEN, Process, STAFF_TOKEN, authed, casetrack_binary, today, write_tokens,
-};
+use casetrack_tests::serve::Serve;
+use casetrack_tests::services::{ADMIN_TOKEN, STAFF_TOKEN, authed, casetrack_binary, today};
 
 fn casetrack(args: &[&str]) -> anyhow::Result<Output> {
     Ok(Command::new(casetrack_binary()?).args(args).output()?)
@@ -27,24 +24,6 @@ fn agency(server: &str, args: &[&str]) -> anyhow::Result<Output> {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn serve(dir: &Path) -> anyhow::Result<Process> {
-    let tokens = write_tokens(dir)?;
-    let port = free_port();
-    let args = [
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        // Any free port: tests run side by side, the console's default port is one.
-        "--console-listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--tokens".to_owned(),
-        tokens.display().to_string(),
-    ];
-    Process::spawn(&args, port, &dir.join("serve.log"))
 }
 
 /// One application of `agency` received today, submitted by the district's staff.
@@ -71,7 +50,7 @@ fn submit_application(url: &str, agency: &str) -> anyhow::Result<()> {
 #[test]
 fn agencies_added_and_imported_by_the_cli_are_listed_and_named_in_reports() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = serve(dir.path())?;
+    let server = Serve::new(dir.path()).spawn("serve")?;
     let url = server.url();
 
     let added = agency(

@@ -9,32 +9,15 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::audit_client::AuditClient;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_tests::free_port;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{
-    ADMIN_TOKEN, AUDITOR_TOKEN, DISTRICT, HOTLINE_TOKEN, Process, STAFF_TOKEN, authed, today,
-    write_tokens,
+    ADMIN_TOKEN, AUDITOR_TOKEN, DISTRICT, HOTLINE_TOKEN, STAFF_TOKEN, authed, today,
 };
 use tonic::Code;
 use tonic::transport::Channel;
 
 /// How long the server may take to append a read's record before the test fails.
 const AUDIT_TIMEOUT: Duration = Duration::from_secs(30);
-
-fn serve(dir: &std::path::Path) -> anyhow::Result<Process> {
-    let port = free_port();
-    let args = [
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--log-listen".to_owned(),
-        format!("127.0.0.1:{}", free_port()),
-        "--tokens".to_owned(),
-        write_tokens(dir)?.display().to_string(),
-    ];
-    Process::spawn(&args, port, &dir.join("serve.log"))
-}
 
 /// The auditor's view of the trail filtered by `request`, once it holds at least `count` records.
 async fn trail(
@@ -76,7 +59,7 @@ fn application() -> pb::SubmitApplicationRequest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_of_cases_are_recorded_and_only_the_auditor_lists_them() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = serve(dir.path())?;
+    let server = Serve::new(dir.path()).spawn("serve")?;
     casetrack_tests::agencies::register(&server.url(), ADMIN_TOKEN, &[DISTRICT]).await?;
     let channel = Channel::from_shared(server.url())?.connect().await?;
     let mut intake = IntakeClient::new(channel.clone());

@@ -12,7 +12,7 @@ use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::review_client::ReviewClient;
 use casetrack_auth::Role;
 use casetrack_auth::policy::POLICY;
-use casetrack_tests::free_port;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{Process, TestIdentity, authed, today, token_file};
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::Channel;
@@ -76,32 +76,18 @@ struct Served {
 }
 
 fn serve(dir: &Path, tokens: &Path) -> Served {
-    let (port, log_port) = (free_port(), free_port());
     // No automatic routing: the router would dispatch a new ticket at a moment of its own, and these tests
     // compare log positions before and after refused calls.
     let routing = dir.join("routing.json");
     std::fs::write(&routing, r#"{"rules": []}"#).expect("write routing");
-    let args = [
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        // Any free port: tests run side by side, the console's default port is one.
-        "--console-listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--log-listen".to_owned(),
-        format!("127.0.0.1:{log_port}"),
-        "--tokens".to_owned(),
-        tokens.display().to_string(),
-        "--routing".to_owned(),
-        routing.display().to_string(),
-    ];
-    // Waits for the log listener, which serve binds after the public port; then addresses the public port.
-    let mut process =
-        Process::spawn(&args, log_port, &dir.join("serve.log")).expect("casetrack serve");
-    process.port = port;
-    Served { process, log_port }
+    let serve = Serve::new(dir)
+        .tokens(tokens)
+        .args(["--routing".to_owned(), routing.display().to_string()]);
+    let process = serve.spawn("serve").expect("casetrack serve");
+    Served {
+        process,
+        log_port: serve.log_port,
+    }
 }
 
 /// Calls `path` with an empty request (`()`, i.e. google.protobuf.Empty: valid protobuf for every message)

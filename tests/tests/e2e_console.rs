@@ -18,6 +18,7 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_tests::agencies;
 use casetrack_tests::free_port;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{Process, TestIdentity, authed, today, token_file};
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -216,18 +217,12 @@ async fn start() -> anyhow::Result<Console> {
     std::fs::write(&tokens, token_file(&IDENTITIES))?;
     let routing = dir.path().join("routing.json");
     std::fs::write(&routing, r#"{"rules": []}"#)?;
-    let (port, log_port, console_port) = (free_port(), free_port(), free_port());
-    let args: Vec<String> = [
-        "serve".to_owned(),
-        format!("--data={}", dir.path().join("data").display()),
-        format!("--listen=127.0.0.1:{port}"),
-        format!("--log-listen=127.0.0.1:{log_port}"),
-        format!("--console-listen=127.0.0.1:{console_port}"),
-        format!("--tokens={}", tokens.display()),
-        format!("--routing={}", routing.display()),
-    ]
-    .into();
-    let server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    let console_port = free_port();
+    let server = Serve::new(dir.path())
+        .tokens(&tokens)
+        .console_port(console_port)
+        .args([format!("--routing={}", routing.display())])
+        .spawn("serve")?;
     wait_for_port(console_port)?;
     let grpc = server.url();
     agencies::register(&grpc, ADMIN, &["simao", "simao/roads/east"]).await?;

@@ -3,43 +3,20 @@
 //! review and reply to closed while the source system watches its status updates. And a failed write to the
 //! log stops the process, whose restart recovers the log from disk.
 
-use std::path::Path;
-
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_eventlog::FAIL_WRITE_ENV;
-use casetrack_tests::free_port;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{
-    ADMIN_TOKEN, Clients, Process, STAFF_TOKEN, authed, ticket_and_application_to_closed, today,
-    write_tokens,
+    ADMIN_TOKEN, Clients, STAFF_TOKEN, authed, ticket_and_application_to_closed, today,
 };
 use tonic::Code;
-
-/// `casetrack serve` on `port`, its raw log on `log_port`, data in `dir`/data.
-fn serve_args(dir: &Path, port: u16, log_port: u16) -> anyhow::Result<Vec<String>> {
-    let tokens = write_tokens(dir)?;
-    Ok(vec![
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        // Any free port: tests run side by side, the console's default port is one.
-        "--console-listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--log-listen".to_owned(),
-        format!("127.0.0.1:{log_port}"),
-        "--tokens".to_owned(),
-        tokens.display().to_string(),
-    ])
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ticket_and_application_reach_closed_in_one_process() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (port, log_port) = (free_port(), free_port());
-    let args = serve_args(dir.path(), port, log_port)?;
-    let server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    let serve = Serve::new(dir.path());
+    let server = serve.spawn("serve")?;
     let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
     let outcome = ticket_and_application_to_closed(&mut clients).await;
     if outcome.is_err() {
@@ -57,7 +34,8 @@ async fn ticket_and_application_reach_closed_in_one_process() -> anyhow::Result<
         .await
         .expect_err("no raw log on the public port");
     assert_eq!(status.code(), Code::Unimplemented, "{status:?}");
-    let mut internal = EventLogClient::connect(format!("http://127.0.0.1:{log_port}")).await?;
+    let mut internal =
+        EventLogClient::connect(format!("http://127.0.0.1:{}", serve.log_port)).await?;
     let head = internal
         .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
         .await?;
@@ -80,15 +58,9 @@ fn application(external_id: &str) -> pb::SubmitApplicationRequest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_write_stops_serve_and_a_restart_recovers_the_log() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (port, log_port) = (free_port(), free_port());
-    let args = serve_args(dir.path(), port, log_port)?;
+    let serve = Serve::new(dir.path());
     // The first two groups (the agency's registration, one submission) commit; the write of the next fails.
-    let mut server = Process::spawn_with_env(
-        &args,
-        &[(FAIL_WRITE_ENV, "2")],
-        port,
-        &dir.path().join("serve.log"),
-    )?;
+    let mut server = serve.clone().env(FAIL_WRITE_ENV, "2").spawn("serve")?;
     casetrack_tests::agencies::register(&server.url(), ADMIN_TOKEN, &["simao"]).await?;
     let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
     let first = clients
@@ -105,7 +77,7 @@ async fn a_failed_write_stops_serve_and_a_restart_recovers_the_log() -> anyhow::
     let exit = server.wait_for_exit()?;
     assert!(!exit.success(), "the process exits non-zero: {exit:?}");
 
-    let server = Process::spawn(&args, port, &dir.path().join("serve-again.log"))?;
+    let server = serve.spawn("serve-again")?;
     let mut clients = Clients::connect(&server.url(), &server.url(), &server.url()).await?;
     let again = clients
         .intake
@@ -114,7 +86,7 @@ async fn a_failed_write_stops_serve_and_a_restart_recovers_the_log() -> anyhow::
         .into_inner();
     assert_eq!(again, first, "the committed case survived");
     // Served once the public port answers (the log listener is bound before the public port serves).
-    let mut log = EventLogClient::connect(format!("http://127.0.0.1:{log_port}")).await?;
+    let mut log = EventLogClient::connect(format!("http://127.0.0.1:{}", serve.log_port)).await?;
     let head = log
         .next_position(authed(pb::NextPositionRequest {}, ADMIN_TOKEN))
         .await?

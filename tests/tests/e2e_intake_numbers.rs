@@ -4,39 +4,15 @@
 //! without a gap or a repeat.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
-use casetrack_tests::free_port;
-use casetrack_tests::services::{
-    ADMIN_TOKEN, DISTRICT, Process, STAFF_TOKEN, authed, today, write_tokens,
-};
+use casetrack_tests::serve::Serve;
+use casetrack_tests::services::{ADMIN_TOKEN, DISTRICT, STAFF_TOKEN, authed, today};
 use tonic::transport::Channel;
 
 /// Concurrent creates in each round, as many as the busiest benchmark level.
 const CLIENTS: usize = 64;
-
-/// `casetrack serve` on a free port with its data in `dir`/data.
-fn serve(dir: &Path, name: &str) -> anyhow::Result<Process> {
-    let (port, log_port) = (free_port(), free_port());
-    let tokens = write_tokens(dir)?;
-    let args = [
-        "serve",
-        "--data",
-        &dir.join("data").display().to_string(),
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--log-listen",
-        &format!("127.0.0.1:{log_port}"),
-        "--console-listen",
-        "127.0.0.1:0",
-        "--tokens",
-        &tokens.display().to_string(),
-    ]
-    .map(str::to_owned);
-    Process::spawn(&args, port, &dir.join(format!("{name}.log")))
-}
 
 fn application(external_id: &str) -> pb::SubmitApplicationRequest {
     pb::SubmitApplicationRequest {
@@ -94,7 +70,8 @@ async fn concurrent_creates_all_succeed_with_dense_numbers_that_survive_a_restar
 -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let year = &today()[..4];
-    let server = serve(dir.path(), "serve")?;
+    let serve = Serve::new(dir.path());
+    let server = serve.spawn("serve")?;
     casetrack_tests::agencies::register(&server.url(), ADMIN_TOKEN, &[DISTRICT]).await?;
 
     let first = submit_concurrently(&server.url(), ids("A")).await?;
@@ -131,7 +108,7 @@ async fn concurrent_creates_all_succeed_with_dense_numbers_that_survive_a_restar
     drop(intake);
     drop(server);
 
-    let server = serve(dir.path(), "serve-again")?;
+    let server = serve.spawn("serve-again")?;
     let second = submit_concurrently(&server.url(), ids("B")).await?;
     assert_eq!(
         sequences(&second, year),

@@ -11,9 +11,10 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_tests::agencies::register;
 use casetrack_tests::free_port;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{
-    ADMIN_TOKEN, AUDITOR_TOKEN, HOTLINE_TOKEN, Process, STAFF_TOKEN, UPDATE_TIMEOUT, authed,
-    reflected_services, served_with_standard, write_tokens,
+    ADMIN_TOKEN, AUDITOR_TOKEN, HOTLINE_TOKEN, STAFF_TOKEN, UPDATE_TIMEOUT, authed,
+    reflected_services, served_with_standard,
 };
 
 /// One `GET /metrics` with `token` (none: no authorization header): the HTTP status line and the body.
@@ -63,26 +64,9 @@ fn wait_for(port: u16, series: &str, at_least: f64) -> anyhow::Result<f64> {
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let tokens = write_tokens(dir.path())?;
-    let (port, log_port, metrics_port) = (free_port(), free_port(), free_port());
-    let args: Vec<String> = [
-        "serve",
-        "--data",
-        &dir.path().join("data").to_string_lossy(),
-        "--tokens",
-        &tokens.to_string_lossy(),
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--log-listen",
-        &format!("127.0.0.1:{log_port}"),
-        "--console-listen",
-        "127.0.0.1:0",
-        "--metrics-listen",
-        &format!("127.0.0.1:{metrics_port}"),
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    let metrics_port = free_port();
+    let serve = Serve::new(dir.path()).metrics_port(metrics_port);
+    let server = serve.spawn("serve")?;
     let public = [
         "casetrack.v1.Intake",
         "casetrack.v1.Review",
@@ -95,7 +79,7 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
         reflected_services(&server.url()).await?,
         served_with_standard(&public)
     );
-    let log_url = format!("http://127.0.0.1:{log_port}");
+    let log_url = format!("http://127.0.0.1:{}", serve.log_port);
     let internal = served_with_standard(&["casetrack.v1.EventLog"]);
     assert_eq!(reflected_services(&log_url).await?, internal);
 

@@ -15,6 +15,7 @@ use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_bus::{NatsBus, STREAM_NAME};
 use casetrack_eventlog::{Log, MAX_READ_BATCH, RemoteLog};
 use casetrack_tests::agencies::register;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{ADMIN_TOKEN, HOTLINE_TOKEN, Process, authed, today, write_tokens};
 use casetrack_tests::{NatsServer, free_port};
 
@@ -162,23 +163,8 @@ fn print_logs(dir: &Path, names: &[&str]) {
 async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() -> anyhow::Result<()>
 {
     let dir = tempfile::tempdir()?;
-    let tokens = write_tokens(dir.path())?;
-    let (port, log_port) = (free_port(), free_port());
-    let args = [
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.path().join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        // Any free port: tests run side by side, the console's default port is one.
-        "--console-listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--log-listen".to_owned(),
-        format!("127.0.0.1:{log_port}"),
-        "--tokens".to_owned(),
-        tokens.display().to_string(),
-    ];
-    let mut server = Process::spawn(&args, port, &dir.path().join("serve.log"))?;
+    let serve = Serve::new(dir.path());
+    let mut server = serve.spawn("serve")?;
     register(&server.url(), ADMIN_TOKEN, &["simao"]).await?;
     let accepted = intake_load(&server.url(), TICKETS_PER_CLIENT, Arc::default()).await?;
     let accepted: BTreeSet<String> = accepted.into_iter().collect();
@@ -188,8 +174,9 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
         "every ticket accepted, each its own case"
     );
 
-    // The raw log is on its own internal port (bound before the public port serves).
-    let log = RemoteLog::connect(format!("http://127.0.0.1:{log_port}"), ADMIN_TOKEN).await?;
+    // The raw log is on its own internal port.
+    let log =
+        RemoteLog::connect(format!("http://127.0.0.1:{}", serve.log_port), ADMIN_TOKEN).await?;
     let outcome = wait_until_dispatched(&log, &accepted).await;
     if outcome.is_err() {
         print_logs(dir.path(), &["serve"]);
@@ -199,7 +186,7 @@ async fn sixty_four_concurrent_intake_clients_every_accepted_ticket_is_routed() 
     Ok(())
 }
 
-/// The command-line arguments of a multi-process service against the eventlog process at `log`.
+/// The multi-process service `name` against the eventlog process at `log`, over `dir/{name}`.
 fn service(name: &str, log: &Process, tokens: &Path, dir: &Path) -> anyhow::Result<Process> {
     let port = free_port();
     let args = [

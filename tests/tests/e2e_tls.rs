@@ -11,32 +11,17 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::agencies_client::AgenciesClient;
 use casetrack_api::v1::event_log_client::EventLogClient;
 use casetrack_auth::ClientTlsFiles;
+use casetrack_tests::serve::Serve;
 use casetrack_tests::services::{ADMIN_TOKEN, Process, authed, casetrack_binary, write_tokens};
 use casetrack_tests::tls::{TestPki, connect};
 use casetrack_tests::{NatsServer, free_port};
 
 /// `casetrack serve` serving TLS with `pki`'s server certificate, plus `extra` flags; and its log port.
 fn serve_tls(dir: &Path, pki: &TestPki, extra: &[String]) -> anyhow::Result<(Process, u16)> {
-    let (port, log_port) = (free_port(), free_port());
-    let mut args = vec![
-        "serve".to_owned(),
-        "--data".to_owned(),
-        dir.join("data").display().to_string(),
-        "--listen".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--log-listen".to_owned(),
-        format!("127.0.0.1:{log_port}"),
-        "--console-listen".to_owned(),
-        "127.0.0.1:0".to_owned(),
-        "--tokens".to_owned(),
-        write_tokens(dir)?.display().to_string(),
-    ];
-    args.extend(pki.server_args());
-    args.extend_from_slice(extra);
-    Ok((
-        Process::spawn(&args, port, &dir.join("serve.log"))?,
-        log_port,
-    ))
+    let serve = Serve::new(dir)
+        .args(pki.server_args())
+        .args(extra.iter().cloned());
+    Ok((serve.spawn("serve")?, serve.log_port))
 }
 
 fn https(port: u16) -> String {

@@ -9,8 +9,8 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use casetrack_eventlog::EventLog;
-use casetrack_tests::free_port;
-use casetrack_tests::services::{AUDITOR_TOKEN, Process, write_tokens};
+use casetrack_tests::serve::Serve;
+use casetrack_tests::services::AUDITOR_TOKEN;
 
 /// The agencies the ledger names (registered with their ancestors).
 const AGENCIES: [&str; 2] = ["simao/finance", "simao/education"];
@@ -160,24 +160,10 @@ fn an_embedded_report_refuses_unknown_agencies_empty_years_and_missing_directori
 fn a_report_from_a_server_refuses_unknown_agencies_and_empty_years() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = imported_data(dir.path());
-    let tokens = write_tokens(dir.path()).expect("tokens");
-    let (port, log_port) = (free_port(), free_port());
-    let args: Vec<String> = [
-        "serve",
-        "--data",
-        &data.display().to_string(),
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--log-listen",
-        &format!("127.0.0.1:{log_port}"),
-        "--console-listen",
-        "127.0.0.1:0",
-        "--tokens",
-        &tokens.display().to_string(),
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let server = Process::spawn(&args, port, &dir.path().join("serve.log")).expect("serve");
+    let server = Serve::new(dir.path())
+        .data(&data)
+        .spawn("serve")
+        .expect("serve");
     let url = server.url();
     let env = [("CASETRACK_TOKEN", AUDITOR_TOKEN)];
     // The server folds the imported ledger after it starts listening: wait for the 2023 report.
