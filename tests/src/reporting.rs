@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::event_log_client::EventLogClient;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::intake_client::IntakeClient;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use tonic::transport::Channel;
@@ -108,7 +109,7 @@ pub async fn submit_applications(
                     content: format!("第 {n} 份申请：本区 2025 年预算"),
                     delivery_form: "electronic".into(),
                     referred_from: String::new(),
-                    occurred_at: String::new(),
+                    occurred_at: None,
                 },
                 STAFF_TOKEN,
             ))
@@ -129,10 +130,18 @@ pub struct Figures {
     pub queue: Vec<(String, String, String)>,
 }
 
+/// A JSON report as the server sent it: text, never bytes.
+pub fn report_json(response: &pb::GetReportResponse) -> anyhow::Result<serde_json::Value> {
+    let Some(Rendered::Text(text)) = &response.rendered else {
+        anyhow::bail!("a JSON report comes as text: {:?}", response.rendered);
+    };
+    Ok(serde_json::from_str(text)?)
+}
+
 impl Figures {
     pub async fn read(client: &mut ReportingClient<Channel>) -> anyhow::Result<Figures> {
         let report = report(client).await?;
-        let json: serde_json::Value = serde_json::from_slice(&report.rendered)?;
+        let json = report_json(&report)?;
         let received = json["figures"][RECEIVED_CELL].as_u64().unwrap_or(0);
         let drill = client
             .drill_down(authed(

@@ -282,7 +282,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 category: "consultation".into(),
                 received_on: day.clone(),
                 summary: "How do I apply for the 2025 budget?".into(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             HOTLINE_TOKEN,
         ))
@@ -301,7 +301,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 content: "The 2025 budget of the district".into(),
                 delivery_form: "electronic".into(),
                 referred_from: ticket.case_id.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             STAFF_TOKEN,
         ))
@@ -340,7 +340,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 case_id: id(&ticket),
                 unit: unit.clone(),
                 signed_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -353,7 +353,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 case_id: id(&ticket),
                 result: "Explained how to apply; application filed".into(),
                 handled_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -365,7 +365,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 command_id: command_id(),
                 case_id: id(&ticket),
                 replied_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -377,7 +377,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 command_id: command_id(),
                 case_id: id(&ticket),
                 closed_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -390,7 +390,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 case_id: id(&ticket),
                 satisfaction: "satisfied".into(),
                 followed_up_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -405,7 +405,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 outcome: "disclosed".into(),
                 legal_reason: "《政府信息公开条例》第三十六条第（二）项".into(),
                 decided_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -418,7 +418,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 case_id: id(&application),
                 delivered_on: day.clone(),
                 method: "email".into(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))
@@ -430,7 +430,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
                 command_id: command_id(),
                 case_id: id(&application),
                 closed_on: day.clone(),
-                occurred_at: String::new(),
+                occurred_at: None,
             },
             staff,
         ))

@@ -240,7 +240,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
         category: "help".into(),
         received_on: today(),
         summary: "路灯不亮".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let ticket = intake
         .submit_hotline_ticket(authed(ticket, "hotline-token"))
@@ -281,7 +281,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
         content: "道路养护经费".into(),
         delivery_form: "electronic".into(),
         referred_from: String::new(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let application = intake
         .submit_application(authed(application, "clerk-token"))
@@ -304,7 +304,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
         outcome: "disclosed".into(),
         legal_reason: String::new(),
         decided_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let head = next_position(&server).await;
     for case_id in [
@@ -378,7 +378,7 @@ async fn a_referenced_case_outside_the_jurisdiction_is_a_case_that_does_not_exis
         category: "help".into(),
         received_on: today(),
         summary: "路面塌陷".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let ticket = intake
         .submit_hotline_ticket(authed(ticket, "hotline-token"))

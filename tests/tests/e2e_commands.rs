@@ -176,7 +176,7 @@ fn application(external_id: &str) -> pb::SubmitApplicationRequest {
         content: "Procurement contracts of 2025".into(),
         delivery_form: String::new(),
         referred_from: String::new(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 
@@ -187,7 +187,7 @@ fn decide(case_id: &str, command_id: &str, outcome: &str, legal_reason: &str) ->
         outcome: outcome.into(),
         legal_reason: legal_reason.into(),
         decided_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 
@@ -271,7 +271,7 @@ async fn intake_retries(mut h: Harness) {
         lead_unit: "simao".into(),
         co_units: Vec::new(),
         assigned_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let status = h
         .intake
@@ -360,7 +360,7 @@ async fn conflicting_commands(mut h: Harness) {
         case_id: case.case_id.clone(),
         delivered_on: today(),
         method: "post".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let first = h
         .reply
@@ -379,6 +379,11 @@ async fn conflicting_commands(mut h: Harness) {
     assert_eq!(h.log.next_position(), head);
 }
 
+/// The RFC 3339 instant `text` as a request's `occurred_at`.
+fn instant(text: &str) -> Option<prost_types::Timestamp> {
+    let at = chrono::DateTime::parse_from_rfc3339(text).expect("RFC 3339");
+    Some(std::time::SystemTime::from(at).into())
+}
 #[tokio::test]
 async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
     let mut h = start().await;
@@ -449,7 +454,7 @@ async fn bad_requests_are_refused_naming_the_field_and_write_nothing() {
         command_id: new_id(),
         case_id: case.case_id.clone(),
         closed_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let status = h
         .reply
@@ -550,7 +555,7 @@ async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
         category: "help".into(),
         received_on: received_on.into(),
         summary: "Street light broken".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let ticket = h
         .intake
@@ -564,7 +569,7 @@ async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
         unit: "simao/roads".into(),
         time_limit_working_days: 3,
         dispatched_on: received_on.into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     h.review
         .dispatch_ticket(authed(dispatch, STAFF_TOKEN))
@@ -627,11 +632,11 @@ fn working_days_after(from: &str, n: u32) -> chrono::DateTime<chrono::Utc> {
 async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_never() {
     let mut h = start().await;
     let received_on = "2026-03-02"; // a Monday; the Art. 33 reply is due 20 working days later
-    let recorded_at = format!("{received_on}T02:00:00Z");
+    let recorded_at = instant(&format!("{received_on}T02:00:00Z"));
     let submit = |external_id: &str| {
         let mut request = application(external_id);
         request.handed_in_on = received_on.into();
-        request.occurred_at = recorded_at.clone();
+        request.occurred_at = recorded_at;
         let mut intake = h.intake.clone();
         async move {
             intake
@@ -643,10 +648,10 @@ async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_n
     };
     let open = submit("R-OPEN").await;
     let closed = submit("R-CLOSED").await;
-    let decided_at = "2026-03-04T02:00:00Z";
+    let decided_at = instant("2026-03-04T02:00:00Z");
     let mut request = decide(&closed.case_id, &new_id(), "disclosed", "条例 Art. 36(二)");
     request.decided_on = "2026-03-04".into();
-    request.occurred_at = decided_at.into();
+    request.occurred_at = decided_at;
     h.review
         .decide(authed(request, STAFF_TOKEN))
         .await
@@ -656,7 +661,7 @@ async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_n
         case_id: closed.case_id.clone(),
         delivered_on: "2026-03-04".into(),
         method: "email".into(),
-        occurred_at: decided_at.into(),
+        occurred_at: decided_at,
     };
     h.reply
         .deliver_reply(authed(deliver, STAFF_TOKEN))
@@ -666,7 +671,7 @@ async fn open_applications_are_urged_then_supervised_once_each_and_closed_ones_n
         command_id: new_id(),
         case_id: closed.case_id.clone(),
         closed_on: "2026-03-04".into(),
-        occurred_at: decided_at.into(),
+        occurred_at: decided_at,
     };
     h.reply
         .close(authed(close, STAFF_TOKEN))
@@ -722,7 +727,7 @@ async fn proposals_near_their_three_month_deadline_are_urged_once() {
         lead_unit: "simao/transport".into(),
         co_units: Vec::new(),
         assigned_on: "2026-03-10".into(), // due 2026-06-10, a Wednesday
-        occurred_at: "2026-03-10T02:00:00Z".into(),
+        occurred_at: instant("2026-03-10T02:00:00Z"),
     };
     let proposal = h
         .intake
@@ -848,7 +853,7 @@ async fn lookups(mut h: Harness) {
 #[tokio::test]
 async fn an_application_timeline_lists_supplement_consultation_extension_and_decision_in_order() {
     let mut h = start().await;
-    let at = |day: &str| format!("{day}T02:00:00Z");
+    let at = |day: &str| instant(&format!("{day}T02:00:00Z"));
     let mut request = application("L-2");
     request.applicant_type = "natural_person".into();
     request.handed_in_on = "2026-03-02".into();
@@ -919,14 +924,22 @@ async fn an_application_timeline_lists_supplement_consultation_extension_and_dec
     let timeline = get_timeline(&mut h, key(&case, true))
         .await
         .expect("timeline");
+    // The day of each event's instant, as RFC 3339 begins.
+    let days: Vec<String> = timeline
+        .events
+        .iter()
+        .map(|e| e.occurred_at.map(|at| at.to_string()[..10].to_owned()))
+        .collect::<Option<_>>()
+        .expect("every event has its instant");
     let lines: Vec<(u64, &str, &str, &str)> = timeline
         .events
         .iter()
-        .map(|e| {
+        .zip(&days)
+        .map(|(e, day)| {
             (
                 e.revision,
                 e.event_type.as_str(),
-                &e.occurred_at[..10],
+                day.as_str(),
                 e.description.as_str(),
             )
         })
@@ -981,11 +994,7 @@ async fn an_application_timeline_lists_supplement_consultation_extension_and_dec
     );
     let last = timeline.events.last().expect("events");
     assert_eq!(timeline.r#ref.expect("ref").position, last.position);
-    assert!(
-        chrono::DateTime::parse_from_rfc3339(&last.recorded_at).is_ok(),
-        "{}",
-        last.recorded_at
-    );
+    assert!(last.recorded_at.is_some(), "{last:?}");
 }
 
 /// Every kind of submission naming `agency`, as (what, the intake call's refusal).
@@ -1015,7 +1024,7 @@ async fn submit_every_kind(
         category: "help".into(),
         received_on: day.clone(),
         summary: "路灯不亮".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "ticket",
@@ -1032,7 +1041,7 @@ async fn submit_every_kind(
         lead_unit: "simao".into(),
         co_units: Vec::new(),
         assigned_on: day.clone(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "proposal",
@@ -1045,7 +1054,7 @@ async fn submit_every_kind(
         application_case_id: application_case_id.into(),
         prior_reconsideration_case_id: String::new(),
         filed_on: day.clone(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "challenge",
@@ -1059,7 +1068,7 @@ async fn submit_every_kind(
         title: "2026年预算".into(),
         channels: vec!["website".into()],
         published_on: day.clone(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "disclosure",
@@ -1073,7 +1082,7 @@ async fn submit_every_kind(
         kind: "rules".into(),
         title: "管理办法".into(),
         issued_on: day.clone(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "document",
@@ -1087,7 +1096,7 @@ async fn submit_every_kind(
         measure: "training_sessions".into(),
         count: 2,
         period_end: day.clone(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "count",
@@ -1098,7 +1107,7 @@ async fn submit_every_kind(
         agency: agency.into(),
         amount_fen: 100,
         collected_on: day,
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     refused(
         "fees",

@@ -358,7 +358,7 @@ async fn submit_ticket(grpc: &str) -> anyhow::Result<String> {
         category: "complaint".to_owned(),
         received_on: today(),
         summary: "人民路东段路灯不亮".to_owned(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     Ok(intake
         .submit_hotline_ticket(authed(request, HOTLINE))

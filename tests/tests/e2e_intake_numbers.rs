@@ -89,7 +89,7 @@ async fn concurrent_creates_all_succeed_with_dense_numbers_that_survive_a_restar
         measure: "training_sessions".into(),
         count: 3,
         period_end: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     let record = intake
         .record_count(authed(count.clone(), STAFF_TOKEN))

@@ -135,7 +135,7 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
         content: "2025年度部门预算".into(),
         delivery_form: "electronic".into(),
         referred_from: String::new(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     intake
         .submit_application(authed(application, STAFF_TOKEN))

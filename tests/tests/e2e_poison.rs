@@ -13,7 +13,7 @@ use casetrack_domain::{
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use casetrack_tests::NatsServer;
 use casetrack_tests::reporting::{
-    RECEIVED_CELL, caught_up, eventlog, explained, log_head, reporting,
+    RECEIVED_CELL, caught_up, eventlog, explained, log_head, report_json, reporting,
 };
 use casetrack_tests::services::{AUDITOR_TOKEN, authed, today};
 use uuid::Uuid;
@@ -92,7 +92,7 @@ async fn report(
         ))
         .await?
         .into_inner();
-    let json: serde_json::Value = serde_json::from_slice(&response.rendered)?;
+    let json = report_json(&response)?;
     let received = json["figures"][RECEIVED_CELL].as_u64().unwrap_or(0);
     Ok((response, received))
 }

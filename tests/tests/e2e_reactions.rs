@@ -52,7 +52,7 @@ async fn submit_tickets(
             category: "complaint".into(),
             received_on: today(),
             summary: "路灯不亮".into(),
-            occurred_at: String::new(),
+            occurred_at: None,
         };
         accepted.push(submit(&mut intake, request).await?);
     }

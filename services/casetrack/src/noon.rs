@@ -1,6 +1,8 @@
 //! The instant at which a back-dated fact (an imported ledger row, a demonstration year) is recorded: noon in
 //! China (04:00 UTC) of its date, safely inside the statutory date however the instant is turned into one.
 
+use std::time::SystemTime;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// 04:00 UTC is 12:00 in China Standard Time (UTC+8).
@@ -10,6 +12,11 @@ const NOON_IN_CHINA_UTC_HOUR: u32 = 4;
 pub fn noon_in_china(date: NaiveDate) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(NOON_IN_CHINA_UTC_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
     Utc.from_utc_datetime(&date.and_time(time))
+}
+
+/// [`noon_in_china`] on `date` as the `occurred_at` of a gRPC request.
+pub fn occurred_at_noon(date: NaiveDate) -> Option<prost_types::Timestamp> {
+    Some(SystemTime::from(noon_in_china(date)).into())
 }
 
 #[cfg(test)]

@@ -136,8 +136,7 @@ pub async fn perform(
     case_id: &str,
     form: &Fields,
 ) -> Result<pb::CaseRef, Status> {
-    let (command_id, case_id, occurred_at) =
-        (form.get("command_id"), case_id.to_owned(), String::new());
+    let (command_id, case_id, occurred_at) = (form.get("command_id"), case_id.to_owned(), None);
     let method = action.method;
     match action.slug {
         "decide" => {
@@ -213,7 +212,7 @@ pub async fn register(
         content: form.get("content"),
         delivery_form: String::new(),
         referred_from: String::new(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     backend
         .call(who, REGISTER.method, request, |b, r| async move {

@@ -103,7 +103,7 @@ async fn render(
         h2 { "办理经过" }
         ol.timeline {
             @for event in &timeline.events {
-                li { time { (day_in_china(&event.occurred_at)) } " " (event.description) }
+                li { time { (day_in_china(event.occurred_at.as_ref())) } " " (event.description) }
             }
         }
         @if !offered.is_empty() {
@@ -119,11 +119,14 @@ async fn render(
 }
 
 /// The day an RFC 3339 instant falls on in China, as staff date their records; the text itself if unparsable.
-fn day_in_china(instant: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(instant).map_or_else(
-        |_| instant.to_owned(),
-        |at| casetrack_domain::time::local_date(at.to_utc()).to_string(),
-    )
+fn day_in_china(instant: Option<&prost_types::Timestamp>) -> String {
+    instant
+        .and_then(|at| {
+            let nanos = u32::try_from(at.nanos).ok()?;
+            chrono::DateTime::from_timestamp(at.seconds, nanos)
+        })
+        .map(|at| casetrack_domain::time::local_date(at).to_string())
+        .unwrap_or_default()
 }
 
 fn summary(info: &pb::CaseInfo) -> Markup {

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_reporting::OutputFormat;
 use serde::Deserialize;
 
@@ -47,7 +48,12 @@ pub async fn download(
             format!("attachment; filename=\"{file}\""),
         ),
     ];
-    Ok((headers, answer.rendered).into_response())
+    let body = match answer.rendered {
+        Some(Rendered::Text(text)) => text.into_bytes(),
+        Some(Rendered::Binary(bytes)) => bytes,
+        None => Vec::new(),
+    };
+    Ok((headers, body).into_response())
 }
 
 fn output(format: OutputFormat) -> pb::ReportOutput {

@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::Reporting;
 use casetrack_reporting::{OutputFormat, PublishedReport, html as report_html, json};
 use chrono::{Datelike, Utc};
@@ -163,10 +164,11 @@ fn shown_report(
     target: &Target,
     answer: &pb::GetReportResponse,
 ) -> Result<Markup, ConsoleError> {
-    let text = String::from_utf8(answer.rendered.clone())
-        .map_err(|_| Status::internal("the report's JSON is not UTF-8"))?;
+    let Some(Rendered::Text(text)) = &answer.rendered else {
+        return Err(Status::internal("the report's JSON came without text").into());
+    };
     let published: PublishedReport =
-        json::from_json(&text).map_err(|e| Status::internal(e.to_string()))?;
+        json::from_json(text).map_err(|e| Status::internal(e.to_string()))?;
     // A past figure is not linked: the drill-down lists the cases behind the latest figure only.
     let base = format!("/report/drill?{}&cell=", target.query(false));
     let link = |cell: &str| {

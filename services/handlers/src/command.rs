@@ -351,7 +351,7 @@ impl Commands {
         caller: &Identity,
         command_id: &str,
         case_id: &str,
-        occurred_at: &str,
+        occurred_at: Option<&prost_types::Timestamp>,
         command: CaseCommand,
     ) -> Result<casetrack_api::v1::CaseRef, HandlerError> {
         let command_id = crate::parse::command_id(command_id)?;

@@ -55,7 +55,7 @@ impl IntakeService {
         &self,
         caller: &Identity,
         external_id: &str,
-        occurred_at: &str,
+        occurred_at: Option<&prost_types::Timestamp>,
         command: impl Fn(casetrack_domain::CaseId) -> CaseCommand,
     ) -> Result<Response<pb::CaseRef>, Status> {
         let at = parse::occurred_at(occurred_at, chrono::Utc::now())?;
@@ -115,7 +115,7 @@ impl Intake for IntakeService {
                 .await?;
         }
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Application(ApplicationCommand::Receive {
                 case_id,
                 agency: agency.clone(),
@@ -140,7 +140,7 @@ impl Intake for IntakeService {
         let category = parse::code("category", &r.category)?;
         let received_on = parse::date("received_on", &r.received_on)?;
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Hotline(HotlineCommand::Receive {
                 case_id,
                 agency: agency.clone(),
@@ -168,7 +168,7 @@ impl Intake for IntakeService {
             .iter()
             .map(|unit| parse::agency("co_units", unit))
             .collect::<Result<Vec<_>, _>>()?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Proposal(ProposalCommand::Assign {
                 case_id,
                 agency: agency.clone(),
@@ -221,7 +221,7 @@ impl Intake for IntakeService {
                 .await?;
         }
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Challenge(ChallengeCommand::File {
                 case_id,
                 agency: agency.clone(),
@@ -247,7 +247,7 @@ impl Intake for IntakeService {
             .collect::<Result<BTreeSet<_>, _>>()?;
         let published_on = parse::date("published_on", &r.published_on)?;
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Record(RecordCommand::PublishDisclosure {
                 case_id,
                 agency: agency.clone(),
@@ -272,7 +272,7 @@ impl Intake for IntakeService {
         })?;
         let issued_on = parse::date("issued_on", &r.issued_on)?;
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Record(RecordCommand::IssueDocument {
                 case_id,
                 agency: agency.clone(),
@@ -305,7 +305,7 @@ impl Intake for IntakeService {
         let measure = parse::code("measure", &r.measure)?;
         let period_end = parse::date("period_end", &r.period_end)?;
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Record(RecordCommand::Count {
                 case_id,
                 agency: agency.clone(),
@@ -325,7 +325,7 @@ impl Intake for IntakeService {
         let r = request.into_inner();
         let collected_on = parse::date("collected_on", &r.collected_on)?;
         let agency = parse::agency("agency", &r.agency)?;
-        self.create(&caller, &r.external_id, &r.occurred_at, |case_id| {
+        self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Record(RecordCommand::CollectFees {
                 case_id,
                 agency: agency.clone(),

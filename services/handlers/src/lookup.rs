@@ -2,6 +2,8 @@
 //! case id or tracking number, fold its stream with the domain's `Case`, and answer. Both reads go through
 //! [`find`], so who may read which case is decided in one place (`command::may_see`).
 
+use std::time::SystemTime;
+
 use casetrack_api::v1 as pb;
 use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
@@ -194,8 +196,8 @@ impl Found {
             .map(|(recorded, event)| pb::TimelineEvent {
                 position: recorded.position,
                 revision: recorded.revision,
-                recorded_at: recorded.recorded_at.to_rfc3339(),
-                occurred_at: event.occurred_at.to_rfc3339(),
+                recorded_at: Some(SystemTime::from(recorded.recorded_at).into()),
+                occurred_at: Some(SystemTime::from(event.occurred_at).into()),
                 event_type: recorded.event_type.clone(),
                 description: event.describe(),
             })

@@ -4,6 +4,7 @@
 use casetrack_domain::time::{REGULATIONS_IN_FORCE, start_of_day};
 use casetrack_domain::{AgencyId, CaseId};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use prost_types::Timestamp;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -30,18 +31,23 @@ pub fn optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>, Handl
 /// cannot be recorded before it happened.
 pub const MAX_CLOCK_SKEW: TimeDelta = TimeDelta::seconds(120);
 
-/// When the command is recorded: `occurred_at` as RFC 3339, or the server's clock when empty. A past instant is
-/// back-entry of a paper record and is kept, back to the day the 条例 took effect ([`REGULATIONS_IN_FORCE`]); one
-/// ahead of `server_now` by at most [`MAX_CLOCK_SKEW`] is the server's clock, and one further ahead is refused.
-/// (That it is not before the case's earlier events is the domain's rule.)
-pub fn occurred_at(text: &str, server_now: DateTime<Utc>) -> Result<RecordedAt, HandlerError> {
-    if text.is_empty() {
+/// When the command is recorded: `occurred_at`, or the server's clock when absent. A past instant is back-entry
+/// of a paper record and is kept, back to the day the 条例 took effect ([`REGULATIONS_IN_FORCE`]); one ahead of
+/// `server_now` by at most [`MAX_CLOCK_SKEW`] is the server's clock, and one further ahead is refused. (That it
+/// is not before the case's earlier events is the domain's rule.)
+pub fn occurred_at(
+    at: Option<&Timestamp>,
+    server_now: DateTime<Utc>,
+) -> Result<RecordedAt, HandlerError> {
+    let Some(at) = at else {
         return Ok(RecordedAt::Server);
-    }
+    };
     let invalid = |reason: String| HandlerError::invalid("occurred_at", reason);
-    let at = DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .map_err(|_| invalid(format!("{text:?} is not an RFC 3339 instant")))?;
+    let at = u32::try_from(at.nanos)
+        .ok()
+        .and_then(|nanos| DateTime::<Utc>::from_timestamp(at.seconds, nanos))
+        .ok_or_else(|| invalid(format!("{at:?} is not an instant")))?;
+    let text = at.to_rfc3339();
     if at > server_now + MAX_CLOCK_SKEW {
         return Err(invalid(format!(
             "{text} is later than the server's clock ({}) plus {} s",
@@ -142,35 +148,53 @@ mod tests {
         assert!(command_id(&Uuid::nil().to_string()).is_err());
     }
 
+    /// `text` as the Timestamp a client sends.
+    fn stamp(text: &str) -> Timestamp {
+        let at = DateTime::parse_from_rfc3339(text).expect("instant");
+        Timestamp {
+            seconds: at.timestamp(),
+            nanos: 0,
+        }
+    }
+
     #[test]
     fn occurred_at_is_the_past_or_the_servers_now() {
         let now = DateTime::parse_from_rfc3339("2026-01-05T01:00:00Z")
             .expect("instant")
             .to_utc();
-        assert_eq!(occurred_at("", now).expect("empty"), RecordedAt::Server);
-        assert!(occurred_at("yesterday", now).is_err());
-        let past = "2019-01-05T09:00:00+08:00";
+        assert_eq!(occurred_at(None, now).expect("absent"), RecordedAt::Server);
+        let past = stamp("2019-01-05T09:00:00+08:00");
         let back_entry = "2019-01-05T01:00:00Z".parse().expect("instant");
         assert_eq!(
-            occurred_at(past, now).expect("back-entry"),
+            occurred_at(Some(&past), now).expect("back-entry"),
             RecordedAt::Caller(back_entry)
         );
         // A client clock slightly ahead is the server's clock; further ahead is refused.
-        let ahead = (now + MAX_CLOCK_SKEW).to_rfc3339();
+        let ahead = stamp(&(now + MAX_CLOCK_SKEW).to_rfc3339());
         assert_eq!(
-            occurred_at(&ahead, now).expect("within skew"),
+            occurred_at(Some(&ahead), now).expect("within skew"),
             RecordedAt::Server
         );
-        let beyond = (now + MAX_CLOCK_SKEW + TimeDelta::seconds(1)).to_rfc3339();
+        let beyond = stamp(&(now + MAX_CLOCK_SKEW + TimeDelta::seconds(1)).to_rfc3339());
+        let negative_nanos = Timestamp {
+            seconds: now.timestamp(),
+            nanos: -1,
+        };
+        let out_of_range = Timestamp {
+            seconds: i64::MAX,
+            nanos: 0,
+        };
         for bad in [
-            beyond.as_str(),
-            "9999-12-31T00:00:00Z",
-            "0001-01-01T00:00:00Z",
-            "2008-04-30T23:59:59+08:00",
+            beyond,
+            stamp("9999-12-31T00:00:00Z"),
+            stamp("0001-01-01T00:00:00Z"),
+            stamp("2008-04-30T23:59:59+08:00"),
+            negative_nanos,
+            out_of_range,
         ] {
-            let error = occurred_at(bad, now).expect_err(bad);
+            let error = occurred_at(Some(&bad), now).expect_err("refused");
             assert!(error.to_string().starts_with("occurred_at: "), "{error}");
         }
-        assert!(occurred_at("2008-05-01T00:00:00+08:00", now).is_ok());
+        assert!(occurred_at(Some(&stamp("2008-05-01T00:00:00+08:00")), now).is_ok());
     }
 }

@@ -263,7 +263,7 @@ impl Review for ReviewService {
         let duplicate = parse::case_id("case_id", &r.case_id)?;
         let primary = parse::case_id("primary_case_id", &r.primary_case_id)?;
         let merged_on = parse::date("merged_on", &r.merged_on)?;
-        let at = parse::occurred_at(&r.occurred_at, chrono::Utc::now())?;
+        let at = parse::occurred_at(r.occurred_at.as_ref(), chrono::Utc::now())?;
         // Both sides of 并单 in one atomic append: the duplicate points at the primary and the primary links
         // the duplicate, or neither does.
         let steps = vec![

@@ -11,19 +11,20 @@ use casetrack_auth::Identity;
 use crate::command::Commands;
 use crate::error::HandlerError;
 use casetrack_domain::CaseCommand;
+use prost_types::Timestamp;
 
 /// A request for a command on one existing case: every such message carries `command_id` (idempotency),
 /// `case_id` and `occurred_at` under those names.
 pub trait OnCase {
     /// The raw `command_id`, `case_id` and `occurred_at`, parsed by [`Commands::single`].
-    fn ids(&self) -> (&str, &str, &str);
+    fn ids(&self) -> (&str, &str, Option<&Timestamp>);
 }
 
 macro_rules! on_case {
     ($($request:ident),* $(,)?) => {$(
         impl OnCase for pb::$request {
-            fn ids(&self) -> (&str, &str, &str) {
-                (&self.command_id, &self.case_id, &self.occurred_at)
+            fn ids(&self) -> (&str, &str, Option<&Timestamp>) {
+                (&self.command_id, &self.case_id, self.occurred_at.as_ref())
             }
         }
     )*};

@@ -9,12 +9,14 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use casetrack_api::v1 as pb;
 use casetrack_auth::Identity;
 use casetrack_bus::{Checkpoint, Consumer, Failure, LogSource, Subscriber};
 use casetrack_domain::parse_stream_name;
 use casetrack_eventlog::{Log, RecordedEvent};
+use chrono::DateTime;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
@@ -179,16 +181,19 @@ async fn update_for(
         Err(HandlerError::Log(error)) => return Some(Err(Failure::from(error))),
         Err(error) => return Some(Err(Failure::fatal(error))),
     };
+    // What the command said happened when, else when the log committed it.
+    let occurred_at = event
+        .data
+        .get("occurred_at")
+        .and_then(|v| v.as_str())
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map_or(event.recorded_at, |at| at.to_utc());
     Some(Ok(pb::StatusUpdate {
         case_id: case_id.to_string(),
         tracking_number,
         status: event.event_type.clone(),
         position: event.position,
-        occurred_at: event
-            .data
-            .get("occurred_at")
-            .and_then(|v| v.as_str())
-            .map_or_else(|| event.recorded_at.to_rfc3339(), str::to_owned),
+        occurred_at: Some(SystemTime::from(occurred_at).into()),
         data_json: event.data.to_string(),
     }))
 }

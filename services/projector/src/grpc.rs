@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
 use casetrack_audit::{Auditor, Read};
 use casetrack_auth::Identity;
@@ -147,6 +148,16 @@ fn target(
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|e| Status::invalid_argument(format!("{field}: {text:?} is not an ISO date: {e}")))
+}
+
+/// A rendered report as the response carries it: text for the text formats, bytes for the binary one.
+fn rendered(bytes: Vec<u8>, output: OutputFormat) -> Result<Rendered, Status> {
+    if output.is_binary() {
+        return Ok(Rendered::Binary(bytes));
+    }
+    String::from_utf8(bytes)
+        .map(Rendered::Text)
+        .map_err(|e| Status::internal(format!("the rendered report is not UTF-8: {e}")))
 }
 
 fn output_format(output: i32) -> Result<OutputFormat, Status> {
@@ -297,11 +308,11 @@ impl ReportingRpc for ReportingService {
                 reports.report(&agency, year, scope, as_of)
             })
             .await?;
-        let rendered =
+        let bytes =
             render(&generated.published, output).map_err(|e| status_from_error(e.into()))?;
         let published = generated.published;
         Ok(Response::new(pb::GetReportResponse {
-            rendered,
+            rendered: Some(rendered(bytes, output)?),
             is_final: published.is_final(),
             problems: generated.problems.into_iter().map(problem).collect(),
             as_of_position: published.as_of_position,

@@ -5,6 +5,7 @@
 mod common;
 
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use casetrack_auth::{AuthLayer, TokenSource, Tokens, token_sha256};
 use casetrack_domain::{ApplicantType, Outcome};
@@ -22,6 +23,14 @@ fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
         year,
         include_subagencies: false,
     })
+}
+
+/// A JSON report as the server sent it: text, never bytes.
+fn report_json(response: &pb::GetReportResponse) -> serde_json::Value {
+    let Some(Rendered::Text(text)) = &response.rendered else {
+        panic!("a JSON report comes as text: {:?}", response.rendered);
+    };
+    serde_json::from_str(text).expect("json")
 }
 
 #[tokio::test]
@@ -117,11 +126,25 @@ async fn reporting_service_answers_over_grpc() {
         .into_inner();
     assert!(report.is_final);
     assert_eq!(report.as_of_position, 7);
-    let json: serde_json::Value = serde_json::from_slice(&report.rendered).expect("json");
+    let json = report_json(&report);
     assert_eq!(
         json["figures"]["applications.received.natural_person"], 2,
         "{json}"
     );
+    // Text formats come as text (grpcurl prints them), the spreadsheet as bytes.
+    let xlsx = client
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2024),
+            output: pb::ReportOutput::Xlsx as i32,
+            as_of: None,
+        })
+        .await
+        .expect("xlsx report")
+        .into_inner();
+    let Some(Rendered::Binary(bytes)) = xlsx.rendered else {
+        panic!("xlsx comes as bytes: {:?}", xlsx.rendered);
+    };
+    assert!(bytes.starts_with(b"PK"), "a zip container");
 
     let drill = client
         .drill_down(pb::DrillDownRequest {
@@ -175,7 +198,7 @@ async fn reporting_service_answers_over_grpc() {
         .expect("a 2018 report")
         .into_inner();
     assert!(old.is_final);
-    let old_json: serde_json::Value = serde_json::from_slice(&old.rendered).expect("JSON report");
+    let old_json = report_json(&old);
     assert_eq!(old_json["format"], "statistical_table", "{old_json}");
     let unsupported = client
         .get_report(pb::GetReportRequest {

@@ -49,6 +49,11 @@ impl OutputFormat {
             OutputFormat::Xlsx => "xlsx",
         }
     }
+
+    /// Whether [`render`] gives bytes that are not UTF-8 text.
+    pub fn is_binary(self) -> bool {
+        self == OutputFormat::Xlsx
+    }
 }
 
 /// Renders `published` as bytes of `format` (UTF-8 text for all but xlsx; CSV with a byte-order mark, see

@@ -39,14 +39,12 @@ fn date() -> impl Strategy<Value = String> {
     prop_oneof![Just(today()), "[0-9]{4}-[0-9]{2}-[0-9]{2}", text()]
 }
 
-/// Instants from year 1 to 9999 and beyond what RFC 3339 can say.
-fn instant() -> impl Strategy<Value = String> {
-    let rfc3339 = (-62_135_596_800i64..253_402_300_799).prop_map(|seconds| {
-        chrono::DateTime::from_timestamp(seconds, 0)
-            .map(|t| t.to_rfc3339())
-            .unwrap_or_default()
-    });
-    prop_oneof![Just(String::new()), rfc3339, text()]
+/// Instants from year 1 to 9999, absent, and any seconds and nanoseconds (beyond any calendar, negative).
+fn instant() -> impl Strategy<Value = Option<prost_types::Timestamp>> {
+    let stamp = |(seconds, nanos)| Some(prost_types::Timestamp { seconds, nanos });
+    let calendar = (-62_135_596_800i64..253_402_300_799, 0..1_000_000_000i32).prop_map(stamp);
+    let any = (any::<i64>(), any::<i32>()).prop_map(stamp);
+    prop_oneof![Just(None), calendar, any]
 }
 
 /// A request of every RPC, its ids drawn from `cases` (existing cases) and `command_ids` (so that some

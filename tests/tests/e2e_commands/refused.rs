@@ -24,7 +24,7 @@ pub(super) fn ticket(external_id: &str) -> pb::SubmitHotlineTicketRequest {
         category: "help".into(),
         received_on: today(),
         summary: "路灯不亮".into(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 
@@ -34,7 +34,7 @@ fn fees(external_id: &str, amount_fen: u64) -> pb::RecordFeesCollectedRequest {
         agency: "simao".into(),
         amount_fen,
         collected_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 
@@ -45,7 +45,7 @@ fn dispatch(case_id: &str, unit: &str) -> pb::DispatchTicketRequest {
         unit: unit.into(),
         time_limit_working_days: 5,
         dispatched_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 
@@ -64,6 +64,10 @@ async fn bad_values_are_refused_naming_their_field_and_leave_the_log_head() {
     // Time is the server's: a client's occurred_at is never in the future (beyond the skew), never before the
     // 条例 took effect, never before the case's earlier events.
     let beyond_skew = (chrono::Utc::now() + chrono::TimeDelta::seconds(600)).to_rfc3339();
+    let negative_nanos = prost_types::Timestamp {
+        seconds: 0,
+        nanos: -1,
+    };
     for at in [
         "9999-12-31T00:00:00Z",
         "0001-01-01T00:00:00Z",
@@ -71,15 +75,22 @@ async fn bad_values_are_refused_naming_their_field_and_leave_the_log_head() {
         &beyond_skew,
     ] {
         let mut request = application("B-3");
-        request.occurred_at = at.into();
+        request.occurred_at = instant(at);
         let result = h
             .intake
             .submit_application(authed(request, STAFF_TOKEN))
             .await;
         assert_invalid(result, "occurred_at");
     }
+    let mut request = application("B-3");
+    request.occurred_at = Some(negative_nanos);
+    let result = h
+        .intake
+        .submit_application(authed(request, STAFF_TOKEN))
+        .await;
+    assert_invalid(result, "occurred_at");
     let mut back_dated = decide(&case.case_id, &new_id(), "disclosed", "《条例》第二十七条");
-    back_dated.occurred_at = "2019-01-01T00:00:00Z".into();
+    back_dated.occurred_at = instant("2019-01-01T00:00:00Z");
     let result = h.review.decide(authed(back_dated, STAFF_TOKEN)).await;
     assert_invalid(result, "occurred_at");
 
@@ -138,7 +149,7 @@ async fn bad_values_are_refused_naming_their_field_and_leave_the_log_head() {
         measure: "licensing_decisions".into(),
         count: u64::MAX,
         period_end: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     assert_invalid(
         h.intake.record_count(authed(count, STAFF_TOKEN)).await,
@@ -150,7 +161,7 @@ async fn bad_values_are_refused_naming_their_field_and_leave_the_log_head() {
         basis: "per_page".into(),
         quantity: u32::MAX,
         issued_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     assert_invalid(
         h.reply.issue_fee_notice(authed(notice, STAFF_TOKEN)).await,
@@ -161,7 +172,7 @@ async fn bad_values_are_refused_naming_their_field_and_leave_the_log_head() {
         case_id: ticket_ref.case_id.clone(),
         primary_case_id: ticket_ref.case_id.clone(),
         merged_on: today(),
-        occurred_at: String::new(),
+        occurred_at: None,
     };
     assert_invalid(
         h.review.merge_tickets(authed(merge, STAFF_TOKEN)).await,
@@ -180,7 +191,7 @@ async fn a_back_entered_record_keeps_its_time_and_a_clock_slightly_ahead_is_the_
     let mut h = start().await;
     let mut paper = application("C-1");
     paper.handed_in_on = "2019-03-01".into();
-    paper.occurred_at = "2019-03-01T10:00:00+08:00".into();
+    paper.occurred_at = instant("2019-03-01T10:00:00+08:00");
     let case = h
         .intake
         .submit_application(authed(paper, STAFF_TOKEN))
@@ -196,7 +207,7 @@ async fn a_back_entered_record_keeps_its_time_and_a_clock_slightly_ahead_is_the_
 
     let mut ahead = application("C-2");
     let before = chrono::Utc::now();
-    ahead.occurred_at = (before + chrono::TimeDelta::seconds(30)).to_rfc3339();
+    ahead.occurred_at = instant(&(before + chrono::TimeDelta::seconds(30)).to_rfc3339());
     let case = h
         .intake
         .submit_application(authed(ahead, STAFF_TOKEN))

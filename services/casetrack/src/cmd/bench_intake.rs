@@ -221,7 +221,7 @@ async fn submit_quota(
             category: "complaint".to_owned(),
             received_on: received_on.clone(),
             summary: "人民路路灯不亮，夜间行人不便".to_owned(),
-            occurred_at: String::new(),
+            occurred_at: None,
         };
         let start = Instant::now();
         let outcome = intake.submit_hotline_ticket(ticket).await;

@@ -251,7 +251,7 @@ fn application(agency: &str, external_id: &str, today: &str) -> pb::SubmitApplic
         content: "本机关 2025 年预算执行情况".into(),
         delivery_form: "electronic".into(),
         referred_from: String::new(),
-        occurred_at: String::new(),
+        occurred_at: None,
     }
 }
 

@@ -28,6 +28,7 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::console::ConsoleArgs;
+use crate::cmd::report::rendered_bytes;
 use crate::cmd::serve::{self, MetricsArgs, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
@@ -122,22 +123,18 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     let bearer = BearerToken::new(&tokens.staff).context("a generated token is ASCII")?;
     let mut reporting = ReportingClient::with_interceptor(channel, bearer);
     let markdown = report(&mut reporting, year, upto, pb::ReportOutput::Md).await?;
-    println!("{}", String::from_utf8_lossy(&markdown.rendered));
+    println!("{}", String::from_utf8_lossy(rendered_bytes(&markdown)));
     let reports = args.data.join("reports");
     std::fs::create_dir_all(&reports)?;
     let html = reports.join(format!("{DISTRICT}-{year}.html"));
     std::fs::write(
         &html,
-        report(&mut reporting, year, upto, pb::ReportOutput::Html)
-            .await?
-            .rendered,
+        rendered_bytes(&report(&mut reporting, year, upto, pb::ReportOutput::Html).await?),
     )?;
     let json = reports.join(format!("{DISTRICT}-{year}.json"));
     std::fs::write(
         &json,
-        report(&mut reporting, year, upto, pb::ReportOutput::Json)
-            .await?
-            .rendered,
+        rendered_bytes(&report(&mut reporting, year, upto, pb::ReportOutput::Json).await?),
     )?;
     println!("HTML report: {}", html.display());
     println!("JSON report: {}", json.display());

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use casetrack_eventlog::{BearerToken, EventLog};
 use casetrack_projector::{
@@ -155,6 +156,15 @@ fn require_log(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The report a server rendered, as the bytes of its format (text is UTF-8).
+pub fn rendered_bytes(response: &pb::GetReportResponse) -> &[u8] {
+    match &response.rendered {
+        Some(Rendered::Text(text)) => text.as_bytes(),
+        Some(Rendered::Binary(bytes)) => bytes,
+        None => &[],
+    }
+}
+
 /// Writes the rendered report; a CSV in the encoding asked for (rendered as UTF-8 with a byte-order mark).
 fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
     let encoding: CsvEncoding = args.encoding.parse()?;
@@ -291,7 +301,7 @@ async fn remote(
         // The server's message names what is missing; the status code adds nothing for a person.
         .map_err(|status| anyhow::anyhow!("{}", status.message()))?
         .into_inner();
-    write_output(args, &response.rendered)?;
+    write_output(args, rendered_bytes(&response))?;
     eprintln!(
         "as of log position {}, rules {}, content hash {}",
         response.as_of_position, response.rules_version, response.content_hash

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::district::agency;
 use super::script::{CaseScript, DemoYear, Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Working days since receipt of the overdue application: past the 20 of Art. 33.
 const OVERDUE_APPLICATION_AGE: u32 = 30;
@@ -44,11 +44,11 @@ impl Days<'_> {
     }
 
     /// When an event of `day` happened: noon that day, or now for today (noon may be still to come).
-    fn at(&self, day: NaiveDate) -> String {
+    fn at(&self, day: NaiveDate) -> Option<prost_types::Timestamp> {
         if day < self.today {
-            noon_in_china(day).to_rfc3339()
+            occurred_at_noon(day)
         } else {
-            String::new()
+            None
         }
     }
 }

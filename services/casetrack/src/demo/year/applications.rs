@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::generator::{Generator, close};
 use crate::demo::script::{Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volumes at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const APPLICATIONS: (f64, usize) = (40.0, 8);
@@ -91,7 +91,7 @@ impl Generator<'_> {
                 command_id,
                 case_id: String::new(),
                 confirmed_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
         }
         if let Review::Done { on, supplemented } = self.review(&mut steps, today) {
@@ -141,7 +141,7 @@ impl Generator<'_> {
                 .pick(&[("electronic", 60), ("paper", 35), ("inspection", 5)])
                 .to_owned(),
             referred_from: String::new(),
-            occurred_at: noon_in_china(received_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(received_on),
         };
         (channel, request)
     }
@@ -170,7 +170,7 @@ impl Generator<'_> {
                     approved_by: "区政务公开办负责人".into(),
                     reason: "涉及多个业务科室，需要检索归档资料".into(),
                     approved_on: approved_on.to_string(),
-                    occurred_at: noon_in_china(approved_on).to_rfc3339(),
+                    occurred_at: occurred_at_noon(approved_on),
                 }));
                 Review::Done {
                     on: approved_on,
@@ -195,7 +195,7 @@ impl Generator<'_> {
             requested_on: requested_on.to_string(),
             what: "请明确所需信息的名称、文号或者便于查询的其他特征性描述".into(),
             supplement_by: supplement_by.to_string(),
-            occurred_at: noon_in_china(requested_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(requested_on),
         }));
         if self.chance(0.3) {
             // No supplement by the deadline: deemed abandoned (三（六）1), then closed.
@@ -206,7 +206,7 @@ impl Generator<'_> {
                 case_id: String::new(),
                 reason: "no_supplement".into(),
                 abandoned_on: abandoned_on.to_string(),
-                occurred_at: noon_in_china(abandoned_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(abandoned_on),
             }));
             let command_id = self.command_id();
             steps.push(close(command_id, abandoned_on));
@@ -218,7 +218,7 @@ impl Generator<'_> {
             command_id,
             case_id: String::new(),
             received_on: received_on.to_string(),
-            occurred_at: noon_in_china(received_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(received_on),
         }));
         Review::Done {
             on: received_on,
@@ -237,7 +237,7 @@ impl Generator<'_> {
             party: party.clone(),
             party_kind: "third_party".into(),
             started_on: started_on.to_string(),
-            occurred_at: noon_in_china(started_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(started_on),
         }));
         let answered_on = self.after_between(started_on, 3, 15);
         let command_id = self.command_id();
@@ -246,7 +246,7 @@ impl Generator<'_> {
             case_id: String::new(),
             party,
             answered_on: answered_on.to_string(),
-            occurred_at: noon_in_china(answered_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(answered_on),
         }));
         answered_on
     }
@@ -273,7 +273,7 @@ impl Generator<'_> {
             outcome: outcome.cell_row().to_owned(),
             legal_reason: outcome.legal_basis().to_owned(),
             decided_on: decided_on.to_string(),
-            occurred_at: noon_in_china(decided_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(decided_on),
         }));
         let delivered_on = self.after_between(decided_on, 0, 3);
         let method = match channel {
@@ -287,7 +287,7 @@ impl Generator<'_> {
             case_id: String::new(),
             delivered_on: delivered_on.to_string(),
             method: method.into(),
-            occurred_at: noon_in_china(delivered_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(delivered_on),
         }));
         let command_id = self.command_id();
         steps.push(close(command_id, delivered_on));

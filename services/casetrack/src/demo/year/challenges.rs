@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::generator::Generator;
 use crate::demo::script::{Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volumes at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const RECONSIDERATIONS: (f64, usize) = (4.0, 1);
@@ -96,7 +96,7 @@ impl Generator<'_> {
             application_case_id: String::new(),
             prior_reconsideration_case_id: String::new(),
             filed_on: filed_on.to_string(),
-            occurred_at: noon_in_china(filed_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(filed_on),
         };
         let concluded_on = self.after_between(filed_on, 20, 60);
         let result = self.pick(&[
@@ -121,7 +121,7 @@ impl Generator<'_> {
             case_id: String::new(),
             result: result.to_owned(),
             concluded_on: concluded_on.to_string(),
-            occurred_at: noon_in_china(concluded_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(concluded_on),
         });
         let index = self.push(submit, vec![step]);
         Some((index, concluded_on, result))

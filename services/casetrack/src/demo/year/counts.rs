@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::generator::Generator;
 use crate::demo::district::{DISTRICT, agency};
 use crate::demo::script::Submit;
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volume at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const PETITIONS: (f64, usize) = (835.0, 12);
@@ -68,7 +68,7 @@ impl Generator<'_> {
                 measure: counted.measure.to_owned(),
                 count: counted.value,
                 period_end: counted.period_end.to_string(),
-                occurred_at: noon_in_china(counted.period_end).to_rfc3339(),
+                occurred_at: occurred_at_noon(counted.period_end),
             };
             self.push(Submit::Count(request), Vec::new());
         }
@@ -156,7 +156,7 @@ impl Generator<'_> {
                 agency: agency(name),
                 amount_fen,
                 collected_on: collected_on.to_string(),
-                occurred_at: noon_in_china(collected_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(collected_on),
             };
             self.push(Submit::Fees(request), Vec::new());
         }

@@ -5,7 +5,7 @@ use casetrack_api::v1 as pb;
 
 use super::generator::Generator;
 use crate::demo::script::Submit;
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volume at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const PROACTIVE_DISCLOSURES: (f64, usize) = (1_735.0, 10);
@@ -45,7 +45,7 @@ impl Generator<'_> {
                 ),
                 channels,
                 published_on: published_on.to_string(),
-                occurred_at: noon_in_china(published_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(published_on),
             };
             self.push(Submit::Disclosure(request), Vec::new());
         }

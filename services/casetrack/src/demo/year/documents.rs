@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use super::generator::Generator;
 use crate::demo::district::DISTRICT;
 use crate::demo::script::{Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volumes at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const NORMATIVE_DOCUMENTS: (f64, usize) = (12.0, 2);
@@ -52,7 +52,7 @@ impl Generator<'_> {
                     n + 1
                 ),
                 issued_on: issued_on.to_string(),
-                occurred_at: noon_in_china(issued_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(issued_on),
             };
             let mut steps = Vec::new();
             if n < repealed {
@@ -62,7 +62,7 @@ impl Generator<'_> {
                     command_id,
                     case_id: String::new(),
                     repealed_on: repealed_on.to_string(),
-                    occurred_at: noon_in_china(repealed_on).to_rfc3339(),
+                    occurred_at: occurred_at_noon(repealed_on),
                 }));
             }
             self.push(Submit::Document(request), steps);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::Params;
 use crate::demo::district::{DEPARTMENTS, DISTRICT, TOWNSHIPS, agency};
 use crate::demo::script::{CaseScript, Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// The namespace of every command id the demo derives (with the seed and a counter).
 const DEMO_NAMESPACE: Uuid = uuid::uuid!("553a3c55-5a18-450d-b6c1-a73fa5405293");
@@ -146,6 +146,6 @@ pub(super) fn close(command_id: String, closed_on: NaiveDate) -> Step {
         command_id,
         case_id: String::new(),
         closed_on: closed_on.to_string(),
-        occurred_at: noon_in_china(closed_on).to_rfc3339(),
+        occurred_at: occurred_at_noon(closed_on),
     })
 }

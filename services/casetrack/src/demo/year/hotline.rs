@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use super::generator::{Generator, close};
 use crate::demo::district::DISTRICT;
 use crate::demo::script::{Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volume at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const HOTLINE_TICKETS: (f64, usize) = (1_200.0, 10);
@@ -51,7 +51,7 @@ impl Generator<'_> {
             category: category.to_owned(),
             received_on: received_on.to_string(),
             summary,
-            occurred_at: noon_in_china(received_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(received_on),
         };
         let mut steps = Vec::new();
         if category == "consultation" && self.chance(0.6) {
@@ -61,7 +61,7 @@ impl Generator<'_> {
                 case_id: String::new(),
                 answered_on: received_on.to_string(),
                 answer: "话务员依据知识库当场解答".into(),
-                occurred_at: noon_in_china(received_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(received_on),
             }));
             let command_id = self.command_id();
             steps.push(close(command_id, received_on));
@@ -100,7 +100,7 @@ impl Generator<'_> {
                 unit: unit.clone(),
                 reason: "不属于本单位职责范围".into(),
                 returned_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
             unit = self.department();
             let command_id = self.command_id();
@@ -113,7 +113,7 @@ impl Generator<'_> {
             case_id: String::new(),
             unit,
             signed_on: today.to_string(),
-            occurred_at: noon_in_china(today).to_rfc3339(),
+            occurred_at: occurred_at_noon(today),
         }));
         today
     }
@@ -136,7 +136,7 @@ impl Generator<'_> {
                 level: self.pick(&[("urge", 3), ("supervise", 1)]).to_owned(),
                 note: "请按时限办结并反馈".into(),
                 reminded_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
         }
         let mut handling = limit;
@@ -149,7 +149,7 @@ impl Generator<'_> {
                 working_days: 5,
                 reason: "需现场核查".into(),
                 granted_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
             handling += 5;
         }
@@ -169,14 +169,14 @@ impl Generator<'_> {
                 case_id: String::new(),
                 result: "已核实处理并告知来电人".into(),
                 handled_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
             let command_id = self.command_id();
             steps.push(Step::ReplyToCaller(pb::ReplyToCallerRequest {
                 command_id,
                 case_id: String::new(),
                 replied_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
             let command_id = self.command_id();
             steps.push(close(command_id, today));
@@ -198,7 +198,7 @@ impl Generator<'_> {
                 case_id: String::new(),
                 satisfaction: satisfaction.to_owned(),
                 followed_up_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
             if rounds == 0 {
                 return;
@@ -209,7 +209,7 @@ impl Generator<'_> {
                 case_id: String::new(),
                 reason: "回访不满意，重新办理".into(),
                 ordered_on: today.to_string(),
-                occurred_at: noon_in_china(today).to_rfc3339(),
+                occurred_at: occurred_at_noon(today),
             }));
         }
     }
@@ -222,6 +222,6 @@ fn dispatch(command_id: String, unit: &str, limit: u32, on: NaiveDate) -> Step {
         unit: unit.to_owned(),
         time_limit_working_days: limit,
         dispatched_on: on.to_string(),
-        occurred_at: noon_in_china(on).to_rfc3339(),
+        occurred_at: occurred_at_noon(on),
     })
 }

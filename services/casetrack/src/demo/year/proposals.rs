@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::generator::Generator;
 use crate::demo::district::DISTRICT;
 use crate::demo::script::{Step, Submit};
-use crate::noon::noon_in_china;
+use crate::noon::occurred_at_noon;
 
 /// Yearly volumes at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const NPC_SUGGESTIONS: (f64, usize) = (94.0, 2);
@@ -52,7 +52,7 @@ impl Generator<'_> {
                 lead_unit,
                 co_units,
                 assigned_on: assigned_on.to_string(),
-                occurred_at: noon_in_china(assigned_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(assigned_on),
             };
             let steps = self.proposal_steps(assigned_on);
             self.push(Submit::Proposal(request), steps);
@@ -70,7 +70,7 @@ impl Generator<'_> {
             case_id: String::new(),
             contacted_on: contacted_on.to_string(),
             note: "电话沟通办理思路".into(),
-            occurred_at: noon_in_china(contacted_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(contacted_on),
         }));
         let mut reply_within = self.between(25, 55);
         if self.chance(0.06) {
@@ -80,7 +80,7 @@ impl Generator<'_> {
                 case_id: String::new(),
                 reason: "涉及面广、需多部门协调".into(),
                 extended_on: contacted_on.to_string(),
-                occurred_at: noon_in_china(contacted_on).to_rfc3339(),
+                occurred_at: occurred_at_noon(contacted_on),
             }));
             reply_within += 40;
         }
@@ -91,7 +91,7 @@ impl Generator<'_> {
             case_id: String::new(),
             result_class: self.pick(&[("A", 55), ("B", 35), ("C", 10)]).to_owned(),
             replied_on: replied_on.to_string(),
-            occurred_at: noon_in_china(replied_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(replied_on),
         }));
         let published_on = self.after_between(replied_on, 3, 10);
         let command_id = self.command_id();
@@ -99,7 +99,7 @@ impl Generator<'_> {
             command_id,
             case_id: String::new(),
             published_on: published_on.to_string(),
-            occurred_at: noon_in_china(published_on).to_rfc3339(),
+            occurred_at: occurred_at_noon(published_on),
         }));
         steps
     }
