@@ -29,8 +29,9 @@ const CASE_READERS: &[Role] = &[
 const QUEUE_READERS: &[Role] = &[Reviewer, Approver, ReplyOfficer, ReportOfficer, Auditor];
 /// Who reads the statutory report and the cases behind its figures.
 const REPORT_READERS: &[Role] = &[ReportOfficer, Auditor];
-/// Who reads the raw log: it holds every case of every agency, so no jurisdiction-bound role.
-const LOG_READERS: &[Role] = &[Admin, Auditor];
+/// Who reads what spans every agency — the raw log, the audit trail, the agency registry: no
+/// jurisdiction-bound role.
+const LOG_READERS: &[Role] = &Role::DEPLOYMENT_WIDE;
 
 /// Every method casetrack serves, by gRPC path, with the roles that may call it.
 pub const POLICY: &[(&str, &[Role])] = &[
@@ -46,6 +47,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Intake/GetCase", CASE_READERS),
     ("/casetrack.v1.Intake/GetTimeline", CASE_READERS),
     ("/casetrack.v1.Intake/WatchStatus", &[Hotline]),
+    // The codes are no case's data: every identity may ask which ones intake takes.
+    ("/casetrack.v1.Intake/ListCodes", &Role::ALL),
     ("/casetrack.v1.Review/ConfirmReceipt", &[Reviewer]),
     ("/casetrack.v1.Review/RequestSupplement", &[Reviewer]),
     ("/casetrack.v1.Review/ReceiveSupplement", &[Reviewer]),
@@ -82,11 +85,10 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Reporting/Overdue", QUEUE_READERS),
     ("/casetrack.v1.Reporting/Publish", &[ReportOfficer]),
     ("/casetrack.v1.Reporting/MovedDeadlines", QUEUE_READERS),
-    // The trail of who read which cases spans every agency: for the roles that span the deployment.
-    ("/casetrack.v1.Audit/ListAuditRecords", &[Admin, Auditor]),
+    ("/casetrack.v1.Audit/ListAuditRecords", LOG_READERS),
     ("/casetrack.v1.Agencies/RegisterAgency", &[Admin]),
     ("/casetrack.v1.Agencies/AmendAgency", &[Admin]),
-    ("/casetrack.v1.Agencies/ListAgencies", &[Admin, Auditor]),
+    ("/casetrack.v1.Agencies/ListAgencies", LOG_READERS),
     ("/casetrack.v1.EventLog/Append", &[Admin]),
     ("/casetrack.v1.EventLog/AppendMulti", &[Admin]),
     ("/casetrack.v1.EventLog/ReadStream", LOG_READERS),

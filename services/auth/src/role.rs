@@ -55,10 +55,13 @@ impl Role {
         }
     }
 
-    /// Whether the role may work without a jurisdiction, over the whole deployment: only the roles that
-    /// change no case (the auditor reads, the admin keeps the log and rule data).
+    /// The roles that may work without a jurisdiction, over the whole deployment: only the roles that change
+    /// no case (the auditor reads, the admin keeps the log and rule data).
+    pub const DEPLOYMENT_WIDE: [Role; 2] = [Role::Admin, Role::Auditor];
+
+    /// Whether the role is one of [`Role::DEPLOYMENT_WIDE`].
     pub fn spans_deployment(self) -> bool {
-        matches!(self, Role::Auditor | Role::Admin)
+        Role::DEPLOYMENT_WIDE.contains(&self)
     }
 }
 

@@ -54,6 +54,16 @@ impl HotlineCategory {
     }
 }
 
+/// The hotline lines known by name (the seed report's), with their Chinese names where known. A ticket's line is
+/// data, not a code: any other line is accepted as it is sent; this list only tells an integrator what is known.
+pub const NAMED_LINES: [(&str, &str); 4] = [
+    ("12345", "政务服务便民热线"),
+    ("12328", "交通运输服务监督电话"),
+    ("12369", "环保举报热线"),
+    // A local line whose meaning the seed report does not give.
+    ("96128", ""),
+];
+
 /// 回访 satisfaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -14,6 +14,7 @@ use casetrack_domain::{ApplicantType, CaseKind};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use crate::codes;
 use crate::command::Commands;
 use crate::lookup;
 use crate::parse;
@@ -371,5 +372,12 @@ impl Intake for IntakeService {
         self.auditor
             .record(&caller, Read::new(WATCH_STATUS, Vec::new(), query))?;
         Ok(Response::new(self.watchers.status_updates(caller)?))
+    }
+
+    async fn list_codes(
+        &self,
+        _request: Request<pb::ListCodesRequest>,
+    ) -> Result<Response<pb::Codes>, Status> {
+        Ok(Response::new(codes::codes()))
     }
 }

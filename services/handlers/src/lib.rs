@@ -13,6 +13,7 @@
 pub mod agencies;
 mod append_guard;
 mod clocks;
+mod codes;
 mod command;
 pub mod error;
 pub mod health;

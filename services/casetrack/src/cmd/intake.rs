@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{AgenciesService, IntakeService, Supervisor, Watchers};
+use casetrack_handlers::{IntakeService, Supervisor, Watchers};
 
 use super::remote::ProcessArgs;
-use super::serve::{serve_until_shutdown, start_auditor, subscriber_dir};
+use super::serve::{start_auditor, subscriber_dir};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,17 +26,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let watchers = Watchers::new(commands.log().clone(), subscriber_dir(&args.data, "watch")?);
     let supervisor = Supervisor::new(server.health());
     let (auditor, auditing) = start_auditor(commands.log().clone(), &mut server, &supervisor);
-    server
-        .add(IntakeService::new(commands.clone(), watchers, auditor).into_server())
-        .add(AgenciesService::new(commands).into_server());
-    let process = &args.process;
-    serve_until_shutdown(
-        server,
-        process.listen,
-        &process.metrics,
-        supervisor,
-        vec![auditing],
-        None,
-    )
-    .await
+    server.add(IntakeService::new(commands.clone(), watchers, auditor).into_server());
+    args.process
+        .serve(commands, server, supervisor, vec![auditing])
+        .await
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use casetrack_eventlog::RemoteLog;
-use casetrack_handlers::{Commands, GrpcServer};
+use casetrack_handlers::{AgenciesService, Commands, GrpcServer, Supervisor};
+use tokio::task::JoinHandle;
 
-use super::serve::{MetricsArgs, ServiceArgs};
+use super::serve::{MetricsArgs, ServiceArgs, serve_until_shutdown};
 use super::tls::{ClientTlsArgs, ServerTlsArgs};
 
 /// Where a process finds the `casetrack eventlog` process, and who it calls it as.
@@ -55,5 +56,18 @@ impl ProcessArgs {
     pub fn load(&self) -> anyhow::Result<(Commands, GrpcServer)> {
         let (commands, tokens) = self.services.load(Arc::new(self.log.remote_log()?))?;
         Ok((commands, self.tls.server(tokens)?))
+    }
+
+    /// Serve `server` (with `Agencies` beside the process's own service, as every command-service process
+    /// does) on `--listen` and the metrics on theirs until the shutdown signal, stopping `tasks` then.
+    pub async fn serve(
+        &self,
+        commands: Commands,
+        mut server: GrpcServer,
+        supervisor: Supervisor,
+        tasks: Vec<JoinHandle<()>>,
+    ) -> anyhow::Result<()> {
+        server.add(AgenciesService::new(commands).into_server());
+        serve_until_shutdown(server, self.listen, &self.metrics, supervisor, tasks, None).await
     }
 }

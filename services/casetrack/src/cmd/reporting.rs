@@ -11,10 +11,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use casetrack_auth::TokenSource;
 use casetrack_bus::{NatsBus, NatsFeedSource, Subscriber};
 use casetrack_eventlog::Log;
-use casetrack_handlers::{Commands, Supervisor, TrackingPrefix, Watchers};
+use casetrack_handlers::{Supervisor, Watchers};
 use casetrack_projector::grpc::ReportingService;
 use casetrack_projector::{
     BlockingLog, PROJECTOR_NAME, Projector, ProjectorConsumer, Reports, projections_dir,
@@ -23,8 +22,8 @@ use casetrack_projector::{
 use super::console::{self, ConsoleArgs};
 use super::remote::LogArgs;
 use super::serve::{
-    MetricsArgs, REPORTING_AFFECTED, ReminderArgs, clocks, queue_metrics, serve_until_shutdown,
-    start_auditor, subscriber_dir,
+    MetricsArgs, REPORTING_AFFECTED, ReminderArgs, ServiceArgs, queue_metrics,
+    serve_until_shutdown, start_auditor, subscriber_dir,
 };
 use super::tls::ServerTlsArgs;
 
@@ -39,18 +38,13 @@ pub struct Args {
     /// The `casetrack eventlog` process (back-fill and reports as of a past point).
     #[command(flatten)]
     pub log: LogArgs,
-    /// The token file (see README, "Roles and tokens"): report officers and auditors call this service.
-    #[arg(long)]
-    pub tokens: PathBuf,
     /// NATS server the event log process relays to.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     pub nats: String,
-    /// Hotline time limits per category (JSON, see README), as given to the command services.
-    #[arg(long)]
-    pub hotline_limits: Option<PathBuf>,
-    /// Tracking-number prefix, as given to the command services (the reminders' commands assign none).
-    #[arg(long, default_value = "SM")]
-    pub tracking_prefix: TrackingPrefix,
+    /// The token file, the hotline limits and the tracking prefix, as given to the command services (the
+    /// console's forms and the reminders run commands here).
+    #[command(flatten)]
+    pub services: ServiceArgs,
     #[command(flatten)]
     pub reminders: ReminderArgs,
     #[command(flatten)]
@@ -66,10 +60,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
-    let tokens = TokenSource::watch(&args.tokens)?;
     let projector =
         Projector::open(&projections_dir(&args.data)).context("open the projection store")?;
     let log: Arc<dyn Log> = Arc::new(args.log.remote_log()?);
+    let (commands, tokens) = args.services.load(Arc::clone(&log))?;
     let nats = NatsBus::connect(&args.nats)
         .await
         .context("connect to NATS")?;
@@ -77,12 +71,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let mut server = args.tls.server(tokens.clone())?;
     let supervisor = Supervisor::new(server.health());
     let (auditor, auditing) = start_auditor(Arc::clone(&log), &mut server, &supervisor);
-    let clocks = clocks(args.hotline_limits.as_deref())?;
-    let commands = Commands::new(
-        Arc::clone(&log),
-        clocks.clone(),
-        args.tracking_prefix.clone(),
-    );
+    let clocks = args.services.clocks()?;
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use casetrack_handlers::{AgenciesService, ReviewService, Supervisor};
+use casetrack_handlers::{ReviewService, Supervisor};
 
 use super::remote::ProcessArgs;
-use super::serve::{RoutingArgs, serve_until_shutdown};
+use super::serve::RoutingArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,17 +31,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .routing
         .start(&commands, commands.log().clone(), &args.data, &supervisor)
         .await?;
-    server
-        .add(ReviewService::new(commands.clone()).into_server())
-        .add(AgenciesService::new(commands).into_server());
-    let process = &args.process;
-    serve_until_shutdown(
-        server,
-        process.listen,
-        &process.metrics,
-        supervisor,
-        vec![router],
-        None,
-    )
-    .await
+    server.add(ReviewService::new(commands.clone()).into_server());
+    args.process
+        .serve(commands, server, supervisor, vec![router])
+        .await
 }
