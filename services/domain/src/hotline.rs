@@ -65,7 +65,7 @@ pub const NAMED_LINES: [(&str, &str); 4] = [
 ];
 
 /// 回访 satisfaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// 满意.
@@ -205,6 +205,10 @@ pub struct HotlineState {
     #[serde(default)]
     pub time_limit_working_days: Option<u32>,
     pub dispatches: u32,
+    /// The first dispatch: the year-end 派单量 counts a ticket once, when it was first dispatched. Absent from
+    /// states stored before it was kept, hence the default.
+    #[serde(default)]
+    pub first_dispatched_on: Option<NaiveDate>,
     pub signed_on: Option<NaiveDate>,
     pub returns: Vec<(AgencyId, String, NaiveDate)>,
     /// Extension of the current handling round, in working days.
@@ -212,12 +216,21 @@ pub struct HotlineState {
     pub handled_on: Option<NaiveDate>,
     pub replied_on: Option<NaiveDate>,
     pub satisfaction: Option<Satisfaction>,
+    /// The day of the 回访 whose satisfaction is kept (cleared with it by 重办).
+    #[serde(default)]
+    pub followed_up_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     /// The start of the current handling round after 重办.
     pub rehandling_ordered_on: Option<NaiveDate>,
     pub rehandlings: u32,
+    /// The day of each 重办 order, in order (`rehandlings` of them in states stored since it is kept).
+    #[serde(default)]
+    pub rehandled_on: Vec<NaiveDate>,
     pub reminders: u32,
     pub merged_into: Option<CaseId>,
+    /// The day of the 并单 that merged this ticket into another.
+    #[serde(default)]
+    pub merged_on: Option<NaiveDate>,
     pub duplicates: Vec<CaseId>,
     /// `Some(None)`: referred to an application not yet created. Stored so that `Some(None)` survives JSON.
     #[serde(
@@ -366,8 +379,11 @@ fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
         HotlineEvent::Replied { replied_on } => state.replied_on = Some(replied_on),
         HotlineEvent::FollowedUp {
             satisfaction,
-            followed_up_on: _,
-        } => state.satisfaction = Some(satisfaction),
+            followed_up_on,
+        } => {
+            state.satisfaction = Some(satisfaction);
+            state.followed_up_on = Some(followed_up_on);
+        }
         HotlineEvent::Closed { closed_on } => state.closed_on = Some(closed_on),
         HotlineEvent::ReHandlingOrdered {
             reason: _,
@@ -375,10 +391,10 @@ fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
         } => rehandling_ordered(state, ordered_on),
         HotlineEvent::Reminded { .. } => state.reminders += 1,
         HotlineEvent::DeadlineMoved { .. } => {}
-        HotlineEvent::MergedInto {
-            primary,
-            merged_on: _,
-        } => state.merged_into = Some(primary),
+        HotlineEvent::MergedInto { primary, merged_on } => {
+            state.merged_into = Some(primary);
+            state.merged_on = Some(merged_on);
+        }
         HotlineEvent::DuplicateLinked {
             duplicate,
             linked_on: _,
@@ -400,6 +416,7 @@ fn dispatched(
     state.dispatched_on = Some(dispatched_on);
     state.time_limit_working_days = Some(time_limit_working_days);
     state.dispatches += 1;
+    state.first_dispatched_on = state.first_dispatched_on.or(Some(dispatched_on));
     state.signed_on = None;
 }
 
@@ -414,10 +431,12 @@ fn returned(state: &mut HotlineState, unit: AgencyId, reason: String, returned_o
 fn rehandling_ordered(state: &mut HotlineState, ordered_on: NaiveDate) {
     state.rehandling_ordered_on = Some(ordered_on);
     state.rehandlings += 1;
+    state.rehandled_on.push(ordered_on);
     state.handled_on = None;
     state.replied_on = None;
     state.answered_at_once_on = None;
     state.satisfaction = None;
+    state.followed_up_on = None;
     state.closed_on = None;
     state.extension_working_days = None;
 }

@@ -25,6 +25,7 @@ pub mod summary;
 pub mod time;
 pub mod tracking;
 pub mod upcast;
+pub mod workload;
 
 pub use calendar::{Calendar, CalendarError};
 pub use codec::{DecodeError, EncodedEvent, decode, encode};

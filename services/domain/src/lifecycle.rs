@@ -23,6 +23,7 @@ use crate::proposal::{self, ProposalCommand, ProposalEvent, ProposalState};
 use crate::records::{self, RecordCommand, RecordEvent, RecordState};
 use crate::rule::RuleViolation;
 use crate::summary::CaseState;
+use crate::workload::{Work, proposal_work, record_work, ticket_work};
 
 /// 催办 (a reminder) or 督办 (supervision, a stronger escalation once the deadline has passed). Every kind
 /// with a clock records reminders at these two levels.
@@ -100,6 +101,12 @@ pub trait Lifecycle:
     /// One line of the case's timeline in Chinese, as a civil servant would write it in the case file
     /// (e.g. "要求补正：…，补正期限 2024-03-15"). Needs no state: every event says what happened by itself.
     fn describe(event: &Self::Event) -> String;
+
+    /// What the case contributes to the year-end figures of hotline, proposal and petition work; `None` for
+    /// kinds (and records) those figures do not count.
+    fn workload(&self, _clocks: &Clocks) -> Option<Work> {
+        None
+    }
 }
 
 /// A deadline moved by a holiday arrangement: the old and new due dates (`None`: none could be computed) and
@@ -240,6 +247,10 @@ impl Lifecycle for HotlineState {
     fn describe(event: &HotlineEvent) -> String {
         hotline::describe(event)
     }
+
+    fn workload(&self, clocks: &Clocks) -> Option<Work> {
+        ticket_work(self, clocks)
+    }
 }
 
 impl Lifecycle for ProposalState {
@@ -283,6 +294,10 @@ impl Lifecycle for ProposalState {
 
     fn describe(event: &ProposalEvent) -> String {
         proposal::describe(event)
+    }
+
+    fn workload(&self, _: &Clocks) -> Option<Work> {
+        proposal_work(self)
     }
 }
 
@@ -357,6 +372,10 @@ impl Lifecycle for RecordState {
 
     fn describe(event: &RecordEvent) -> String {
         records::describe(event)
+    }
+
+    fn workload(&self, _: &Clocks) -> Option<Work> {
+        record_work(self)
     }
 }
 
@@ -470,6 +489,11 @@ impl Case {
 }
 
 impl Case {
+    /// What this case contributes to the year-end work figures, if anything ([`Lifecycle::workload`]).
+    pub fn workload(&self, clocks: &Clocks) -> Option<Work> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::workload(state, clocks))
+    }
+
     /// The command recording that a loaded arrangement moved this case's deadline, if its kind keeps one.
     pub fn note_deadline_moved(&self, moved: DeadlineMove) -> Option<CaseCommand> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::note_deadline_moved(state, moved).map(Into::into))

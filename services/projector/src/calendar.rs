@@ -13,7 +13,7 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
 use crate::kv::{KvRead, Overlay};
-use crate::model::{parse_json, write_json};
+use crate::model::{ReadModel, parse_json, write_json};
 use crate::summary::CaseSummary;
 
 /// Most moved deadlines one query returns; more is an error the caller sees.
@@ -34,15 +34,24 @@ pub struct MovedDeadline {
     pub position: u64,
 }
 
-fn arrangement_key(position: u64) -> Vec<u8> {
+fn arrangement_key(model: ReadModel, position: u64) -> Vec<u8> {
     // Zero-padded so that key order is log order.
-    key(&["queues", "cal", &format!("{position:020}")])
+    key(&[model.name(), "cal", &format!("{position:020}")])
 }
 
 /// The clocks in force in `kv`: `base` (the embedded calendar and the configured clock rules) amended by every
 /// arrangement the queue model has folded, in log order.
 pub fn clocks_in(kv: &dyn KvRead, base: &Clocks) -> Result<Clocks, ProjectorError> {
-    let stored = kv.scan_prefix(&prefix(&["queues", "cal"]))?;
+    model_clocks(kv, ReadModel::Queues, base)
+}
+
+/// The clocks in force in `kv` by the arrangements `model` has kept (`keep_arrangement`).
+pub fn model_clocks(
+    kv: &dyn KvRead,
+    model: ReadModel,
+    base: &Clocks,
+) -> Result<Clocks, ProjectorError> {
+    let stored = kv.scan_prefix(&prefix(&[model.name(), "cal"]))?;
     let mut arrangements = Vec::with_capacity(stored.len());
     for (k, v) in &stored {
         let (position, arrangement): (u64, Arrangement) = parse_json(k, v)?;
@@ -66,7 +75,7 @@ pub fn apply_arrangement(
 ) -> Result<(), ProjectorError> {
     let base = Clocks::new(embedded()?);
     let before = clocks_in(kv, &base)?;
-    write_json(kv, arrangement_key(position), &(position, arrangement));
+    keep_arrangement(kv, ReadModel::Queues, position, arrangement);
     let after = clocks_in(kv, &base)?;
     for (k, v) in kv.scan_prefix(&prefix(&["queues", "s"]))? {
         let case: StoredCase = parse_json(&k, &v)?;
@@ -106,6 +115,20 @@ pub fn apply_arrangement(
         write_json(kv, moved_key, &moved);
     }
     Ok(())
+}
+
+/// Keeps one loaded arrangement in `model`, at its log position, for [`model_clocks`].
+pub fn keep_arrangement(
+    kv: &mut Overlay<'_>,
+    model: ReadModel,
+    position: u64,
+    arrangement: &Arrangement,
+) {
+    write_json(
+        kv,
+        arrangement_key(model, position),
+        &(position, arrangement),
+    );
 }
 
 /// The deadlines moved by loaded arrangements, in log order; only `agency`'s when given.

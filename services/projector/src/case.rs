@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::ProjectorError;
 
 /// Version of the per-case state every model stores; changing what is stored or how it is folded bumps it
-/// (/3: the domain's `Case`, with the time limit set at a ticket's dispatch).
-pub const CASE_SCHEMA: &str = "casetrack-case/3 (domain Case per case)";
+/// (/3: the domain's `Case`, with the time limit set at a ticket's dispatch; /4: with a ticket's first dispatch,
+/// follow-up, re-handling and merge dates).
+pub const CASE_SCHEMA: &str = "casetrack-case/4 (domain Case per case)";
 
 /// What the read models learn from one recorded event.
 #[derive(Debug, Clone, PartialEq)]

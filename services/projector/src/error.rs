@@ -64,7 +64,13 @@ pub enum ProjectorError {
     )]
     UnknownCell { code: String, format: &'static str },
 
-    #[error("model: unknown read model {0:?}; expected one of annual, cases, queues")]
+    #[error("{field}: {reason}")]
+    BadArgument { field: String, reason: String },
+
+    #[error("work rules: {0}")]
+    WorkRules(String),
+
+    #[error("model: unknown read model {0:?}; expected one of annual, cases, queues, workload")]
     UnknownModel(String),
 
     #[error("as_of_position: {requested} is beyond the log head {head}")]

@@ -274,6 +274,7 @@ pub fn status_from_error(error: ProjectorError) -> Status {
     let message = error.to_string();
     match error {
         ProjectorError::BadAgency { .. }
+        | ProjectorError::BadArgument { .. }
         | ProjectorError::UnknownCell { .. }
         | ProjectorError::UnknownModel(_)
         | ProjectorError::AsOfBeyondHead { .. } => Status::invalid_argument(message),

@@ -31,6 +31,9 @@ pub mod skipped;
 mod store;
 pub mod summary;
 pub mod synthetic;
+pub mod work_cells;
+pub mod work_rules;
+pub mod workload;
 
 pub use annual::{AgencyScope, DrillDownEntry, GeneratedReport, IdentityProblem};
 pub use as_of::AsOf;

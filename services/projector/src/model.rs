@@ -9,13 +9,14 @@ use casetrack_domain::{AgencyId, CaseId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::calendar::apply_arrangement;
+use crate::calendar::{apply_arrangement, keep_arrangement};
 use crate::case::{CASE_SCHEMA, Fact, StoredCase};
 use crate::error::ProjectorError;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
 use crate::membership::{Membership, RULES_VERSION, Span, memberships};
 use crate::summary::CaseSummary;
+use crate::workload::{WORKLOAD_SCHEMA, index_work};
 
 /// A read model the projector maintains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,16 +27,24 @@ pub enum ReadModel {
     Cases,
     /// Open cases by agency and state (the staff console's queues).
     Queues,
+    /// The cases behind the year-end figures of hotline, proposal and petition work, by agency (workload.rs).
+    Workload,
 }
 
 impl ReadModel {
-    pub const ALL: [ReadModel; 3] = [ReadModel::Annual, ReadModel::Cases, ReadModel::Queues];
+    pub const ALL: [ReadModel; 4] = [
+        ReadModel::Annual,
+        ReadModel::Cases,
+        ReadModel::Queues,
+        ReadModel::Workload,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             ReadModel::Annual => "annual",
             ReadModel::Cases => "cases",
             ReadModel::Queues => "queues",
+            ReadModel::Workload => "workload",
         }
     }
 
@@ -46,6 +55,7 @@ impl ReadModel {
             ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}"),
             ReadModel::Cases => CASE_SCHEMA.to_string(),
             ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
+            ReadModel::Workload => format!("{CASE_SCHEMA}; {WORKLOAD_SCHEMA}"),
         }
     }
 
@@ -56,9 +66,14 @@ impl ReadModel {
             arrangement,
         } = fact
         {
-            // Only the queues show deadlines; the annual figures do not depend on the calendar.
+            // The queues and the work figures' on-time measures count working days; the annual figures do not
+            // depend on the calendar.
             return match self {
                 ReadModel::Queues => apply_arrangement(kv, *position, arrangement),
+                ReadModel::Workload => {
+                    keep_arrangement(kv, ReadModel::Workload, *position, arrangement);
+                    Ok(())
+                }
                 ReadModel::Annual | ReadModel::Cases => Ok(()),
             };
         }
@@ -72,6 +87,7 @@ impl ReadModel {
             ReadModel::Annual => apply_annual(kv, fact.case_id(), before.as_ref(), &after)?,
             ReadModel::Cases => {}
             ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
+            ReadModel::Workload => index_work(kv, &after),
         }
         write_json(kv, state_key, &case);
         Ok(())

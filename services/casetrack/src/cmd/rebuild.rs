@@ -17,7 +17,7 @@ pub struct Args {
     /// Data directory.
     #[arg(long, default_value = "casetrack-data")]
     pub data: PathBuf,
-    /// Read model to rebuild (annual, cases, queues); all when absent.
+    /// Read model to rebuild (annual, cases, queues, workload); all when absent.
     #[arg(long)]
     pub model: Option<String>,
 }
