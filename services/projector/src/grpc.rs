@@ -167,9 +167,10 @@ fn output_format(output: i32) -> Result<OutputFormat, Status> {
         Ok(pb::ReportOutput::Md) => OutputFormat::Markdown,
         Ok(pb::ReportOutput::Html) => OutputFormat::Html,
         Ok(pb::ReportOutput::Xlsx) => OutputFormat::Xlsx,
+        Ok(pb::ReportOutput::Kirogov) => OutputFormat::Kirogov,
         Ok(pb::ReportOutput::Unspecified) | Err(_) => {
             return Err(Status::invalid_argument(format!(
-                "output: {output} is not json, csv, md, html or xlsx"
+                "output: {output} is not json, csv, md, html, xlsx or kirogov"
             )));
         }
     })
