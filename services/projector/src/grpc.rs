@@ -287,7 +287,10 @@ pub fn status_from_error(error: ProjectorError) -> Status {
         ProjectorError::UnknownAgency { .. } | ProjectorError::NoData { .. } => {
             Status::not_found(message)
         }
-        ProjectorError::NotFinal { .. } => Status::failed_precondition(message),
+        ProjectorError::NotFinal { .. }
+        | ProjectorError::Reporting(ReportingError::NotInKirogovSchema { .. }) => {
+            Status::failed_precondition(message)
+        }
         ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
         _ => Status::internal(message),
     }

@@ -58,6 +58,8 @@ pub enum ReportingError {
     Xlsx(String),
     #[error("{file}: {reason}")]
     AuditFile { file: String, reason: String },
-    #[error("kirogov: {0}")]
-    Kirogov(String),
+    #[error(
+        "format: KIROGOVCOMPARE 的表格格式只适用于国办公开办函〔2021〕30号格式（2021年及以后），不适用于{basis}"
+    )]
+    NotInKirogovSchema { basis: &'static str },
 }

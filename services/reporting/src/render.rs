@@ -46,7 +46,8 @@ impl OutputFormat {
     /// File extension for the output.
     pub fn extension(self) -> &'static str {
         match self {
-            OutputFormat::Json | OutputFormat::Kirogov => "json",
+            OutputFormat::Json => "json",
+            OutputFormat::Kirogov => "kirogov.json",
             OutputFormat::Csv => "csv",
             OutputFormat::Markdown => "md",
             OutputFormat::Html => "html",

@@ -159,10 +159,9 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 fn unsupported(format: ReportFormat) -> ReportingError {
-    ReportingError::Kirogov(format!(
-        "KIROGOVCOMPARE 的表格格式只适用于国办公开办函〔2021〕30号格式（2021年及以后），不适用于{}",
-        format.basis_zh()
-    ))
+    ReportingError::NotInKirogovSchema {
+        basis: format.basis_zh(),
+    }
 }
 
 /// The report in the schema, with its parts 一 and 六 as text sections and its agency and year in
@@ -203,7 +202,8 @@ pub fn to_kirogov(published: &PublishedReport) -> Result<String, ReportingError>
         },
         "sections": sections,
     });
-    serde_json::to_string_pretty(&document).map_err(|e| ReportingError::Kirogov(e.to_string()))
+    // A JSON value written to memory: serde_json cannot fail on it.
+    Ok(serde_json::to_string_pretty(&document).expect("a JSON value"))
 }
 
 /// Sets `value` at the key path `path` (`/a/b`) of `target`, making the objects on the way.
