@@ -35,7 +35,10 @@ pub const DOWNLOADS: [(OutputFormat, &str); 6] = [
     (OutputFormat::Csv, "CSV"),
     (OutputFormat::Markdown, "Markdown"),
     (OutputFormat::Json, "JSON"),
-    (OutputFormat::Kirogov, "KIROGOVCOMPARE 表格（json，2021年起）"),
+    (
+        OutputFormat::Kirogov,
+        "KIROGOVCOMPARE 表格（json，2021年起）",
+    ),
 ];
 
 /// A report's address as a page's query gives it: every part optional, checked by [`ReportQuery::target`].
