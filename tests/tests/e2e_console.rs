@@ -462,7 +462,7 @@ async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> a
         }
         tokio::time::sleep(NAVIGATION_POLL).await;
     }
-    assert_eq!(browser.count("nav.downloads a").await?, 5, "every format");
+    assert_eq!(browser.count("nav.downloads a").await?, 6, "every format");
     let outcomes = "figure[data-chart=outcomes] rect.bar";
     assert_eq!(browser.count(outcomes).await?, 1, "one outcome row counts");
     let bar = browser.client.find(Locator::Css(outcomes)).await?;

@@ -73,8 +73,12 @@ enum Command {
     /// Multi-process: the Reporting service with its own projector, fed from NATS and back-filled from the
     /// event log process; several may run side by side.
     Reporting(cmd::reporting::Args),
-    /// The statutory annual report of an agency for a year (json, csv, md, html, xlsx), latest or as of.
+    /// The statutory annual report of an agency for a year (json, csv, md, html, xlsx, kirogov), latest or
+    /// as of.
     Report(cmd::report::Args),
+    /// Audit a published annual report from its table file (json, csv, xlsx, KIROGOVCOMPARE's schema):
+    /// identities, carry-over (--previous), narrative figures (--narrative); non-zero exit on any finding.
+    Audit(cmd::audit::Args),
     /// Rebuild read models from log position 0 (all, or one with --model).
     Rebuild(cmd::rebuild::Args),
     /// The agency registry of a running server: add, amend, import a CSV file, list.
@@ -147,6 +151,7 @@ fn run(command: Command, file: Option<&config::ConfigFile>) -> anyhow::Result<()
         Command::Reply(args) => cmd::reply::run(args),
         Command::Reporting(args) => cmd::reporting::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
         Command::Rebuild(args) => cmd::rebuild::run(args),
         Command::Agency(args) => cmd::agency::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),

@@ -29,7 +29,7 @@ pub async fn download(
 ) -> Result<Response, ConsoleError> {
     let target = query.report.target(&staff)?;
     let format: OutputFormat = query.format.parse().map_err(|_| {
-        ConsoleError::bad_request("没有这种下载格式（可选 xlsx、html、csv、md、json）。")
+        ConsoleError::bad_request("没有这种下载格式（可选 xlsx、html、csv、md、json、kirogov）。")
     })?;
     let answer = target
         .fetch(&staff, &console.backend, output(format))
@@ -63,12 +63,13 @@ fn output(format: OutputFormat) -> pb::ReportOutput {
         OutputFormat::Markdown => pb::ReportOutput::Md,
         OutputFormat::Html => pb::ReportOutput::Html,
         OutputFormat::Xlsx => pb::ReportOutput::Xlsx,
+        OutputFormat::Kirogov => pb::ReportOutput::Kirogov,
     }
 }
 
 fn content_type(format: OutputFormat) -> &'static str {
     match format {
-        OutputFormat::Json => "application/json; charset=utf-8",
+        OutputFormat::Json | OutputFormat::Kirogov => "application/json; charset=utf-8",
         OutputFormat::Csv => "text/csv; charset=utf-8",
         OutputFormat::Markdown => "text/markdown; charset=utf-8",
         OutputFormat::Html => "text/html; charset=utf-8",

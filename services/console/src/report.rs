@@ -29,12 +29,16 @@ pub const PUBLISH_METHOD: &str = "/casetrack.v1.Reporting/Publish";
 pub const MAX_AGENCY_CHARS: usize = 128;
 
 /// The formats offered for download: every format the reporting crate renders, with its name for staff.
-pub const DOWNLOADS: [(OutputFormat, &str); 5] = [
+pub const DOWNLOADS: [(OutputFormat, &str); 6] = [
     (OutputFormat::Xlsx, "Excel（xlsx）"),
     (OutputFormat::Html, "网页（html，可打印）"),
     (OutputFormat::Csv, "CSV"),
     (OutputFormat::Markdown, "Markdown"),
     (OutputFormat::Json, "JSON"),
+    (
+        OutputFormat::Kirogov,
+        "KIROGOVCOMPARE 表格（json，2021年起）",
+    ),
 ];
 
 /// A report's address as a page's query gives it: every part optional, checked by [`ReportQuery::target`].

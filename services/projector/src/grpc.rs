@@ -167,9 +167,10 @@ fn output_format(output: i32) -> Result<OutputFormat, Status> {
         Ok(pb::ReportOutput::Md) => OutputFormat::Markdown,
         Ok(pb::ReportOutput::Html) => OutputFormat::Html,
         Ok(pb::ReportOutput::Xlsx) => OutputFormat::Xlsx,
+        Ok(pb::ReportOutput::Kirogov) => OutputFormat::Kirogov,
         Ok(pb::ReportOutput::Unspecified) | Err(_) => {
             return Err(Status::invalid_argument(format!(
-                "output: {output} is not json, csv, md, html or xlsx"
+                "output: {output} is not json, csv, md, html, xlsx or kirogov"
             )));
         }
     })
@@ -287,7 +288,10 @@ pub fn status_from_error(error: ProjectorError) -> Status {
         ProjectorError::UnknownAgency { .. } | ProjectorError::NoData { .. } => {
             Status::not_found(message)
         }
-        ProjectorError::NotFinal { .. } => Status::failed_precondition(message),
+        ProjectorError::NotFinal { .. }
+        | ProjectorError::Reporting(ReportingError::NotInKirogovSchema { .. }) => {
+            Status::failed_precondition(message)
+        }
         ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
         _ => Status::internal(message),
     }

@@ -46,7 +46,7 @@ pub enum ReportingError {
     BadJson { field: String, reason: String },
     #[error("content_hash: stored {stored}, computed {computed}")]
     HashMismatch { stored: String, computed: String },
-    #[error("output format: unknown {0:?}; expected json, csv, md, html or xlsx")]
+    #[error("output format: unknown {0:?}; expected json, csv, md, html, xlsx or kirogov")]
     UnknownOutputFormat(String),
     #[error("csv: {0}")]
     Csv(String),
@@ -56,4 +56,10 @@ pub enum ReportingError {
     NotInGbk(char),
     #[error("xlsx: {0}")]
     Xlsx(String),
+    #[error("{file}: {reason}")]
+    AuditFile { file: String, reason: String },
+    #[error(
+        "format: KIROGOVCOMPARE 的表格格式只适用于国办公开办函〔2021〕30号格式（2021年及以后），不适用于{basis}"
+    )]
+    NotInKirogovSchema { basis: &'static str },
 }

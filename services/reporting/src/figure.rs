@@ -184,6 +184,16 @@ impl Figure {
         }
     }
 
+    /// A figure of `unit` as printed: an integer, or an exact 万元 decimal for money; `None` for other text.
+    pub fn parse(unit: Unit, text: &str) -> Option<Figure> {
+        let text = text.trim();
+        match unit {
+            Unit::Count => text.parse().ok().map(Figure::Count),
+            Unit::Change => text.parse().ok().map(Figure::Change),
+            Unit::Money => Fen::parse_10k_yuan(text).ok().map(Figure::Money),
+        }
+    }
+
     /// Builds a figure of `unit` from a wide integer; `None` when it does not fit the unit.
     pub fn from_i128(unit: Unit, value: i128) -> Option<Figure> {
         match unit {

@@ -32,6 +32,21 @@ pub enum Identity {
 }
 
 impl Identity {
+    /// The identity as an auditor names it, in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Identity::Balance => "勾稽关系1：一+二=三（七）总计+四",
+            Identity::OutcomeTotal => "勾稽关系2：（七）总计=各项办理结果之和",
+            Identity::TotalColumn => "勾稽关系3：总计=各类申请人之和",
+            Identity::CarryOver => "勾稽关系4：本年“上年结转”=上年“结转下年度继续办理”",
+            Identity::NoBlank => "勾稽关系5：表格不得留空",
+            Identity::Narrative => "勾稽关系6：正文数字=表格数字",
+            Identity::GroupSum => "分组小计=各项之和",
+            Identity::ChallengeTotal => "表四：维持+纠正+其他+尚未审结=总计",
+            Identity::SumOfParts => "统计表：指标=各分项之和",
+        }
+    }
+
     /// The spec's number for identities 1–6.
     pub fn number(self) -> Option<u8> {
         match self {

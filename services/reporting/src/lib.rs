@@ -3,11 +3,13 @@
 //! cell addressed `table.row.column` (the cell codes of annual-report.md, plus this project's documented
 //! codes for the 2019 table 二 and the pre-2019 statistical table); computes derived cells (总计 column,
 //! group sums, （七）总计, challenge totals) and the narrative figures from the base cells the projector fills;
-//! checks the identities on stored values; rolls agencies up; and renders JSON, CSV, Markdown, HTML and xlsx.
+//! checks the identities on stored values; rolls agencies up; renders JSON, CSV, Markdown, HTML, xlsx and
+//! KIROGOVCOMPARE's table schema; and audits a published report read back from any of its table files.
 //!
 //! Architecture invariant: speaks only in cell codes — it knows nothing of cases, events, the log or the
 //! domain crate; the projector maps outcomes to cells. A report whose identities fail is never `Final`.
 
+pub mod audit;
 mod error;
 mod figure;
 mod format;

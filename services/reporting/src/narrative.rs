@@ -64,6 +64,28 @@ impl NarrativeFigures {
         })
     }
 
+    /// The figures as the cells restate them, for a report read from a table that states none of its own: a
+    /// figure whose cells are blank (identity 5 reports them) is 0, or no amount.
+    pub(crate) fn restated(report: &Report) -> NarrativeFigures {
+        let source = &catalogue(report.format()).layout.narrative;
+        let count = |codes: &[&str]| {
+            Self::sum_cells(report, codes)
+                .and_then(|sum| u64::try_from(sum).ok())
+                .unwrap_or(0)
+        };
+        NarrativeFigures {
+            applications_received: count(source.applications_received),
+            reconsiderations: count(source.reconsiderations),
+            lawsuits: count(source.lawsuits),
+            fees_collected_10k_yuan: source.fees_collected.and_then(|code| {
+                match report.get(code) {
+                    Some(Figure::Money(fen)) => Some(fen),
+                    _ => None,
+                }
+            }),
+        }
+    }
+
     /// Σ of the cells `codes`; `None` when one is blank or unknown.
     pub(crate) fn sum_cells(report: &Report, codes: &[&str]) -> Option<i128> {
         codes

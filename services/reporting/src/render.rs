@@ -4,6 +4,7 @@ pub mod csv;
 mod grid;
 pub mod html;
 pub mod json;
+pub mod kirogov;
 pub mod md;
 mod parts;
 pub mod xlsx;
@@ -21,6 +22,8 @@ pub enum OutputFormat {
     Markdown,
     Html,
     Xlsx,
+    /// KIROGOVCOMPARE's table schema (JSON), 2021 format only.
+    Kirogov,
 }
 
 impl FromStr for OutputFormat {
@@ -33,6 +36,7 @@ impl FromStr for OutputFormat {
             "md" => Ok(OutputFormat::Markdown),
             "html" => Ok(OutputFormat::Html),
             "xlsx" => Ok(OutputFormat::Xlsx),
+            "kirogov" => Ok(OutputFormat::Kirogov),
             other => Err(ReportingError::UnknownOutputFormat(other.to_string())),
         }
     }
@@ -43,6 +47,7 @@ impl OutputFormat {
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
+            OutputFormat::Kirogov => "kirogov.json",
             OutputFormat::Csv => "csv",
             OutputFormat::Markdown => "md",
             OutputFormat::Html => "html",
@@ -68,6 +73,7 @@ pub fn render(
         OutputFormat::Markdown => md::to_markdown(published).into_bytes(),
         OutputFormat::Html => html::to_html(published).into_bytes(),
         OutputFormat::Xlsx => xlsx::to_xlsx(published)?,
+        OutputFormat::Kirogov => kirogov::to_kirogov(published)?.into_bytes(),
     })
 }
 

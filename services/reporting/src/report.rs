@@ -132,6 +132,47 @@ impl Report {
         })
     }
 
+    /// A report read from a printed table (another tool's export, a spreadsheet): the given cells as they were
+    /// printed, the convenience group sums a printed table leaves out (（三）不予公开 …) computed from their
+    /// reasons, and the narrative figures restated from the cells, so [`crate::check`] judges the table and a
+    /// narrative text is compared separately (`audit`).
+    pub fn from_printed(
+        agency: impl Into<String>,
+        year: i32,
+        format: ReportFormat,
+        figures: impl IntoIterator<Item = (String, Figure)>,
+    ) -> Result<Report, ReportingError> {
+        let mut report =
+            Report::from_stored(agency, year, format, figures, NarrativeFigures::default())?;
+        let catalogue = catalogue(format);
+        // A group sum of group sums needs one pass per level; the catalogue's depth bounds the levels.
+        for _ in 0..MAX_DERIVATION_DEPTH {
+            let mut filled = false;
+            for (i, spec) in catalogue.cells().iter().enumerate() {
+                if spec.printed || report.values[i].is_some() {
+                    continue;
+                }
+                let Some(equation) = catalogue.derivation_of(i) else {
+                    continue;
+                };
+                let parts: Option<i128> = equation
+                    .right
+                    .iter()
+                    .map(|&part| report.value_at(part).map(Figure::as_i128))
+                    .sum();
+                if let Some(figure) = parts.and_then(|sum| Figure::from_i128(spec.unit, sum)) {
+                    report.values[i] = Some(figure);
+                    filled = true;
+                }
+            }
+            if !filled {
+                break;
+            }
+        }
+        report.narrative = NarrativeFigures::restated(&report);
+        Ok(report)
+    }
+
     /// The report of a parent agency: every base cell is the sum of the children's; derived cells and the
     /// narrative are computed afresh. Children must be of one year and have no blank base cell.
     pub fn roll_up(

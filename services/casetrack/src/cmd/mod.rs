@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod agency;
+pub mod audit;
 pub mod backup;
 pub mod bench_intake;
 pub mod bench_log;

@@ -48,7 +48,7 @@ pub struct Args {
     /// Data year; the report uses the format of that year.
     #[arg(long)]
     pub year: i32,
-    /// json, csv, md, html or xlsx.
+    /// json, csv, md, html, xlsx or kirogov (KIROGOVCOMPARE's table schema, 2021 format and later).
     #[arg(long, default_value = "md")]
     pub format: String,
     /// With --format csv: utf-8 (with a byte-order mark, which Excel needs) or gbk (older Chinese software).
@@ -279,6 +279,7 @@ async fn remote(
         OutputFormat::Markdown => pb::ReportOutput::Md,
         OutputFormat::Html => pb::ReportOutput::Html,
         OutputFormat::Xlsx => pb::ReportOutput::Xlsx,
+        OutputFormat::Kirogov => pb::ReportOutput::Kirogov,
     };
     let as_of = match as_of {
         AsOf::Latest => None,

@@ -5,6 +5,9 @@
 use std::str::FromStr;
 
 use crate::error::ReportingError;
+use crate::figure::Figure;
+use crate::format::ReportFormat;
+use crate::layout::catalogue;
 use crate::report::Report;
 
 /// The UTF-8 byte-order mark every UTF-8 CSV export starts with.
@@ -74,4 +77,38 @@ pub fn to_csv(report: &Report) -> Result<String, ReportingError> {
         .into_inner()
         .map_err(|e| ReportingError::Csv(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| ReportingError::Csv(e.to_string()))
+}
+
+/// Reads a CSV written by [`to_csv`] (decoded, without its byte-order mark) as the report of `agency` for
+/// `year`, which the file does not state; an empty value is a blank cell, for identity 5 to report.
+pub fn from_csv(text: &str, agency: &str, year: i32) -> Result<Report, ReportingError> {
+    let format = ReportFormat::for_year(year);
+    let catalogue = catalogue(format);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| ReportingError::Csv(e.to_string());
+    if reader.headers().map_err(csv_error)? != HEADER.as_slice() {
+        return Err(ReportingError::Csv(format!(
+            "第一行应为 {}",
+            HEADER.join(",")
+        )));
+    }
+    let mut figures = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let (code, value) = (record.get(0).unwrap_or(""), record.get(2).unwrap_or(""));
+        let i = catalogue
+            .index_of(code)
+            .ok_or_else(|| ReportingError::UnknownCell {
+                code: code.to_owned(),
+                format: format.code(),
+            })?;
+        if value.trim().is_empty() {
+            continue;
+        }
+        let unit = catalogue.cells()[i].unit;
+        let figure = Figure::parse(unit, value)
+            .ok_or_else(|| ReportingError::Csv(format!("{code}: {value:?} 不是{unit:?}数字")))?;
+        figures.push((code.to_owned(), figure));
+    }
+    Report::from_printed(agency, year, format, figures)
 }

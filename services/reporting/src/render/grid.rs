@@ -12,7 +12,8 @@ pub(crate) enum Content {
     Header(String),
     /// Row label.
     Label(String),
-    /// A figure and the code of its cell (what a page links to the cell's drill-down by).
+    /// A figure and the code of its cell (what a page links to the cell's drill-down by, and what `audit` reads a
+    /// printed table back by).
     Figure(Option<Figure>, String),
 }
 

@@ -5,15 +5,27 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
 use super::grid::{Content, Grid, GridCell, grids};
-use crate::figure::Figure;
+use crate::audit::FileHints;
+use crate::error::ReportingError;
+use crate::figure::{Fen, Figure, Unit};
+use crate::layout::catalogue;
 use crate::narrative::NarrativeFigures;
 use crate::published::PublishedReport;
+use crate::report::{Report, ReportBuilder};
 
 /// Largest integer an Excel (IEEE double) number holds exactly; larger counts are written as text.
 const MAX_EXACT_NUMBER: i128 = 1 << 53;
 /// Rows above each table: its title and a blank line.
 const TITLE_ROWS: u32 = 2;
+/// The facts sheet: its name and the keys of the agency and year rows, which [`from_xlsx`] reads back.
+const FACTS_SHEET: &str = "报告信息";
+const AGENCY_KEY: &str = "机关";
+const YEAR_KEY: &str = "年度";
 /// Excel's paper size code for A4.
 const PAPER_A4: u8 = 9;
 /// Money in 万元: at least two decimals (0.04), at most six, which is the fen (0.038 for 380 元).
@@ -31,8 +43,8 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
     let bold = Format::new().set_bold();
     let facts = [
         ("标题", super::parts::title(published)),
-        ("机关", published.agency_title()),
-        ("年度", report.year().to_string()),
+        (AGENCY_KEY, published.agency_title()),
+        (YEAR_KEY, report.year().to_string()),
         ("格式", report.format().basis_zh().to_string()),
         ("状态", super::status_zh(published)),
         ("数据截至日志位置", published.as_of_position.to_string()),
@@ -44,7 +56,7 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
         ),
     ];
     let sheet = workbook.add_worksheet();
-    sheet.set_name("报告信息").map_err(xlsx_error)?;
+    sheet.set_name(FACTS_SHEET).map_err(xlsx_error)?;
     sheet.set_column_width(0, 24).map_err(xlsx_error)?;
     sheet.set_column_width(1, 80).map_err(xlsx_error)?;
     for (r, (key, value)) in (0u32..).zip(facts) {
@@ -157,4 +169,85 @@ fn number(content: &Content) -> Option<f64> {
         }
         _ => None,
     }
+}
+
+/// Reads a workbook written by [`to_xlsx`] (or one laid out the same way): the agency and year from its facts
+/// sheet (or `hints`), each figure from where the table sheets print it; an empty cell is blank.
+pub fn from_xlsx(bytes: &[u8], hints: &FileHints, file: &str) -> Result<Report, ReportingError> {
+    let bad = |reason: String| ReportingError::AuditFile {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let facts = workbook.worksheet_range(FACTS_SHEET).ok();
+    let fact = |key: &str| {
+        let facts = facts.as_ref()?;
+        (0..facts.height()).find_map(|r| match (facts.get((r, 0)), facts.get((r, 1))) {
+            (Some(Data::String(k)), Some(value)) if k == key => Some(value.to_string()),
+            _ => None,
+        })
+    };
+    let agency = hints.agency_or(fact(AGENCY_KEY).map(|title| agency_of_title(&title)));
+    let year = hints.year_or(fact(YEAR_KEY).and_then(|y| y.trim().parse().ok()), file)?;
+    // Where each figure is printed is where the renderer puts it: the grids of an empty report of the format.
+    let layout = ReportBuilder::new(agency.clone(), year)?.build()?;
+    let catalogue = catalogue(layout.format());
+    let mut figures = Vec::new();
+    for grid in grids(&layout) {
+        let range = workbook
+            .worksheet_range(&grid.title)
+            .map_err(|e| bad(format!("工作表 {}：{e}", grid.title)))?;
+        for cell in &grid.cells {
+            let Content::Figure(_, code) = &cell.content else {
+                continue;
+            };
+            let Some(i) = catalogue.index_of(code) else {
+                continue;
+            };
+            let unit = catalogue.cells()[i].unit;
+            let data = range.get_value((cell.row + TITLE_ROWS, u32::from(cell.col)));
+            match data.map(|d| figure_of(unit, d)) {
+                None | Some(Ok(None)) => {}
+                Some(Ok(Some(figure))) => figures.push((code.clone(), figure)),
+                Some(Err(text)) => {
+                    return Err(bad(format!(
+                        "{}：{code} 的值 {text:?} 不是数字",
+                        grid.title
+                    )));
+                }
+            }
+        }
+    }
+    Report::from_printed(agency, year, layout.format(), figures)
+}
+
+/// The id in a printed agency title "思茅区财政局（simao/finance）", or the title itself.
+fn agency_of_title(title: &str) -> String {
+    title
+        .strip_suffix('）')
+        .and_then(|t| t.rsplit_once('（'))
+        .map_or(title, |(_, id)| id)
+        .to_owned()
+}
+
+/// The figure an xlsx cell holds: `Ok(None)` when empty, `Err(text)` when it is not a figure of `unit`.
+fn figure_of(unit: Unit, data: &Data) -> Result<Option<Figure>, String> {
+    let figure = match (unit, data) {
+        (_, Data::Empty) => return Ok(None),
+        (_, Data::String(text)) if text.trim().is_empty() => return Ok(None),
+        (_, Data::String(text)) => Figure::parse(unit, text),
+        (Unit::Money, Data::Float(x)) => Fen::from_10k_yuan_number(*x).map(Figure::Money),
+        (Unit::Money, Data::Int(n)) => u64::try_from(*n)
+            .ok()
+            .and_then(|n| n.checked_mul(crate::FEN_PER_10K_YUAN))
+            .map(|fen| Figure::Money(Fen(fen))),
+        (_, Data::Int(n)) => Figure::from_i128(unit, i128::from(*n)),
+        (_, Data::Float(x)) if x.fract() == 0.0 && x.abs() <= MAX_EXACT_NUMBER as f64 => {
+            #[allow(clippy::cast_possible_truncation)] // integral and within ±2^53
+            let n = *x as i64;
+            Figure::from_i128(unit, i128::from(n))
+        }
+        _ => None,
+    };
+    figure.map(Some).ok_or_else(|| data.to_string())
 }
