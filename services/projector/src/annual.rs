@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::agency::{is_within, validate_agency};
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
+use crate::fees::information_fees;
 use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
 use crate::membership::RULES_VERSION;
@@ -307,6 +308,18 @@ fn limit(len: usize) -> Result<(), ProjectorError> {
     Ok(())
 }
 
+/// The summary of a case the annual model counts.
+pub(crate) fn case_summary(kv: &dyn KvRead, case: CaseId) -> Result<CaseSummary, ProjectorError> {
+    let state_key = key(&["annual", "s", &case.to_string()]);
+    let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
+        key: String::from_utf8_lossy(&state_key).into_owned(),
+        reason: "a member case has no summary".into(),
+    })?;
+    Ok(CaseSummary::of(&parse_json::<StoredCase>(
+        &state_key, &bytes,
+    )?))
+}
+
 fn entry(
     kv: &dyn KvRead,
     agency: &str,
@@ -314,12 +327,8 @@ fn entry(
     case: CaseId,
     weight: u64,
 ) -> Result<DrillDownEntry, ProjectorError> {
+    let summary = case_summary(kv, case)?;
     let state_key = key(&["annual", "s", &case.to_string()]);
-    let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
-        key: String::from_utf8_lossy(&state_key).into_owned(),
-        reason: "a member case has no summary".into(),
-    })?;
-    let summary = CaseSummary::of(&parse_json::<StoredCase>(&state_key, &bytes)?);
     Ok(DrillDownEntry {
         case_id: case,
         tracking_number: summary.tracking_number,
@@ -355,8 +364,15 @@ pub fn generate(
     } else {
         None
     };
-    let published =
+    let mut published =
         PublishedReport::publish(current, previous.as_ref(), as_of_position, RULES_VERSION)?;
+    // Part 六 of the 2021 format reports the 信息处理费; a report carries them when there were any.
+    if published.format() == ReportFormat::Format2021 {
+        let fees = information_fees(kv, agency, year, scope)?;
+        if fees.any() {
+            published = published.with_information_fees(fees);
+        }
+    }
     let problems = match &published.status {
         ReportStatus::Final | ReportStatus::Incomplete { .. } => Vec::new(),
         ReportStatus::Failed(failures) => failures

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod case;
 mod consumer;
 mod error;
+mod fees;
 pub mod fold;
 pub mod grpc;
 mod jurisdiction;

@@ -6,7 +6,7 @@ use casetrack_domain::time::local_date;
 use chrono::Utc;
 use std::sync::Arc;
 
-use casetrack_reporting::{PublishedReport, json};
+use casetrack_reporting::{PublishedReport, content_hash, json};
 
 use crate::agency::known_agency;
 use crate::annual::{
@@ -208,7 +208,12 @@ impl Reports {
             scope,
             AsOf::Position(published.as_of_position),
         )?;
-        Ok(again.published.content_hash == published.content_hash)
+        // A version published before reports carried part 六's fees sealed the tables alone.
+        let recomputed = match published.information_fees {
+            Some(_) => again.published.content_hash,
+            None => content_hash(&again.published.report),
+        };
+        Ok(recomputed == published.content_hash)
     }
 }
 

@@ -56,6 +56,9 @@ pub struct CaseSummary {
     /// 行政事业性收费 collected (records): year → fen.
     #[serde(default)]
     pub fees_collected: BTreeMap<i32, u64>,
+    /// An application's fee notice (at most one): the day it was issued and what it charged (fen).
+    #[serde(default)]
+    pub fee_notice: Option<(NaiveDate, u64)>,
     /// Fees the applicant paid for an application: year paid → fen.
     #[serde(default)]
     pub fees_paid: BTreeMap<i32, u64>,
@@ -103,6 +106,7 @@ impl CaseSummary {
             disclosure_channels: BTreeSet::new(),
             counted: BTreeMap::new(),
             fees_collected: BTreeMap::new(),
+            fee_notice: None,
             fees_paid: BTreeMap::new(),
             handling_unit: None,
             line: None,
@@ -159,6 +163,7 @@ impl CaseSummary {
             .handling_ended
             .map(|(outcome, _)| outcome.cell_row().to_string());
         self.decided_on = app.handling_ended.map(|(_, on)| on);
+        self.fee_notice = app.fee_notice.as_ref().map(|n| (n.issued_on, n.amount.0));
         for (amount, paid_on) in &app.fees_paid {
             add_to(&mut self.fees_paid, paid_on.year(), amount.0);
         }

@@ -9,6 +9,8 @@ use crate::error::ReportingError;
 /// Fen per 万元 (10,000 yuan × 100 fen). Money is stored in fen and shown in 万元, so six decimals are exact.
 pub const FEN_PER_10K_YUAN: u64 = 1_000_000;
 const DECIMALS_10K_YUAN: usize = 6;
+/// Fen per 元.
+const FEN_PER_YUAN: u64 = 100;
 
 /// What a cell holds; fixed per cell by the format's layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,15 @@ impl Fen {
         }
         let digits = format!("{frac:0width$}", width = DECIMALS_10K_YUAN);
         format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+
+    /// Exact decimal in 元 with no trailing zeros: 38_000 fen → "380", 38_050 → "380.5", 5 → "0.05".
+    pub fn to_yuan(self) -> String {
+        let (whole, fen) = (self.0 / FEN_PER_YUAN, self.0 % FEN_PER_YUAN);
+        if fen == 0 {
+            return whole.to_string();
+        }
+        format!("{whole}.{}", format!("{fen:02}").trim_end_matches('0'))
     }
 
     /// Parses an exact 万元 decimal ("12", "0.35", "1.000001"); more than six decimals would lose fen.
@@ -218,6 +229,19 @@ impl fmt::Display for Figure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_prints_exact_yuan() {
+        for (fen, text) in [
+            (0, "0"),
+            (5, "0.05"),
+            (38_000, "380"),
+            (38_050, "380.5"),
+            (15_001, "150.01"),
+        ] {
+            assert_eq!(Fen(fen).to_yuan(), text);
+        }
+    }
 
     #[test]
     fn money_prints_exact_10k_yuan() {

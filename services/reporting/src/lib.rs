@@ -11,6 +11,7 @@
 
 pub mod audit;
 mod error;
+mod fees;
 mod figure;
 mod format;
 mod identity;
@@ -21,6 +22,7 @@ mod render;
 mod report;
 
 pub use error::ReportingError;
+pub use fees::InformationFees;
 pub use figure::{FEN_PER_10K_YUAN, Fen, Figure, Unit};
 pub use format::{FIRST_REPORT_YEAR, LAST_REPORT_YEAR, ReportFormat};
 pub use identity::{Identity, IdentityFailure, Side, check};
@@ -29,7 +31,9 @@ pub use layout::{
     RowKind, TableLayout, TableShape,
 };
 pub use narrative::NarrativeFigures;
-pub use published::{MAX_RULES_VERSION_LEN, PublishedReport, ReportStatus, content_hash};
+pub use published::{
+    MAX_RULES_VERSION_LEN, PublishedReport, ReportStatus, content_hash, content_hash_with,
+};
 pub use render::{OutputFormat, csv, html, json, md, render, xlsx};
 pub use report::{MAX_AGENCY_LEN, Report, ReportBuilder, ReportCell};
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 use crate::error::ReportingError;
+use crate::fees::InformationFees;
 use crate::figure::Figure;
 use crate::format::ReportFormat;
 use crate::identity::{IdentityFailure, check};
@@ -38,6 +39,8 @@ pub struct PublishedReport {
     pub report: Report,
     /// The agency's registered name (思茅区财政局), printed with its id; not part of the figures or the hash.
     pub agency_name: Option<String>,
+    /// Part 六's 信息处理费, when the agency charged or collected any; sealed in the content hash when present.
+    pub information_fees: Option<InformationFees>,
     /// The date of the 落款 (the day the report was generated, or the instant it is as of); not hashed.
     pub signed_on: Option<NaiveDate>,
 }
@@ -71,6 +74,7 @@ impl PublishedReport {
             status,
             report,
             agency_name: None,
+            information_fees: None,
             signed_on: None,
         })
     }
@@ -79,6 +83,15 @@ impl PublishedReport {
     pub fn with_agency_name(self, name: Option<String>) -> PublishedReport {
         PublishedReport {
             agency_name: name,
+            ..self
+        }
+    }
+
+    /// This report with part 六's 信息处理费, sealed in its content hash.
+    pub fn with_information_fees(self, fees: InformationFees) -> PublishedReport {
+        PublishedReport {
+            content_hash: content_hash_with(&self.report, Some(&fees)),
+            information_fees: Some(fees),
             ..self
         }
     }
@@ -128,7 +141,7 @@ impl PublishedReport {
 
     /// Recomputes the hash of the figures and compares it with the stored one.
     pub fn verify_hash(&self) -> Result<(), ReportingError> {
-        let computed = content_hash(&self.report);
+        let computed = content_hash_with(&self.report, self.information_fees.as_ref());
         if computed == self.content_hash {
             Ok(())
         } else {
@@ -178,16 +191,25 @@ struct Canonical<'a> {
     year: i32,
     format: ReportFormat,
     figures: FiguresInTableOrder<'a>,
+    // Absent from reports without fee figures, so their hashes are those they were published with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_fees: Option<&'a InformationFees>,
 }
 
 /// Hex SHA-256 over the compact canonical JSON `{"agency","year","format","figures":{code: value…}}`,
 /// figures in table order. The narrative and status are derived from these, so they are not hashed.
 pub fn content_hash(report: &Report) -> String {
+    content_hash_with(report, None)
+}
+
+/// [`content_hash`] of the figures and, when given, part 六's 信息处理费 after them.
+pub fn content_hash_with(report: &Report, fees: Option<&InformationFees>) -> String {
     let canonical = Canonical {
         agency: report.agency(),
         year: report.year(),
         format: report.format(),
         figures: FiguresInTableOrder(report, MoneyAs::Text),
+        information_fees: fees,
     };
     // Strings, integers and null written to memory: serde_json cannot fail on these.
     let bytes = serde_json::to_vec(&canonical).expect("canonical JSON of strings and integers");

@@ -69,7 +69,7 @@ pub fn render(
 ) -> Result<Vec<u8>, ReportingError> {
     Ok(match format {
         OutputFormat::Json => json::to_json(published).into_bytes(),
-        OutputFormat::Csv => csv::encode(&csv::to_csv(&published.report)?, csv::CsvEncoding::Utf8)?,
+        OutputFormat::Csv => csv::encode(&csv::to_csv(published)?, csv::CsvEncoding::Utf8)?,
         OutputFormat::Markdown => md::to_markdown(published).into_bytes(),
         OutputFormat::Html => html::to_html(published).into_bytes(),
         OutputFormat::Xlsx => xlsx::to_xlsx(published)?,

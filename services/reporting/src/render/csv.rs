@@ -8,6 +8,7 @@ use crate::error::ReportingError;
 use crate::figure::Figure;
 use crate::format::ReportFormat;
 use crate::layout::catalogue;
+use crate::published::PublishedReport;
 use crate::report::Report;
 
 /// The UTF-8 byte-order mark every UTF-8 CSV export starts with.
@@ -59,7 +60,13 @@ fn in_gbk(c: char) -> bool {
 
 pub const HEADER: [&str; 3] = ["cell_code", "label_zh", "value"];
 
-pub fn to_csv(report: &Report) -> Result<String, ReportingError> {
+/// The code prefix of part 六's 信息处理费 rows, which follow the cells when the report carries them; they are
+/// no cell of the tables (a reader of the tables skips them).
+pub const PART_SIX_PREFIX: &str = "part_six.information_fees.";
+
+/// One row per cell in table order, then part 六's 信息处理费 when the report carries them.
+pub fn to_csv(published: &PublishedReport) -> Result<String, ReportingError> {
+    let report = &published.report;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| ReportingError::Csv(e.to_string());
     writer.write_record(HEADER).map_err(csv_error)?;
@@ -72,6 +79,32 @@ pub fn to_csv(report: &Report) -> Result<String, ReportingError> {
                 value.as_str(),
             ])
             .map_err(csv_error)?;
+    }
+    if let Some(fees) = published.information_fees {
+        let label = |what: &str| format!("{} / {what}", super::parts::PART_SIX);
+        let rows = [
+            (
+                "notices_issued",
+                label("信息处理费缴费通知（件）"),
+                fees.notices_issued.to_string(),
+            ),
+            (
+                "charged_10k_yuan",
+                label("应收信息处理费（万元）"),
+                fees.charged.to_10k_yuan(),
+            ),
+            (
+                "collected_10k_yuan",
+                label("实际收取信息处理费（万元）"),
+                fees.collected.to_10k_yuan(),
+            ),
+        ];
+        for (code, label, value) in rows {
+            let code = format!("{PART_SIX_PREFIX}{code}");
+            writer
+                .write_record([code.as_str(), label.as_str(), value.as_str()])
+                .map_err(csv_error)?;
+        }
     }
     let bytes = writer
         .into_inner()
@@ -96,6 +129,9 @@ pub fn from_csv(text: &str, agency: &str, year: i32) -> Result<Report, Reporting
     for record in reader.records() {
         let record = record.map_err(csv_error)?;
         let (code, value) = (record.get(0).unwrap_or(""), record.get(2).unwrap_or(""));
+        if code.starts_with(PART_SIX_PREFIX) {
+            continue;
+        }
         let i = catalogue
             .index_of(code)
             .ok_or_else(|| ReportingError::UnknownCell {

@@ -6,7 +6,8 @@
 //! six decimals, written as the shortest decimal that states the amount (0.038 is 380 元), for amounts up to
 //! `MAX_EXACT_NUMBER_FEN` (10^9 万元; beyond it an exact decimal string). Read money as a decimal, not a float,
 //! to add it up exactly (Python: `json.loads(text, parse_float=decimal.Decimal)`). The narrative's
-//! `fees_collected_10k_yuan` follows the same rule. A blank cell (only in a stored report that left one
+//! `fees_collected_10k_yuan` and part 六's `information_fees` (`notices_issued`, `charged_10k_yuan`,
+//! `collected_10k_yuan`; present only when the agency charged or collected any) follow the same rule. A blank cell (only in a stored report that left one
 //! blank) is `null`.
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReportingError;
+use crate::fees::InformationFees;
 use crate::figure::{Fen, Figure, Unit};
 use crate::format::ReportFormat;
 use crate::layout::catalogue;
@@ -36,6 +38,8 @@ struct Document<'a> {
     rules_version: &'a str,
     content_hash: &'a str,
     narrative: &'a NarrativeFigures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_fees: Option<&'a InformationFees>,
     figures: FiguresInTableOrder<'a>,
 }
 
@@ -53,6 +57,9 @@ struct StoredDocument {
     rules_version: String,
     content_hash: String,
     narrative: NarrativeFigures,
+    // Absent in reports without part 六's fee figures.
+    #[serde(default)]
+    information_fees: Option<InformationFees>,
     figures: BTreeMap<String, serde_json::Value>,
 }
 
@@ -69,6 +76,7 @@ pub fn to_json(published: &PublishedReport) -> String {
         rules_version: &published.rules_version,
         content_hash: &published.content_hash,
         narrative: report.narrative(),
+        information_fees: published.information_fees.as_ref(),
         figures: FiguresInTableOrder(report, MoneyAs::Number),
     };
     // Strings, integers and derived enums written to memory: serde_json cannot fail on these.
@@ -130,6 +138,7 @@ pub fn read_json(text: &str) -> Result<PublishedReport, ReportingError> {
         status: stored.status,
         report,
         agency_name: stored.agency_name,
+        information_fees: stored.information_fees,
         // The 落款 date is the printed document's, not the figures': the JSON of a log position is the same
         // whichever day it is written.
         signed_on: None,

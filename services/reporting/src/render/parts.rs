@@ -74,16 +74,19 @@ pub(crate) fn overview(report: &Report) -> String {
     }
 }
 
-/// Part 六 of the 2021 format also reports the 信息处理费 (国办函〔2020〕109号) apart from table 二's 行政事业性收费;
-/// until the fee figures are computed it says where to find them rather than print a figure.
+/// Part 六 of the 2021 format also reports the 信息处理费 (国办函〔2020〕109号) apart from table 二's 行政事业性收费:
+/// the figures when the agency charged or collected any, else where to find them.
 pub(crate) fn other_matters(published: &PublishedReport) -> String {
-    match published.format() {
-        ReportFormat::Format2021 => {
+    match (published.format(), published.information_fees) {
+        (ReportFormat::Format2021, Some(fees)) => fees.text_zh(),
+        (ReportFormat::Format2021, None) => {
             "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况，\
             以收费通知和缴费记录为准（本系统暂未汇总）。"
                 .to_owned()
         }
-        _ => "无其他需要报告的事项。".to_owned(),
+        (ReportFormat::Format2019 | ReportFormat::StatisticalTable, _) => {
+            "无其他需要报告的事项。".to_owned()
+        }
     }
 }
 

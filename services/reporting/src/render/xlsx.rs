@@ -41,7 +41,7 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
     let report = &published.report;
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let facts = [
+    let mut facts = vec![
         ("标题", super::parts::title(published)),
         (AGENCY_KEY, published.agency_title()),
         (YEAR_KEY, report.year().to_string()),
@@ -55,6 +55,12 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
             report.narrative().text_zh(),
         ),
     ];
+    if super::parts::has_six_parts(report.format()) {
+        facts.push((
+            super::parts::PART_SIX,
+            super::parts::other_matters(published),
+        ));
+    }
     let sheet = workbook.add_worksheet();
     sheet.set_name(FACTS_SHEET).map_err(xlsx_error)?;
     sheet.set_column_width(0, 24).map_err(xlsx_error)?;
