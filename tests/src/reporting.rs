@@ -100,6 +100,7 @@ pub async fn submit_applications(
         intake
             .submit_application(authed(
                 pb::SubmitApplicationRequest {
+                    applicant: None,
                     external_id: format!("APP-BULK-{n}"),
                     agency: AGENCY.into(),
                     applicant_type: "natural_person".into(),

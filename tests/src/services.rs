@@ -276,6 +276,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
         .intake
         .submit_hotline_ticket(authed(
             pb::SubmitHotlineTicketRequest {
+                caller: None,
                 external_id: "WO-1".into(),
                 agency: "simao".into(),
                 line: "12345".into(),
@@ -292,6 +293,7 @@ pub async fn ticket_and_application_to_closed(clients: &mut Clients) -> anyhow::
         .intake
         .submit_application(authed(
             pb::SubmitApplicationRequest {
+                applicant: None,
                 external_id: "APP-1".into(),
                 agency: "simao".into(),
                 applicant_type: "natural_person".into(),

@@ -234,6 +234,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
 
     // Hotline A's ticket is no case to hotline B, by case id or by tracking number.
     let ticket = pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: "WO-1".into(),
         agency: "simao/roads".into(),
         line: "12345".into(),
@@ -272,6 +273,7 @@ async fn nobody_sees_or_touches_a_case_outside_their_source_or_jurisdiction() {
     // The district's clerk registers an application of the roads bureau; the finance bureau's staff can
     // neither read it nor act on it, and get the same answer as for a case that does not exist.
     let application = pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: "APP-1".into(),
         agency: "simao/roads".into(),
         applicant_type: "natural_person".into(),
@@ -372,6 +374,7 @@ async fn a_referenced_case_outside_the_jurisdiction_is_a_case_that_does_not_exis
     let mut intake = IntakeClient::new(connect_for(&server, "").await);
     // A ticket and an application of the roads bureau, which the finance bureau's staff may not see.
     let ticket = pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: "WO-9".into(),
         agency: "simao/roads".into(),
         line: "12345".into(),

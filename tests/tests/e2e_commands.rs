@@ -167,6 +167,7 @@ async fn connect(url: String) -> Channel {
 
 fn application(external_id: &str) -> pb::SubmitApplicationRequest {
     pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: external_id.into(),
         agency: "simao/finance".into(),
         applicant_type: "business".into(),
@@ -549,6 +550,7 @@ async fn overdue_dispatched_tickets_get_one_reminder_per_deadline() {
     let mut h = start().await;
     let received_on = "2026-10-09"; // a Friday; with a 3-working-day limit long overdue by the time this runs
     let ticket = pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: "WO-9".into(),
         agency: "simao".into(),
         line: "12345".into(),
@@ -1018,6 +1020,7 @@ async fn submit_every_kind(
             .await,
     );
     let ticket = pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: "U-2".into(),
         agency: agency.into(),
         line: "12345".into(),

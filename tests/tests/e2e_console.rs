@@ -352,6 +352,7 @@ async fn clerk_may_not_decide(browser: &Browser, case_id: &str) -> anyhow::Resul
 async fn submit_ticket(grpc: &str) -> anyhow::Result<String> {
     let mut intake = IntakeClient::connect(grpc.to_owned()).await?;
     let request = pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: "12345-console-0001".to_owned(),
         agency: "simao".to_owned(),
         line: "12345".to_owned(),

@@ -126,6 +126,7 @@ async fn metrics_move_with_appends_and_count_refused_calls() -> anyhow::Result<(
     // An application handed in long ago and never answered is open and overdue in the queue model, and so in
     // the metrics. (Not a ticket: the router dispatches a new ticket today, which starts its clock afresh.)
     let application = pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: "APP-METRICS-1".into(),
         agency: "simao".into(),
         applicant_type: "natural_person".into(),

@@ -25,6 +25,7 @@ fn received(agency: &str) -> anyhow::Result<(String, NewEvent)> {
         CaseId(Uuid::new_v4()),
         chrono::Utc::now(),
         EventBody::Application(ApplicationEvent::Received {
+            applicant: None,
             agency: AgencyId::parse(agency)?,
             applicant_type: ApplicantType::NaturalPerson,
             channel: Via::InPerson,

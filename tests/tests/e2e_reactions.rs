@@ -46,6 +46,7 @@ async fn submit_tickets(
             break;
         }
         let request = pb::SubmitHotlineTicketRequest {
+            caller: None,
             external_id: format!("WO-{client}-{n}"),
             agency: "simao".into(),
             line: "12345".into(),

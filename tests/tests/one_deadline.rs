@@ -71,6 +71,7 @@ fn create(plan: &Plan, case_id: CaseId) -> CaseCommand {
     let on = day(plan.received);
     match plan.kind {
         CaseKind::Application => ApplicationCommand::Receive {
+            applicant: None,
             case_id,
             agency: agency(AGENCY),
             applicant_type: ApplicantType::NaturalPerson,
@@ -83,6 +84,7 @@ fn create(plan: &Plan, case_id: CaseId) -> CaseCommand {
         }
         .into(),
         CaseKind::Hotline => HotlineCommand::Receive {
+            caller: None,
             case_id,
             agency: agency(AGENCY),
             line: "12345".to_owned(),

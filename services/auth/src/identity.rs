@@ -40,6 +40,14 @@ impl Identity {
             && (!self.has(Role::Hotline) || source_system == Some(self.source_system.as_str()))
     }
 
+    /// Whether the caller reads the personal data of the cases it sees whole: it holds one of
+    /// [`PERSONAL_DATA_READERS`](crate::policy::PERSONAL_DATA_READERS).
+    pub fn reads_personal_data(&self) -> bool {
+        crate::policy::PERSONAL_DATA_READERS
+            .iter()
+            .any(|role| self.has(*role))
+    }
+
     /// Whether `agency` (a case's, or the root of a roll-up) is inside the caller's jurisdiction.
     pub fn covers(&self, agency: &AgencyId) -> bool {
         self.jurisdiction
@@ -73,6 +81,9 @@ mod tests {
         assert!(!staff.may_see(&agency("simao"), None, None));
         assert!(!staff.may_see(&agency("simao/financebureau"), None, None));
         assert!(identity(&[Role::Auditor], None).may_see(&agency("other"), None, None));
+        assert!(identity(&[Role::Clerk], Some("simao")).reads_personal_data());
+        assert!(!identity(&[Role::Auditor], None).reads_personal_data());
+        assert!(!identity(&[Role::ReportOfficer], Some("simao")).reads_personal_data());
     }
 
     #[test]

@@ -33,6 +33,17 @@ const REPORT_READERS: &[Role] = &[ReportOfficer, Auditor];
 /// jurisdiction-bound role.
 const LOG_READERS: &[Role] = &Role::DEPLOYMENT_WIDE;
 
+/// Who reads a case's personal data (an applicant's or caller's name, phone, address) whole — the house rule:
+/// personal data is read only by those who need it. Those who handle the case need it: the clerk who
+/// registers the applicant, the reviewer who works the case (and the unit a ticket is dispatched to, which
+/// holds the reviewer role in its own jurisdiction) and may have to call back, the approver who decides it,
+/// the reply officer who delivers the reply to the applicant's address or calls the caller back, and the
+/// hotline system whose own ticket it is (it took the call). The report officer and the auditor judge figures
+/// and the log, never a person, and the admin keeps the log: they see the data masked ([`Person::masked`]).
+///
+/// [`Person::masked`]: casetrack_domain::Person::masked
+pub const PERSONAL_DATA_READERS: &[Role] = &[Hotline, Clerk, Reviewer, Approver, ReplyOfficer];
+
 /// Every method casetrack serves, by gRPC path, with the roles that may call it.
 pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Intake/SubmitApplication", &[Clerk]),

@@ -56,6 +56,7 @@ fn receive_application(data: &Path) -> CaseId {
         let refs = commands
             .create(&caller, "2027-001", now, |case_id| {
                 ApplicationCommand::Receive {
+                    applicant: None,
                     case_id,
                     agency: AgencyId::parse("simao/finance").expect("agency"),
                     applicant_type: ApplicantType::NaturalPerson,

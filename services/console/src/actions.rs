@@ -203,6 +203,7 @@ pub async fn register(
     form: &Fields,
 ) -> Result<pb::CaseRef, Status> {
     let request = pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: form.get("external_id"),
         agency: form.get("agency"),
         applicant_type: form.get("applicant_type"),

@@ -138,6 +138,7 @@ fn summary(info: &pb::CaseInfo) -> Markup {
             dt { "承办机关" } dd { (info.agency) }
             dt { "阶段" } dd { (info.stage) "（" @if info.status == "open" { "办理中" } @else { "已办结" } "）" }
             dt { "收到日期" } dd { (info.received_on) }
+            @if let Some(person) = &info.person { (person_rows(person, info.person_masked)) }
             dt { "法定期限" } dd.deadline {
                 @if running { (info.deadline) @if info.deadline_provisional { "（按暂定日历推算）" } }
                 @else { (light.badge(&info.clock_explanation)) }
@@ -147,6 +148,16 @@ fn summary(info: &pb::CaseInfo) -> Markup {
             summary { "期限如何计算" }
             pre { (info.clock_explanation) }
         }
+    }
+}
+
+/// The applicant or caller as GetCase gives them: whole, or masked for a role that does not handle the case
+/// (the address is then withheld, and the page says so).
+fn person_rows(person: &pb::Person, masked: bool) -> Markup {
+    html! {
+        dt { "当事人" } dd.person { (person.name) @if masked { "（已脱敏）" } }
+        dt { "联系电话" } dd { (person.phone) }
+        dt { "地址" } dd { @if masked { "不予显示" } @else { (person.address) } }
     }
 }
 

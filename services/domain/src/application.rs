@@ -11,6 +11,7 @@ use crate::fees::{FeeBasis, Fen};
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::lifecycle::{DeadlineMove, ReminderLevel};
 use crate::outcome::{ApplicantType, Outcome};
+use crate::person::Person;
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
@@ -167,6 +168,10 @@ pub enum ApplicationEvent {
         content: String,
         delivery_form: DeliveryForm,
         referred_from: Option<CaseId>,
+        /// The applicant's contact details (personal data); absent in events recorded before they were
+        /// carried, and then absent from the JSON too, so those events stay byte-identical.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        applicant: Option<Person>,
     },
     /// Both sides confirmed receipt (Art. 31(二)(三)).
     ReceiptConfirmed {
@@ -302,6 +307,8 @@ pub struct Receipt {
     pub received_on: Option<NaiveDate>,
     pub delivery_form: DeliveryForm,
     pub referred_from: Option<CaseId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant: Option<Person>,
 }
 
 /// An application's state: a fold of its events. `Default` is "no such application yet".
@@ -463,6 +470,7 @@ fn fold(state: &mut ApplicationState, case_id: CaseId, body: ApplicationEvent) {
             content: _,
             delivery_form,
             referred_from,
+            applicant,
         } => {
             state.receipt = Some(Receipt {
                 case_id,
@@ -473,6 +481,7 @@ fn fold(state: &mut ApplicationState, case_id: CaseId, body: ApplicationEvent) {
                 received_on: channel.receipt_date(handed_in_on, receipt_confirmed_on),
                 delivery_form,
                 referred_from,
+                applicant,
             });
         }
         ApplicationEvent::ReceiptConfirmed { confirmed_on } => {
@@ -639,6 +648,7 @@ pub fn describe(event: &ApplicationEvent) -> String {
             content,
             delivery_form,
             referred_from,
+            applicant: _,
         } => {
             let mut text = format!(
                 "收到申请（{}），申请人：{}，申请内容：{content}",
@@ -743,6 +753,7 @@ pub enum ApplicationCommand {
         content: String,
         delivery_form: DeliveryForm,
         referred_from: Option<CaseId>,
+        applicant: Option<Person>,
     },
     ConfirmReceipt {
         confirmed_on: NaiveDate,
@@ -1282,6 +1293,7 @@ fn receive(
         content,
         delivery_form,
         referred_from,
+        applicant,
     } = command
     else {
         return check::fail(Rule::NotFound, "case_id");
@@ -1315,6 +1327,7 @@ fn receive(
         content,
         delivery_form,
         referred_from,
+        applicant,
     };
     Ok(vec![Event::new(case_id, now, EventBody::Application(body))])
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::lifecycle::{DeadlineMove, ReminderLevel};
+use crate::person::Person;
 use crate::rule::{Rule, RuleViolation, check};
 use crate::summary::{CaseDetail, CaseState, CaseStatus};
 use crate::time::local_date;
@@ -96,6 +97,10 @@ pub enum HotlineEvent {
         category: HotlineCategory,
         received_on: NaiveDate,
         summary: String,
+        /// The caller's contact details (personal data); absent in events recorded before they were carried,
+        /// and then absent from the JSON too, so those events stay byte-identical.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<Person>,
     },
     /// Answered during the call; no dispatch needed.
     AnsweredAtOnce {
@@ -189,6 +194,8 @@ pub struct Ticket {
     pub line: String,
     pub category: HotlineCategory,
     pub received_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<Person>,
 }
 
 /// A hotline ticket's state: a fold of its events. `Default` is "no such ticket yet".
@@ -343,6 +350,7 @@ fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
             category,
             received_on,
             summary: _,
+            caller,
         } => {
             state.ticket = Some(Ticket {
                 case_id,
@@ -350,6 +358,7 @@ fn fold(state: &mut HotlineState, case_id: CaseId, body: HotlineEvent) {
                 line,
                 category,
                 received_on,
+                caller,
             });
         }
         HotlineEvent::AnsweredAtOnce {
@@ -452,6 +461,7 @@ pub fn describe(event: &HotlineEvent) -> String {
             category,
             received_on: _,
             summary,
+            caller: _,
         } => format!("受理 {line} 热线工单（{}）：{summary}", category.label_zh()),
         HotlineEvent::AnsweredAtOnce {
             answered_on: _,
@@ -527,6 +537,7 @@ pub enum HotlineCommand {
         category: HotlineCategory,
         received_on: NaiveDate,
         summary: String,
+        caller: Option<Person>,
     },
     AnswerAtOnce {
         answered_on: NaiveDate,
@@ -691,6 +702,7 @@ fn receive(
         category,
         received_on,
         summary,
+        caller,
     } = command
     else {
         return check::fail(Rule::NotFound, "case_id");
@@ -704,6 +716,7 @@ fn receive(
         category,
         received_on,
         summary,
+        caller,
     };
     Ok(vec![Event::new(case_id, now, EventBody::Hotline(body))])
 }

@@ -19,6 +19,7 @@ use crate::deadline::{
 use crate::event::{Event, EventBody, ReplayError, not_before_last};
 use crate::hotline::{self, HotlineCommand, HotlineEvent, HotlineState};
 use crate::ids::CaseKind;
+use crate::person::Person;
 use crate::proposal::{self, ProposalCommand, ProposalEvent, ProposalState};
 use crate::records::{self, RecordCommand, RecordEvent, RecordState};
 use crate::rule::RuleViolation;
@@ -80,6 +81,12 @@ pub trait Lifecycle:
 
     /// The kind-independent summary; `None` before the event that creates the case.
     fn summary(&self) -> Option<CaseState>;
+
+    /// The person the case is about (an application's applicant, a ticket's caller), when one was given:
+    /// personal data, kept out of the summary so that reports built on it never carry them.
+    fn person(&self) -> Option<&Person> {
+        None
+    }
 
     /// The statutory clock: running to a deadline that explains itself, stopped and why, or idle and why.
     fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError>;
@@ -165,6 +172,10 @@ impl Lifecycle for ApplicationState {
         self.case_state()
     }
 
+    fn person(&self) -> Option<&Person> {
+        self.receipt.as_ref()?.applicant.as_ref()
+    }
+
     fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {
         // The reply is what Art. 33 times; once the outcome is fixed (decided or abandoned) nothing is pending,
         // which is also when the domain stops accepting reminders (`Remind` needs review open).
@@ -217,6 +228,10 @@ impl Lifecycle for HotlineState {
 
     fn summary(&self) -> Option<CaseState> {
         self.case_state()
+    }
+
+    fn person(&self) -> Option<&Person> {
+        self.ticket.as_ref()?.caller.as_ref()
     }
 
     fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {
@@ -464,6 +479,10 @@ impl Case {
 
     pub fn summary(&self) -> Option<CaseState> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::summary(state))
+    }
+
+    pub fn person(&self) -> Option<&Person> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::person(state))
     }
 
     pub fn clock(&self, clocks: &Clocks) -> Result<Clock, DeadlineError> {

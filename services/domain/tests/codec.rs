@@ -15,7 +15,7 @@ use casetrack_domain::records::{
     self, CountedMeasure, DisclosureChannel, RecordCommand, RecordEvent,
 };
 use casetrack_domain::{
-    AgencyId, ApplicantType, DecodeError, Event, EventBody, Outcome, Rule, decode, encode,
+    AgencyId, ApplicantType, DecodeError, Event, EventBody, Outcome, Person, Rule, decode, encode,
     parse_stream_name,
 };
 use common::{case, d, now};
@@ -25,6 +25,7 @@ fn samples() -> Vec<Event> {
     let agency = AgencyId::parse("simao/gov").unwrap();
     let bodies = vec![
         EventBody::Application(ApplicationEvent::Received {
+            applicant: None,
             agency: agency.clone(),
             applicant_type: ApplicantType::LegalService,
             channel: Channel::PostUnsigned,
@@ -40,6 +41,7 @@ fn samples() -> Vec<Event> {
             decided_on: d(2018, 10, 8),
         }),
         EventBody::Hotline(HotlineEvent::Received {
+            caller: None,
             agency: agency.clone(),
             line: "12328".to_owned(),
             category: HotlineCategory::Report,
@@ -119,6 +121,40 @@ fn every_sample_round_trips_with_type_name_and_schema() {
         encode(&samples()[1]).data["outcome"],
         json!("withheld.process_info")
     );
+}
+
+/// Events recorded before personal data was carried decode without it, and encode back to the very same
+/// JSON (the log's hash chain covers the bytes); a person given round-trips.
+#[test]
+fn received_events_without_a_person_decode_and_encode_unchanged() {
+    let old = json!({
+        "schema": 1,
+        "case_id": case(6).0.to_string(),
+        "occurred_at": "2018-09-28T02:00:00+00:00",
+        "agency": "simao/gov",
+        "line": "12345",
+        "category": "complaint",
+        "received_on": "2018-09-28",
+        "summary": "噪音扰民"
+    });
+    let event = decode("HotlineReceived", &old).expect("an old ticket decodes");
+    let EventBody::Hotline(HotlineEvent::Received { caller, .. }) = &event.body else {
+        panic!("wrong body {event:?}");
+    };
+    assert_eq!(*caller, None);
+    assert_eq!(encode(&event).data, old, "no caller field is written");
+    let mut given = event.clone();
+    let EventBody::Hotline(HotlineEvent::Received { caller, .. }) = &mut given.body else {
+        unreachable!("matched above");
+    };
+    *caller = Some(Person {
+        name: "张三".to_owned(),
+        phone: "13812341234".to_owned(),
+        address: "思茅区振兴大道 1 号".to_owned(),
+    });
+    let encoded = encode(&given);
+    assert_eq!(encoded.data["caller"]["phone"], json!("13812341234"));
+    assert_eq!(decode("HotlineReceived", &encoded.data), Ok(given));
 }
 
 #[test]

@@ -334,6 +334,7 @@ fn an_amended_calendar_moves_open_deadlines_and_says_which() {
     let events = hotline::decide(
         &ticket,
         HotlineCommand::Receive {
+            caller: None,
             case_id: case(43),
             agency: AgencyId::parse("12345").unwrap(),
             line: "12345".to_owned(),
@@ -415,6 +416,7 @@ fn hotline_limits_are_effective_dated_configuration() {
     // A help ticket received Fri 2018-09-28: 3 working days = Sat 29, Sun 30 Sept, Mon 8 Oct.
     let mut state = hotline::HotlineState::default();
     let receive = HotlineCommand::Receive {
+        caller: None,
         case_id: case(50),
         agency: AgencyId::parse("12345").unwrap(),
         line: "96128".to_owned(),

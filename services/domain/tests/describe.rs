@@ -136,6 +136,7 @@ fn continue_history<L: Lifecycle>(events: &[Event], commands: Vec<L::Command>) -
 
 fn ticket(n: u128) -> HotlineCommand {
     HotlineCommand::Receive {
+        caller: None,
         case_id: case(n),
         agency: agency("simao"),
         line: "12345".to_owned(),

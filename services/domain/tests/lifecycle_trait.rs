@@ -143,6 +143,7 @@ fn applications_answer_through_the_trait() {
 #[test]
 fn hotline_tickets_answer_through_the_trait() {
     let received = || HotlineCommand::Receive {
+        caller: None,
         case_id: case(2),
         agency: agency("simao"),
         line: "12345".to_owned(),
@@ -282,6 +283,7 @@ fn a_ticket_dispatched_with_a_two_day_limit_is_overdue_on_the_third_working_day(
     let mut ticket = HotlineState::default();
     let commands = [
         HotlineCommand::Receive {
+            caller: None,
             case_id: case(6),
             agency: agency("simao"),
             line: "12345".to_owned(),

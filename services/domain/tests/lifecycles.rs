@@ -226,6 +226,7 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
     let unit = |s: &str| AgencyId::parse(s).unwrap();
     let commands = vec![
         HotlineCommand::Receive {
+            caller: None,
             case_id: case(7),
             agency: unit("12345-center"),
             line: "12369".to_owned(),
@@ -334,6 +335,7 @@ fn hotline_dispatch_return_redispatch_rehandle_close() {
 fn hotline_answered_at_once_and_merged_duplicates() {
     let agency = AgencyId::parse("12345-center").unwrap();
     let receive = |id| HotlineCommand::Receive {
+        caller: None,
         case_id: case(id),
         agency: agency.clone(),
         line: "12345".to_owned(),

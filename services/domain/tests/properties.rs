@@ -33,6 +33,7 @@ fn application_command((op, offset, n, outcome): (u8, u32, u32, usize)) -> Appli
     let party = format!("party-{}", n % 3);
     match op {
         0 => ApplicationCommand::Receive {
+            applicant: None,
             case_id: case(1),
             agency: AgencyId::parse("a").unwrap(),
             applicant_type: ApplicantType::ALL[n as usize % 6],
@@ -99,6 +100,7 @@ fn hotline_command((op, offset, n, _): (u8, u32, u32, usize)) -> HotlineCommand 
     let unit = AgencyId::parse(&format!("unit-{}", n % 2)).unwrap();
     match op {
         0 => HotlineCommand::Receive {
+            caller: None,
             case_id: case(2),
             agency: AgencyId::parse("c").unwrap(),
             line: "12345".to_owned(),
@@ -239,6 +241,7 @@ proptest! {
 fn foreign_events_are_refused_by_replay() {
     let mut state = HotlineState::default();
     let receive = HotlineCommand::Receive {
+        caller: None,
         case_id: case(2),
         agency: AgencyId::parse("c").unwrap(),
         line: "12345".to_owned(),

@@ -28,6 +28,7 @@ fn received(case: CaseId, on: NaiveDate) -> Event {
         case,
         on,
         ApplicationEvent::Received {
+            applicant: None,
             agency: AgencyId::parse("gov/test").unwrap(),
             applicant_type: ApplicantType::NaturalPerson,
             channel: Channel::InPerson,
@@ -119,6 +120,7 @@ fn a_ticket_referred_to_an_application_not_yet_created_round_trips() {
     let case = CaseId(Uuid::from_u128(3));
     let ticket = |body| Event::new(case, at(d(2024, 5, 2)), EventBody::Hotline(body));
     let mut events = vec![ticket(HotlineEvent::Received {
+        caller: None,
         agency: AgencyId::parse("gov/test").unwrap(),
         line: "12345".to_owned(),
         category: HotlineCategory::ALL[0],
@@ -151,6 +153,7 @@ fn a_ticket_keeps_the_time_limit_of_its_current_dispatch() {
     };
     let mut events = vec![
         ticket(HotlineEvent::Received {
+            caller: None,
             agency: AgencyId::parse("gov/test").unwrap(),
             line: "12345".to_owned(),
             category: HotlineCategory::ALL[0],

@@ -116,6 +116,7 @@ impl Intake for IntakeService {
                 .await?;
         }
         let agency = parse::agency("agency", &r.agency)?;
+        let applicant = parse::person("applicant", r.applicant.as_ref())?;
         self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Application(ApplicationCommand::Receive {
                 case_id,
@@ -127,6 +128,7 @@ impl Intake for IntakeService {
                 content: r.content.clone(),
                 delivery_form,
                 referred_from,
+                applicant: applicant.clone(),
             })
         })
         .await
@@ -141,6 +143,7 @@ impl Intake for IntakeService {
         let category = parse::code("category", &r.category)?;
         let received_on = parse::date("received_on", &r.received_on)?;
         let agency = parse::agency("agency", &r.agency)?;
+        let person = parse::person("caller", r.caller.as_ref())?;
         self.create(&caller, &r.external_id, r.occurred_at.as_ref(), |case_id| {
             CaseCommand::Hotline(HotlineCommand::Receive {
                 case_id,
@@ -149,6 +152,7 @@ impl Intake for IntakeService {
                 category,
                 received_on,
                 summary: r.summary.clone(),
+                caller: person.clone(),
             })
         })
         .await
@@ -345,7 +349,7 @@ impl Intake for IntakeService {
         let commands = self.rpc.commands();
         let found = lookup::find(commands.log().as_ref(), &caller, request.get_ref()).await?;
         let clocks = commands.clocks().await?;
-        let info = found.info(&clocks)?;
+        let info = found.info(&caller, &clocks)?;
         self.audit(&caller, GET_CASE, &found, request.get_ref())?;
         Ok(Response::new(info))
     }

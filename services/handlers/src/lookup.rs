@@ -142,8 +142,9 @@ impl Found {
         }
     }
 
-    /// `GetCase`: the case as its events say it is now, with its clock under `clocks`.
-    pub fn info(&self, clocks: &Clocks) -> Result<pb::CaseInfo, HandlerError> {
+    /// `GetCase`: the case as its events say it is now, with its clock under `clocks`; its person whole for
+    /// a `caller` who reads personal data, masked for any other.
+    pub fn info(&self, caller: &Identity, clocks: &Clocks) -> Result<pb::CaseInfo, HandlerError> {
         let case = Case::replay(self.kind, &self.events)
             .map_err(|e| HandlerError::replay(&self.stream, e))?;
         let state = case
@@ -155,6 +156,19 @@ impl Found {
             Ok(clock) => (clock.code(), clock.to_string(), clock.deadline().cloned()),
             Err(error) => ("unknown", error.to_string(), None),
         };
+        let person_masked = !caller.reads_personal_data();
+        let person = case.person().map(|person| {
+            let shown = if person_masked {
+                person.masked()
+            } else {
+                person.clone()
+            };
+            pb::Person {
+                name: shown.name,
+                phone: shown.phone,
+                address: shown.address,
+            }
+        });
         Ok(pb::CaseInfo {
             r#ref: Some(self.case_ref()),
             kind: self.kind.category().to_owned(),
@@ -184,6 +198,8 @@ impl Found {
                 .unwrap_or_default(),
             deadline_provisional: deadline.is_some_and(|d| d.is_provisional()),
             clock_explanation: explanation,
+            person_masked: person.is_some() && person_masked,
+            person,
         })
     }
 

@@ -1,8 +1,9 @@
 //! Proto fields → domain values, each error naming the field. Codes are the public names (cell codes and the
 //! domain's snake_case names), parsed through the domain types' own serde names so there is one spelling.
 
+use casetrack_api::v1 as pb;
 use casetrack_domain::time::{REGULATIONS_IN_FORCE, start_of_day};
-use casetrack_domain::{AgencyId, CaseId};
+use casetrack_domain::{AgencyId, CaseId, Person};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use prost_types::Timestamp;
 use serde::de::DeserializeOwned;
@@ -118,6 +119,39 @@ pub fn lookup<T>(
     find(text).ok_or_else(|| HandlerError::invalid(field, format!("unknown code {text:?}")))
 }
 
+/// The longest name, phone number and address a person may have, in characters: a full Chinese or foreign
+/// name, a phone with extension, a full postal address — anything longer is not contact data.
+pub const MAX_PERSON_NAME_CHARS: usize = 64;
+pub const MAX_PERSON_PHONE_CHARS: usize = 32;
+pub const MAX_PERSON_ADDRESS_CHARS: usize = 256;
+
+/// A person's contact details from the request field `field` (e.g. "caller"): `None` when absent or all empty;
+/// a part longer than its limit, or with control characters, is refused naming it (e.g. "caller.phone").
+pub fn person(field: &str, person: Option<&pb::Person>) -> Result<Option<Person>, HandlerError> {
+    let Some(person) = person else {
+        return Ok(None);
+    };
+    let part = |name: &str, text: &str, max: usize| {
+        let field = format!("{field}.{name}");
+        if text.chars().count() > max {
+            return Err(HandlerError::invalid(
+                field,
+                format!("longer than {max} characters"),
+            ));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(HandlerError::invalid(field, "contains control characters"));
+        }
+        Ok(text.trim().to_owned())
+    };
+    let person = Person {
+        name: part("name", &person.name, MAX_PERSON_NAME_CHARS)?,
+        phone: part("phone", &person.phone, MAX_PERSON_PHONE_CHARS)?,
+        address: part("address", &person.address, MAX_PERSON_ADDRESS_CHARS)?,
+    };
+    Ok((person != Person::default()).then_some(person))
+}
+
 #[cfg(test)]
 mod tests {
     use casetrack_domain::application::Channel;
@@ -146,6 +180,26 @@ mod tests {
             Channel::PostSigned
         );
         assert!(command_id(&Uuid::nil().to_string()).is_err());
+    }
+
+    #[test]
+    fn a_person_is_bounded_part_by_part_and_an_empty_one_is_none() {
+        let given = |phone: &str| pb::Person {
+            name: "张三".to_owned(),
+            phone: phone.to_owned(),
+            address: String::new(),
+        };
+        let too_long = "1".repeat(MAX_PERSON_PHONE_CHARS + 1);
+        let error = person("caller", Some(&given(&too_long))).expect_err("too long");
+        assert!(error.to_string().starts_with("caller.phone: "), "{error}");
+        let longest = "1".repeat(MAX_PERSON_PHONE_CHARS);
+        let kept = person("caller", Some(&given(&longest))).expect("at the limit");
+        assert_eq!(kept.map(|p| p.phone), Some(longest));
+        assert_eq!(
+            person("applicant", Some(&pb::Person::default())).ok(),
+            Some(None)
+        );
+        assert_eq!(person("applicant", None).ok(), Some(None));
     }
 
     /// `text` as the Timestamp a client sends.

@@ -63,6 +63,7 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
             case,
             received_on,
             EventBody::Application(ApplicationEvent::Received {
+                applicant: None,
                 agency: agency.clone(),
                 applicant_type: applicant,
                 channel: Channel::Internet,

@@ -365,6 +365,7 @@ fn application_events(id: CaseId, app: &Application) -> Vec<Event> {
     let mut events = vec![ev(
         on,
         ApplicationEvent::Received {
+            applicant: None,
             agency: AgencyId::parse(AGENCIES[app.agency]).unwrap(),
             applicant_type: app.applicant,
             channel: app.channel,

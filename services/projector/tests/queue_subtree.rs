@@ -80,6 +80,7 @@ async fn a_dispatched_ticket_is_in_its_units_queue_and_the_units_above() {
     let ticket = case_id(7);
     let agency = |id: &str| AgencyId::parse(id).expect("agency");
     let received = HotlineEvent::Received {
+        caller: None,
         agency: agency("simao"),
         line: "12345".to_owned(),
         category: HotlineCategory::Complaint,
@@ -132,6 +133,7 @@ async fn a_dispatched_ticket_is_in_its_units_queue_and_the_units_above() {
 /// An application sent over the internet whose receipt is not yet confirmed: a state of its own.
 fn unconfirmed(case: CaseId, agency: &str, on: chrono::NaiveDate) -> casetrack_domain::Event {
     let body = ApplicationEvent::Received {
+        applicant: None,
         agency: AgencyId::parse(agency).expect("agency"),
         applicant_type: ApplicantType::NaturalPerson,
         channel: Channel::Internet,

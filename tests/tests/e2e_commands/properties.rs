@@ -56,6 +56,7 @@ fn call(cases: Vec<String>, command_ids: Vec<String>) -> impl Strategy<Value = C
     let submit = (text(), agency(), text(), text(), date(), text(), instant()).prop_map(
         |(external_id, agency, applicant_type, channel, handed_in_on, content, occurred_at)| {
             Call::Submit(pb::SubmitApplicationRequest {
+                applicant: None,
                 external_id,
                 agency,
                 applicant_type,
@@ -72,6 +73,7 @@ fn call(cases: Vec<String>, command_ids: Vec<String>) -> impl Strategy<Value = C
     let ticket = (text(), agency(), text(), text(), date(), text(), instant()).prop_map(
         |(external_id, agency, line, category, received_on, summary, occurred_at)| {
             Call::Ticket(pb::SubmitHotlineTicketRequest {
+                caller: None,
                 external_id,
                 agency,
                 line,

@@ -18,6 +18,7 @@ fn assert_invalid<T: std::fmt::Debug>(result: Result<tonic::Response<T>, Status>
 
 pub(super) fn ticket(external_id: &str) -> pb::SubmitHotlineTicketRequest {
     pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: external_id.into(),
         agency: "simao".into(),
         line: "12345".into(),

@@ -215,6 +215,7 @@ async fn submit_quota(
     let mut outcomes = Vec::with_capacity(quota);
     for index in 0..quota {
         let ticket = pb::SubmitHotlineTicketRequest {
+            caller: None,
             external_id: format!("bench-{prefix}-{index}"),
             agency: BENCH_AGENCY.to_owned(),
             line: "12345".to_owned(),

@@ -242,6 +242,7 @@ async fn submit_one(
 
 fn application(agency: &str, external_id: &str, today: &str) -> pb::SubmitApplicationRequest {
     pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: external_id.to_owned(),
         agency: agency.to_owned(),
         applicant_type: "natural_person".into(),

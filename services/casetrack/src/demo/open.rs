@@ -77,6 +77,7 @@ fn application(
 ) -> pb::SubmitApplicationRequest {
     let on = days.back(received);
     pb::SubmitApplicationRequest {
+        applicant: None,
         external_id: format!("demo-open-application-{n}"),
         agency: agency(department),
         applicant_type: "natural_person".into(),
@@ -177,6 +178,7 @@ fn applications(days: &Days<'_>) -> Vec<CaseScript> {
 
 fn ticket(days: &Days<'_>, n: usize, received: NaiveDate, summary: &str) -> Submit {
     Submit::Hotline(pb::SubmitHotlineTicketRequest {
+        caller: None,
         external_id: format!("demo-open-ticket-{n}"),
         agency: super::district::DISTRICT.into(),
         line: "12345".into(),

@@ -47,6 +47,7 @@ pub fn row_events(row: &LedgerRow, calendar: &Calendar) -> Result<Vec<Event>, Ro
     let mut commands = vec![(
         row.received_on,
         ApplicationCommand::Receive {
+            applicant: None,
             case_id: case,
             agency: row.agency.clone(),
             applicant_type: row.applicant_type,

@@ -29,6 +29,7 @@ pub fn case(n: u128) -> CaseId {
 
 pub fn receive_cmd(id: CaseId, channel: Channel, handed_in_on: NaiveDate) -> ApplicationCommand {
     ApplicationCommand::Receive {
+        applicant: None,
         case_id: id,
         agency: AgencyId::parse("simao/gov").unwrap(),
         applicant_type: ApplicantType::NaturalPerson,

@@ -35,6 +35,7 @@ pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveD
         case,
         at(on),
         EventBody::Application(ApplicationEvent::Received {
+            applicant: None,
             agency: AgencyId::parse(agency).unwrap(),
             applicant_type: applicant,
             channel: Channel::InPerson,

@@ -126,6 +126,7 @@ impl Generator<'_> {
         // Unsigned letters are confirmed the next working day by a separate step; internet and fax at once.
         let confirmed_at_once = matches!(channel, "internet" | "fax");
         let request = pb::SubmitApplicationRequest {
+            applicant: None,
             external_id: self.external_id("application", n),
             agency: self.any_agency(),
             applicant_type: applicant_type.cell_column().to_owned(),

@@ -45,6 +45,7 @@ impl Generator<'_> {
         ]);
         let summary = format!("{}（{}）", self.pick(&HOTLINE_TOPICS), line);
         let request = pb::SubmitHotlineTicketRequest {
+            caller: None,
             external_id: self.external_id("ticket", n),
             agency: DISTRICT.to_owned(),
             line: line.to_owned(),
