@@ -32,7 +32,7 @@ impl<'a> AsOfView<'a> {
 
     /// The memberships (`drop` = [`MEMBER_PARTS`]) or cell sums (`drop` = [`SUM_PARTS`]) under `tag` whose
     /// key starts with `tail`, from the history of `member_tag`.
-    fn from_history(
+    fn derived_from_history(
         &self,
         tag: &str,
         member_tag: &str,
@@ -118,10 +118,10 @@ impl KvRead for AsOfView<'_> {
         let split = rest.iter().position(|b| *b == SEP).ok_or_else(unkept)?;
         let (tag, tail) = (&rest[..split], &rest[split + 1..]);
         let entries = match tag {
-            b"m" => self.from_history("m", "m", tail, MEMBER_PARTS)?,
-            b"o" => self.from_history("o", "o", tail, MEMBER_PARTS)?,
-            b"c" => self.from_history("c", "m", tail, SUM_PARTS)?,
-            b"oc" => self.from_history("oc", "o", tail, SUM_PARTS)?,
+            b"m" => self.derived_from_history("m", "m", tail, MEMBER_PARTS)?,
+            b"o" => self.derived_from_history("o", "o", tail, MEMBER_PARTS)?,
+            b"c" => self.derived_from_history("c", "m", tail, SUM_PARTS)?,
+            b"oc" => self.derived_from_history("oc", "o", tail, SUM_PARTS)?,
             b"a" => self.filtered(prefix, |k, v| Ok(decode_u64(k, v)? <= self.upto))?,
             b"d" => self.filtered(prefix, |k, _| Ok(since_of(k)? <= self.upto))?,
             b"skipped" => self.filtered(prefix, |k, _| Ok(since_of(k)? < self.upto))?,
