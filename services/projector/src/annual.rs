@@ -13,15 +13,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::{is_within, validate_agency};
-use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::fees::information_fees;
-use crate::keys::{decode_u64, key, parse_case_id, parse_year, prefix, suffix_parts};
+use crate::keys::{decode_u64, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
 use crate::membership::RULES_VERSION;
 use crate::model::{ReadModel, parse_json};
+use crate::ranges::{CaseCard, cards_of, decode_pair};
 use crate::skipped::{SkippedEvent, skipped_events};
-use crate::summary::CaseSummary;
 
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
 pub const MAX_DRILL_DOWN: usize = 200_000;
@@ -269,7 +268,8 @@ pub fn drill_down(
             let fixed = prefix(&["annual", "m", &member_agency, &year.to_string(), cell]);
             for (k, v) in kv.scan_prefix(&fixed)? {
                 let case = parse_case_id(&k, &suffix_parts(&k, fixed.len())[0])?;
-                out.push(entry(kv, &member_agency, cell, case, decode_u64(&k, &v)?)?);
+                let (weight, _) = decode_pair(&k, &v)?;
+                out.push(entry(kv, &member_agency, cell, case, weight)?);
                 limit(out.len())?;
             }
             let open = prefix(&["annual", "o", &member_agency, cell]);
@@ -282,12 +282,13 @@ pub fn drill_down(
                     });
                 };
                 if parse_year(&k, from)? <= year {
+                    let (weight, _) = decode_pair(&k, &v)?;
                     out.push(entry(
                         kv,
                         &member_agency,
                         cell,
                         parse_case_id(&k, case)?,
-                        decode_u64(&k, &v)?,
+                        weight,
                     )?);
                     limit(out.len())?;
                 }
@@ -308,16 +309,21 @@ fn limit(len: usize) -> Result<(), ProjectorError> {
     Ok(())
 }
 
-/// The summary of a case the annual model counts.
-pub(crate) fn case_summary(kv: &dyn KvRead, case: CaseId) -> Result<CaseSummary, ProjectorError> {
-    let state_key = key(&["annual", "s", &case.to_string()]);
-    let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
-        key: String::from_utf8_lossy(&state_key).into_owned(),
-        reason: "a member case has no summary".into(),
-    })?;
-    Ok(CaseSummary::of(&parse_json::<StoredCase>(
-        &state_key, &bytes,
-    )?))
+/// A counted case as it was at the view's position: the last version of its card there (ranges.rs).
+pub(crate) fn case_card(
+    kv: &dyn KvRead,
+    case: CaseId,
+) -> Result<(Vec<u8>, CaseCard), ProjectorError> {
+    let cards = cards_of(case);
+    let (card_key, bytes) =
+        kv.scan_prefix(&cards)?
+            .pop()
+            .ok_or_else(|| ProjectorError::Corrupt {
+                key: String::from_utf8_lossy(&cards).into_owned(),
+                reason: "a member case has no card".into(),
+            })?;
+    let card = parse_json(&card_key, &bytes)?;
+    Ok((card_key, card))
 }
 
 fn entry(
@@ -327,21 +333,20 @@ fn entry(
     case: CaseId,
     weight: u64,
 ) -> Result<DrillDownEntry, ProjectorError> {
-    let summary = case_summary(kv, case)?;
-    let state_key = key(&["annual", "s", &case.to_string()]);
+    let (card_key, card) = case_card(kv, case)?;
     Ok(DrillDownEntry {
         case_id: case,
-        tracking_number: summary.tracking_number,
-        kind: summary.kind,
+        tracking_number: card.tracking_number,
+        kind: card.kind,
         agency: AgencyId::parse(agency).map_err(|e| ProjectorError::Corrupt {
-            key: String::from_utf8_lossy(&state_key).into_owned(),
+            key: String::from_utf8_lossy(&card_key).into_owned(),
             reason: e.to_string(),
         })?,
         cell: cell.to_string(),
-        applicant_type: summary.applicant_type,
-        received_on: summary.received_on,
-        decided_on: summary.decided_on,
-        outcome: summary.outcome,
+        applicant_type: card.applicant_type,
+        received_on: card.received_on,
+        decided_on: card.decided_on,
+        outcome: card.outcome,
         weight,
     })
 }

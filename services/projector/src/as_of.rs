@@ -1,5 +1,6 @@
-//! Reports as of a past log position or instant: the log folded up to that point into a `MemoryKv` by the
-//! same fold the projector commits to RocksDB.
+//! Reports as of a past log position or instant. A position the store has folded is answered from its ranges
+//! (`as_of_view.rs`); [`fold_to`] folds the log up to a position into a `MemoryKv` by the same fold the
+//! projector commits to RocksDB, for a position beyond the store's checkpoint.
 
 use chrono::{DateTime, Utc};
 

@@ -76,6 +76,10 @@ pub enum ProjectorError {
     #[error("as_of_position: {requested} is beyond the log head {head}")]
     AsOfBeyondHead { requested: u64, head: u64 },
 
+    /// A query asked the as-of view (as_of_view.rs) for keys it does not keep by range: a bug of the caller.
+    #[error("the annual model as of a position keeps no keys under {key:?}")]
+    NotKeptAsOf { key: String },
+
     #[error(
         "report of agency {agency} for {year} fails {problems} identities and misses the events at log \
          positions {skipped:?}; it cannot be published"

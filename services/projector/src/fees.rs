@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use casetrack_reporting::{Fen, InformationFees};
 use chrono::Datelike;
 
-use crate::annual::{AgencyScope, case_summary, drill_down};
+use crate::annual::{AgencyScope, case_card, drill_down};
 use crate::error::ProjectorError;
 
 /// The rows of table 三 whose cases include every case with a fee in the year.
@@ -37,14 +37,14 @@ pub fn information_fees(
     // Each notice is bounded by the domain's fee rules (a few thousand yuan) and the cases by MAX_DRILL_DOWN:
     // the sums stay far below u64; saturating all the same rather than wrapping.
     for case in cases {
-        let summary = case_summary(kv, case)?;
-        if let Some((issued_on, fen)) = summary.fee_notice
+        let (_, card) = case_card(kv, case)?;
+        if let Some((issued_on, fen)) = card.fee_notice
             && issued_on.year() == year
         {
             fees.notices_issued += 1;
             fees.charged = Fen(fees.charged.0.saturating_add(fen));
         }
-        let paid = summary.fees_paid.get(&year).copied().unwrap_or(0);
+        let paid = card.fees_paid.get(&year).copied().unwrap_or(0);
         fees.collected = Fen(fees.collected.0.saturating_add(paid));
     }
     Ok(fees)

@@ -113,7 +113,7 @@ fn apply_or_skip(
     fact: &Fact,
 ) -> Result<(), ProjectorError> {
     let mut staged = Overlay::new(&*overlay);
-    match model.apply(&mut staged, fact) {
+    match model.apply(&mut staged, recorded.position, fact) {
         Ok(()) => {
             let writes = staged.into_writes();
             overlay.apply(writes);

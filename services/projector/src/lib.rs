@@ -1,7 +1,7 @@
 //! casetrack-projector: folds the event log into read models in its own RocksDB store — the annual tables per
 //! agency and year with the drill-down membership behind every figure, per-case summaries, and the staff
 //! console's queues — and answers reports from them: the statutory annual report per agency and year (latest,
-//! or as of any past position or instant through the same fold in memory), roll-ups over the agency tree,
+//! or as of any past position or instant, counted over the log ranges the memberships held in), roll-ups over the agency tree,
 //! drill-down, queues with deadlines, and published reports that can be reproduced and verified later.
 //! `grpc` serves it all as the `casetrack.v1.Reporting` service.
 //!
@@ -11,6 +11,7 @@
 pub mod agency;
 pub mod annual;
 pub mod as_of;
+pub mod as_of_view;
 pub mod calendar;
 pub mod case;
 mod consumer;
@@ -26,6 +27,7 @@ pub mod metrics;
 pub mod model;
 mod projector;
 pub mod queues;
+pub mod ranges;
 mod reader;
 mod reports;
 pub mod skipped;

@@ -15,6 +15,7 @@ use crate::error::ProjectorError;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
 use crate::membership::{Membership, RULES_VERSION, Span, memberships};
+use crate::ranges::{CaseCard, OPEN, RANGES_LAYOUT, card_key, decode_pair, encode_pair, range_key};
 use crate::summary::CaseSummary;
 use crate::workload::{WORKLOAD_SCHEMA, index_work};
 
@@ -52,15 +53,20 @@ impl ReadModel {
     /// on open and folded again from position 0 (store.rs), so old and new rules never mix in one model.
     pub fn version(self) -> String {
         match self {
-            ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}"),
+            ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}; {RANGES_LAYOUT}"),
             ReadModel::Cases => CASE_SCHEMA.to_string(),
             ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
             ReadModel::Workload => format!("{CASE_SCHEMA}; {WORKLOAD_SCHEMA}"),
         }
     }
 
-    /// Folds one fact about a case into this model's staged writes.
-    pub fn apply(self, kv: &mut Overlay<'_>, fact: &Fact) -> Result<(), ProjectorError> {
+    /// Folds one fact, recorded at log `position`, into this model's staged writes.
+    pub fn apply(
+        self,
+        kv: &mut Overlay<'_>,
+        position: u64,
+        fact: &Fact,
+    ) -> Result<(), ProjectorError> {
         if let Fact::Arrangement {
             position,
             arrangement,
@@ -84,7 +90,11 @@ impl ReadModel {
         case.apply(fact)?;
         let after = CaseSummary::of(&case);
         match self {
-            ReadModel::Annual => apply_annual(kv, fact.case_id(), before.as_ref(), &after)?,
+            ReadModel::Annual => {
+                // The event at `position` is in every as-of view from `position + 1` on.
+                let since = position + 1;
+                apply_annual(kv, since, fact.case_id(), before.as_ref(), &after)?
+            }
             ReadModel::Cases => {}
             ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
             ReadModel::Workload => index_work(kv, &after),
@@ -116,6 +126,7 @@ fn counted_agency(case: &CaseSummary) -> Option<&str> {
 
 fn apply_annual(
     kv: &mut Overlay<'_>,
+    since: u64,
     case_id: CaseId,
     before: Option<&CaseSummary>,
     after: &CaseSummary,
@@ -134,65 +145,71 @@ fn apply_annual(
     let case = case_id.to_string();
     if let Some(agency) = before.and_then(counted_agency) {
         for gone in old.difference(&new) {
-            change_membership(kv, agency, &case, gone, false)?;
+            change_membership(kv, since, agency, &case, gone, false)?;
         }
     }
     if let Some(agency) = counted_agency(after) {
         for came in new.difference(&old) {
-            change_membership(kv, agency, &case, came, true)?;
+            change_membership(kv, since, agency, &case, came, true)?;
         }
-        if !new.is_empty() {
-            kv.put(key(&["annual", "a", agency]), Vec::new());
+        let registry = key(&["annual", "a", agency]);
+        if !new.is_empty() && kv.get(&registry)?.is_none() {
+            kv.put(registry, encode_u64(since));
         }
+    }
+    let card = CaseCard::of(after);
+    if before.map(CaseCard::of).as_ref() != Some(&card) {
+        write_json(kv, card_key(case_id, since), &card);
     }
     Ok(())
 }
 
-/// Adds or removes one membership and moves its cell's sum by the weight, in the same batch.
+/// Adds or removes one membership, opens or closes its range, and moves its cell's sum by the weight, in the
+/// same batch.
 fn change_membership(
     kv: &mut Overlay<'_>,
+    at: u64,
     agency: &str,
     case: &str,
     membership: &Membership,
     add: bool,
 ) -> Result<(), ProjectorError> {
     let cell = membership.cell.as_str();
-    let (member_key, sum_key) = match membership.span {
-        Span::Year(year) => {
-            let year = year.to_string();
-            (
-                key(&["annual", "m", agency, &year, cell, case]),
-                key(&["annual", "c", agency, &year, cell]),
-            )
-        }
-        Span::From(year) => {
-            let year = year.to_string();
-            (
-                key(&["annual", "o", agency, cell, &year, case]),
-                key(&["annual", "oc", agency, cell, &year]),
-            )
-        }
+    let (tag, sum_tag, year) = match membership.span {
+        Span::Year(year) => ("m", "c", year.to_string()),
+        Span::From(year) => ("o", "oc", year.to_string()),
     };
+    let parts = match membership.span {
+        Span::Year(_) => [agency, year.as_str(), cell, case],
+        Span::From(_) => [agency, cell, year.as_str(), case],
+    };
+    let member_key = key(&[&["annual", tag][..], &parts[..]].concat());
+    let sum_key = key(&[&["annual", sum_tag][..], &parts[..3]].concat());
     let sum = match kv.get(&sum_key)? {
         Some(value) => decode_u64(&sum_key, &value)?,
         None => 0,
     };
+    let weight = membership.weight;
     let sum = if add {
         assert!(
             kv.get(&member_key)?.is_none(),
             "membership added twice: {}",
             String::from_utf8_lossy(&member_key)
         );
-        kv.put(member_key, encode_u64(membership.weight));
-        sum.checked_add(membership.weight)
+        kv.put(member_key, encode_pair(weight, at));
+        kv.put(range_key(tag, &parts, at), encode_pair(weight, OPEN));
+        sum.checked_add(weight)
     } else {
-        assert!(
-            kv.get(&member_key)?.is_some(),
-            "membership removed but absent: {}",
-            String::from_utf8_lossy(&member_key)
-        );
+        let held = kv.get(&member_key)?.unwrap_or_else(|| {
+            panic!(
+                "membership removed but absent: {}",
+                String::from_utf8_lossy(&member_key)
+            )
+        });
+        let (_, since) = decode_pair(&member_key, &held)?;
         kv.delete(member_key);
-        sum.checked_sub(membership.weight)
+        kv.put(range_key(tag, &parts, since), encode_pair(weight, at));
+        sum.checked_sub(weight)
     };
     // The sum is the total of the stored weights; leaving u64 means the store is corrupt.
     let sum = sum.ok_or_else(|| ProjectorError::Corrupt {

@@ -14,6 +14,7 @@ use crate::annual::{
     seen_agencies,
 };
 use crate::as_of::{AsOf, fold_to, position_at_time};
+use crate::as_of_view::AsOfView;
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
@@ -49,21 +50,24 @@ impl Reports {
         self.log.as_ref()
     }
 
-    /// Runs `query` over the annual model as of `as_of`, with the position it reflects.
+    /// Runs `query` over the annual model as of `as_of`, with the position it reflects: the store itself, or
+    /// its ranges as of a past position it has folded (`as_of_view.rs`); only a position beyond the annual
+    /// model's checkpoint (the store is still catching up) is folded from the log into memory.
     fn with_annual<T>(
         &self,
         as_of: AsOf,
         query: impl FnOnce(&dyn KvRead, u64) -> Result<T, ProjectorError>,
     ) -> Result<T, ProjectorError> {
+        let view = self.projector.store().view();
+        let checkpoint = view.checkpoint(ReadModel::Annual)?;
         let upto = match as_of {
-            AsOf::Latest => {
-                let view = self.projector.store().view();
-                let position = view.checkpoint(ReadModel::Annual)?;
-                return query(&view, position);
-            }
+            AsOf::Latest => return query(&view, checkpoint),
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(self.log.as_ref(), at)?,
         };
+        if upto <= checkpoint {
+            return query(&AsOfView::new(&view, upto), upto);
+        }
         let kv = fold_to(self.log.as_ref(), ReadModel::Annual, upto)?;
         query(&kv, upto)
     }

@@ -147,6 +147,7 @@ fn ticket_events(n: usize, t: &Ticket) -> Vec<Event> {
             category: t.category,
             received_on: r,
             summary: "反映道路积水".to_owned(),
+            caller: None,
         },
     )];
     if let Some(d) = t.merged_after {
