@@ -6,21 +6,21 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::Intake;
 use casetrack_api::v1::reply_server::Reply;
 use casetrack_api::v1::review_server::Review;
-use casetrack_auth::Identity;
 use casetrack_domain::application::Channel;
-use casetrack_domain::{ApplicantType, Outcome};
-use tonic::Status;
+use casetrack_domain::{ApplicantType, Outcome as RowOutcome};
 
-use crate::backend::Backend;
-use crate::forms::{Field, Fields, Input, invalid};
+use crate::forms::{Field, Input};
+use crate::submit::{Call, Outcome};
 
-/// One action on a case: its gRPC method, the case kind (stream category) it works on, and its form.
+/// One action on a case: its gRPC method, the case kind (stream category) it works on, its form, and how the
+/// form becomes that method's request (`perform`, through `Call::send`).
 pub struct Action {
     pub slug: &'static str,
     pub method: &'static str,
     pub kind: &'static str,
     pub title: &'static str,
     pub fields: &'static [Field],
+    pub perform: fn(Call<'_>) -> Outcome<'_>,
 }
 
 /// Every action a case page can offer.
@@ -35,6 +35,7 @@ pub const ACTIONS: &[Action] = &[
             field("legal_reason", "法律依据与理由", Input::TextArea),
             field("decided_on", "决定日期", Input::Date),
         ],
+        perform: decide,
     },
     Action {
         slug: "deliver_reply",
@@ -45,6 +46,7 @@ pub const ACTIONS: &[Action] = &[
             field("delivered_on", "送达日期", Input::Date),
             field("method", "送达方式", Input::Choice(delivery_methods)),
         ],
+        perform: deliver_reply,
     },
     Action {
         slug: "dispatch_ticket",
@@ -60,6 +62,7 @@ pub const ACTIONS: &[Action] = &[
             ),
             field("dispatched_on", "派单日期", Input::Date),
         ],
+        perform: dispatch_ticket,
     },
 ];
 
@@ -85,6 +88,7 @@ pub const REGISTER: Action = Action {
         ),
         field("content", "所需信息", Input::TextArea),
     ],
+    perform: register,
 };
 
 const fn field(name: &'static str, label: &'static str, input: Input) -> Field {
@@ -92,7 +96,7 @@ const fn field(name: &'static str, label: &'static str, input: Input) -> Field {
 }
 
 fn outcomes() -> Vec<(&'static str, String)> {
-    Outcome::all()
+    RowOutcome::all()
         .into_iter()
         .map(|o| (o.cell_row(), o.label_zh().to_owned()))
         .collect()
@@ -128,96 +132,75 @@ pub fn find(slug: &str) -> Option<&'static Action> {
     ACTIONS.iter().find(|action| action.slug == slug)
 }
 
-/// Perform `action` on case `case_id` as `who` with the posted `form`: the handler's answer, or its refusal.
-pub async fn perform(
-    backend: &Backend,
-    who: &Identity,
-    action: &Action,
-    case_id: &str,
-    form: &Fields,
-) -> Result<pb::CaseRef, Status> {
-    let (command_id, case_id, occurred_at) = (form.get("command_id"), case_id.to_owned(), None);
-    let method = action.method;
-    match action.slug {
-        "decide" => {
-            let request = pb::DecideRequest {
-                command_id,
-                case_id,
-                outcome: form.get("outcome"),
-                legal_reason: form.get("legal_reason"),
-                decided_on: form.get("decided_on"),
-                occurred_at,
-            };
-            backend
-                .call(who, method, request, |b, r| async move {
-                    b.review.decide(r).await
-                })
-                .await
-        }
-        "deliver_reply" => {
-            let request = pb::DeliverReplyRequest {
-                command_id,
-                case_id,
-                delivered_on: form.get("delivered_on"),
-                method: form.get("method"),
-                occurred_at,
-            };
-            backend
-                .call(who, method, request, |b, r| async move {
-                    b.reply.deliver_reply(r).await
-                })
-                .await
-        }
-        "dispatch_ticket" => {
-            let limit = form.get("time_limit_working_days");
-            let request = pb::DispatchTicketRequest {
-                command_id,
-                case_id,
-                unit: form.get("unit"),
-                time_limit_working_days: limit.trim().parse().map_err(|_| {
-                    invalid(
-                        "time_limit_working_days",
-                        format!("办理时限须为正整数工作日，收到 {limit:?}"),
-                    )
-                })?,
-                dispatched_on: form.get("dispatched_on"),
-                occurred_at,
-            };
-            backend
-                .call(who, method, request, |b, r| async move {
-                    b.review.dispatch_ticket(r).await
-                })
-                .await
-        }
-        _ => Err(Status::not_found(format!(
-            "没有名为 {} 的操作",
-            action.slug
-        ))),
-    }
+fn decide(call: Call<'_>) -> Outcome<'_> {
+    Box::pin(async move {
+        let request = pb::DecideRequest {
+            command_id: call.form.get("command_id"),
+            case_id: call.case_id.clone(),
+            outcome: call.form.get("outcome"),
+            legal_reason: call.form.get("legal_reason"),
+            decided_on: call.form.get("decided_on"),
+            occurred_at: None,
+        };
+        call.send(request, |b, r| async move { b.review.decide(r).await })
+            .await
+    })
 }
 
-/// Register an application as `who` with the posted `form` (`Intake.SubmitApplication`).
-pub async fn register(
-    backend: &Backend,
-    who: &Identity,
-    form: &Fields,
-) -> Result<pb::CaseRef, Status> {
-    let request = pb::SubmitApplicationRequest {
-        applicant: None,
-        external_id: form.get("external_id"),
-        agency: form.get("agency"),
-        applicant_type: form.get("applicant_type"),
-        channel: form.get("channel"),
-        handed_in_on: form.get("handed_in_on"),
-        receipt_confirmed_on: form.get("receipt_confirmed_on"),
-        content: form.get("content"),
-        delivery_form: String::new(),
-        referred_from: String::new(),
-        occurred_at: None,
-    };
-    backend
-        .call(who, REGISTER.method, request, |b, r| async move {
+fn deliver_reply(call: Call<'_>) -> Outcome<'_> {
+    Box::pin(async move {
+        let request = pb::DeliverReplyRequest {
+            command_id: call.form.get("command_id"),
+            case_id: call.case_id.clone(),
+            delivered_on: call.form.get("delivered_on"),
+            method: call.form.get("method"),
+            occurred_at: None,
+        };
+        call.send(
+            request,
+            |b, r| async move { b.reply.deliver_reply(r).await },
+        )
+        .await
+    })
+}
+
+fn dispatch_ticket(call: Call<'_>) -> Outcome<'_> {
+    Box::pin(async move {
+        let request = pb::DispatchTicketRequest {
+            command_id: call.form.get("command_id"),
+            case_id: call.case_id.clone(),
+            unit: call.form.get("unit"),
+            time_limit_working_days: call.working_days("time_limit_working_days")?,
+            dispatched_on: call.form.get("dispatched_on"),
+            occurred_at: None,
+        };
+        call.send(
+            request,
+            |b, r| async move { b.review.dispatch_ticket(r).await },
+        )
+        .await
+    })
+}
+
+/// Register an application (`Intake.SubmitApplication`); its form's `external_id` is the idempotency key.
+fn register(call: Call<'_>) -> Outcome<'_> {
+    Box::pin(async move {
+        let request = pb::SubmitApplicationRequest {
+            applicant: None,
+            external_id: call.form.get("external_id"),
+            agency: call.form.get("agency"),
+            applicant_type: call.form.get("applicant_type"),
+            channel: call.form.get("channel"),
+            handed_in_on: call.form.get("handed_in_on"),
+            receipt_confirmed_on: call.form.get("receipt_confirmed_on"),
+            content: call.form.get("content"),
+            delivery_form: String::new(),
+            referred_from: String::new(),
+            occurred_at: None,
+        };
+        call.send(request, |b, r| async move {
             b.intake.submit_application(r).await
         })
         .await
+    })
 }

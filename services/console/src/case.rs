@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::intake_server::Intake;
 use maud::{Markup, html};
@@ -18,6 +18,7 @@ use crate::page::page;
 use crate::queue::kind_zh;
 use crate::router::Console;
 use crate::staff::Staff;
+use crate::submit::submit;
 
 const GET_CASE: &str = "/casetrack.v1.Intake/GetCase";
 const GET_TIMELINE: &str = "/casetrack.v1.Intake/GetTimeline";
@@ -37,31 +38,26 @@ pub async fn case_page(
     render(&staff, &console.backend, &case_id, None).await
 }
 
-/// POST of an action's form: CSRF checked, the action performed through its gRPC handler as the session's
-/// identity; back to the case page, or the page again with the refusal beside its field.
+/// POST of an action's form: performed through its gRPC handler as the session's identity (`submit`).
 pub async fn act(
     staff: Staff,
     State(console): State<Console>,
     Path((case_id, slug)): Path<(String, String)>,
     form: Fields,
 ) -> Result<Response, ConsoleError> {
-    staff.check_csrf(&form.get("csrf"))?;
     let action = actions::find(&slug).ok_or_else(|| {
         ConsoleError::Page(StatusCode::NOT_FOUND, format!("没有“{slug}”这项操作。"))
     })?;
-    match actions::perform(&console.backend, &staff.identity, action, &case_id, &form).await {
-        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.case_id)).into_response()),
-        Err(status) => {
-            let refusal = Refusal::from_status(status, action.fields)?;
-            let refused = Refused {
-                action,
-                values: &form,
-                refusal,
-            };
-            let page = render(&staff, &console.backend, &case_id, Some(refused)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    let backend = &console.backend;
+    submit(&staff, backend, (action, &case_id), &form, |refusal| {
+        let refused = Refused {
+            action,
+            values: &form,
+            refusal,
+        };
+        render(&staff, backend, &case_id, Some(refused))
+    })
+    .await
 }
 
 async fn render(

@@ -30,6 +30,7 @@ mod report;
 mod router;
 mod session;
 mod staff;
+mod submit;
 
 pub use backend::Backend;
 pub use router::{Console, MAX_FORM_BYTES};

@@ -1,17 +1,17 @@
 //! 登记: a clerk registers an application (`Intake.SubmitApplication`), then sees its case page.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Response};
 use maud::html;
 
-use crate::actions::{self, REGISTER};
+use crate::actions::REGISTER;
 use crate::backend::Backend;
 use crate::error::ConsoleError;
 use crate::forms::{Fields, Refusal, form};
 use crate::page::page;
 use crate::router::Console;
 use crate::staff::Staff;
+use crate::submit::submit;
 
 pub async fn register_page(staff: Staff) -> Result<Html<String>, ConsoleError> {
     let mut values = Fields(Default::default());
@@ -26,15 +26,14 @@ pub async fn register(
     State(console): State<Console>,
     values: Fields,
 ) -> Result<Response, ConsoleError> {
-    staff.check_csrf(&values.get("csrf"))?;
-    match actions::register(&console.backend, &staff.identity, &values).await {
-        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.case_id)).into_response()),
-        Err(status) => {
-            let refusal = Refusal::from_status(status, REGISTER.fields)?;
-            let page = render(&staff, &values, &refusal)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    submit(
+        &staff,
+        &console.backend,
+        (&REGISTER, ""),
+        &values,
+        |refusal| std::future::ready(render(&staff, &values, &refusal)),
+    )
+    .await
 }
 
 fn render(staff: &Staff, values: &Fields, refusal: &Refusal) -> Result<Html<String>, ConsoleError> {

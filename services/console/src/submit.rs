@@ -1,0 +1,83 @@
+//! The one step of every action form: the form's fields become its gRPC method's request, the method is
+//! called through `Backend::call` as the session's identity, and the answer is the case page — or the form
+//! again (422) with the refusal beside the field it names.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use casetrack_api::v1 as pb;
+use tonic::{Request, Status};
+
+use crate::actions::Action;
+use crate::backend::Backend;
+use crate::error::ConsoleError;
+use crate::forms::{Fields, Refusal, invalid};
+use crate::staff::Staff;
+
+/// What performing an action comes to: the case it acted on, or the handler's refusal.
+pub type Outcome<'a> = Pin<Box<dyn Future<Output = Result<pb::CaseRef, Status>> + Send + 'a>>;
+
+/// One posted form on its way to its gRPC method: who sends it, on which case, with which fields.
+pub struct Call<'a> {
+    backend: &'a Backend,
+    staff: &'a Staff,
+    method: &'static str,
+    pub case_id: String,
+    pub form: &'a Fields,
+}
+
+impl Call<'_> {
+    /// Call the action's gRPC method with `request` through `Backend::call` (the policy, then `rpc`).
+    pub async fn send<Req, Fut>(
+        self,
+        request: Req,
+        rpc: impl FnOnce(Backend, Request<Req>) -> Fut,
+    ) -> Result<pb::CaseRef, Status>
+    where
+        Fut: Future<Output = Result<tonic::Response<pb::CaseRef>, Status>>,
+    {
+        let call = self
+            .backend
+            .call(&self.staff.identity, self.method, request, rpc);
+        call.await
+    }
+
+    /// The whole number of working days in field `name`, refused beside that field otherwise.
+    pub fn working_days(&self, name: &str) -> Result<u32, Status> {
+        let text = self.form.get(name);
+        text.trim()
+            .parse()
+            .map_err(|_| invalid(name, format!("办理时限须为正整数工作日，收到 {text:?}")))
+    }
+}
+
+/// Perform `action` on `case_id` with the posted `form`, CSRF checked: to the case page it acted on, or —
+/// when the handler refuses the input — `again` renders the form's page with the refusal (422).
+pub async fn submit<Page>(
+    staff: &Staff,
+    backend: &Backend,
+    (action, case_id): (&Action, &str),
+    form: &Fields,
+    again: impl FnOnce(Refusal) -> Page,
+) -> Result<Response, ConsoleError>
+where
+    Page: Future<Output = Result<Html<String>, ConsoleError>>,
+{
+    staff.check_csrf(&form.get("csrf"))?;
+    let call = Call {
+        backend,
+        staff,
+        method: action.method,
+        case_id: case_id.to_owned(),
+        form,
+    };
+    match (action.perform)(call).await {
+        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.case_id)).into_response()),
+        Err(status) => {
+            let page = again(Refusal::from_status(status, action.fields)?).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
