@@ -4,7 +4,9 @@
 
 mod common;
 
-use casetrack_domain::{ApplicantType, Event, Outcome};
+use casetrack_domain::application::ApplicationEvent;
+use casetrack_domain::fees::{FeeBasis, Fen};
+use casetrack_domain::{ApplicantType, Event, EventBody, Outcome};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::as_of::fold_to;
 use casetrack_projector::as_of_view::AsOfView;
@@ -12,7 +14,8 @@ use casetrack_projector::kv::{KvRead, MemoryKv};
 use casetrack_projector::{AgencyScope, AsOf, ProjectorError, ReadModel, Reports, annual};
 use chrono::{Days, NaiveDate};
 use common::{
-    Challenge, append_each, case_id, challenge_events, date, decided, fold, received, runtime,
+    Challenge, append_each, case_id, challenge_events, date, decided, fold, on_day, received,
+    runtime,
 };
 use proptest::prelude::*;
 
@@ -117,6 +120,14 @@ fn same_reports(reports: &Reports, memory: &MemoryKv, upto: u64) {
                 "as of {upto}: {agency} {year}"
             );
             assert_eq!(by_ranges.published.status, refolded.published.status);
+            assert_eq!(
+                by_ranges.published.information_fees, refolded.published.information_fees,
+                "as of {upto}: {agency} {year} part 六"
+            );
+            assert_eq!(
+                by_ranges.published.content_hash,
+                refolded.published.content_hash
+            );
             for cell in by_ranges
                 .published
                 .report
@@ -161,6 +172,37 @@ fn run(events: Vec<Event>, fractions: Vec<u32>) {
 fn a_synthetic_year_as_of_every_twentieth_position_equals_the_refold() {
     let cases = casetrack_projector::synthetic::year_of_cases(2024, 150, 11);
     let events: Vec<Event> = cases.into_iter().flatten().collect();
+    run(events, (0..=1000).step_by(50).collect());
+}
+
+/// Part 六's fees as of every position: a notice and its payment change the case's card between its events.
+#[test]
+fn fees_as_of_every_position_equal_the_refold() {
+    let (a, b) = (case_id(1), case_id(2));
+    let natural = ApplicantType::NaturalPerson;
+    let fee = |case, body| on_day(case, date(2024, 12, 20), EventBody::Application(body));
+    let events = vec![
+        received(a, "simao", natural, date(2024, 3, 1)),
+        received(b, "simao/finance", natural, date(2024, 11, 20)),
+        fee(
+            a,
+            ApplicationEvent::FeeNoticeIssued {
+                basis: FeeBasis::PerPage { pages: 120 },
+                amount: Fen(10_000),
+                issued_on: date(2024, 12, 20),
+                pay_by: date(2025, 1, 9),
+            },
+        ),
+        fee(
+            a,
+            ApplicationEvent::FeePaid {
+                amount: Fen(10_000),
+                paid_on: date(2024, 12, 20),
+            },
+        ),
+        decided(b, Outcome::Disclosed, date(2024, 12, 20)),
+        decided(a, Outcome::Disclosed, date(2024, 12, 20)),
+    ];
     run(events, (0..=1000).step_by(50).collect());
 }
 
