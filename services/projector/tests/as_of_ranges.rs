@@ -14,8 +14,8 @@ use casetrack_projector::kv::{KvRead, MemoryKv};
 use casetrack_projector::{AgencyScope, AsOf, ProjectorError, ReadModel, Reports, annual};
 use chrono::{Days, NaiveDate};
 use common::{
-    Challenge, append_each, case_id, challenge_events, date, decided, fold, on_day, received,
-    runtime,
+    Application, Challenge, append_each, case_id, challenge_events, date, decided, fold, on_day,
+    received, runtime,
 };
 use proptest::prelude::*;
 
@@ -24,31 +24,12 @@ const YEARS: [i32; 3] = [2023, 2024, 2025];
 /// Every key family of the annual model that a query reads.
 const FAMILIES: [&str; 7] = ["m", "o", "c", "oc", "a", "d", "skipped"];
 
-#[derive(Debug, Clone)]
-struct Application {
-    agency: usize,
-    applicant: ApplicantType,
-    received_on: NaiveDate,
-    ended: Option<(u64, Outcome)>,
-}
-
 fn day_in_years() -> impl Strategy<Value = NaiveDate> {
     (0usize..2, 0u64..365).prop_map(|(y, d)| date(YEARS[y], 1, 1) + Days::new(d))
 }
 
 fn application() -> impl Strategy<Value = Application> {
-    (
-        0..AGENCIES.len(),
-        prop::sample::select(ApplicantType::ALL.to_vec()),
-        day_in_years(),
-        prop::option::of((0u64..500, prop::sample::select(Outcome::all().to_vec()))),
-    )
-        .prop_map(|(agency, applicant, received_on, ended)| Application {
-            agency,
-            applicant,
-            received_on,
-            ended,
-        })
+    common::application(AGENCIES.len(), day_in_years(), 500)
 }
 
 /// Every case's first event, then every case's later events: as-of positions fall between a case's events.

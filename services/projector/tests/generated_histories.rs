@@ -5,45 +5,25 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::{AgencyScope, AsOf, ProjectorError, Reports, annual};
 use casetrack_reporting::{Figure, Report};
 use chrono::{Datelike, Days, NaiveDate};
 use common::{
-    Challenge, append, case_id, challenge_events, date, decided, fold, received, runtime,
+    Application, Challenge, append, case_id, challenge_events, date, decided, fold, received,
+    runtime,
 };
 use proptest::prelude::*;
 
 const AGENCIES: [&str; 3] = ["simao", "simao/finance", "simao/education"];
 const YEARS: [i32; 2] = [2023, 2024];
 
-#[derive(Debug, Clone)]
-struct Application {
-    agency: usize,
-    applicant: ApplicantType,
-    received_on: NaiveDate,
-    /// Days after receipt and the outcome, if handled.
-    ended: Option<(u64, Outcome)>,
-}
-
 fn day_in_years() -> impl Strategy<Value = NaiveDate> {
     (0usize..2, 0u64..365).prop_map(|(y, d)| date(YEARS[y], 1, 1) + Days::new(d))
 }
 
 fn application() -> impl Strategy<Value = Application> {
-    (
-        0..AGENCIES.len(),
-        prop::sample::select(ApplicantType::ALL.to_vec()),
-        day_in_years(),
-        prop::option::of((0u64..200, prop::sample::select(Outcome::all().to_vec()))),
-    )
-        .prop_map(|(agency, applicant, received_on, ended)| Application {
-            agency,
-            applicant,
-            received_on,
-            ended,
-        })
+    common::application(AGENCIES.len(), day_in_years(), 200)
 }
 
 fn challenge() -> impl Strategy<Value = Challenge> {

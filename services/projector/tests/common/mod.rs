@@ -143,6 +143,39 @@ pub fn clocks() -> Clocks {
     Clocks::new(Calendar::embedded().expect("calendar"))
 }
 
+/// A generated application to one of the test's agencies (by index).
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub agency: usize,
+    pub applicant: ApplicantType,
+    pub received_on: NaiveDate,
+    /// Days after receipt and the outcome, if handled.
+    pub ended: Option<(u64, Outcome)>,
+}
+
+/// Applications to `agencies` agencies received on a day from `day`, handled within `max_days` if at all.
+pub fn application(
+    agencies: usize,
+    day: impl Strategy<Value = NaiveDate>,
+    max_days: u64,
+) -> impl Strategy<Value = Application> {
+    (
+        0..agencies,
+        prop::sample::select(ApplicantType::ALL.to_vec()),
+        day,
+        prop::option::of((
+            0u64..max_days,
+            prop::sample::select(Outcome::all().to_vec()),
+        )),
+    )
+        .prop_map(|(agency, applicant, received_on, ended)| Application {
+            agency,
+            applicant,
+            received_on,
+            ended,
+        })
+}
+
 /// A generated challenge (reconsideration or lawsuit) against one of the test's agencies (by index).
 #[derive(Debug, Clone)]
 pub struct Challenge {
