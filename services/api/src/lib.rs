@@ -1,6 +1,9 @@
 //! The public gRPC API of casetrack, generated from `proto/casetrack/v1/*.proto`.
 //!
-//! Architecture invariant: only generated code lives here; no handler logic, no I/O.
+//! Architecture invariant: only generated code lives here, and the conversion of the API's instants
+//! ([`instant`]); no handler logic, no I/O.
+
+pub mod instant;
 
 /// Package `casetrack.v1`: every message, client and server of the public API.
 pub mod v1 {

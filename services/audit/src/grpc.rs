@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use casetrack_api::instant::{from_timestamp, to_timestamp};
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::audit_server::{Audit, AuditServer};
 use casetrack_bus::log_is_transient;
@@ -43,11 +44,8 @@ fn instant(
     field: &str,
     at: Option<prost_types::Timestamp>,
 ) -> Result<Option<DateTime<Utc>>, Status> {
-    at.map(|at| {
-        let nanos = u32::try_from(at.nanos).map_err(|_| invalid(field, "纳秒不能为负"))?;
-        DateTime::from_timestamp(at.seconds, nanos).ok_or_else(|| invalid(field, "时间超出范围"))
-    })
-    .transpose()
+    at.map(|at| from_timestamp(&at).ok_or_else(|| invalid(field, "纳秒为负或时间超出范围")))
+        .transpose()
 }
 
 fn filter(request: &pb::ListAuditRecordsRequest) -> Result<AuditFilter, Status> {
@@ -81,7 +79,7 @@ fn status_from_log(error: LogError) -> Status {
 
 fn record(position: u64, record: AuditRecord) -> pb::AuditRecord {
     pb::AuditRecord {
-        at: Some(std::time::SystemTime::from(record.at).into()),
+        at: Some(to_timestamp(record.at)),
         identity: record.identity,
         roles: record.roles,
         method: record.method,

@@ -1,7 +1,7 @@
 //! The instant at which a back-dated fact (an imported ledger row, a demonstration year) is recorded: noon in
 //! China (04:00 UTC) of its date, safely inside the statutory date however the instant is turned into one.
 
-use std::time::SystemTime;
+use casetrack_api::instant::to_timestamp;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -16,7 +16,7 @@ pub fn noon_in_china(date: NaiveDate) -> DateTime<Utc> {
 
 /// [`noon_in_china`] on `date` as the `occurred_at` of a gRPC request.
 pub fn occurred_at_noon(date: NaiveDate) -> Option<prost_types::Timestamp> {
-    Some(SystemTime::from(noon_in_china(date)).into())
+    Some(to_timestamp(noon_in_china(date)))
 }
 
 #[cfg(test)]

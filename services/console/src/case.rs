@@ -117,10 +117,7 @@ async fn render(
 /// The day an RFC 3339 instant falls on in China, as staff date their records; the text itself if unparsable.
 fn day_in_china(instant: Option<&prost_types::Timestamp>) -> String {
     instant
-        .and_then(|at| {
-            let nanos = u32::try_from(at.nanos).ok()?;
-            chrono::DateTime::from_timestamp(at.seconds, nanos)
-        })
+        .and_then(casetrack_api::instant::from_timestamp)
         .map(|at| casetrack_domain::time::local_date(at).to_string())
         .unwrap_or_default()
 }

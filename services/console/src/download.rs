@@ -4,8 +4,7 @@
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use casetrack_api::v1 as pb;
-use casetrack_api::v1::get_report_response::Rendered;
+use casetrack_projector::wire::{rendered_bytes, report_output};
 use casetrack_reporting::OutputFormat;
 use serde::Deserialize;
 
@@ -32,7 +31,7 @@ pub async fn download(
         ConsoleError::bad_request("没有这种下载格式（可选 xlsx、html、csv、md、json、kirogov）。")
     })?;
     let answer = target
-        .fetch(&staff, &console.backend, output(format))
+        .fetch(&staff, &console.backend, report_output(format))
         .await?;
     let file = format!(
         "annual-report-{}-{}{}.{}",
@@ -48,23 +47,8 @@ pub async fn download(
             format!("attachment; filename=\"{file}\""),
         ),
     ];
-    let body = match answer.rendered {
-        Some(Rendered::Text(text)) => text.into_bytes(),
-        Some(Rendered::Binary(bytes)) => bytes,
-        None => Vec::new(),
-    };
+    let body = rendered_bytes(&answer).to_vec();
     Ok((headers, body).into_response())
-}
-
-fn output(format: OutputFormat) -> pb::ReportOutput {
-    match format {
-        OutputFormat::Json => pb::ReportOutput::Json,
-        OutputFormat::Csv => pb::ReportOutput::Csv,
-        OutputFormat::Markdown => pb::ReportOutput::Md,
-        OutputFormat::Html => pb::ReportOutput::Html,
-        OutputFormat::Xlsx => pb::ReportOutput::Xlsx,
-        OutputFormat::Kirogov => pb::ReportOutput::Kirogov,
-    }
 }
 
 fn content_type(format: OutputFormat) -> &'static str {

@@ -2,8 +2,8 @@
 //! format is defined once. Event data crosses the wire as JSON text. Errors are mapped to gRPC status codes
 //! here too, in `status_from_error`, and back in `error_from_status`.
 
+use casetrack_api::instant::{from_timestamp, to_timestamp};
 use casetrack_api::v1 as pb;
-use chrono::{DateTime, Utc};
 use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 use uuid::Uuid;
@@ -237,10 +237,7 @@ pub fn recorded_to_proto(event: &RecordedEvent) -> pb::RecordedEvent {
         stream: event.stream.clone(),
         revision: event.revision,
         position: event.position,
-        recorded_at: Some(prost_types::Timestamp {
-            seconds: event.recorded_at.timestamp(),
-            nanos: event.recorded_at.timestamp_subsec_nanos() as i32,
-        }),
+        recorded_at: Some(to_timestamp(event.recorded_at)),
         data_json: data_to_json(&event.data),
         metadata: Some(metadata_to_proto(&event.metadata)),
         hash: event.hash.to_vec(),
@@ -251,10 +248,8 @@ pub fn recorded_from_proto(event: pb::RecordedEvent) -> Result<RecordedEvent, Lo
     let timestamp = event
         .recorded_at
         .ok_or_else(|| invalid("recorded_at", "is required"))?;
-    let recorded_at = u32::try_from(timestamp.nanos)
-        .ok()
-        .and_then(|nanos| DateTime::<Utc>::from_timestamp(timestamp.seconds, nanos))
-        .ok_or_else(|| invalid("recorded_at", "is out of range"))?;
+    let recorded_at =
+        from_timestamp(&timestamp).ok_or_else(|| invalid("recorded_at", "is out of range"))?;
     Ok(RecordedEvent {
         event_id: parse_uuid("event_id", &event.event_id)?,
         event_type: event.event_type,

@@ -2,7 +2,7 @@
 //! case id or tracking number, fold its stream with the domain's `Case`, and answer. Both reads go through
 //! [`find`], so who may read which case is decided in one place (`command::may_see`).
 
-use std::time::SystemTime;
+use casetrack_api::instant::to_timestamp;
 
 use casetrack_api::v1 as pb;
 use casetrack_auth::Identity;
@@ -212,8 +212,8 @@ impl Found {
             .map(|(recorded, event)| pb::TimelineEvent {
                 position: recorded.position,
                 revision: recorded.revision,
-                recorded_at: Some(SystemTime::from(recorded.recorded_at).into()),
-                occurred_at: Some(SystemTime::from(event.occurred_at).into()),
+                recorded_at: Some(to_timestamp(recorded.recorded_at)),
+                occurred_at: Some(to_timestamp(event.occurred_at)),
                 event_type: recorded.event_type.clone(),
                 description: event.describe(),
             })

@@ -1,6 +1,7 @@
 //! Proto fields → domain values, each error naming the field. Codes are the public names (cell codes and the
 //! domain's snake_case names), parsed through the domain types' own serde names so there is one spelling.
 
+use casetrack_api::instant::from_timestamp;
 use casetrack_api::v1 as pb;
 use casetrack_domain::time::{REGULATIONS_IN_FORCE, start_of_day};
 use casetrack_domain::{AgencyId, CaseId, Person};
@@ -44,10 +45,7 @@ pub fn occurred_at(
         return Ok(RecordedAt::Server);
     };
     let invalid = |reason: String| HandlerError::invalid("occurred_at", reason);
-    let at = u32::try_from(at.nanos)
-        .ok()
-        .and_then(|nanos| DateTime::<Utc>::from_timestamp(at.seconds, nanos))
-        .ok_or_else(|| invalid(format!("{at:?} is not an instant")))?;
+    let at = from_timestamp(at).ok_or_else(|| invalid(format!("{at:?} is not an instant")))?;
     let text = at.to_rfc3339();
     if at > server_now + MAX_CLOCK_SKEW {
         return Err(invalid(format!(

@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
+use casetrack_api::instant::to_timestamp;
 use casetrack_api::v1 as pb;
 use casetrack_auth::Identity;
 use casetrack_bus::{Checkpoint, Consumer, Failure, LogSource, Subscriber};
@@ -193,7 +193,7 @@ async fn update_for(
         tracking_number,
         status: event.event_type.clone(),
         position: event.position,
-        occurred_at: Some(SystemTime::from(occurred_at).into()),
+        occurred_at: Some(to_timestamp(occurred_at)),
         data_json: event.data.to_string(),
     }))
 }

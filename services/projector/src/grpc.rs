@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
+use casetrack_api::instant::from_timestamp;
 use casetrack_api::v1 as pb;
-use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
 use casetrack_audit::{Auditor, Read};
 use casetrack_auth::Identity;
-use casetrack_reporting::{OutputFormat, ReportingError, render};
-use chrono::{DateTime, NaiveDate, Utc};
+use casetrack_reporting::{ReportingError, render};
+use chrono::{NaiveDate, Utc};
 use tonic::{Request, Response, Status};
 
 use crate::agency::validate_agency;
@@ -24,6 +24,7 @@ use crate::jurisdiction::{agency_for, caller, within_jurisdiction};
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use crate::skipped::SkippedEvent;
+use crate::wire::{output_format, rendered};
 use casetrack_domain::deadline::Clocks;
 
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
@@ -150,43 +151,14 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
         .map_err(|e| Status::invalid_argument(format!("{field}: {text:?} is not an ISO date: {e}")))
 }
 
-/// A rendered report as the response carries it: text for the text formats, bytes for the binary one.
-fn rendered(bytes: Vec<u8>, output: OutputFormat) -> Result<Rendered, Status> {
-    if output.is_binary() {
-        return Ok(Rendered::Binary(bytes));
-    }
-    String::from_utf8(bytes)
-        .map(Rendered::Text)
-        .map_err(|e| Status::internal(format!("the rendered report is not UTF-8: {e}")))
-}
-
-fn output_format(output: i32) -> Result<OutputFormat, Status> {
-    Ok(match pb::ReportOutput::try_from(output) {
-        Ok(pb::ReportOutput::Json) => OutputFormat::Json,
-        Ok(pb::ReportOutput::Csv) => OutputFormat::Csv,
-        Ok(pb::ReportOutput::Md) => OutputFormat::Markdown,
-        Ok(pb::ReportOutput::Html) => OutputFormat::Html,
-        Ok(pb::ReportOutput::Xlsx) => OutputFormat::Xlsx,
-        Ok(pb::ReportOutput::Kirogov) => OutputFormat::Kirogov,
-        Ok(pb::ReportOutput::Unspecified) | Err(_) => {
-            return Err(Status::invalid_argument(format!(
-                "output: {output} is not json, csv, md, html, xlsx or kirogov"
-            )));
-        }
-    })
-}
-
 fn as_of(as_of: Option<pb::get_report_request::AsOf>) -> Result<AsOf, Status> {
     Ok(match as_of {
         None => AsOf::Latest,
         Some(pb::get_report_request::AsOf::AsOfPosition(position)) => AsOf::Position(position),
         Some(pb::get_report_request::AsOf::AsOfTime(t)) => {
-            let nanos = u32::try_from(t.nanos)
-                .map_err(|_| Status::invalid_argument("as_of_time: negative nanos"))?;
-            AsOf::Time(
-                DateTime::<Utc>::from_timestamp(t.seconds, nanos)
-                    .ok_or_else(|| Status::invalid_argument("as_of_time: out of range"))?,
-            )
+            AsOf::Time(from_timestamp(&t).ok_or_else(|| {
+                Status::invalid_argument("as_of_time: negative nanos or out of range")
+            })?)
         }
     })
 }

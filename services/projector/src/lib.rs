@@ -34,6 +34,7 @@ pub mod skipped;
 mod store;
 pub mod summary;
 pub mod synthetic;
+pub mod wire;
 pub mod work_cells;
 pub mod work_rules;
 pub mod workload;

@@ -28,13 +28,13 @@ use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::cmd::console::ConsoleArgs;
-use crate::cmd::report::rendered_bytes;
 use crate::cmd::serve::{self, MetricsArgs, ReminderArgs, RoutingArgs, ServiceArgs};
 use crate::cmd::tls::ServerTlsArgs;
 use crate::demo::district::DISTRICT;
 use crate::demo::drive::{Clients, drive, register_agencies};
 use crate::demo::open::open_cases;
 use crate::demo::year::{Params, generate, horizon};
+use casetrack_projector::wire::rendered_bytes;
 
 /// The log filter while the demo runs: its hundreds of requests would otherwise log a line each.
 pub const LOG_FILTER: &str = "warn,casetrack_handlers::routing=error";

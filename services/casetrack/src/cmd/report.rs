@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use casetrack_api::v1 as pb;
-use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_client::ReportingClient;
 use casetrack_eventlog::{BearerToken, EventLog};
+use casetrack_projector::wire::{rendered_bytes, report_output};
 use casetrack_projector::{
     AgencyScope, AsOf, GeneratedReport, Projector, Reports, projections_dir,
 };
@@ -156,15 +156,6 @@ fn require_log(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The report a server rendered, as the bytes of its format (text is UTF-8).
-pub fn rendered_bytes(response: &pb::GetReportResponse) -> &[u8] {
-    match &response.rendered {
-        Some(Rendered::Text(text)) => text.as_bytes(),
-        Some(Rendered::Binary(bytes)) => bytes,
-        None => &[],
-    }
-}
-
 /// Writes the rendered report; a CSV in the encoding asked for (rendered as UTF-8 with a byte-order mark).
 fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
     let encoding: CsvEncoding = args.encoding.parse()?;
@@ -273,19 +264,12 @@ async fn remote(
         .with_context(|| format!("connect to {server}"))?;
     let mut client = ReportingClient::with_interceptor(channel, bearer)
         .max_decoding_message_size(casetrack_projector::grpc::GRPC_MAX_MESSAGE_BYTES);
-    let output = match output {
-        OutputFormat::Json => pb::ReportOutput::Json,
-        OutputFormat::Csv => pb::ReportOutput::Csv,
-        OutputFormat::Markdown => pb::ReportOutput::Md,
-        OutputFormat::Html => pb::ReportOutput::Html,
-        OutputFormat::Xlsx => pb::ReportOutput::Xlsx,
-        OutputFormat::Kirogov => pb::ReportOutput::Kirogov,
-    };
+    let output = report_output(output);
     let as_of = match as_of {
         AsOf::Latest => None,
         AsOf::Position(position) => Some(pb::get_report_request::AsOf::AsOfPosition(position)),
         AsOf::Time(at) => Some(pb::get_report_request::AsOf::AsOfTime(
-            std::time::SystemTime::from(at).into(),
+            casetrack_api::instant::to_timestamp(at),
         )),
     };
     let response = client
