@@ -1,10 +1,11 @@
 //! The staff console in a real headless Chromium, driven over WebDriver (`chromedriver`) as staff would use it:
-//! a clerk registers an application and sees its deadline; an approver finds it in the 待办 queue with its
-//! light and decides it (a refused form shows the refusal beside its field); the report officer sees the
+//! a clerk registers an application and sees its deadline; a reviewer requests 补正 and receives it, and the
+//! deadline's explanation shows the period restarting (each form offered only while the state accepts it); an
+//! approver finds it in the 待办 queue with its light and decides it (a refused form shows the refusal beside its field); the report officer sees the
 //! annual report's figure grow, finds the application behind it and publishes; a clerk sees no action on the
 //! case and a decision forged from the clerk's session is refused with 403, as is a publish forged by an
-//! approver; a dispatcher routes a hotline ticket and the unit it went to finds it in its subtree's queue and
-//! opens it. The test starts its own `casetrack serve` and
+//! approver; a dispatcher routes a hotline ticket and the unit it went to finds it in its subtree's queue,
+//! opens it, signs for it and handles it, after which only 并单 is offered. The test starts its own `casetrack serve` and
 //! its own `chromedriver` on free loopback ports and stops both by process id. A screenshot of every page is
 //! written to `CARGO_TARGET_TMPDIR/console-screenshots/` (kept as CI artifacts).
 
@@ -247,6 +248,7 @@ async fn staff_work_cases_in_the_console() -> anyhow::Result<()> {
 async fn scenario(console: &Console) -> anyhow::Result<()> {
     let browser = &console.browser;
     let application = clerk_registers(browser).await?;
+    reviewer_asks_supplement(browser, &application).await?;
     let before = officer_reads_figure(browser).await?;
     approver_decides(browser, &application).await?;
     officer_drills_down(browser, &application, before).await?;
@@ -254,7 +256,143 @@ async fn scenario(console: &Console) -> anyhow::Result<()> {
     approver_may_not_report(browser).await?;
     let ticket = submit_ticket(&console.grpc).await?;
     dispatcher_routes(browser, &ticket).await?;
-    unit_sees_its_subtree(browser, &ticket).await
+    unit_sees_its_subtree(browser, &ticket).await?;
+    unit_signs_and_handles(browser, &ticket).await
+}
+
+/// The actions the case page shown offers, by slug, in page order.
+async fn offered(browser: &Browser) -> anyhow::Result<Vec<String>> {
+    let mut slugs = Vec::new();
+    for section in browser
+        .client
+        .find_all(Locator::Css("section.action"))
+        .await?
+    {
+        slugs.extend(section.attr("data-action").await?);
+    }
+    Ok(slugs)
+}
+
+/// A reviewer (the dispatcher's reviewer role) requests 补正 on the registered application: the clock stops and
+/// only 收到补正 is offered among the 补正 actions; receiving it restarts the period, which the deadline's
+/// explanation states, and 补正 is not offered again (it may be requested once).
+async fn reviewer_asks_supplement(browser: &Browser, case_id: &str) -> anyhow::Result<()> {
+    browser.login(DISPATCHER).await?;
+    browser.goto(&format!("/cases/{case_id}")).await?;
+    let before = offered(browser).await?;
+    assert!(
+        before.contains(&"request_supplement".to_owned())
+            && !before.contains(&"receive_supplement".to_owned()),
+        "{before:?}"
+    );
+    assert!(
+        !before.contains(&"decide".to_owned()),
+        "deciding is the approver's"
+    );
+    let request = "section[data-action=request_supplement]";
+    browser
+        .fill(
+            &format!("{request} textarea[name=what]"),
+            "请补充所需信息的文件名称",
+        )
+        .await?;
+    // A date input takes typed keys in the browser's locale; the test sets the ISO value the form posts.
+    let by = (today().parse::<chrono::NaiveDate>()? + chrono::Days::new(15)).to_string();
+    browser
+        .client
+        .execute(
+            &format!(
+                "document.querySelector('{request} input[name=supplement_by]').value = '{by}';"
+            ),
+            vec![],
+        )
+        .await?;
+    browser.click(&format!("{request} button")).await?;
+    assert!(browser.text("ol.timeline").await?.contains("要求补正"));
+    assert_eq!(browser.text("dd.deadline").await?, "暂停/不计时");
+    let stopped = browser.text("details.explanation pre").await?;
+    assert!(stopped.contains("待申请人补正"), "{stopped}");
+    let waiting = offered(browser).await?;
+    assert!(
+        waiting.contains(&"receive_supplement".to_owned())
+            && !waiting.contains(&"request_supplement".to_owned())
+            && !waiting.contains(&"start_consultation".to_owned()),
+        "{waiting:?}"
+    );
+    browser.shot("04a-supplement-requested").await?;
+    browser
+        .click("section[data-action=receive_supplement] button")
+        .await?;
+    let explanation = browser.text("details.explanation pre").await?;
+    assert!(
+        explanation.contains("答复期限自收到补正后的申请之日起重新计算"),
+        "{explanation}"
+    );
+    assert!(browser.text("dd.deadline").await?.starts_with("20"));
+    let after = offered(browser).await?;
+    assert!(
+        !after.contains(&"request_supplement".to_owned())
+            && !after.contains(&"receive_supplement".to_owned()),
+        "{after:?}"
+    );
+    browser.shot("04b-supplement-received").await?;
+    browser.logout().await
+}
+
+/// The unit holding the ticket signs for it (another unit's signature refused beside its field) and handles
+/// it; each form is offered while the ticket accepts it, and once handled only 并单 is left.
+async fn unit_signs_and_handles(browser: &Browser, ticket: &str) -> anyhow::Result<()> {
+    browser.login(UNIT).await?;
+    browser.goto(&format!("/cases/{ticket}")).await?;
+    let dispatched = offered(browser).await?;
+    assert!(
+        dispatched.contains(&"sign_ticket".to_owned())
+            && !dispatched.contains(&"handle_ticket".to_owned())
+            && !dispatched.contains(&"dispatch_ticket".to_owned()),
+        "{dispatched:?}"
+    );
+    let sign = "section[data-action=sign_ticket]";
+    browser
+        .fill(&format!("{sign} input[name=unit]"), "simao/roads/west")
+        .await?;
+    browser.click(&format!("{sign} button")).await?;
+    let refusal = browser.text(".refusal[data-field=unit]").await?;
+    assert!(
+        !refusal.is_empty(),
+        "another unit's signature is refused beside its field"
+    );
+    browser.shot("10a-ticket-sign-refused").await?;
+    browser
+        .fill(&format!("{sign} input[name=unit]"), "simao/roads/east")
+        .await?;
+    browser.click(&format!("{sign} button")).await?;
+    assert!(browser.text("ol.timeline").await?.contains("签收"));
+    let signed = offered(browser).await?;
+    assert!(
+        signed.contains(&"handle_ticket".to_owned()) && !signed.contains(&"sign_ticket".to_owned()),
+        "{signed:?}"
+    );
+    let handle = "section[data-action=handle_ticket]";
+    browser
+        .fill(
+            &format!("{handle} textarea[name=result]"),
+            "已更换人民路东段路灯灯泡",
+        )
+        .await?;
+    browser.click(&format!("{handle} button")).await?;
+    assert!(
+        browser
+            .text("ol.timeline")
+            .await?
+            .contains("已更换人民路东段路灯灯泡")
+    );
+    assert_eq!(
+        offered(browser).await?,
+        ["merge_tickets"],
+        "a handled ticket is signed, returned, extended or handled no more; it may still be merged"
+    );
+    browser.shot("10b-ticket-handled").await?;
+    browser.logout().await
 }
 
 /// A clerk registers an application (a refusal first, beside its field) and sees its statutory deadline.

@@ -92,7 +92,7 @@ async fn render(
     let reference = info.r#ref.clone().unwrap_or_default();
     let offered: Vec<&Action> = ACTIONS
         .iter()
-        .filter(|a| a.kind == info.kind && info.status == "open" && Backend::may(who, a.method))
+        .filter(|a| info.accepts.iter().any(|act| act == a.slug) && Backend::may(who, a.method))
         .collect();
     let body = html! {
         (summary(&info))
@@ -162,7 +162,8 @@ fn action_form(
 ) -> Markup {
     let empty = (Fields(Default::default()), Refusal::default());
     let (values, refusal) = match refused {
-        Some(r) if std::ptr::eq(r.action, action) => (r.values, &r.refusal),
+        // By slug: a `const` slice's items need not keep one address across uses.
+        Some(r) if r.action.slug == action.slug => (r.values, &r.refusal),
         _ => (&empty.0, &empty.1),
     };
     let key = uuid::Uuid::new_v4().to_string();

@@ -13,7 +13,7 @@ use tonic::{Request, Status};
 use crate::actions::Action;
 use crate::backend::Backend;
 use crate::error::ConsoleError;
-use crate::forms::{Fields, Refusal, invalid};
+use crate::forms::{Field, Fields, Refusal, invalid};
 use crate::staff::Staff;
 
 /// What performing an action comes to: the case it acted on, or the handler's refusal.
@@ -24,6 +24,7 @@ pub struct Call<'a> {
     backend: &'a Backend,
     staff: &'a Staff,
     method: &'static str,
+    fields: &'static [Field],
     pub case_id: String,
     pub form: &'a Fields,
 }
@@ -44,12 +45,23 @@ impl Call<'_> {
         call.await
     }
 
-    /// The whole number of working days in field `name`, refused beside that field otherwise.
+    /// The text of field `name`, as the handler's request takes it (the handler checks it).
+    pub fn text(&self, name: &str) -> Result<String, Status> {
+        Ok(self.form.get(name))
+    }
+
+    /// The whole number of working days in field `name`, refused beside that field otherwise, in the words of
+    /// the field's own label (办理时限, 延长工作日数 …).
     pub fn working_days(&self, name: &str) -> Result<u32, Status> {
         let text = self.form.get(name);
+        let label = self
+            .fields
+            .iter()
+            .find(|field| field.name == name)
+            .map_or(name, |field| field.label);
         text.trim()
             .parse()
-            .map_err(|_| invalid(name, format!("办理时限须为正整数工作日，收到 {text:?}")))
+            .map_err(|_| invalid(name, format!("{label}须为正整数，收到 {text:?}")))
     }
 }
 
@@ -70,6 +82,7 @@ where
         backend,
         staff,
         method: action.method,
+        fields: action.fields,
         case_id: case_id.to_owned(),
         form,
     };

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::acts::{Act, PROBE_TEXT};
 use crate::calendar::Calendar;
 use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::fees::{FeeBasis, Fen};
@@ -1330,4 +1331,71 @@ fn receive(
         applicant,
     };
     Ok(vec![Event::new(case_id, now, EventBody::Application(body))])
+}
+
+/// The least demanding command of `act` this application admits (see `acts.rs`); `None` for an act on
+/// another kind. Dates are today, except the 补正 request's, which must also fall within
+/// `SUPPLEMENT_REQUEST_WORKING_DAYS` of receipt: it is dated on the receipt day itself.
+pub fn probe(state: &ApplicationState, act: Act, today: NaiveDate) -> Option<ApplicationCommand> {
+    let text = || PROBE_TEXT.to_owned();
+    let open_party = state
+        .consultations
+        .iter()
+        .find(|(_, w)| w.answered_on.is_none())
+        .map(|(party, _)| party.clone());
+    Some(match act {
+        Act::ConfirmReceipt => ApplicationCommand::ConfirmReceipt {
+            confirmed_on: today,
+        },
+        Act::RequestSupplement => {
+            let requested_on = state
+                .receipt
+                .as_ref()
+                .and_then(|r| r.received_on)
+                .unwrap_or(today);
+            ApplicationCommand::RequestSupplement {
+                requested_on,
+                what: text(),
+                supplement_by: requested_on.succ_opt()?,
+            }
+        }
+        Act::ReceiveSupplement => ApplicationCommand::ReceiveSupplement { received_on: today },
+        Act::StartConsultation => ApplicationCommand::StartConsultation {
+            party: probe_party(&state.consultations),
+            party_kind: ConsultedParty::ThirdParty,
+            started_on: today,
+        },
+        Act::AnswerConsultation => ApplicationCommand::AnswerConsultation {
+            party: open_party.unwrap_or_else(text),
+            answered_on: today,
+        },
+        Act::ApproveExtension => ApplicationCommand::ApproveExtension {
+            working_days: 1,
+            approved_by: text(),
+            reason: text(),
+            approved_on: today,
+        },
+        Act::Decide => ApplicationCommand::Decide {
+            outcome: Outcome::Disclosed,
+            legal_reason: text(),
+            decided_on: today,
+        },
+        Act::DeliverReply => ApplicationCommand::DeliverReply {
+            delivered_on: today,
+            method: text(),
+        },
+        _ => return None,
+    })
+}
+
+/// A party a consultation may start with: one already answered (consulting it again adds none to the
+/// `MAX_CONSULTATIONS` bound), else one not consulted yet.
+fn probe_party(consultations: &Consultations) -> String {
+    if let Some((party, _)) = consultations.iter().find(|(_, w)| w.answered_on.is_some()) {
+        return party.clone();
+    }
+    (0..)
+        .map(|n| format!("{PROBE_TEXT}{n}"))
+        .find(|party| !consultations.contains_key(party))
+        .unwrap_or_default()
 }

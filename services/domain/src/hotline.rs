@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::acts::{Act, PROBE_TEXT};
 use crate::event::{Event, EventBody, ReplayError, admit};
 use crate::ids::{AgencyId, CaseId, CaseKind};
 use crate::lifecycle::{DeadlineMove, ReminderLevel};
@@ -1003,4 +1004,47 @@ fn holding_unit(state: &HotlineState, unit: &AgencyId) -> Result<NaiveDate, Rule
         (Some(_), _) => check::fail(Rule::WrongUnit, "unit"),
         _ => check::fail(Rule::NotDispatched, "unit"),
     }
+}
+
+/// The least demanding command of `act` this ticket admits (see `acts.rs`); `None` for an act on another
+/// kind or before the ticket exists. Dates are today (every ticket rule bounds them from below only); the unit
+/// is the one holding the ticket, the merge's primary any other case.
+pub fn probe(state: &HotlineState, act: Act, today: NaiveDate) -> Option<HotlineCommand> {
+    let ticket = state.ticket.as_ref()?;
+    let unit = || state.unit.clone().unwrap_or_else(|| ticket.agency.clone());
+    let text = || PROBE_TEXT.to_owned();
+    Some(match act {
+        Act::DispatchTicket => HotlineCommand::Dispatch {
+            unit: unit(),
+            time_limit_working_days: 1,
+            dispatched_on: today,
+        },
+        Act::SignTicket => HotlineCommand::Sign {
+            unit: unit(),
+            signed_on: today,
+        },
+        Act::ReturnTicket => HotlineCommand::Return {
+            unit: unit(),
+            reason: text(),
+            returned_on: today,
+        },
+        Act::ExtendTicket => HotlineCommand::Extend {
+            working_days: 1,
+            reason: text(),
+            granted_on: today,
+        },
+        Act::HandleTicket => HotlineCommand::Handle {
+            result: text(),
+            handled_on: today,
+        },
+        Act::MergeTickets => HotlineCommand::MergeInto {
+            primary: CaseId(uuid::Uuid::from_u128(ticket.case_id.0.as_u128() ^ 1)),
+            merged_on: today,
+        },
+        Act::RecordFollowUp => HotlineCommand::FollowUp {
+            satisfaction: Satisfaction::Satisfied,
+            followed_up_on: today,
+        },
+        _ => return None,
+    })
 }

@@ -6,6 +6,7 @@
 //!
 //! Architecture invariant: knows nothing of RocksDB, NATS, gRPC, async or the wall clock; 'now' is an argument.
 
+pub mod acts;
 pub mod agency;
 pub mod application;
 pub mod calendar;
@@ -28,6 +29,7 @@ pub mod tracking;
 pub mod upcast;
 pub mod workload;
 
+pub use acts::Act;
 pub use calendar::{Calendar, CalendarError};
 pub use codec::{DecodeError, EncodedEvent, decode, encode};
 pub use event::{Event, EventBody, ReplayError};

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::acts::Act;
 use crate::application::{self, ApplicationCommand, ApplicationEvent, ApplicationState};
 use crate::challenge::{self, ChallengeCommand, ChallengeEvent, ChallengeState};
 use crate::deadline::{
@@ -24,6 +25,7 @@ use crate::proposal::{self, ProposalCommand, ProposalEvent, ProposalState};
 use crate::records::{self, RecordCommand, RecordEvent, RecordState};
 use crate::rule::RuleViolation;
 use crate::summary::CaseState;
+use crate::time::local_date;
 use crate::workload::{Work, proposal_work, record_work, ticket_work};
 
 /// 催办 (a reminder) or 督办 (supervision, a stronger escalation once the deadline has passed). Every kind
@@ -112,6 +114,13 @@ pub trait Lifecycle:
     /// What the case contributes to the year-end figures of hotline, proposal and petition work; `None` for
     /// kinds (and records) those figures do not count.
     fn workload(&self, _clocks: &Clocks) -> Option<Work> {
+        None
+    }
+
+    /// The least demanding command of `act` the state admits — dated `today` where its rules allow, every
+    /// text filled (`acts.rs`) — for asking `decide` whether the case accepts the act; `None` for an act on
+    /// another kind.
+    fn probe(&self, _act: Act, _today: NaiveDate) -> Option<Self::Command> {
         None
     }
 }
@@ -206,6 +215,10 @@ impl Lifecycle for ApplicationState {
     fn describe(event: &ApplicationEvent) -> String {
         application::describe(event)
     }
+
+    fn probe(&self, act: Act, today: NaiveDate) -> Option<ApplicationCommand> {
+        application::probe(self, act, today)
+    }
 }
 
 impl Lifecycle for HotlineState {
@@ -265,6 +278,10 @@ impl Lifecycle for HotlineState {
 
     fn workload(&self, clocks: &Clocks) -> Option<Work> {
         ticket_work(self, clocks)
+    }
+
+    fn probe(&self, act: Act, today: NaiveDate) -> Option<HotlineCommand> {
+        hotline::probe(self, act, today)
     }
 }
 
@@ -511,6 +528,21 @@ impl Case {
     /// What this case contributes to the year-end work figures, if anything ([`Lifecycle::workload`]).
     pub fn workload(&self, clocks: &Clocks) -> Option<Work> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::workload(state, clocks))
+    }
+
+    /// Whether the case accepts `act` now: its kind's `decide` accepts the act's probe ([`Lifecycle::probe`]),
+    /// so the answer is the command rules' own.
+    pub fn accepts(&self, act: Act, now: DateTime<Utc>, clocks: &Clocks) -> bool {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::probe(state, act, local_date(now))
+            .is_some_and(|command| state.decide(command, now, clocks).is_ok()))
+    }
+
+    /// Every act the case accepts now, in [`Act::ALL`]'s order.
+    pub fn accepted(&self, now: DateTime<Utc>, clocks: &Clocks) -> Vec<Act> {
+        Act::ALL
+            .into_iter()
+            .filter(|act| self.accepts(*act, now, clocks))
+            .collect()
     }
 
     /// The command recording that a loaded arrangement moved this case's deadline, if its kind keeps one.

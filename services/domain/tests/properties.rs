@@ -1,5 +1,6 @@
-//! Invariants over arbitrary command sequences: replay is deterministic (also through the codec), and no
-//! sequence of accepted commands closes an application without an outcome.
+//! Invariants over arbitrary command sequences: replay is deterministic (also through the codec), no
+//! sequence of accepted commands closes an application without an outcome, and what a case says it accepts
+//! (`Case::accepted`) is what its `decide` accepts.
 
 mod common;
 
@@ -9,12 +10,15 @@ use casetrack_domain::application::{
     self, AbandonReason, ApplicationCommand, ApplicationState, Channel, ConsultedParty,
     DeliveryForm,
 };
+use casetrack_domain::deadline::Clocks;
 use casetrack_domain::fees::{FeeBasis, fee_for_pages};
 use casetrack_domain::hotline::{
     self, HotlineCategory, HotlineCommand, HotlineState, Satisfaction,
 };
 use casetrack_domain::lifecycle::replay;
-use casetrack_domain::{AgencyId, ApplicantType, Calendar, Event, Outcome, decode, encode};
+use casetrack_domain::{
+    Act, AgencyId, ApplicantType, Calendar, Case, Event, Outcome, decode, encode,
+};
 use chrono::{Days, NaiveDate};
 use common::{case, d, now};
 use proptest::prelude::*;
@@ -22,6 +26,11 @@ use proptest::prelude::*;
 fn calendar() -> &'static Calendar {
     static CALENDAR: OnceLock<Calendar> = OnceLock::new();
     CALENDAR.get_or_init(common::calendar)
+}
+
+fn clocks() -> &'static Clocks {
+    static CLOCKS: OnceLock<Clocks> = OnceLock::new();
+    CLOCKS.get_or_init(|| Clocks::new(common::calendar()))
 }
 
 fn day(offset: u32) -> NaiveDate {
@@ -193,6 +202,108 @@ fn through_codec(events: &[Event]) -> Vec<Event> {
             decode(&encoded.event_type, &encoded.data).expect("own events decode")
         })
         .collect()
+}
+
+/// The generated commands' op codes of each act, by kind (the ops `application_command` and
+/// `hotline_command` map to that act's command).
+const APPLICATION_ACTS: [(Act, u8); 8] = [
+    (Act::ConfirmReceipt, 1),
+    (Act::RequestSupplement, 2),
+    (Act::ReceiveSupplement, 3),
+    (Act::StartConsultation, 4),
+    (Act::AnswerConsultation, 5),
+    (Act::ApproveExtension, 6),
+    (Act::Decide, 9),
+    (Act::DeliverReply, 10),
+];
+const HOTLINE_ACTS: [(Act, u8); 7] = [
+    (Act::DispatchTicket, 2),
+    (Act::SignTicket, 3),
+    (Act::ReturnTicket, 4),
+    (Act::ExtendTicket, 5),
+    (Act::HandleTicket, 6),
+    (Act::MergeTickets, 12),
+    (Act::RecordFollowUp, 8),
+];
+
+/// The inputs tried for an act the case does not offer: every day the generated histories reach, each
+/// party (n mod 3) and unit (n mod 2), and (for 决定) every outcome row.
+fn samples(op: u8) -> impl Iterator<Item = (u8, u32, u32, usize)> {
+    let outcomes = if op == 9 { 21 } else { 1 };
+    (0..LAST_OFFSET).flat_map(move |offset| {
+        [1u32, 2, 3]
+            .into_iter()
+            .flat_map(move |n| (0..outcomes).map(move |outcome| (op, offset, n, outcome)))
+    })
+}
+
+/// Past the last day `commands` generates (start ≤ 10, 40 steps of ≤ 4 days, the final steps 60–62 on).
+const LAST_OFFSET: u32 = 240;
+
+/// What `case` accepts is what `decide` accepts: each offered act's command is accepted for some input
+/// (its probe), each act not offered is refused for every sampled input. `decide` is the kind's own.
+fn offers_agree(
+    case: &Case,
+    acts: &[(Act, u8)],
+    decide: impl Fn((u8, u32, u32, usize)) -> bool,
+) -> Result<(), TestCaseError> {
+    let accepted = case.accepted(now(), clocks());
+    for &(act, op) in acts {
+        if !accepted.contains(&act) {
+            let taken = samples(op).find(|sample| decide(*sample));
+            prop_assert!(
+                taken.is_none(),
+                "{act:?} not offered, yet {taken:?} is accepted"
+            );
+        }
+    }
+    prop_assert!(
+        accepted
+            .iter()
+            .all(|act| acts.iter().any(|(a, _)| a == act)),
+        "an act of another kind is offered: {accepted:?}"
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn an_application_offers_what_it_accepts(steps in commands()) {
+        let mut state = ApplicationState::default();
+        for step in steps {
+            if state.receipt.is_some() {
+                let case = Case::Application(state.clone());
+                offers_agree(&case, &APPLICATION_ACTS, |sample| {
+                    application::decide(&state, application_command(sample), now(), calendar()).is_ok()
+                })?;
+            }
+            if let Ok(events) = application::decide(&state, application_command(step), now(), calendar()) {
+                for event in &events {
+                    application::evolve(&mut state, event).expect("own events fold");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_ticket_offers_what_it_accepts(steps in commands()) {
+        let mut state = HotlineState::default();
+        for step in steps {
+            if state.ticket.is_some() {
+                let case = Case::Hotline(state.clone());
+                offers_agree(&case, &HOTLINE_ACTS, |sample| {
+                    hotline::decide(&state, hotline_command(sample), now()).is_ok()
+                })?;
+            }
+            if let Ok(events) = hotline::decide(&state, hotline_command(step), now()) {
+                for event in &events {
+                    hotline::evolve(&mut state, event).expect("own events fold");
+                }
+            }
+        }
+    }
 }
 
 proptest! {

@@ -43,7 +43,7 @@ pub enum RecordedAt {
 
 impl RecordedAt {
     /// The instant a command on a case whose events are `earlier` is recorded at.
-    fn on(self, earlier: &[Event]) -> DateTime<Utc> {
+    pub(crate) fn on(self, earlier: &[Event]) -> DateTime<Utc> {
         match self {
             RecordedAt::Caller(at) => at,
             RecordedAt::Server => earlier

@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::codes;
-use crate::command::Commands;
+use crate::command::{Commands, RecordedAt};
 use crate::lookup;
 use crate::parse;
 use crate::rpc::Rpc;
@@ -349,7 +349,9 @@ impl Intake for IntakeService {
         let commands = self.rpc.commands();
         let found = lookup::find(commands.log().as_ref(), &caller, request.get_ref()).await?;
         let clocks = commands.clocks().await?;
-        let info = found.info(&caller, &clocks)?;
+        // What the case accepts is judged at the instant a command sent now would be recorded at.
+        let now = RecordedAt::Server.on(&found.events);
+        let info = found.info(&caller, &clocks, now)?;
         self.audit(&caller, GET_CASE, &found, request.get_ref())?;
         Ok(Response::new(info))
     }

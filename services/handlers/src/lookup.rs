@@ -9,6 +9,7 @@ use casetrack_auth::Identity;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{Case, CaseId, CaseKind, CaseStatus, Event, parse_stream_name, stream_name};
 use casetrack_eventlog::{Log, RecordedEvent};
+use chrono::{DateTime, Utc};
 
 use crate::command::{MAX_CASE_EVENTS, decode_stream, handling_unit, may_see};
 use crate::error::HandlerError;
@@ -142,9 +143,14 @@ impl Found {
         }
     }
 
-    /// `GetCase`: the case as its events say it is now, with its clock under `clocks`; its person whole for
-    /// a `caller` who reads personal data, masked for any other.
-    pub fn info(&self, caller: &Identity, clocks: &Clocks) -> Result<pb::CaseInfo, HandlerError> {
+    /// `GetCase`: the case as its events say it is at `now`, with its clock under `clocks` and the acts it
+    /// accepts; its person whole for a `caller` who reads personal data, masked for any other.
+    pub fn info(
+        &self,
+        caller: &Identity,
+        clocks: &Clocks,
+        now: DateTime<Utc>,
+    ) -> Result<pb::CaseInfo, HandlerError> {
         let case = Case::replay(self.kind, &self.events)
             .map_err(|e| HandlerError::replay(&self.stream, e))?;
         let state = case
@@ -200,6 +206,11 @@ impl Found {
             clock_explanation: explanation,
             person_masked: person.is_some() && person_masked,
             person,
+            accepts: case
+                .accepted(now, clocks)
+                .into_iter()
+                .map(|act| act.code().to_owned())
+                .collect(),
         })
     }
 
