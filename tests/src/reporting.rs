@@ -149,6 +149,7 @@ impl Figures {
                 pb::DrillDownRequest {
                     target: target(),
                     cell_code: RECEIVED_CELL.to_owned(),
+                    ..Default::default()
                 },
                 AUDITOR_TOKEN,
             ))

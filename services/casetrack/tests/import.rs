@@ -4,7 +4,8 @@
 //! refused with file, row and column, and writes nothing; --skip-invalid imports only the good rows and still
 //! lists the bad ones; every imported case gets a tracking number of its year of receipt, indexed both ways
 //! like intake's, and a re-import keeps it; 逾期不补正 / 逾期未缴费 rows import through their 补正 request or
-//! fee notice column and count in table 三 （六）, and are refused naming that column when it is empty.
+//! fee notice column and count in table 三 （六）, and are refused naming that column when it is empty; the
+//! imported ledger of a past year reports as of a day of that year by business date (`--as-of-date`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -734,4 +735,49 @@ fn a_gbk_or_unmarked_utf8_ledger_imports_like_the_marked_one() {
         "{}",
         text(&output.stderr)
     );
+}
+
+/// The district's report for 2023 with `as_of` flags: its exit status, JSON (when it succeeded) and stderr.
+fn report_2023_as_of(data: &Path, as_of: &[&str]) -> (bool, serde_json::Value, String) {
+    let data = data.display().to_string();
+    let mut args = vec![
+        "report",
+        "--data",
+        &data,
+        "--agency",
+        "simao",
+        "--year",
+        "2023",
+        "--format",
+        "json",
+        "--include-subagencies",
+    ];
+    args.extend_from_slice(as_of);
+    let report = casetrack(&args);
+    let document = serde_json::from_slice(&report.stdout).unwrap_or_default();
+    (report.status.success(), document, text(&report.stderr))
+}
+
+/// Last year's ledger imported today: as of a day of that year by the facts' own dates the report counts
+/// what had happened by then; by the time events were recorded nothing had, and the report is refused.
+#[test]
+fn an_imported_ledger_reports_as_of_a_business_date_and_not_by_recorded_time() {
+    let (_dir, ledger, data) = ledger_with("ledger-2023.csv", CSV_LEDGER);
+    assert_success(&import(&data, &[], &[&ledger]), "import");
+
+    let (ok, mid_year, stderr) = report_2023_as_of(&data, &["--as-of-date", "2023-06-30"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(figure(&mid_year, "applications.received.total"), 1);
+    assert_eq!(mid_year["as_of_date"], "2023-06-30");
+    assert!(stderr.contains("business date 2023-06-30"), "{stderr}");
+    let (ok, year_end, stderr) = report_2023_as_of(&data, &["--as-of-date", "2023-12-31"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(figure(&year_end, "applications.received.total"), 3);
+    assert_eq!(figure(&year_end, "applications.carried_forward.total"), 1);
+
+    let (ok, _, stderr) = report_2023_as_of(&data, &["--as-of", "2024-01-01T00:00:00+08:00"]);
+    assert!(!ok, "nothing was recorded by then: {stderr}");
+    assert!(stderr.contains("没有任何记录"), "{stderr}");
+    let (ok, _, stderr) = report_2023_as_of(&data, &["--as-of-date", "2023-13-01"]);
+    assert!(!ok && stderr.contains("--as-of-date"), "{stderr}");
 }

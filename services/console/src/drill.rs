@@ -34,6 +34,8 @@ pub struct DrillQuery {
     sub: String,
     cell: String,
     page: usize,
+    /// The business date of the report the figure is of; empty for the latest.
+    as_of_date: String,
 }
 
 pub async fn drill_page(
@@ -51,11 +53,13 @@ pub async fn drill_page(
         year: query.year.clone(),
         sub: query.sub.clone(),
         as_of: String::new(),
+        as_of_date: query.as_of_date.clone(),
     };
     let target = report.target(&staff)?;
     let request = pb::DrillDownRequest {
         target: Some(target.pb()),
         cell_code: query.cell.clone(),
+        as_of_date: query.as_of_date.clone(),
     };
     let call = |b: Backend, r| async move { b.reporting.drill_down(r).await };
     let answer = console
@@ -69,10 +73,10 @@ pub async fn drill_page(
         .iter()
         .skip(page_no * DRILL_PAGE_SIZE)
         .take(DRILL_PAGE_SIZE);
-    let back = format!("/report?{}", target.query(false));
+    let back = format!("/report?{}", target.query(true));
     let this = format!(
         "/report/drill?{}&cell={}",
-        target.query(false),
+        target.query(true),
         encode(&query.cell)
     );
     let body = html! {
@@ -80,6 +84,7 @@ pub async fn drill_page(
         dl.provenance {
             dt { "机关" } dd { (target.agency) @if target.subtree { "（含下级汇总）" } }
             dt { "年度" } dd { (target.year) }
+            @if let Some(on) = target.as_of_date { dt { "截至业务日期" } dd { (on.to_string()) } }
             dt { "单元格" } dd { code { (query.cell) } }
             dt { "数值" } dd.figure { (answer.figure) }
             dt { "案件数" } dd { (answer.cases.len()) " 件，第 " (page_no + 1) "/" (pages) " 页" }

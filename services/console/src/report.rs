@@ -1,6 +1,7 @@
 //! 年度报告: the national tables of an agency and year (`Reporting.GetReport`, its JSON rendered here with the
 //! reporting crate's own HTML renderer), the roll-up over the subtree when asked, as of a log position when
-//! asked; every figure of the latest report links to the cases behind it (`drill.rs`); the identities' status,
+//! asked, or as of a business date (the facts' own dates); every figure of the latest report, or of one as of a
+//! business date, links to the cases behind it (`drill.rs`); the identities' status,
 //! the provenance, downloads in every format (`download.rs`), and publishing for the report officer.
 
 use axum::extract::{Query, State};
@@ -10,7 +11,7 @@ use casetrack_api::v1 as pb;
 use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::Reporting;
 use casetrack_reporting::{OutputFormat, PublishedReport, html as report_html, json};
-use chrono::{Datelike, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use tonic::{Code, Status};
@@ -51,14 +52,17 @@ pub struct ReportQuery {
     pub sub: String,
     /// A log position: the report as of the first N events; empty for the latest.
     pub as_of: String,
+    /// A business date (`YYYY-MM-DD`): the record as its facts date it; empty for the latest.
+    pub as_of_date: String,
 }
 
-/// Which report: agency, year, roll-up, and as of which log position (`None`: the latest).
+/// Which report: agency, year, roll-up, and as of which log position or business date (neither: the latest).
 pub struct Target {
     pub agency: String,
     pub year: i32,
     pub subtree: bool,
     pub as_of: Option<u64>,
+    pub as_of_date: Option<NaiveDate>,
 }
 
 impl ReportQuery {
@@ -85,11 +89,23 @@ impl ReportQuery {
                 ConsoleError::bad_request(format!("日志位置须为非负整数，收到“{text}”。"))
             })?),
         };
+        let as_of_date = match self.as_of_date.trim() {
+            "" => None,
+            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ConsoleError::bad_request(format!("业务日期须为 YYYY-MM-DD，收到“{text}”。"))
+            })?),
+        };
+        if as_of.is_some() && as_of_date.is_some() {
+            return Err(ConsoleError::bad_request(
+                "日志位置与业务日期只能选填其一。".to_owned(),
+            ));
+        }
         Ok(Target {
             agency,
             year,
             subtree: self.sub == "1",
             as_of,
+            as_of_date,
         })
     }
 }
@@ -103,7 +119,7 @@ impl Target {
         }
     }
 
-    /// The query string that names this report (`as_of` included when `with_as_of`).
+    /// The query string that names this report (`as_of` and `as_of_date` included when `with_as_of`).
     pub fn query(&self, with_as_of: bool) -> String {
         let mut query = format!(
             "agency={}&year={}&sub={}",
@@ -113,6 +129,9 @@ impl Target {
         );
         if let (true, Some(position)) = (with_as_of, self.as_of) {
             query.push_str(&format!("&as_of={position}"));
+        }
+        if let (true, Some(on)) = (with_as_of, self.as_of_date) {
+            query.push_str(&format!("&as_of_date={on}"));
         }
         query
     }
@@ -127,7 +146,10 @@ impl Target {
         let request = pb::GetReportRequest {
             target: Some(self.pb()),
             output: output as i32,
-            as_of: self.as_of.map(pb::get_report_request::AsOf::AsOfPosition),
+            as_of: match (self.as_of, self.as_of_date) {
+                (_, Some(on)) => Some(pb::get_report_request::AsOf::AsOfDate(on.to_string())),
+                (position, None) => position.map(pb::get_report_request::AsOf::AsOfPosition),
+            },
         };
         let call = |b: Backend, r| async move { b.reporting.get_report(r).await };
         backend
@@ -173,8 +195,9 @@ fn shown_report(
     };
     let published: PublishedReport =
         json::from_json(text).map_err(|e| Status::internal(e.to_string()))?;
-    // A past figure is not linked: the drill-down lists the cases behind the latest figure only.
-    let base = format!("/report/drill?{}&cell=", target.query(false));
+    // A figure as of a past position is not linked: the drill-down lists the cases behind the latest figure, or
+    // behind the figure as of a business date.
+    let base = format!("/report/drill?{}&cell=", target.query(true));
     let link = |cell: &str| {
         target
             .as_of
@@ -219,6 +242,9 @@ fn provenance(target: &Target, answer: &pb::GetReportResponse) -> Markup {
     html! {
         dl.provenance {
             dt { "截至日志位置" } dd data-position=(answer.as_of_position) { (answer.as_of_position) }
+            @if !answer.as_of_date.is_empty() {
+                dt { "截至业务日期" } dd data-as-of-date=(answer.as_of_date) { (answer.as_of_date) }
+            }
             dt { "规则版本" } dd { (answer.rules_version) }
             dt { "内容哈希" } dd.hash { (answer.content_hash) }
         }
@@ -231,15 +257,17 @@ fn provenance(target: &Target, answer: &pb::GetReportResponse) -> Markup {
     }
 }
 
-/// Agency, year, roll-up and as-of position: a GET form, so every report has an address.
+/// Agency, year, roll-up and as-of position or business date: a GET form, so every report has an address.
 fn selector(target: &Target) -> Markup {
     let as_of = target.as_of.map(|p| p.to_string()).unwrap_or_default();
+    let as_of_date = target.as_of_date.map(|d| d.to_string()).unwrap_or_default();
     html! {
         form.filters method="get" action="/report" {
             label { "机关" input type="text" name="agency" value=(target.agency) maxlength=(MAX_AGENCY_CHARS); }
             label { "年度" input type="number" name="year" value=(target.year) min="2008" max="2100"; }
             label { input type="checkbox" name="sub" value="1" checked[target.subtree]; "含下级单位（汇总）" }
             label { "截至日志位置" input type="number" name="as_of" min="0" value=(as_of) placeholder="留空为最新"; }
+            label { "或截至业务日期" input type="date" name="as_of_date" value=(as_of_date); }
             button type="submit" { "查看" }
         }
     }
@@ -252,7 +280,12 @@ fn publish_form(staff: &Staff, target: &Target) -> Markup {
             input type="hidden" name="agency" value=(target.agency);
             input type="hidden" name="year" value=(target.year);
             input type="hidden" name="sub" value=(u8::from(target.subtree));
-            button type="submit" { "发布本年度报告（锁定当前日志位置）" }
+            @if let Some(on) = target.as_of_date {
+                input type="hidden" name="as_of_date" value=(on.to_string());
+                button type="submit" { "发布截至业务日期 " (on.to_string()) " 的报告（锁定当前日志位置与业务日期）" }
+            } @else {
+                button type="submit" { "发布本年度报告（锁定当前日志位置）" }
+            }
         }
     }
 }
@@ -269,26 +302,32 @@ pub async fn publish(
         year: form.get("year"),
         sub: form.get("sub"),
         as_of: String::new(),
+        as_of_date: form.get("as_of_date"),
     };
     let target = query.target(&staff)?;
     let request = pb::PublishRequest {
         target: Some(target.pb()),
+        as_of_date: target.as_of_date.map(|d| d.to_string()).unwrap_or_default(),
     };
     let call = |b: Backend, r| async move { b.reporting.publish(r).await };
     let done = console
         .backend
         .call(&staff.identity, PUBLISH_METHOD, request, call)
         .await?;
+    // A report as of a business date is shown again by that date (a request names a position or a date).
     let pinned = Target {
-        as_of: Some(done.as_of_position),
+        as_of: target.as_of_date.is_none().then_some(done.as_of_position),
         ..target
     };
     let body = html! {
-        p { "报告已发布并锁定：日后按同一日志位置重新生成，内容哈希必须一致。" }
+        p { "报告已发布并锁定：日后按同一日志位置（及业务日期）重新生成，内容哈希必须一致。" }
         dl.published {
             dt { "机关" } dd { (pinned.agency) @if pinned.subtree { "（含下级汇总）" } }
             dt { "年度" } dd { (pinned.year) }
             dt { "日志位置" } dd data-position=(done.as_of_position) { (done.as_of_position) }
+            @if !done.as_of_date.is_empty() {
+                dt { "业务日期" } dd data-as-of-date=(done.as_of_date) { (done.as_of_date) }
+            }
             dt { "规则版本" } dd { (done.rules_version) }
             dt { "内容哈希" } dd.hash { (done.content_hash) }
         }

@@ -1,11 +1,15 @@
-//! Reports as of a past log position or instant. A position the store has folded is answered from its ranges
-//! (`as_of_view.rs`); [`fold_to`] folds the log up to a position into a `MemoryKv` by the same fold the
-//! projector commits to RocksDB, for a position beyond the store's checkpoint.
+//! Reports as of a past log position or instant, or as of a business date. A position the store has folded is
+//! answered from its ranges (`as_of_view.rs`); [`fold_to`] folds the log up to a position into a `MemoryKv` by
+//! the same fold the projector commits to RocksDB, for a position beyond the store's checkpoint; [`fold_dated`]
+//! folds, the same way, only the events dated on or before a business date.
 
-use chrono::{DateTime, Utc};
+use casetrack_domain::time::local_date;
+use casetrack_eventlog::RecordedEvent;
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::case::Fact;
 use crate::error::ProjectorError;
-use crate::fold::{FOLD_BATCH, fold_batch};
+use crate::fold::{FOLD_BATCH, decode_recorded, fold_batch};
 use crate::kv::MemoryKv;
 use crate::model::ReadModel;
 use crate::reader::LogReader;
@@ -19,6 +23,11 @@ pub enum AsOf {
     Position(u64),
     /// Every event recorded at or before this instant.
     Time(DateTime<Utc>),
+    /// The record as its facts date it: every case event whose business date (its `occurred_at`, in China) is
+    /// on or before `on`, whatever its log position, among the first `upto` events of the log (`None`: every
+    /// event the log holds when the report is computed). Records that date no fact of a case — tracking
+    /// numbers, holiday arrangements — count whatever their position.
+    Date { on: NaiveDate, upto: Option<u64> },
 }
 
 /// The position reached by folding every event recorded at or before `at`.
@@ -44,6 +53,41 @@ pub fn fold_to(
     model: ReadModel,
     upto: u64,
 ) -> Result<MemoryKv, ProjectorError> {
+    fold_where(log, model, upto, |_| true)
+}
+
+/// One read model over the events `0..upto` whose business date is on or before `on` (see [`AsOf::Date`]), in
+/// memory. The domain refuses a case event dated before the case's earlier events, so what is kept of each case
+/// is a prefix of its stream, which its fold accepts.
+pub fn fold_dated(
+    log: &dyn LogReader,
+    model: ReadModel,
+    on: NaiveDate,
+    upto: u64,
+) -> Result<MemoryKv, ProjectorError> {
+    fold_where(log, model, upto, |recorded| {
+        dated_on_or_before(recorded, on)
+    })
+}
+
+/// Whether `recorded` is in the record as of business date `on`: a case event by the China date of its
+/// `occurred_at`; anything else (tracking numbers, arrangements, an event the fold will skip as undecodable)
+/// whatever its date, so that it folds as it does in the latest report.
+fn dated_on_or_before(recorded: &RecordedEvent, on: NaiveDate) -> bool {
+    match decode_recorded(recorded) {
+        Ok(Some(Fact::Case(event))) => local_date(event.occurred_at) <= on,
+        Ok(Some(Fact::TrackingNumber { .. } | Fact::Arrangement { .. }) | None) | Err(_) => true,
+    }
+}
+
+/// One read model over the events `0..upto` that `keep` keeps, folded in memory by [`fold_batch`]: each run of
+/// consecutive kept positions is one batch, since a batch is gapless.
+fn fold_where(
+    log: &dyn LogReader,
+    model: ReadModel,
+    upto: u64,
+    keep: impl Fn(&RecordedEvent) -> bool,
+) -> Result<MemoryKv, ProjectorError> {
     let head = log.next_position()?;
     if upto > head {
         return Err(ProjectorError::AsOfBeyondHead {
@@ -57,8 +101,11 @@ pub fn fold_to(
         let events = log.read_all(from, FOLD_BATCH.min((upto - from) as usize))?;
         let Some(last) = events.last() else { break };
         let next = last.position + 1;
-        let (writes, _) = fold_batch(&kv, &[(model, from)], &events)?;
-        kv.apply(writes);
+        let kept: Vec<RecordedEvent> = events.into_iter().filter(|e| keep(e)).collect();
+        for run in kept.chunk_by(|a, b| a.position + 1 == b.position) {
+            let (writes, _) = fold_batch(&kv, &[(model, run[0].position)], run)?;
+            kv.apply(writes);
+        }
         from = next;
     }
     Ok(kv)

@@ -160,7 +160,19 @@ fn as_of(as_of: Option<pb::get_report_request::AsOf>) -> Result<AsOf, Status> {
                 Status::invalid_argument("as_of_time: negative nanos or out of range")
             })?)
         }
+        Some(pb::get_report_request::AsOf::AsOfDate(text)) => AsOf::Date {
+            on: parse_date("as_of_date", &text)?,
+            upto: None,
+        },
     })
+}
+
+/// An optional business date (`as_of_date` of a drill-down or a publication): empty is none.
+fn optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>, Status> {
+    match text {
+        "" => Ok(None),
+        text => parse_date(field, text).map(Some),
+    }
 }
 
 fn date_text(date: Option<NaiveDate>) -> String {
@@ -293,6 +305,7 @@ impl ReportingRpc for ReportingService {
             is_final: published.is_final(),
             problems: generated.problems.into_iter().map(problem).collect(),
             as_of_position: published.as_of_position,
+            as_of_date: date_text(published.as_of_date),
             rules_version: published.rules_version,
             content_hash: published.content_hash,
             skipped: generated.skipped.into_iter().map(skipped_event).collect(),
@@ -306,11 +319,18 @@ impl ReportingRpc for ReportingService {
         let caller = caller(&request)?;
         let request = request.into_inner();
         let (agency, year, scope) = target(&caller, request.target)?;
+        let as_of = match optional_date("as_of_date", &request.as_of_date)? {
+            Some(on) => AsOf::Date { on, upto: None },
+            None => AsOf::Latest,
+        };
         let cell = request.cell_code;
-        let query = format!("agency={agency} year={year} cell={cell} scope={scope:?}");
+        let query = format!(
+            "agency={agency} year={year} cell={cell} scope={scope:?} as_of_date={}",
+            request.as_of_date
+        );
         let cases = self
             .blocking(&caller, move |reports, _| {
-                reports.drill_down(&agency, year, &cell, scope, AsOf::Latest)
+                reports.drill_down(&agency, year, &cell, scope, as_of)
             })
             .await?;
         let ids = cases.iter().map(|c| c.case_id.to_string()).collect();
@@ -388,15 +408,18 @@ impl ReportingRpc for ReportingService {
         request: Request<pb::PublishRequest>,
     ) -> Result<Response<pb::PublishResponse>, Status> {
         let caller = caller(&request)?;
-        let (agency, year, scope) = target(&caller, request.into_inner().target)?;
+        let request = request.into_inner();
+        let (agency, year, scope) = target(&caller, request.target)?;
+        let on = optional_date("as_of_date", &request.as_of_date)?;
         let generated = self
             .blocking(&caller, move |reports, _| {
-                reports.publish(&agency, year, scope)
+                reports.publish(&agency, year, scope, on)
             })
             .await?;
         let published = generated.published;
         Ok(Response::new(pb::PublishResponse {
             as_of_position: published.as_of_position,
+            as_of_date: date_text(published.as_of_date),
             rules_version: published.rules_version.clone(),
             content_hash: published.content_hash.clone(),
             report_json: casetrack_reporting::json::to_json(&published),

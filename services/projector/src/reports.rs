@@ -3,7 +3,7 @@
 
 use casetrack_domain::CaseId;
 use casetrack_domain::time::local_date;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use std::sync::Arc;
 
 use casetrack_reporting::{PublishedReport, content_hash, json};
@@ -13,7 +13,7 @@ use crate::annual::{
     AgencyScope, DrillDownEntry, GeneratedReport, counts_in_year, drill_down, format_of, generate,
     seen_agencies,
 };
-use crate::as_of::{AsOf, fold_to, position_at_time};
+use crate::as_of::{AsOf, fold_dated, fold_to, position_at_time};
 use crate::as_of_view::AsOfView;
 use crate::case::StoredCase;
 use crate::error::ProjectorError;
@@ -52,7 +52,8 @@ impl Reports {
 
     /// Runs `query` over the annual model as of `as_of`, with the position it reflects: the store itself, or
     /// its ranges as of a past position it has folded (`as_of_view.rs`); only a position beyond the annual
-    /// model's checkpoint (the store is still catching up) is folded from the log into memory.
+    /// model's checkpoint (the store is still catching up) is folded from the log into memory, as is a report as
+    /// of a business date (its events are not a prefix of the log, so no stored range holds them).
     fn with_annual<T>(
         &self,
         as_of: AsOf,
@@ -64,6 +65,14 @@ impl Reports {
             AsOf::Latest => return query(&view, checkpoint),
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(self.log.as_ref(), at)?,
+            AsOf::Date { on, upto } => {
+                let upto = match upto {
+                    Some(upto) => upto,
+                    None => self.log.next_position()?,
+                };
+                let kv = fold_dated(self.log.as_ref(), ReadModel::Annual, on, upto)?;
+                return query(&kv, upto);
+            }
         };
         if upto <= checkpoint {
             return query(&AsOfView::new(&view, upto), upto);
@@ -73,7 +82,7 @@ impl Reports {
     }
 
     /// The report of `agency` for `year`, checked and sealed; see [`generate`]. Its 落款 is dated today (China
-    /// time), or the day of the instant it is as of. Refused for an agency neither
+    /// time), or the day of the instant it is as of; a report as of a business date carries that date. Refused for an agency neither
     /// registered nor in the log (`UnknownAgency`, with the nearest ids) and for a year in which nothing of the
     /// agency happened (`NoData`, even when cases of earlier years are still open): a table of zeros, or of
     /// carried cases only, would read as a real report of a year the log knows nothing of.
@@ -97,12 +106,17 @@ impl Reports {
         })?;
         let signed_on = local_date(match as_of {
             AsOf::Time(at) => at,
-            AsOf::Latest | AsOf::Position(_) => Utc::now(),
+            AsOf::Latest | AsOf::Position(_) | AsOf::Date { .. } => Utc::now(),
         });
+        let as_of_date = match as_of {
+            AsOf::Date { on, .. } => Some(on),
+            AsOf::Latest | AsOf::Position(_) | AsOf::Time(_) => None,
+        };
         generated.published = generated
             .published
             .with_agency_name(name)
-            .with_signed_on(Some(signed_on));
+            .with_signed_on(Some(signed_on))
+            .with_as_of_date(as_of_date);
         Ok(generated)
     }
 
@@ -137,15 +151,21 @@ impl Reports {
             .transpose()
     }
 
-    /// Publishes the latest report: stored with its position, rules version and content hash. A report whose
-    /// identities fail is refused, with its problems.
+    /// Publishes the latest report, or the report as of business date `on` over the whole log: stored with the
+    /// log position (and business date) it pins, rules version and content hash. A report whose identities fail
+    /// is refused, with its problems.
     pub fn publish(
         &self,
         agency: &str,
         year: i32,
         scope: AgencyScope,
+        on: Option<NaiveDate>,
     ) -> Result<GeneratedReport, ProjectorError> {
-        let generated = self.report(agency, year, scope, AsOf::Latest)?;
+        let as_of = match on {
+            Some(on) => AsOf::Date { on, upto: None },
+            None => AsOf::Latest,
+        };
+        let generated = self.report(agency, year, scope, as_of)?;
         if !generated.published.is_final() {
             return Err(ProjectorError::NotFinal {
                 agency: agency.to_string(),
@@ -198,20 +218,23 @@ impl Reports {
             .collect()
     }
 
-    /// Recomputes a published report as of its position (with the scope it was published for) and compares
-    /// content hashes: `Ok(true)` when the figures are reproduced exactly.
+    /// Recomputes a published report as of its position and business date (with the scope it was published for)
+    /// and compares content hashes: `Ok(true)` when the figures are reproduced exactly.
     pub fn verify_published(
         &self,
         published: &PublishedReport,
         scope: AgencyScope,
     ) -> Result<bool, ProjectorError> {
         published.verify_hash()?;
-        let again = self.report(
-            published.agency(),
-            published.year(),
-            scope,
-            AsOf::Position(published.as_of_position),
-        )?;
+        let upto = published.as_of_position;
+        let as_of = match published.as_of_date {
+            Some(on) => AsOf::Date {
+                on,
+                upto: Some(upto),
+            },
+            None => AsOf::Position(upto),
+        };
+        let again = self.report(published.agency(), published.year(), scope, as_of)?;
         // A version published before reports carried part 六's fees sealed the tables alone.
         let recomputed = match published.information_fees {
             Some(_) => again.published.content_hash,

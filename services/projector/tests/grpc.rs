@@ -109,6 +109,7 @@ async fn reporting_service_answers_over_grpc() {
     let drill = finance.drill_down(pb::DrillDownRequest {
         target: target("simao", 2024),
         cell_code: "applications.partly_disclosed.total".to_string(),
+        ..Default::default()
     });
     assert_eq!(
         drill.await.expect_err("outside").code(),
@@ -150,6 +151,7 @@ async fn reporting_service_answers_over_grpc() {
         .drill_down(pb::DrillDownRequest {
             target: target("simao", 2024),
             cell_code: "applications.partly_disclosed.total".to_string(),
+            ..Default::default()
         })
         .await
         .expect("drill-down")
@@ -173,6 +175,7 @@ async fn reporting_service_answers_over_grpc() {
     let published = client
         .publish(pb::PublishRequest {
             target: target("simao", 2024),
+            ..Default::default()
         })
         .await
         .expect("publish");
@@ -182,6 +185,7 @@ async fn reporting_service_answers_over_grpc() {
         .drill_down(pb::DrillDownRequest {
             target: target("simao", 2024),
             cell_code: "applications.nope".to_string(),
+            ..Default::default()
         })
         .await
         .expect_err("unknown cell");
@@ -215,7 +219,41 @@ async fn reporting_service_answers_over_grpc() {
         unsupported.message()
     );
     refusals(&mut client).await;
+    business_dates(&mut client).await;
     server.abort();
+}
+
+/// A report and a drill-down as of a business date; a date that is not `YYYY-MM-DD` is INVALID_ARGUMENT
+/// naming `as_of_date`.
+async fn business_dates(client: &mut ReportingClient<InterceptedService<Channel, BearerToken>>) {
+    let by_date = |on: &str| pb::GetReportRequest {
+        target: target("simao", 2024),
+        output: pb::ReportOutput::Json as i32,
+        as_of: Some(pb::get_report_request::AsOf::AsOfDate(on.to_owned())),
+    };
+    let report = client
+        .get_report(by_date("2024-12-31"))
+        .await
+        .expect("as of a business date")
+        .into_inner();
+    assert_eq!(report.as_of_date, "2024-12-31");
+    assert_eq!(report_json(&report)["as_of_date"], "2024-12-31");
+    let refused = client
+        .get_report(by_date("2024-12-32"))
+        .await
+        .expect_err("not a date");
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert!(refused.message().contains("as_of_date"), "{refused:?}");
+    let drill = client
+        .drill_down(pb::DrillDownRequest {
+            target: target("simao", 2024),
+            cell_code: "applications.received.total".to_string(),
+            as_of_date: "31/12/2024".to_owned(),
+        })
+        .await
+        .expect_err("not a date");
+    assert_eq!(drill.code(), tonic::Code::InvalidArgument);
+    assert!(drill.message().contains("as_of_date"), "{drill:?}");
 }
 
 /// An agency neither registered nor in the log, and a year without events, are NOT_FOUND naming what is
@@ -244,6 +282,7 @@ async fn refusals(client: &mut ReportingClient<InterceptedService<Channel, Beare
         .drill_down(pb::DrillDownRequest {
             target: target("simao/finanse", 2024),
             cell_code: "applications.received.total".to_string(),
+            ..Default::default()
         })
         .await
         .expect_err("unknown agency");

@@ -115,7 +115,7 @@ fn fees_of_the_year_come_from_the_fee_events() {
     // The fees are sealed: the same tables with other fees have another hash, and a published report verifies.
     assert_ne!(own.content_hash, content_hash(&own.report));
     let published = reports
-        .publish("simao", 2024, AgencyScope::Own)
+        .publish("simao", 2024, AgencyScope::Own, None)
         .expect("publish");
     assert!(
         reports

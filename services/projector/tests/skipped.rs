@@ -121,7 +121,7 @@ async fn an_undecodable_event_marks_only_the_reports_it_could_change() {
         "{text}"
     );
     let refused = reports
-        .publish("xishan", 2024, AgencyScope::Own)
+        .publish("xishan", 2024, AgencyScope::Own, None)
         .expect_err("an incomplete report is not published");
     assert!(
         matches!(refused, ProjectorError::NotFinal { ref skipped, .. } if *skipped == [poison]),
@@ -129,7 +129,7 @@ async fn an_undecodable_event_marks_only_the_reports_it_could_change() {
     );
     // The district's roll-up includes xishan's events only if xishan is below it; simao's own stays final.
     reports
-        .publish("simao", 2024, AgencyScope::Own)
+        .publish("simao", 2024, AgencyScope::Own, None)
         .expect("simao publishes");
 
     // An event naming no agency could change any report: every report says so.

@@ -192,7 +192,7 @@ async fn published_reports_reproduce_and_verify() {
     let (fx, _) = fixture(&[&events]).await;
     let published = fx
         .reports
-        .publish("simao", 2024, AgencyScope::Own)
+        .publish("simao", 2024, AgencyScope::Own, None)
         .expect("publish")
         .published;
     let stored = fx.reports.published("simao", 2024).expect("list");

@@ -43,6 +43,10 @@ pub struct PublishedReport {
     pub information_fees: Option<InformationFees>,
     /// The date of the 落款 (the day the report was generated, or the instant it is as of); not hashed.
     pub signed_on: Option<NaiveDate>,
+    /// The business date the figures were computed as of — the case events among the first `as_of_position`
+    /// whose own date (China time) is on or before it — or `None` for every event before `as_of_position`.
+    /// Pinned with the position when published; not hashed, like the position.
+    pub as_of_date: Option<NaiveDate>,
 }
 
 impl PublishedReport {
@@ -76,6 +80,7 @@ impl PublishedReport {
             agency_name: None,
             information_fees: None,
             signed_on: None,
+            as_of_date: None,
         })
     }
 
@@ -94,6 +99,11 @@ impl PublishedReport {
             information_fees: Some(fees),
             ..self
         }
+    }
+
+    /// This report as computed as of business date `as_of_date` (`None`: by log position alone).
+    pub fn with_as_of_date(self, as_of_date: Option<NaiveDate>) -> PublishedReport {
+        PublishedReport { as_of_date, ..self }
     }
 
     /// This report with the date its 落款 prints.

@@ -17,7 +17,7 @@ use casetrack_projector::{
 };
 use casetrack_reporting::csv::CsvEncoding;
 use casetrack_reporting::{OutputFormat, render};
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate};
 
 use crate::cmd::serve::log_dir;
 use crate::cmd::tls::ClientTlsArgs;
@@ -57,17 +57,23 @@ pub struct Args {
     /// Include every agency below --agency (the roll-up of their reports).
     #[arg(long)]
     pub include_subagencies: bool,
-    /// A past point: a log position (the first N events) or an RFC 3339 instant.
+    /// A past point: a log position (the first N events) or an RFC 3339 instant (when events were recorded).
     #[arg(long)]
     pub as_of: Option<String>,
+    /// A business date, YYYY-MM-DD: the record as its facts date it — every case event that happened (its
+    /// occurred_at, China time) on or before that day, whenever it was recorded or imported.
+    #[arg(long, conflicts_with = "as_of")]
+    pub as_of_date: Option<NaiveDate>,
     /// Write here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Seal and store the latest report (log position, rules version, content hash).
+    /// Seal and store the latest report, or the report as of --as-of-date (log position, business date, rules
+    /// version, content hash).
     #[arg(long, conflicts_with = "as_of")]
     pub publish: bool,
-    /// Recompute every published version of this report as of its position and compare content hashes.
-    #[arg(long, conflicts_with_all = ["as_of", "publish"])]
+    /// Recompute every published version of this report as of its position (and business date) and compare
+    /// content hashes.
+    #[arg(long, conflicts_with_all = ["as_of", "as_of_date", "publish"])]
     pub verify_published: bool,
 }
 
@@ -96,12 +102,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         encoding == CsvEncoding::Utf8 || output == OutputFormat::Csv,
         "--encoding gbk 只用于 --format csv（only for csv）"
     );
-    let as_of = args
-        .as_of
-        .as_deref()
-        .map(parse_as_of)
-        .transpose()?
-        .unwrap_or(AsOf::Latest);
+    let as_of_date = args.as_of_date;
+    let as_of = match as_of_date {
+        Some(on) => AsOf::Date { on, upto: None },
+        None => args
+            .as_of
+            .as_deref()
+            .map(parse_as_of)
+            .transpose()?
+            .unwrap_or(AsOf::Latest),
+    };
     if let Some(server) = &args.server {
         return tokio::runtime::Runtime::new()?.block_on(remote(&args, server, output, as_of));
     }
@@ -120,14 +130,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return verify_published(&reports, &args);
     }
     let generated = if args.publish {
-        reports.publish(&args.agency, args.year, scope(&args))?
+        reports.publish(&args.agency, args.year, scope(&args), as_of_date)?
     } else {
         reports.report(&args.agency, args.year, scope(&args), as_of)?
     };
     write_output(&args, &render(&generated.published, output)?)?;
     eprintln!(
-        "as of log position {}, rules {}, content hash {}{}",
+        "as of log position {}{}, rules {}, content hash {}{}",
         generated.published.as_of_position,
+        business_date(&date_text(generated.published.as_of_date)),
         generated.published.rules_version,
         generated.published.content_hash,
         if args.publish { " (published)" } else { "" }
@@ -154,6 +165,18 @@ fn require_log(data: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn date_text(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// ", business date D" after the log position of a report as of a business date; else nothing.
+fn business_date(as_of_date: &str) -> String {
+    match as_of_date {
+        "" => String::new(),
+        on => format!(", business date {on}"),
+    }
 }
 
 /// Writes the rendered report; a CSV in the encoding asked for (rendered as UTF-8 with a byte-order mark).
@@ -223,9 +246,10 @@ fn verify_published(reports: &Reports, args: &Args) -> anyhow::Result<()> {
     for (scope, published) in &versions {
         let ok = reports.verify_published(published, *scope)?;
         println!(
-            "{} position {} scope {} hash {}: {}",
+            "{} position {}{} scope {} hash {}: {}",
             if ok { "ok" } else { "MISMATCH" },
             published.as_of_position,
+            business_date(&date_text(published.as_of_date)),
             scope.name(),
             published.content_hash,
             if ok {
@@ -271,6 +295,7 @@ async fn remote(
         AsOf::Time(at) => Some(pb::get_report_request::AsOf::AsOfTime(
             casetrack_api::instant::to_timestamp(at),
         )),
+        AsOf::Date { on, .. } => Some(pb::get_report_request::AsOf::AsOfDate(on.to_string())),
     };
     let response = client
         .get_report(pb::GetReportRequest {
@@ -288,8 +313,11 @@ async fn remote(
         .into_inner();
     write_output(args, rendered_bytes(&response))?;
     eprintln!(
-        "as of log position {}, rules {}, content hash {}",
-        response.as_of_position, response.rules_version, response.content_hash
+        "as of log position {}{}, rules {}, content hash {}",
+        response.as_of_position,
+        business_date(&response.as_of_date),
+        response.rules_version,
+        response.content_hash
     );
     if !response.is_final {
         for problem in &response.problems {

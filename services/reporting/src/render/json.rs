@@ -1,5 +1,6 @@
 //! JSON: every figure named by its cell code in table order, with agency, year, format, status, log
-//! position, rules version and content hash. Reading it back re-checks the hash.
+//! position (and `as_of_date`, `YYYY-MM-DD`, when the figures are as of a business date), rules version and
+//! content hash. Reading it back re-checks the hash.
 //!
 //! Every figure is a JSON number: counts (and the 2019 format's signed 本年增/减) are integers; money is a
 //! number in 万元, the unit its cell code names (`proactive.fees.amount_10k_yuan`), exact to the fen: at most
@@ -12,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ReportingError;
@@ -35,6 +37,8 @@ struct Document<'a> {
     format: ReportFormat,
     status: &'a ReportStatus,
     as_of_position: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of_date: Option<NaiveDate>,
     rules_version: &'a str,
     content_hash: &'a str,
     narrative: &'a NarrativeFigures,
@@ -54,6 +58,9 @@ struct StoredDocument {
     format: ReportFormat,
     status: ReportStatus,
     as_of_position: u64,
+    // Absent in reports computed by log position alone, and in those written before business dates.
+    #[serde(default)]
+    as_of_date: Option<NaiveDate>,
     rules_version: String,
     content_hash: String,
     narrative: NarrativeFigures,
@@ -73,6 +80,7 @@ pub fn to_json(published: &PublishedReport) -> String {
         format: report.format(),
         status: &published.status,
         as_of_position: published.as_of_position,
+        as_of_date: published.as_of_date,
         rules_version: &published.rules_version,
         content_hash: &published.content_hash,
         narrative: report.narrative(),
@@ -142,6 +150,7 @@ pub fn read_json(text: &str) -> Result<PublishedReport, ReportingError> {
         // The 落款 date is the printed document's, not the figures': the JSON of a log position is the same
         // whichever day it is written.
         signed_on: None,
+        as_of_date: stored.as_of_date,
     })
 }
 

@@ -100,15 +100,30 @@ pub(crate) fn signature_date(published: &PublishedReport) -> Option<String> {
 /// The colophon: what the figures are, as of where, under which rules, sealed by which hash, and whether
 /// they passed the identity checks.
 pub(crate) fn colophon(published: &PublishedReport) -> Vec<(&'static str, String)> {
-    vec![
+    let mut lines = vec![
         ("机关代码", published.agency().to_owned()),
         ("报告格式", published.format().basis_zh().to_owned()),
         (
             "数据截至",
             format!("事件日志第 {} 条事件之前", published.as_of_position),
         ),
+    ];
+    lines.extend(as_of_date_line(published));
+    lines.extend([
         ("计算规则版本", published.rules_version.clone()),
         ("内容哈希（SHA-256）", published.content_hash.clone()),
         ("勾稽关系", super::status_zh(published)),
-    ]
+    ]);
+    lines
+}
+
+/// The business date a report is as of, as the colophon and the xlsx facts print it; none for a report by log
+/// position alone.
+pub(crate) fn as_of_date_line(published: &PublishedReport) -> Option<(&'static str, String)> {
+    published.as_of_date.map(|on| {
+        (
+            "业务日期截至",
+            format!("{on}（只计发生日期在此日及以前的事实）"),
+        )
+    })
 }

@@ -48,13 +48,16 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
         ("格式", report.format().basis_zh().to_string()),
         ("状态", super::status_zh(published)),
         ("数据截至日志位置", published.as_of_position.to_string()),
+    ];
+    facts.extend(super::parts::as_of_date_line(published));
+    facts.extend([
         ("规则版本", published.rules_version.clone()),
         ("内容哈希", published.content_hash.clone()),
         (
             NarrativeFigures::heading_zh(report.format()),
             report.narrative().text_zh(),
         ),
-    ];
+    ]);
     if super::parts::has_six_parts(report.format()) {
         facts.push((
             super::parts::PART_SIX,
