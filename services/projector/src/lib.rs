@@ -35,6 +35,7 @@ mod store;
 pub mod summary;
 pub mod synthetic;
 pub mod work_cells;
+pub mod work_read;
 pub mod work_rules;
 pub mod workload;
 
