@@ -646,6 +646,16 @@ async fn officer_reads_figure(browser: &Browser) -> anyhow::Result<u64> {
         0,
         "nothing handled yet"
     );
+    assert_eq!(
+        browser.count("figure[data-chart=months] rect.bar").await?,
+        12,
+        "a bar per month"
+    );
+    assert_eq!(
+        browser.count("figure[data-chart=on_time]").await?,
+        0,
+        "no application of the year handled yet"
+    );
     browser.logout().await?;
     Ok(figure)
 }
@@ -674,6 +684,26 @@ async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> a
         bar.attr("data-cell").await?.as_deref(),
         Some("applications.disclosed.total")
     );
+    let month: usize = today()[5..7].parse()?;
+    let this_month = browser
+        .client
+        .find_all(Locator::Css("figure[data-chart=months] rect.bar"))
+        .await?;
+    assert!(
+        this_month[month - 1].attr("width").await?.as_deref() != Some("0"),
+        "the application's month has its bar"
+    );
+    assert_eq!(
+        browser
+            .count("figure[data-chart=channels] rect.bar")
+            .await?,
+        1,
+        "one channel received applications"
+    );
+    let on_time = browser
+        .text("figure[data-chart=on_time] figcaption")
+        .await?;
+    assert!(on_time.ends_with("100.0%"), "{on_time}");
     browser.shot("11-report").await?;
     browser
         .click(&format!("a[data-cell='{DISCLOSED_CELL}']"))

@@ -25,6 +25,7 @@ pub mod kv;
 pub mod membership;
 pub mod metrics;
 pub mod model;
+pub mod profile;
 mod projector;
 pub mod queues;
 pub mod ranges;
