@@ -5,7 +5,8 @@
 //! annual report's figure grow, finds the application behind it and publishes; a clerk sees no action on the
 //! case and a decision forged from the clerk's session is refused with 403, as is a publish forged by an
 //! approver; a dispatcher routes a hotline ticket and the unit it went to finds it in its subtree's queue,
-//! opens it, signs for it and handles it, after which only 并单 is offered. The test starts its own `casetrack serve` and
+//! opens it, signs for it and handles it, after which only 并单 is offered; the report officer's 热线看板 counts
+//! the ticket by its line and category and lists it behind the figure. The test starts its own `casetrack serve` and
 //! its own `chromedriver` on free loopback ports and stops both by process id. A screenshot of every page is
 //! written to `CARGO_TARGET_TMPDIR/console-screenshots/` (kept as CI artifacts).
 
@@ -257,7 +258,71 @@ async fn scenario(console: &Console) -> anyhow::Result<()> {
     let ticket = submit_ticket(&console.grpc).await?;
     dispatcher_routes(browser, &ticket).await?;
     unit_sees_its_subtree(browser, &ticket).await?;
-    unit_signs_and_handles(browser, &ticket).await
+    unit_signs_and_handles(browser, &ticket).await?;
+    officer_reads_hotline_board(browser, &ticket).await
+}
+
+/// The report officer's 热线看板 counts the ticket — received, dispatched, by its line and category, in the
+/// year and in its month — and the figure leads to the ticket.
+async fn officer_reads_hotline_board(browser: &Browser, ticket: &str) -> anyhow::Result<()> {
+    browser.login(REPORT_OFFICER).await?;
+    // The projector folds the ticket after the appends are acknowledged: reload until it has.
+    let received = "a[data-cell='hotline.received']";
+    let started = Instant::now();
+    loop {
+        browser.goto("/hotline?sub=1").await?;
+        if browser.count(received).await? == 1 {
+            break;
+        }
+        if started.elapsed() > NAVIGATION_TIMEOUT {
+            bail!("the hotline board does not count the ticket");
+        }
+        tokio::time::sleep(NAVIGATION_POLL).await;
+    }
+    assert_eq!(browser.text(received).await?, "1");
+    assert_eq!(
+        browser.text("a[data-cell='hotline.dispatched']").await?,
+        "1"
+    );
+    assert_eq!(
+        browser
+            .text("span[data-cell='hotline.closed_on_time']")
+            .await?,
+        "0",
+        "handled, not yet answered and closed"
+    );
+    let line = "section[data-dimension=line] tr[data-key='12345']";
+    assert_eq!(
+        browser
+            .text(&format!(
+                "{line} a[data-cell='hotline.received@line=12345']"
+            ))
+            .await?,
+        "1"
+    );
+    assert!(
+        browser
+            .text("section[data-dimension=category] tr[data-key=complaint] th")
+            .await?
+            .contains("投诉")
+    );
+    browser.shot("15-hotline-board").await?;
+    let month: u32 = today()[5..7].parse()?;
+    browser
+        .goto(&format!("/hotline?sub=1&month={month}"))
+        .await?;
+    assert_eq!(browser.text(received).await?, "1", "the ticket's month");
+    browser.click(received).await?;
+    assert_eq!(browser.text("dd.figure").await?, "1");
+    assert_eq!(
+        browser
+            .count(&format!("table.drill tr[data-case='{ticket}']"))
+            .await?,
+        1,
+        "the ticket is behind the figure"
+    );
+    browser.shot("16-hotline-drill-down").await?;
+    browser.logout().await
 }
 
 /// The actions the case page shown offers, by slug, in page order.
@@ -581,6 +646,16 @@ async fn officer_reads_figure(browser: &Browser) -> anyhow::Result<u64> {
         0,
         "nothing handled yet"
     );
+    assert_eq!(
+        browser.count("figure[data-chart=months] rect.bar").await?,
+        12,
+        "a bar per month"
+    );
+    assert_eq!(
+        browser.count("figure[data-chart=on_time]").await?,
+        0,
+        "no application of the year handled yet"
+    );
     browser.logout().await?;
     Ok(figure)
 }
@@ -609,6 +684,26 @@ async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> a
         bar.attr("data-cell").await?.as_deref(),
         Some("applications.disclosed.total")
     );
+    let month: usize = today()[5..7].parse()?;
+    let this_month = browser
+        .client
+        .find_all(Locator::Css("figure[data-chart=months] rect.bar"))
+        .await?;
+    assert!(
+        this_month[month - 1].attr("width").await?.as_deref() != Some("0"),
+        "the application's month has its bar"
+    );
+    assert_eq!(
+        browser
+            .count("figure[data-chart=channels] rect.bar")
+            .await?,
+        1,
+        "one channel received applications"
+    );
+    let on_time = browser
+        .text("figure[data-chart=on_time] figcaption")
+        .await?;
+    assert!(on_time.ends_with("100.0%"), "{on_time}");
     browser.shot("11-report").await?;
     browser
         .click(&format!("a[data-cell='{DISCLOSED_CELL}']"))

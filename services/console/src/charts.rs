@@ -2,9 +2,13 @@
 //! fetched): horizontal bars of the report's own figures, so a chart cannot disagree with its table — the
 //! applications' flow (received, carried over, handled, carried forward) and the outcome breakdown of
 //! table 三, one bar per outcome row that counts anything. A format without those cells (the pre-2019
-//! statistical table) shows none.
+//! statistical table) shows none. Beside them, the year's applications by month of receipt and by channel, and
+//! how many of those handled were answered on time ([`profile_charts`], from the projector's
+//! `ApplicationProfile` of the same cases as `applications.received.total`).
 
 use casetrack_domain::Outcome;
+use casetrack_domain::application::Channel;
+use casetrack_projector::profile::ApplicationProfile;
 use casetrack_reporting::PublishedReport;
 use maud::{Markup, html};
 
@@ -16,11 +20,21 @@ const FIGURE_WIDTH: u32 = 60;
 const BAR_HEIGHT: u32 = 18;
 const ROW_HEIGHT: u32 = 26;
 
-/// One bar: its report cell, its label, its figure.
+/// One bar: its report cell (when it is one), its label, its figure.
 struct Bar {
-    cell: String,
+    cell: Option<String>,
     label: String,
     value: i128,
+}
+
+impl Bar {
+    fn of(label: impl Into<String>, value: u64) -> Bar {
+        Bar {
+            cell: None,
+            label: label.into(),
+            value: i128::from(value),
+        }
+    }
 }
 
 pub fn charts(published: &PublishedReport) -> Markup {
@@ -35,7 +49,7 @@ pub fn charts(published: &PublishedReport) -> Markup {
     .filter_map(|(row, label)| {
         let cell = format!("applications.{row}.total");
         figure(&cell).map(|value| Bar {
-            cell,
+            cell: Some(cell),
             label: label.to_owned(),
             value,
         })
@@ -47,7 +61,7 @@ pub fn charts(published: &PublishedReport) -> Markup {
             let cell = format!("applications.{}.total", outcome.cell_row());
             let value = figure(&cell).filter(|v| *v > 0)?;
             Some(Bar {
-                cell,
+                cell: Some(cell),
                 label: outcome.label_zh().to_owned(),
                 value,
             })
@@ -64,6 +78,44 @@ pub fn charts(published: &PublishedReport) -> Markup {
     }
 }
 
+/// The year's applications by month of receipt and by channel, and the handled ones answered on time or late
+/// with the rate in the caption; nothing when the year received none.
+pub fn profile_charts(profile: &ApplicationProfile) -> Markup {
+    let months: Vec<Bar> = (1..=12)
+        .zip(profile.by_month)
+        .map(|(month, value)| Bar::of(format!("{month}月"), value))
+        .collect();
+    let channels: Vec<Bar> = Channel::ALL
+        .into_iter()
+        .filter_map(|channel| {
+            let value = *profile.by_channel.get(channel.code())?;
+            Some(Bar::of(channel.label_zh(), value))
+        })
+        .collect();
+    let handled = profile.on_time + profile.late;
+    let on_time = [
+        Bar::of("按期答复", profile.on_time),
+        Bar::of("逾期答复", profile.late),
+    ];
+    html! {
+        @if profile.by_month.iter().any(|n| *n > 0) {
+            section.charts {
+                (chart("months", "本年收到申请：按月（件）", &months))
+                (chart("channels", "本年收到申请：按提交方式（件）", &channels))
+                @if handled > 0 {
+                    (chart("on_time", &format!("本年收到且已办结的申请：按期答复率 {}", percent(profile.on_time, handled)), &on_time))
+                }
+            }
+        }
+    }
+}
+
+/// `part` of `whole` as a percentage with one decimal (`whole` > 0).
+fn percent(part: u64, whole: u64) -> String {
+    let tenths = u128::from(part) * 1000 / u128::from(whole.max(1));
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
 /// Horizontal bars scaled to the largest figure, each with its label and figure.
 fn chart(name: &str, title: &str, bars: &[Bar]) -> Markup {
     let top = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
@@ -77,7 +129,7 @@ fn chart(name: &str, title: &str, bars: &[Bar]) -> Markup {
                     @let y = ROW_HEIGHT * u32::try_from(i).unwrap_or(0);
                     @let length = scaled(bar.value, top, room);
                     text x=(LABEL_WIDTH - 8) y=(y + BAR_HEIGHT - 4) text-anchor="end" font-size="13" { (bar.label) }
-                    rect.bar data-cell=(bar.cell) x=(LABEL_WIDTH) y=(y) width=(length) height=(BAR_HEIGHT) fill="#8a1c1c" {}
+                    rect.bar data-cell=[bar.cell.as_deref()] x=(LABEL_WIDTH) y=(y) width=(length) height=(BAR_HEIGHT) fill="#8a1c1c" {}
                     text x=(LABEL_WIDTH + length + 6) y=(y + BAR_HEIGHT - 4) font-size="13" { (bar.value) }
                 }
             }
@@ -106,5 +158,12 @@ mod tests {
             "a counted figure stays visible"
         );
         assert_eq!(scaled(0, 10, 400), 0);
+    }
+
+    #[test]
+    fn rates_print_one_decimal() {
+        assert_eq!(percent(2, 3), "66.6%");
+        assert_eq!(percent(3, 3), "100.0%");
+        assert_eq!(percent(0, 7), "0.0%");
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_server::Reporting;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::backend::Backend;
@@ -66,13 +66,6 @@ pub async fn drill_page(
         .backend
         .call(&staff.identity, DRILL_DOWN_METHOD, request, call)
         .await?;
-    let pages = answer.cases.len().div_ceil(DRILL_PAGE_SIZE).max(1);
-    let page_no = query.page.min(pages - 1);
-    let shown = answer
-        .cases
-        .iter()
-        .skip(page_no * DRILL_PAGE_SIZE)
-        .take(DRILL_PAGE_SIZE);
     let back = format!("/report?{}", target.query(true));
     let this = format!(
         "/report/drill?{}&cell={}",
@@ -81,11 +74,34 @@ pub async fn drill_page(
     );
     let body = html! {
         p { a href=(back) { "返回年度报告" } }
-        dl.provenance {
+        (cases_listed(&answer, query.page, &this, html! {
             dt { "机关" } dd { (target.agency) @if target.subtree { "（含下级汇总）" } }
             dt { "年度" } dd { (target.year) }
             @if let Some(on) = target.as_of_date { dt { "截至业务日期" } dd { (on.to_string()) } }
             dt { "单元格" } dd { code { (query.cell) } }
+        }))
+    };
+    Ok(page(&staff, "年度报告明细", body))
+}
+
+/// The cases behind a figure, page `page` of them (`this`: the listing's own address, for the page links),
+/// under the figure's provenance (`about`: its agency, period and cell) with the figure and the case count.
+pub fn cases_listed(
+    answer: &pb::DrillDownResponse,
+    page: usize,
+    this: &str,
+    about: Markup,
+) -> Markup {
+    let pages = answer.cases.len().div_ceil(DRILL_PAGE_SIZE).max(1);
+    let page_no = page.min(pages - 1);
+    let shown = answer
+        .cases
+        .iter()
+        .skip(page_no * DRILL_PAGE_SIZE)
+        .take(DRILL_PAGE_SIZE);
+    html! {
+        dl.provenance {
+            (about)
             dt { "数值" } dd.figure { (answer.figure) }
             dt { "案件数" } dd { (answer.cases.len()) " 件，第 " (page_no + 1) "/" (pages) " 页" }
         }
@@ -110,6 +126,5 @@ pub async fn drill_page(
         nav.pages {
             @for n in 0..pages { @if n == page_no { b { (n + 1) } } @else { a href={ (this) "&page=" (n) } { (n + 1) } } }
         }
-    };
-    Ok(page(&staff, "年度报告明细", body))
+    }
 }

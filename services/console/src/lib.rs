@@ -21,6 +21,7 @@ mod download;
 mod drill;
 mod error;
 mod forms;
+mod hotline;
 mod light;
 mod login;
 mod page;

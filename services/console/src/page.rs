@@ -30,7 +30,7 @@ pub fn page(staff: &Staff, title: &str, body: Markup) -> Html<String> {
                         nav {
                             @if Backend::may(who, QUEUE_METHOD) { a href="/queue" { "待办" } }
                             @if Backend::may(who, REGISTER_METHOD) { a href="/applications/new" { "登记申请" } }
-                            @if Backend::may(who, REPORT_METHOD) { a href="/report" { "年度报告" } }
+                            @if Backend::may(who, REPORT_METHOD) { a href="/report" { "年度报告" } a href="/hotline" { "热线看板" } }
                         }
                         span.who { (who.name) "（" (roles.join("、")) "）" }
                         form method="post" action="/logout" {

@@ -10,6 +10,7 @@ use axum::response::Html;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::Reporting;
+use casetrack_projector::profile::ApplicationProfile;
 use casetrack_reporting::{OutputFormat, PublishedReport, html as report_html, json};
 use chrono::{Datelike, NaiveDate, Utc};
 use maud::{Markup, PreEscaped, html};
@@ -136,6 +137,23 @@ impl Target {
         query
     }
 
+    /// The profile of the year's applications behind the charts, read under `Reporting.GetReport`'s policy; none
+    /// as of a past position (the profile is of the latest figures only).
+    pub async fn profile(
+        &self,
+        staff: &Staff,
+        backend: &Backend,
+    ) -> Result<Option<ApplicationProfile>, Status> {
+        if self.as_of.is_some() {
+            return Ok(None);
+        }
+        let call = |b: Backend, r| async move { b.reporting.application_profile(r).await };
+        let profile = backend
+            .call(&staff.identity, REPORT_METHOD, self.pb(), call)
+            .await?;
+        Ok(Some(profile))
+    }
+
     /// `Reporting.GetReport` of this report in `output`, as `staff`.
     pub async fn fetch(
         &self,
@@ -172,7 +190,11 @@ pub async fn report_page(
             .await
     };
     let (code, shown) = match answer {
-        Ok(answer) => (StatusCode::OK, shown_report(&staff, &target, &answer)?),
+        Ok(answer) => {
+            let profile = target.profile(&staff, &console.backend).await?;
+            let shown = shown_report(&staff, &target, &answer, profile.as_ref())?;
+            (StatusCode::OK, shown)
+        }
         // No report for this agency and year (or a malformed request): say so above the selector.
         Err(status) if matches!(status.code(), Code::NotFound | Code::InvalidArgument) => (
             StatusCode::NOT_FOUND,
@@ -189,6 +211,7 @@ fn shown_report(
     staff: &Staff,
     target: &Target,
     answer: &pb::GetReportResponse,
+    profile: Option<&ApplicationProfile>,
 ) -> Result<Markup, ConsoleError> {
     let Some(Rendered::Text(text)) = &answer.rendered else {
         return Err(Status::internal("the report's JSON came without text").into());
@@ -213,6 +236,7 @@ fn shown_report(
         }
         @if target.as_of.is_some() { p.note { "历史时点的报告不链接明细：明细按最新数据列出。" } }
         (crate::charts::charts(&published))
+        @if let Some(profile) = profile { (crate::charts::profile_charts(profile)) }
         (PreEscaped(report))
     })
 }

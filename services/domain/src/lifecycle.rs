@@ -117,6 +117,13 @@ pub trait Lifecycle:
         None
     }
 
+    /// Whether the case, its handling ended, was answered within its statutory period (the day handling ended
+    /// by the deadline its clock ran to); `None` while it is handled, when no deadline can be computed, or for
+    /// kinds whose on-time measure is their `workload`'s.
+    fn answered_on_time(&self, _clocks: &Clocks) -> Option<bool> {
+        None
+    }
+
     /// The least demanding command of `act` the state admits — dated `today` where its rules allow, every
     /// text filled (`acts.rs`) — for asking `decide` whether the case accepts the act; `None` for an act on
     /// another kind.
@@ -214,6 +221,14 @@ impl Lifecycle for ApplicationState {
 
     fn describe(event: &ApplicationEvent) -> String {
         application::describe(event)
+    }
+
+    fn answered_on_time(&self, clocks: &Clocks) -> Option<bool> {
+        // The clock as it ran: the deadline the reply period reached, outcome aside (`clock` above is idle
+        // once the outcome is fixed).
+        let ended_on = self.ended_on()?;
+        let clock = application_clock(self, &clocks.calendar, clocks.rules.application).ok()?;
+        Some(ended_on <= clock.deadline()?.due)
     }
 
     fn probe(&self, act: Act, today: NaiveDate) -> Option<ApplicationCommand> {
@@ -535,6 +550,11 @@ impl Case {
     pub fn accepts(&self, act: Act, now: DateTime<Utc>, clocks: &Clocks) -> bool {
         each_kind!(Case, self, state, L => <L as Lifecycle>::probe(state, act, local_date(now))
             .is_some_and(|command| state.decide(command, now, clocks).is_ok()))
+    }
+
+    /// Whether the case was answered within its statutory period ([`Lifecycle::answered_on_time`]).
+    pub fn answered_on_time(&self, clocks: &Clocks) -> Option<bool> {
+        each_kind!(Case, self, state, L => <L as Lifecycle>::answered_on_time(state, clocks))
     }
 
     /// Every act the case accepts now, in [`Act::ALL`]'s order.

@@ -314,3 +314,44 @@ fn a_ticket_dispatched_with_a_two_day_limit_is_overdue_on_the_third_working_day(
     assert_eq!(left(d(2024, 3, 7)), 0, "the last day: due today");
     assert_eq!(left(d(2024, 3, 8)), -1, "the third working day: overdue");
 }
+
+/// An application decided by its deadline was answered on time, one decided after it late, and one still
+/// handled has no answer yet (nor has a ticket: its on-time measure is its workload's).
+#[test]
+fn answered_on_time_compares_the_end_of_handling_with_the_deadline() {
+    let clocks = Clocks::new(calendar());
+    let received = d(2024, 3, 1);
+    let decided = |on: NaiveDate| {
+        let mut run = common::Run::new();
+        run.apply(receive_cmd(case(40), Channel::InPerson, received));
+        let due = Case::Application(run.state.clone())
+            .pending_deadline(&clocks)
+            .expect("clock")
+            .expect("running")
+            .due;
+        run.apply(ApplicationCommand::Decide {
+            outcome: Outcome::Disclosed,
+            legal_reason: "第二十七条".to_owned(),
+            decided_on: on,
+        });
+        (Case::Application(run.state.clone()), due)
+    };
+    let (_, due) = decided(received);
+    assert_eq!(decided(due).0.answered_on_time(&clocks), Some(true));
+    assert_eq!(
+        decided(due + chrono::Days::new(1))
+            .0
+            .answered_on_time(&clocks),
+        Some(false)
+    );
+    let mut open = common::Run::new();
+    open.apply(receive_cmd(case(41), Channel::InPerson, received));
+    assert_eq!(
+        Case::Application(open.state.clone()).answered_on_time(&clocks),
+        None
+    );
+    assert_eq!(
+        Case::Hotline(HotlineState::default()).answered_on_time(&clocks),
+        None
+    );
+}

@@ -39,7 +39,7 @@ pub struct ReportingService {
 }
 
 /// The reads of this service that list cases, as audit records name them.
-const DRILL_DOWN: &str = "/casetrack.v1.Reporting/DrillDown";
+pub(crate) const DRILL_DOWN: &str = "/casetrack.v1.Reporting/DrillDown";
 const QUEUE: &str = "/casetrack.v1.Reporting/Queue";
 const DUE_SOON: &str = "/casetrack.v1.Reporting/DueSoon";
 const OVERDUE: &str = "/casetrack.v1.Reporting/Overdue";
@@ -56,7 +56,7 @@ impl ReportingService {
     }
 
     /// Record that `caller` was shown `cases` by `method` asked `query`; refused when it cannot be recorded.
-    fn audit(
+    pub(crate) fn audit(
         &self,
         caller: &Identity,
         method: &str,
@@ -76,7 +76,7 @@ impl ReportingService {
     }
 
     /// Runs `work` on the blocking pool; its error is told as `caller` may see it.
-    async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         caller: &Identity,
         work: impl FnOnce(&Reports, &Clocks) -> Result<T, ProjectorError> + Send + 'static,
@@ -132,7 +132,7 @@ impl ReportingService {
 }
 
 /// The agency (inside the caller's jurisdiction), year and scope a report request names.
-fn target(
+pub(crate) fn target(
     caller: &Identity,
     target: Option<pb::ReportTarget>,
 ) -> Result<(String, i32, AgencyScope), Status> {
@@ -179,7 +179,7 @@ fn date_text(date: Option<NaiveDate>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn drill_case(entry: DrillDownEntry) -> pb::DrillDownCase {
+pub(crate) fn drill_case(entry: DrillDownEntry) -> pb::DrillDownCase {
     pb::DrillDownCase {
         case_id: entry.case_id.to_string(),
         tracking_number: entry.tracking_number,

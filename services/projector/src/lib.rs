@@ -25,6 +25,7 @@ pub mod kv;
 pub mod membership;
 pub mod metrics;
 pub mod model;
+pub mod profile;
 mod projector;
 pub mod queues;
 pub mod ranges;
@@ -36,6 +37,7 @@ pub mod summary;
 pub mod synthetic;
 pub mod wire;
 pub mod work_cells;
+pub mod work_read;
 pub mod work_rules;
 pub mod workload;
 
