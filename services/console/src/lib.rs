@@ -23,6 +23,7 @@ mod error;
 mod forms;
 mod light;
 mod login;
+mod narrative;
 mod page;
 mod queue;
 mod register;
