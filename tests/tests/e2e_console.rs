@@ -2,7 +2,8 @@
 //! a clerk registers an application and sees its deadline; a reviewer requests 补正 and receives it, and the
 //! deadline's explanation shows the period restarting (each form offered only while the state accepts it); an
 //! approver finds it in the 待办 queue with its light and decides it (a refused form shows the refusal beside its field); the report officer sees the
-//! annual report's figure grow, finds the application behind it and publishes; a clerk sees no action on the
+//! annual report's figure grow, finds the application behind it and publishes, writes part 五 in the report's
+//! own words (and an edit of a stale version is refused naming the version missed); a clerk sees no action on the
 //! case and a decision forged from the clerk's session is refused with 403, as is a publish forged by an
 //! approver; a dispatcher routes a hotline ticket and the unit it went to finds it in its subtree's queue,
 //! opens it, signs for it and handles it, after which only 并单 is offered; the report officer's 热线看板 counts
@@ -253,6 +254,7 @@ async fn scenario(console: &Console) -> anyhow::Result<()> {
     let before = officer_reads_figure(browser).await?;
     approver_decides(browser, &application).await?;
     officer_drills_down(browser, &application, before).await?;
+    officer_writes_part_five(browser).await?;
     clerk_may_not_decide(browser, &application).await?;
     approver_may_not_report(browser).await?;
     let ticket = submit_ticket(&console.grpc).await?;
@@ -722,6 +724,45 @@ async fn officer_drills_down(browser: &Browser, case_id: &str, before: u64) -> a
     let hash = browser.text("dl.published dd.hash").await?;
     assert_eq!(hash.len(), 64, "a SHA-256 content hash: {hash}");
     browser.shot("13-report-published").await?;
+    browser.logout().await
+}
+
+/// The report officer writes part 五 from the report page's link and reads it in the report; the same form
+/// sent again with the version it was opened at (an edit made meanwhile) is refused naming the version missed.
+async fn officer_writes_part_five(browser: &Browser) -> anyhow::Result<()> {
+    browser.login(REPORT_OFFICER).await?;
+    browser.goto("/report").await?;
+    browser.click("nav.narrative a[data-part='5']").await?;
+    assert_eq!(browser.text("dd[data-version]").await?, "尚未撰写");
+    let words = "一是加强业务培训。";
+    let textarea = browser
+        .client
+        .find(Locator::Css("textarea[name=text]"))
+        .await?;
+    textarea.send_keys(words).await?;
+    browser.shot("14-report-write-part-five").await?;
+    browser.click("form.action button").await?;
+    // The projector folds past the paragraph's event after the append: reload until it has.
+    let started = Instant::now();
+    loop {
+        browser.goto("/report").await?;
+        if browser.count("p.written").await? == 1 {
+            break;
+        }
+        if started.elapsed() > NAVIGATION_TIMEOUT {
+            bail!("the written part did not reach the report");
+        }
+        tokio::time::sleep(NAVIGATION_POLL).await;
+    }
+    assert_eq!(browser.text("p.written").await?, words);
+    browser.click("nav.narrative a[data-part='5']").await?;
+    assert_eq!(browser.text("dd[data-version]").await?, "第 1 版");
+    let stale = "document.querySelector('input[name=replaces_version]').value = '0';";
+    browser.client.execute(stale, vec![]).await?;
+    browser.click("form.action button").await?;
+    let refusal = browser.text("form.action p.refusal").await?;
+    assert!(refusal.contains("replaces_version"), "{refusal}");
+    browser.shot("15-report-stale-edit-refused").await?;
     browser.logout().await
 }
 

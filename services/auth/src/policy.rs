@@ -95,6 +95,7 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Reporting/DueSoon", QUEUE_READERS),
     ("/casetrack.v1.Reporting/Overdue", QUEUE_READERS),
     ("/casetrack.v1.Reporting/Publish", &[ReportOfficer]),
+    ("/casetrack.v1.Reporting/WriteNarrative", &[ReportOfficer]),
     ("/casetrack.v1.Reporting/MovedDeadlines", QUEUE_READERS),
     ("/casetrack.v1.Audit/ListAuditRecords", LOG_READERS),
     ("/casetrack.v1.Agencies/RegisterAgency", &[Admin]),

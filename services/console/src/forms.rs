@@ -71,11 +71,12 @@ pub struct Refusal {
 
 impl Refusal {
     /// The refusal a handler's status carries, when it is about the input (INVALID_ARGUMENT,
-    /// FAILED_PRECONDITION, ALREADY_EXISTS); any other status is an error page.
+    /// FAILED_PRECONDITION, ALREADY_EXISTS, and ABORTED: someone else changed it first, which the form's
+    /// sender must see to reload); any other status is an error page.
     pub fn from_status(status: Status, fields: &[Field]) -> Result<Refusal, ConsoleError> {
         if !matches!(
             status.code(),
-            Code::InvalidArgument | Code::FailedPrecondition | Code::AlreadyExists
+            Code::InvalidArgument | Code::FailedPrecondition | Code::AlreadyExists | Code::Aborted
         ) {
             return Err(status.into());
         }

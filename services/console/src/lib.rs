@@ -24,6 +24,7 @@ mod forms;
 mod hotline;
 mod light;
 mod login;
+mod narrative;
 mod page;
 mod queue;
 mod register;

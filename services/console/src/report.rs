@@ -234,6 +234,7 @@ fn shown_report(
         @if Backend::may(&staff.identity, PUBLISH_METHOD) && target.as_of.is_none() {
             (publish_form(staff, target))
         }
+        (crate::narrative::links(staff, target))
         @if target.as_of.is_some() { p.note { "历史时点的报告不链接明细：明细按最新数据列出。" } }
         (crate::charts::charts(&published))
         @if let Some(profile) = profile { (crate::charts::profile_charts(profile)) }

@@ -17,7 +17,9 @@ use crate::error::ConsoleError;
 use crate::page::{QUEUE_METHOD, REGISTER_METHOD, REPORT_METHOD};
 use crate::session::Sessions;
 use crate::staff::Staff;
-use crate::{assets, case, download, drill, hotline, login, queue, register, report};
+use crate::{
+    assets, case, download, drill, hotline, login, narrative, queue, register, report,
+};
 
 /// Largest request body the console reads: a form of a few fields with a free-text reason.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -57,6 +59,10 @@ impl Console {
             .route("/report/publish", post(report::publish))
             .route("/hotline", get(hotline::hotline_page))
             .route("/hotline/drill", get(hotline::hotline_drill_page))
+            .route(
+                "/report/narrative",
+                get(narrative::narrative_page).post(narrative::write),
+            )
             .route("/assets/console.css", get(assets::stylesheet))
             .route("/assets/report.css", get(assets::report_stylesheet))
             .fallback(not_found)

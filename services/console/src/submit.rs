@@ -1,6 +1,6 @@
-//! The one step of every action form: the form's fields become its gRPC method's request, the method is
-//! called through `Backend::call` as the session's identity, and the answer is the case page — or the form
-//! again (422) with the refusal beside the field it names.
+//! The one step of every form: the form's fields become its gRPC method's request, the method is called
+//! through `Backend::call` as the session's identity, and the answer is the page it acted on (a case action's
+//! case page) — or the form again (422) with the refusal beside the field it names.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -77,7 +77,6 @@ pub async fn submit<Page>(
 where
     Page: Future<Output = Result<Html<String>, ConsoleError>>,
 {
-    staff.check_csrf(&form.get("csrf"))?;
     let call = Call {
         backend,
         staff,
@@ -86,10 +85,30 @@ where
         case_id: case_id.to_owned(),
         form,
     };
-    match (action.perform)(call).await {
-        Ok(done) => Ok(Redirect::to(&format!("/cases/{}", done.case_id)).into_response()),
+    let performed = async {
+        let done = (action.perform)(call).await?;
+        Ok(format!("/cases/{}", done.case_id))
+    };
+    step(staff, (form, action.fields), performed, again).await
+}
+
+/// The step itself, for any form: the CSRF token checked before `perform` runs (a future does nothing until
+/// awaited), then to the address `perform` answers with, or — when the handler refuses the input — `again`
+/// renders the form's page with the refusal beside the field of `fields` it names (422).
+pub async fn step<Page>(
+    staff: &Staff,
+    (form, fields): (&Fields, &[Field]),
+    perform: impl Future<Output = Result<String, Status>>,
+    again: impl FnOnce(Refusal) -> Page,
+) -> Result<Response, ConsoleError>
+where
+    Page: Future<Output = Result<Html<String>, ConsoleError>>,
+{
+    staff.check_csrf(&form.get("csrf"))?;
+    match perform.await {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
         Err(status) => {
-            let page = again(Refusal::from_status(status, action.fields)?).await?;
+            let page = again(Refusal::from_status(status, fields)?).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

@@ -18,6 +18,7 @@ pub mod fees;
 pub mod hotline;
 pub mod ids;
 pub mod lifecycle;
+pub mod narrative;
 pub mod outcome;
 pub mod person;
 pub mod proposal;

@@ -91,6 +91,12 @@ pub enum ProjectorError {
         skipped: Vec<u64>,
     },
 
+    #[error("{0}")]
+    Narrative(#[from] casetrack_domain::narrative::NarrativeError),
+
+    #[error("{stream}: written by others meanwhile {attempts} times; try again", attempts = crate::narrative::MAX_WRITE_ATTEMPTS)]
+    Contended { stream: String },
+
     #[error("{what} would return {actual} entries, more than the limit of {limit}")]
     TooMany {
         what: &'static str,

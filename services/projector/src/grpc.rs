@@ -21,11 +21,14 @@ use crate::as_of::AsOf;
 use crate::calendar::{MovedDeadline, moved_deadlines};
 use crate::error::ProjectorError;
 use crate::jurisdiction::{agency_for, caller, within_jurisdiction};
+use crate::narrative;
 use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use crate::skipped::SkippedEvent;
 use crate::wire::{output_format, rendered};
 use casetrack_domain::deadline::Clocks;
+use casetrack_domain::narrative::{NarrativeError, Part};
+use casetrack_eventlog::Log;
 
 /// Largest message either side accepts: an xlsx or HTML report of a year with its problems.
 pub const GRPC_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -36,6 +39,8 @@ pub struct ReportingService {
     reports: Reports,
     clocks: Arc<Clocks>,
     auditor: Auditor,
+    /// Where the officer's narrative paragraphs are appended (`narrative.rs`): the embedded or remote log.
+    log: Arc<dyn Log>,
 }
 
 /// The reads of this service that list cases, as audit records name them.
@@ -46,12 +51,19 @@ const OVERDUE: &str = "/casetrack.v1.Reporting/Overdue";
 const MOVED_DEADLINES: &str = "/casetrack.v1.Reporting/MovedDeadlines";
 
 impl ReportingService {
-    /// The service over `reports` and `clocks`; the case lists it answers are recorded by `auditor`.
-    pub fn new(reports: Reports, clocks: Clocks, auditor: Auditor) -> ReportingService {
+    /// The service over `reports` and `clocks`; the case lists it answers are recorded by `auditor`, the
+    /// narrative paragraphs written are appended to `log`.
+    pub fn new(
+        reports: Reports,
+        clocks: Clocks,
+        auditor: Auditor,
+        log: Arc<dyn Log>,
+    ) -> ReportingService {
         ReportingService {
             reports,
             clocks: Arc::new(clocks),
             auditor,
+            log,
         }
     }
 
@@ -277,6 +289,9 @@ pub fn status_from_error(error: ProjectorError) -> Status {
             Status::failed_precondition(message)
         }
         ProjectorError::TooMany { .. } => Status::resource_exhausted(message),
+        ProjectorError::Narrative(NarrativeError::Conflict { .. })
+        | ProjectorError::Contended { .. } => Status::aborted(message),
+        ProjectorError::Narrative(_) => Status::invalid_argument(message),
         _ => Status::internal(message),
     }
 }
@@ -425,6 +440,36 @@ impl ReportingRpc for ReportingService {
             report_json: casetrack_reporting::json::to_json(&published),
         }))
     }
+
+    async fn write_narrative(
+        &self,
+        request: Request<pb::WriteNarrativeRequest>,
+    ) -> Result<Response<pb::WriteNarrativeResponse>, Status> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let agency = agency_for(&caller, &request.agency)?;
+        let agency = validate_agency(&agency).map_err(status_from_error)?;
+        let part = narrative_part(request.part)?;
+        let written = narrative::write(
+            self.log.as_ref(),
+            &caller.name,
+            (agency, request.year),
+            part,
+            request.text,
+            request.replaces_version,
+        )
+        .await
+        .map_err(|e| status_from_error(within_jurisdiction(&caller, e)))?;
+        Ok(Response::new(pb::WriteNarrativeResponse {
+            version: written.version,
+            position: written.position,
+        }))
+    }
+}
+
+/// The part a request names, refused naming `part`.
+fn narrative_part(part: u32) -> Result<Part, Status> {
+    Part::new(part).map_err(|e| status_from_error(e.into()))
 }
 
 /// A moved deadline in the API's words.

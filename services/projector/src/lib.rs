@@ -6,7 +6,8 @@
 //! `grpc` serves it all as the `casetrack.v1.Reporting` service.
 //!
 //! Architecture invariant: a read model and its checkpoint are written in one batch, always; the log is only
-//! read, never written, and every figure is a count of stored membership, never a number kept on its own.
+//! read, except for the officer's narrative paragraphs `Reporting.WriteNarrative` appends (`narrative.rs`, the
+//! domain's decision), and every figure is a count of stored membership, never a number kept on its own.
 
 pub mod agency;
 pub mod annual;
@@ -25,6 +26,7 @@ pub mod kv;
 pub mod membership;
 pub mod metrics;
 pub mod model;
+pub mod narrative;
 pub mod profile;
 mod projector;
 pub mod queues;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use casetrack_reporting::{PublishedReport, content_hash, json};
 
-use crate::agency::known_agency;
+use crate::agency::{known_agency, validate_agency};
 use crate::annual::{
     AgencyScope, DrillDownEntry, GeneratedReport, counts_in_year, drill_down, format_of, generate,
     seen_agencies,
@@ -20,6 +20,7 @@ use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
 use crate::kv::KvRead;
 use crate::model::{ReadModel, parse_json};
+use crate::narrative::written;
 use crate::projector::Projector;
 use crate::reader::LogReader;
 use crate::summary::CaseSummary;
@@ -95,6 +96,7 @@ impl Reports {
     ) -> Result<GeneratedReport, ProjectorError> {
         format_of(year)?;
         let name = self.known_agency(agency)?;
+        let id = validate_agency(agency)?;
         let mut generated = self.with_annual(as_of, |kv, position| {
             if !counts_in_year(kv, agency, year, scope)? {
                 return Err(ProjectorError::NoData {
@@ -112,8 +114,15 @@ impl Reports {
             AsOf::Date { on, .. } => Some(on),
             AsOf::Latest | AsOf::Position(_) | AsOf::Time(_) => None,
         };
+        let written = written(
+            self.log.as_ref(),
+            &id,
+            year,
+            generated.published.as_of_position,
+        )?;
         generated.published = generated
             .published
+            .with_written(written)
             .with_agency_name(name)
             .with_signed_on(Some(signed_on))
             .with_as_of_date(as_of_date);

@@ -60,7 +60,12 @@ async fn reporting_service_answers_over_grpc() {
     let projector = fold(dir.path(), &log);
     let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
     tokio::spawn(async move { writer.run().await });
-    let service = ReportingService::new(Reports::new(projector, log), clocks(), auditor);
+    let service = ReportingService::new(
+        Reports::new(projector, log.clone()),
+        clocks(),
+        auditor,
+        std::sync::Arc::new(log),
+    );
 
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
     let address = incoming.local_addr().expect("address");
@@ -220,7 +225,61 @@ async fn reporting_service_answers_over_grpc() {
     );
     refusals(&mut client).await;
     business_dates(&mut client).await;
+    narratives(&mut client, &mut finance).await;
     server.abort();
+}
+
+/// WriteNarrative: a new version of a part, in the report from its position on; a stale version is ABORTED
+/// naming the version missed; a bad part or year is INVALID_ARGUMENT naming the field; another jurisdiction's
+/// report is refused.
+async fn narratives(
+    client: &mut ReportingClient<InterceptedService<Channel, BearerToken>>,
+    finance: &mut ReportingClient<InterceptedService<Channel, BearerToken>>,
+) {
+    let write = |part: u32, year: i32, replaces_version: u64| pb::WriteNarrativeRequest {
+        agency: "simao".to_owned(),
+        year,
+        part,
+        text: "一是加强培训。".to_owned(),
+        replaces_version,
+    };
+    let written = client
+        .write_narrative(write(5, 2024, 0))
+        .await
+        .expect("write part five")
+        .into_inner();
+    assert_eq!(written.version, 1);
+    let report = client
+        .get_report(pb::GetReportRequest {
+            target: target("simao", 2024),
+            output: pb::ReportOutput::Json as i32,
+            as_of: Some(pb::get_report_request::AsOf::AsOfPosition(
+                written.position + 1,
+            )),
+        })
+        .await
+        .expect("report with the paragraph")
+        .into_inner();
+    assert_eq!(
+        report_json(&report)["written_parts"],
+        serde_json::json!([{"part": 5, "version": 1, "text": "一是加强培训。"}])
+    );
+    let stale = client
+        .write_narrative(write(5, 2024, 0))
+        .await
+        .expect_err("stale");
+    assert_eq!(stale.code(), tonic::Code::Aborted, "{stale:?}");
+    assert!(stale.message().contains("replaces_version"), "{stale:?}");
+    for (request, field) in [(write(7, 2024, 0), "part"), (write(5, 2018, 0), "year")] {
+        let refused = client.write_narrative(request).await.expect_err("refused");
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+        assert!(refused.message().starts_with(field), "{refused:?}");
+    }
+    let outside = finance
+        .write_narrative(write(5, 2024, 1))
+        .await
+        .expect_err("outside the jurisdiction");
+    assert_eq!(outside.code(), tonic::Code::PermissionDenied, "{outside:?}");
 }
 
 /// A report and a drill-down as of a business date; a date that is not `YYYY-MM-DD` is INVALID_ARGUMENT

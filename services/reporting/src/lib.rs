@@ -20,6 +20,7 @@ mod narrative;
 mod published;
 mod render;
 mod report;
+mod written;
 
 pub use error::ReportingError;
 pub use fees::InformationFees;
@@ -36,6 +37,7 @@ pub use published::{
 };
 pub use render::{OutputFormat, csv, html, json, md, render, xlsx};
 pub use report::{MAX_AGENCY_LEN, Report, ReportBuilder, ReportCell};
+pub use written::WrittenPart;
 
 /// The layout (tables, blocks, rows, columns, labels) of `format`.
 pub fn layout(format: ReportFormat) -> &'static FormatLayout {

@@ -12,6 +12,7 @@ use crate::figure::Figure;
 use crate::format::ReportFormat;
 use crate::identity::{IdentityFailure, check};
 use crate::report::Report;
+use crate::written::WrittenPart;
 
 /// Longest rules/calendar version string accepted.
 pub const MAX_RULES_VERSION_LEN: usize = 128;
@@ -47,6 +48,8 @@ pub struct PublishedReport {
     /// whose own date (China time) is on or before it — or `None` for every event before `as_of_position`.
     /// Pinned with the position when published; not hashed, like the position.
     pub as_of_date: Option<NaiveDate>,
+    /// The officer's paragraphs of parts 一–六, by part, with their versions; not hashed (they are no figure).
+    pub written: Vec<WrittenPart>,
 }
 
 impl PublishedReport {
@@ -81,6 +84,7 @@ impl PublishedReport {
             information_fees: None,
             signed_on: None,
             as_of_date: None,
+            written: Vec::new(),
         })
     }
 
@@ -104,6 +108,11 @@ impl PublishedReport {
     /// This report as computed as of business date `as_of_date` (`None`: by log position alone).
     pub fn with_as_of_date(self, as_of_date: Option<NaiveDate>) -> PublishedReport {
         PublishedReport { as_of_date, ..self }
+    }
+
+    /// This report with the officer's paragraphs of its parts.
+    pub fn with_written(self, written: Vec<WrittenPart>) -> PublishedReport {
+        PublishedReport { written, ..self }
     }
 
     /// This report with the date its 落款 prints.

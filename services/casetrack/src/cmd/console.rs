@@ -2,6 +2,7 @@
 //! command services and the read models: `serve` and `reporting`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use casetrack_audit::Auditor;
@@ -57,6 +58,6 @@ pub fn backend(
         intake: IntakeService::new(commands.clone(), watchers, auditor.clone()),
         review: ReviewService::new(commands.clone()),
         reply: ReplyService::new(commands.clone()),
-        reporting: ReportingService::new(reports, clocks, auditor),
+        reporting: ReportingService::new(reports, clocks, auditor, Arc::clone(commands.log())),
     }
 }

@@ -96,7 +96,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         auditor.clone(),
     );
     let console = args.console.start(services, tokens).await?;
-    server.add(ReportingService::new(reports, clocks, auditor).into_server());
+    server.add(ReportingService::new(reports, clocks, auditor, log).into_server());
     serve_until_shutdown(
         server,
         args.listen,

@@ -428,7 +428,10 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     );
     let console = args.console.start(services, tokens).await?;
     server.add_command_services(commands, watchers, auditor.clone());
-    let folding = Subscriber::new(ProjectorConsumer::new(projector), LogSource(shared));
+    let folding = Subscriber::new(
+        ProjectorConsumer::new(projector),
+        LogSource(Arc::clone(&shared)),
+    );
     let projecting = supervisor.spawn(PROJECTOR_NAME, REPORTING_AFFECTED, folding);
     let tasks = vec![
         router,
@@ -438,7 +441,8 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
         console,
         auditing,
     ];
-    let reporting = casetrack_projector::grpc::ReportingService::new(reports, clocks, auditor);
+    let reporting =
+        casetrack_projector::grpc::ReportingService::new(reports, clocks, auditor, shared);
     server.add(reporting.into_server());
 
     serve_on_until_shutdown(

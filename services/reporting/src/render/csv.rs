@@ -63,8 +63,12 @@ pub const HEADER: [&str; 3] = ["cell_code", "label_zh", "value"];
 /// The code prefix of part 六's 信息处理费 rows, which follow the cells when the report carries them; they are
 /// no cell of the tables (a reader of the tables skips them).
 pub const PART_SIX_PREFIX: &str = "part_six.information_fees.";
+/// The code prefix of the officer's paragraphs (`written_part.5`, value the text, label with the version),
+/// which follow; no cell either.
+pub const WRITTEN_PREFIX: &str = "written_part.";
 
-/// One row per cell in table order, then part 六's 信息处理费 when the report carries them.
+/// One row per cell in table order, then part 六's 信息处理费 when the report carries them, then the officer's
+/// paragraphs.
 pub fn to_csv(published: &PublishedReport) -> Result<String, ReportingError> {
     let report = &published.report;
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -106,6 +110,13 @@ pub fn to_csv(published: &PublishedReport) -> Result<String, ReportingError> {
                 .map_err(csv_error)?;
         }
     }
+    for written in &published.written {
+        let code = format!("{WRITTEN_PREFIX}{}", written.part);
+        let label = format!("{}（第{}版）", written.label_zh(), written.version);
+        writer
+            .write_record([code.as_str(), label.as_str(), written.text.as_str()])
+            .map_err(csv_error)?;
+    }
     let bytes = writer
         .into_inner()
         .map_err(|e| ReportingError::Csv(e.to_string()))?;
@@ -129,7 +140,7 @@ pub fn from_csv(text: &str, agency: &str, year: i32) -> Result<Report, Reporting
     for record in reader.records() {
         let record = record.map_err(csv_error)?;
         let (code, value) = (record.get(0).unwrap_or(""), record.get(2).unwrap_or(""));
-        if code.starts_with(PART_SIX_PREFIX) {
+        if code.starts_with(PART_SIX_PREFIX) || code.starts_with(WRITTEN_PREFIX) {
             continue;
         }
         let i = catalogue

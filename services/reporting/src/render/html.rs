@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::grid::{Content, Grid, GridCell, grids};
 use super::parts;
 use crate::published::PublishedReport;
+use crate::written;
 
 /// The report's CSS, screen and print; every rule is scoped to `.annual-report`, so a page embedding the
 /// fragment keeps its own styles.
@@ -85,20 +86,38 @@ pub fn fragment_linked(
         heading(&mut html, parts::PART_ONE);
     }
     paragraph(&mut html, "", &parts::overview(report));
-    for grid in grids(report) {
+    written_part(&mut html, published, 1);
+    for (i, grid) in grids(report).iter().enumerate() {
         heading(&mut html, &grid.title);
-        table(&mut html, &grid, link);
+        table(&mut html, grid, link);
+        if six_parts {
+            written_part(&mut html, published, written::part_of_table(i));
+        }
     }
     if six_parts {
         heading(&mut html, parts::PART_FIVE);
-        paragraph(&mut html, "", parts::PART_FIVE_PENDING);
+        if !written_part(&mut html, published, 5) {
+            paragraph(&mut html, "", parts::PART_FIVE_PENDING);
+        }
         heading(&mut html, parts::PART_SIX);
         paragraph(&mut html, "", &parts::other_matters(published));
+        written_part(&mut html, published, 6);
     }
     signature(&mut html, published);
     colophon(&mut html, published);
     html.push_str("</article>\n");
     html
+}
+
+/// The officer's paragraphs of `part`, after what the part computes; whether there were any.
+fn written_part(html: &mut String, published: &PublishedReport, part: u8) -> bool {
+    let Some(written) = written::part(&published.written, part) else {
+        return false;
+    };
+    for text in written.paragraphs() {
+        paragraph(html, "written", text);
+    }
+    true
 }
 
 fn heading(html: &mut String, text: &str) {

@@ -8,8 +8,9 @@
 //! `MAX_EXACT_NUMBER_FEN` (10^9 万元; beyond it an exact decimal string). Read money as a decimal, not a float,
 //! to add it up exactly (Python: `json.loads(text, parse_float=decimal.Decimal)`). The narrative's
 //! `fees_collected_10k_yuan` and part 六's `information_fees` (`notices_issued`, `charged_10k_yuan`,
-//! `collected_10k_yuan`; present only when the agency charged or collected any) follow the same rule. A blank cell (only in a stored report that left one
-//! blank) is `null`.
+//! `collected_10k_yuan`; present only when the agency charged or collected any) follow the same rule. The
+//! officer's own paragraphs are `written_parts` (`part` 1–6, `version`, `text`), present when any part was
+//! written. A blank cell (only in a stored report that left one blank) is `null`.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +25,7 @@ use crate::layout::catalogue;
 use crate::narrative::NarrativeFigures;
 use crate::published::{FiguresInTableOrder, MoneyAs, PublishedReport, ReportStatus};
 use crate::report::Report;
+use crate::written::WrittenPart;
 
 /// Largest JSON document accepted by [`from_json`]; a full report is a few tens of kilobytes.
 pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
@@ -44,6 +46,8 @@ struct Document<'a> {
     narrative: &'a NarrativeFigures,
     #[serde(skip_serializing_if = "Option::is_none")]
     information_fees: Option<&'a InformationFees>,
+    #[serde(skip_serializing_if = "<[WrittenPart]>::is_empty")]
+    written_parts: &'a [WrittenPart],
     figures: FiguresInTableOrder<'a>,
 }
 
@@ -67,6 +71,9 @@ struct StoredDocument {
     // Absent in reports without part 六's fee figures.
     #[serde(default)]
     information_fees: Option<InformationFees>,
+    // Absent when the officer wrote no part, and in documents written before parts could be written.
+    #[serde(default)]
+    written_parts: Vec<WrittenPart>,
     figures: BTreeMap<String, serde_json::Value>,
 }
 
@@ -85,6 +92,7 @@ pub fn to_json(published: &PublishedReport) -> String {
         content_hash: &published.content_hash,
         narrative: report.narrative(),
         information_fees: published.information_fees.as_ref(),
+        written_parts: &published.written,
         figures: FiguresInTableOrder(report, MoneyAs::Number),
     };
     // Strings, integers and derived enums written to memory: serde_json cannot fail on these.
@@ -151,6 +159,7 @@ pub fn read_json(text: &str) -> Result<PublishedReport, ReportingError> {
         // whichever day it is written.
         signed_on: None,
         as_of_date: stored.as_of_date,
+        written: stored.written_parts,
     })
 }
 

@@ -188,11 +188,11 @@ pub fn to_kirogov(published: &PublishedReport) -> Result<String, ReportingError>
     let layout = catalogue(report.format()).layout;
     let [proactive, applications, challenges] = data;
     let sections = vec![
-        json!({"type": TEXT, "title": parts::PART_ONE, "content": parts::overview(report)}),
+        json!({"type": TEXT, "title": parts::PART_ONE, "content": with_written(parts::overview(report), published, 1)}),
         json!({"type": TABLE_2.0, "title": layout.tables[0].heading_zh(), TABLE_2.1: proactive}),
         json!({"type": TABLE_3.0, "title": layout.tables[1].heading_zh(), TABLE_3.1: applications}),
         json!({"type": TABLE_4.0, "title": layout.tables[2].heading_zh(), TABLE_4.1: challenges}),
-        json!({"type": TEXT, "title": parts::PART_SIX, "content": parts::other_matters(published)}),
+        json!({"type": TEXT, "title": parts::PART_SIX, "content": with_written(parts::other_matters(published), published, 6)}),
     ];
     let document = json!({
         "basic_info": {
@@ -301,4 +301,15 @@ fn figure_of(unit: Unit, value: &Value) -> Result<Option<Figure>, String> {
         _ => None,
     };
     figure.map(Some).ok_or_else(|| value.to_string())
+}
+
+/// A text section's computed words followed by the officer's paragraphs of `part`, one paragraph a line.
+fn with_written(computed: String, published: &PublishedReport, part: u8) -> String {
+    match crate::written::part(&published.written, part) {
+        Some(written) => std::iter::once(computed.as_str())
+            .chain(written.paragraphs())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => computed,
+    }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::parts;
 use crate::layout::{RowKind, catalogue};
 use crate::published::PublishedReport;
+use crate::written;
 
 /// Escapes text for a Markdown table cell.
 fn cell(text: &str) -> String {
@@ -26,16 +27,20 @@ pub fn to_markdown(published: &PublishedReport) -> String {
         let _ = write!(md, "\n## {}\n", parts::PART_ONE);
     }
     let _ = write!(md, "\n{}\n", parts::overview(report));
-    tables(&mut md, report);
+    written_part(&mut md, published, 1);
+    tables(&mut md, published, six_parts);
     if six_parts {
+        let _ = write!(md, "\n## {}\n", parts::PART_FIVE);
+        if !written_part(&mut md, published, 5) {
+            let _ = write!(md, "\n{}\n", parts::PART_FIVE_PENDING);
+        }
         let _ = write!(
             md,
-            "\n## {}\n\n{}\n\n## {}\n\n{}\n",
-            parts::PART_FIVE,
-            parts::PART_FIVE_PENDING,
+            "\n## {}\n\n{}\n",
             parts::PART_SIX,
             parts::other_matters(published)
         );
+        written_part(&mut md, published, 6);
     }
     let _ = write!(md, "\n{}\n", cell(published.display_name()));
     if let Some(date) = parts::signature_date(published) {
@@ -48,9 +53,22 @@ pub fn to_markdown(published: &PublishedReport) -> String {
     md
 }
 
-/// The national tables, one Markdown table per block.
-fn tables(md: &mut String, report: &crate::Report) {
-    for table in catalogue(report.format()).layout.tables {
+/// The officer's paragraphs of `part`, after what the part computes; whether there were any.
+fn written_part(md: &mut String, published: &PublishedReport, part: u8) -> bool {
+    let Some(written) = written::part(&published.written, part) else {
+        return false;
+    };
+    for text in written.paragraphs() {
+        let _ = write!(md, "\n{}\n", cell(text));
+    }
+    true
+}
+
+/// The national tables, one Markdown table per block, each followed in a six-part report by the officer's
+/// paragraphs of its part.
+fn tables(md: &mut String, published: &PublishedReport, six_parts: bool) {
+    let report = &published.report;
+    for (i, table) in catalogue(report.format()).layout.tables.iter().enumerate() {
         let _ = write!(md, "\n## {}\n", table.heading_zh());
         for block in table.blocks {
             if let Some(heading) = block.heading_zh {
@@ -87,6 +105,9 @@ fn tables(md: &mut String, report: &crate::Report) {
                 }
                 md.push('\n');
             }
+        }
+        if six_parts {
+            written_part(md, published, written::part_of_table(i));
         }
     }
 }

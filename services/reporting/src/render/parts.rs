@@ -109,6 +109,7 @@ pub(crate) fn colophon(published: &PublishedReport) -> Vec<(&'static str, String
         ),
     ];
     lines.extend(as_of_date_line(published));
+    lines.extend(crate::written::versions_line(&published.written));
     lines.extend([
         ("计算规则版本", published.rules_version.clone()),
         ("内容哈希（SHA-256）", published.content_hash.clone()),

@@ -64,6 +64,13 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
             super::parts::other_matters(published),
         ));
     }
+    facts.extend(
+        published
+            .written
+            .iter()
+            .map(|w| (w.label_zh(), w.text.clone())),
+    );
+    facts.extend(crate::written::versions_line(&published.written));
     let sheet = workbook.add_worksheet();
     sheet.set_name(FACTS_SHEET).map_err(xlsx_error)?;
     sheet.set_column_width(0, 24).map_err(xlsx_error)?;
