@@ -35,6 +35,7 @@ mod store;
 pub mod summary;
 pub mod synthetic;
 pub mod work_cells;
+mod work_reports;
 pub mod work_rules;
 pub mod workload;
 

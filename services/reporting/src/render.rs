@@ -7,9 +7,12 @@ pub mod json;
 pub mod kirogov;
 pub mod md;
 mod parts;
+mod work;
 pub mod xlsx;
 
 use std::str::FromStr;
+
+pub use work::{render_work, work_format};
 
 use crate::error::ReportingError;
 use crate::published::PublishedReport;
