@@ -367,7 +367,8 @@ impl ReportingRpc for ReportingService {
         let as_of = as_of(request.as_of)?;
         let generated = self
             .blocking(&caller, move |reports, _| {
-                reports.report(&agency, year, scope, as_of)
+                let generated = reports.report(&agency, year, scope, as_of)?;
+                reports.quoting_work(generated, scope)
             })
             .await?;
         let bytes =

@@ -1,11 +1,12 @@
 //! The reporting desk's hotline, proposal and petition statistics: the work figures of an agency for a year or
 //! a month as a [`WorkReport`] (latest, or as of a past position or instant), and the cases behind each
 //! figure. Refused like the annual report: an unknown agency, or a period in which nothing of that work
-//! happened (`NoWorkData`), never a table of zeros.
+//! happened (`NoWorkData`), never a table of zeros. And the year's figures an annual report's parts 一 and 六
+//! quote, counted as of the report's own position.
 
 use casetrack_reporting::WorkReport;
 
-use crate::annual::{AgencyScope, DrillDownEntry};
+use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport};
 use crate::as_of::{AsOf, fold_to, position_at_time};
 use crate::error::ProjectorError;
 use crate::kv::KvRead;
@@ -68,8 +69,28 @@ impl Reports {
         })
     }
 
+    /// `generated` with the year's work figures that its parts 一 and 六 quote, counted as of the log position
+    /// of its tables (cheap at the model's own position; a past one folds the log into memory). Kept apart from
+    /// [`Reports::report`]: the tables and their hash do not depend on them.
+    pub fn quoting_work(
+        &self,
+        generated: GeneratedReport,
+        scope: AgencyScope,
+    ) -> Result<GeneratedReport, ProjectorError> {
+        let published = &generated.published;
+        let period = Period::new(published.year(), None)?;
+        let at = AsOf::Position(published.as_of_position);
+        let work = self.with_workload(at, |kv, _| {
+            self.figures(kv, published.agency(), scope, &period)
+        })?;
+        Ok(GeneratedReport {
+            published: generated.published.with_work(work),
+            ..generated
+        })
+    }
+
     /// The work figures of `agency` in `period` over `kv`.
-    pub(crate) fn figures(
+    fn figures(
         &self,
         kv: &dyn KvRead,
         agency: &str,
@@ -82,22 +103,24 @@ impl Reports {
     }
 
     /// Runs `query` over the workload model as of `as_of`, with the position it reflects: the store itself
-    /// for the latest, else the log folded into memory up to that position (the workload model keeps the
-    /// cases as they stand and counts when asked, so a past position is a past fold).
-    pub(crate) fn with_workload<T>(
+    /// for the latest or the position it has folded to, else the log folded into memory up to that position
+    /// (the workload model keeps the cases as they stand and counts when asked, so a past position is a past
+    /// fold).
+    fn with_workload<T>(
         &self,
         as_of: AsOf,
         query: impl FnOnce(&dyn KvRead, u64) -> Result<T, ProjectorError>,
     ) -> Result<T, ProjectorError> {
+        let view = self.projector().store().view();
+        let checkpoint = view.checkpoint(ReadModel::Workload)?;
         let upto = match as_of {
-            AsOf::Latest => {
-                let view = self.projector().store().view();
-                let checkpoint = view.checkpoint(ReadModel::Workload)?;
-                return query(&view, checkpoint);
-            }
+            AsOf::Latest => checkpoint,
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(self.log(), at)?,
         };
+        if upto == checkpoint {
+            return query(&view, checkpoint);
+        }
         let kv = fold_to(self.log(), ReadModel::Workload, upto)?;
         query(&kv, upto)
     }

@@ -1,7 +1,8 @@
 //! The work figures over gRPC: the hotline, proposal and petition statistics of a year and of one month, every
 //! figure drilling down to exactly as many cases (by month and as of a past position too); a bad month, an
 //! unknown agency, a year without such work, an agency outside the caller's jurisdiction and KIROGOVCOMPARE's
-//! schema refused.
+//! schema refused. And the annual report's parts 一 and 六 quote the year's figures, as of the report's own
+//! position.
 
 mod common;
 
@@ -430,4 +431,44 @@ async fn the_statistics_and_their_drill_down_as_of_a_past_position() {
         .into_inner();
     assert_eq!(drill.figure, 1);
     assert_eq!(drill.cases[0].case_id, case_id(2).to_string());
+}
+
+async fn annual_markdown(client: &mut Client, as_of: Option<u64>) -> String {
+    let request = pb::GetReportRequest {
+        target: target("simao", 2024),
+        output: pb::ReportOutput::Md as i32,
+        as_of: as_of.map(pb::get_report_request::AsOf::AsOfPosition),
+    };
+    let answer = client
+        .get_report(request)
+        .await
+        .expect("annual report")
+        .into_inner();
+    match answer.rendered {
+        Some(pb::get_report_response::Rendered::Text(text)) => text,
+        other => panic!("not text: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_annual_report_quotes_the_years_work_as_of_its_own_position() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut client, _) = serve(dir.path()).await;
+    let text = annual_markdown(&mut client, None).await;
+    let six = text.find("六、其他需要报告的事项").expect("part 六");
+    let hotline = text
+        .find("全年通过热线受理群众诉求3件，其中12345热线2件、12328热线1件；办理完成2件，按时办结率100.0%，回访率50.0%，满意率100.0%。")
+        .expect("part 一 quotes the hotline's year");
+    let proposals = text
+        .find("承办人大代表建议1件、政协委员提案0件，全部按时限要求办理答复，答复全部公开。通过热线受理群众投诉、举报1件，处理完成1件。")
+        .expect("part 六 quotes the proposals and complaints");
+    assert!(hotline < six && six < proposals, "{text}");
+
+    // As of the first four events (the application and the first ticket), the tables and the words agree.
+    let early = annual_markdown(&mut client, Some(4)).await;
+    assert!(
+        early.contains("全年通过热线受理群众诉求1件；办理完成1件，按时办结率100.0%，回访率0.0%。"),
+        "{early}"
+    );
+    assert!(!early.contains("人大代表建议"), "{early}");
 }

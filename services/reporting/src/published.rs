@@ -1,6 +1,8 @@
 //! A report as published: its identity-check status, the log position and rules version it was computed
 //! at, and a content hash so a stored copy can be re-checked later.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -43,6 +45,9 @@ pub struct PublishedReport {
     pub information_fees: Option<InformationFees>,
     /// The date of the 落款 (the day the report was generated, or the instant it is as of); not hashed.
     pub signed_on: Option<NaiveDate>,
+    /// The year's figures of hotline, proposal and petition work (`work.rs` cell codes) that parts 一 and 六
+    /// quote; empty when the agency had none. Figures of cases, not of the tables: not hashed.
+    pub work: BTreeMap<String, u64>,
 }
 
 impl PublishedReport {
@@ -76,6 +81,7 @@ impl PublishedReport {
             agency_name: None,
             information_fees: None,
             signed_on: None,
+            work: BTreeMap::new(),
         })
     }
 
@@ -94,6 +100,11 @@ impl PublishedReport {
             information_fees: Some(fees),
             ..self
         }
+    }
+
+    /// This report with the year's work figures its parts 一 and 六 quote.
+    pub fn with_work(self, work: BTreeMap<String, u64>) -> PublishedReport {
+        PublishedReport { work, ..self }
     }
 
     /// This report with the date its 落款 prints.

@@ -8,6 +8,7 @@ pub mod kirogov;
 pub mod md;
 mod parts;
 mod work;
+mod work_parts;
 pub mod xlsx;
 
 use std::str::FromStr;

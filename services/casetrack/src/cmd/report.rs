@@ -143,6 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         reports.report(&args.agency, args.year, scope(&args), as_of)?
     };
+    let generated = reports.quoting_work(generated, scope(&args))?;
     write_output(&args, &render(&generated.published, output)?)?;
     eprintln!(
         "as of log position {}, rules {}, content hash {}{}",

@@ -88,7 +88,7 @@ pub fn fragment_linked(
     if six_parts {
         heading(&mut html, parts::PART_ONE);
     }
-    paragraph(&mut html, "", &parts::overview(report));
+    paragraph(&mut html, "", &parts::overview(published));
     for grid in grids(report) {
         heading(&mut html, &grid.title);
         table(&mut html, &grid, link);

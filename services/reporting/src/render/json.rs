@@ -142,6 +142,8 @@ pub fn read_json(text: &str) -> Result<PublishedReport, ReportingError> {
         // The 落款 date is the printed document's, not the figures': the JSON of a log position is the same
         // whichever day it is written.
         signed_on: None,
+        // The work figures are quoted in the printed parts, not written with the tables.
+        work: std::collections::BTreeMap::new(),
     })
 }
 

@@ -26,7 +26,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
     if six_parts {
         let _ = write!(md, "\n## {}\n", parts::PART_ONE);
     }
-    let _ = write!(md, "\n{}\n", parts::overview(report));
+    let _ = write!(md, "\n{}\n", parts::overview(published));
     tables(&mut md, report);
     if six_parts {
         let _ = write!(
