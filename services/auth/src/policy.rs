@@ -91,6 +91,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("/casetrack.v1.Reply/ConcludeChallenge", &[ReplyOfficer]),
     ("/casetrack.v1.Reporting/GetReport", REPORT_READERS),
     ("/casetrack.v1.Reporting/DrillDown", REPORT_READERS),
+    ("/casetrack.v1.Reporting/DrillDownWork", REPORT_READERS),
+    ("/casetrack.v1.Reporting/GetWorkReport", REPORT_READERS),
     ("/casetrack.v1.Reporting/Queue", QUEUE_READERS),
     ("/casetrack.v1.Reporting/DueSoon", QUEUE_READERS),
     ("/casetrack.v1.Reporting/Overdue", QUEUE_READERS),

@@ -55,6 +55,12 @@ fn run_demo_year(data: &Path, year: &str) -> (String, String) {
             .exists(),
         "HTML report written"
     );
+    let work = data.join("reports").join(format!("simao-{year}-work.html"));
+    let work = std::fs::read_to_string(&work).expect("the work statistics written");
+    assert!(
+        work.contains("热线、建议提案及信访工作统计") && work.contains("勾稽关系校验通过"),
+        "{work}"
+    );
     (json, stdout)
 }
 
@@ -84,6 +90,13 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
         stdout.contains("本年新收政府信息公开申请数量") || stdout.contains("申请"),
         "the Markdown report is printed:\n{stdout}"
     );
+
+    // Parts 一 and 六 quote the year's hotline, proposal and petition work as the seed report does, computed.
+    assert_quotes_work(&stdout);
+    let part_six = &stdout[stdout.find("六、其他需要报告的事项").expect("part 六")..];
+    assert!(part_six.contains("承办人大代表建议"), "{part_six}");
+    assert!(part_six.contains("信息处理费"), "{part_six}");
+    assert!(!stdout.contains("暂未汇总"), "{stdout}");
 
     // The district registered its agencies before the first case: the report's title is the registered name.
     assert!(
@@ -141,6 +154,22 @@ fn the_demo_report_is_final_and_the_same_seed_gives_byte_identical_json() {
     );
 }
 
+/// The sentences the seed report states, each with a figure the demo's year computed: the hotline's year (its
+/// 12345 and other lines, the 政风行风热线 among them), suggestions and proposals, petitions.
+fn assert_quotes_work(stdout: &str) {
+    for words in [
+        "全年通过热线受理群众诉求",
+        "12345热线",
+        "政风行风热线",
+        "按时办结率",
+        "承办人大代表建议",
+        "政协委员提案",
+        "全年办理信访",
+    ] {
+        assert!(stdout.contains(words), "{words:?} missing:\n{stdout}");
+    }
+}
+
 /// The seed report's year: the demo runs for 2018 and prints a final report in the pre-2019 statistical table.
 #[test]
 fn the_demo_reports_2018_in_the_statistical_table() {
@@ -149,6 +178,8 @@ fn the_demo_reports_2018_in_the_statistical_table() {
     assert!(stdout.contains("final (every identity holds)"), "{stdout}");
     assert!(stdout.contains("依申请公开情况"), "{stdout}");
     assert!(!stdout.contains("本年新收政府信息公开申请数量"), "{stdout}");
+    // No part 六 in the statistical table: its overview quotes all the year's work.
+    assert_quotes_work(&stdout);
     let document: Value = serde_json::from_str(&json).expect("report JSON");
     assert_eq!(document["format"], "statistical_table", "{json}");
     assert_eq!(document["status"], "final", "{json}");

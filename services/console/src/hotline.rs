@@ -7,9 +7,9 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use casetrack_domain::hotline::HotlineCategory;
-use casetrack_projector::work_cells::{DIMENSIONS, RATES, SECTIONS};
 use casetrack_projector::work_read::WorkQuery;
 use casetrack_projector::workload::WorkFigures;
+use casetrack_reporting::{WORK_DIMENSIONS, WORK_RATES, WORK_SECTIONS, percent};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -38,7 +38,7 @@ const COLUMNS: [(&str, &str); 7] = [
     ("satisfied", "满意"),
 ];
 
-/// The rates of the `hotline` section shown beside the figures (`work_cells::RATES`), by their code.
+/// The rates of the `hotline` section shown beside the figures (`WORK_RATES`), by their code.
 const SHOWN_RATES: [&str; 2] = ["hotline.on_time_rate", "hotline.satisfaction_rate"];
 
 /// The dashboard's address: agency, year, month (empty: the whole year), roll-up; for a drill-down the cell
@@ -67,6 +67,7 @@ impl HotlineQuery {
             year: self.year.clone(),
             sub: self.sub.clone(),
             as_of: String::new(),
+            as_of_date: String::new(),
         };
         let month = match self.month.trim() {
             "" => None,
@@ -118,7 +119,7 @@ pub async fn hotline_page(
     let body = html! {
         (selector(&board))
         (summary(&board, &figures))
-        @for (dimension, label) in DIMENSIONS.iter().filter(|(d, _)| *d != "kind") {
+        @for (dimension, label) in WORK_DIMENSIONS.iter().filter(|(d, _)| *d != "kind") {
             (breakdown(&board, &figures, dimension, label))
         }
     };
@@ -168,10 +169,10 @@ fn figure(board: &Board, figures: &WorkFigures, cell: &str) -> Markup {
     }
 }
 
-/// Rate `code` (`work_cells::RATES`: numerator and denominator measures) of the cells `hotline.{measure}{row}`
+/// Rate `code` (`WORK_RATES`: numerator and denominator measures) of the cells `hotline.{measure}{row}`
 /// as a percentage; "—" when the denominator counts nothing.
 fn rate(figures: &WorkFigures, code: &str, row: &str) -> String {
-    let Some((_, _, numerator, denominator)) = RATES.iter().find(|(c, ..)| *c == code) else {
+    let Some((_, _, numerator, denominator)) = WORK_RATES.iter().find(|(c, ..)| *c == code) else {
         return "—".to_owned();
     };
     let get = |measure: &str| {
@@ -180,21 +181,18 @@ fn rate(figures: &WorkFigures, code: &str, row: &str) -> String {
             .copied()
             .unwrap_or(0)
     };
-    match get(denominator) {
-        0 => "—".to_owned(),
-        whole => format!("{:.1}%", get(numerator) as f64 * 100.0 / whole as f64),
-    }
+    percent((get(numerator), get(denominator)))
 }
 
 fn rate_label(code: &str) -> &'static str {
-    RATES
+    WORK_RATES
         .iter()
         .find(|(c, ..)| *c == code)
         .map_or("", |(_, label, ..)| label)
 }
 
 fn summary(board: &Board, figures: &WorkFigures) -> Markup {
-    let measures = SECTIONS
+    let measures = WORK_SECTIONS
         .iter()
         .find(|(s, ..)| *s == "hotline")
         .map_or(&[][..], |(_, _, m)| m);

@@ -17,9 +17,7 @@ use crate::error::ConsoleError;
 use crate::page::{QUEUE_METHOD, REGISTER_METHOD, REPORT_METHOD};
 use crate::session::Sessions;
 use crate::staff::Staff;
-use crate::{
-    assets, case, download, drill, hotline, login, narrative, queue, register, report,
-};
+use crate::{assets, case, download, drill, hotline, login, narrative, queue, register, report};
 
 /// Largest request body the console reads: a form of a few fields with a free-text reason.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;

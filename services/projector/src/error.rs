@@ -60,6 +60,16 @@ pub enum ProjectorError {
     NoData { agency: String, year: i32 },
 
     #[error(
+        "{field}: 机关 {agency} 在 {period} 没有任何热线工单、建议提案或信访办理记录，不生成全零统计（no hotline, proposal or petition work for agency {agency} in {period}）"
+    )]
+    NoWorkData {
+        /// `year`, or `month` for a month's statistics.
+        field: &'static str,
+        agency: String,
+        period: String,
+    },
+
+    #[error(
         "cell_code: {code:?} is not a base cell of the {format} format (drill-down lists base cells)"
     )]
     UnknownCell { code: String, format: &'static str },

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use casetrack_api::instant::from_timestamp;
 use casetrack_api::v1 as pb;
+use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_server::{Reporting as ReportingRpc, ReportingServer};
 use casetrack_audit::{Auditor, Read};
 use casetrack_auth::Identity;
-use casetrack_reporting::{ReportingError, render};
+use casetrack_reporting::{ReportingError, WorkReport, render, render_work, work_format};
 use chrono::{NaiveDate, Utc};
 use tonic::{Request, Response, Status};
 
@@ -26,6 +27,7 @@ use crate::queues::{Due, QueueEntry, queue};
 use crate::reports::Reports;
 use crate::skipped::SkippedEvent;
 use crate::wire::{output_format, rendered};
+use crate::work_cells::Period;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::narrative::{NarrativeError, Part};
 use casetrack_eventlog::Log;
@@ -45,6 +47,7 @@ pub struct ReportingService {
 
 /// The reads of this service that list cases, as audit records name them.
 pub(crate) const DRILL_DOWN: &str = "/casetrack.v1.Reporting/DrillDown";
+const DRILL_DOWN_WORK: &str = "/casetrack.v1.Reporting/DrillDownWork";
 const QUEUE: &str = "/casetrack.v1.Reporting/Queue";
 const DUE_SOON: &str = "/casetrack.v1.Reporting/DueSoon";
 const OVERDUE: &str = "/casetrack.v1.Reporting/Overdue";
@@ -158,21 +161,76 @@ pub(crate) fn target(
     Ok((agency, target.year, scope))
 }
 
+/// The period of the work figures a request names: the year, or month 1–12 of it (0: the whole year).
+fn work_period(year: i32, month: u32) -> Result<Period, Status> {
+    Period::new(year, Some(month).filter(|m| *m != 0)).map_err(status_from_error)
+}
+
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|e| Status::invalid_argument(format!("{field}: {text:?} is not an ISO date: {e}")))
 }
 
-fn as_of(as_of: Option<pb::get_report_request::AsOf>) -> Result<AsOf, Status> {
-    Ok(match as_of {
-        None => AsOf::Latest,
-        Some(pb::get_report_request::AsOf::AsOfPosition(position)) => AsOf::Position(position),
-        Some(pb::get_report_request::AsOf::AsOfTime(t)) => {
-            AsOf::Time(from_timestamp(&t).ok_or_else(|| {
-                Status::invalid_argument("as_of_time: negative nanos or out of range")
-            })?)
+/// The statistics' response: the rendered text or bytes, the position, the identities that fail.
+fn work_response(report: &WorkReport, rendered: Rendered) -> pb::GetWorkReportResponse {
+    use pb::get_work_report_response::Rendered as WorkRendered;
+    let rendered = match rendered {
+        Rendered::Text(text) => WorkRendered::Text(text),
+        Rendered::Binary(bytes) => WorkRendered::Binary(bytes),
+    };
+    pb::GetWorkReportResponse {
+        rendered: Some(rendered),
+        as_of_position: report.as_of_position,
+        identity_failures: report
+            .identity_failures()
+            .into_iter()
+            .map(|f| pb::WorkIdentityFailure {
+                cell_code: f.cell,
+                text: f.text_zh,
+            })
+            .collect(),
+    }
+}
+
+/// The point a request's `as_of` oneof names, in one shape: each request that has one generates its own enum.
+enum AsOfWire {
+    Position(u64),
+    Time(prost_types::Timestamp),
+    Date(String),
+}
+
+trait AsOfChoice {
+    fn wire(self) -> AsOfWire;
+}
+
+macro_rules! as_of_choice {
+    ($($request:ident),*) => {$(
+        impl AsOfChoice for pb::$request::AsOf {
+            fn wire(self) -> AsOfWire {
+                match self {
+                    pb::$request::AsOf::AsOfPosition(position) => AsOfWire::Position(position),
+                    pb::$request::AsOf::AsOfTime(time) => AsOfWire::Time(time),
+                    pb::$request::AsOf::AsOfDate(date) => AsOfWire::Date(date),
+                }
+            }
         }
-        Some(pb::get_report_request::AsOf::AsOfDate(text)) => AsOf::Date {
+    )*};
+}
+
+as_of_choice!(
+    get_report_request,
+    get_work_report_request,
+    drill_down_work_request
+);
+
+fn as_of(as_of: Option<impl AsOfChoice>) -> Result<AsOf, Status> {
+    Ok(match as_of.map(AsOfChoice::wire) {
+        None => AsOf::Latest,
+        Some(AsOfWire::Position(position)) => AsOf::Position(position),
+        Some(AsOfWire::Time(t)) => AsOf::Time(from_timestamp(&t).ok_or_else(|| {
+            Status::invalid_argument("as_of_time: negative nanos or out of range")
+        })?),
+        Some(AsOfWire::Date(text)) => AsOf::Date {
             on: parse_date("as_of_date", &text)?,
             upto: None,
         },
@@ -279,11 +337,12 @@ pub fn status_from_error(error: ProjectorError) -> Status {
             ReportingError::BadAgency { .. }
             | ReportingError::YearOutOfRange { .. }
             | ReportingError::UnknownCell { .. }
-            | ReportingError::UnknownOutputFormat(_),
+            | ReportingError::UnknownOutputFormat(_)
+            | ReportingError::KirogovIsAnnualOnly,
         ) => Status::invalid_argument(message),
-        ProjectorError::UnknownAgency { .. } | ProjectorError::NoData { .. } => {
-            Status::not_found(message)
-        }
+        ProjectorError::UnknownAgency { .. }
+        | ProjectorError::NoData { .. }
+        | ProjectorError::NoWorkData { .. } => Status::not_found(message),
         ProjectorError::NotFinal { .. }
         | ProjectorError::Reporting(ReportingError::NotInKirogovSchema { .. }) => {
             Status::failed_precondition(message)
@@ -309,7 +368,8 @@ impl ReportingRpc for ReportingService {
         let as_of = as_of(request.as_of)?;
         let generated = self
             .blocking(&caller, move |reports, _| {
-                reports.report(&agency, year, scope, as_of)
+                let generated = reports.report(&agency, year, scope, as_of)?;
+                reports.quoting_work(generated, scope)
             })
             .await?;
         let bytes =
@@ -354,6 +414,54 @@ impl ReportingRpc for ReportingService {
             figure: cases.iter().map(|c| c.weight).sum(),
             cases: cases.into_iter().map(drill_case).collect(),
         }))
+    }
+
+    async fn drill_down_work(
+        &self,
+        request: Request<pb::DrillDownWorkRequest>,
+    ) -> Result<Response<pb::DrillDownResponse>, Status> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let (agency, year, scope) = target(&caller, request.target)?;
+        let (cell, month) = (request.cell_code, request.month);
+        let query =
+            format!("agency={agency} year={year} month={month} cell={cell} scope={scope:?}");
+        let period = work_period(year, month)?;
+        let as_of = as_of(request.as_of)?;
+        let cases = self
+            .blocking(&caller, move |reports, _| {
+                reports.work_drill_down(&agency, period, &cell, scope, as_of)
+            })
+            .await?;
+        let ids = cases.iter().map(|c| c.case_id.to_string()).collect();
+        self.audit(&caller, DRILL_DOWN_WORK, ids, query)?;
+        Ok(Response::new(pb::DrillDownResponse {
+            figure: cases.iter().map(|c| c.weight).sum(),
+            cases: cases.into_iter().map(drill_case).collect(),
+        }))
+    }
+
+    async fn get_work_report(
+        &self,
+        request: Request<pb::GetWorkReportRequest>,
+    ) -> Result<Response<pb::GetWorkReportResponse>, Status> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let (agency, year, scope) = target(&caller, request.target)?;
+        let output = work_format(output_format(request.output)?)
+            .map_err(|e| Status::invalid_argument(e.to_string()))?;
+        let period = work_period(year, request.month)?;
+        let as_of = as_of(request.as_of)?;
+        let report = self
+            .blocking(&caller, move |reports, _| {
+                reports.work_report(&agency, period, scope, as_of)
+            })
+            .await?;
+        let bytes = render_work(&report, output).map_err(|e| status_from_error(e.into()))?;
+        Ok(Response::new(work_response(
+            &report,
+            rendered(bytes, output)?,
+        )))
     }
 
     async fn queue(

@@ -40,6 +40,7 @@ pub mod synthetic;
 pub mod wire;
 pub mod work_cells;
 pub mod work_read;
+mod work_reports;
 pub mod work_rules;
 pub mod workload;
 

@@ -1,8 +1,9 @@
 //! The reporting desk: what the CLI and the gRPC service ask for — reports (latest or as of), drill-downs,
 //! publication and its verification — over one projector and the log it folds.
 
-use casetrack_domain::CaseId;
+use casetrack_domain::deadline::Clocks;
 use casetrack_domain::time::local_date;
+use casetrack_domain::{Calendar, CaseId};
 use chrono::{NaiveDate, Utc};
 use std::sync::Arc;
 
@@ -32,14 +33,38 @@ pub const MAX_PUBLISHED_VERSIONS: usize = 1_000;
 pub struct Reports {
     projector: Projector,
     log: Arc<dyn LogReader>,
+    /// The calendar and clock rules the work figures' on-time measures start from (the model's loaded
+    /// arrangements amend the calendar); `None`: the embedded calendar and the default rules.
+    clocks: Option<Arc<Clocks>>,
 }
 
 impl Reports {
     /// Reports from `projector`'s read models; `log` is what it folds, read again for reports as of the past.
+    /// The work figures count deadlines by the embedded calendar and the default clock rules until
+    /// [`Reports::with_clocks`] gives the process's own.
     pub fn new(projector: Projector, log: impl LogReader + 'static) -> Reports {
         Reports {
             projector,
             log: Arc::new(log),
+            clocks: None,
+        }
+    }
+
+    /// These reports with the calendar and clock rules the process runs by (e.g. its hotline limits).
+    pub fn with_clocks(self, clocks: Clocks) -> Reports {
+        Reports {
+            clocks: Some(Arc::new(clocks)),
+            ..self
+        }
+    }
+
+    /// The clocks the work figures' deadlines are counted by before the model's arrangements amend them.
+    pub(crate) fn base_clocks(&self) -> Result<Arc<Clocks>, ProjectorError> {
+        match &self.clocks {
+            Some(clocks) => Ok(Arc::clone(clocks)),
+            None => Calendar::embedded()
+                .map(|calendar| Arc::new(Clocks::new(calendar)))
+                .map_err(|source| ProjectorError::Calendar { source }),
         }
     }
 
@@ -130,7 +155,7 @@ impl Reports {
     }
 
     /// The registered name of `agency`; `UnknownAgency` when it is neither registered nor counted anywhere.
-    fn known_agency(&self, agency: &str) -> Result<Option<String>, ProjectorError> {
+    pub(crate) fn known_agency(&self, agency: &str) -> Result<Option<String>, ProjectorError> {
         let seen = seen_agencies(&self.projector.store().view())?;
         known_agency(self.log.as_ref(), agency, &seen)
     }

@@ -19,8 +19,9 @@
 //!   3-month deadline, 6 when extended), `carried_over`, `open_at_end` (not answered by e), `published`.
 //! - Tally of 信访 handled: `petitions.tallied`, its count, in the period holding its date.
 //!
-//! Identities ([`IDENTITIES`]): carried_over + received = closed + open_at_end (and the petitions' and
-//! proposals' equivalents); closed = closed_on_time + closed_late; answered = answered_on_time + answered_late.
+//! The sections, measures, rates and identities are reporting's (`casetrack_reporting::WORK_SECTIONS`, …):
+//! carried_over + received = closed + open_at_end (and the petitions' and proposals' equivalents);
+//! closed = closed_on_time + closed_late; answered = answered_on_time + answered_late.
 
 use casetrack_domain::hotline::HotlineCategory;
 use casetrack_domain::workload::{ProposalWork, TicketWork, Work};
@@ -83,116 +84,7 @@ impl Period {
     fn holds_any(&self, date: Option<NaiveDate>) -> bool {
         date.is_some_and(|d| self.holds(d))
     }
-
-    /// "2018年" or "2018年3月".
-    pub fn label_zh(&self) -> String {
-        match self.month {
-            None => format!("{}年", self.year),
-            Some(m) => format!("{}年{m}月", self.year),
-        }
-    }
 }
-
-/// A measure of a section: (code, Chinese label).
-pub type Measure = (&'static str, &'static str);
-
-/// The sections of the figures and their measures in print order: (code, Chinese label, measures).
-pub const SECTIONS: [(&str, &str, &[Measure]); 3] = [
-    ("hotline", "热线工单", HOTLINE_MEASURES),
-    ("proposals", "建议提案", PROPOSAL_MEASURES),
-    ("petitions", "信访及投诉举报", PETITION_MEASURES),
-];
-
-const HOTLINE_MEASURES: &[Measure] = &[
-    ("carried_over", "上期结转"),
-    ("received", "受理量"),
-    ("answered_at_once", "直接办结"),
-    ("dispatched", "派单量"),
-    ("returned", "退单"),
-    ("closed", "办结量"),
-    ("closed_on_time", "按时办结"),
-    ("closed_late", "超期办结"),
-    ("overdue", "超期"),
-    ("open_at_end", "期末未办结"),
-    ("rehandled", "重办"),
-    ("followed_up", "回访"),
-    ("satisfied", "满意"),
-    ("merged", "并单"),
-];
-
-const PROPOSAL_MEASURES: &[Measure] = &[
-    ("carried_over", "上期结转"),
-    ("received", "交办"),
-    ("answered", "已答复"),
-    ("answered_on_time", "按时答复"),
-    ("answered_late", "逾期答复"),
-    ("open_at_end", "期末未答复"),
-    ("published", "答复公开"),
-];
-
-const PETITION_MEASURES: &[Measure] = &[
-    ("carried_over", "上期结转"),
-    ("received", "受理投诉举报"),
-    ("handled", "办结投诉举报"),
-    ("open_at_end", "期末未办结"),
-    ("tallied", "办理信访（台账）"),
-];
-
-/// The rates printed beside the figures: (code, label, numerator, denominator), each a measure of the section.
-pub const RATES: [(&str, &str, &str, &str); 4] = [
-    (
-        "hotline.on_time_rate",
-        "按时办结率",
-        "closed_on_time",
-        "closed",
-    ),
-    ("hotline.follow_up_rate", "回访率", "followed_up", "closed"),
-    (
-        "hotline.satisfaction_rate",
-        "满意率",
-        "satisfied",
-        "followed_up",
-    ),
-    (
-        "proposals.on_time_rate",
-        "按时答复率",
-        "answered_on_time",
-        "answered",
-    ),
-];
-
-/// The identities every row of a section satisfies: (section, left measures, right measures).
-pub const IDENTITIES: [(&str, &[&str], &[&str]); 5] = [
-    (
-        "hotline",
-        &["carried_over", "received"],
-        &["closed", "open_at_end"],
-    ),
-    ("hotline", &["closed"], &["closed_on_time", "closed_late"]),
-    (
-        "proposals",
-        &["carried_over", "received"],
-        &["answered", "open_at_end"],
-    ),
-    (
-        "proposals",
-        &["answered"],
-        &["answered_on_time", "answered_late"],
-    ),
-    (
-        "petitions",
-        &["carried_over", "received"],
-        &["handled", "open_at_end"],
-    ),
-];
-
-/// The dimensions a row can break a section down by: (code, Chinese label).
-pub const DIMENSIONS: [(&str, &str); 4] = [
-    ("line", "热线"),
-    ("category", "类别"),
-    ("unit", "承办单位"),
-    ("kind", "类型"),
-];
 
 /// One cell a case counts in: `{section}.{measure}` and its weight (1, or the legs / the tallied count).
 pub type Contribution = (String, u64);

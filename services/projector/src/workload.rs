@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use casetrack_domain::CaseId;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::workload::Work;
+use casetrack_reporting::is_work_cell;
 
 use crate::agency::validate_agency;
 use crate::annual::{AgencyScope, DrillDownEntry};
@@ -19,7 +20,7 @@ use crate::keys::{key, prefix, suffix_parts};
 use crate::kv::{KvRead, Overlay};
 use crate::model::{ReadModel, parse_json};
 use crate::summary::CaseSummary;
-use crate::work_cells::{Period, SECTIONS, cells_of};
+use crate::work_cells::{Period, cells_of};
 use crate::work_rules::WorkRules;
 
 /// How the workload model files a case; a store filed otherwise is rebuilt on open.
@@ -90,26 +91,8 @@ pub fn work_drill_down(
     Ok(out)
 }
 
-/// Whether `code` names a cell of the work figures: `{section}.{measure}`, optionally `@{dimension}={key}`.
-pub fn is_work_cell(code: &str) -> bool {
-    known_cell(code).is_ok()
-}
-
 fn known_cell(code: &str) -> Result<(), ProjectorError> {
-    let (measure, row) = code.split_once('@').unwrap_or((code, ""));
-    let measure_known = SECTIONS.iter().any(|(section, _, measures)| {
-        measures
-            .iter()
-            .any(|(m, _)| measure == format!("{section}.{m}"))
-    });
-    let row_known = row.is_empty()
-        || row.split_once('=').is_some_and(|(dimension, key)| {
-            !key.is_empty()
-                && crate::work_cells::DIMENSIONS
-                    .iter()
-                    .any(|(d, _)| *d == dimension)
-        });
-    if measure_known && row_known {
+    if is_work_cell(code) {
         Ok(())
     } else {
         Err(ProjectorError::UnknownCell {

@@ -106,10 +106,10 @@ fn fees_of_the_year_come_from_the_fee_events() {
         html::to_html(&fees("simao", 2024, AgencyScope::Tree)).contains("应收信息处理费180.51元")
     );
 
-    // An agency without fee events: no fee figures, the sentence part 六 printed before, the tables' hash.
+    // An agency without fee events: no fee figures, part 六 says none were charged, the tables' hash.
     let none = fees("simao/education", 2024, AgencyScope::Own);
     assert_eq!(none.information_fees, None);
-    assert!(html::to_html(&none).contains("收取信息处理费的情况，以收费通知和缴费记录为准"));
+    assert!(html::to_html(&none).contains("本年度未发出信息处理费缴费通知，未收取信息处理费"));
     assert_eq!(none.content_hash, content_hash(&none.report));
 
     // The fees are sealed: the same tables with other fees have another hash, and a published report verifies.

@@ -11,9 +11,10 @@ use casetrack_domain::proposal::{ProposalEvent, ProposalKind};
 use casetrack_domain::{AgencyId, Event, EventBody};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::AgencyScope;
-use casetrack_projector::work_cells::{IDENTITIES, Period};
+use casetrack_projector::work_cells::Period;
 use casetrack_projector::work_rules::WorkRules;
 use casetrack_projector::workload::{work_drill_down, work_figures};
+use casetrack_reporting::WORK_IDENTITIES;
 use chrono::{Days, Months, NaiveDate};
 use common::{append, case_id, clocks, date, fold, on_day, runtime};
 use proptest::prelude::*;
@@ -409,12 +410,7 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
             .filter(|(c, _)| !c.contains('@'))
             .map(|(c, f)| (c.clone(), *f))
             .collect();
-        assert_eq!(
-            whole,
-            expected(&tickets, &proposals, &period),
-            "{}",
-            period.label_zh()
-        );
+        assert_eq!(whole, expected(&tickets, &proposals, &period), "{period:?}");
         for (cell, figure) in &figures {
             let cases =
                 work_drill_down(&view, &clocks, scope, &period, &rules, cell).expect("drill");
@@ -434,7 +430,7 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
             .chain([String::new()])
             .collect();
         for row in rows {
-            for (section, left, right) in IDENTITIES {
+            for (section, left, right) in WORK_IDENTITIES {
                 let sum = |side: &[&str]| -> u64 {
                     side.iter()
                         .map(|m| {

@@ -62,4 +62,8 @@ pub enum ReportingError {
         "format: KIROGOVCOMPARE 的表格格式只适用于国办公开办函〔2021〕30号格式（2021年及以后），不适用于{basis}"
     )]
     NotInKirogovSchema { basis: &'static str },
+    #[error(
+        "output: KIROGOVCOMPARE 的表格格式只适用于政府信息公开工作年度报告，不适用于热线、建议提案及信访工作统计（json, csv, md, html or xlsx）"
+    )]
+    KirogovIsAnnualOnly,
 }

@@ -20,6 +20,7 @@ mod narrative;
 mod published;
 mod render;
 mod report;
+mod work;
 mod written;
 
 pub use error::ReportingError;
@@ -35,8 +36,13 @@ pub use narrative::NarrativeFigures;
 pub use published::{
     MAX_RULES_VERSION_LEN, PublishedReport, ReportStatus, content_hash, content_hash_with,
 };
-pub use render::{OutputFormat, csv, html, json, md, render, xlsx};
+pub use render::{OutputFormat, csv, html, json, md, render, render_work, work_format, xlsx};
 pub use report::{MAX_AGENCY_LEN, Report, ReportBuilder, ReportCell};
+pub use work::{
+    Measure, Rate, STOCK_MEASURES, Section, WORK_DIMENSIONS, WORK_IDENTITIES, WORK_RATES,
+    WORK_SECTIONS, WorkIdentity, WorkIdentityFailure, WorkReport, WorkRow, is_work_cell, percent,
+    rates_of,
+};
 pub use written::WrittenPart;
 
 /// The layout (tables, blocks, rows, columns, labels) of `format`.

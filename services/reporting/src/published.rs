@@ -1,6 +1,8 @@
 //! A report as published: its identity-check status, the log position and rules version it was computed
 //! at, and a content hash so a stored copy can be re-checked later.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -50,6 +52,9 @@ pub struct PublishedReport {
     pub as_of_date: Option<NaiveDate>,
     /// The officer's paragraphs of parts 一–六, by part, with their versions; not hashed (they are no figure).
     pub written: Vec<WrittenPart>,
+    /// The year's figures of hotline, proposal and petition work (`work.rs` cell codes) that parts 一 and 六
+    /// quote; empty when the agency had none. Figures of cases, not of the tables: not hashed.
+    pub work: BTreeMap<String, u64>,
 }
 
 impl PublishedReport {
@@ -85,6 +90,7 @@ impl PublishedReport {
             signed_on: None,
             as_of_date: None,
             written: Vec::new(),
+            work: BTreeMap::new(),
         })
     }
 
@@ -113,6 +119,11 @@ impl PublishedReport {
     /// This report with the officer's paragraphs of its parts.
     pub fn with_written(self, written: Vec<WrittenPart>) -> PublishedReport {
         PublishedReport { written, ..self }
+    }
+
+    /// This report with the year's work figures its parts 一 and 六 quote.
+    pub fn with_work(self, work: BTreeMap<String, u64>) -> PublishedReport {
+        PublishedReport { work, ..self }
     }
 
     /// This report with the date its 落款 prints.

@@ -7,9 +7,13 @@ pub mod json;
 pub mod kirogov;
 pub mod md;
 mod parts;
+mod work;
+mod work_parts;
 pub mod xlsx;
 
 use std::str::FromStr;
+
+pub use work::{render_work, work_format};
 
 use crate::error::ReportingError;
 use crate::published::PublishedReport;

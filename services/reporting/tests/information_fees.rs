@@ -1,6 +1,6 @@
 //! Part 六's 信息处理费 in every format: the sentence with the exact 元 amounts in HTML, Markdown, xlsx and
 //! KIROGOVCOMPARE's text section; the figures in JSON (万元 numbers, exact) and in CSV's part 六 rows; sealed in
-//! the content hash and read back from JSON. A report without them keeps part 六's sentence and its hash.
+//! the content hash and read back from JSON. A report without them says that none were charged, and keeps its hash.
 
 mod common;
 
@@ -90,6 +90,9 @@ fn the_fees_are_sealed_and_a_report_without_them_keeps_its_hash() {
         PublishedReport::publish(published.report.clone(), None, 7, "test-rules").expect("publish");
     assert_eq!(without.content_hash, content_hash(&without.report));
     let html = text(&without, OutputFormat::Html);
-    assert!(html.contains("收取信息处理费的情况，以收费通知和缴费记录为准"));
+    assert!(
+        html.contains("本年度未发出信息处理费缴费通知，未收取信息处理费。"),
+        "part 六 says that none were charged: {html}"
+    );
     assert!(!text(&without, OutputFormat::Csv).contains("part_six"));
 }

@@ -1,7 +1,8 @@
 //! `casetrack demo`: starts the embedded system in this process (`casetrack serve`'s own `serve`), generates a
 //! realistic year of the Simao-like district from a seed, pushes every case through the real gRPC Intake,
 //! Review and Reply APIs (a tonic client to its own port), then prints the annual report of the district
-//! (all agencies rolled up) as Markdown, writes the HTML and JSON versions to DATA/reports/, and keeps serving
+//! (all agencies rolled up) as Markdown — its parts 一 and 六 quoting the year's hotline, proposal and petition
+//! figures — writes the HTML and JSON versions and those statistics (HTML) to DATA/reports/, and keeps serving
 //! for exploration unless `--exit`.
 //!
 //! Deterministic: the same --year, --seed and --scale give the same requests, dates and command ids, and the
@@ -136,8 +137,13 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         &json,
         rendered_bytes(&report(&mut reporting, year, upto, pb::ReportOutput::Json).await?),
     )?;
+    let work = write_work_statistics(&mut reporting, year, upto, &reports).await?;
     println!("HTML report: {}", html.display());
     println!("JSON report: {}", json.display());
+    println!(
+        "Hotline, proposal and petition statistics: {}",
+        work.display()
+    );
     println!(
         "{} cases, {} gRPC calls, log position {upto}; report status: {}",
         generated.cases.len(),
@@ -352,6 +358,37 @@ async fn report(
         .await
         .context("GetReport")?
         .into_inner())
+}
+
+/// Writes the year's hotline, proposal and petition statistics of the district, as of the same position as the
+/// report, as HTML into `dir`; returns the file.
+async fn write_work_statistics(
+    reporting: &mut ReportingClient<InterceptedService<Channel, BearerToken>>,
+    year: i32,
+    upto: u64,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
+    let request = pb::GetWorkReportRequest {
+        target: Some(pb::ReportTarget {
+            agency: DISTRICT.to_owned(),
+            year,
+            include_subagencies: true,
+        }),
+        month: 0,
+        output: pb::ReportOutput::Html as i32,
+        as_of: Some(pb::get_work_report_request::AsOf::AsOfPosition(upto)),
+    };
+    let response = reporting
+        .get_work_report(request)
+        .await
+        .context("GetWorkReport")?
+        .into_inner();
+    let Some(pb::get_work_report_response::Rendered::Text(html)) = response.rendered else {
+        anyhow::bail!("GetWorkReport sent no HTML");
+    };
+    let path = dir.join(format!("{DISTRICT}-{year}-work.html"));
+    std::fs::write(&path, html)?;
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod refeed;
 pub mod remote;
 pub mod reply;
 pub mod report;
+mod report_work;
 pub mod reporting;
 pub mod restore;
 pub mod review;

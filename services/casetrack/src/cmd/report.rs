@@ -2,7 +2,8 @@
 //! rendered as json, csv, md, html or xlsx. Embedded by default (opens the data directory, brings the
 //! projector up to date, computes), or `--server URL` to ask a running `casetrack serve`. Also publishes a
 //! report (`--publish`) and re-checks every published version (`--verify-published`). Exits non-zero when the
-//! report's identities fail, after saying which and listing the cases involved.
+//! report's identities fail, after saying which and listing the cases involved. With `--work` (and `--month`),
+//! the hotline, proposal and petition statistics of the year or month instead, in the same formats.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,15 @@ use casetrack_projector::{
 use casetrack_reporting::csv::CsvEncoding;
 use casetrack_reporting::{OutputFormat, render};
 use chrono::{DateTime, NaiveDate};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
 
+use crate::cmd::report_work;
 use crate::cmd::serve::log_dir;
 use crate::cmd::tls::ClientTlsArgs;
+
+/// The Reporting client with the caller's token.
+pub type Client = ReportingClient<InterceptedService<Channel, BearerToken>>;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -71,6 +78,12 @@ pub struct Args {
     /// version, content hash).
     #[arg(long, conflicts_with = "as_of")]
     pub publish: bool,
+    /// The hotline, proposal and petition statistics (热线、建议提案及信访工作统计) instead of the annual report.
+    #[arg(long, conflicts_with_all = ["publish", "verify_published"])]
+    pub work: bool,
+    /// With --work: one month (1–12) of --year instead of the whole year.
+    #[arg(long, requires = "work")]
+    pub month: Option<u32>,
     /// Recompute every published version of this report as of its position (and business date) and compare
     /// content hashes.
     #[arg(long, conflicts_with_all = ["as_of", "as_of_date", "publish"])]
@@ -87,7 +100,7 @@ fn parse_as_of(text: &str) -> anyhow::Result<AsOf> {
     Ok(AsOf::Time(at.to_utc()))
 }
 
-fn scope(args: &Args) -> AgencyScope {
+pub(crate) fn scope(args: &Args) -> AgencyScope {
     if args.include_subagencies {
         AgencyScope::Tree
     } else {
@@ -97,6 +110,9 @@ fn scope(args: &Args) -> AgencyScope {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let output: OutputFormat = args.format.parse().context("--format")?;
+    if args.work {
+        casetrack_reporting::work_format(output).context("--format")?;
+    }
     let encoding: CsvEncoding = args.encoding.parse().context("--encoding")?;
     anyhow::ensure!(
         encoding == CsvEncoding::Utf8 || output == OutputFormat::Csv,
@@ -126,6 +142,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Projector::open(&projections_dir(&args.data)).context("open the projection store")?;
     projector.catch_up(&log, &mut |_, _| {})?;
     let reports = Reports::new(projector, log);
+    if args.work {
+        return report_work::embedded(&reports, &args, output, as_of);
+    }
     if args.verify_published {
         return verify_published(&reports, &args);
     }
@@ -134,6 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         reports.report(&args.agency, args.year, scope(&args), as_of)?
     };
+    let generated = reports.quoting_work(generated, scope(&args))?;
     write_output(&args, &render(&generated.published, output)?)?;
     eprintln!(
         "as of log position {}{}, rules {}, content hash {}{}",
@@ -180,7 +200,7 @@ fn business_date(as_of_date: &str) -> String {
 }
 
 /// Writes the rendered report; a CSV in the encoding asked for (rendered as UTF-8 with a byte-order mark).
-fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_output(args: &Args, bytes: &[u8]) -> anyhow::Result<()> {
     let encoding: CsvEncoding = args.encoding.parse()?;
     let transcoded;
     let bytes = if encoding == CsvEncoding::Utf8 {
@@ -289,6 +309,9 @@ async fn remote(
     let mut client = ReportingClient::with_interceptor(channel, bearer)
         .max_decoding_message_size(casetrack_projector::grpc::GRPC_MAX_MESSAGE_BYTES);
     let output = report_output(output);
+    if args.work {
+        return report_work::remote(&mut client, args, output, as_of).await;
+    }
     let as_of = match as_of {
         AsOf::Latest => None,
         AsOf::Position(position) => Some(pb::get_report_request::AsOf::AsOfPosition(position)),

@@ -67,11 +67,12 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let nats = NatsBus::connect(&args.nats)
         .await
         .context("connect to NATS")?;
-    let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
     let mut server = args.tls.server(tokens.clone())?;
     let supervisor = Supervisor::new(server.health());
     let (auditor, auditing) = start_auditor(Arc::clone(&log), &mut server, &supervisor);
     let clocks = args.services.clocks()?;
+    let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)))
+        .with_clocks(clocks.clone());
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);

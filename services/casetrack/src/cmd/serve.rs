@@ -417,8 +417,9 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     let queues = queue_metrics(projector.clone(), args.services.clocks()?);
     server.metrics().collect(queues);
     let (auditor, auditing) = start_auditor(Arc::clone(&shared), &mut server, &supervisor);
-    let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let clocks = args.services.clocks()?;
+    let reports = casetrack_projector::Reports::new(projector.clone(), log.clone())
+        .with_clocks(clocks.clone());
     let services = console::backend(
         &commands,
         watchers.clone(),

@@ -15,6 +15,8 @@ pub(crate) enum Content {
     /// A figure and the code of its cell (what a page links to the cell's drill-down by, and what `audit` reads a
     /// printed table back by).
     Figure(Option<Figure>, String),
+    /// A rate of the work statistics: numerator, denominator and the rate's code; printed as a percentage.
+    Rate(u64, u64, String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +72,7 @@ impl Grid {
                     Content::Header(text) => text_units(text, HEADER_CJK_UNITS),
                     Content::Label(text) => text_units(text, LABEL_CJK_UNITS),
                     Content::Figure(figure, _) => super::print_figure(*figure).len(),
+                    Content::Rate(n, d, _) => crate::work::percent((*n, *d)).chars().count(),
                 };
             let width = &mut widths[usize::from(cell.col)];
             *width = (*width).max(units.min(MAX_COLUMN_UNITS));
@@ -77,7 +80,7 @@ impl Grid {
         widths
     }
 
-    fn new(title: String) -> Grid {
+    pub(crate) fn new(title: String) -> Grid {
         Grid {
             title,
             width: 0,
@@ -87,7 +90,7 @@ impl Grid {
         }
     }
 
-    fn put(&mut self, row: u32, col: u16, rowspan: u32, colspan: u16, content: Content) {
+    pub(crate) fn put(&mut self, row: u32, col: u16, rowspan: u32, colspan: u16, content: Content) {
         assert!(rowspan >= 1 && colspan >= 1, "empty span at {row},{col}");
         self.height = self.height.max(row + rowspan);
         self.width = self.width.max(col + colspan);
@@ -100,7 +103,7 @@ impl Grid {
         });
     }
 
-    fn finish(mut self) -> Grid {
+    pub(crate) fn finish(mut self) -> Grid {
         self.cells.sort_by_key(|c| (c.row, c.col));
         self
     }

@@ -53,11 +53,15 @@ pub fn escape(text: &str) -> String {
 
 /// The standalone document: `<head>` with the title and [`STYLE`], the [`fragment`] as its body.
 pub fn to_html(published: &PublishedReport) -> String {
+    document(&parts::title(published), &fragment(published))
+}
+
+/// A standalone document of `title` whose body is `article` (an `<article class="annual-report">`).
+pub(crate) fn document(title: &str, article: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-        escape(&parts::title(published)),
-        fragment(published)
+         <style>{STYLE}</style>\n</head>\n<body>\n{article}</body>\n</html>\n",
+        escape(title),
     )
 }
 
@@ -85,7 +89,7 @@ pub fn fragment_linked(
     if six_parts {
         heading(&mut html, parts::PART_ONE);
     }
-    paragraph(&mut html, "", &parts::overview(report));
+    paragraph(&mut html, "", &parts::overview(published));
     written_part(&mut html, published, 1);
     for (i, grid) in grids(report).iter().enumerate() {
         heading(&mut html, &grid.title);
@@ -120,11 +124,11 @@ fn written_part(html: &mut String, published: &PublishedReport, part: u8) -> boo
     true
 }
 
-fn heading(html: &mut String, text: &str) {
+pub(crate) fn heading(html: &mut String, text: &str) {
     let _ = writeln!(html, "<h2>{}</h2>", escape(text));
 }
 
-fn paragraph(html: &mut String, class: &str, text: &str) {
+pub(crate) fn paragraph(html: &mut String, class: &str, text: &str) {
     let class = if class.is_empty() {
         String::new()
     } else {
@@ -166,7 +170,7 @@ fn colophon(html: &mut String, published: &PublishedReport) {
 
 /// A national table: column widths from the longest text of each column, the header rows in `<thead>`
 /// (repeated on every printed page), the rest in `<tbody>`.
-fn table(html: &mut String, grid: &Grid, link: &dyn Fn(&str) -> Option<String>) {
+pub(crate) fn table(html: &mut String, grid: &Grid, link: &dyn Fn(&str) -> Option<String>) {
     html.push_str("<table>\n<colgroup>");
     let units = grid.column_units();
     let total: usize = units.iter().sum();
@@ -206,6 +210,11 @@ fn table_cell(html: &mut String, cell: &GridCell, link: &dyn Fn(&str) -> Option<
     let _ = match &cell.content {
         Content::Header(text) => write!(html, "<th{span}>{}</th>", escape(text)),
         Content::Label(text) => write!(html, "<td class=\"label\"{span}>{}</td>", escape(text)),
+        Content::Rate(n, d, _) => write!(
+            html,
+            "<td class=\"figure\"{span}>{}</td>",
+            escape(&crate::work::percent((*n, *d)))
+        ),
         Content::Figure(figure, code) => {
             let text = escape(&super::print_figure(*figure));
             match link(code) {

@@ -188,7 +188,7 @@ pub fn to_kirogov(published: &PublishedReport) -> Result<String, ReportingError>
     let layout = catalogue(report.format()).layout;
     let [proactive, applications, challenges] = data;
     let sections = vec![
-        json!({"type": TEXT, "title": parts::PART_ONE, "content": with_written(parts::overview(report), published, 1)}),
+        json!({"type": TEXT, "title": parts::PART_ONE, "content": with_written(parts::overview(published), published, 1)}),
         json!({"type": TABLE_2.0, "title": layout.tables[0].heading_zh(), TABLE_2.1: proactive}),
         json!({"type": TABLE_3.0, "title": layout.tables[1].heading_zh(), TABLE_3.1: applications}),
         json!({"type": TABLE_4.0, "title": layout.tables[2].heading_zh(), TABLE_4.1: challenges}),

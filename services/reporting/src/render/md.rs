@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::grid::{Content, Grid};
 use super::parts;
 use crate::layout::{RowKind, catalogue};
 use crate::published::PublishedReport;
@@ -26,7 +27,7 @@ pub fn to_markdown(published: &PublishedReport) -> String {
     if six_parts {
         let _ = write!(md, "\n## {}\n", parts::PART_ONE);
     }
-    let _ = write!(md, "\n{}\n", parts::overview(report));
+    let _ = write!(md, "\n{}\n", parts::overview(published));
     written_part(&mut md, published, 1);
     tables(&mut md, published, six_parts);
     if six_parts {
@@ -108,6 +109,29 @@ fn tables(md: &mut String, published: &PublishedReport, six_parts: bool) {
         }
         if six_parts {
             written_part(md, published, written::part_of_table(i));
+        }
+    }
+}
+
+/// A grid of unspanned cells (the work statistics' sections) as one Markdown table under its title: the first
+/// row is the header, figures right-aligned.
+pub(crate) fn grid_table(md: &mut String, grid: &Grid) {
+    let _ = write!(md, "\n## {}\n\n", cell(&grid.title));
+    for r in 0..grid.height {
+        md.push('|');
+        for content in grid.cells.iter().filter(|c| c.row == r).map(|c| &c.content) {
+            let text = match content {
+                Content::Header(text) | Content::Label(text) => text.clone(),
+                Content::Figure(figure, _) => super::print_figure(*figure),
+                Content::Rate(n, d, _) => crate::work::percent((*n, *d)),
+            };
+            let _ = write!(md, " {} |", cell(&text));
+        }
+        md.push('\n');
+        if r == 0 {
+            md.push_str("|---|");
+            md.push_str(&"---:|".repeat(usize::from(grid.width.saturating_sub(1))));
+            md.push('\n');
         }
     }
 }

@@ -9,6 +9,8 @@ use crate::format::ReportFormat;
 use crate::published::PublishedReport;
 use crate::report::Report;
 
+use super::work_parts::{hotline_sentence, proposals_sentence};
+
 /// Part 一's heading in the 2019 and 2021 formats.
 pub(crate) const PART_ONE: &str = "一、总体情况";
 /// Part 五's heading.
@@ -52,8 +54,18 @@ fn applications(report: &Report, row: &str) -> Option<String> {
 }
 
 /// Part 一's figures: applications received, carried over, handled (disclosed, partly), carried forward,
-/// reconsiderations and suits. In the statistical table's years, the narrative figures' sentence.
-pub(crate) fn overview(report: &Report) -> String {
+/// reconsiderations and suits (in the statistical table's years, the narrative figures' sentence); then the
+/// hotline's year, and in a format without part 六 the suggestions, proposals and petitions too.
+pub(crate) fn overview(published: &PublishedReport) -> String {
+    let mut text = applications_overview(&published.report);
+    text.extend(hotline_sentence(&published.work));
+    if !has_six_parts(published.format()) {
+        text.extend(proposals_sentence(&published.work));
+    }
+    text
+}
+
+fn applications_overview(report: &Report) -> String {
     let rows = [
         "received",
         "carried_over",
@@ -74,19 +86,23 @@ pub(crate) fn overview(report: &Report) -> String {
     }
 }
 
-/// Part 六 of the 2021 format also reports the 信息处理费 (国办函〔2020〕109号) apart from table 二's 行政事业性收费:
-/// the figures when the agency charged or collected any, else where to find them.
+/// Part 六: the year's suggestions, proposals and petitions; in the 2021 format also the 信息处理费
+/// (国办函〔2020〕109号), apart from table 二's 行政事业性收费 — the figures, or that none were charged (a
+/// report carries them whenever a notice was issued or a fee charged or paid in the year).
 pub(crate) fn other_matters(published: &PublishedReport) -> String {
-    match (published.format(), published.information_fees) {
-        (ReportFormat::Format2021, Some(fees)) => fees.text_zh(),
-        (ReportFormat::Format2021, None) => {
-            "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费的情况，\
-            以收费通知和缴费记录为准（本系统暂未汇总）。"
-                .to_owned()
-        }
-        (ReportFormat::Format2019 | ReportFormat::StatisticalTable, _) => {
-            "无其他需要报告的事项。".to_owned()
-        }
+    let work = proposals_sentence(&published.work);
+    let fees = match (published.format(), published.information_fees) {
+        (ReportFormat::Format2021, Some(fees)) => Some(fees.text_zh()),
+        (ReportFormat::Format2021, None) => Some(
+            "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度未发出信息处理费缴费通知，\
+             未收取信息处理费。"
+                .to_owned(),
+        ),
+        (ReportFormat::Format2019 | ReportFormat::StatisticalTable, _) => None,
+    };
+    match (work, fees) {
+        (None, None) => "无其他需要报告的事项。".to_owned(),
+        (work, fees) => format!("{}{}", work.unwrap_or_default(), fees.unwrap_or_default()),
     }
 }
 

@@ -30,6 +30,8 @@ const YEAR_KEY: &str = "年度";
 const PAPER_A4: u8 = 9;
 /// Money in 万元: at least two decimals (0.04), at most six, which is the fen (0.038 for 380 元).
 const MONEY_FORMAT: &str = "0.00####";
+/// A rate of the work statistics: a fraction shown as a percentage with one decimal, as printed elsewhere.
+const RATE_FORMAT: &str = "0.0%";
 /// Characters of room beside a column's longest text, beyond the grid's own cell padding.
 const COLUMN_PADDING: f64 = 1.0;
 
@@ -39,8 +41,6 @@ fn xlsx_error(e: XlsxError) -> crate::ReportingError {
 
 pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingError> {
     let report = &published.report;
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
     let mut facts = vec![
         ("标题", super::parts::title(published)),
         (AGENCY_KEY, published.agency_title()),
@@ -71,19 +71,29 @@ pub fn to_xlsx(published: &PublishedReport) -> Result<Vec<u8>, crate::ReportingE
             .map(|w| (w.label_zh(), w.text.clone())),
     );
     facts.extend(crate::written::versions_line(&published.written));
+    workbook_of(&facts, &grids(report))
+}
+
+/// A workbook of a facts sheet (key, value) and a sheet per grid.
+pub(crate) fn workbook_of(
+    facts: &[(&str, String)],
+    grids: &[Grid],
+) -> Result<Vec<u8>, crate::ReportingError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
     let sheet = workbook.add_worksheet();
     sheet.set_name(FACTS_SHEET).map_err(xlsx_error)?;
     sheet.set_column_width(0, 24).map_err(xlsx_error)?;
     sheet.set_column_width(1, 80).map_err(xlsx_error)?;
     for (r, (key, value)) in (0u32..).zip(facts) {
         sheet
-            .write_string_with_format(r, 0, key, &bold)
+            .write_string_with_format(r, 0, *key, &bold)
             .map_err(xlsx_error)?;
         sheet.write_string(r, 1, value).map_err(xlsx_error)?;
     }
-    for grid in grids(report) {
+    for grid in grids {
         let sheet = workbook.add_worksheet();
-        write_grid(sheet, &grid).map_err(xlsx_error)?;
+        write_grid(sheet, grid).map_err(xlsx_error)?;
     }
     workbook.save_to_buffer().map_err(xlsx_error)
 }
@@ -97,6 +107,10 @@ fn write_grid(sheet: &mut Worksheet, grid: &Grid) -> Result<(), XlsxError> {
         header: boxed.clone().set_align(FormatAlign::Center),
         label: boxed.clone().set_align(FormatAlign::Left),
         number: boxed.clone().set_align(FormatAlign::Right),
+        rate: boxed
+            .clone()
+            .set_align(FormatAlign::Right)
+            .set_num_format(RATE_FORMAT),
         money: boxed
             .set_align(FormatAlign::Right)
             .set_num_format(MONEY_FORMAT),
@@ -138,6 +152,7 @@ struct CellFormats {
     header: Format,
     label: Format,
     number: Format,
+    rate: Format,
     money: Format,
 }
 
@@ -154,6 +169,7 @@ fn write_cell(
         Content::Label(text) => (text.clone(), &formats.label),
         Content::Figure(Some(Figure::Money(_)), _) => (String::new(), &formats.money),
         Content::Figure(figure, _) => (super::print_figure(*figure), &formats.number),
+        Content::Rate(n, d, _) => (crate::work::percent((*n, *d)), &formats.rate),
     };
     if cell.rowspan > 1 || cell.colspan > 1 {
         let last_row = row + cell.rowspan - 1;
@@ -183,8 +199,15 @@ fn number(content: &Content) -> Option<f64> {
             let value = f.as_i128() as f64;
             Some(value)
         }
+        Content::Rate(n, d, _) if *d > 0 => Some(fraction(*n, *d)),
         _ => None,
     }
+}
+
+/// A rate as the fraction Excel shows as a percentage.
+#[allow(clippy::cast_precision_loss)] // counts of cases: a double's rounding is far below the printed 0.1%
+fn fraction(numerator: u64, denominator: u64) -> f64 {
+    numerator as f64 / denominator as f64
 }
 
 /// Reads a workbook written by [`to_xlsx`] (or one laid out the same way): the agency and year from its facts

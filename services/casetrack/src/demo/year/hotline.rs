@@ -1,5 +1,5 @@
-//! 热线工单: tickets from the 12345, 12328, 12369 and 96128 lines. Many consultations are answered at once by
-//! the operator; the rest are dispatched to a unit (sometimes returned and re-dispatched), signed, perhaps
+//! 热线工单: tickets from the 12345, 12328, 12369 and 96128 lines and the 政风行风热线 radio programme. Many
+//! consultations (and most questions on the air) are answered at once; the rest are dispatched to a unit (sometimes returned and re-dispatched), signed, perhaps
 //! reminded or extended, handled, replied to, closed and followed up — and handled again when the caller is
 //! unsatisfied.
 
@@ -13,6 +13,10 @@ use crate::noon::occurred_at_noon;
 
 /// Yearly volume at scale 1.0, and the least kept at any scale (see [`Generator::count`]).
 const HOTLINE_TICKETS: (f64, usize) = (1_200.0, 10);
+
+/// The 政风行风热线: a radio programme on which the heads of departments answer callers' questions live; the seed
+/// report counts its questions beside the 12345 lines'. A line is data, so its name is its code.
+const ON_AIR_LINE: &str = "政风行风热线";
 
 const HOTLINE_TOPICS: [(&str, u32); 8] = [
     ("咨询社保缴费及医保报销政策", 5),
@@ -35,7 +39,13 @@ impl Generator<'_> {
     }
 
     fn hotline_ticket(&mut self, n: usize, received_on: NaiveDate) {
-        let line = self.pick(&[("12345", 75), ("12328", 8), ("12369", 10), ("96128", 7)]);
+        let line = self.pick(&[
+            ("12345", 70),
+            ("12328", 7),
+            ("12369", 9),
+            ("96128", 6),
+            (ON_AIR_LINE, 8),
+        ]);
         let category = self.pick(&[
             ("consultation", 40),
             ("help", 15),
@@ -55,13 +65,19 @@ impl Generator<'_> {
             occurred_at: occurred_at_noon(received_on),
         };
         let mut steps = Vec::new();
-        if category == "consultation" && self.chance(0.6) {
+        // On the radio line the department's head answers most questions on the air.
+        let on_air = line == ON_AIR_LINE && self.chance(0.8);
+        if on_air || (category == "consultation" && self.chance(0.6)) {
             let command_id = self.command_id();
             steps.push(Step::AnswerTicketAtOnce(pb::AnswerTicketAtOnceRequest {
                 command_id,
                 case_id: String::new(),
                 answered_on: received_on.to_string(),
-                answer: "话务员依据知识库当场解答".into(),
+                answer: if on_air {
+                    "节目中由部门负责人现场答复".into()
+                } else {
+                    "话务员依据知识库当场解答".into()
+                },
                 occurred_at: occurred_at_noon(received_on),
             }));
             let command_id = self.command_id();

@@ -1,0 +1,135 @@
+//! The reporting desk's hotline, proposal and petition statistics: the work figures of an agency for a year or
+//! a month as a [`WorkReport`] (latest, or as of a past position or instant), and the cases behind each
+//! figure. Refused like the annual report: an unknown agency, or a period in which nothing of that work
+//! happened (`NoWorkData`), never a table of zeros. And the year's figures an annual report's parts 一 and 六
+//! quote, counted as of the report's own position.
+
+use casetrack_reporting::WorkReport;
+
+use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport};
+use crate::as_of::{AsOf, fold_dated, fold_to, position_at_time};
+use crate::error::ProjectorError;
+use crate::kv::KvRead;
+use crate::model::ReadModel;
+use crate::reports::Reports;
+use crate::work_cells::Period;
+use crate::work_rules::WorkRules;
+use crate::workload::{WorkFigures, work_drill_down, work_figures};
+
+impl Reports {
+    /// The hotline, proposal and petition statistics of `agency` (with its subtree for a tree) in `period`.
+    pub fn work_report(
+        &self,
+        agency: &str,
+        period: Period,
+        scope: AgencyScope,
+        as_of: AsOf,
+    ) -> Result<WorkReport, ProjectorError> {
+        let agency_name = self.known_agency(agency)?;
+        let (figures, as_of_position) = self.with_workload(as_of, |kv, position| {
+            Ok((self.figures(kv, agency, scope, &period)?, position))
+        })?;
+        let report = WorkReport {
+            agency: agency.to_owned(),
+            agency_name,
+            year: period.year,
+            month: period.month,
+            as_of_position,
+            figures,
+        };
+        if !report.has_activity() {
+            return Err(ProjectorError::NoWorkData {
+                field: if period.month.is_some() {
+                    "month"
+                } else {
+                    "year"
+                },
+                agency: agency.to_owned(),
+                period: report.period_zh(),
+            });
+        }
+        Ok(report)
+    }
+
+    /// The cases behind `cell_code` (a cell of the work figures) of `agency`'s statistics in `period`, as of
+    /// the same point as the figures: their weights sum to the figure.
+    pub fn work_drill_down(
+        &self,
+        agency: &str,
+        period: Period,
+        cell_code: &str,
+        scope: AgencyScope,
+        as_of: AsOf,
+    ) -> Result<Vec<DrillDownEntry>, ProjectorError> {
+        self.known_agency(agency)?;
+        let clocks = self.base_clocks()?;
+        let rules = WorkRules::embedded()?;
+        self.with_workload(as_of, |kv, _| {
+            work_drill_down(kv, &clocks, (agency, scope), &period, &rules, cell_code)
+        })
+    }
+
+    /// `generated` with the year's work figures that its parts 一 and 六 quote, counted as of the log position
+    /// of its tables (cheap at the model's own position; a past one folds the log into memory). Kept apart from
+    /// [`Reports::report`]: the tables and their hash do not depend on them.
+    pub fn quoting_work(
+        &self,
+        generated: GeneratedReport,
+        scope: AgencyScope,
+    ) -> Result<GeneratedReport, ProjectorError> {
+        let published = &generated.published;
+        let period = Period::new(published.year(), None)?;
+        let at = AsOf::Position(published.as_of_position);
+        let work = self.with_workload(at, |kv, _| {
+            self.figures(kv, published.agency(), scope, &period)
+        })?;
+        Ok(GeneratedReport {
+            published: generated.published.with_work(work),
+            ..generated
+        })
+    }
+
+    /// The work figures of `agency` in `period` over `kv`.
+    fn figures(
+        &self,
+        kv: &dyn KvRead,
+        agency: &str,
+        scope: AgencyScope,
+        period: &Period,
+    ) -> Result<WorkFigures, ProjectorError> {
+        let rules = WorkRules::embedded()?;
+        let clocks = self.base_clocks()?;
+        work_figures(kv, &clocks, (agency, scope), period, &rules)
+    }
+
+    /// Runs `query` over the workload model as of `as_of`, with the position it reflects: the store itself
+    /// for the latest or the position it has folded to, else the log folded into memory up to that position
+    /// (the workload model keeps the cases as they stand and counts when asked, so a past position is a past
+    /// fold), as is a business date (the events dated on or before it).
+    fn with_workload<T>(
+        &self,
+        as_of: AsOf,
+        query: impl FnOnce(&dyn KvRead, u64) -> Result<T, ProjectorError>,
+    ) -> Result<T, ProjectorError> {
+        let view = self.projector().store().view();
+        let checkpoint = view.checkpoint(ReadModel::Workload)?;
+        let upto = match as_of {
+            AsOf::Latest => checkpoint,
+            AsOf::Position(position) => position,
+            AsOf::Time(at) => position_at_time(self.log(), at)?,
+            AsOf::Date { on, upto } => {
+                let upto = match upto {
+                    Some(upto) => upto,
+                    None => self.log().next_position()?,
+                };
+                let kv = fold_dated(self.log(), ReadModel::Workload, on, upto)?;
+                return query(&kv, upto);
+            }
+        };
+        if upto == checkpoint {
+            return query(&view, checkpoint);
+        }
+        let kv = fold_to(self.log(), ReadModel::Workload, upto)?;
+        query(&kv, upto)
+    }
+}
