@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::case_cache::CaseCache;
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, fold_batch};
 use crate::kv::MemoryKv;
@@ -52,13 +53,15 @@ pub fn fold_to(
         });
     }
     let mut kv = MemoryKv::default();
+    let mut cache = CaseCache::default();
     let mut from = 0;
     while from < upto {
         let events = log.read_all(from, FOLD_BATCH.min((upto - from) as usize))?;
         let Some(last) = events.last() else { break };
         let next = last.position + 1;
-        let (writes, _) = fold_batch(&kv, &[(model, from)], &events)?;
-        kv.apply(writes);
+        let folded = fold_batch(&kv, &cache, &[(model, from)], &events)?;
+        kv.apply(folded.writes);
+        cache.absorb(folded.cases);
         from = next;
     }
     Ok(kv)
