@@ -8,6 +8,7 @@ use casetrack_eventlog::RecordedEvent;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::case::Fact;
+use crate::case_cache::CaseCache;
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, decode_recorded, fold_batch};
 use crate::kv::MemoryKv;
@@ -96,6 +97,7 @@ fn fold_where(
         });
     }
     let mut kv = MemoryKv::default();
+    let mut cache = CaseCache::default();
     let mut from = 0;
     while from < upto {
         let events = log.read_all(from, FOLD_BATCH.min((upto - from) as usize))?;
@@ -103,8 +105,9 @@ fn fold_where(
         let next = last.position + 1;
         let kept: Vec<RecordedEvent> = events.into_iter().filter(|e| keep(e)).collect();
         for run in kept.chunk_by(|a, b| a.position + 1 == b.position) {
-            let (writes, _) = fold_batch(&kv, &[(model, run[0].position)], run)?;
-            kv.apply(writes);
+            let folded = fold_batch(&kv, &cache, &[(model, run[0].position)], run)?;
+            kv.apply(folded.writes);
+            cache.absorb(folded.cases);
         }
         from = next;
     }

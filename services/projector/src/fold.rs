@@ -2,14 +2,16 @@
 //! checkpoints; an as-of report applies it to a `MemoryKv`. Both call [`fold_batch`], so they cannot differ.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use casetrack_domain::{calendar, decode, parse_stream_name, tracking};
+use casetrack_domain::{CaseId, calendar, decode, parse_stream_name, tracking};
 use casetrack_eventlog::RecordedEvent;
 
-use crate::case::Fact;
+use crate::case::{Fact, StoredCase};
+use crate::case_cache::{CachedCase, CaseCache, StagedCases};
 use crate::error::ProjectorError;
 use crate::kv::{KvRead, Overlay, Writes};
-use crate::model::ReadModel;
+use crate::model::{ReadModel, read_json, state_key, write_json};
 use crate::skipped::skip;
 
 /// Events folded per read and per WriteBatch.
@@ -58,17 +60,32 @@ pub fn decode_recorded(recorded: &RecordedEvent) -> Result<Option<Fact>, Project
         })
 }
 
-/// Folds `events` (in position order) into the models whose checkpoint they are at or beyond, over `base`.
-/// Returns the staged writes and each touched model's new checkpoint.
+/// What one batch folded: the writes to commit, each touched model's new checkpoint, and the case states the
+/// batch produced, for the [`CaseCache`] once the writes are committed.
+pub struct Folded {
+    pub writes: Writes,
+    pub advanced: Vec<(ReadModel, u64)>,
+    pub cases: StagedCases,
+}
+
+/// Folds `events` (in position order) into the models whose checkpoint they are at or beyond, over `base`,
+/// whose committed case states `cache` may hold. Each event is decoded once and its case advanced once for
+/// every model that holds the same state of it.
 pub fn fold_batch(
     base: &dyn KvRead,
+    cache: &CaseCache,
     checkpoints: &[(ReadModel, u64)],
     events: &[RecordedEvent],
-) -> Result<(Writes, Vec<(ReadModel, u64)>), ProjectorError> {
+) -> Result<Folded, ProjectorError> {
     let mut overlay = Overlay::new(base);
+    let mut states = CaseStates::new(cache);
     let mut advanced = Vec::new();
     let Some(last) = events.last() else {
-        return Ok((BTreeMap::new(), advanced));
+        return Ok(Folded {
+            writes: BTreeMap::new(),
+            advanced,
+            cases: StagedCases::new(),
+        });
     };
     for window in events.windows(2) {
         assert_eq!(
@@ -78,17 +95,28 @@ pub fn fold_batch(
         );
     }
     for recorded in events {
-        let due = checkpoints
+        let due: Vec<ReadModel> = checkpoints
             .iter()
             .filter(|(_, checkpoint)| recorded.position >= *checkpoint)
-            .map(|(model, _)| *model);
+            .map(|(model, _)| *model)
+            .collect();
         match decode_recorded(recorded) {
             Ok(None) => {}
-            Ok(Some(fact)) => {
+            Ok(Some(Fact::Arrangement {
+                position,
+                arrangement,
+            })) => {
+                // The queues look at every stored case for the deadlines the arrangement moves.
+                states.write(&mut overlay);
                 for model in due {
-                    apply_or_skip(&mut overlay, model, recorded, &fact)?;
+                    let mut staged = Overlay::new(&overlay);
+                    let applied = model
+                        .apply_arrangement(&mut staged, position, &arrangement)
+                        .map(|()| staged.into_writes());
+                    commit_or_skip(&mut overlay, applied, model, recorded)?;
                 }
             }
+            Ok(Some(fact)) => fold_fact(&mut overlay, &mut states, &due, recorded, &fact)?,
             Err(error) => skip(&mut overlay, due, recorded, error)?,
         }
     }
@@ -101,24 +129,141 @@ pub fn fold_batch(
             advanced.push((model, last.position + 1));
         }
     }
-    Ok((overlay.into_writes(), advanced))
+    states.write(&mut overlay);
+    Ok(Folded {
+        writes: overlay.into_writes(),
+        advanced,
+        cases: states.staged,
+    })
 }
 
-/// Applies `fact` to `model` as one unit: all of its writes, or (when the event cannot be folded) none of them
-/// and a record that the model skipped it.
-fn apply_or_skip(
+/// Folds a fact about a case into each due model as one unit: the case advanced and all of the model's
+/// writes, or (when the event cannot be folded) none of them and a record that the model skipped it. Models
+/// holding the same state of the case share the one advanced state.
+fn fold_fact(
     overlay: &mut Overlay<'_>,
-    model: ReadModel,
+    states: &mut CaseStates<'_>,
+    due: &[ReadModel],
     recorded: &RecordedEvent,
     fact: &Fact,
 ) -> Result<(), ProjectorError> {
-    let mut staged = Overlay::new(&*overlay);
-    match model.apply(&mut staged, recorded.position, fact) {
-        Ok(()) => {
-            let writes = staged.into_writes();
-            overlay.apply(writes);
-            Ok(())
+    let mut shared: Option<(Option<Arc<CachedCase>>, Arc<CachedCase>)> = None;
+    for &model in due {
+        let before = match states.get(overlay, model, fact.case_id()) {
+            Ok(before) => before,
+            Err(error) => {
+                skip(overlay, [model], recorded, error)?;
+                continue;
+            }
+        };
+        let after = match &shared {
+            Some((held, after)) if same_state(held, &before) => Ok(after.clone()),
+            _ => advance(before.as_deref(), fact),
+        };
+        let after = match after {
+            Ok(after) => after,
+            Err(error) => {
+                skip(overlay, [model], recorded, error)?;
+                continue;
+            }
+        };
+        let mut staged = Overlay::new(&*overlay);
+        let applied = model
+            .apply(
+                &mut staged,
+                recorded.position,
+                before.as_ref().map(|c| &c.summary),
+                &after.summary,
+            )
+            .map(|()| staged.into_writes());
+        if commit_or_skip(overlay, applied, model, recorded)? {
+            states.stage(model, after.clone());
+            shared = Some((before, after));
         }
-        Err(error) => skip(overlay, [model], recorded, error),
+    }
+    Ok(())
+}
+
+/// Whether two models hold the very same state of a case (none, or one shared copy).
+fn same_state(a: &Option<Arc<CachedCase>>, b: &Option<Arc<CachedCase>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// The case after `fact`: the domain's own `evolve` over the state before it (a new case when none).
+fn advance(before: Option<&CachedCase>, fact: &Fact) -> Result<Arc<CachedCase>, ProjectorError> {
+    let mut case = before.map_or_else(
+        || StoredCase::new(fact.case_id(), fact.kind()),
+        |c| c.stored.clone(),
+    );
+    case.apply(fact)?;
+    Ok(Arc::new(CachedCase::new(case)))
+}
+
+/// Keeps a model's writes for one event when it folded it, else records that the model skipped the event.
+/// Returns whether the model folded it.
+fn commit_or_skip(
+    overlay: &mut Overlay<'_>,
+    applied: Result<Writes, ProjectorError>,
+    model: ReadModel,
+    recorded: &RecordedEvent,
+) -> Result<bool, ProjectorError> {
+    match applied {
+        Ok(writes) => {
+            overlay.apply(writes);
+            Ok(true)
+        }
+        Err(error) => {
+            skip(overlay, [model], recorded, error)?;
+            Ok(false)
+        }
+    }
+}
+
+/// The case states one batch reads and advances: its own first, then the cache's committed ones, then the
+/// store's.
+struct CaseStates<'c> {
+    cache: &'c CaseCache,
+    staged: StagedCases,
+}
+
+impl<'c> CaseStates<'c> {
+    fn new(cache: &'c CaseCache) -> CaseStates<'c> {
+        CaseStates {
+            cache,
+            staged: StagedCases::new(),
+        }
+    }
+
+    fn get(
+        &self,
+        kv: &Overlay<'_>,
+        model: ReadModel,
+        case_id: CaseId,
+    ) -> Result<Option<Arc<CachedCase>>, ProjectorError> {
+        let key = (model, case_id);
+        if let Some(case) = self.staged.get(&key) {
+            return Ok(Some(case.clone()));
+        }
+        if let Some(case) = self.cache.get(&key) {
+            return Ok(Some(case));
+        }
+        let stored: Option<StoredCase> = read_json(kv, &state_key(model, case_id))?;
+        Ok(stored.map(|stored| Arc::new(CachedCase::new(stored))))
+    }
+
+    fn stage(&mut self, model: ReadModel, case: Arc<CachedCase>) {
+        self.staged.insert((model, case.stored.case_id), case);
+    }
+
+    /// Writes every state the batch has changed so far: once at its end, and before anything that reads the
+    /// stored states of a model's cases.
+    fn write(&self, overlay: &mut Overlay<'_>) {
+        for ((model, case_id), case) in &self.staged {
+            write_json(overlay, state_key(*model, *case_id), &case.stored);
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod as_of;
 pub mod as_of_view;
 pub mod calendar;
 pub mod case;
+pub mod case_cache;
 mod consumer;
 mod error;
 mod fees;

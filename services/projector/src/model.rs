@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+use casetrack_domain::calendar::Arrangement;
 use casetrack_domain::{AgencyId, CaseId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::calendar::{apply_arrangement, keep_arrangement};
-use crate::case::{CASE_SCHEMA, Fact, StoredCase};
+use crate::case::CASE_SCHEMA;
 use crate::error::ProjectorError;
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
@@ -60,48 +61,54 @@ impl ReadModel {
         }
     }
 
-    /// Folds one fact, recorded at log `position`, into this model's staged writes.
+    /// Folds a holiday arrangement loaded at log `position` into this model's staged writes.
+    pub fn apply_arrangement(
+        self,
+        kv: &mut Overlay<'_>,
+        position: u64,
+        arrangement: &Arrangement,
+    ) -> Result<(), ProjectorError> {
+        // The queues and the work figures' on-time measures count working days; the annual figures do not
+        // depend on the calendar.
+        match self {
+            ReadModel::Queues => apply_arrangement(kv, position, arrangement),
+            ReadModel::Workload => {
+                keep_arrangement(kv, ReadModel::Workload, position, arrangement);
+                Ok(())
+            }
+            ReadModel::Annual | ReadModel::Cases => Ok(()),
+        }
+    }
+
+    /// Folds the change of one case by the event at log `position` (its summary `before`, none for a new case,
+    /// and `after`) into this model's staged writes. The case's own state is written by the fold, once per
+    /// batch (fold.rs).
     pub fn apply(
         self,
         kv: &mut Overlay<'_>,
         position: u64,
-        fact: &Fact,
+        before: Option<&CaseSummary>,
+        after: &CaseSummary,
     ) -> Result<(), ProjectorError> {
-        if let Fact::Arrangement {
-            position,
-            arrangement,
-        } = fact
-        {
-            // The queues and the work figures' on-time measures count working days; the annual figures do not
-            // depend on the calendar.
-            return match self {
-                ReadModel::Queues => apply_arrangement(kv, *position, arrangement),
-                ReadModel::Workload => {
-                    keep_arrangement(kv, ReadModel::Workload, *position, arrangement);
-                    Ok(())
-                }
-                ReadModel::Annual | ReadModel::Cases => Ok(()),
-            };
-        }
-        let state_key = key(&[self.name(), "s", &fact.case_id().to_string()]);
-        let stored: Option<StoredCase> = read_json(kv, &state_key)?;
-        let before = stored.as_ref().map(CaseSummary::of);
-        let mut case = stored.unwrap_or_else(|| StoredCase::new(fact.case_id(), fact.kind()));
-        case.apply(fact)?;
-        let after = CaseSummary::of(&case);
         match self {
             ReadModel::Annual => {
                 // The event at `position` is in every as-of view from `position + 1` on.
                 let since = position + 1;
-                apply_annual(kv, since, fact.case_id(), before.as_ref(), &after)?
+                apply_annual(kv, since, after.case_id, before, after)
             }
-            ReadModel::Cases => {}
-            ReadModel::Queues => apply_queue(kv, before.as_ref(), &after)?,
-            ReadModel::Workload => index_work(kv, &after),
+            ReadModel::Cases => Ok(()),
+            ReadModel::Queues => apply_queue(kv, before, after),
+            ReadModel::Workload => {
+                index_work(kv, after);
+                Ok(())
+            }
         }
-        write_json(kv, state_key, &case);
-        Ok(())
     }
+}
+
+/// Where `model` keeps its state of `case`.
+pub(crate) fn state_key(model: ReadModel, case: CaseId) -> Vec<u8> {
+    key(&[model.name(), "s", &case.to_string()])
 }
 
 impl fmt::Display for ReadModel {

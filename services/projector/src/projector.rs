@@ -2,10 +2,11 @@
 //! command line) or following the log as a checkpointed consumer (`consumer.rs`).
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use casetrack_eventlog::RecordedEvent;
 
+use crate::case_cache::{CaseCache, MAX_CACHED_CASES};
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, fold_batch};
 use crate::model::ReadModel;
@@ -15,18 +16,35 @@ use crate::store::{Store, checkpoint_in};
 /// Progress of a fold: events folded so far (from the lowest checkpoint) and the log head it is folding to.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
-/// The projector over one projection store. Cheap to clone.
+/// The projector over one projection store. Cheap to clone; the clones share the store and the cache of
+/// committed case states.
 #[derive(Clone)]
 pub struct Projector {
     store: Arc<Store>,
+    cache: Arc<Mutex<CaseCache>>,
 }
 
 impl Projector {
-    /// Opens (or creates) the projection store in `dir`.
+    /// Opens (or creates) the projection store in `dir`, keeping up to [`MAX_CACHED_CASES`] case states in
+    /// memory.
     pub fn open(dir: &Path) -> Result<Projector, ProjectorError> {
+        Projector::with_cache_bound(dir, MAX_CACHED_CASES)
+    }
+
+    /// Opens the store keeping at most `cached_cases` case states in memory.
+    pub fn with_cache_bound(dir: &Path, cached_cases: usize) -> Result<Projector, ProjectorError> {
         Ok(Projector {
             store: Arc::new(Store::open(dir)?),
+            cache: Arc::new(Mutex::new(CaseCache::new(cached_cases))),
         })
+    }
+
+    /// The cache; a fold that panicked holding it left it as it was before that fold (states enter it only
+    /// after their batch is committed), so a poisoned lock is still a consistent cache.
+    fn cache(&self) -> MutexGuard<'_, CaseCache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn store(&self) -> &Store {
@@ -75,6 +93,7 @@ impl Projector {
         progress: Progress<'_>,
     ) -> Result<u64, ProjectorError> {
         for &model in models {
+            self.cache().forget(model);
             self.store.reset(model)?;
         }
         self.catch_up(log, progress)
@@ -87,9 +106,12 @@ impl Projector {
         checkpoints: &mut [(ReadModel, u64)],
         events: &[RecordedEvent],
     ) -> Result<(), ProjectorError> {
-        let (writes, advanced) = fold_batch(self.store.as_ref(), checkpoints, events)?;
-        self.store.commit(writes, &advanced)?;
-        for (model, position) in advanced {
+        // Held for the whole fold: one fold at a time reads and fills the cache.
+        let mut cache = self.cache();
+        let folded = fold_batch(self.store.as_ref(), &cache, checkpoints, events)?;
+        self.store.commit(folded.writes, &folded.advanced)?;
+        cache.absorb(folded.cases);
+        for (model, position) in folded.advanced {
             if let Some(slot) = checkpoints.iter_mut().find(|(m, _)| *m == model) {
                 slot.1 = position;
             }
