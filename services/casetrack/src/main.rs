@@ -89,6 +89,8 @@ enum Command {
     /// Tokens for the token file: `token new` prints a fresh token once and the entry that admits it.
     #[command(subcommand)]
     Token(cmd::token::Command),
+    /// Benchmark the staff console: queue page render p50/p99 over N open cases in one subtree, and the report page.
+    BenchConsole(cmd::bench_console::Args),
     /// Benchmark the projector: fold speed (events/s) and report query latency for a year of N cases.
     BenchReport(cmd::bench_report::Args),
     /// Benchmark intake → report cell through NATS and a running `casetrack reporting` (multi-process layout):
@@ -156,6 +158,7 @@ fn run(command: Command, file: Option<&config::ConfigFile>) -> anyhow::Result<()
         Command::Agency(args) => cmd::agency::run(args),
         Command::Calendar(command) => cmd::calendar::run(command),
         Command::Token(command) => cmd::token::run(command),
+        Command::BenchConsole(args) => cmd::bench_console::run(args),
         Command::BenchReport(args) => cmd::bench_report::run(args),
         Command::BenchReporting(args) => cmd::bench_reporting::run(args),
         Command::Config(command) => cmd::config::run(command, file),

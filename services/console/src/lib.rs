@@ -35,5 +35,6 @@ mod staff;
 mod submit;
 
 pub use backend::Backend;
+pub use queue::PAGE_SIZE;
 pub use router::{Console, MAX_FORM_BYTES};
 pub use session::{MAX_SESSIONS, SESSION_TTL};

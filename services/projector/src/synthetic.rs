@@ -59,21 +59,7 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
             .expect("the synthetic agencies are valid ids");
         let received_on = start + Days::new(rng.below(365));
         let applicant = ApplicantType::ALL[rng.below(ApplicantType::ALL.len() as u64) as usize];
-        let mut events = vec![event(
-            case,
-            received_on,
-            EventBody::Application(ApplicationEvent::Received {
-                applicant: None,
-                agency: agency.clone(),
-                applicant_type: applicant,
-                channel: Channel::Internet,
-                handed_in_on: received_on,
-                receipt_confirmed_on: Some(received_on),
-                content: format!("申请公开第{n}号政府信息"),
-                delivery_form: DeliveryForm::Electronic,
-                referred_from: None,
-            }),
-        )];
+        let mut events = vec![received(case, agency.clone(), applicant, received_on, n)];
         // Nine in ten are decided, within 60 days (some in the next year).
         if rng.below(10) != 0 {
             let outcome = outcomes[rng.below(outcomes.len() as u64) as usize];
@@ -127,6 +113,51 @@ pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
         cases.push(events);
     }
     cases
+}
+
+/// An application received over the internet on `received_on` (receipt confirmed that day), the `n`th.
+fn received(
+    case: CaseId,
+    agency: AgencyId,
+    applicant: ApplicantType,
+    received_on: NaiveDate,
+    n: u64,
+) -> Event {
+    event(
+        case,
+        received_on,
+        EventBody::Application(ApplicationEvent::Received {
+            applicant: None,
+            agency,
+            applicant_type: applicant,
+            channel: Channel::Internet,
+            handed_in_on: received_on,
+            receipt_confirmed_on: Some(received_on),
+            content: format!("申请公开第{n}号政府信息"),
+            delivery_form: DeliveryForm::Electronic,
+            referred_from: None,
+        }),
+    )
+}
+
+/// Days back from today over which [`open_cases`] spreads the receipts: past the 20 working days of Art. 33,
+/// so the queue holds cases due later, due soon and overdue.
+const OPEN_SPREAD_DAYS: u64 = 40;
+
+/// `count` applications received in the [`OPEN_SPREAD_DAYS`] up to `today` over the district's agencies and
+/// still open: a busy 待办 queue. Deterministic per seed.
+pub fn open_cases(today: NaiveDate, count: u64, seed: u64) -> Vec<Vec<Event>> {
+    let mut rng = SplitMix(seed);
+    (0..count)
+        .map(|n| {
+            let agency = AgencyId::parse(AGENCIES[rng.below(AGENCIES.len() as u64) as usize])
+                .expect("the synthetic agencies are valid ids");
+            let applicant = ApplicantType::ALL[rng.below(ApplicantType::ALL.len() as u64) as usize];
+            let received_on = today - Days::new(rng.below(OPEN_SPREAD_DAYS));
+            let case = CaseId(Uuid::from_u64_pair(seed, n));
+            vec![received(case, agency, applicant, received_on, n)]
+        })
+        .collect()
 }
 
 /// Appends case histories, many cases per atomic append (within the log's per-append limit).

@@ -52,8 +52,8 @@ struct Level {
 }
 
 /// The `casetrack serve` process under test, killed (by its process id) and reaped when dropped.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
 impl Drop for Server {
@@ -73,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let (admin, hotline) = write_tokens(&dir)?;
     let listen = free_loopback_address()?;
-    let mut server = start_server(&dir, listen)?;
+    let mut server = start_server(&dir, listen, "127.0.0.1:0".parse()?)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let channel = connect(listen, &mut server).await?;
@@ -103,12 +103,18 @@ fn write_tokens(dir: &Path) -> anyhow::Result<(BearerToken, BearerToken)> {
 }
 
 /// A loopback address with a port free right now, for the server to listen on.
-fn free_loopback_address() -> anyhow::Result<SocketAddr> {
+pub(crate) fn free_loopback_address() -> anyhow::Result<SocketAddr> {
     let probe = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(probe.local_addr()?)
 }
 
-fn start_server(dir: &Path, listen: SocketAddr) -> anyhow::Result<Server> {
+/// `casetrack serve` on `dir/data` with `dir/tokens.json`, gRPC on `listen` and the console on `console`, its
+/// output in `dir/serve.log`.
+pub(crate) fn start_server(
+    dir: &Path,
+    listen: SocketAddr,
+    console: SocketAddr,
+) -> anyhow::Result<Server> {
     let log_listen = free_loopback_address()?;
     let output = std::fs::File::create(dir.join("serve.log"))?;
     let child = Command::new(std::env::current_exe()?)
@@ -120,7 +126,7 @@ fn start_server(dir: &Path, listen: SocketAddr) -> anyhow::Result<Server> {
         .arg("--log-listen")
         .arg(log_listen.to_string())
         .arg("--console-listen")
-        .arg("127.0.0.1:0")
+        .arg(console.to_string())
         .arg("--tokens")
         .arg(dir.join("tokens.json"))
         .stdin(Stdio::null())

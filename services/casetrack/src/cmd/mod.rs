@@ -3,6 +3,7 @@
 pub mod agency;
 pub mod audit;
 pub mod backup;
+pub mod bench_console;
 pub mod bench_intake;
 pub mod bench_log;
 pub mod bench_report;
