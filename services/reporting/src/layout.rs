@@ -65,6 +65,22 @@ impl Block {
         let segments: &'static [&'static [Row]] = self.rows;
         segments.iter().flat_map(|segment| segment.iter())
     }
+
+    /// Whether this block's rows continue `previous`'s under the same header: it has no heading of its own and
+    /// its label and column headers read the same (the statistical table's 八, whose 经费 in 万元 follows the
+    /// counts under 统计指标 / 统计数). Printed, it takes no header row of its own.
+    pub fn continues(&self, previous: &Block) -> bool {
+        let headers = |block: &Block| {
+            block
+                .columns
+                .iter()
+                .map(|c| (c.label_zh, c.group_zh))
+                .collect::<Vec<_>>()
+        };
+        self.heading_zh.is_none()
+            && self.row_header_zh == previous.row_header_zh
+            && headers(self) == headers(previous)
+    }
 }
 
 /// Every column: Σ left rows = Σ right rows.

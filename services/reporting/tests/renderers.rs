@@ -249,3 +249,54 @@ fn the_document_has_its_落款_and_keeps_provenance_in_the_colophon() {
         json::to_json(&published(2024).with_agency_name(dated.agency_name.clone()))
     );
 }
+
+/// The statistical table (2018 and earlier) prints each table's header once: table 八's 经费 (万元) continues its
+/// counts under the same 统计指标 / 统计数 header rather than repeating it mid-table, in HTML (where the header is
+/// the table's head, repeated on every printed page), xlsx and Markdown; its figures still read back from xlsx.
+#[test]
+fn the_statistical_table_prints_each_header_once() {
+    let published = published(2018);
+    let html = html::to_html(&published);
+    let tables: Vec<&str> = html.split("<table>").skip(1).collect();
+    assert_eq!(tables.len(), 9, "the statistical table's nine parts");
+    for table in &tables {
+        assert_eq!(table.matches("<th>统计指标</th>").count(), 1, "{table}");
+        assert!(
+            table.contains("<thead>\n<tr><th>统计指标</th>"),
+            "the header is the table's head: {table}"
+        );
+    }
+    let eight = tables[7];
+    let staff = eight.find("2. 兼职人员数（人）").expect("staff row");
+    let budget = eight
+        .find("（四）政府信息公开专项经费（万元）")
+        .expect("budget row");
+    assert!(
+        staff < budget && !eight[staff..budget].contains("<th>"),
+        "{eight}"
+    );
+
+    let markdown = md::to_markdown(&published);
+    assert_eq!(markdown.matches("| 统计指标 |").count(), 9, "{markdown}");
+    let eight = &markdown[markdown.find("## 八、").expect("table 八")..];
+    let staff = eight.find("2. 兼职人员数（人） |").expect("staff row");
+    let budget = eight
+        .find("| （四）政府信息公开专项经费（万元） |")
+        .expect("budget row");
+    let between = &eight[staff..budget];
+    assert!(
+        !between.contains("统计指标") && !between.contains("\n\n"),
+        "one Markdown table: {eight}"
+    );
+
+    let bytes = xlsx::to_xlsx(&published).expect("xlsx");
+    let back = xlsx::from_xlsx(
+        &bytes,
+        &casetrack_reporting::audit::FileHints::default(),
+        "2018.xlsx",
+    )
+    .expect("read back");
+    for cell in published.report.cells() {
+        assert_eq!(back.get(&cell.spec.code), cell.figure, "{}", cell.spec.code);
+    }
+}

@@ -338,7 +338,9 @@ fn challenges(report: &Report, table: &TableLayout) -> Grid {
 }
 
 /// Table 二 and the statistical table: per block a heading, a header row (信息内容 + columns), then rows;
-/// a block with fewer columns than the widest lets its last column span the rest.
+/// a block with fewer columns than the widest lets its last column span the rest. A block that continues the
+/// one before it under the same header prints no header of its own; a table whose blocks all share its first
+/// row's header has that row as its head, repeated on every printed page.
 fn blocks(report: &Report, table: &TableLayout) -> Grid {
     let mut grid = Grid::new(table.heading_zh());
     let width = 1 + small(
@@ -350,6 +352,7 @@ fn blocks(report: &Report, table: &TableLayout) -> Grid {
             .unwrap_or(1),
     );
     let mut r = 0u32;
+    let mut previous: Option<&Block> = None;
     for block in table.blocks {
         if let Some(heading) = block.heading_zh {
             grid.put(r, 0, 1, width, Content::Header(heading.to_string()));
@@ -357,18 +360,21 @@ fn blocks(report: &Report, table: &TableLayout) -> Grid {
         }
         let n = small(block.columns.len());
         let span = |c: u16| if c + 1 == n { width - n } else { 1 };
-        grid.put(r, 0, 1, 1, Content::Header(block.row_header_zh.to_string()));
-        for (c, column) in block.columns.iter().enumerate() {
-            let c = small(c);
-            grid.put(
-                r,
-                1 + c,
-                1,
-                span(c),
-                Content::Header(column.label_zh.to_string()),
-            );
+        if !previous.is_some_and(|p| block.continues(p)) {
+            grid.put(r, 0, 1, 1, Content::Header(block.row_header_zh.to_string()));
+            for (c, column) in block.columns.iter().enumerate() {
+                let c = small(c);
+                grid.put(
+                    r,
+                    1 + c,
+                    1,
+                    span(c),
+                    Content::Header(column.label_zh.to_string()),
+                );
+            }
+            r += 1;
         }
-        r += 1;
+        previous = Some(block);
         for row in block.rows() {
             let label = Content::Label(format!(
                 "{}{}",
@@ -393,6 +399,13 @@ fn blocks(report: &Report, table: &TableLayout) -> Grid {
             }
             r += 1;
         }
+    }
+    let one_header = table
+        .blocks
+        .windows(2)
+        .all(|pair| pair[1].continues(&pair[0]));
+    if table.blocks.first().is_some_and(|b| b.heading_zh.is_none()) && one_header {
+        grid.head_rows = 1;
     }
     grid.finish()
 }

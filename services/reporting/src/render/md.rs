@@ -65,29 +65,34 @@ fn written_part(md: &mut String, published: &PublishedReport, part: u8) -> bool 
     true
 }
 
-/// The national tables, one Markdown table per block, each followed in a six-part report by the officer's
-/// paragraphs of its part.
+/// The national tables, one Markdown table per block (a block that continues the one before under the same
+/// header continues its table), each followed in a six-part report by the officer's paragraphs of its part.
 fn tables(md: &mut String, published: &PublishedReport, six_parts: bool) {
     let report = &published.report;
     for (i, table) in catalogue(report.format()).layout.tables.iter().enumerate() {
         let _ = write!(md, "\n## {}\n", table.heading_zh());
+        let mut previous = None;
         for block in table.blocks {
             if let Some(heading) = block.heading_zh {
                 let _ = write!(md, "\n### {heading}\n");
             }
-            let corner = table.top_left_zh.unwrap_or(block.row_header_zh);
-            let mut header = format!("\n| {} |", cell(corner));
-            for column in block.columns {
-                let label = match column.group_zh {
-                    Some(group) => format!("{group}·{}", column.label_zh),
-                    None => column.label_zh.to_string(),
-                };
-                let _ = write!(header, " {} |", cell(&label));
+            // A block continuing the one before under the same header continues its Markdown table.
+            if !previous.is_some_and(|p| block.continues(p)) {
+                let corner = table.top_left_zh.unwrap_or(block.row_header_zh);
+                let mut header = format!("\n| {} |", cell(corner));
+                for column in block.columns {
+                    let label = match column.group_zh {
+                        Some(group) => format!("{group}·{}", column.label_zh),
+                        None => column.label_zh.to_string(),
+                    };
+                    let _ = write!(header, " {} |", cell(&label));
+                }
+                md.push_str(&header);
+                md.push_str("\n|---|");
+                md.push_str(&"---:|".repeat(block.columns.len()));
+                md.push('\n');
             }
-            md.push_str(&header);
-            md.push_str("\n|---|");
-            md.push_str(&"---:|".repeat(block.columns.len()));
-            md.push('\n');
+            previous = Some(block);
             for row in block.rows() {
                 let label = format!("{}{}", "　".repeat(usize::from(row.depth)), row.label_zh);
                 let _ = write!(md, "| {} |", cell(&label));
