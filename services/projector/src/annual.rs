@@ -21,6 +21,7 @@ use crate::membership::RULES_VERSION;
 use crate::model::{ReadModel, parse_json};
 use crate::ranges::{CaseCard, cards_of, decode_pair};
 use crate::skipped::{SkippedEvent, skipped_events};
+use crate::tree_sums::{OWN_SUMS, SumTags, TREE_SUMS};
 
 /// Most cases one drill-down returns; a bigger cell is an error the caller sees, not a truncated list.
 pub const MAX_DRILL_DOWN: usize = 200_000;
@@ -132,12 +133,22 @@ pub fn counts_in_year(
     year: i32,
     scope: AgencyScope,
 ) -> Result<bool, ProjectorError> {
-    for member in agencies_in(kv, agency, scope)? {
-        let fixed = prefix(&["annual", "c", &member, &year.to_string()]);
+    let counts = |tags: SumTags, member: &str| -> Result<bool, ProjectorError> {
+        let fixed = prefix(&["annual", tags.year, member, &year.to_string()]);
         for (k, v) in kv.scan_prefix(&fixed)? {
             if decode_u64(&k, &v)? > 0 {
                 return Ok(true);
             }
+        }
+        Ok(false)
+    };
+    if scope == AgencyScope::Tree && kv.keeps_tree_sums() {
+        validate_agency(agency)?;
+        return counts(TREE_SUMS, agency);
+    }
+    for member in agencies_in(kv, agency, scope)? {
+        if counts(OWN_SUMS, &member)? {
+            return Ok(true);
         }
     }
     Ok(false)
@@ -145,6 +156,16 @@ pub fn counts_in_year(
 
 /// The report of `agency` alone for `year`: its base cells as the annual model holds them.
 pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report, ProjectorError> {
+    sums_report(kv, agency, year, OWN_SUMS)
+}
+
+/// The report of `agency` for `year` from the cell sums under `tags`: its own, or its subtree's.
+fn sums_report(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    tags: SumTags,
+) -> Result<Report, ProjectorError> {
     let format = format_of(year)?;
     validate_agency(agency)?;
     let mut builder = ReportBuilder::new(agency, year)?;
@@ -159,12 +180,12 @@ pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report,
         };
         Ok(())
     };
-    let fixed = prefix(&["annual", "c", agency, &year.to_string()]);
+    let fixed = prefix(&["annual", tags.year, agency, &year.to_string()]);
     for (k, v) in kv.scan_prefix(&fixed)? {
         let parts = suffix_parts(&k, fixed.len());
         add(&parts[0], decode_u64(&k, &v)?)?;
     }
-    let open = prefix(&["annual", "oc", agency]);
+    let open = prefix(&["annual", tags.open, agency]);
     for (k, v) in kv.scan_prefix(&open)? {
         let parts = suffix_parts(&k, open.len());
         let [cell, from] = parts.as_slice() else {
@@ -180,8 +201,23 @@ pub fn agency_report(kv: &dyn KvRead, agency: &str, year: i32) -> Result<Report,
     Ok(builder.build()?)
 }
 
-/// The report of `agency` for `year`: its own, or the roll-up of every agency in its tree.
+/// The report of `agency` for `year`: its own, or its whole tree's — read from the subtree sums where the
+/// store keeps them (`tree_sums.rs`), else rolled up agency by agency.
 pub fn report(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+) -> Result<Report, ProjectorError> {
+    if scope == AgencyScope::Tree && kv.keeps_tree_sums() {
+        return sums_report(kv, agency, year, TREE_SUMS);
+    }
+    roll_up(kv, agency, year, scope)
+}
+
+/// The report of `agency` for `year`: its own, or the roll-up of the reports of every agency in its tree,
+/// added at query time (a view as of a past position; and the reference the subtree sums are tested against).
+pub fn roll_up(
     kv: &dyn KvRead,
     agency: &str,
     year: i32,

@@ -102,6 +102,12 @@ fn strip_parts(key: &[u8], n: usize) -> &[u8] {
 }
 
 impl KvRead for AsOfView<'_> {
+    /// The ranges keep each membership's history, not the subtree sums: a roll-up as of a past position adds
+    /// its agencies' reports.
+    fn keeps_tree_sums(&self) -> bool {
+        false
+    }
+
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
         Ok(self
             .scan_prefix(key)?

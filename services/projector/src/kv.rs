@@ -16,6 +16,12 @@ pub trait KvRead {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError>;
     /// Every entry whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError>;
+
+    /// Whether the annual model's subtree sums (`tree_sums.rs`) are here: in every store the fold writes, not
+    /// in a view as of a past position.
+    fn keeps_tree_sums(&self) -> bool {
+        true
+    }
 }
 
 /// Writes of one batch, staged over a base store so later events of the batch read earlier events' writes.
@@ -62,6 +68,10 @@ impl<'a> Overlay<'a> {
 impl KvRead for Overlay<'_> {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
         Overlay::get(self, key)
+    }
+
+    fn keeps_tree_sums(&self) -> bool {
+        self.base.keeps_tree_sums()
     }
 
     /// The base's entries with this batch's staged writes over them.

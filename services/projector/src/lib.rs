@@ -38,6 +38,7 @@ pub mod skipped;
 mod store;
 pub mod summary;
 pub mod synthetic;
+pub mod tree_sums;
 pub mod wire;
 pub mod work_cells;
 pub mod work_read;

@@ -18,6 +18,7 @@ use crate::kv::Overlay;
 use crate::membership::{Membership, RULES_VERSION, Span, memberships};
 use crate::ranges::{CaseCard, OPEN, RANGES_LAYOUT, card_key, decode_pair, encode_pair, range_key};
 use crate::summary::CaseSummary;
+use crate::tree_sums::{OWN_SUMS, SumTags, TREE_SUMS, TREE_SUMS_LAYOUT, ancestors_or_self};
 use crate::workload::{WORKLOAD_SCHEMA, index_work};
 
 /// A read model the projector maintains.
@@ -54,7 +55,9 @@ impl ReadModel {
     /// on open and folded again from position 0 (store.rs), so old and new rules never mix in one model.
     pub fn version(self) -> String {
         match self {
-            ReadModel::Annual => format!("{CASE_SCHEMA}; {RULES_VERSION}; {RANGES_LAYOUT}"),
+            ReadModel::Annual => {
+                format!("{CASE_SCHEMA}; {RULES_VERSION}; {RANGES_LAYOUT}; {TREE_SUMS_LAYOUT}")
+            }
             ReadModel::Cases => CASE_SCHEMA.to_string(),
             ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
             ReadModel::Workload => format!("{CASE_SCHEMA}; {WORKLOAD_SCHEMA}"),
@@ -171,8 +174,8 @@ fn apply_annual(
     Ok(())
 }
 
-/// Adds or removes one membership, opens or closes its range, and moves its cell's sum by the weight, in the
-/// same batch.
+/// Adds or removes one membership, opens or closes its range, and moves its cell's sum and the subtree sums of
+/// its agency and every ancestor by the weight, in the same batch.
 fn change_membership(
     kv: &mut Overlay<'_>,
     at: u64,
@@ -182,22 +185,17 @@ fn change_membership(
     add: bool,
 ) -> Result<(), ProjectorError> {
     let cell = membership.cell.as_str();
-    let (tag, sum_tag, year) = match membership.span {
-        Span::Year(year) => ("m", "c", year.to_string()),
-        Span::From(year) => ("o", "oc", year.to_string()),
+    let (tag, year) = match membership.span {
+        Span::Year(year) => ("m", year.to_string()),
+        Span::From(year) => ("o", year.to_string()),
     };
     let parts = match membership.span {
         Span::Year(_) => [agency, year.as_str(), cell, case],
         Span::From(_) => [agency, cell, year.as_str(), case],
     };
     let member_key = key(&[&["annual", tag][..], &parts[..]].concat());
-    let sum_key = key(&[&["annual", sum_tag][..], &parts[..3]].concat());
-    let sum = match kv.get(&sum_key)? {
-        Some(value) => decode_u64(&sum_key, &value)?,
-        None => 0,
-    };
     let weight = membership.weight;
-    let sum = if add {
+    if add {
         assert!(
             kv.get(&member_key)?.is_none(),
             "membership added twice: {}",
@@ -205,7 +203,6 @@ fn change_membership(
         );
         kv.put(member_key, encode_pair(weight, at));
         kv.put(range_key(tag, &parts, at), encode_pair(weight, OPEN));
-        sum.checked_add(weight)
     } else {
         let held = kv.get(&member_key)?.unwrap_or_else(|| {
             panic!(
@@ -216,6 +213,44 @@ fn change_membership(
         let (_, since) = decode_pair(&member_key, &held)?;
         kv.delete(member_key);
         kv.put(range_key(tag, &parts, since), encode_pair(weight, at));
+    }
+    let sum_tag = |tags: SumTags| match membership.span {
+        Span::Year(_) => tags.year,
+        Span::From(_) => tags.open,
+    };
+    move_sum(
+        kv,
+        &[&["annual", sum_tag(OWN_SUMS)][..], &parts[..3]].concat(),
+        weight,
+        add,
+    )?;
+    for subtree in ancestors_or_self(agency) {
+        let sum_parts = [subtree, parts[1], parts[2]];
+        move_sum(
+            kv,
+            &[&["annual", sum_tag(TREE_SUMS)][..], &sum_parts[..]].concat(),
+            weight,
+            add,
+        )?;
+    }
+    Ok(())
+}
+
+/// Moves the cell sum under the key of `parts` by `weight`, up or down; a sum of 0 is deleted.
+fn move_sum(
+    kv: &mut Overlay<'_>,
+    parts: &[&str],
+    weight: u64,
+    add: bool,
+) -> Result<(), ProjectorError> {
+    let sum_key = key(parts);
+    let sum = match kv.get(&sum_key)? {
+        Some(value) => decode_u64(&sum_key, &value)?,
+        None => 0,
+    };
+    let sum = if add {
+        sum.checked_add(weight)
+    } else {
         sum.checked_sub(weight)
     };
     // The sum is the total of the stored weights; leaving u64 means the store is corrupt.

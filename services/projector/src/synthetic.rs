@@ -47,16 +47,51 @@ fn event(case: CaseId, on: NaiveDate, body: EventBody) -> Event {
     Event::new(case, at, body)
 }
 
-/// `count` application histories received during `year` (each one case's events), plus challenges.
+/// The root of [`province`].
+pub const PROVINCE: &str = "prov";
+/// Prefectures of [`province`], and counties per prefecture: its units hang three levels below the root.
+const PREFECTURES: usize = 16;
+const COUNTIES_PER_PREFECTURE: usize = 8;
+
+/// `units` agencies of a province, spread over its prefectures and counties (`prov/p3/c5/u1234`): a roll-up of
+/// the root covers them all.
+pub fn province(units: usize) -> Vec<AgencyId> {
+    (0..units)
+        .map(|unit| {
+            let prefecture = unit % PREFECTURES;
+            let county = unit / PREFECTURES % COUNTIES_PER_PREFECTURE;
+            AgencyId::parse(&format!("{PROVINCE}/p{prefecture}/c{county}/u{unit}"))
+                .expect("the synthetic province's ids are valid")
+        })
+        .collect()
+}
+
+/// `count` application histories received during `year` (each one case's events), plus challenges, spread
+/// over the district's [`AGENCIES`].
 pub fn year_of_cases(year: i32, count: u64, seed: u64) -> Vec<Vec<Event>> {
+    let district: Vec<AgencyId> = AGENCIES
+        .iter()
+        .map(|id| AgencyId::parse(id).expect("the synthetic agencies are valid ids"))
+        .collect();
+    year_of_cases_in(&district, year, count, seed)
+}
+
+/// `count` application histories received during `year`, plus challenges, spread over `agencies` (at least
+/// one).
+pub fn year_of_cases_in(
+    agencies: &[AgencyId],
+    year: i32,
+    count: u64,
+    seed: u64,
+) -> Vec<Vec<Event>> {
+    assert!(!agencies.is_empty(), "cases need an agency to go to");
     let mut rng = SplitMix(seed);
     let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let outcomes = Outcome::all();
     let mut cases = Vec::new();
     for n in 0..count {
         let case = CaseId(Uuid::from_u64_pair(seed, n));
-        let agency = AgencyId::parse(AGENCIES[rng.below(AGENCIES.len() as u64) as usize])
-            .expect("the synthetic agencies are valid ids");
+        let agency = agencies[rng.below(agencies.len() as u64) as usize].clone();
         let received_on = start + Days::new(rng.below(365));
         let applicant = ApplicantType::ALL[rng.below(ApplicantType::ALL.len() as u64) as usize];
         let mut events = vec![received(case, agency.clone(), applicant, received_on, n)];

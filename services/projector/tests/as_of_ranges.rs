@@ -13,10 +13,7 @@ use casetrack_projector::as_of_view::AsOfView;
 use casetrack_projector::kv::{KvRead, MemoryKv};
 use casetrack_projector::{AgencyScope, AsOf, ProjectorError, ReadModel, Reports, annual};
 use chrono::{Days, NaiveDate};
-use common::{
-    Application, Challenge, append_each, case_id, challenge_events, date, decided, fold, on_day,
-    received, runtime,
-};
+use common::{Application, append_each, case_id, date, decided, fold, on_day, received, runtime};
 use proptest::prelude::*;
 
 const AGENCIES: [&str; 3] = ["simao", "simao/finance", "simao/education"];
@@ -30,38 +27,6 @@ fn day_in_years() -> impl Strategy<Value = NaiveDate> {
 
 fn application() -> impl Strategy<Value = Application> {
     common::application(AGENCIES.len(), day_in_years(), 500)
-}
-
-/// Every case's first event, then every case's later events: as-of positions fall between a case's events.
-fn history(apps: &[Application], challenges: &[Challenge]) -> Vec<Event> {
-    let mut cases: Vec<Vec<Event>> = apps
-        .iter()
-        .enumerate()
-        .map(|(i, app)| {
-            let id = case_id(i as u128);
-            let mut events = vec![received(
-                id,
-                AGENCIES[app.agency],
-                app.applicant,
-                app.received_on,
-            )];
-            if let Some((days, outcome)) = app.ended {
-                events.push(decided(id, outcome, app.received_on + Days::new(days)));
-            }
-            events
-        })
-        .collect();
-    cases.extend(
-        challenges
-            .iter()
-            .enumerate()
-            .map(|(i, ch)| challenge_events(case_id(10_000 + i as u128), AGENCIES[ch.agency], ch)),
-    );
-    let firsts = cases.iter().filter_map(|events| events.first().cloned());
-    let laters = cases
-        .iter()
-        .flat_map(|events| events.iter().skip(1).cloned());
-    firsts.chain(laters.collect::<Vec<_>>()).collect()
 }
 
 /// The view and the in-memory fold hold the same keys and values in every family.
@@ -196,6 +161,6 @@ proptest! {
         challenges in prop::collection::vec(common::challenge(AGENCIES.len(), day_in_years(), 500), 0..8),
         fractions in prop::collection::vec(0u32..=1000, 1..6),
     ) {
-        run(history(&apps, &challenges), fractions);
+        run(common::history(&AGENCIES, &apps, &challenges), fractions);
     }
 }

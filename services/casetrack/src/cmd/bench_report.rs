@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
+use casetrack_domain::AgencyId;
 use casetrack_eventlog::EventLog;
 use casetrack_projector::fold::{FOLD_BATCH, decode_recorded};
 use casetrack_projector::{
-    AgencyScope, AsOf, Projector, ReadModel, Reports, as_of, projections_dir, synthetic,
+    AgencyScope, AsOf, Projector, ReadModel, Reports, annual, as_of, projections_dir, synthetic,
 };
 
 use crate::cmd::bench_log::percentile;
@@ -17,6 +18,8 @@ use crate::cmd::serve::log_dir;
 
 /// Report queries timed per kind of query.
 const QUERY_RUNS: usize = 20;
+/// Runs of the queries that add every agency of a province at query time (seconds each).
+const SLOW_QUERY_RUNS: usize = 3;
 /// Cases appended per `append_cases` call, so progress shows and memory stays bounded.
 const APPEND_CHUNK: u64 = 20_000;
 
@@ -31,11 +34,23 @@ pub struct Args {
     /// Data year.
     #[arg(long, default_value_t = 2024)]
     pub year: i32,
+    /// Spread the cases over a synthetic province of this many units (e.g. 7300) instead of one district's
+    /// four agencies; the roll-ups are then of the whole province.
+    #[arg(long)]
+    pub province_units: Option<usize>,
 }
 
-fn time(label: &str, mut query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let mut runs = Vec::with_capacity(QUERY_RUNS);
-    for _ in 0..QUERY_RUNS {
+fn time(label: &str, query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    time_runs(label, QUERY_RUNS, query)
+}
+
+fn time_runs(
+    label: &str,
+    count: usize,
+    mut query: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut runs = Vec::with_capacity(count);
+    for _ in 0..count {
         let started = Instant::now();
         query()?;
         runs.push(started.elapsed());
@@ -75,10 +90,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let log = EventLog::open(&log_dir(&args.data)).context("open the event log")?;
     let runtime = tokio::runtime::Runtime::new()?;
     let started = Instant::now();
+    let agencies = match args.province_units {
+        Some(units) => synthetic::province(units),
+        None => synthetic::AGENCIES
+            .iter()
+            .map(|id| AgencyId::parse(id))
+            .collect::<Result<_, _>>()?,
+    };
+    let (agency, root) = match args.province_units {
+        Some(_) => (agencies[0].as_str(), synthetic::PROVINCE),
+        None => (synthetic::AGENCIES[1], synthetic::AGENCIES[0]),
+    };
     let mut appended = 0;
     while appended < args.cases {
         let chunk = APPEND_CHUNK.min(args.cases - appended);
-        let cases = synthetic::year_of_cases(args.year, chunk, appended);
+        let cases = synthetic::year_of_cases_in(&agencies, args.year, chunk, appended);
         runtime.block_on(synthetic::append_cases(&log, &cases))?;
         appended += chunk;
     }
@@ -113,20 +139,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         events as f64 / fold.as_secs_f64()
     );
 
-    let reports = Reports::new(projector, log);
+    let reports = Reports::new(projector.clone(), log);
     let year = args.year;
-    let agency = synthetic::AGENCIES[1];
-    let root = synthetic::AGENCIES[0];
     time("report, one agency, latest", || {
         Ok(reports
             .report(agency, year, AgencyScope::Own, AsOf::Latest)
             .map(drop)?)
     })?;
-    time("report, district roll-up, latest", || {
-        Ok(reports
-            .report(root, year, AgencyScope::Tree, AsOf::Latest)
-            .map(drop)?)
+    let view = projector.store().view();
+    let rolled_up = annual::agencies_in(&view, root, AgencyScope::Tree)?.len();
+    println!("roll-ups of {root}: {rolled_up} agencies");
+    time("roll-up tables, from the subtree sums", || {
+        Ok(annual::report(&view, root, year, AgencyScope::Tree).map(drop)?)
     })?;
+    time_runs(
+        "roll-up tables, adding every agency's",
+        SLOW_QUERY_RUNS,
+        || Ok(annual::roll_up(&view, root, year, AgencyScope::Tree).map(drop)?),
+    )?;
+    time_runs(
+        "roll-up report, latest (checks, part 六 fees)",
+        SLOW_QUERY_RUNS,
+        || {
+            Ok(reports
+                .report(root, year, AgencyScope::Tree, AsOf::Latest)
+                .map(drop)?)
+        },
+    )?;
     time("drill-down withheld.third_party.total, one agency", || {
         Ok(reports
             .drill_down(

@@ -217,3 +217,36 @@ pub fn challenge_events(id: CaseId, agency: &str, ch: &Challenge) -> Vec<Event> 
     }
     events
 }
+
+/// The events of generated applications and challenges to `agencies` (by index): every case's first event,
+/// then every case's later events, so as-of positions fall between a case's events.
+pub fn history(agencies: &[&str], apps: &[Application], challenges: &[Challenge]) -> Vec<Event> {
+    let mut cases: Vec<Vec<Event>> = apps
+        .iter()
+        .enumerate()
+        .map(|(i, app)| {
+            let id = case_id(i as u128);
+            let mut events = vec![received(
+                id,
+                agencies[app.agency],
+                app.applicant,
+                app.received_on,
+            )];
+            if let Some((days, outcome)) = app.ended {
+                events.push(decided(id, outcome, app.received_on + Days::new(days)));
+            }
+            events
+        })
+        .collect();
+    cases.extend(
+        challenges
+            .iter()
+            .enumerate()
+            .map(|(i, ch)| challenge_events(case_id(10_000 + i as u128), agencies[ch.agency], ch)),
+    );
+    let firsts = cases.iter().filter_map(|events| events.first().cloned());
+    let laters = cases
+        .iter()
+        .flat_map(|events| events.iter().skip(1).cloned());
+    firsts.chain(laters.collect::<Vec<_>>()).collect()
+}
