@@ -29,6 +29,7 @@ mod refeed;
 pub mod remote;
 mod store;
 mod subscribe;
+pub mod tuning;
 mod verify;
 mod verify_index;
 mod witness;

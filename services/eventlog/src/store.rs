@@ -3,13 +3,13 @@
 use std::path::Path;
 
 use rocksdb::{
-    BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBRecoveryMode, ErrorKind,
-    IteratorMode, Options,
+    ColumnFamily, ColumnFamilyDescriptor, DB, DBRecoveryMode, ErrorKind, IteratorMode, Options,
 };
 
 use crate::chain;
 use crate::error::LogError;
 use crate::keys::{self, Head};
+use crate::tuning::StoreTuning;
 
 /// The open database. Column families are looked up by name; `open` guarantees every one of `keys::ALL_CFS`
 /// exists, so a missing handle is a broken invariant, not an input error.
@@ -37,8 +37,8 @@ pub enum Mode {
 /// witness (`witness.rs`), which records every acknowledged group.
 const WAL_RECOVERY_MODE: DBRecoveryMode = DBRecoveryMode::TolerateCorruptedTailRecords;
 
-fn db_options(mode: Mode) -> Options {
-    let mut options = Options::default();
+fn db_options(mode: Mode, tuning: &StoreTuning) -> Options {
+    let mut options = tuning.db_options();
     options.create_if_missing(mode == Mode::Writer);
     options.create_missing_column_families(mode == Mode::Writer);
     options.set_wal_recovery_mode(match mode {
@@ -67,18 +67,13 @@ fn open_error(dir: &Path, error: rocksdb::Error) -> LogError {
 
 impl Store {
     pub fn open(dir: &Path, mode: Mode) -> Result<Store, LogError> {
-        let options = db_options(mode);
-        let descriptors = keys::ALL_CFS.iter().map(|name| {
-            let mut cf_options = Options::default();
-            if *name == keys::CF_EVENT_IDS {
-                // Every append probes every new event id for idempotency; nearly all probes miss, which a bloom
-                // filter answers without touching disk.
-                let mut table = BlockBasedOptions::default();
-                table.set_bloom_filter(10.0, false);
-                cf_options.set_block_based_table_factory(&table);
-            }
-            ColumnFamilyDescriptor::new(*name, cf_options)
-        });
+        // Every append probes every new event id for idempotency; nearly all probes miss, which the bloom
+        // filters of `tuning.rs` answer without touching disk.
+        let tuning = StoreTuning::new();
+        let options = db_options(mode, &tuning);
+        let descriptors = keys::ALL_CFS
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(*name, tuning.cf_options()));
         let db = match mode {
             Mode::Writer => DB::open_cf_descriptors(&options, dir, descriptors),
             Mode::ReadOnly | Mode::Salvage => {

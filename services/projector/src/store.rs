@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rocksdb::{
-    DB, IteratorMode, Options, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions,
-};
+use casetrack_eventlog::tuning::StoreTuning;
+use rocksdb::{DB, IteratorMode, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions};
 
 use crate::error::ProjectorError;
 use crate::keys::{checkpoint_key, decode_u64, encode_u64, version_key};
@@ -26,7 +25,8 @@ impl Store {
     /// Opens (or creates) the store. A model folded by another version of the rules or summary schema than
     /// this code's ([`ReadModel::version`]) is reset, so the next catch-up folds it again from position 0.
     pub fn open(dir: &Path) -> Result<Store, ProjectorError> {
-        let mut options = Options::default();
+        // The same memory bounds and compression as the log's (one place: the log's `tuning.rs`).
+        let mut options = StoreTuning::new().db_options();
         options.create_if_missing(true);
         let store = Store {
             db: DB::open(&options, dir)?,
