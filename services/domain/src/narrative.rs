@@ -25,6 +25,13 @@ pub fn narrative_stream(agency: &AgencyId, year: i32) -> String {
     format!("{NARRATIVE_CATEGORY}-{agency}-{year}")
 }
 
+/// Whether `stream` is a narrative stream (by its category).
+pub fn is_narrative_stream(stream: &str) -> bool {
+    stream
+        .strip_prefix(NARRATIVE_CATEGORY)
+        .is_some_and(|rest| rest.starts_with('-'))
+}
+
 /// A part of the six-part report (2019 and 2021 formats): 1 = 一 … 6 = 六.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
@@ -84,6 +91,30 @@ pub struct NarrativeWritten {
     pub replaces_version: u64,
 }
 
+impl NarrativeWritten {
+    /// A recorded event of `stream`: only a `NarrativeWritten` of that stream's own agency and year.
+    pub fn decode_in(
+        stream: &str,
+        event_type: &str,
+        data: &serde_json::Value,
+    ) -> Result<NarrativeWritten, String> {
+        if event_type != WRITTEN_EVENT_TYPE {
+            return Err(format!(
+                "a narrative stream holds only {WRITTEN_EVENT_TYPE}, not {event_type:?}"
+            ));
+        }
+        let written: NarrativeWritten =
+            serde_json::from_value(data.clone()).map_err(|e| e.to_string())?;
+        if narrative_stream(&written.agency, written.year) != stream {
+            return Err(format!(
+                "the paragraph of {} for {} does not belong to {stream}",
+                written.agency, written.year
+            ));
+        }
+        Ok(written)
+    }
+}
+
 /// Why a paragraph is refused; each names the field to correct.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NarrativeError {
@@ -118,18 +149,14 @@ pub struct Narrative {
 }
 
 impl Narrative {
-    /// Folds a narrative stream's events (event type and JSON data, in revision order).
+    /// Folds the events of narrative stream `stream` (event type and JSON data, in revision order).
     pub fn from_stored<'a>(
+        stream: &str,
         events: impl IntoIterator<Item = (&'a str, &'a serde_json::Value)>,
     ) -> Result<Narrative, String> {
         let mut narrative = Narrative::default();
         for (event_type, data) in events {
-            if event_type != WRITTEN_EVENT_TYPE {
-                return Err(format!("unexpected event type {event_type:?}"));
-            }
-            let written: NarrativeWritten =
-                serde_json::from_value(data.clone()).map_err(|e| e.to_string())?;
-            narrative.apply(written);
+            narrative.apply(NarrativeWritten::decode_in(stream, event_type, data)?);
         }
         Ok(narrative)
     }
@@ -270,10 +297,15 @@ mod tests {
             json,
             serde_json::json!({"agency": "simao", "year": 2025, "part": 5, "text": "改进措施", "replaces_version": 0})
         );
-        let folded = Narrative::from_stored([(WRITTEN_EVENT_TYPE, &json)]).expect("fold");
+        let stream = narrative_stream(&simao(), 2025);
+        assert_eq!(stream, "narrative-simao-2025");
+        assert!(is_narrative_stream(&stream) && !is_narrative_stream("narratives-x"));
+        let folded = Narrative::from_stored(&stream, [(WRITTEN_EVENT_TYPE, &json)]).expect("fold");
         assert_eq!(folded.version(five()), 1);
-        assert!(Narrative::from_stored([("Other", &json)]).is_err());
+        assert!(Narrative::from_stored(&stream, [("Other", &json)]).is_err());
+        let elsewhere = narrative_stream(&simao(), 2024);
+        assert!(Narrative::from_stored(&elsewhere, [(WRITTEN_EVENT_TYPE, &json)]).is_err());
         let bad_part = serde_json::json!({"agency": "simao", "year": 2025, "part": 9, "text": "", "replaces_version": 0});
-        assert!(Narrative::from_stored([(WRITTEN_EVENT_TYPE, &bad_part)]).is_err());
+        assert!(Narrative::from_stored(&stream, [(WRITTEN_EVENT_TYPE, &bad_part)]).is_err());
     }
 }

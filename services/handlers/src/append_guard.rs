@@ -9,8 +9,12 @@
 //!   each record naming that case (and carrying no number: numbers are the counter's revisions), so no index
 //!   record can be planted before a case exists and no number can be chosen by hand.
 //!
+//! - a narrative stream (`narrative-{agency}-{year}`) takes only the domain's `NarrativeWritten` of its own agency
+//!   and year, so no report is stopped by a paragraph it cannot read.
+//!
 //! Every other stream (the calendar, registries) is left to the roles that may write it.
 
+use casetrack_domain::narrative::{NarrativeWritten, is_narrative_stream};
 use casetrack_domain::tracking::{
     ASSIGNED_EVENT_TYPE, Assignment, CASE_INDEX_CATEGORY, COUNTER_CATEGORY, case_index_stream,
 };
@@ -31,6 +35,11 @@ impl AppendGuard for DomainAppendGuard {
                 check_case_write(write, kind, case_id).map_err(refuse)?;
             } else if is_tracking(&write.stream) {
                 check_tracking_write(write, writes).map_err(refuse)?;
+            } else if is_narrative_stream(&write.stream) {
+                for event in &write.events {
+                    NarrativeWritten::decode_in(&write.stream, &event.event_type, &event.data)
+                        .map_err(refuse)?;
+                }
             }
         }
         Ok(())

@@ -21,12 +21,14 @@ pub const MAX_WRITE_ATTEMPTS: usize = 3;
 
 /// The narrative a stream's events fold to.
 fn fold(stream: &str, events: &[RecordedEvent]) -> Result<Narrative, ProjectorError> {
-    Narrative::from_stored(events.iter().map(|e| (e.event_type.as_str(), &e.data))).map_err(
-        |reason| ProjectorError::Corrupt {
-            key: stream.to_owned(),
-            reason,
-        },
+    Narrative::from_stored(
+        stream,
+        events.iter().map(|e| (e.event_type.as_str(), &e.data)),
     )
+    .map_err(|reason| ProjectorError::Corrupt {
+        key: stream.to_owned(),
+        reason,
+    })
 }
 
 /// The written parts of `agency`'s report for `year` as of log position `upto` (events `0..upto`).

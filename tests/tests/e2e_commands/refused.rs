@@ -432,6 +432,23 @@ async fn forged_raw_appends_are_refused_and_write_nothing() {
                 serde_json::json!({"number": "SM-2026-999999", "case_id": new_id(), "stream": fresh}),
             )],
         ),
+        // A paragraph the report could not read, which would stop every report of that agency and year.
+        write(
+            "narrative-simao-2025".to_owned(),
+            no_stream,
+            0,
+            vec![event("NarrativeWritten", serde_json::json!({"text": "无"}))],
+        ),
+        // Another agency's paragraph in this stream.
+        write(
+            "narrative-simao-2025".to_owned(),
+            no_stream,
+            0,
+            vec![event(
+                "NarrativeWritten",
+                serde_json::json!({"agency": "simao/finance", "year": 2025, "part": 5, "text": "无", "replaces_version": 0}),
+            )],
+        ),
     ];
     for forged in forged {
         let stream = forged.stream.clone();
