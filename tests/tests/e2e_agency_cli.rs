@@ -143,5 +143,33 @@ fn agencies_added_and_imported_by_the_cli_are_listed_and_named_in_reports() -> a
         "{}",
         stdout(&report)
     );
+    // As of today's business date, over the server too: the application happened today.
+    let today = today();
+    let by_date = casetrack(&[
+        "report",
+        "--server",
+        &url,
+        "--token",
+        STAFF_TOKEN,
+        "--agency",
+        "simao/finance",
+        "--year",
+        year,
+        "--as-of-date",
+        &today,
+        "--format",
+        "md",
+    ])?;
+    assert!(by_date.status.success(), "{by_date:?}");
+    let stderr = String::from_utf8_lossy(&by_date.stderr);
+    assert!(
+        stderr.contains(&format!("business date {today}")),
+        "{stderr}"
+    );
+    assert!(
+        stdout(&by_date).contains(&format!("业务日期截至：{today}")),
+        "{}",
+        stdout(&by_date)
+    );
     Ok(())
 }

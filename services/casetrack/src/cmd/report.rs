@@ -289,6 +289,18 @@ fn verify_published(reports: &Reports, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The point a server is asked to compute the report at.
+fn as_of_request(as_of: AsOf) -> Option<pb::get_report_request::AsOf> {
+    match as_of {
+        AsOf::Latest => None,
+        AsOf::Position(position) => Some(pb::get_report_request::AsOf::AsOfPosition(position)),
+        AsOf::Time(at) => Some(pb::get_report_request::AsOf::AsOfTime(
+            casetrack_api::instant::to_timestamp(at),
+        )),
+        AsOf::Date { on, .. } => Some(pb::get_report_request::AsOf::AsOfDate(on.to_string())),
+    }
+}
+
 async fn remote(
     args: &Args,
     server: &str,
@@ -308,18 +320,9 @@ async fn remote(
         .with_context(|| format!("connect to {server}"))?;
     let mut client = ReportingClient::with_interceptor(channel, bearer)
         .max_decoding_message_size(casetrack_projector::grpc::GRPC_MAX_MESSAGE_BYTES);
-    let output = report_output(output);
     if args.work {
-        return report_work::remote(&mut client, args, output, as_of).await;
+        return report_work::remote(&mut client, args, report_output(output), as_of).await;
     }
-    let as_of = match as_of {
-        AsOf::Latest => None,
-        AsOf::Position(position) => Some(pb::get_report_request::AsOf::AsOfPosition(position)),
-        AsOf::Time(at) => Some(pb::get_report_request::AsOf::AsOfTime(
-            casetrack_api::instant::to_timestamp(at),
-        )),
-        AsOf::Date { on, .. } => Some(pb::get_report_request::AsOf::AsOfDate(on.to_string())),
-    };
     let response = client
         .get_report(pb::GetReportRequest {
             target: Some(pb::ReportTarget {
@@ -327,8 +330,8 @@ async fn remote(
                 year: args.year,
                 include_subagencies: args.include_subagencies,
             }),
-            output: output as i32,
-            as_of,
+            output: report_output(output) as i32,
+            as_of: as_of_request(as_of),
         })
         .await
         // The server's message names what is missing; the status code adds nothing for a person.
