@@ -1,7 +1,8 @@
 //! The exports a spreadsheet or another program reads: CSV starts with a UTF-8 byte-order mark (Excel on
 //! Chinese Windows) and is written in GBK on request, refusing a character GBK lacks; xlsx read back with
 //! calamine holds every figure as a number (money in 万元, exact); the JSON document follows its schema, every
-//! figure a number, money with at most six decimals.
+//! figure a number, money with at most six decimals, and the business date and the officer's paragraphs stated
+//! when the report has them.
 
 mod common;
 
@@ -10,9 +11,10 @@ use std::io::Cursor;
 use calamine::{Data, DataType, Reader, Xlsx};
 use casetrack_reporting::csv::{CsvEncoding, UTF8_BOM, encode};
 use casetrack_reporting::{
-    Fen, Figure, OutputFormat, PublishedReport, ReportBuilder, ReportingError, Unit, cells, json,
-    render,
+    Fen, Figure, OutputFormat, PublishedReport, ReportBuilder, ReportingError, Unit, WrittenPart,
+    cells, json, render,
 };
+use chrono::NaiveDate;
 use common::balanced;
 
 /// A 2024 report whose table 二 fee is 15.6011 万元 (156,011 元), the amount the issue saw written as text.
@@ -165,4 +167,67 @@ fn json_follows_its_schema_with_every_figure_a_number() {
         serde_json::json!(15.6011)
     );
     assert_eq!(json::from_json(&text).expect("read back"), published);
+}
+
+/// A report as of a business date, with the officer's paragraphs of parts 三 and 五: the JSON states both
+/// (`as_of_date` as `YYYY-MM-DD`, `written_parts` with versions) and reads them back; a report without them
+/// has neither key; the HTML prints part 三's paragraph after its table and before part 四, and the colophon
+/// both the date and the versions; the content hash is the same either way.
+#[test]
+fn business_date_and_written_parts_are_stated_beside_unchanged_figures() {
+    let plain = published();
+    let written = vec![
+        WrittenPart {
+            part: 3,
+            version: 2,
+            text: "申请量较上年有所增加。".to_owned(),
+        },
+        WrittenPart {
+            part: 5,
+            version: 1,
+            text: "一是培训不足。\n二是平台待完善。".to_owned(),
+        },
+    ];
+    let dated = plain
+        .clone()
+        .with_as_of_date(NaiveDate::from_ymd_opt(2024, 12, 31))
+        .with_written(written.clone());
+    let plain_json: serde_json::Value = serde_json::from_str(&json::to_json(&plain)).expect("JSON");
+    assert!(plain_json.get("as_of_date").is_none());
+    assert!(plain_json.get("written_parts").is_none());
+    let text = json::to_json(&dated);
+    let document: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(document["as_of_date"], "2024-12-31");
+    assert_eq!(document["written_parts"][1]["version"], 1);
+    assert_eq!(document["content_hash"], plain_json["content_hash"]);
+    let read = json::from_json(&text).expect("read back");
+    assert_eq!(read.as_of_date, dated.as_of_date);
+    assert_eq!(read.written, written);
+    let html = String::from_utf8(render(&dated, OutputFormat::Html).expect("html")).expect("utf-8");
+    let paragraph = html
+        .find("申请量较上年有所增加。")
+        .expect("part 三's paragraph");
+    let table_three = html
+        .find("三、收到和处理政府信息公开申请情况")
+        .expect("table 三");
+    let part_four = html.find("四、政府信息公开行政复议").expect("part 四");
+    assert!(
+        table_three < paragraph && paragraph < part_four,
+        "in part 三"
+    );
+    assert!(html.contains("<p class=\"written\">二是平台待完善。</p>"));
+    assert!(
+        html.contains("业务日期截至"),
+        "the colophon states the date"
+    );
+    assert!(html.contains("三 第2版；五 第1版"), "and the versions");
+    let csv = String::from_utf8(render(&dated, OutputFormat::Csv).expect("csv")).expect("utf-8");
+    assert!(
+        csv.contains("written_part.5,第五部分（本机关撰写）（第1版）"),
+        "{csv}"
+    );
+    let body = csv.strip_prefix(UTF8_BOM).expect("BOM");
+    let again =
+        casetrack_reporting::csv::from_csv(body, "simao", 2024).expect("the tables read back");
+    assert_eq!(again, dated.report);
 }
