@@ -1,13 +1,15 @@
 //! 热线看板: the hotline figures of an agency (with its subtree) for a year or one month — tickets received,
 //! closed, on time, overdue, re-handled, satisfied — overall and by line, category and handling unit, every
-//! figure a link to the tickets behind it. The figures are the projector's workload model, read through the
-//! Reporting service's `work_figures` / `work_drill_down` under `Reporting/GetReport`'s and
-//! `Reporting/DrillDown`'s policy (no RPC of their own yet): a figure and its list are one computation.
+//! figure a link to the tickets behind it. The figures are the statistics `Reporting/GetWorkReport` renders
+//! (read in-process, unrendered) and each list is `Reporting/DrillDownWork`, under those methods' policy: a
+//! figure and its list are one computation. A period with no hotline, proposal or petition work is refused
+//! as the RPC refuses it, never shown as zeros.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
 use casetrack_domain::hotline::HotlineCategory;
-use casetrack_projector::work_read::WorkQuery;
+use casetrack_api::v1 as pb;
+use casetrack_api::v1::reporting_server::Reporting;
 use casetrack_projector::workload::WorkFigures;
 use casetrack_reporting::{WORK_DIMENSIONS, WORK_RATES, WORK_SECTIONS, percent};
 use maud::{Markup, html};
@@ -16,13 +18,14 @@ use serde::Deserialize;
 use crate::backend::Backend;
 use crate::drill::{MAX_CELL_CODE_CHARS, cases_listed};
 use crate::error::ConsoleError;
-use crate::page::{REPORT_METHOD, page};
+use crate::page::page;
 use crate::queue::encode;
 use crate::report::{MAX_AGENCY_CHARS, ReportQuery, Target};
 use crate::router::Console;
 use crate::staff::Staff;
 
-const DRILL_DOWN_METHOD: &str = "/casetrack.v1.Reporting/DrillDown";
+const WORK_REPORT_METHOD: &str = "/casetrack.v1.Reporting/GetWorkReport";
+const DRILL_DOWN_WORK_METHOD: &str = "/casetrack.v1.Reporting/DrillDownWork";
 
 /// Most rows one breakdown table shows (lines, categories or units), largest intake first.
 pub const MAX_BREAKDOWN_ROWS: usize = 100;
@@ -88,14 +91,6 @@ impl Board {
         format!("{}&month={month}", self.target.query(false))
     }
 
-    fn work_query(&self, cell: String) -> WorkQuery {
-        WorkQuery {
-            target: Some(self.target.pb()),
-            month: self.month,
-            cell,
-        }
-    }
-
     fn period_zh(&self) -> String {
         match self.month {
             Some(month) => format!("{}年{month}月", self.target.year),
@@ -110,12 +105,17 @@ pub async fn hotline_page(
     Query(query): Query<HotlineQuery>,
 ) -> Result<Html<String>, ConsoleError> {
     let board = query.board(&staff)?;
-    let request = board.work_query(String::new());
-    let call = |b: Backend, r| async move { b.reporting.work_figures(r).await };
+    let request = pb::GetWorkReportRequest {
+        target: Some(board.target.pb()),
+        month: board.month.unwrap_or(0),
+        ..Default::default()
+    };
+    let call = |b: Backend, r| async move { b.reporting.work_statistics(r).await };
     let figures = console
         .backend
-        .call(&staff.identity, REPORT_METHOD, request, call)
-        .await?;
+        .call(&staff.identity, WORK_REPORT_METHOD, request, call)
+        .await?
+        .figures;
     let body = html! {
         (selector(&board))
         (summary(&board, &figures))
@@ -138,11 +138,16 @@ pub async fn hotline_drill_page(
         )));
     }
     let board = query.board(&staff)?;
-    let request = board.work_query(query.cell.clone());
-    let call = |b: Backend, r| async move { b.reporting.work_drill_down(r).await };
+    let request = pb::DrillDownWorkRequest {
+        target: Some(board.target.pb()),
+        cell_code: query.cell.clone(),
+        month: board.month.unwrap_or(0),
+        as_of: None,
+    };
+    let call = |b: Backend, r| async move { b.reporting.drill_down_work(r).await };
     let answer = console
         .backend
-        .call(&staff.identity, DRILL_DOWN_METHOD, request, call)
+        .call(&staff.identity, DRILL_DOWN_WORK_METHOD, request, call)
         .await?;
     let this = format!(
         "/hotline/drill?{}&cell={}",

@@ -171,6 +171,27 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Status> {
         .map_err(|e| Status::invalid_argument(format!("{field}: {text:?} is not an ISO date: {e}")))
 }
 
+impl ReportingService {
+    /// The statistics a `GetWorkReport` asks for, before rendering (its `output` is not read): what the RPC
+    /// renders and the console's 热线看板 shows, under the RPC's policy.
+    pub async fn work_statistics(
+        &self,
+        request: Request<pb::GetWorkReportRequest>,
+    ) -> Result<Response<WorkReport>, Status> {
+        let caller = caller(&request)?;
+        let request = request.into_inner();
+        let (agency, year, scope) = target(&caller, request.target)?;
+        let period = work_period(year, request.month)?;
+        let as_of = as_of(request.as_of)?;
+        let report = self
+            .blocking(&caller, move |reports, _| {
+                reports.work_report(&agency, period, scope, as_of)
+            })
+            .await?;
+        Ok(Response::new(report))
+    }
+}
+
 /// The statistics' response: the rendered text or bytes, the position, the identities that fail.
 fn work_response(report: &WorkReport, rendered: Rendered) -> pb::GetWorkReportResponse {
     use pb::get_work_report_response::Rendered as WorkRendered;
@@ -445,18 +466,9 @@ impl ReportingRpc for ReportingService {
         &self,
         request: Request<pb::GetWorkReportRequest>,
     ) -> Result<Response<pb::GetWorkReportResponse>, Status> {
-        let caller = caller(&request)?;
-        let request = request.into_inner();
-        let (agency, year, scope) = target(&caller, request.target)?;
-        let output = work_format(output_format(request.output)?)
+        let output = work_format(output_format(request.get_ref().output)?)
             .map_err(|e| Status::invalid_argument(e.to_string()))?;
-        let period = work_period(year, request.month)?;
-        let as_of = as_of(request.as_of)?;
-        let report = self
-            .blocking(&caller, move |reports, _| {
-                reports.work_report(&agency, period, scope, as_of)
-            })
-            .await?;
+        let report = self.work_statistics(request).await?.into_inner();
         let bytes = render_work(&report, output).map_err(|e| status_from_error(e.into()))?;
         Ok(Response::new(work_response(
             &report,

@@ -41,7 +41,6 @@ pub mod synthetic;
 pub mod tree_sums;
 pub mod wire;
 pub mod work_cells;
-pub mod work_read;
 mod work_reports;
 pub mod work_rules;
 pub mod workload;

@@ -2,7 +2,7 @@
 //! year (exactly the cases behind the report's `applications.received.total`, by the same drill-down) by month
 //! of receipt and by channel, and how many of those whose handling has ended were answered within the
 //! statutory period (the domain's `Case::answered_on_time`, under the calendar the annual model has folded).
-//! Read through the `ReportingService` in-process, as `work_read.rs` reads the work figures.
+//! Read through the `ReportingService` in-process (no RPC of its own), under `GetReport`'s policy.
 
 use std::collections::BTreeMap;
 
