@@ -433,11 +433,14 @@ async fn the_statistics_and_their_drill_down_as_of_a_past_position() {
     assert_eq!(drill.cases[0].case_id, case_id(2).to_string());
 }
 
-async fn annual_markdown(client: &mut Client, as_of: Option<u64>) -> String {
+async fn annual_markdown(
+    client: &mut Client,
+    as_of: Option<pb::get_report_request::AsOf>,
+) -> String {
     let request = pb::GetReportRequest {
         target: target("simao", 2024),
         output: pb::ReportOutput::Md as i32,
-        as_of: as_of.map(pb::get_report_request::AsOf::AsOfPosition),
+        as_of,
     };
     let answer = client
         .get_report(request)
@@ -465,10 +468,28 @@ async fn the_annual_report_quotes_the_years_work_as_of_its_own_position() {
     assert!(hotline < six && six < proposals, "{text}");
 
     // As of the first four events (the application and the first ticket), the tables and the words agree.
-    let early = annual_markdown(&mut client, Some(4)).await;
+    let early = annual_markdown(
+        &mut client,
+        Some(pb::get_report_request::AsOf::AsOfPosition(4)),
+    )
+    .await;
     assert!(
         early.contains("全年通过热线受理群众诉求1件；办理完成1件，按时办结率100.0%，回访率0.0%。"),
         "{early}"
     );
     assert!(!early.contains("人大代表建议"), "{early}");
+
+    // As of business date 31 March: the two March tickets, and the suggestion assigned but not yet answered.
+    let dated = annual_markdown(
+        &mut client,
+        Some(pb::get_report_request::AsOf::AsOfDate(
+            "2024-03-31".to_owned(),
+        )),
+    )
+    .await;
+    assert!(
+        dated.contains("全年通过热线受理群众诉求2件，其中12328热线1件、12345热线1件；办理完成2件"),
+        "{dated}"
+    );
+    assert!(dated.contains("承办人大代表建议1件、政协委员提案0件，本年答复0件，其中按时答复0件；公开答复0件；年末尚在办理1件。"), "{dated}");
 }
