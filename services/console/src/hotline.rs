@@ -7,9 +7,9 @@
 
 use axum::extract::{Query, State};
 use axum::response::Html;
-use casetrack_domain::hotline::HotlineCategory;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::reporting_server::Reporting;
+use casetrack_domain::hotline::HotlineCategory;
 use casetrack_projector::workload::WorkFigures;
 use casetrack_reporting::{WORK_DIMENSIONS, WORK_RATES, WORK_SECTIONS, percent};
 use maud::{Markup, html};

@@ -69,8 +69,8 @@ impl Reports {
         })
     }
 
-    /// `generated` with the year's work figures that its parts 一 and 六 quote, counted as of the log position
-    /// of its tables (cheap at the model's own position; a past one folds the log into memory). Kept apart from
+    /// `generated` with the year's work figures that its parts 一 and 六 quote, counted as of the point of its
+    /// tables (its log position, and its business date when it has one) (cheap at the model's own position; a past one folds the log into memory). Kept apart from
     /// [`Reports::report`]: the tables and their hash do not depend on them.
     pub fn quoting_work(
         &self,
@@ -79,7 +79,14 @@ impl Reports {
     ) -> Result<GeneratedReport, ProjectorError> {
         let published = &generated.published;
         let period = Period::new(published.year(), None)?;
-        let at = AsOf::Position(published.as_of_position);
+        let upto = published.as_of_position;
+        let at = match published.as_of_date {
+            Some(on) => AsOf::Date {
+                on,
+                upto: Some(upto),
+            },
+            None => AsOf::Position(upto),
+        };
         let work = self.with_workload(at, |kv, _| {
             self.figures(kv, published.agency(), scope, &period)
         })?;
