@@ -4,6 +4,7 @@
 //! folds, the same way, only the events dated on or before a business date.
 
 use casetrack_domain::time::local_date;
+use casetrack_reporting::PublishedReport;
 use casetrack_eventlog::RecordedEvent;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -29,6 +30,20 @@ pub enum AsOf {
     /// event the log holds when the report is computed). Records that date no fact of a case — tracking
     /// numbers, holiday arrangements — count whatever their position.
     Date { on: NaiveDate, upto: Option<u64> },
+}
+
+impl AsOf {
+    /// The point `published` was computed at: its log position, and its business date when it has one.
+    pub fn of_published(published: &PublishedReport) -> AsOf {
+        let upto = published.as_of_position;
+        match published.as_of_date {
+            Some(on) => AsOf::Date {
+                on,
+                upto: Some(upto),
+            },
+            None => AsOf::Position(upto),
+        }
+    }
 }
 
 /// The position reached by folding every event recorded at or before `at`.
@@ -57,18 +72,24 @@ pub fn fold_to(
     fold_where(log, model, upto, |_| true)
 }
 
-/// One read model over the events `0..upto` whose business date is on or before `on` (see [`AsOf::Date`]), in
-/// memory. The domain refuses a case event dated before the case's earlier events, so what is kept of each case
-/// is a prefix of its stream, which its fold accepts.
+/// One read model over the events `0..upto` (`None`: every event the log holds now) whose business date is on
+/// or before `on` (see [`AsOf::Date`]), in memory, with the position it reflects. The domain refuses a case
+/// event dated before the case's earlier events, so what is kept of each case is a prefix of its stream, which
+/// its fold accepts.
 pub fn fold_dated(
     log: &dyn LogReader,
     model: ReadModel,
     on: NaiveDate,
-    upto: u64,
-) -> Result<MemoryKv, ProjectorError> {
-    fold_where(log, model, upto, |recorded| {
+    upto: Option<u64>,
+) -> Result<(MemoryKv, u64), ProjectorError> {
+    let upto = match upto {
+        Some(upto) => upto,
+        None => log.next_position()?,
+    };
+    let kv = fold_where(log, model, upto, |recorded| {
         dated_on_or_before(recorded, on)
-    })
+    })?;
+    Ok((kv, upto))
 }
 
 /// Whether `recorded` is in the record as of business date `on`: a case event by the China date of its

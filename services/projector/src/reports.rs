@@ -92,11 +92,7 @@ impl Reports {
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(self.log.as_ref(), at)?,
             AsOf::Date { on, upto } => {
-                let upto = match upto {
-                    Some(upto) => upto,
-                    None => self.log.next_position()?,
-                };
-                let kv = fold_dated(self.log.as_ref(), ReadModel::Annual, on, upto)?;
+                let (kv, upto) = fold_dated(self.log.as_ref(), ReadModel::Annual, on, upto)?;
                 return query(&kv, upto);
             }
         };
@@ -260,14 +256,7 @@ impl Reports {
         scope: AgencyScope,
     ) -> Result<bool, ProjectorError> {
         published.verify_hash()?;
-        let upto = published.as_of_position;
-        let as_of = match published.as_of_date {
-            Some(on) => AsOf::Date {
-                on,
-                upto: Some(upto),
-            },
-            None => AsOf::Position(upto),
-        };
+        let as_of = AsOf::of_published(published);
         let again = self.report(published.agency(), published.year(), scope, as_of)?;
         // A version published before reports carried part 六's fees sealed the tables alone.
         let recomputed = match published.information_fees {

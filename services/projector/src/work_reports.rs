@@ -79,15 +79,7 @@ impl Reports {
     ) -> Result<GeneratedReport, ProjectorError> {
         let published = &generated.published;
         let period = Period::new(published.year(), None)?;
-        let upto = published.as_of_position;
-        let at = match published.as_of_date {
-            Some(on) => AsOf::Date {
-                on,
-                upto: Some(upto),
-            },
-            None => AsOf::Position(upto),
-        };
-        let work = self.with_workload(at, |kv, _| {
+        let work = self.with_workload(AsOf::of_published(published), |kv, _| {
             self.figures(kv, published.agency(), scope, &period)
         })?;
         Ok(GeneratedReport {
@@ -125,11 +117,7 @@ impl Reports {
             AsOf::Position(position) => position,
             AsOf::Time(at) => position_at_time(self.log(), at)?,
             AsOf::Date { on, upto } => {
-                let upto = match upto {
-                    Some(upto) => upto,
-                    None => self.log().next_position()?,
-                };
-                let kv = fold_dated(self.log(), ReadModel::Workload, on, upto)?;
+                let (kv, upto) = fold_dated(self.log(), ReadModel::Workload, on, upto)?;
                 return query(&kv, upto);
             }
         };
