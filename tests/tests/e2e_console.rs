@@ -740,7 +740,7 @@ async fn officer_writes_part_five(browser: &Browser) -> anyhow::Result<()> {
         .find(Locator::Css("textarea[name=text]"))
         .await?;
     textarea.send_keys(words).await?;
-    browser.shot("14-report-write-part-five").await?;
+    browser.shot("14a-report-write-part-five").await?;
     browser.click("form.action button").await?;
     // The projector folds past the paragraph's event after the append: reload until it has.
     let started = Instant::now();
@@ -762,7 +762,7 @@ async fn officer_writes_part_five(browser: &Browser) -> anyhow::Result<()> {
     browser.click("form.action button").await?;
     let refusal = browser.text("form.action p.refusal").await?;
     assert!(refusal.contains("replaces_version"), "{refusal}");
-    browser.shot("15-report-stale-edit-refused").await?;
+    browser.shot("14b-report-stale-edit-refused").await?;
     browser.logout().await
 }
 
@@ -778,7 +778,7 @@ async fn approver_may_not_report(browser: &Browser) -> anyhow::Result<()> {
     browser.client.execute(forge, vec![]).await?;
     let heading = browser.text("main.error h1").await?;
     assert!(heading.starts_with("403"), "{heading}");
-    browser.shot("14-forged-publish-403").await?;
+    browser.shot("14c-forged-publish-403").await?;
     browser.goto("/login").await?;
     Ok(())
 }
