@@ -4,8 +4,8 @@
 //! folds, the same way, only the events dated on or before a business date.
 
 use casetrack_domain::time::local_date;
-use casetrack_reporting::PublishedReport;
 use casetrack_eventlog::RecordedEvent;
+use casetrack_reporting::PublishedReport;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::case::Fact;
