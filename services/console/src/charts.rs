@@ -9,7 +9,7 @@
 use casetrack_domain::Outcome;
 use casetrack_domain::application::Channel;
 use casetrack_projector::profile::ApplicationProfile;
-use casetrack_reporting::PublishedReport;
+use casetrack_reporting::{PublishedReport, percent};
 use maud::{Markup, html};
 
 /// Width of the drawing in SVG units; the labels take [`LABEL_WIDTH`] of it, the bars the rest.
@@ -103,17 +103,11 @@ pub fn profile_charts(profile: &ApplicationProfile) -> Markup {
                 (chart("months", "本年收到申请：按月（件）", &months))
                 (chart("channels", "本年收到申请：按提交方式（件）", &channels))
                 @if handled > 0 {
-                    (chart("on_time", &format!("本年收到且已办结的申请：按期答复率 {}", percent(profile.on_time, handled)), &on_time))
+                    (chart("on_time", &format!("本年收到且已办结的申请：按期答复率 {}", percent((profile.on_time, handled))), &on_time))
                 }
             }
         }
     }
-}
-
-/// `part` of `whole` as a percentage with one decimal (`whole` > 0).
-fn percent(part: u64, whole: u64) -> String {
-    let tenths = u128::from(part) * 1000 / u128::from(whole.max(1));
-    format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
 /// Horizontal bars scaled to the largest figure, each with its label and figure.
@@ -158,12 +152,5 @@ mod tests {
             "a counted figure stays visible"
         );
         assert_eq!(scaled(0, 10, 400), 0);
-    }
-
-    #[test]
-    fn rates_print_one_decimal() {
-        assert_eq!(percent(2, 3), "66.6%");
-        assert_eq!(percent(3, 3), "100.0%");
-        assert_eq!(percent(0, 7), "0.0%");
     }
 }

@@ -54,8 +54,9 @@ const OVERDUE: &str = "/casetrack.v1.Reporting/Overdue";
 const MOVED_DEADLINES: &str = "/casetrack.v1.Reporting/MovedDeadlines";
 
 impl ReportingService {
-    /// The service over `reports` and `clocks`; the case lists it answers are recorded by `auditor`, the
-    /// narrative paragraphs written are appended to `log`.
+    /// The service over `reports` and `clocks` — the process's calendar and clock rules, which the reports'
+    /// work figures count deadlines by too; the case lists it answers are recorded by `auditor`, the narrative
+    /// paragraphs written are appended to `log`.
     pub fn new(
         reports: Reports,
         clocks: Clocks,
@@ -63,7 +64,7 @@ impl ReportingService {
         log: Arc<dyn Log>,
     ) -> ReportingService {
         ReportingService {
-            reports,
+            reports: reports.with_clocks(clocks.clone()),
             clocks: Arc::new(clocks),
             auditor,
             log,

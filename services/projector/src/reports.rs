@@ -41,7 +41,7 @@ pub struct Reports {
 impl Reports {
     /// Reports from `projector`'s read models; `log` is what it folds, read again for reports as of the past.
     /// The work figures count deadlines by the embedded calendar and the default clock rules until
-    /// [`Reports::with_clocks`] gives the process's own.
+    /// the Reporting service gives it the process's own.
     pub fn new(projector: Projector, log: impl LogReader + 'static) -> Reports {
         Reports {
             projector,
@@ -51,7 +51,7 @@ impl Reports {
     }
 
     /// These reports with the calendar and clock rules the process runs by (e.g. its hotline limits).
-    pub fn with_clocks(self, clocks: Clocks) -> Reports {
+    pub(crate) fn with_clocks(self, clocks: Clocks) -> Reports {
         Reports {
             clocks: Some(Arc::new(clocks)),
             ..self

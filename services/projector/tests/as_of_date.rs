@@ -13,8 +13,7 @@ use casetrack_projector::{AgencyScope, AsOf, ProjectorError, Reports};
 use casetrack_reporting::json;
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use common::{
-    Application, Challenge, append_each, case_id, challenge_events, date, decided, fold, received,
-    runtime,
+    Application, Challenge, append_each, case_id, date, decided, fold, received, runtime,
 };
 use proptest::prelude::*;
 
@@ -171,26 +170,11 @@ fn day_in_years() -> impl Strategy<Value = NaiveDate> {
 
 /// Each case's events in order, the cases interleaved by `order`: business dates and log positions disagree.
 fn history(apps: &[Application], challenges: &[Challenge], order: &[usize]) -> Vec<Event> {
-    let mut cases: Vec<std::collections::VecDeque<Event>> = apps
-        .iter()
-        .enumerate()
-        .map(|(i, app)| {
-            let id = case_id(i as u128);
-            let mut events = vec![received(
-                id,
-                AGENCIES[app.agency],
-                app.applicant,
-                app.received_on,
-            )];
-            if let Some((days, outcome)) = app.ended {
-                events.push(decided(id, outcome, app.received_on + Days::new(days)));
-            }
-            events.into()
-        })
-        .collect();
-    cases.extend(challenges.iter().enumerate().map(|(i, ch)| {
-        challenge_events(case_id(10_000 + i as u128), AGENCIES[ch.agency], ch).into()
-    }));
+    let mut cases: Vec<std::collections::VecDeque<Event>> =
+        common::case_events(&AGENCIES, apps, challenges)
+            .into_iter()
+            .map(Into::into)
+            .collect();
     let mut events = Vec::new();
     for pick in order.iter().cycle().take(order.len() * 4) {
         let n = cases.len();

@@ -9,10 +9,7 @@ use casetrack_eventlog::EventLog;
 use casetrack_projector::{AgencyScope, AsOf, ProjectorError, Reports, annual};
 use casetrack_reporting::{Figure, Report};
 use chrono::{Datelike, Days, NaiveDate};
-use common::{
-    Application, Challenge, append, case_id, challenge_events, date, decided, fold, received,
-    runtime,
-};
+use common::{Application, Challenge, append, date, fold, runtime};
 use proptest::prelude::*;
 
 const AGENCIES: [&str; 3] = ["simao", "simao/finance", "simao/education"];
@@ -114,22 +111,8 @@ fn run(apps: Vec<Application>, challenges: Vec<Challenge>) {
     let runtime = runtime();
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     runtime.block_on(async {
-        for (i, app) in apps.iter().enumerate() {
-            let id = case_id(i as u128);
-            let mut events = vec![received(
-                id,
-                AGENCIES[app.agency],
-                app.applicant,
-                app.received_on,
-            )];
-            if let Some((days, outcome)) = app.ended {
-                events.push(decided(id, outcome, app.received_on + Days::new(days)));
-            }
+        for events in common::case_events(&AGENCIES, &apps, &challenges) {
             append(&log, &events).await;
-        }
-        for (i, ch) in challenges.iter().enumerate() {
-            let id = case_id(10_000 + i as u128);
-            append(&log, &challenge_events(id, AGENCIES[ch.agency], ch)).await;
         }
     });
     let reports = Reports::new(fold(dir.path(), &log), log);

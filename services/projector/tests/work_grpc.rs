@@ -139,7 +139,7 @@ async fn serve(dir: &std::path::Path) -> (Client, Client) {
     let projector = fold(dir, &log);
     let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
     tokio::spawn(async move { writer.run().await });
-    let reports = Reports::new(projector, log.clone()).with_clocks(clocks());
+    let reports = Reports::new(projector, log.clone());
     let service = ReportingService::new(reports, clocks(), auditor, std::sync::Arc::new(log));
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
     let address = incoming.local_addr().expect("address");

@@ -71,8 +71,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let supervisor = Supervisor::new(server.health());
     let (auditor, auditing) = start_auditor(Arc::clone(&log), &mut server, &supervisor);
     let clocks = args.services.clocks()?;
-    let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)))
-        .with_clocks(clocks.clone());
+    let reports = Reports::new(projector.clone(), BlockingLog::new(Arc::clone(&log)));
     let reminders = args
         .reminders
         .start(&commands, projector.clone(), &supervisor);

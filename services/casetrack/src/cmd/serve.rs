@@ -418,8 +418,7 @@ pub async fn serve(args: Args, listener: TcpListener) -> anyhow::Result<()> {
     server.metrics().collect(queues);
     let (auditor, auditing) = start_auditor(Arc::clone(&shared), &mut server, &supervisor);
     let clocks = args.services.clocks()?;
-    let reports = casetrack_projector::Reports::new(projector.clone(), log.clone())
-        .with_clocks(clocks.clone());
+    let reports = casetrack_projector::Reports::new(projector.clone(), log.clone());
     let services = console::backend(
         &commands,
         watchers.clone(),

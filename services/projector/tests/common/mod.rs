@@ -209,6 +209,33 @@ pub fn challenge(
         })
 }
 
+/// The events of one generated application to `agency`.
+pub fn application_events(id: CaseId, agency: &str, app: &Application) -> Vec<Event> {
+    let mut events = vec![received(id, agency, app.applicant, app.received_on)];
+    if let Some((days, outcome)) = app.ended {
+        events.push(decided(id, outcome, app.received_on + Days::new(days)));
+    }
+    events
+}
+
+/// Each generated case's events in order, applications first (cases 0, 1, …), then challenges (cases 10,000,
+/// 10,001, …), to `agencies` by index.
+pub fn case_events(
+    agencies: &[&str],
+    apps: &[Application],
+    challenges: &[Challenge],
+) -> Vec<Vec<Event>> {
+    let applications = apps
+        .iter()
+        .enumerate()
+        .map(|(i, app)| application_events(case_id(i as u128), agencies[app.agency], app));
+    let challenges = challenges
+        .iter()
+        .enumerate()
+        .map(|(i, ch)| challenge_events(case_id(10_000 + i as u128), agencies[ch.agency], ch));
+    applications.chain(challenges).collect()
+}
+
 /// The events of one generated challenge, filed against `agency` about case 0.
 pub fn challenge_events(id: CaseId, agency: &str, ch: &Challenge) -> Vec<Event> {
     let mut events = vec![filed(id, agency, ch.kind, case_id(0), ch.filed_on)];
@@ -221,29 +248,7 @@ pub fn challenge_events(id: CaseId, agency: &str, ch: &Challenge) -> Vec<Event> 
 /// The events of generated applications and challenges to `agencies` (by index): every case's first event,
 /// then every case's later events, so as-of positions fall between a case's events.
 pub fn history(agencies: &[&str], apps: &[Application], challenges: &[Challenge]) -> Vec<Event> {
-    let mut cases: Vec<Vec<Event>> = apps
-        .iter()
-        .enumerate()
-        .map(|(i, app)| {
-            let id = case_id(i as u128);
-            let mut events = vec![received(
-                id,
-                agencies[app.agency],
-                app.applicant,
-                app.received_on,
-            )];
-            if let Some((days, outcome)) = app.ended {
-                events.push(decided(id, outcome, app.received_on + Days::new(days)));
-            }
-            events
-        })
-        .collect();
-    cases.extend(
-        challenges
-            .iter()
-            .enumerate()
-            .map(|(i, ch)| challenge_events(case_id(10_000 + i as u128), agencies[ch.agency], ch)),
-    );
+    let cases = case_events(agencies, apps, challenges);
     let firsts = cases.iter().filter_map(|events| events.first().cloned());
     let laters = cases
         .iter()
