@@ -38,6 +38,10 @@ pub struct Args {
     /// four agencies; the roll-ups are then of the whole province.
     #[arg(long)]
     pub province_units: Option<usize>,
+    /// Also write every event of the generated log to this CSV file (position, stream, event_type, data as
+    /// JSON), so a peer (PostgreSQL, `deploy/bench.sh`) can load exactly the same events.
+    #[arg(long)]
+    pub export_events: Option<PathBuf>,
 }
 
 fn time(label: &str, query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
@@ -80,6 +84,30 @@ fn read_and_decode(log: &EventLog) -> anyhow::Result<u64> {
     Ok(from)
 }
 
+/// Writes the whole log as CSV with a header; returns the events written.
+fn export_events(log: &EventLog, path: &std::path::Path) -> anyhow::Result<u64> {
+    let mut out = csv::Writer::from_path(path)
+        .with_context(|| format!("--export-events {}", path.display()))?;
+    out.write_record(["position", "stream", "event_type", "data"])?;
+    let head = log.next_position();
+    let mut from = 0;
+    while from < head {
+        let events = log.read_all(from, FOLD_BATCH)?;
+        let Some(last) = events.last() else { break };
+        for event in &events {
+            out.write_record([
+                event.position.to_string(),
+                event.stream.clone(),
+                event.event_type.clone(),
+                event.data.to_string(),
+            ])?;
+        }
+        from = last.position + 1;
+    }
+    out.flush()?;
+    Ok(from)
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     anyhow::ensure!(
         !args.data.exists(),
@@ -114,6 +142,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.cases,
         started.elapsed()
     );
+    if let Some(path) = &args.export_events {
+        let exported = export_events(&log, path)?;
+        println!("exported {exported} events to {}", path.display());
+    }
 
     let started = Instant::now();
     let decoded = read_and_decode(&log)?;
