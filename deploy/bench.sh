@@ -21,10 +21,11 @@ PG=${PG:-/usr/lib/postgresql/15/bin}
 YEAR=2024
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/casetrack-target}
-cargo build --release -p casetrack
-B=$CARGO_TARGET_DIR/release/casetrack
+# CASETRACK_BIN: an already built binary to measure instead (e.g. another checkout's, for a "before" column).
+B=${CASETRACK_BIN:-$CARGO_TARGET_DIR/release/casetrack}
+[ -n "${CASETRACK_BIN:-}" ] || cargo build --release -p casetrack
 W=$(mktemp -d /tmp/casetrack-bench.XXXXXX)
-chmod 755 "$W"
+chmod 755 "$W"; [ "$(id -u)" -ne 0 ] || chown postgres "$W"   # PostgreSQL keeps its cluster in here
 echo "working directory: $W"
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$*"; else sh -c "$*"; fi; }
@@ -117,5 +118,30 @@ rollup_ms=$(p50_ms "select applicant_type, outcome, count(*) filter (where extra
   group by applicant_type, outcome")
 echo "PostgreSQL: province roll-up (GROUP BY over the subtree) p50 $rollup_ms ms" | tee "$W/pg-province.out"
 
-echo; echo "== summary (casetrack / peer) =="
-"$(dirname "$0")/bench-summary.awk" "$W"/*.out
+echo; echo "== summary: casetrack and its peers, this run =="
+# Rust prints durations as 2.40ms, 346.03µs or 1.2s: to milliseconds.
+to_ms() { awk '{v=$1; if (v ~ /µs$/) {sub(/µs$/,"",v); v/=1000} else if (v ~ /ms$/) sub(/ms$/,"",v); \
+  else if (v ~ /ns$/) {sub(/ns$/,"",v); v/=1e6} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
+p50_of() { grep -F "$2" "$W/$1" | head -1 | sed 's/.* p50 *\([^ ]*\) .*/\1/' | to_ms; }
+events_per_s() { grep -F "$2" "$W/$1" | head -1 | sed 's/.*= \([0-9]*\) events\/s.*/\1/'; }
+level() { awk -v n="$2" -v f="$3" '$1 == n {print $f; exit}' "$W/$1"; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
+row workload casetrack peer "ratio (casetrack / peer)"
+row --- --- --- ---
+ct=$(level log.out 64 3); pg=$(level pg-append.out 64 2); js=$(level log.out jetstream-64 3)
+row "durable appends, 64 appenders (events/s)" "$ct" "PostgreSQL $pg; JetStream $js" "$(ratio "$ct" "$pg") / $(ratio "$ct" "$js")"
+ct=$(level intake.out 64 3); pg=$(level pg-intake.out 64 2)
+row "intake over gRPC, 64 clients (cases/s; p99 ms; non-OK)" "$ct; $(level intake.out 64 5); $(level intake.out 64 6)" \
+  "PostgreSQL (dense counter) $pg; $(level pg-intake.out 64 4)" "$(ratio "$ct" "$pg")"
+ct=$(events_per_s report.out "rebuild of all read models"); raw=$(events_per_s report.out "read and decode")
+pg=$(sed 's/.*= \([0-9]*\) events\/s.*/\1/' "$W/pg-report.out")
+row "fold, all models (events/s; raw read-and-decode)" "$ct; raw $raw ($(ratio "$ct" "$raw"))" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
+ct=$(p50_of report.out "report, one agency, latest"); pg=$(sed 's/.*one agency p50 \([0-9.]*\) ms.*/\1/' "$W/pg-report.out")
+row "annual report, one agency, latest (p50 ms)" "$ct" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
+ct=$(p50_of report.out "report as of half the log"); pg=$(sed 's/.*half the log p50 \([0-9.]*\) ms.*/\1/' "$W/pg-report.out")
+row "as-of report at half the log (p50 ms)" "$ct" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
+ct=$(p50_of province.out "roll-up tables, from the subtree sums"); pg=$(sed 's/.*p50 \([0-9.]*\) ms.*/\1/' "$W/pg-province.out")
+row "province roll-up, tables (p50 ms)" "$ct" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
+row "province roll-up, whole report (p50 ms)" "$(p50_of province.out "roll-up report, latest")" "—" "—"
+row "peak RSS of rebuild" "$(grep -F 'peak RSS' "$W/report.out" | sed 's/.*: //')" "—" "—"
