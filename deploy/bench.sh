@@ -129,7 +129,7 @@ ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
 row workload casetrack peer "ratio (casetrack / peer)"
 row --- --- --- ---
-ct=$(level log.out 64 3); pg=$(level pg-append.out 64 2); js=$(level log.out jetstream-64 3)
+ct=$(level log.out 64 3); pg=$(level pg-append.out 64 2); js=$(awk '$1 == 64 && ++n == 2 {print $3; exit}' "$W/log.out")   # bench-log prints JetStream's rows second
 row "durable appends, 64 appenders (events/s)" "$ct" "PostgreSQL $pg; JetStream $js" "$(ratio "$ct" "$pg") / $(ratio "$ct" "$js")"
 ct=$(level intake.out 64 3); pg=$(level pg-intake.out 64 2)
 row "intake over gRPC, 64 clients (cases/s; p99 ms; non-OK)" "$ct; $(level intake.out 64 5); $(level intake.out 64 6)" \
