@@ -50,7 +50,8 @@ enum Command {
     /// After a restore: append the events the backup lacks from the relay's JetStream stream, at their original
     /// positions and hashes, so the log is again the original.
     Refeed(cmd::refeed::Args),
-    /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders.
+    /// Benchmark the event log: appends/s, p50/p99 latency and events per fsync for 1, 16 and 64 appenders;
+    /// with `--peer jetstream` beside NATS JetStream publishing the same events in the same run.
     BenchLog(cmd::bench_log::Args),
     /// Benchmark intake over gRPC against a `casetrack serve` it starts: cases/s, p50/p99 latency and non-OK
     /// statuses for 1, 4, 16 and 64 concurrent clients.

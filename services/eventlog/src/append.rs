@@ -160,8 +160,8 @@ impl StreamHeads {
         self.cache.insert(stream, revision);
     }
 
-    /// Makes a committed group's heads the new truth.
-    pub fn commit(&mut self, heads: HashMap<String, u64>) {
+    /// Makes a written group's heads the new truth.
+    fn commit(&mut self, heads: HashMap<String, u64>) {
         for (stream, revision) in heads {
             self.insert(stream, revision);
         }
@@ -170,9 +170,28 @@ impl StreamHeads {
 
 /// The tentative state of one commit group: everything staged so far, not yet written.
 pub struct Group {
+    /// Where this group starts: the end of the group written before it.
+    start: Head,
     pub head: Head,
-    pub heads: HashMap<String, u64>,
+    heads: HashMap<String, u64>,
     ids: HashMap<Uuid, EventIdEntry>,
+    /// The stream heads and event ids of the group before this one, whose synced write may still be running
+    /// while this one is staged (`writer.rs`): RocksDB may not have them yet, so they are looked up here first.
+    syncing: Option<Written>,
+    pub batch: WriteBatch,
+    pub events: Vec<RecordedEvent>,
+}
+
+/// What a group staged that later groups must see before RocksDB does.
+struct Written {
+    heads: HashMap<String, u64>,
+    ids: HashMap<Uuid, EventIdEntry>,
+}
+
+/// A group taken for its write: its WriteBatch and events, and the heads it goes from and to.
+pub struct Sealed {
+    pub start: Head,
+    pub head: Head,
     pub batch: WriteBatch,
     pub events: Vec<RecordedEvent>,
 }
@@ -180,11 +199,32 @@ pub struct Group {
 impl Group {
     pub fn new(head: Head) -> Group {
         Group {
+            start: head,
             head,
             heads: HashMap::new(),
             ids: HashMap::new(),
+            syncing: None,
             batch: WriteBatch::default(),
             events: Vec::new(),
+        }
+    }
+
+    /// Takes this group for its write and goes on as the next group, staged on top of it. Called only once the
+    /// write of the group before has returned successfully: its stream heads, readable from RocksDB now, become
+    /// the head cache's truth, while this group's stay visible here until it is written in turn.
+    pub fn seal(&mut self, heads: &mut StreamHeads) -> Sealed {
+        let staged = Written {
+            heads: std::mem::take(&mut self.heads),
+            ids: std::mem::take(&mut self.ids),
+        };
+        if let Some(written) = self.syncing.replace(staged) {
+            heads.commit(written.heads);
+        }
+        Sealed {
+            start: std::mem::replace(&mut self.start, self.head),
+            head: self.head,
+            batch: std::mem::take(&mut self.batch),
+            events: std::mem::take(&mut self.events),
         }
     }
 
@@ -194,7 +234,8 @@ impl Group {
         store: &Store,
         stream: &str,
     ) -> Result<Option<u64>, LogError> {
-        match self.heads.get(stream) {
+        let syncing = self.syncing.as_ref().map(|written| &written.heads);
+        match self.heads.get(stream).or_else(|| syncing?.get(stream)) {
             Some(revision) => Ok(Some(*revision)),
             None => heads.get(store, stream),
         }
@@ -205,21 +246,41 @@ impl Group {
         store: &Store,
         event_id: &Uuid,
     ) -> Result<Option<EventIdEntry>, LogError> {
-        if let Some(entry) = self.ids.get(event_id) {
-            return Ok(Some(entry.clone()));
-        }
-        match store
+        let mut stored = self.stored_ids(store, std::slice::from_ref(event_id))?;
+        Ok(stored.pop().flatten())
+    }
+
+    /// Where each of `event_ids` is stored, if anywhere, in order. Ids staged in this group or the one being
+    /// written come from memory; the rest — in the common case every id, each new — from ONE batched RocksDB
+    /// look-up, in which the memtable's and the table files' bloom filters (`tuning.rs`) answer an absent id
+    /// without a disk read. Every id ever appended is either in memory here or in RocksDB, so an old retry is
+    /// found too.
+    fn stored_ids(
+        &self,
+        store: &Store,
+        event_ids: &[Uuid],
+    ) -> Result<Vec<Option<EventIdEntry>>, LogError> {
+        let syncing = self.syncing.as_ref().map(|written| &written.ids);
+        let mut stored: Vec<Option<EventIdEntry>> = event_ids
+            .iter()
+            .map(|id| self.ids.get(id).or_else(|| syncing?.get(id)).cloned())
+            .collect();
+        let missing: Vec<usize> = (0..event_ids.len())
+            .filter(|&index| stored[index].is_none())
+            .collect();
+        let lookups = missing.iter().map(|&index| event_ids[index].as_bytes());
+        let found = store
             .db
-            .get_cf(store.cf(keys::CF_EVENT_IDS), event_id.as_bytes())?
-        {
-            None => Ok(None),
-            Some(value) => EventIdEntry::decode(&value)
-                .map(Some)
-                .ok_or(LogError::Corrupt {
-                    position: 0,
-                    reason: format!("malformed index entry for event id {event_id}"),
-                }),
+            .batched_multi_get_cf(store.cf(keys::CF_EVENT_IDS), lookups, false);
+        for (index, value) in missing.into_iter().zip(found) {
+            let Some(value) = value? else { continue };
+            let entry = EventIdEntry::decode(&value).ok_or_else(|| LogError::Corrupt {
+                position: 0,
+                reason: format!("malformed index entry for event id {}", event_ids[index]),
+            })?;
+            stored[index] = Some(entry);
         }
+        Ok(stored)
     }
 
     /// Stages one append request (already validated) on top of this group, all or nothing.
@@ -238,11 +299,8 @@ impl Group {
         let mut results = Vec::with_capacity(writes.len());
         let recorded_at = Utc::now();
         for write in writes {
-            let stored = write
-                .events
-                .iter()
-                .map(|event| self.stored_id(store, &event.event_id))
-                .collect::<Result<Vec<_>, _>>()?;
+            let event_ids: Vec<Uuid> = write.events.iter().map(|event| event.event_id).collect();
+            let stored = self.stored_ids(store, &event_ids)?;
             let already_stored = stored.iter().filter(|entry| entry.is_some()).count();
             if already_stored == write.events.len() {
                 results.push(idempotent_result(

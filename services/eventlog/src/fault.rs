@@ -26,6 +26,14 @@ impl WriteFault {
         }
     }
 
+    /// A fault armed (or not) directly, for the writer's own tests.
+    #[cfg(test)]
+    pub fn after(groups_before_failure: Option<u64>) -> WriteFault {
+        WriteFault {
+            groups_before_failure,
+        }
+    }
+
     /// Whether the write about to be made must fail; counts the groups that may commit.
     pub fn fires(&mut self) -> bool {
         match &mut self.groups_before_failure {

@@ -67,13 +67,18 @@ fn open_error(dir: &Path, error: rocksdb::Error) -> LogError {
 
 impl Store {
     pub fn open(dir: &Path, mode: Mode) -> Result<Store, LogError> {
-        // Every append probes every new event id for idempotency; nearly all probes miss, which the bloom
-        // filters of `tuning.rs` answer without touching disk.
+        // Every append probes every new event id for idempotency, and the head of every stream it does not hold
+        // in memory; nearly all probes of a new id or stream miss, which the bloom filters of `tuning.rs` answer
+        // without touching disk.
         let tuning = StoreTuning::new();
         let options = db_options(mode, &tuning);
-        let descriptors = keys::ALL_CFS
-            .iter()
-            .map(|name| ColumnFamilyDescriptor::new(*name, tuning.cf_options()));
+        let descriptors = keys::ALL_CFS.iter().map(|name| {
+            let options = match *name {
+                keys::CF_EVENT_IDS | keys::CF_STREAM_HEADS => tuning.point_lookup_cf_options(),
+                _ => tuning.cf_options(),
+            };
+            ColumnFamilyDescriptor::new(*name, options)
+        });
         let db = match mode {
             Mode::Writer => DB::open_cf_descriptors(&options, dir, descriptors),
             Mode::ReadOnly | Mode::Salvage => {

@@ -14,6 +14,10 @@ pub const WRITE_BUFFER_BYTES: usize = 64 << 20;
 pub const MEMTABLE_BYTES: usize = 16 << 20;
 /// Bits per key of the bloom filters that answer a point look-up of an absent key without reading a block.
 pub const BLOOM_BITS_PER_KEY: f64 = 10.0;
+/// Share of a point-looked-up column family's memtable given to a bloom filter over its whole keys, so that a
+/// look-up of an absent key (a new event id, a new stream) skips the memtable's skip list as the table files'
+/// filters let it skip their blocks.
+pub const MEMTABLE_BLOOM_RATIO: f64 = 0.1;
 /// Table blocks are compressed with LZ4: JSON bodies and repetitive keys shrink several-fold at a cost far
 /// below a disk read.
 pub const COMPRESSION: DBCompressionType = DBCompressionType::Lz4;
@@ -42,6 +46,15 @@ impl StoreTuning {
     pub fn cf_options(&self) -> Options {
         let mut options = Options::default();
         self.table_options(&mut options);
+        options
+    }
+
+    /// The options of a column family read by point look-ups of keys that are mostly absent: with a memtable
+    /// bloom filter besides the table files' ones.
+    pub fn point_lookup_cf_options(&self) -> Options {
+        let mut options = self.cf_options();
+        options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
+        options.set_memtable_whole_key_filtering(true);
         options
     }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench_console;
 pub mod bench_intake;
+pub mod bench_jetstream;
 pub mod bench_log;
 pub mod bench_report;
 pub mod bench_reporting;
