@@ -22,18 +22,6 @@ fn day_in_years() -> impl Strategy<Value = NaiveDate> {
     (0usize..2, 0u64..365).prop_map(|(y, d)| date(YEARS[y], 1, 1) + Days::new(d))
 }
 
-/// An agency tree: agency `i` > 0 hangs under a generated earlier agency, so depths and fan-outs vary.
-fn tree() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(any::<prop::sample::Index>(), 1..MAX_AGENCIES).prop_map(|parents| {
-        let mut ids = vec!["prov".to_string()];
-        for (i, parent) in parents.iter().enumerate() {
-            let parent = ids[parent.index(ids.len())].clone();
-            ids.push(format!("{parent}/u{i}"));
-        }
-        ids
-    })
-}
-
 /// For every agency and year, the report and the "counts in the year" answer of `sums` (which keeps subtree
 /// sums) equal those of `added` (which adds the agencies up).
 fn same_roll_ups(sums: &dyn KvRead, added: &dyn KvRead, agencies: &[String], at: &str) {
@@ -77,7 +65,7 @@ proptest! {
 
     #[test]
     fn roll_ups_from_subtree_sums_equal_adding_every_agency(
-        agencies in tree(),
+        agencies in common::agency_tree(MAX_AGENCIES),
         apps in prop::collection::vec(common::application(MAX_AGENCIES, day_in_years(), 500), 1..40),
         challenges in prop::collection::vec(common::challenge(MAX_AGENCIES, day_in_years(), 500), 0..8),
         fractions in prop::collection::vec(0u32..=1000, 1..4),

@@ -6,6 +6,7 @@ use std::path::Path;
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
 use casetrack_domain::deadline::Clocks;
+use casetrack_domain::fees::{FeeBasis, Fen as DomainFen};
 use casetrack_domain::{
     AgencyId, ApplicantType, Calendar, CaseId, Event, EventBody, Outcome, encode,
 };
@@ -51,6 +52,26 @@ pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveD
 /// An event of `case` on day `on`.
 pub fn on_day(case: CaseId, on: NaiveDate, body: EventBody) -> Event {
     Event::new(case, at(on), body)
+}
+
+/// A fee notice of `fen` issued on `issued_on` (part 六's 信息处理费).
+pub fn notice(case: CaseId, fen: u64, issued_on: NaiveDate) -> Event {
+    let body = ApplicationEvent::FeeNoticeIssued {
+        basis: FeeBasis::PerPage { pages: 120 },
+        amount: DomainFen(fen),
+        issued_on,
+        pay_by: issued_on + Days::new(20),
+    };
+    on_day(case, issued_on, EventBody::Application(body))
+}
+
+/// A payment of `fen` on `paid_on`.
+pub fn paid(case: CaseId, fen: u64, paid_on: NaiveDate) -> Event {
+    let body = ApplicationEvent::FeePaid {
+        amount: DomainFen(fen),
+        paid_on,
+    };
+    on_day(case, paid_on, EventBody::Application(body))
 }
 
 pub fn decided(case: CaseId, outcome: Outcome, on: NaiveDate) -> Event {
@@ -141,6 +162,19 @@ pub fn fold(dir: &Path, log: &EventLog) -> Projector {
 /// The statutory clocks over the embedded calendar.
 pub fn clocks() -> Clocks {
     Clocks::new(Calendar::embedded().expect("calendar"))
+}
+
+/// An agency tree of at most `max` agencies under `prov`: agency `i` > 0 hangs under a generated earlier
+/// agency, so depths and fan-outs vary.
+pub fn agency_tree(max: usize) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(any::<prop::sample::Index>(), 1..max).prop_map(|parents| {
+        let mut ids = vec!["prov".to_string()];
+        for (i, parent) in parents.iter().enumerate() {
+            let parent = ids[parent.index(ids.len())].clone();
+            ids.push(format!("{parent}/u{i}"));
+        }
+        ids
+    })
 }
 
 /// A generated application to one of the test's agencies (by index).
