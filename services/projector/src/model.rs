@@ -232,25 +232,28 @@ fn change_membership(
         weight,
         add,
     )?;
+    let tree_tag = sum_tag(TREE_SUMS);
     for subtree in ancestors_or_self(agency) {
         let sum_parts = [subtree, parts[1], parts[2]];
-        move_sum(
+        let sum = move_sum(
             kv,
-            &[&["annual", sum_tag(TREE_SUMS)][..], &sum_parts[..]].concat(),
+            &[&["annual", tree_tag][..], &sum_parts[..]].concat(),
             weight,
             add,
         )?;
+        // The sum's version from here on, for roll-ups as of a past position (tree_sums.rs).
+        kv.put(range_key(tree_tag, &sum_parts, at), encode_u64(sum));
     }
     Ok(())
 }
 
-/// Moves the cell sum under the key of `parts` by `weight`, up or down; a sum of 0 is deleted.
+/// Moves the cell sum under the key of `parts` by `weight`, up or down, and returns it; a sum of 0 is deleted.
 fn move_sum(
     kv: &mut Overlay<'_>,
     parts: &[&str],
     weight: u64,
     add: bool,
-) -> Result<(), ProjectorError> {
+) -> Result<u64, ProjectorError> {
     let sum_key = key(parts);
     let sum = match kv.get(&sum_key)? {
         Some(value) => decode_u64(&sum_key, &value)?,
@@ -271,7 +274,7 @@ fn move_sum(
     } else {
         kv.put(sum_key, encode_u64(sum));
     }
-    Ok(())
+    Ok(sum)
 }
 
 pub(crate) fn queue_key(agency: &str, status: &str, case: &CaseId) -> Vec<u8> {

@@ -13,11 +13,13 @@ use casetrack_domain::{CaseId, Event, EventBody};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::as_of::fold_to;
 use casetrack_projector::as_of_view::AsOfView;
-use casetrack_projector::kv::{Entry, KvRead};
-use casetrack_projector::{AgencyScope, ProjectorError, ReadModel, annual};
+use casetrack_projector::kv::KvRead;
+use casetrack_projector::{AgencyScope, ReadModel, annual};
 use casetrack_reporting::{Fen, InformationFees};
 use chrono::{Datelike, Days, NaiveDate};
-use common::{Application, agency_tree, append_each, application_events, case_id, date, fold};
+use common::{
+    Added, Application, agency_tree, append_each, application_events, case_id, date, fold,
+};
 use proptest::prelude::*;
 
 const YEARS: [i32; 3] = [2023, 2024, 2025];
@@ -28,23 +30,6 @@ const FEE_ROWS: [&str; 2] = [
     "applications.received.total",
     "applications.carried_over.total",
 ];
-
-/// A store read as if it kept no subtree sums: every roll-up adds its agencies at query time.
-struct Added<'a>(&'a dyn KvRead);
-
-impl KvRead for Added<'_> {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
-        self.0.get(key)
-    }
-
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
-        self.0.scan_prefix(prefix)
-    }
-
-    fn keeps_tree_sums(&self) -> bool {
-        false
-    }
-}
 
 /// One application's fee events: a notice (days from receipt, may precede it or follow its decision; fen) and
 /// payments (days from receipt; fen).

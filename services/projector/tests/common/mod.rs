@@ -11,7 +11,8 @@ use casetrack_domain::{
     AgencyId, ApplicantType, Calendar, CaseId, Event, EventBody, Outcome, encode,
 };
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
-use casetrack_projector::{Projector, projections_dir};
+use casetrack_projector::kv::{Entry, KvRead};
+use casetrack_projector::{Projector, ProjectorError, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -162,6 +163,23 @@ pub fn fold(dir: &Path, log: &EventLog) -> Projector {
 /// The statutory clocks over the embedded calendar.
 pub fn clocks() -> Clocks {
     Clocks::new(Calendar::embedded().expect("calendar"))
+}
+
+/// A store read as if it kept no subtree sums: every roll-up adds its agencies at query time.
+pub struct Added<'a>(pub &'a dyn KvRead);
+
+impl KvRead for Added<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        self.0.get(key)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
+        self.0.scan_prefix(prefix)
+    }
+
+    fn keeps_tree_sums(&self) -> bool {
+        false
+    }
 }
 
 /// An agency tree of at most `max` agencies under `prov`: agency `i` > 0 hangs under a generated earlier
