@@ -13,7 +13,8 @@ use casetrack_projector::fold::{FOLD_BATCH, decode_recorded};
 use casetrack_projector::profile::application_profile;
 use casetrack_projector::work_cells::Period;
 use casetrack_projector::{
-    AgencyScope, AsOf, Projector, ReadModel, Reports, annual, as_of, projections_dir, synthetic,
+    AgencyScope, AsOf, Projector, ProjectorError, ReadModel, Reports, annual, as_of,
+    projections_dir, synthetic,
 };
 
 use crate::cmd::bench_log::percentile;
@@ -230,9 +231,11 @@ fn province_report(reports: &Reports, root: &str, year: i32, half: u64) -> anyho
         "roll-up, work statistics alone, latest",
         SLOW_QUERY_RUNS,
         || {
-            Ok(reports
-                .work_report(root, period, AgencyScope::Tree, AsOf::Latest)
-                .map(drop)?)
+            // Counted all the same when the synthetic province has no hotline work to report.
+            match reports.work_report(root, period, AgencyScope::Tree, AsOf::Latest) {
+                Ok(_) | Err(ProjectorError::NoWorkData { .. }) => Ok(()),
+                Err(other) => Err(other.into()),
+            }
         },
     )?;
     let clocks = Clocks::new(Calendar::embedded()?);
