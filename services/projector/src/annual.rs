@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::{is_within, validate_agency};
 use crate::error::ProjectorError;
-use crate::fees::information_fees;
+use crate::fees::{information_fees, is_fee_cell};
 use crate::keys::{decode_u64, parse_case_id, parse_year, prefix, suffix_parts};
 use crate::kv::KvRead;
 use crate::membership::RULES_VERSION;
@@ -169,7 +169,11 @@ fn sums_report(
     let format = format_of(year)?;
     validate_agency(agency)?;
     let mut builder = ReportBuilder::new(agency, year)?;
-    let mut add = |cell: &str, amount: u64| -> Result<(), ProjectorError> {
+    sums_under(kv, agency, year, tags, &mut |cell, amount| {
+        // Part 六's fees are kept beside the cells (fees.rs); no table prints them.
+        if is_fee_cell(cell) {
+            return Ok(());
+        }
         let spec = spec_of(format, cell).ok_or_else(|| ProjectorError::UnknownCell {
             code: cell.to_string(),
             format: format.code(),
@@ -179,7 +183,22 @@ fn sums_report(
             Unit::Count | Unit::Change => builder.add(cell, amount)?,
         };
         Ok(())
-    };
+    })?;
+    Ok(builder.build()?)
+}
+
+/// A receiver of cell sums: the cell's code and its sum.
+pub(crate) type AddSum<'a> = dyn FnMut(&str, u64) -> Result<(), ProjectorError> + 'a;
+
+/// Calls `add` with every cell sum of `year` kept under `tags` for `agency`, the open sums of the years up to
+/// it included.
+fn sums_under(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    tags: SumTags,
+    add: &mut AddSum<'_>,
+) -> Result<(), ProjectorError> {
     let fixed = prefix(&["annual", tags.year, agency, &year.to_string()]);
     for (k, v) in kv.scan_prefix(&fixed)? {
         let parts = suffix_parts(&k, fixed.len());
@@ -198,7 +217,26 @@ fn sums_report(
             add(cell, decode_u64(&k, &v)?)?;
         }
     }
-    Ok(builder.build()?)
+    Ok(())
+}
+
+/// Calls `add` with every cell sum of `year` over the agencies `scope` covers under `agency`: the subtree's
+/// sums where the store keeps them, else each agency's own in turn (a cell may then come once per agency).
+pub(crate) fn each_sum(
+    kv: &dyn KvRead,
+    agency: &str,
+    year: i32,
+    scope: AgencyScope,
+    add: &mut AddSum<'_>,
+) -> Result<(), ProjectorError> {
+    if scope == AgencyScope::Tree && kv.keeps_tree_sums() {
+        validate_agency(agency)?;
+        return sums_under(kv, agency, year, TREE_SUMS, add);
+    }
+    for member in agencies_in(kv, agency, scope)? {
+        sums_under(kv, &member, year, OWN_SUMS, add)?;
+    }
+    Ok(())
 }
 
 /// The report of `agency` for `year`: its own, or its whole tree's — read from the subtree sums where the

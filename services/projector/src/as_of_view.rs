@@ -8,6 +8,7 @@ use crate::error::ProjectorError;
 use crate::keys::{SEP, decode_u64, key};
 use crate::kv::{Entry, KvRead};
 use crate::ranges::{decode_pair, encode_pair, history_tag, since_of};
+use crate::tree_sums::sums_as_of;
 
 /// How many trailing key parts a derived key drops from its history record's key: the membership drops
 /// `since`; the cell sum drops the case and `since`.
@@ -102,12 +103,6 @@ fn strip_parts(key: &[u8], n: usize) -> &[u8] {
 }
 
 impl KvRead for AsOfView<'_> {
-    /// The ranges keep each membership's history, not the subtree sums: a roll-up as of a past position adds
-    /// its agencies' reports.
-    fn keeps_tree_sums(&self) -> bool {
-        false
-    }
-
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
         Ok(self
             .scan_prefix(key)?
@@ -128,6 +123,8 @@ impl KvRead for AsOfView<'_> {
             b"o" => self.derived_from_history("o", "o", tail, MEMBER_PARTS)?,
             b"c" => self.derived_from_history("c", "m", tail, SUM_PARTS)?,
             b"oc" => self.derived_from_history("oc", "o", tail, SUM_PARTS)?,
+            b"tc" => sums_as_of(self.base, "tc", tail, self.upto)?,
+            b"toc" => sums_as_of(self.base, "toc", tail, self.upto)?,
             b"a" => self.filtered(prefix, |k, v| Ok(decode_u64(k, v)? <= self.upto))?,
             b"d" => self.filtered(prefix, |k, _| Ok(since_of(k)? <= self.upto))?,
             b"skipped" => self.filtered(prefix, |k, _| Ok(since_of(k)? < self.upto))?,

@@ -11,6 +11,7 @@
 //! | `annual\0o\0{agency}\0{cell}\0{from}\0{case}` | u64 BE weight · since: in the cell of every year ≥ from |
 //! | `annual\0oc\0{agency}\0{cell}\0{from}` | u64 BE: sum of the open weights above |
 //! | `annual\0tc\0…`, `annual\0toc\0…` | u64 BE: the two sums above over the agency's subtree (tree_sums.rs) |
+//! | `annual\0htc\0…\0{since:020}`, `annual\0htoc\0…` | u64 BE: each version of those subtree sums, from `since` on |
 //! | `annual\0hm\0…`, `annual\0ho\0…`, `annual\0d\0…` | the ranges memberships held in, and the drill-down cards (ranges.rs) |
 //! | `annual\0a\0{agency}` | u64 BE since: the agency registry (agencies that have any annual figure) |
 //! | `cases\0s\0{case}` | the case: domain state + tracking number (JSON) |

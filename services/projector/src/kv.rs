@@ -17,10 +17,28 @@ pub trait KvRead {
     /// Every entry whose key starts with `prefix`, in key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError>;
 
-    /// Whether the annual model's subtree sums (`tree_sums.rs`) are here: in every store the fold writes, not
-    /// in a view as of a past position.
+    /// Whether the annual model's subtree sums (`tree_sums.rs`) are here: in every store the fold writes and in
+    /// a view of one as of a past position.
     fn keeps_tree_sums(&self) -> bool {
         true
+    }
+
+    /// The first entry whose key starts with `prefix` and is not below `from`: a seek. A store that can seek
+    /// does so; this scans.
+    fn first_at_least(&self, prefix: &[u8], from: &[u8]) -> Result<Option<Entry>, ProjectorError> {
+        Ok(self
+            .scan_prefix(prefix)?
+            .into_iter()
+            .find(|(key, _)| key.as_slice() >= from))
+    }
+
+    /// The last entry whose key starts with `prefix` and is not above `bound`: a seek backwards.
+    fn last_at_most(&self, prefix: &[u8], bound: &[u8]) -> Result<Option<Entry>, ProjectorError> {
+        Ok(self
+            .scan_prefix(prefix)?
+            .into_iter()
+            .take_while(|(key, _)| key.as_slice() <= bound)
+            .last())
     }
 }
 

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::calendar::{apply_arrangement, keep_arrangement};
 use crate::case::CASE_SCHEMA;
 use crate::error::ProjectorError;
+use crate::fees::{FEE_SUMS_LAYOUT, fee_memberships};
 use crate::keys::{decode_u64, encode_u64, key};
 use crate::kv::Overlay;
 use crate::membership::{Membership, RULES_VERSION, Span, memberships};
@@ -56,7 +57,9 @@ impl ReadModel {
     pub fn version(self) -> String {
         match self {
             ReadModel::Annual => {
-                format!("{CASE_SCHEMA}; {RULES_VERSION}; {RANGES_LAYOUT}; {TREE_SUMS_LAYOUT}")
+                format!(
+                    "{CASE_SCHEMA}; {RULES_VERSION}; {RANGES_LAYOUT}; {TREE_SUMS_LAYOUT}; {FEE_SUMS_LAYOUT}"
+                )
             }
             ReadModel::Cases => CASE_SCHEMA.to_string(),
             ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
@@ -141,17 +144,11 @@ fn apply_annual(
     before: Option<&CaseSummary>,
     after: &CaseSummary,
 ) -> Result<(), ProjectorError> {
-    let old: BTreeSet<Membership> = before
-        .filter(|c| counted_agency(c).is_some())
-        .map(memberships)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    let new: BTreeSet<Membership> = if counted_agency(after).is_some() {
-        memberships(after).into_iter().collect()
-    } else {
-        BTreeSet::new()
+    let old = match before {
+        Some(before) => annual_memberships(before)?,
+        None => BTreeSet::new(),
     };
+    let new = annual_memberships(after)?;
     let case = case_id.to_string();
     if let Some(agency) = before.and_then(counted_agency) {
         for gone in old.difference(&new) {
@@ -172,6 +169,17 @@ fn apply_annual(
         write_json(kv, card_key(case_id, since), &card);
     }
     Ok(())
+}
+
+/// Every membership the annual model keeps of `case`: its table cells and part 六's fee figures (none
+/// without an agency).
+fn annual_memberships(case: &CaseSummary) -> Result<BTreeSet<Membership>, ProjectorError> {
+    if counted_agency(case).is_none() {
+        return Ok(BTreeSet::new());
+    }
+    let counted = memberships(case);
+    let fees = fee_memberships(case, &counted)?;
+    Ok(counted.into_iter().chain(fees).collect())
 }
 
 /// Adds or removes one membership, opens or closes its range, and moves its cell's sum and the subtree sums of
@@ -224,25 +232,28 @@ fn change_membership(
         weight,
         add,
     )?;
+    let tree_tag = sum_tag(TREE_SUMS);
     for subtree in ancestors_or_self(agency) {
         let sum_parts = [subtree, parts[1], parts[2]];
-        move_sum(
+        let sum = move_sum(
             kv,
-            &[&["annual", sum_tag(TREE_SUMS)][..], &sum_parts[..]].concat(),
+            &[&["annual", tree_tag][..], &sum_parts[..]].concat(),
             weight,
             add,
         )?;
+        // The sum's version from here on, for roll-ups as of a past position (tree_sums.rs).
+        kv.put(range_key(tree_tag, &sum_parts, at), encode_u64(sum));
     }
     Ok(())
 }
 
-/// Moves the cell sum under the key of `parts` by `weight`, up or down; a sum of 0 is deleted.
+/// Moves the cell sum under the key of `parts` by `weight`, up or down, and returns it; a sum of 0 is deleted.
 fn move_sum(
     kv: &mut Overlay<'_>,
     parts: &[&str],
     weight: u64,
     add: bool,
-) -> Result<(), ProjectorError> {
+) -> Result<u64, ProjectorError> {
     let sum_key = key(parts);
     let sum = match kv.get(&sum_key)? {
         Some(value) => decode_u64(&sum_key, &value)?,
@@ -263,7 +274,7 @@ fn move_sum(
     } else {
         kv.put(sum_key, encode_u64(sum));
     }
-    Ok(())
+    Ok(sum)
 }
 
 pub(crate) fn queue_key(agency: &str, status: &str, case: &CaseId) -> Vec<u8> {

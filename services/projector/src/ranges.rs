@@ -12,8 +12,6 @@
 //! | `annual\0d\0{case}\0{since:020}` | the case's [`CaseCard`] from `since` on (a new one when it changes) |
 //! | `annual\0a\0{agency}` | since (u64 BE): the first position at which the agency had a membership |
 
-use std::collections::BTreeMap;
-
 use casetrack_domain::{ApplicantType, CaseId, CaseKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -87,9 +85,6 @@ pub struct CaseCard {
     pub received_on: Option<NaiveDate>,
     pub decided_on: Option<NaiveDate>,
     pub outcome: Option<String>,
-    /// Part 六's fee facts (fees.rs): the notice's issue date and amount in fen, and fen paid per year.
-    pub fee_notice: Option<(NaiveDate, u64)>,
-    pub fees_paid: BTreeMap<i32, u64>,
 }
 
 impl CaseCard {
@@ -101,8 +96,6 @@ impl CaseCard {
             received_on: summary.received_on,
             decided_on: summary.decided_on,
             outcome: summary.outcome.clone(),
-            fee_notice: summary.fee_notice,
-            fees_paid: summary.fees_paid.clone(),
         }
     }
 }

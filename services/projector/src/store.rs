@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use casetrack_eventlog::tuning::StoreTuning;
-use rocksdb::{DB, IteratorMode, ReadOptions, SnapshotWithThreadMode, WriteBatch, WriteOptions};
+use rocksdb::{
+    DB, DBRawIteratorWithThreadMode, IteratorMode, ReadOptions, SnapshotWithThreadMode, WriteBatch,
+    WriteOptions,
+};
 
 use crate::error::ProjectorError;
 use crate::keys::{checkpoint_key, decode_u64, encode_u64, version_key};
@@ -159,6 +162,30 @@ impl KvRead for StoreView<'_> {
             prefix,
         )
     }
+
+    fn first_at_least(&self, prefix: &[u8], from: &[u8]) -> Result<Option<Entry>, ProjectorError> {
+        let mut iterator = self.snapshot.raw_iterator();
+        iterator.seek(from.max(prefix));
+        entry_within(&iterator, prefix)
+    }
+
+    fn last_at_most(&self, prefix: &[u8], bound: &[u8]) -> Result<Option<Entry>, ProjectorError> {
+        let mut iterator = self.snapshot.raw_iterator();
+        iterator.seek_for_prev(bound);
+        entry_within(&iterator, prefix)
+    }
+}
+
+/// The entry a seek of `iterator` landed on, if it is under `prefix`.
+fn entry_within(
+    iterator: &DBRawIteratorWithThreadMode<'_, DB>,
+    prefix: &[u8],
+) -> Result<Option<Entry>, ProjectorError> {
+    iterator.status()?;
+    Ok(match (iterator.key(), iterator.value()) {
+        (Some(key), Some(value)) if key.starts_with(prefix) => Some((key.to_vec(), value.to_vec())),
+        _ => None,
+    })
 }
 
 /// Stages the deletion of every key of `model` and of its checkpoint.

@@ -5,32 +5,11 @@
 
 mod common;
 
-use casetrack_domain::application::ApplicationEvent;
-use casetrack_domain::fees::{FeeBasis, Fen as DomainFen};
-use casetrack_domain::{ApplicantType, CaseId, Event, EventBody, Outcome};
+use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::{AgencyScope, AsOf, Reports};
 use casetrack_reporting::{Fen, InformationFees, content_hash, html};
-use chrono::NaiveDate;
-use common::{append_each, case_id, date, decided, fold, on_day, received};
-
-fn notice(case: CaseId, fen: u64, issued_on: NaiveDate) -> Event {
-    let body = ApplicationEvent::FeeNoticeIssued {
-        basis: FeeBasis::PerPage { pages: 120 },
-        amount: DomainFen(fen),
-        issued_on,
-        pay_by: issued_on + chrono::Days::new(20),
-    };
-    on_day(case, issued_on, EventBody::Application(body))
-}
-
-fn paid(case: CaseId, fen: u64, paid_on: NaiveDate) -> Event {
-    let body = ApplicationEvent::FeePaid {
-        amount: DomainFen(fen),
-        paid_on,
-    };
-    on_day(case, paid_on, EventBody::Application(body))
-}
+use common::{append_each, case_id, date, decided, fold, notice, paid, received};
 
 #[test]
 fn fees_of_the_year_come_from_the_fee_events() {

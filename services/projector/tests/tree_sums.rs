@@ -1,7 +1,7 @@
 //! A roll-up read from the subtree sums the fold keeps equals the roll-up that adds every agency's report at
 //! query time, over generated agency trees: for every agency of the tree and every year, at the latest position
-//! and (through the in-memory fold, which keeps the sums too, against the ranges, which add the agencies up) as
-//! of generated past positions, where memberships have come and gone.
+//! and as of generated past positions, where memberships have come and gone — there read from the sums'
+//! versions in the store, and from the sums of the in-memory fold, against the ranges adding the agencies up.
 
 mod common;
 
@@ -11,7 +11,7 @@ use casetrack_projector::as_of_view::AsOfView;
 use casetrack_projector::kv::KvRead;
 use casetrack_projector::{AgencyScope, ReadModel, annual};
 use chrono::{Days, NaiveDate};
-use common::{Application, Challenge, append_each, date, fold, history, runtime};
+use common::{Added, Application, Challenge, append_each, date, fold, history, runtime};
 use proptest::prelude::*;
 
 const YEARS: [i32; 3] = [2023, 2024, 2025];
@@ -20,18 +20,6 @@ const MAX_AGENCIES: usize = 12;
 
 fn day_in_years() -> impl Strategy<Value = NaiveDate> {
     (0usize..2, 0u64..365).prop_map(|(y, d)| date(YEARS[y], 1, 1) + Days::new(d))
-}
-
-/// An agency tree: agency `i` > 0 hangs under a generated earlier agency, so depths and fan-outs vary.
-fn tree() -> impl Strategy<Value = Vec<String>> {
-    prop::collection::vec(any::<prop::sample::Index>(), 1..MAX_AGENCIES).prop_map(|parents| {
-        let mut ids = vec!["prov".to_string()];
-        for (i, parent) in parents.iter().enumerate() {
-            let parent = ids[parent.index(ids.len())].clone();
-            ids.push(format!("{parent}/u{i}"));
-        }
-        ids
-    })
 }
 
 /// For every agency and year, the report and the "counts in the year" answer of `sums` (which keeps subtree
@@ -63,12 +51,21 @@ fn run(agencies: &[String], apps: &[Application], challenges: &[Challenge], frac
     let head = log.next_position();
     let projector = fold(dir.path(), &log);
     let store = projector.store().view();
-    same_roll_ups(&store, &AsOfView::new(&store, head), agencies, "latest");
+    same_roll_ups(
+        &store,
+        &Added(&AsOfView::new(&store, head)),
+        agencies,
+        "latest",
+    );
     for fraction in fractions {
         let upto = head * u64::from(*fraction) / 1000;
+        let ranges = AsOfView::new(&store, upto);
+        let added = Added(&ranges);
+        let at = format!("as of {upto}, the sums' versions");
+        same_roll_ups(&ranges, &added, agencies, &at);
         let memory = fold_to(&log, ReadModel::Annual, upto).expect("fold in memory");
-        let at = format!("as of {upto}");
-        same_roll_ups(&memory, &AsOfView::new(&store, upto), agencies, &at);
+        let at = format!("as of {upto}, folded in memory");
+        same_roll_ups(&memory, &added, agencies, &at);
     }
 }
 
@@ -77,7 +74,7 @@ proptest! {
 
     #[test]
     fn roll_ups_from_subtree_sums_equal_adding_every_agency(
-        agencies in tree(),
+        agencies in common::agency_tree(MAX_AGENCIES),
         apps in prop::collection::vec(common::application(MAX_AGENCIES, day_in_years(), 500), 1..40),
         challenges in prop::collection::vec(common::challenge(MAX_AGENCIES, day_in_years(), 500), 0..8),
         fractions in prop::collection::vec(0u32..=1000, 1..4),

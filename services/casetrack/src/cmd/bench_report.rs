@@ -6,11 +6,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use casetrack_domain::AgencyId;
+use casetrack_domain::deadline::Clocks;
+use casetrack_domain::{AgencyId, Calendar};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::fold::{FOLD_BATCH, decode_recorded};
+use casetrack_projector::profile::application_profile;
+use casetrack_projector::work_cells::Period;
 use casetrack_projector::{
-    AgencyScope, AsOf, Projector, ReadModel, Reports, annual, as_of, projections_dir, synthetic,
+    AgencyScope, AsOf, Projector, ProjectorError, ReadModel, Reports, annual, as_of,
+    projections_dir, synthetic,
 };
 
 use crate::cmd::bench_log::percentile;
@@ -198,6 +202,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .map(drop)?)
         },
     )?;
+    let half = reports.log().next_position()? / 2;
+    province_report(&reports, root, year, half)?;
     time("drill-down withheld.third_party.total, one agency", || {
         Ok(reports
             .drill_down(
@@ -209,7 +215,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             )
             .map(drop)?)
     })?;
-    let half = reports.log().next_position()? / 2;
     time("report as of half the log, counted over ranges", || {
         Ok(reports
             .report(agency, year, AgencyScope::Own, AsOf::Position(half))
@@ -232,5 +237,45 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "in-memory fold of the annual model to position {half} (the as-of path before ranges): {:.2?}",
         started.elapsed()
     );
+    Ok(())
+}
+
+/// The whole roll-up report of `root` as `GetReport` answers it — tables, identities, part 六's fees and the
+/// work figures its parts 一 and 六 quote — latest and as of position `half`, and the other reads of the
+/// report page: the work statistics alone and the charts' profile of the year's applications.
+fn province_report(reports: &Reports, root: &str, year: i32, half: u64) -> anyhow::Result<()> {
+    for (label, as_of) in [
+        ("roll-up, whole report (GetReport), latest", AsOf::Latest),
+        (
+            "roll-up, whole report, as of half the log",
+            AsOf::Position(half),
+        ),
+    ] {
+        time_runs(label, SLOW_QUERY_RUNS, || {
+            let generated = reports.report(root, year, AgencyScope::Tree, as_of)?;
+            Ok(reports
+                .quoting_work(generated, AgencyScope::Tree)
+                .map(drop)?)
+        })?;
+    }
+    let period = Period::new(year, None)?;
+    time_runs(
+        "roll-up, work statistics alone, latest",
+        SLOW_QUERY_RUNS,
+        || {
+            // Counted all the same when the synthetic province has no hotline work to report.
+            match reports.work_report(root, period, AgencyScope::Tree, AsOf::Latest) {
+                Ok(_) | Err(ProjectorError::NoWorkData { .. }) => Ok(()),
+                Err(other) => Err(other.into()),
+            }
+        },
+    )?;
+    let clocks = Clocks::new(Calendar::embedded()?);
+    let view = reports.projector().store().view();
+    time_runs(
+        "roll-up, the charts' profile of the year",
+        SLOW_QUERY_RUNS,
+        || Ok(application_profile(&view, &clocks, (root, AgencyScope::Tree), year).map(drop)?),
+    )?;
     Ok(())
 }

@@ -6,11 +6,13 @@ use std::path::Path;
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
 use casetrack_domain::deadline::Clocks;
+use casetrack_domain::fees::{FeeBasis, Fen as DomainFen};
 use casetrack_domain::{
     AgencyId, ApplicantType, Calendar, CaseId, Event, EventBody, Outcome, encode,
 };
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
-use casetrack_projector::{Projector, projections_dir};
+use casetrack_projector::kv::{Entry, KvRead};
+use casetrack_projector::{Projector, ProjectorError, projections_dir};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -51,6 +53,26 @@ pub fn received(case: CaseId, agency: &str, applicant: ApplicantType, on: NaiveD
 /// An event of `case` on day `on`.
 pub fn on_day(case: CaseId, on: NaiveDate, body: EventBody) -> Event {
     Event::new(case, at(on), body)
+}
+
+/// A fee notice of `fen` issued on `issued_on` (part 六's 信息处理费).
+pub fn notice(case: CaseId, fen: u64, issued_on: NaiveDate) -> Event {
+    let body = ApplicationEvent::FeeNoticeIssued {
+        basis: FeeBasis::PerPage { pages: 120 },
+        amount: DomainFen(fen),
+        issued_on,
+        pay_by: issued_on + Days::new(20),
+    };
+    on_day(case, issued_on, EventBody::Application(body))
+}
+
+/// A payment of `fen` on `paid_on`.
+pub fn paid(case: CaseId, fen: u64, paid_on: NaiveDate) -> Event {
+    let body = ApplicationEvent::FeePaid {
+        amount: DomainFen(fen),
+        paid_on,
+    };
+    on_day(case, paid_on, EventBody::Application(body))
 }
 
 pub fn decided(case: CaseId, outcome: Outcome, on: NaiveDate) -> Event {
@@ -141,6 +163,36 @@ pub fn fold(dir: &Path, log: &EventLog) -> Projector {
 /// The statutory clocks over the embedded calendar.
 pub fn clocks() -> Clocks {
     Clocks::new(Calendar::embedded().expect("calendar"))
+}
+
+/// A store read as if it kept no subtree sums: every roll-up adds its agencies at query time.
+pub struct Added<'a>(pub &'a dyn KvRead);
+
+impl KvRead for Added<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ProjectorError> {
+        self.0.get(key)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
+        self.0.scan_prefix(prefix)
+    }
+
+    fn keeps_tree_sums(&self) -> bool {
+        false
+    }
+}
+
+/// An agency tree of at most `max` agencies under `prov`: agency `i` > 0 hangs under a generated earlier
+/// agency, so depths and fan-outs vary.
+pub fn agency_tree(max: usize) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(any::<prop::sample::Index>(), 1..max).prop_map(|parents| {
+        let mut ids = vec!["prov".to_string()];
+        for (i, parent) in parents.iter().enumerate() {
+            let parent = ids[parent.index(ids.len())].clone();
+            ids.push(format!("{parent}/u{i}"));
+        }
+        ids
+    })
 }
 
 /// A generated application to one of the test's agencies (by index).
