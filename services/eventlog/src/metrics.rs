@@ -19,7 +19,7 @@ pub const FSYNC_SECONDS: &str = "casetrack_log_fsync_seconds";
 pub const FSYNC_SECONDS_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0,
 ];
-/// Append requests waiting for the writer when it starts a group.
+/// Append requests waiting for the writer when it takes the next one.
 pub const APPEND_QUEUE_DEPTH: &str = "casetrack_log_append_queue_depth";
 
 /// A group committed: `appends` acknowledged, `events` written in one synced batch.

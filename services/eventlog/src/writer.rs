@@ -175,7 +175,9 @@ impl Handoff {
     }
 
     /// Stages one request into the group being filled, waiting while that group is full. After a failed write
-    /// the request is refused and the reason returned.
+    /// the request is refused and the reason returned. Staging holds the slot: the committer needs it only to
+    /// take the group, so it waits at most for one request's staging, while the stager never sees a group half
+    /// taken.
     fn stage(&self, store: &Store, request: AppendRequest) -> Result<(), String> {
         let mut guard = self.lock();
         while guard.failed.is_none()

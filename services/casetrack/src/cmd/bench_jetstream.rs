@@ -12,7 +12,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use async_nats::jetstream::{self, message::PublishMessage, stream};
 
 use crate::cmd::bench_log::{Timing, bench_event, concurrently};
@@ -49,13 +48,8 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn();
-        let child = match child {
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
-                "--peer jetstream needs {NATS_SERVER} on PATH (e.g. apt-get install nats-server); not found"
-            ),
-            spawned => spawned.with_context(|| format!("start {NATS_SERVER}"))?,
-        };
+            .spawn()
+            .map_err(not_runnable)?;
         let mut server = Server { child, port };
         server.wait_until_ready()?;
         Ok(server)
@@ -87,6 +81,31 @@ impl Drop for Server {
         // Kill fails only if the server already exited; waiting reaps it either way.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Refuses, before anything is measured, when `nats-server` cannot be run.
+pub fn check_available() -> anyhow::Result<()> {
+    let ran = Command::new(NATS_SERVER)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match ran {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => anyhow::bail!("`{NATS_SERVER} --version` failed with {status}"),
+        Err(error) => Err(not_runnable(error)),
+    }
+}
+
+fn not_runnable(error: std::io::Error) -> anyhow::Error {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        anyhow::anyhow!(
+            "--peer jetstream needs {NATS_SERVER} on PATH (e.g. apt-get install nats-server); not found"
+        )
+    } else {
+        anyhow::Error::new(error).context(format!("run {NATS_SERVER}"))
     }
 }
 

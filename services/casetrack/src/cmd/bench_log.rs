@@ -55,6 +55,9 @@ impl Timing {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     anyhow::ensure!(args.events > 0, "--events must be positive");
+    if let Some(Peer::Jetstream) = args.peer {
+        bench_jetstream::check_available()?;
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     println!("appenders   events  events/s   p50 ms   p99 ms   fsyncs  events/fsync");
     let mut ours = Vec::with_capacity(APPENDER_LEVELS.len());
