@@ -3,7 +3,7 @@
 //! is bounded by these settings whatever the size of the data, and not by RocksDB's per-column-family defaults
 //! (64 MB of memtable per column family, up to two each, and index blocks held outside any cache).
 
-use rocksdb::{BlockBasedOptions, Cache, DBCompressionType, Options};
+use rocksdb::{BlockBasedIndexType, BlockBasedOptions, Cache, DBCompressionType, Options};
 
 /// Table blocks (data, index and bloom filter blocks) one database keeps in memory, shared by all its column
 /// families.
@@ -68,6 +68,12 @@ impl StoreTuning {
         table.set_cache_index_and_filter_blocks(true);
         table.set_pin_l0_filter_and_index_blocks_in_cache(true);
         table.set_bloom_filter(BLOOM_BITS_PER_KEY, false);
+        // Partitioned: a table file's index and filter are blocks of the data blocks' size under a small
+        // top-level index that stays pinned. Whole, a large file's index filled most of a cache shard and was
+        // evicted by the next data block, so every seek read and decompressed it again.
+        table.set_index_type(BlockBasedIndexType::TwoLevelIndexSearch);
+        table.set_partition_filters(true);
+        table.set_pin_top_level_index_and_filter(true);
         options.set_block_based_table_factory(&table);
     }
 }

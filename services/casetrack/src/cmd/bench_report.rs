@@ -9,6 +9,7 @@ use anyhow::Context;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{AgencyId, Calendar};
 use casetrack_eventlog::EventLog;
+use casetrack_projector::as_of_view::AsOfView;
 use casetrack_projector::fold::{FOLD_BATCH, decode_recorded};
 use casetrack_projector::profile::application_profile;
 use casetrack_projector::work_cells::Period;
@@ -203,6 +204,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         },
     )?;
     let half = reports.log().next_position()? / 2;
+    let past = AsOfView::new(&view, half);
+    time("roll-up tables as of half the log, sums' versions", || {
+        Ok(annual::report(&past, root, year, AgencyScope::Tree).map(drop)?)
+    })?;
+    time_runs(
+        "roll-up tables as of half the log, adding agencies",
+        SLOW_QUERY_RUNS,
+        || Ok(annual::roll_up(&past, root, year, AgencyScope::Tree).map(drop)?),
+    )?;
     province_report(&reports, root, year, half)?;
     time("drill-down withheld.third_party.total, one agency", || {
         Ok(reports
