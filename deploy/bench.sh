@@ -5,6 +5,7 @@
 #
 #   deploy/bench.sh [CASES]        # CASES: applications in the fold/report year (default 200000)
 #
+# The other sizes can be set in the environment (APPEND_EVENTS, INTAKE_CASES, PROVINCE_UNITS, PROVINCE_CASES).
 # Needs: PostgreSQL 15 server binaries (/usr/lib/postgresql/15/bin, or $PG), pgbench, psql, nats-server.
 # Run as root it runs PostgreSQL as the `postgres` user. Everything lives in one temporary directory ($W, kept
 # at the end so the logs can be read; delete it yourself) and every server it starts is stopped on exit.
@@ -12,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CASES=${1:-200000}
-APPEND_EVENTS=50000        # per appender level (1, 16, 64), casetrack, PostgreSQL and JetStream alike
-INTAKE_CASES=20000         # per client level (1, 4, 16, 64), casetrack and PostgreSQL alike
-PROVINCE_UNITS=7300        # units of the synthetic province (Jiangsu reported 7,261 member units in 2024)
+APPEND_EVENTS=${APPEND_EVENTS:-50000}        # per appender level (1, 16, 64), casetrack, PostgreSQL and JetStream alike
+INTAKE_CASES=${INTAKE_CASES:-20000}         # per client level (1, 4, 16, 64), casetrack and PostgreSQL alike
+PROVINCE_UNITS=${PROVINCE_UNITS:-7300}        # units of the synthetic province (Jiangsu reported 7,261 member units in 2024)
 PROVINCE_CASES=20000
 PG_PORT=55432
 PG=${PG:-/usr/lib/postgresql/15/bin}
@@ -143,5 +144,7 @@ ct=$(p50_of report.out "report as of half the log"); pg=$(sed 's/.*half the log 
 row "as-of report at half the log (p50 ms)" "$ct" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
 ct=$(p50_of province.out "roll-up tables, from the subtree sums"); pg=$(sed 's/.*p50 \([0-9.]*\) ms.*/\1/' "$W/pg-province.out")
 row "province roll-up, tables (p50 ms)" "$ct" "PostgreSQL $pg" "$(ratio "$ct" "$pg")"
-row "province roll-up, whole report (p50 ms)" "$(p50_of province.out "roll-up report, latest")" "—" "—"
+row "province roll-up, tables as of half the log (p50 ms)" "$(p50_of province.out "roll-up tables as of half the log, sums")" "—" "—"
+row "province roll-up, whole report, latest / as of half the log (p50 ms)" \
+  "$(p50_of province.out "whole report (GetReport), latest") / $(p50_of province.out "whole report, as of half")" "—" "—"
 row "peak RSS of rebuild" "$(grep -F 'peak RSS' "$W/report.out" | sed 's/.*: //')" "—" "—"
