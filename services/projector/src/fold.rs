@@ -1,7 +1,6 @@
 //! The one fold: log events into read-model writes. The projector commits its result to RocksDB with the
 //! checkpoints; an as-of report applies it to a `MemoryKv`. Both call [`fold_batch`], so they cannot differ.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use casetrack_domain::{CaseId, calendar, decode, parse_stream_name, tracking};
@@ -82,7 +81,7 @@ pub fn fold_batch(
     let mut advanced = Vec::new();
     let Some(last) = events.last() else {
         return Ok(Folded {
-            writes: BTreeMap::new(),
+            writes: Writes::default(),
             advanced,
             cases: StagedCases::new(),
         });

@@ -17,6 +17,11 @@ pub fn projections_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("projections")
 }
 
+/// Share of the memtable's memory given to a bloom filter of whole keys. The fold looks up many keys that are
+/// absent (the state of a case it meets first, after a rebuild every key of the model), and the filter answers
+/// those without a search of the memtable's skip list, as the table files' bloom filters do on disk.
+const MEMTABLE_BLOOM_RATIO: f64 = 0.02;
+
 pub struct Store {
     db: DB,
 }
@@ -28,6 +33,8 @@ impl Store {
         // The same memory bounds and compression as the log's (one place: the log's `tuning.rs`).
         let mut options = StoreTuning::new().db_options();
         options.create_if_missing(true);
+        options.set_memtable_whole_key_filtering(true);
+        options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
         let store = Store {
             db: DB::open(&options, dir)?,
         };
@@ -60,6 +67,7 @@ impl Store {
             reset_into(&mut batch, model);
             batch.put(key, version.as_bytes());
             self.db.write(batch)?;
+            self.drop_deleted_files(model)?;
         }
         Ok(())
     }
@@ -71,6 +79,9 @@ impl Store {
         writes: Writes,
         checkpoints: &[(ReadModel, u64)],
     ) -> Result<(), ProjectorError> {
+        // In key order: RocksDB inserts a batch's sorted keys into its memtable each from where the last went.
+        let mut writes: Vec<_> = writes.into_iter().collect();
+        writes.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         let mut batch = WriteBatch::default();
         for (key, value) in writes {
             match value {
@@ -88,11 +99,21 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0).
+    /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0). No
+    /// view of the model may be open: its snapshot would lose the table files dropped here.
     pub fn reset(&self, model: ReadModel) -> Result<(), ProjectorError> {
         let mut batch = WriteBatch::default();
         reset_into(&mut batch, model);
         self.db.write(batch)?;
+        self.drop_deleted_files(model)
+    }
+
+    /// Drops the table files holding only keys of `model`, which a reset has just deleted. A range deletion
+    /// leaves them in place, where every look-up of the fold that follows would read through them to the
+    /// tombstone; after a crash before this, the deletion still holds and only the space waits for compaction.
+    fn drop_deleted_files(&self, model: ReadModel) -> Result<(), ProjectorError> {
+        let (start, end) = model_range(model);
+        self.db.delete_file_in_range(start, end)?;
         Ok(())
     }
 
@@ -161,8 +182,8 @@ impl KvRead for StoreView<'_> {
     }
 }
 
-/// Stages the deletion of every key of `model` and of its checkpoint.
-fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
+/// The keys of `model`: from its prefix (inclusive) to the end (exclusive).
+fn model_range(model: ReadModel) -> (Vec<u8>, Vec<u8>) {
     let mut prefix = model.name().as_bytes().to_vec();
     prefix.push(crate::keys::SEP);
     let mut end = prefix.clone();
@@ -170,7 +191,13 @@ fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
     if let Some(last) = end.last_mut() {
         *last = 1;
     }
-    batch.delete_range(prefix, end);
+    (prefix, end)
+}
+
+/// Stages the deletion of every key of `model` and of its checkpoint.
+fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
+    let (start, end) = model_range(model);
+    batch.delete_range(start, end);
     batch.delete(checkpoint_key(model.name()));
 }
 
