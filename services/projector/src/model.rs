@@ -307,15 +307,6 @@ fn apply_queue(
     Ok(())
 }
 
-pub(crate) fn read_json<T: DeserializeOwned>(
-    kv: &Overlay<'_>,
-    key: &[u8],
-) -> Result<Option<T>, ProjectorError> {
-    kv.get(key)?
-        .map(|bytes| parse_json(key, &bytes))
-        .transpose()
-}
-
 pub(crate) fn parse_json<T: DeserializeOwned>(
     key: &[u8],
     bytes: &[u8],
