@@ -14,6 +14,10 @@ use crate::kv::KvRead;
 /// follow-up, re-handling and merge dates; /5: MessagePack instead of JSON).
 pub const CASE_SCHEMA: &str = "casetrack-case/5 (domain Case per case, MessagePack)";
 
+/// Room reserved for one encoded state: about an application's, so that most are written without growing
+/// the buffer (growing it from empty copied each state several times).
+const ENCODED_CASE_BYTES: usize = 1024;
+
 /// What the read models learn from one recorded event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -100,8 +104,11 @@ impl StoredCase {
     /// cheaper to write. Field names stay in it because the domain's types skip absent options and tag some
     /// enums by a field (their JSON is the events' format), which a positional encoding cannot read back.
     pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(ENCODED_CASE_BYTES);
         // Strings, dates, numbers, options and maps: MessagePack has a form for each, so encoding cannot fail.
-        rmp_serde::to_vec_named(self).expect("a case state encodes as MessagePack")
+        rmp_serde::encode::write_named(&mut out, self)
+            .expect("a case state encodes as MessagePack");
+        out
     }
 
     /// The state stored under `key`, as [`StoredCase::encode`] wrote it.

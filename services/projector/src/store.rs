@@ -22,6 +22,9 @@ pub fn projections_dir(data_dir: &Path) -> PathBuf {
 /// those without a search of the memtable's skip list, as the table files' bloom filters do on disk.
 const MEMTABLE_BLOOM_RATIO: f64 = 0.02;
 
+/// What a WriteBatch adds to each key and value it holds: a tag and two varint lengths, at most.
+const RECORD_OVERHEAD_BYTES: usize = 11;
+
 pub struct Store {
     db: DB,
 }
@@ -82,7 +85,14 @@ impl Store {
         // In key order: RocksDB inserts a batch's sorted keys into its memtable each from where the last went.
         let mut writes: Vec<_> = writes.into_iter().collect();
         writes.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        let mut batch = WriteBatch::default();
+        let bytes = writes
+            .iter()
+            .map(|(key, value)| {
+                key.len() + value.as_ref().map_or(0, Vec::len) + RECORD_OVERHEAD_BYTES
+            })
+            .sum();
+        // Sized at once: grown from empty, the batch's buffer would be copied again and again.
+        let mut batch = WriteBatch::with_capacity_bytes(bytes);
         for (key, value) in writes {
             match value {
                 Some(value) => batch.put(key, value),
