@@ -78,7 +78,7 @@ pub fn apply_arrangement(
     keep_arrangement(kv, ReadModel::Queues, position, arrangement);
     let after = clocks_in(kv, &base)?;
     for (k, v) in kv.scan_prefix(&prefix(&["queues", "s"]))? {
-        let case: StoredCase = parse_json(&k, &v)?;
+        let case = StoredCase::decode(&k, &v)?;
         let summary = CaseSummary::of(&case);
         if !summary.is_open() {
             continue;

@@ -1,7 +1,6 @@
 //! The one fold: log events into read-model writes. The projector commits its result to RocksDB with the
 //! checkpoints; an as-of report applies it to a `MemoryKv`. Both call [`fold_batch`], so they cannot differ.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use casetrack_domain::{CaseId, calendar, decode, parse_stream_name, tracking};
@@ -11,10 +10,11 @@ use crate::case::{Fact, StoredCase};
 use crate::case_cache::{CachedCase, CaseCache, StagedCases};
 use crate::error::ProjectorError;
 use crate::kv::{KvRead, Overlay, Writes};
-use crate::model::{ReadModel, read_json, state_key, write_json};
+use crate::model::{ReadModel, state_key};
 use crate::skipped::skip;
 
-/// Events folded per read and per WriteBatch.
+/// Events folded per read and per WriteBatch. The log's largest read (4096) folded no faster and held about
+/// 20 MB more at its peak (the batch's staged writes and case states).
 pub const FOLD_BATCH: usize = 1024;
 
 /// The fact a recorded event states; `None` for streams the read models do not follow (the log holds others).
@@ -82,7 +82,7 @@ pub fn fold_batch(
     let mut advanced = Vec::new();
     let Some(last) = events.last() else {
         return Ok(Folded {
-            writes: BTreeMap::new(),
+            writes: Writes::default(),
             advanced,
             cases: StagedCases::new(),
         });
@@ -251,7 +251,7 @@ impl<'c> CaseStates<'c> {
         if let Some(case) = self.cache.get(&key) {
             return Ok(Some(case));
         }
-        let stored: Option<StoredCase> = read_json(kv, &state_key(model, case_id))?;
+        let stored = StoredCase::read(kv, &state_key(model, case_id))?;
         Ok(stored.map(|stored| Arc::new(CachedCase::new(stored))))
     }
 
@@ -263,7 +263,7 @@ impl<'c> CaseStates<'c> {
     /// stored states of a model's cases.
     fn write(&self, overlay: &mut Overlay<'_>) {
         for ((model, case_id), case) in &self.staged {
-            write_json(overlay, state_key(*model, *case_id), &case.stored);
+            overlay.put(state_key(*model, *case_id), case.stored.encode());
         }
     }
 }

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `ckpt\0{model}` | u64 BE: the next log position the model folds |
 //! | `meta\0{model}` | UTF-8: the version of the rules and summary schema the model was folded by |
-//! | `annual\0s\0{case}` | the case as the annual model last saw it: domain state + tracking number (JSON) |
+//! | `annual\0s\0{case}` | the case as the annual model last saw it: domain state + tracking number (MessagePack) |
 //! | `annual\0m\0{agency}\0{year}\0{cell}\0{case}` | u64 BE weight · since: the case is in the cell of that year |
 //! | `annual\0c\0{agency}\0{year}\0{cell}` | u64 BE: sum of the weights above (the figure) |
 //! | `annual\0o\0{agency}\0{cell}\0{from}\0{case}` | u64 BE weight · since: in the cell of every year ≥ from |
@@ -14,8 +14,8 @@
 //! | `annual\0htc\0…\0{since:020}`, `annual\0htoc\0…` | u64 BE: each version of those subtree sums, from `since` on |
 //! | `annual\0hm\0…`, `annual\0ho\0…`, `annual\0d\0…` | the ranges memberships held in, and the drill-down cards (ranges.rs) |
 //! | `annual\0a\0{agency}` | u64 BE since: the agency registry (agencies that have any annual figure) |
-//! | `cases\0s\0{case}` | the case: domain state + tracking number (JSON) |
-//! | `queues\0s\0{case}` | the case as the queue model last saw it (JSON) |
+//! | `cases\0s\0{case}` | the case: domain state + tracking number (MessagePack) |
+//! | `queues\0s\0{case}` | the case as the queue model last saw it (MessagePack) |
 //! | `queues\0q\0{unit}\0{status}\0{case}` | case summary of an open case, under its handling unit (JSON) |
 //! | `published\0{agency}\0{year}\0{position:020}` | a published report (reporting's JSON); not a read model |
 

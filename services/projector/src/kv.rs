@@ -2,14 +2,18 @@
 //! over RocksDB (the projector's store) and over a `MemoryKv` (a report as of a past position), so the two can
 //! never disagree by construction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::ProjectorError;
 
 /// One stored key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
-/// Staged writes in key order; `None` deletes the key.
-pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+/// Staged writes; `None` deletes the key. Hashed, not ordered: the fold looks up and stages several keys per
+/// event in a batch of thousands, where an ordered map's long shared key prefixes cost a comparison each per
+/// level; the few readers that need key order (a prefix scan, the store's commit) sort what they take.
+/// foldhash, not the standard SipHash: seeded at random per map as well, and hashing long keys is most of
+/// the cost of a look-up.
+pub type Writes = HashMap<Vec<u8>, Option<Vec<u8>>, foldhash::fast::RandomState>;
 
 /// Reading a store of read models.
 pub trait KvRead {
@@ -53,7 +57,7 @@ impl<'a> Overlay<'a> {
     pub fn new(base: &'a dyn KvRead) -> Overlay<'a> {
         Overlay {
             base,
-            pending: BTreeMap::new(),
+            pending: Writes::default(),
         }
     }
 
@@ -77,7 +81,7 @@ impl<'a> Overlay<'a> {
         self.pending.extend(writes);
     }
 
-    /// The staged writes, in key order.
+    /// The staged writes.
     pub fn into_writes(self) -> Writes {
         self.pending
     }
@@ -96,10 +100,11 @@ impl KvRead for Overlay<'_> {
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> =
             self.base.scan_prefix(prefix)?.into_iter().collect();
+        // A scan is rare in a fold (a holiday arrangement's), so a pass over the staged writes is cheap enough.
         let staged = self
             .pending
-            .range(prefix.to_vec()..)
-            .take_while(|(key, _)| key.starts_with(prefix));
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix));
         for (key, value) in staged {
             match value {
                 Some(value) => merged.insert(key.clone(), value.clone()),

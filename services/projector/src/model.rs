@@ -159,8 +159,12 @@ fn apply_annual(
         for came in new.difference(&old) {
             change_membership(kv, since, agency, &case, came, true)?;
         }
+        // The agency is registered from its first membership on, so only a case that starts counting under it
+        // now can be that first: asking the store on every event would cost a read per event.
+        let counted_here_before =
+            !old.is_empty() && before.and_then(counted_agency) == Some(agency);
         let registry = key(&["annual", "a", agency]);
-        if !new.is_empty() && kv.get(&registry)?.is_none() {
+        if !new.is_empty() && !counted_here_before && kv.get(&registry)?.is_none() {
             kv.put(registry, encode_u64(since));
         }
     }
@@ -204,7 +208,9 @@ fn change_membership(
     let member_key = key(&[&["annual", tag][..], &parts[..]].concat());
     let weight = membership.weight;
     if add {
-        assert!(
+        // The fold adds only what the case's memberships before lacked, so the key is absent unless the store
+        // is corrupt: checked where tests run, not at a store read per added membership in release builds.
+        debug_assert!(
             kv.get(&member_key)?.is_none(),
             "membership added twice: {}",
             String::from_utf8_lossy(&member_key)
@@ -310,15 +316,6 @@ fn apply_queue(
         write_json(kv, queue_key(agency, &after.status, &after.case_id), after);
     }
     Ok(())
-}
-
-pub(crate) fn read_json<T: DeserializeOwned>(
-    kv: &Overlay<'_>,
-    key: &[u8],
-) -> Result<Option<T>, ProjectorError> {
-    kv.get(key)?
-        .map(|bytes| parse_json(key, &bytes))
-        .transpose()
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(

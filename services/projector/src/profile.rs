@@ -18,9 +18,8 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::grpc::{ReportingService, target};
 use crate::jurisdiction::caller;
-use crate::keys::key;
 use crate::kv::KvRead;
-use crate::model::{ReadModel, parse_json};
+use crate::model::{ReadModel, state_key};
 use crate::summary::CaseSummary;
 
 /// The cell whose cases the profile counts.
@@ -75,12 +74,11 @@ pub fn application_profile(
 
 /// The case as the annual model last saw it.
 fn stored_case(kv: &dyn KvRead, case_id: CaseId) -> Result<StoredCase, ProjectorError> {
-    let state_key = key(&["annual", "s", &case_id.to_string()]);
-    let bytes = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
+    let state_key = state_key(ReadModel::Annual, case_id);
+    StoredCase::read(kv, &state_key)?.ok_or_else(|| ProjectorError::Corrupt {
         key: String::from_utf8_lossy(&state_key).into_owned(),
         reason: "a counted case has no state".into(),
-    })?;
-    parse_json(&state_key, &bytes)
+    })
 }
 
 impl ReportingService {

@@ -18,7 +18,7 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix, suffix_parts};
 use crate::kv::{Entry, KvRead};
-use crate::model::parse_json;
+use crate::model::{ReadModel, parse_json, state_key};
 use crate::summary::CaseSummary;
 
 /// Most entries one queue query returns; a longer queue is an error the caller sees.
@@ -173,12 +173,11 @@ fn with_deadline(
     case: CaseSummary,
     today: NaiveDate,
 ) -> Result<(QueueEntry, StoredCase), ProjectorError> {
-    let state_key = key(&["queues", "s", &case.case_id.to_string()]);
-    let stored = kv.get(&state_key)?.ok_or_else(|| ProjectorError::Corrupt {
+    let state_key = state_key(ReadModel::Queues, case.case_id);
+    let stored = StoredCase::read(kv, &state_key)?.ok_or_else(|| ProjectorError::Corrupt {
         key: String::from_utf8_lossy(&state_key).into_owned(),
         reason: "a queue entry without its case".to_owned(),
     })?;
-    let stored: StoredCase = parse_json(&state_key, &stored)?;
     let mut entry = QueueEntry {
         case,
         deadline: None,

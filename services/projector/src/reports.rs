@@ -20,7 +20,7 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix};
 use crate::kv::KvRead;
-use crate::model::{ReadModel, parse_json};
+use crate::model::{ReadModel, state_key};
 use crate::narrative::written;
 use crate::projector::Projector;
 use crate::reader::LogReader;
@@ -173,12 +173,11 @@ impl Reports {
 
     /// The summary of one case from the cases model (tracking number, kind, agency, dates, outcome, status).
     pub fn case_summary(&self, case_id: CaseId) -> Result<Option<CaseSummary>, ProjectorError> {
-        let key = key(&["cases", "s", &case_id.to_string()]);
-        self.projector
-            .store()
-            .get(&key)?
-            .map(|bytes| parse_json::<StoredCase>(&key, &bytes).map(|case| CaseSummary::of(&case)))
-            .transpose()
+        let stored = StoredCase::read(
+            self.projector.store(),
+            &state_key(ReadModel::Cases, case_id),
+        )?;
+        Ok(stored.map(|case| CaseSummary::of(&case)))
     }
 
     /// Publishes the latest report, or the report as of business date `on` over the whole log: stored with the

@@ -20,6 +20,14 @@ pub fn projections_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("projections")
 }
 
+/// Share of the memtable's memory given to a bloom filter of whole keys. The fold looks up many keys that are
+/// absent (the state of a case it meets first, after a rebuild every key of the model), and the filter answers
+/// those without a search of the memtable's skip list, as the table files' bloom filters do on disk.
+const MEMTABLE_BLOOM_RATIO: f64 = 0.02;
+
+/// What a WriteBatch adds to each key and value it holds: a tag and two varint lengths, at most.
+const RECORD_OVERHEAD_BYTES: usize = 11;
+
 pub struct Store {
     db: DB,
 }
@@ -31,6 +39,8 @@ impl Store {
         // The same memory bounds and compression as the log's (one place: the log's `tuning.rs`).
         let mut options = StoreTuning::new().db_options();
         options.create_if_missing(true);
+        options.set_memtable_whole_key_filtering(true);
+        options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
         let store = Store {
             db: DB::open(&options, dir)?,
         };
@@ -63,6 +73,7 @@ impl Store {
             reset_into(&mut batch, model);
             batch.put(key, version.as_bytes());
             self.db.write(batch)?;
+            self.drop_deleted_files(model)?;
         }
         Ok(())
     }
@@ -74,7 +85,17 @@ impl Store {
         writes: Writes,
         checkpoints: &[(ReadModel, u64)],
     ) -> Result<(), ProjectorError> {
-        let mut batch = WriteBatch::default();
+        // In key order: RocksDB inserts a batch's sorted keys into its memtable each from where the last went.
+        let mut writes: Vec<_> = writes.into_iter().collect();
+        writes.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let bytes = writes
+            .iter()
+            .map(|(key, value)| {
+                key.len() + value.as_ref().map_or(0, Vec::len) + RECORD_OVERHEAD_BYTES
+            })
+            .sum();
+        // Sized at once: grown from empty, the batch's buffer would be copied again and again.
+        let mut batch = WriteBatch::with_capacity_bytes(bytes);
         for (key, value) in writes {
             match value {
                 Some(value) => batch.put(key, value),
@@ -91,11 +112,21 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0).
+    /// Deletes every key of `model` and its checkpoint, in one batch (the next fold rebuilds it from 0). No
+    /// view of the model may be open: its snapshot would lose the table files dropped here.
     pub fn reset(&self, model: ReadModel) -> Result<(), ProjectorError> {
         let mut batch = WriteBatch::default();
         reset_into(&mut batch, model);
         self.db.write(batch)?;
+        self.drop_deleted_files(model)
+    }
+
+    /// Drops the table files holding only keys of `model`, which a reset has just deleted. A range deletion
+    /// leaves them in place, where every look-up of the fold that follows would read through them to the
+    /// tombstone; after a crash before this, the deletion still holds and only the space waits for compaction.
+    fn drop_deleted_files(&self, model: ReadModel) -> Result<(), ProjectorError> {
+        let (start, end) = model_range(model);
+        self.db.delete_file_in_range(start, end)?;
         Ok(())
     }
 
@@ -188,8 +219,8 @@ fn entry_within(
     })
 }
 
-/// Stages the deletion of every key of `model` and of its checkpoint.
-fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
+/// The keys of `model`: from its prefix (inclusive) to the end (exclusive).
+fn model_range(model: ReadModel) -> (Vec<u8>, Vec<u8>) {
     let mut prefix = model.name().as_bytes().to_vec();
     prefix.push(crate::keys::SEP);
     let mut end = prefix.clone();
@@ -197,7 +228,13 @@ fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
     if let Some(last) = end.last_mut() {
         *last = 1;
     }
-    batch.delete_range(prefix, end);
+    (prefix, end)
+}
+
+/// Stages the deletion of every key of `model` and of its checkpoint.
+fn reset_into(batch: &mut WriteBatch, model: ReadModel) {
+    let (start, end) = model_range(model);
+    batch.delete_range(start, end);
     batch.delete(checkpoint_key(model.name()));
 }
 

@@ -18,7 +18,7 @@ use crate::case::StoredCase;
 use crate::error::ProjectorError;
 use crate::keys::{key, prefix, suffix_parts};
 use crate::kv::{KvRead, Overlay};
-use crate::model::{ReadModel, parse_json};
+use crate::model::{ReadModel, state_key};
 use crate::summary::CaseSummary;
 use crate::work_cells::{Period, cells_of};
 use crate::work_rules::WorkRules;
@@ -149,11 +149,9 @@ fn work_cases(
             .get(1)
             .and_then(|id| uuid::Uuid::parse_str(id).ok().map(CaseId))
             .ok_or_else(|| corrupt(&k, "no case id"))?;
-        let state_key = key(&["workload", "s", &case_id.to_string()]);
-        let bytes = kv
-            .get(&state_key)?
+        let state_key = state_key(ReadModel::Workload, case_id);
+        let stored = StoredCase::read(kv, &state_key)?
             .ok_or_else(|| corrupt(&state_key, "a filed case has no state"))?;
-        let stored: StoredCase = parse_json(&state_key, &bytes)?;
         if let Some(work) = stored.state.workload(&clocks) {
             out.push(WorkCase {
                 summary: CaseSummary::of(&stored),
