@@ -53,8 +53,15 @@ impl StoreTuning {
     /// bloom filter besides the table files' ones.
     pub fn point_lookup_cf_options(&self) -> Options {
         let mut options = self.cf_options();
-        options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
-        options.set_memtable_whole_key_filtering(true);
+        filter_memtable(&mut options);
+        options
+    }
+
+    /// The database-wide options of a database read mostly by point look-ups of absent keys (the projector's
+    /// store: the state of a case met first, every key of a model after a rebuild).
+    pub fn point_lookup_db_options(&self) -> Options {
+        let mut options = self.db_options();
+        filter_memtable(&mut options);
         options
     }
 
@@ -82,4 +89,10 @@ impl Default for StoreTuning {
     fn default() -> StoreTuning {
         StoreTuning::new()
     }
+}
+
+/// A bloom filter over the memtable's whole keys, so a look-up of an absent key skips its skip list.
+fn filter_memtable(options: &mut Options) {
+    options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
+    options.set_memtable_whole_key_filtering(true);
 }

@@ -20,11 +20,6 @@ pub fn projections_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("projections")
 }
 
-/// Share of the memtable's memory given to a bloom filter of whole keys. The fold looks up many keys that are
-/// absent (the state of a case it meets first, after a rebuild every key of the model), and the filter answers
-/// those without a search of the memtable's skip list, as the table files' bloom filters do on disk.
-const MEMTABLE_BLOOM_RATIO: f64 = 0.02;
-
 /// What a WriteBatch adds to each key and value it holds: a tag and two varint lengths, at most.
 const RECORD_OVERHEAD_BYTES: usize = 11;
 
@@ -37,10 +32,8 @@ impl Store {
     /// this code's ([`ReadModel::version`]) is reset, so the next catch-up folds it again from position 0.
     pub fn open(dir: &Path) -> Result<Store, ProjectorError> {
         // The same memory bounds and compression as the log's (one place: the log's `tuning.rs`).
-        let mut options = StoreTuning::new().db_options();
+        let mut options = StoreTuning::new().point_lookup_db_options();
         options.create_if_missing(true);
-        options.set_memtable_whole_key_filtering(true);
-        options.set_memtable_prefix_bloom_ratio(MEMTABLE_BLOOM_RATIO);
         let store = Store {
             db: DB::open(&options, dir)?,
         };

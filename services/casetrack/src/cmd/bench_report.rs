@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::{AgencyId, Calendar};
-use casetrack_eventlog::EventLog;
+use casetrack_eventlog::{EventLog, RecordedEvent};
 use casetrack_projector::as_of_view::AsOfView;
 use casetrack_projector::fold::{FOLD_BATCH, decode_recorded};
 use casetrack_projector::profile::application_profile;
@@ -73,20 +73,28 @@ fn time_runs(
     Ok(())
 }
 
-/// Reads the whole log in the fold's batches and decodes every event into the fact the fold would fold:
-/// what a fold costs before it touches any read model. Returns the events read.
-fn read_and_decode(log: &EventLog) -> anyhow::Result<u64> {
+/// Calls `visit` with every event of the log, read in the fold's batches; returns the events read.
+fn each_event(
+    log: &EventLog,
+    mut visit: impl FnMut(&RecordedEvent) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
     let head = log.next_position();
     let mut from = 0;
     while from < head {
         let events = log.read_all(from, FOLD_BATCH)?;
         let Some(last) = events.last() else { break };
         for event in &events {
-            decode_recorded(event)?;
+            visit(event)?;
         }
         from = last.position + 1;
     }
     Ok(from)
+}
+
+/// Reads the whole log and decodes every event into the fact the fold would fold: what a fold costs before it
+/// touches any read model. Returns the events read.
+fn read_and_decode(log: &EventLog) -> anyhow::Result<u64> {
+    each_event(log, |event| Ok(decode_recorded(event).map(drop)?))
 }
 
 /// Writes the whole log as CSV with a header; returns the events written.
@@ -94,23 +102,16 @@ fn export_events(log: &EventLog, path: &std::path::Path) -> anyhow::Result<u64> 
     let mut out = csv::Writer::from_path(path)
         .with_context(|| format!("--export-events {}", path.display()))?;
     out.write_record(["position", "stream", "event_type", "data"])?;
-    let head = log.next_position();
-    let mut from = 0;
-    while from < head {
-        let events = log.read_all(from, FOLD_BATCH)?;
-        let Some(last) = events.last() else { break };
-        for event in &events {
-            out.write_record([
-                event.position.to_string(),
-                event.stream.clone(),
-                event.event_type.clone(),
-                event.data.to_string(),
-            ])?;
-        }
-        from = last.position + 1;
-    }
+    let exported = each_event(log, |event| {
+        Ok(out.write_record([
+            event.position.to_string(),
+            event.stream.clone(),
+            event.event_type.clone(),
+            event.data.to_string(),
+        ])?)
+    })?;
     out.flush()?;
-    Ok(from)
+    Ok(exported)
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
