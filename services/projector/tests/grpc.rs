@@ -7,15 +7,12 @@ mod common;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::get_report_response::Rendered;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_auth::{AuthLayer, TokenSource, Tokens, token_sha256};
+use casetrack_auth::token_sha256;
 use casetrack_domain::{ApplicantType, Outcome};
 use casetrack_eventlog::{BearerToken, EventLog};
-use casetrack_projector::Reports;
-use casetrack_projector::grpc::ReportingService;
-use common::{append_each, case_id, clocks, date, decided, fold, received};
+use common::{append_each, case_id, date, decided, fold, received, serve_reporting};
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
-use tonic::transport::server::TcpIncoming;
 
 fn target(agency: &str, year: i32) -> Option<pb::ReportTarget> {
     Some(pb::ReportTarget {
@@ -58,36 +55,15 @@ async fn reporting_service_answers_over_grpc() {
     )
     .await;
     let projector = fold(dir.path(), &log);
-    let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
-    tokio::spawn(async move { writer.run().await });
-    let service = ReportingService::new(
-        Reports::new(projector, log.clone()),
-        clocks(),
-        auditor,
-        std::sync::Arc::new(log),
-    );
-
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
-    let address = incoming.local_addr().expect("address");
     let officer = |token: &str, jurisdiction: &str| {
         serde_json::json!({"name": token, "token_sha256": token_sha256(token),
             "roles": ["report_officer"], "source_system": "console", "jurisdiction": jurisdiction})
     };
-    let tokens = serde_json::json!({"identities": [
-        officer("district", "simao"), officer("finance", "simao/finance"),
-    ]});
-    let tokens = Tokens::parse("test", &tokens.to_string()).expect("tokens");
-    let server = tokio::spawn(
-        tonic::transport::Server::builder()
-            .layer(AuthLayer::new(TokenSource::fixed(tokens)))
-            .add_service(service.into_server())
-            .serve_with_incoming(incoming),
-    );
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+    let identities = serde_json::json!([
+        officer("district", "simao"),
+        officer("finance", "simao/finance")
+    ]);
+    let (channel, server) = serve_reporting(log, projector, identities).await;
     let as_officer = |token: &str| {
         let bearer = BearerToken::new(token).expect("ASCII");
         ReportingClient::with_interceptor(channel.clone(), bearer)

@@ -9,18 +9,15 @@ mod common;
 use casetrack_api::v1 as pb;
 use casetrack_api::v1::get_work_report_response::Rendered;
 use casetrack_api::v1::reporting_client::ReportingClient;
-use casetrack_auth::{AuthLayer, TokenSource, Tokens, token_sha256};
+use casetrack_auth::token_sha256;
 use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::{ProposalEvent, ProposalKind};
 use casetrack_domain::{AgencyId, ApplicantType, CaseId, Event, EventBody};
 use casetrack_eventlog::{BearerToken, EventLog};
-use casetrack_projector::Reports;
-use casetrack_projector::grpc::ReportingService;
 use chrono::NaiveDate;
-use common::{append_each, case_id, clocks, date, fold, on_day, received};
+use common::{append_each, case_id, date, fold, on_day, received, serve_reporting};
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
-use tonic::transport::server::TcpIncoming;
 
 type Client = ReportingClient<InterceptedService<Channel, BearerToken>>;
 
@@ -137,29 +134,13 @@ async fn serve(dir: &std::path::Path) -> (Client, Client) {
     let log = EventLog::open(&dir.join("log")).expect("log");
     append_each(&log, &history()).await;
     let projector = fold(dir, &log);
-    let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
-    tokio::spawn(async move { writer.run().await });
-    let reports = Reports::new(projector, log.clone());
-    let service = ReportingService::new(reports, clocks(), auditor, std::sync::Arc::new(log));
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("address")).expect("bind");
-    let address = incoming.local_addr().expect("address");
-    let tokens = serde_json::json!({"identities": [
+    let identities = serde_json::json!([
         {"name": "district", "token_sha256": token_sha256("district"), "roles": ["report_officer"],
          "source_system": "console", "jurisdiction": "simao"},
         {"name": "roads", "token_sha256": token_sha256("roads"), "roles": ["report_officer"],
-         "source_system": "console", "jurisdiction": "simao/roads"}]});
-    let tokens = Tokens::parse("test", &tokens.to_string()).expect("tokens");
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .layer(AuthLayer::new(TokenSource::fixed(tokens)))
-            .add_service(service.into_server())
-            .serve_with_incoming(incoming),
-    );
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+         "source_system": "console", "jurisdiction": "simao/roads"}
+    ]);
+    let (channel, _server) = serve_reporting(log, projector, identities).await;
     let client = |token: &str| {
         ReportingClient::with_interceptor(channel.clone(), BearerToken::new(token).expect("ASCII"))
     };

@@ -49,15 +49,11 @@ pub struct Args {
     pub export_events: Option<PathBuf>,
 }
 
-fn time(label: &str, query: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn time(label: &str, query: impl FnMut() -> anyhow::Result<()>) {
     time_runs(label, QUERY_RUNS, query)
 }
 
-fn time_runs(
-    label: &str,
-    count: usize,
-    mut query: impl FnMut() -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
+fn time_runs(label: &str, count: usize, mut query: impl FnMut() -> anyhow::Result<()>) {
     let mut runs = Vec::with_capacity(count);
     for _ in 0..count {
         let started = Instant::now();
@@ -65,7 +61,7 @@ fn time_runs(
             // A query the system refuses at this size is a finding of the run, printed as its row; the other
             // rows are still measured.
             println!("{label:<44} FAILED: {error:#}");
-            return Ok(());
+            return;
         }
         runs.push(started.elapsed());
     }
@@ -75,7 +71,6 @@ fn time_runs(
         percentile(&runs, 0.5),
         percentile(&runs, 0.99)
     );
-    Ok(())
 }
 
 /// Calls `visit` with every event of the log, read in the fold's batches; returns the events read.
@@ -203,18 +198,18 @@ fn queries(
         Ok(reports
             .report(agency, year, AgencyScope::Own, AsOf::Latest)
             .map(drop)?)
-    })?;
+    });
     let view = projector.store().view();
     let rolled_up = annual::agencies_in(&view, root, AgencyScope::Tree)?.len();
     println!("roll-ups of {root}: {rolled_up} agencies");
     time("roll-up tables, from the subtree sums", || {
         Ok(annual::report(&view, root, year, AgencyScope::Tree).map(drop)?)
-    })?;
+    });
     time_runs(
         "roll-up tables, adding every agency's",
         SLOW_QUERY_RUNS,
         || Ok(annual::roll_up(&view, root, year, AgencyScope::Tree).map(drop)?),
-    )?;
+    );
     time_runs(
         "roll-up report, latest (checks, part 六 fees)",
         SLOW_QUERY_RUNS,
@@ -223,17 +218,17 @@ fn queries(
                 .report(root, year, AgencyScope::Tree, AsOf::Latest)
                 .map(drop)?)
         },
-    )?;
+    );
     let half = reports.log().next_position()? / 2;
     let past = AsOfView::new(&view, half);
     time("roll-up tables as of half the log, sums' versions", || {
         Ok(annual::report(&past, root, year, AgencyScope::Tree).map(drop)?)
-    })?;
+    });
     time_runs(
         "roll-up tables as of half the log, adding agencies",
         SLOW_QUERY_RUNS,
         || Ok(annual::roll_up(&past, root, year, AgencyScope::Tree).map(drop)?),
-    )?;
+    );
     province_report(reports, root, year, half)?;
     one_agency(reports, agency, year, half)
 }
@@ -251,12 +246,12 @@ fn one_agency(reports: &Reports, agency: &str, year: i32, half: u64) -> anyhow::
                 AsOf::Latest,
             )
             .map(drop)?)
-    })?;
+    });
     time("report as of half the log, counted over ranges", || {
         Ok(reports
             .report(agency, year, AgencyScope::Own, AsOf::Position(half))
             .map(drop)?)
-    })?;
+    });
     time("drill-down as of half the log, over ranges", || {
         Ok(reports
             .drill_down(
@@ -267,7 +262,7 @@ fn one_agency(reports: &Reports, agency: &str, year: i32, half: u64) -> anyhow::
                 AsOf::Position(half),
             )
             .map(drop)?)
-    })?;
+    });
     let started = Instant::now();
     as_of::fold_to(reports.log(), ReadModel::Annual, half)?;
     println!(
@@ -293,7 +288,7 @@ fn province_report(reports: &Reports, root: &str, year: i32, half: u64) -> anyho
             Ok(reports
                 .quoting_work(generated, AgencyScope::Tree)
                 .map(drop)?)
-        })?;
+        });
     }
     let period = Period::new(year, None)?;
     time_runs(
@@ -306,13 +301,13 @@ fn province_report(reports: &Reports, root: &str, year: i32, half: u64) -> anyho
                 Err(other) => Err(other.into()),
             }
         },
-    )?;
+    );
     let clocks = Clocks::new(Calendar::embedded()?);
     let view = reports.projector().store().view();
     time_runs(
         "roll-up, the charts' profile of the year",
         SLOW_QUERY_RUNS,
         || Ok(application_profile(&view, &clocks, (root, AgencyScope::Tree), year).map(drop)?),
-    )?;
+    );
     Ok(())
 }

@@ -307,3 +307,45 @@ pub fn history(agencies: &[&str], apps: &[Application], challenges: &[Challenge]
         .flat_map(|events| events.iter().skip(1).cloned());
     firsts.chain(laters.collect::<Vec<_>>()).collect()
 }
+
+/// Serves the Reporting service over `log` and its folded `projector` on a free loopback port, behind the token
+/// layer admitting `identities` (a token file's `identities` array), with its audit writer running; returns a
+/// connected channel and the server's task.
+pub async fn serve_reporting(
+    log: EventLog,
+    projector: Projector,
+    identities: serde_json::Value,
+) -> (
+    tonic::transport::Channel,
+    tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+) {
+    let (auditor, mut writer) = casetrack_audit::Auditor::new(std::sync::Arc::new(log.clone()));
+    tokio::spawn(async move { writer.run().await });
+    let reports = casetrack_projector::Reports::new(projector, log.clone());
+    let service = casetrack_projector::grpc::ReportingService::new(
+        reports,
+        clocks(),
+        auditor,
+        std::sync::Arc::new(log),
+    );
+    let incoming =
+        tonic::transport::server::TcpIncoming::bind("127.0.0.1:0".parse().expect("address"))
+            .expect("bind");
+    let address = incoming.local_addr().expect("address");
+    let tokens = serde_json::json!({ "identities": identities }).to_string();
+    let tokens = casetrack_auth::Tokens::parse("test", &tokens).expect("tokens");
+    let server = tokio::spawn(
+        tonic::transport::Server::builder()
+            .layer(casetrack_auth::AuthLayer::new(
+                casetrack_auth::TokenSource::fixed(tokens),
+            ))
+            .add_service(service.into_server())
+            .serve_with_incoming(incoming),
+    );
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+    (channel, server)
+}
