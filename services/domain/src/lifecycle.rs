@@ -69,6 +69,10 @@ pub trait Lifecycle:
     const KIND: CaseKind;
     /// Whether a new case of this kind gets a tracking number (`tracking.rs`); non-case records get none.
     const NUMBERED: bool = true;
+    /// Whether cases of this kind can count in the year-end work figures, i.e. whether `workload` can be
+    /// anything but `None` for them: the projector's workload model keeps only such cases, so a year of
+    /// applications is not a second copy there, read at every work query.
+    const COUNTS_IN_WORK: bool = false;
 
     /// The events a command means, or the rule that forbids it. `now` is the server's clock.
     fn decide(
@@ -240,6 +244,7 @@ impl Lifecycle for HotlineState {
     type Command = HotlineCommand;
     type Event = HotlineEvent;
     const KIND: CaseKind = CaseKind::Hotline;
+    const COUNTS_IN_WORK: bool = true;
 
     fn decide(
         &self,
@@ -304,6 +309,7 @@ impl Lifecycle for ProposalState {
     type Command = ProposalCommand;
     type Event = ProposalEvent;
     const KIND: CaseKind = CaseKind::Proposal;
+    const COUNTS_IN_WORK: bool = true;
 
     fn decide(
         &self,
@@ -390,6 +396,8 @@ impl Lifecycle for RecordState {
     const KIND: CaseKind = CaseKind::Record;
     // The annual report counts records, but nobody calls about them: the proto gives them no number.
     const NUMBERED: bool = false;
+    // Only the petitions-handled counts do, but the kind is known before the record's first event.
+    const COUNTS_IN_WORK: bool = true;
 
     fn decide(
         &self,
@@ -543,6 +551,11 @@ impl Case {
     /// What this case contributes to the year-end work figures, if anything ([`Lifecycle::workload`]).
     pub fn workload(&self, clocks: &Clocks) -> Option<Work> {
         each_kind!(Case, self, state, L => <L as Lifecycle>::workload(state, clocks))
+    }
+
+    /// Whether cases of `kind` can count in the year-end work figures ([`Lifecycle::COUNTS_IN_WORK`]).
+    pub fn kind_counts_in_work(kind: CaseKind) -> bool {
+        each_kind!(Case, Case::new(kind), _state, L => L::COUNTS_IN_WORK)
     }
 
     /// Whether the case accepts `act` now: its kind's `decide` accepts the act's probe ([`Lifecycle::probe`]),

@@ -228,6 +228,12 @@ const HOTLINE_ACTS: [(Act, u8); 7] = [
 
 /// The inputs tried for an act the case does not offer: every day the generated histories reach, each
 /// party (n mod 3) and unit (n mod 2), and (for 决定) every outcome row.
+/// The projector's workload model keeps only the kinds that say they count in the work figures
+/// (`Lifecycle::COUNTS_IN_WORK`): a state with work of a kind that says not would be lost there.
+fn counts_in_work_if_it_has_work(case: Case) -> bool {
+    case.workload(clocks()).is_none() || Case::kind_counts_in_work(case.kind())
+}
+
 fn samples(op: u8) -> impl Iterator<Item = (u8, u32, u32, usize)> {
     let outcomes = if op == 9 { 21 } else { 1 };
     (0..LAST_OFFSET).flat_map(move |offset| {
@@ -324,6 +330,7 @@ proptest! {
             }
             prop_assert!(state.closed_on.is_none() || state.outcome().is_some(), "closed without an outcome");
             prop_assert!(state.decision.is_none() || state.abandoned.is_none(), "two outcomes");
+            prop_assert!(counts_in_work_if_it_has_work(Case::Application(state.clone())));
         }
         prop_assert_eq!(&replay::<ApplicationState>(&log).expect("replay"), &state);
         prop_assert_eq!(&replay::<ApplicationState>(&through_codec(&log)).expect("replay"), &state);
@@ -342,6 +349,7 @@ proptest! {
                 log.extend(events);
             }
             prop_assert!(state.closed_on.is_none() || state.replied_on.or(state.answered_at_once_on).is_some());
+            prop_assert!(counts_in_work_if_it_has_work(Case::Hotline(state.clone())));
         }
         prop_assert_eq!(&replay::<HotlineState>(&log).expect("replay"), &state);
         prop_assert_eq!(&replay::<HotlineState>(&through_codec(&log)).expect("replay"), &state);

@@ -2,18 +2,11 @@
 //! keys and values an in-memory fold of events `0..upto` would hold, so every query of `annual.rs` runs over it
 //! unchanged. Valid for any `upto` up to the annual model's checkpoint in `base`.
 
-use std::collections::BTreeMap;
-
 use crate::error::ProjectorError;
 use crate::keys::{SEP, decode_u64, key};
 use crate::kv::{Entry, KvRead};
 use crate::ranges::{decode_pair, encode_pair, history_tag, since_of};
 use crate::tree_sums::sums_as_of;
-
-/// How many trailing key parts a derived key drops from its history record's key: the membership drops
-/// `since`; the cell sum drops the case and `since`.
-const MEMBER_PARTS: usize = 1;
-const SUM_PARTS: usize = 2;
 
 /// The annual model of `base` as of position `upto`.
 pub struct AsOfView<'a> {
@@ -31,50 +24,28 @@ impl<'a> AsOfView<'a> {
         since <= self.upto && self.upto < until
     }
 
-    /// The memberships (`drop` = [`MEMBER_PARTS`]) or cell sums (`drop` = [`SUM_PARTS`]) under `tag` whose
-    /// key starts with `tail`, from the history of `member_tag`.
-    fn derived_from_history(
-        &self,
-        tag: &str,
-        member_tag: &str,
-        tail: &[u8],
-        drop: usize,
-    ) -> Result<Vec<Entry>, ProjectorError> {
-        let mut history = key(&["annual", &history_tag(member_tag)]);
+    /// The memberships under `tag` (`m` or `o`) whose key starts with `tail`, from their ranges: each one
+    /// whose range holds, with its weight and since.
+    fn memberships(&self, tag: &str, tail: &[u8]) -> Result<Vec<Entry>, ProjectorError> {
+        let mut history = key(&["annual", &history_tag(tag)]);
         history.push(SEP);
         let history_len = history.len();
         history.extend_from_slice(tail);
-        let mut out: BTreeMap<Vec<u8>, (u64, u64)> = BTreeMap::new();
+        let mut out = Vec::new();
         for (k, v) in self.base.scan_prefix(&history)? {
             let (weight, until) = decode_pair(&k, &v)?;
             let since = since_of(&k)?;
             if !self.holds(since, until) {
                 continue;
             }
-            let mut derived = key(&["annual", tag]);
-            derived.push(SEP);
-            derived.extend_from_slice(strip_parts(&k[history_len..], drop));
-            let slot = out.entry(derived).or_default();
-            slot.0 = slot
-                .0
-                .checked_add(weight)
-                .ok_or_else(|| ProjectorError::Corrupt {
-                    key: String::from_utf8_lossy(&k).into_owned(),
-                    reason: "cell sum out of range of its memberships".into(),
-                })?;
-            slot.1 = since;
+            // A membership's key is its range's without the trailing `since`.
+            let end = k.iter().rposition(|b| *b == SEP).unwrap_or(k.len());
+            let mut membership = key(&["annual", tag]);
+            membership.push(SEP);
+            membership.extend_from_slice(&k[history_len..end.max(history_len)]);
+            out.push((membership, encode_pair(weight, since)));
         }
-        Ok(out
-            .into_iter()
-            .map(|(k, (weight, since))| {
-                let value = if drop == MEMBER_PARTS {
-                    encode_pair(weight, since)
-                } else {
-                    weight.to_be_bytes().to_vec()
-                };
-                (k, value)
-            })
-            .collect())
+        Ok(out)
     }
 
     /// The entries of `prefix` kept as they are, those whose position part passes `keep`.
@@ -91,15 +62,6 @@ impl<'a> AsOfView<'a> {
         }
         Ok(out)
     }
-}
-
-/// `key` without its last `n` parts.
-fn strip_parts(key: &[u8], n: usize) -> &[u8] {
-    let mut end = key.len();
-    for _ in 0..n {
-        end = key[..end].iter().rposition(|b| *b == SEP).unwrap_or(0);
-    }
-    &key[..end]
 }
 
 impl KvRead for AsOfView<'_> {
@@ -119,10 +81,10 @@ impl KvRead for AsOfView<'_> {
         let split = rest.iter().position(|b| *b == SEP).ok_or_else(unkept)?;
         let (tag, tail) = (&rest[..split], &rest[split + 1..]);
         let entries = match tag {
-            b"m" => self.derived_from_history("m", "m", tail, MEMBER_PARTS)?,
-            b"o" => self.derived_from_history("o", "o", tail, MEMBER_PARTS)?,
-            b"c" => self.derived_from_history("c", "m", tail, SUM_PARTS)?,
-            b"oc" => self.derived_from_history("oc", "o", tail, SUM_PARTS)?,
+            b"m" => self.memberships("m", tail)?,
+            b"o" => self.memberships("o", tail)?,
+            b"c" => sums_as_of(self.base, "c", tail, self.upto)?,
+            b"oc" => sums_as_of(self.base, "oc", tail, self.upto)?,
             b"tc" => sums_as_of(self.base, "tc", tail, self.upto)?,
             b"toc" => sums_as_of(self.base, "toc", tail, self.upto)?,
             b"a" => self.filtered(prefix, |k, v| Ok(decode_u64(k, v)? <= self.upto))?,

@@ -100,6 +100,13 @@ pub fn fold_batch(
             .filter(|(_, checkpoint)| recorded.position >= *checkpoint)
             .map(|(model, _)| *model)
             .collect();
+        // An event of a case no due model follows (an application, to the workload model alone) is not even
+        // decoded.
+        if let Some((kind, _)) = parse_stream_name(&recorded.stream)
+            && !due.iter().any(|model| model.follows(kind))
+        {
+            continue;
+        }
         match decode_recorded(recorded) {
             Ok(None) => {}
             Ok(Some(Fact::Arrangement {
@@ -137,7 +144,7 @@ pub fn fold_batch(
     })
 }
 
-/// Folds a fact about a case into each due model as one unit: the case advanced and all of the model's
+/// Folds a fact about a case into each due model that follows its kind, as one unit: the case advanced and all of the model's
 /// writes, or (when the event cannot be folded) none of them and a record that the model skipped it. Models
 /// holding the same state of the case share the one advanced state.
 fn fold_fact(
@@ -148,7 +155,7 @@ fn fold_fact(
     fact: &Fact,
 ) -> Result<(), ProjectorError> {
     let mut shared: Option<(Option<Arc<CachedCase>>, Arc<CachedCase>)> = None;
-    for &model in due {
+    for &model in due.iter().filter(|model| model.follows(fact.kind())) {
         let before = match states.get(overlay, model, fact.case_id()) {
             Ok(before) => before,
             Err(error) => {

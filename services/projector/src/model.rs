@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use casetrack_domain::calendar::Arrangement;
-use casetrack_domain::{AgencyId, CaseId};
+use casetrack_domain::{AgencyId, Case, CaseId, CaseKind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -64,6 +64,15 @@ impl ReadModel {
             ReadModel::Cases => CASE_SCHEMA.to_string(),
             ReadModel::Queues => format!("{CASE_SCHEMA}; {QUEUE_SCHEMA}"),
             ReadModel::Workload => format!("{CASE_SCHEMA}; {WORKLOAD_SCHEMA}"),
+        }
+    }
+
+    /// Whether the model keeps cases of `kind`: the workload model only the kinds the work figures can count,
+    /// so that a province's applications are not a second copy there, filed and read at every work query.
+    pub fn follows(self, kind: CaseKind) -> bool {
+        match self {
+            ReadModel::Workload => Case::kind_counts_in_work(kind),
+            ReadModel::Annual | ReadModel::Cases | ReadModel::Queues => true,
         }
     }
 
@@ -187,7 +196,7 @@ fn annual_memberships(case: &CaseSummary) -> Result<BTreeSet<Membership>, Projec
 }
 
 /// Adds or removes one membership, opens or closes its range, and moves its cell's sum and the subtree sums of
-/// its agency and every ancestor by the weight, in the same batch.
+/// its agency and every ancestor by the weight, each with its new version, in the same batch.
 fn change_membership(
     kv: &mut Overlay<'_>,
     at: u64,
@@ -232,23 +241,19 @@ fn change_membership(
         Span::Year(_) => tags.year,
         Span::From(_) => tags.open,
     };
-    move_sum(
-        kv,
-        &[&["annual", sum_tag(OWN_SUMS)][..], &parts[..3]].concat(),
-        weight,
-        add,
-    )?;
-    let tree_tag = sum_tag(TREE_SUMS);
-    for subtree in ancestors_or_self(agency) {
-        let sum_parts = [subtree, parts[1], parts[2]];
+    let own = [agency, parts[1], parts[2]];
+    let subtrees =
+        ancestors_or_self(agency).map(|subtree| (TREE_SUMS, [subtree, parts[1], parts[2]]));
+    for (tags, sum_parts) in std::iter::once((OWN_SUMS, own)).chain(subtrees) {
+        let tag = sum_tag(tags);
         let sum = move_sum(
             kv,
-            &[&["annual", tree_tag][..], &sum_parts[..]].concat(),
+            &[&["annual", tag][..], &sum_parts[..]].concat(),
             weight,
             add,
         )?;
-        // The sum's version from here on, for roll-ups as of a past position (tree_sums.rs).
-        kv.put(range_key(tree_tag, &sum_parts, at), encode_u64(sum));
+        // The sum's version from here on, for reports as of a past position (tree_sums.rs).
+        kv.put(range_key(tag, &sum_parts, at), encode_u64(sum));
     }
     Ok(())
 }

@@ -3,10 +3,11 @@
 //! roll-up over a province's thousands of agencies then reads one agency's worth of sums instead of adding
 //! every agency's report at query time.
 //!
-//! Every version of a subtree sum is kept too, under the position it took effect from
-//! (`annual\0htc\0{agency}\0{year}\0{cell}\0{since:020}` → the sum, 0 once it is gone; `htoc` beside `toc`), so a
-//! roll-up as of a past position (`as_of_view.rs`) reads each sum's last version at or before it — two seeks
-//! per sum, however many agencies and versions — instead of adding the agencies' reports.
+//! Every version of a sum is kept too, under the position it took effect from
+//! (`annual\0htc\0{agency}\0{year}\0{cell}\0{since:020}` → the sum, 0 once it is gone; `hc`, `hoc`, `htoc`
+//! beside `c`, `oc`, `toc`), so a report as of a past position (`as_of_view.rs`) reads each sum's last version
+//! at or before it — two seeks per sum, however many cases, agencies and versions — instead of counting the
+//! memberships' ranges or adding the agencies' reports.
 
 use casetrack_domain::ids::AGENCY_PATH_SEPARATOR;
 
@@ -17,7 +18,7 @@ use crate::ranges::history_tag;
 
 /// How the annual model keeps subtree sums; a store without them is rebuilt on open.
 pub const TREE_SUMS_LAYOUT: &str =
-    "annual-tree-sums/2 (cell sums per agency subtree, every version by position)";
+    "annual-tree-sums/3 (cell sums per agency and per subtree, every version by position)";
 
 /// The key tags of one kind of cell sums: of one year's cells, and of the open cells counted in every year
 /// from one on (结转).
@@ -46,7 +47,7 @@ pub fn ancestors_or_self(agency: &str) -> impl Iterator<Item = &str> {
         .chain(std::iter::once(agency))
 }
 
-/// The subtree sums under `tag` (`tc` or `toc`) whose key starts with `tail`, as they stood as of position
+/// The sums under `tag` (`c`, `oc`, `tc` or `toc`) whose key starts with `tail`, as they stood as of position
 /// `upto`: each sum's last version from a position at or before `upto`; a sum with none, or whose version
 /// there is 0, is absent (as the fold deletes a sum of 0).
 pub fn sums_as_of(

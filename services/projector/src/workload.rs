@@ -1,8 +1,8 @@
 //! The workload model: the cases behind the year-end figures of hotline, proposal and petition work
-//! (hotline-report.md), indexed by agency. The fold keeps each case (the domain's `Case`, as every model does)
-//! and files it under its agency; a figure is counted when asked, for any year or month, by the domain's
-//! `Case::workload` (its dated facts, deadlines under the calendar in force at the model's position) and
-//! `work_cells::cells_of`. Figures and drill-down lists are the same computation, so they cannot disagree.
+//! (hotline-report.md), indexed by agency. The fold keeps each case of a kind that can count in them
+//! (`ReadModel::follows`: not applications nor challenges) and files it under its agency; a figure is counted
+//! when asked, for any year or month, by the domain's `Case::workload` (its dated facts, deadlines under the
+//! calendar in force at the model's position) and `work_cells::cells_of`. Figures and drill-down lists are the same computation, so they cannot disagree.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +24,8 @@ use crate::work_cells::{Period, cells_of};
 use crate::work_rules::WorkRules;
 
 /// How the workload model files a case; a store filed otherwise is rebuilt on open.
-pub const WORKLOAD_SCHEMA: &str = "workload/1 (cases by agency; figures counted when asked)";
+pub const WORKLOAD_SCHEMA: &str =
+    "workload/2 (the kinds that count in the work figures, by agency; figures counted when asked)";
 
 /// Most cases of one agency (with its subtree) one query looks through; more is an error the caller sees.
 pub const MAX_WORK_CASES: usize = 1_000_000;

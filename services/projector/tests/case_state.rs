@@ -6,7 +6,7 @@ mod common;
 
 use casetrack_domain::application::ApplicationEvent;
 use casetrack_domain::fees::Fen;
-use casetrack_domain::{ApplicantType, Event, EventBody};
+use casetrack_domain::{ApplicantType, CaseKind, Event, EventBody};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::skipped::skipped_events;
 use casetrack_projector::summary::{STATUS_CLOSED, STATUS_UNDER_REVIEW};
@@ -111,6 +111,11 @@ async fn a_stream_the_domain_cannot_fold_is_skipped_with_the_typed_error_as_reas
     for (model, checkpoint) in projector.checkpoints().expect("checkpoints") {
         assert_eq!(checkpoint, 1, "{model} folded past it");
         let skipped = skipped_events(&projector.store().view(), model).expect("skipped");
+        // The workload model keeps no applications, so a broken one is nothing it skips.
+        if !model.follows(CaseKind::Application) {
+            assert!(skipped.is_empty(), "{model}");
+            continue;
+        }
         assert_eq!(skipped.len(), 1, "{model}");
         assert_eq!(skipped[0].position, 0);
         assert!(

@@ -8,15 +8,17 @@ use std::collections::BTreeMap;
 
 use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::{ProposalEvent, ProposalKind};
-use casetrack_domain::{AgencyId, Event, EventBody};
+use casetrack_domain::{AgencyId, ApplicantType, Event, EventBody, Outcome};
 use casetrack_eventlog::EventLog;
 use casetrack_projector::AgencyScope;
+use casetrack_projector::keys::prefix;
+use casetrack_projector::kv::KvRead;
 use casetrack_projector::work_cells::Period;
 use casetrack_projector::work_rules::WorkRules;
 use casetrack_projector::workload::{work_drill_down, work_figures};
 use casetrack_reporting::WORK_IDENTITIES;
 use chrono::{Days, Months, NaiveDate};
-use common::{append, case_id, clocks, date, fold, on_day, runtime};
+use common::{append, case_id, clocks, date, decided, fold, on_day, received, runtime};
 use proptest::prelude::*;
 
 const AGENCY: &str = "simao";
@@ -393,9 +395,25 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
         for (n, p) in proposals.iter().enumerate() {
             append(&log, &proposal_events(n, p)).await;
         }
+        // Applications of the same agency count in no work figure, and the workload model keeps none of them.
+        for n in 0..tickets.len() {
+            let case = case_id(2_000_000 + n as u128);
+            let on = date(2023, 3, 1) + Days::new(n as u64);
+            let events = [
+                received(case, AGENCY, ApplicantType::NaturalPerson, on),
+                decided(case, Outcome::Disclosed, on + Days::new(5)),
+            ];
+            append(&log, &events).await;
+        }
     });
     let projector = fold(dir.path(), &log);
     let view = projector.store().view();
+    let kept = view.scan_prefix(&prefix(&["workload", "s"])).expect("scan");
+    assert_eq!(
+        kept.len(),
+        tickets.len() + proposals.len(),
+        "cases the workload model keeps"
+    );
     let (clocks, rules) = (clocks(), WorkRules::embedded().expect("rules"));
     let scope = (AGENCY, AgencyScope::Own);
     let periods = [

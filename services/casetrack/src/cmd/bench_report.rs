@@ -247,7 +247,7 @@ fn one_agency(reports: &Reports, agency: &str, year: i32, half: u64) -> anyhow::
             )
             .map(drop)?)
     });
-    time("report as of half the log, counted over ranges", || {
+    time("report as of half the log, sums' versions", || {
         Ok(reports
             .report(agency, year, AgencyScope::Own, AsOf::Position(half))
             .map(drop)?)
