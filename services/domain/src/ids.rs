@@ -184,6 +184,10 @@ impl CaseKind {
     }
 }
 
+/// The most events one case stream may hold before reading it is refused: a bound on the memory a command
+/// or an as-of fold of the case uses (a case has tens of events; this is far beyond any real one).
+pub const MAX_CASE_EVENTS: usize = 10_000;
+
 /// The name of the stream holding one case: `"{category}-{uuid}"`, e.g. `application-6f1c…`.
 pub fn stream_name(kind: CaseKind, case_id: CaseId) -> String {
     format!("{}-{}", kind.category(), case_id.0)

@@ -34,7 +34,9 @@ pub use acts::Act;
 pub use calendar::{Calendar, CalendarError};
 pub use codec::{DecodeError, EncodedEvent, decode, encode};
 pub use event::{Event, EventBody, ReplayError};
-pub use ids::{AgencyId, AgencyIdError, CaseId, CaseKind, parse_stream_name, stream_name};
+pub use ids::{
+    AgencyId, AgencyIdError, CaseId, CaseKind, MAX_CASE_EVENTS, parse_stream_name, stream_name,
+};
 pub use lifecycle::{Case, CaseCommand, DeadlineMove, DecideError, Lifecycle, ReminderLevel};
 pub use outcome::{ApplicantType, Outcome};
 pub use person::Person;

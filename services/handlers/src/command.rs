@@ -28,9 +28,7 @@ use crate::tracking::{self, TrackingPrefix};
 
 /// Longest external id in characters.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
-/// The most events one case stream may hold before reading it is refused: a bound on the memory a command
-/// uses (a case has tens of events; this is far beyond any real one).
-pub const MAX_CASE_EVENTS: usize = 10_000;
+pub use casetrack_domain::MAX_CASE_EVENTS;
 
 /// When a command is recorded: an instant the caller gave (a back-entered paper record, or a reaction's own
 /// "now"), or the server's clock, read afresh at every attempt and never before the case's last event, so that

@@ -1,19 +1,23 @@
 //! Reports as of a past log position or instant, or as of a business date. A position the store has folded is
 //! answered from its ranges (`as_of_view.rs`); [`fold_to`] folds the log up to a position into a `MemoryKv` by
 //! the same fold the projector commits to RocksDB, for a position beyond the store's checkpoint; [`fold_dated`]
-//! folds, the same way, only the events dated on or before a business date.
+//! folds, the same way, only the events dated on or before a business date; [`fold_cases_to`] folds only the
+//! streams of the cases a query asks about (the work figures of one agency).
 
+use casetrack_domain::calendar::{CALENDAR_STREAM, MAX_ARRANGEMENTS};
 use casetrack_domain::time::local_date;
+use casetrack_domain::tracking::locate_number;
+use casetrack_domain::{CaseId, MAX_CASE_EVENTS, stream_name};
 use casetrack_eventlog::RecordedEvent;
 use casetrack_reporting::PublishedReport;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::case::Fact;
+use crate::case::{Fact, StoredCase};
 use crate::case_cache::CaseCache;
 use crate::error::ProjectorError;
 use crate::fold::{FOLD_BATCH, decode_recorded, fold_batch};
-use crate::kv::MemoryKv;
-use crate::model::ReadModel;
+use crate::kv::{KvRead, MemoryKv};
+use crate::model::{ReadModel, state_key};
 use crate::reader::LogReader;
 
 /// The point in the log a report is computed at.
@@ -125,12 +129,69 @@ fn fold_where(
         let Some(last) = events.last() else { break };
         let next = last.position + 1;
         let kept: Vec<RecordedEvent> = events.into_iter().filter(|e| keep(e)).collect();
-        for run in kept.chunk_by(|a, b| a.position + 1 == b.position) {
-            let folded = fold_batch(&kv, &cache, &[(model, run[0].position)], run)?;
-            kv.apply(folded.writes);
-            cache.absorb(folded.cases);
-        }
+        fold_runs(&mut kv, &mut cache, model, &kept)?;
         from = next;
+    }
+    Ok(kv)
+}
+
+/// Folds `events` (in position order, gaps allowed) into `kv` for `model`: each run of consecutive positions
+/// is one batch, since a batch is gapless.
+fn fold_runs(
+    kv: &mut MemoryKv,
+    cache: &mut CaseCache,
+    model: ReadModel,
+    events: &[RecordedEvent],
+) -> Result<(), ProjectorError> {
+    for run in events.chunk_by(|a, b| a.position + 1 == b.position) {
+        let folded = fold_batch(kv, cache, &[(model, run[0].position)], run)?;
+        kv.apply(folded.writes);
+        cache.absorb(folded.cases);
+    }
+    Ok(())
+}
+
+/// `model` as of position `upto`, folded in memory from the streams of `cases` alone, with the holiday
+/// arrangements: what [`fold_to`] would hold of those cases, reading a few events per case instead of the
+/// whole log. Right because a case's state is a fold of its own stream and its tracking record (which
+/// `latest`, the store's state of it, locates), and an arrangement is kept whatever came before it; the other
+/// cases are not there, so only a query about these cases may read the result.
+pub fn fold_cases_to(
+    log: &dyn LogReader,
+    latest: &dyn KvRead,
+    model: ReadModel,
+    cases: &[CaseId],
+    upto: u64,
+) -> Result<MemoryKv, ProjectorError> {
+    let head = log.next_position()?;
+    if upto > head {
+        return Err(ProjectorError::AsOfBeyondHead {
+            requested: upto,
+            head,
+        });
+    }
+    let before = |events: Vec<RecordedEvent>| -> Vec<RecordedEvent> {
+        events.into_iter().filter(|e| e.position < upto).collect()
+    };
+    let mut kv = MemoryKv::default();
+    let mut cache = CaseCache::default();
+    let arrangements = log.read_stream_to_end(CALENDAR_STREAM, MAX_ARRANGEMENTS)?;
+    fold_runs(&mut kv, &mut cache, model, &before(arrangements))?;
+    for &case_id in cases {
+        let key = state_key(model, case_id);
+        let stored = StoredCase::read(latest, &key)?.ok_or_else(|| ProjectorError::Corrupt {
+            key: String::from_utf8_lossy(&key).into_owned(),
+            reason: "a filed case has no state".into(),
+        })?;
+        let mut events =
+            log.read_stream_to_end(&stream_name(stored.kind, case_id), MAX_CASE_EVENTS)?;
+        if let Some((counter, revision)) = stored.tracking_number.as_deref().and_then(locate_number)
+        {
+            events.extend(log.read_stream(&counter, revision, 1)?);
+        }
+        let mut events = before(events);
+        events.sort_by_key(|e| e.position);
+        fold_runs(&mut kv, &mut cache, model, &events)?;
     }
     Ok(kv)
 }

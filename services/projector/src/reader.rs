@@ -24,6 +24,14 @@ pub trait LogReader: Send + Sync {
         stream: &str,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, LogError>;
+
+    /// Up to `max` events of `stream` from `from_revision` (inclusive), in revision order.
+    fn read_stream(
+        &self,
+        stream: &str,
+        from_revision: u64,
+        max: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError>;
 }
 
 impl LogReader for EventLog {
@@ -44,11 +52,20 @@ impl LogReader for EventLog {
         let mut events = Vec::new();
         loop {
             let from = events.len() as u64;
-            let batch = self.read_stream(stream, from, Direction::Forward, MAX_READ_BATCH)?;
+            let batch = LogReader::read_stream(self, stream, from, MAX_READ_BATCH)?;
             if extend_to_end(&mut events, batch, limit)? {
                 return Ok(events);
             }
         }
+    }
+
+    fn read_stream(
+        &self,
+        stream: &str,
+        from_revision: u64,
+        max: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError> {
+        EventLog::read_stream(self, stream, from_revision, Direction::Forward, max)
     }
 }
 
@@ -86,5 +103,17 @@ impl LogReader for BlockingLog {
     ) -> Result<Vec<RecordedEvent>, LogError> {
         self.runtime
             .block_on(self.log.read_stream_to_end(stream, limit))
+    }
+
+    fn read_stream(
+        &self,
+        stream: &str,
+        from_revision: u64,
+        max: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError> {
+        self.runtime.block_on(
+            self.log
+                .read_stream(stream, from_revision, Direction::Forward, max),
+        )
     }
 }

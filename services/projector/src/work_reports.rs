@@ -7,14 +7,14 @@
 use casetrack_reporting::WorkReport;
 
 use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport};
-use crate::as_of::{AsOf, fold_dated, fold_to, position_at_time};
+use crate::as_of::{AsOf, fold_cases_to, fold_dated, fold_to, position_at_time};
 use crate::error::ProjectorError;
 use crate::kv::KvRead;
 use crate::model::ReadModel;
 use crate::reports::Reports;
 use crate::work_cells::Period;
 use crate::work_rules::WorkRules;
-use crate::workload::{WorkFigures, work_drill_down, work_figures};
+use crate::workload::{WorkFigures, filed_cases, work_drill_down, work_figures};
 
 impl Reports {
     /// The hotline, proposal and petition statistics of `agency` (with its subtree for a tree) in `period`.
@@ -26,9 +26,10 @@ impl Reports {
         as_of: AsOf,
     ) -> Result<WorkReport, ProjectorError> {
         let agency_name = self.known_agency(agency)?;
-        let (figures, as_of_position) = self.with_workload(as_of, |kv, position| {
-            Ok((self.figures(kv, agency, scope, &period)?, position))
-        })?;
+        let (figures, as_of_position) =
+            self.with_workload((agency, scope), as_of, |kv, position| {
+                Ok((self.figures(kv, agency, scope, &period)?, position))
+            })?;
         let report = WorkReport {
             agency: agency.to_owned(),
             agency_name,
@@ -64,7 +65,7 @@ impl Reports {
         self.known_agency(agency)?;
         let clocks = self.base_clocks()?;
         let rules = WorkRules::embedded()?;
-        self.with_workload(as_of, |kv, _| {
+        self.with_workload((agency, scope), as_of, |kv, _| {
             work_drill_down(kv, &clocks, (agency, scope), &period, &rules, cell_code)
         })
     }
@@ -79,9 +80,11 @@ impl Reports {
     ) -> Result<GeneratedReport, ProjectorError> {
         let published = &generated.published;
         let period = Period::new(published.year(), None)?;
-        let work = self.with_workload(AsOf::of_published(published), |kv, _| {
-            self.figures(kv, published.agency(), scope, &period)
-        })?;
+        let agency = published.agency();
+        let work =
+            self.with_workload((agency, scope), AsOf::of_published(published), |kv, _| {
+                self.figures(kv, agency, scope, &period)
+            })?;
         Ok(GeneratedReport {
             published: generated.published.with_work(work),
             ..generated
@@ -101,12 +104,15 @@ impl Reports {
         work_figures(kv, &clocks, (agency, scope), period, &rules)
     }
 
-    /// Runs `query` over the workload model as of `as_of`, with the position it reflects: the store itself
-    /// for the latest or the position it has folded to, else the log folded into memory up to that position
-    /// (the workload model keeps the cases as they stand and counts when asked, so a past position is a past
-    /// fold), as is a business date (the events dated on or before it).
+    /// Runs `query` about `agency`'s cases (with its subtree's, for a tree) over the workload model as of
+    /// `as_of`, with the position it reflects: the store itself for the latest or the position it has folded
+    /// to; else a fold into memory (the workload model keeps the cases as they stand and counts when asked, so
+    /// a past position is a past fold): of the streams of the cases filed under the agency for a position the
+    /// store has passed, of the log up to the position for one beyond it, and of the events dated on or before
+    /// a business date.
     fn with_workload<T>(
         &self,
+        (agency, scope): (&str, AgencyScope),
         as_of: AsOf,
         query: impl FnOnce(&dyn KvRead, u64) -> Result<T, ProjectorError>,
     ) -> Result<T, ProjectorError> {
@@ -124,7 +130,12 @@ impl Reports {
         if upto == checkpoint {
             return query(&view, checkpoint);
         }
-        let kv = fold_to(self.log(), ReadModel::Workload, upto)?;
+        let kv = if upto < checkpoint {
+            let cases = filed_cases(&view, agency, scope)?;
+            fold_cases_to(self.log(), &view, ReadModel::Workload, &cases, upto)?
+        } else {
+            fold_to(self.log(), ReadModel::Workload, upto)?
+        };
         query(&kv, upto)
     }
 }

@@ -130,8 +130,31 @@ fn work_cases(
     agency: &str,
     scope: AgencyScope,
 ) -> Result<Vec<WorkCase>, ProjectorError> {
-    validate_agency(agency)?;
     let clocks = model_clocks(kv, ReadModel::Workload, base)?;
+    let mut out = Vec::new();
+    for case_id in filed_cases(kv, agency, scope)? {
+        let state_key = state_key(ReadModel::Workload, case_id);
+        let stored = StoredCase::read(kv, &state_key)?
+            .ok_or_else(|| corrupt(&state_key, "a filed case has no state"))?;
+        if let Some(work) = stored.state.workload(&clocks) {
+            out.push(WorkCase {
+                summary: CaseSummary::of(&stored),
+                work,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The cases filed under `agency` (and below it, for a tree), at most [`MAX_WORK_CASES`]. A case is filed
+/// under its agency at its first event that names one and never unfiled (a case's agency does not change), so
+/// the cases filed as of any earlier position are among those filed now.
+pub fn filed_cases(
+    kv: &dyn KvRead,
+    agency: &str,
+    scope: AgencyScope,
+) -> Result<Vec<CaseId>, ProjectorError> {
+    validate_agency(agency)?;
     let index = prefix(&["workload", "i"]);
     let mut filed = kv.scan_prefix(&prefix(&["workload", "i", agency]))?;
     if scope == AgencyScope::Tree {
@@ -144,23 +167,15 @@ fn work_cases(
             actual: filed.len(),
         });
     }
-    let mut out = Vec::new();
-    for (k, _) in filed {
-        let case_id = suffix_parts(&k, index.len())
-            .get(1)
-            .and_then(|id| uuid::Uuid::parse_str(id).ok().map(CaseId))
-            .ok_or_else(|| corrupt(&k, "no case id"))?;
-        let state_key = state_key(ReadModel::Workload, case_id);
-        let stored = StoredCase::read(kv, &state_key)?
-            .ok_or_else(|| corrupt(&state_key, "a filed case has no state"))?;
-        if let Some(work) = stored.state.workload(&clocks) {
-            out.push(WorkCase {
-                summary: CaseSummary::of(&stored),
-                work,
-            });
-        }
-    }
-    Ok(out)
+    filed
+        .iter()
+        .map(|(k, _)| {
+            suffix_parts(k, index.len())
+                .get(1)
+                .and_then(|id| uuid::Uuid::parse_str(id).ok().map(CaseId))
+                .ok_or_else(|| corrupt(k, "no case id"))
+        })
+        .collect()
 }
 
 fn corrupt(key: &[u8], reason: &str) -> ProjectorError {

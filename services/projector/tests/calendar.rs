@@ -4,48 +4,16 @@
 
 mod common;
 
-use casetrack_domain::calendar::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM};
 use casetrack_domain::{AgencyId, ApplicantType, Outcome};
-use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
+use casetrack_eventlog::EventLog;
 use casetrack_projector::AgencyScope;
 use casetrack_projector::calendar::moved_deadlines;
 use casetrack_projector::queues::{Due, QueueEntry, queue};
 use casetrack_projector::{ReadModel, as_of};
 use chrono::NaiveDate;
-use common::{append_each, case_id, clocks, date, decided, fold, received};
+use common::{append_each, arrangement_2027, case_id, clocks, date, decided, fold, load, received};
 
 const AGENCY: &str = "simao/finance";
-
-/// A 2027 arrangement as the State Council might publish it (the real one is not out yet): 春节 from 除夕,
-/// Friday 5 February, to Thursday 11 February, with Saturdays 13 and 20 February made working days.
-fn arrangement_2027() -> Arrangement {
-    let day = |date: &str, off: bool| {
-        format!(r#"{{"name": "春节", "date": "{date}", "isOffDay": {off}}}"#)
-    };
-    let mut days = vec![r#"{"name": "元旦", "date": "2027-01-01", "isOffDay": true}"#.to_owned()];
-    days.extend(
-        ["05", "06", "07", "08", "09", "10", "11"].map(|d| day(&format!("2027-02-{d}"), true)),
-    );
-    days.extend([day("2027-02-13", false), day("2027-02-20", false)]);
-    let file = format!(
-        r#"{{"year": 2027, "papers": ["https://www.gov.cn/test/2027-arrangement"], "days": [{}]}}"#,
-        days.join(",")
-    );
-    Arrangement::from_year_file(&file).expect("a year file")
-}
-
-async fn load(log: &EventLog, arrangement: &Arrangement) -> u64 {
-    let event = NewEvent {
-        event_id: uuid::Uuid::new_v4(),
-        event_type: ARRANGEMENT_EVENT_TYPE.to_owned(),
-        data: serde_json::to_value(arrangement).expect("json"),
-        metadata: Metadata::default(),
-    };
-    log.append(CALENDAR_STREAM, ExpectedRevision::Any, vec![event])
-        .await
-        .expect("append")
-        .last_position
-}
 
 fn deadline_of(entries: &[QueueEntry], n: u128) -> Option<NaiveDate> {
     entries

@@ -8,17 +8,22 @@ use std::collections::BTreeMap;
 
 use casetrack_domain::hotline::{HotlineCategory, HotlineEvent, Satisfaction};
 use casetrack_domain::proposal::{ProposalEvent, ProposalKind};
+use casetrack_domain::tracking::{ASSIGNED_EVENT_TYPE, Assignment, counter_stream};
 use casetrack_domain::{AgencyId, ApplicantType, Event, EventBody, Outcome};
-use casetrack_eventlog::EventLog;
+use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use casetrack_projector::AgencyScope;
+use casetrack_projector::ReadModel;
+use casetrack_projector::as_of::{fold_cases_to, fold_to};
 use casetrack_projector::keys::prefix;
 use casetrack_projector::kv::KvRead;
 use casetrack_projector::work_cells::Period;
 use casetrack_projector::work_rules::WorkRules;
-use casetrack_projector::workload::{work_drill_down, work_figures};
+use casetrack_projector::workload::{filed_cases, work_drill_down, work_figures};
 use casetrack_reporting::WORK_IDENTITIES;
 use chrono::{Days, Months, NaiveDate};
-use common::{append, case_id, clocks, date, decided, fold, on_day, received, runtime};
+use common::{
+    append, arrangement_2027, case_id, clocks, date, decided, fold, load, on_day, received, runtime,
+};
 use proptest::prelude::*;
 
 const AGENCY: &str = "simao";
@@ -390,8 +395,12 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
     let log = EventLog::open(&dir.path().join("log")).expect("open log");
     runtime().block_on(async {
         for (n, t) in tickets.iter().enumerate() {
-            append(&log, &ticket_events(n, t)).await;
+            let events = ticket_events(n, t);
+            append(&log, &events).await;
+            number(&log, &events[0]).await;
         }
+        // An arrangement amid the cases: every fold as of a later position keeps it.
+        load(&log, &arrangement_2027()).await;
         for (n, p) in proposals.iter().enumerate() {
             append(&log, &proposal_events(n, p)).await;
         }
@@ -421,7 +430,12 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
         Period::new(2024, None),
         Period::new(2024, Some(2)),
     ];
-    for period in periods.map(|p| p.expect("period")) {
+    let periods = periods.map(|p| p.expect("period"));
+    let head = log.next_position();
+    for upto in (0..head).step_by((head / 5).max(1) as usize) {
+        as_of_agrees(&log, &view, upto, &periods);
+    }
+    for period in periods {
         let figures = work_figures(&view, &clocks, scope, &period, &rules).expect("figures");
         let whole: BTreeMap<String, u64> = figures
             .iter()
@@ -465,6 +479,57 @@ fn run(tickets: Vec<Ticket>, proposals: Vec<Proposal>) {
                     "{section} {left:?} = {right:?} in row {row:?}"
                 );
             }
+        }
+    }
+}
+
+/// Numbers the case `created` opens, as intake does: a record in the counter stream, appended after it.
+async fn number(log: &EventLog, created: &Event) {
+    let assignment = Assignment {
+        case_id: created.case_id,
+        stream: created.stream(),
+        number: None,
+    };
+    let record = NewEvent {
+        event_id: uuid::Uuid::new_v4(),
+        event_type: ASSIGNED_EVENT_TYPE.to_owned(),
+        data: serde_json::to_value(&assignment).expect("json"),
+        metadata: Metadata::default(),
+    };
+    let counter = counter_stream(&"SM".parse().expect("prefix"), 2023);
+    log.append(&counter, ExpectedRevision::Any, vec![record])
+        .await
+        .expect("append");
+}
+
+/// The work figures and their cases as of `upto`, folded from the streams of the agency's filed cases
+/// (`fold_cases_to`, what a report as of a past position does), equal those of the whole log folded to
+/// `upto`: tracking numbers, holiday arrangements and the cases of other agencies included.
+fn as_of_agrees(log: &EventLog, latest: &dyn KvRead, upto: u64, periods: &[Period]) {
+    let (clocks, rules) = (clocks(), WorkRules::embedded().expect("rules"));
+    let cases = filed_cases(latest, AGENCY, AgencyScope::Own).expect("filed");
+    let by_cases = fold_cases_to(log, latest, ReadModel::Workload, &cases, upto).expect("by cases");
+    let whole = fold_to(log, ReadModel::Workload, upto).expect("whole log");
+    let arrangements =
+        |kv: &dyn KvRead| kv.scan_prefix(&prefix(&["workload", "cal"])).expect("scan");
+    assert_eq!(
+        arrangements(&by_cases),
+        arrangements(&whole),
+        "as of {upto}"
+    );
+    let scope = (AGENCY, AgencyScope::Own);
+    for period in periods {
+        let figures = work_figures(&whole, &clocks, scope, period, &rules).expect("figures");
+        assert_eq!(
+            work_figures(&by_cases, &clocks, scope, period, &rules).expect("figures"),
+            figures,
+            "as of {upto}, {period:?}"
+        );
+        for cell in figures.keys() {
+            let drill = |kv: &dyn KvRead| {
+                work_drill_down(kv, &clocks, scope, period, &rules, cell).expect("drill")
+            };
+            assert_eq!(drill(&by_cases), drill(&whole), "{cell} as of {upto}");
         }
     }
 }

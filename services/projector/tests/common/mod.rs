@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use casetrack_domain::application::{ApplicationEvent, Channel, DeliveryForm};
+use casetrack_domain::calendar::{ARRANGEMENT_EVENT_TYPE, Arrangement, CALENDAR_STREAM};
 use casetrack_domain::challenge::{ChallengeEvent, ChallengeKind, ChallengeResult};
 use casetrack_domain::deadline::Clocks;
 use casetrack_domain::fees::{FeeBasis, Fen as DomainFen};
@@ -348,4 +349,35 @@ pub async fn serve_reporting(
         .await
         .expect("connect");
     (channel, server)
+}
+
+/// A 2027 arrangement as the State Council might publish it (the real one is not out yet): 春节 from 除夕,
+/// Friday 5 February, to Thursday 11 February, with Saturdays 13 and 20 February made working days.
+pub fn arrangement_2027() -> Arrangement {
+    let day = |date: &str, off: bool| {
+        format!(r#"{{"name": "春节", "date": "{date}", "isOffDay": {off}}}"#)
+    };
+    let mut days = vec![r#"{"name": "元旦", "date": "2027-01-01", "isOffDay": true}"#.to_owned()];
+    days.extend(
+        ["05", "06", "07", "08", "09", "10", "11"].map(|d| day(&format!("2027-02-{d}"), true)),
+    );
+    days.extend([day("2027-02-13", false), day("2027-02-20", false)]);
+    let file = format!(
+        r#"{{"year": 2027, "papers": ["https://www.gov.cn/test/2027-arrangement"], "days": [{}]}}"#,
+        days.join(",")
+    );
+    Arrangement::from_year_file(&file).expect("a year file")
+}
+
+pub async fn load(log: &EventLog, arrangement: &Arrangement) -> u64 {
+    let event = NewEvent {
+        event_id: uuid::Uuid::new_v4(),
+        event_type: ARRANGEMENT_EVENT_TYPE.to_owned(),
+        data: serde_json::to_value(arrangement).expect("json"),
+        metadata: Metadata::default(),
+    };
+    log.append(CALENDAR_STREAM, ExpectedRevision::Any, vec![event])
+        .await
+        .expect("append")
+        .last_position
 }
