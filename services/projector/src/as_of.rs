@@ -1,7 +1,7 @@
 //! Reports as of a past log position or instant, or as of a business date. A position the store has folded is
 //! answered from its ranges (`as_of_view.rs`); [`fold_to`] folds the log up to a position into a `MemoryKv` by
 //! the same fold the projector commits to RocksDB, for a position beyond the store's checkpoint; [`fold_dated`]
-//! folds, the same way, only the events dated on or before a business date; [`fold_cases_to`] folds only the
+//! folds, the same way, only the events dated on or before a business date; [`fold_cases`] folds only the
 //! streams of the cases a query asks about (the work figures of one agency).
 
 use casetrack_domain::calendar::{CALENDAR_STREAM, MAX_ARRANGEMENTS};
@@ -151,17 +151,18 @@ fn fold_runs(
     Ok(())
 }
 
-/// `model` as of position `upto`, folded in memory from the streams of `cases` alone, with the holiday
-/// arrangements: what [`fold_to`] would hold of those cases, reading a few events per case instead of the
-/// whole log. Right because a case's state is a fold of its own stream and its tracking record (which
-/// `latest`, the store's state of it, locates), and an arrangement is kept whatever came before it; the other
-/// cases are not there, so only a query about these cases may read the result.
-pub fn fold_cases_to(
+/// `model` as of position `upto` — and, given `on`, as of that business date too — folded in memory from
+/// the streams of `cases` alone, with the holiday arrangements: what [`fold_to`] (or [`fold_dated`]) would
+/// hold of those cases, reading a few events per case instead of the whole log. Right because a case's state
+/// is a fold of its own stream and its tracking record (which `latest`, the store's state of it, locates),
+/// and an arrangement is kept whatever came before it; the other cases are not there, so only a query about
+/// these cases may read the result.
+pub fn fold_cases(
     log: &dyn LogReader,
     latest: &dyn KvRead,
     model: ReadModel,
     cases: &[CaseId],
-    upto: u64,
+    (upto, on): (u64, Option<NaiveDate>),
 ) -> Result<MemoryKv, ProjectorError> {
     let head = log.next_position()?;
     if upto > head {
@@ -171,7 +172,10 @@ pub fn fold_cases_to(
         });
     }
     let before = |events: Vec<RecordedEvent>| -> Vec<RecordedEvent> {
-        events.into_iter().filter(|e| e.position < upto).collect()
+        events
+            .into_iter()
+            .filter(|e| e.position < upto && on.is_none_or(|on| dated_on_or_before(e, on)))
+            .collect()
     };
     let mut kv = MemoryKv::default();
     let mut cache = CaseCache::default();

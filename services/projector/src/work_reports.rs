@@ -7,7 +7,7 @@
 use casetrack_reporting::WorkReport;
 
 use crate::annual::{AgencyScope, DrillDownEntry, GeneratedReport};
-use crate::as_of::{AsOf, fold_cases_to, fold_dated, fold_to, position_at_time};
+use crate::as_of::{AsOf, fold_cases, fold_dated, fold_to, position_at_time};
 use crate::error::ProjectorError;
 use crate::kv::KvRead;
 use crate::model::ReadModel;
@@ -107,9 +107,9 @@ impl Reports {
     /// Runs `query` about `agency`'s cases (with its subtree's, for a tree) over the workload model as of
     /// `as_of`, with the position it reflects: the store itself for the latest or the position it has folded
     /// to; else a fold into memory (the workload model keeps the cases as they stand and counts when asked, so
-    /// a past position is a past fold): of the streams of the cases filed under the agency for a position the
-    /// store has passed, of the log up to the position for one beyond it, and of the events dated on or before
-    /// a business date.
+    /// a past point is a past fold): of the streams of the cases filed under the agency when the store has
+    /// folded that far, else of the log — up to the position, and of the events dated on or before a
+    /// business date.
     fn with_workload<T>(
         &self,
         (agency, scope): (&str, AgencyScope),
@@ -118,21 +118,23 @@ impl Reports {
     ) -> Result<T, ProjectorError> {
         let view = self.projector().store().view();
         let checkpoint = view.checkpoint(ReadModel::Workload)?;
-        let upto = match as_of {
-            AsOf::Latest => checkpoint,
-            AsOf::Position(position) => position,
-            AsOf::Time(at) => position_at_time(self.log(), at)?,
-            AsOf::Date { on, upto } => {
-                let (kv, upto) = fold_dated(self.log(), ReadModel::Workload, on, upto)?;
-                return query(&kv, upto);
-            }
+        let (upto, on) = match as_of {
+            AsOf::Latest => (checkpoint, None),
+            AsOf::Position(position) => (position, None),
+            AsOf::Time(at) => (position_at_time(self.log(), at)?, None),
+            AsOf::Date { on, upto } => (
+                upto.map_or_else(|| self.log().next_position(), Ok)?,
+                Some(on),
+            ),
         };
-        if upto == checkpoint {
+        if on.is_none() && upto == checkpoint {
             return query(&view, checkpoint);
         }
-        let kv = if upto < checkpoint {
+        let kv = if upto <= checkpoint {
             let cases = filed_cases(&view, agency, scope)?;
-            fold_cases_to(self.log(), &view, ReadModel::Workload, &cases, upto)?
+            fold_cases(self.log(), &view, ReadModel::Workload, &cases, (upto, on))?
+        } else if let Some(on) = on {
+            fold_dated(self.log(), ReadModel::Workload, on, Some(upto))?.0
         } else {
             fold_to(self.log(), ReadModel::Workload, upto)?
         };

@@ -13,7 +13,7 @@ use casetrack_domain::{AgencyId, ApplicantType, Event, EventBody, Outcome};
 use casetrack_eventlog::{EventLog, ExpectedRevision, Metadata, NewEvent};
 use casetrack_projector::AgencyScope;
 use casetrack_projector::ReadModel;
-use casetrack_projector::as_of::{fold_cases_to, fold_to};
+use casetrack_projector::as_of::{fold_cases, fold_dated, fold_to};
 use casetrack_projector::keys::prefix;
 use casetrack_projector::kv::KvRead;
 use casetrack_projector::work_cells::Period;
@@ -502,26 +502,36 @@ async fn number(log: &EventLog, created: &Event) {
         .expect("append");
 }
 
-/// The work figures and their cases as of `upto`, folded from the streams of the agency's filed cases
-/// (`fold_cases_to`, what a report as of a past position does), equal those of the whole log folded to
-/// `upto`: tracking numbers, holiday arrangements and the cases of other agencies included.
+/// The work figures and their cases as of `upto`, and as of a business date within it, folded from the
+/// streams of the agency's filed cases (`fold_cases`, what a report as of a past point does), equal those of
+/// the whole log folded to that point: tracking numbers, holiday arrangements and the cases of other agencies
+/// included.
 fn as_of_agrees(log: &EventLog, latest: &dyn KvRead, upto: u64, periods: &[Period]) {
-    let (clocks, rules) = (clocks(), WorkRules::embedded().expect("rules"));
     let cases = filed_cases(latest, AGENCY, AgencyScope::Own).expect("filed");
-    let by_cases = fold_cases_to(log, latest, ReadModel::Workload, &cases, upto).expect("by cases");
+    let fold = |on| fold_cases(log, latest, ReadModel::Workload, &cases, (upto, on));
     let whole = fold_to(log, ReadModel::Workload, upto).expect("whole log");
+    same_work(&fold(None).expect("by cases"), &whole, periods, upto);
+    let on = date(2023, 9, 30);
+    let (dated, _) = fold_dated(log, ReadModel::Workload, on, Some(upto)).expect("dated");
+    same_work(
+        &fold(Some(on)).expect("by cases, dated"),
+        &dated,
+        periods,
+        upto,
+    );
+}
+
+/// `by_cases` and `whole` hold the same arrangements, figures and cases behind each figure.
+fn same_work(by_cases: &dyn KvRead, whole: &dyn KvRead, periods: &[Period], upto: u64) {
+    let (clocks, rules) = (clocks(), WorkRules::embedded().expect("rules"));
     let arrangements =
         |kv: &dyn KvRead| kv.scan_prefix(&prefix(&["workload", "cal"])).expect("scan");
-    assert_eq!(
-        arrangements(&by_cases),
-        arrangements(&whole),
-        "as of {upto}"
-    );
+    assert_eq!(arrangements(by_cases), arrangements(whole), "as of {upto}");
     let scope = (AGENCY, AgencyScope::Own);
     for period in periods {
-        let figures = work_figures(&whole, &clocks, scope, period, &rules).expect("figures");
+        let figures = work_figures(whole, &clocks, scope, period, &rules).expect("figures");
         assert_eq!(
-            work_figures(&by_cases, &clocks, scope, period, &rules).expect("figures"),
+            work_figures(by_cases, &clocks, scope, period, &rules).expect("figures"),
             figures,
             "as of {upto}, {period:?}"
         );
@@ -529,7 +539,7 @@ fn as_of_agrees(log: &EventLog, latest: &dyn KvRead, upto: u64, periods: &[Perio
             let drill = |kv: &dyn KvRead| {
                 work_drill_down(kv, &clocks, scope, period, &rules, cell).expect("drill")
             };
-            assert_eq!(drill(&by_cases), drill(&whole), "{cell} as of {upto}");
+            assert_eq!(drill(by_cases), drill(whole), "{cell} as of {upto}");
         }
     }
 }
