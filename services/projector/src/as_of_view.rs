@@ -6,7 +6,7 @@ use crate::error::ProjectorError;
 use crate::keys::{SEP, decode_u64, key};
 use crate::kv::{Entry, KvRead};
 use crate::ranges::{decode_pair, encode_pair, history_tag, since_of};
-use crate::tree_sums::sums_as_of;
+use crate::tree_sums::{own_sums_as_of, sums_as_of};
 
 /// The annual model of `base` as of position `upto`.
 pub struct AsOfView<'a> {
@@ -83,8 +83,8 @@ impl KvRead for AsOfView<'_> {
         let entries = match tag {
             b"m" => self.memberships("m", tail)?,
             b"o" => self.memberships("o", tail)?,
-            b"c" => sums_as_of(self.base, "c", tail, self.upto)?,
-            b"oc" => sums_as_of(self.base, "oc", tail, self.upto)?,
+            b"c" => own_sums_as_of(self.base, ("c", "tc"), tail, self.upto)?,
+            b"oc" => own_sums_as_of(self.base, ("oc", "toc"), tail, self.upto)?,
             b"tc" => sums_as_of(self.base, "tc", tail, self.upto)?,
             b"toc" => sums_as_of(self.base, "toc", tail, self.upto)?,
             b"a" => self.filtered(prefix, |k, v| Ok(decode_u64(k, v)? <= self.upto))?,

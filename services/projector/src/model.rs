@@ -196,7 +196,7 @@ fn annual_memberships(case: &CaseSummary) -> Result<BTreeSet<Membership>, Projec
 }
 
 /// Adds or removes one membership, opens or closes its range, and moves its cell's sum and the subtree sums of
-/// its agency and every ancestor by the weight, each with its new version, in the same batch.
+/// its agency and every ancestor by the weight, with the subtree sums' new versions, in the same batch.
 fn change_membership(
     kv: &mut Overlay<'_>,
     at: u64,
@@ -241,19 +241,24 @@ fn change_membership(
         Span::Year(_) => tags.year,
         Span::From(_) => tags.open,
     };
-    let own = [agency, parts[1], parts[2]];
-    let subtrees =
-        ancestors_or_self(agency).map(|subtree| (TREE_SUMS, [subtree, parts[1], parts[2]]));
-    for (tags, sum_parts) in std::iter::once((OWN_SUMS, own)).chain(subtrees) {
-        let tag = sum_tag(tags);
+    move_sum(
+        kv,
+        &[&["annual", sum_tag(OWN_SUMS)][..], &parts[..3]].concat(),
+        weight,
+        add,
+    )?;
+    let tree_tag = sum_tag(TREE_SUMS);
+    for subtree in ancestors_or_self(agency) {
+        let sum_parts = [subtree, parts[1], parts[2]];
         let sum = move_sum(
             kv,
-            &[&["annual", tag][..], &sum_parts[..]].concat(),
+            &[&["annual", tree_tag][..], &sum_parts[..]].concat(),
             weight,
             add,
         )?;
-        // The sum's version from here on, for reports as of a past position (tree_sums.rs).
-        kv.put(range_key(tag, &sum_parts, at), encode_u64(sum));
+        // The sum's version from here on, for reports as of a past position (tree_sums.rs); an agency's own
+        // sums as of then are its subtree's less its children's, so they need no versions of their own.
+        kv.put(range_key(tree_tag, &sum_parts, at), encode_u64(sum));
     }
     Ok(())
 }
