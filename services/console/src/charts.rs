@@ -3,14 +3,16 @@
 //! applications' flow (received, carried over, handled, carried forward) and the outcome breakdown of
 //! table 三, one bar per outcome row that counts anything. A format without those cells (the pre-2019
 //! statistical table) shows none. Beside them, the year's applications by month of receipt and by channel, and
-//! how many of those handled were answered on time ([`profile_charts`], from the projector's
+//! how many of those handled were answered on time ([`profile_section`], from the projector's
 //! `ApplicationProfile` of the same cases as `applications.received.total`).
 
 use casetrack_domain::Outcome;
 use casetrack_domain::application::Channel;
+use casetrack_projector::annual::MAX_DRILL_DOWN;
 use casetrack_projector::profile::ApplicationProfile;
 use casetrack_reporting::{PublishedReport, percent};
 use maud::{Markup, html};
+use tonic::{Code, Status};
 
 /// Width of the drawing in SVG units; the labels take [`LABEL_WIDTH`] of it, the bars the rest.
 const CHART_WIDTH: u32 = 720;
@@ -78,9 +80,28 @@ pub fn charts(published: &PublishedReport) -> Markup {
     }
 }
 
+/// The charts of the year's applications, or a line saying why they are not drawn: a year with more
+/// applications than one drill-down lists (`MAX_DRILL_DOWN`), or a failure to read them, never costs the page its
+/// report.
+pub fn profile_section(profile: &Result<Option<ApplicationProfile>, Status>) -> Markup {
+    match profile {
+        Ok(Some(profile)) => profile_charts(profile),
+        Ok(None) => html! {},
+        Err(status) if status.code() == Code::ResourceExhausted => html! {
+            p.note.charts-missing {
+                "本年度收到的申请超过 " (MAX_DRILL_DOWN) " 件，按月、按提交方式和按期答复的图表未绘制；报告的数字不受影响。"
+            }
+        },
+        Err(status) => {
+            tracing::error!(code = ?status.code(), message = status.message(), "console: the charts' profile failed");
+            html! { p.note.charts-missing { "申请情况图表暂时无法绘制（错误已记录）；报告的数字不受影响。" } }
+        }
+    }
+}
+
 /// The year's applications by month of receipt and by channel, and the handled ones answered on time or late
 /// with the rate in the caption; nothing when the year received none.
-pub fn profile_charts(profile: &ApplicationProfile) -> Markup {
+fn profile_charts(profile: &ApplicationProfile) -> Markup {
     let months: Vec<Bar> = (1..=12)
         .zip(profile.by_month)
         .map(|(month, value)| Bar::of(format!("{month}月"), value))
@@ -152,5 +173,24 @@ mod tests {
             "a counted figure stays visible"
         );
         assert_eq!(scaled(0, 10, 400), 0);
+    }
+
+    #[test]
+    fn a_year_too_large_to_profile_shows_why_and_keeps_the_report() {
+        let refused = Err(Status::resource_exhausted(
+            "drill-down would return 200001 entries",
+        ));
+        let shown = profile_section(&refused).into_string();
+        assert!(shown.contains("图表未绘制"), "{shown}");
+        assert!(shown.contains(&MAX_DRILL_DOWN.to_string()), "{shown}");
+        let failed = profile_section(&Err(Status::internal("disk"))).into_string();
+        assert!(
+            failed.contains("暂时无法绘制") && !failed.contains("disk"),
+            "{failed}"
+        );
+        let mut profile = ApplicationProfile::default();
+        profile.by_month[2] = 3;
+        let drawn = profile_section(&Ok(Some(profile))).into_string();
+        assert!(drawn.contains("data-chart=\"months\""), "{drawn}");
     }
 }

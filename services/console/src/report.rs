@@ -191,8 +191,8 @@ pub async fn report_page(
     };
     let (code, shown) = match answer {
         Ok(answer) => {
-            let profile = target.profile(&staff, &console.backend).await?;
-            let shown = shown_report(&staff, &target, &answer, profile.as_ref())?;
+            let profile = target.profile(&staff, &console.backend).await;
+            let shown = shown_report(&staff, &target, &answer, &profile)?;
             (StatusCode::OK, shown)
         }
         // No report for this agency and year (or a malformed request): say so above the selector.
@@ -211,7 +211,7 @@ fn shown_report(
     staff: &Staff,
     target: &Target,
     answer: &pb::GetReportResponse,
-    profile: Option<&ApplicationProfile>,
+    profile: &Result<Option<ApplicationProfile>, Status>,
 ) -> Result<Markup, ConsoleError> {
     let Some(Rendered::Text(text)) = &answer.rendered else {
         return Err(Status::internal("the report's JSON came without text").into());
@@ -237,7 +237,7 @@ fn shown_report(
         (crate::narrative::links(staff, target))
         @if target.as_of.is_some() { p.note { "历史时点的报告不链接明细：明细按最新数据列出。" } }
         (crate::charts::charts(&published))
-        @if let Some(profile) = profile { (crate::charts::profile_charts(profile)) }
+        (crate::charts::profile_section(profile))
         (PreEscaped(report))
     })
 }
