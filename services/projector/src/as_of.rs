@@ -114,13 +114,7 @@ fn fold_where(
     upto: u64,
     keep: impl Fn(&RecordedEvent) -> bool,
 ) -> Result<MemoryKv, ProjectorError> {
-    let head = log.next_position()?;
-    if upto > head {
-        return Err(ProjectorError::AsOfBeyondHead {
-            requested: upto,
-            head,
-        });
-    }
+    within_head(log, upto)?;
     let mut kv = MemoryKv::default();
     let mut cache = CaseCache::default();
     let mut from = 0;
@@ -133,6 +127,18 @@ fn fold_where(
         from = next;
     }
     Ok(kv)
+}
+
+/// Refuses a position beyond the log's head: nothing has happened there yet.
+fn within_head(log: &dyn LogReader, upto: u64) -> Result<(), ProjectorError> {
+    let head = log.next_position()?;
+    if upto > head {
+        return Err(ProjectorError::AsOfBeyondHead {
+            requested: upto,
+            head,
+        });
+    }
+    Ok(())
 }
 
 /// Folds `events` (in position order, gaps allowed) into `kv` for `model`: each run of consecutive positions
@@ -164,13 +170,7 @@ pub fn fold_cases(
     cases: &[CaseId],
     (upto, on): (u64, Option<NaiveDate>),
 ) -> Result<MemoryKv, ProjectorError> {
-    let head = log.next_position()?;
-    if upto > head {
-        return Err(ProjectorError::AsOfBeyondHead {
-            requested: upto,
-            head,
-        });
-    }
+    within_head(log, upto)?;
     let before = |events: Vec<RecordedEvent>| -> Vec<RecordedEvent> {
         events
             .into_iter()
