@@ -18,13 +18,6 @@ pub trait LogReader: Send + Sync {
     /// The number of committed events: the position the next event will get.
     fn next_position(&self) -> Result<u64, LogError>;
 
-    /// Every event of `stream` in revision order, refused with `TooLarge` past `limit` events.
-    fn read_stream_to_end(
-        &self,
-        stream: &str,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError>;
-
     /// Up to `max` events of `stream` from `from_revision` (inclusive), in revision order.
     fn read_stream(
         &self,
@@ -32,6 +25,23 @@ pub trait LogReader: Send + Sync {
         from_revision: u64,
         max: usize,
     ) -> Result<Vec<RecordedEvent>, LogError>;
+
+    /// Every event of `stream` in revision order, refused with `TooLarge` past `limit` events: in batches of
+    /// the log's largest read, as `Log::read_stream_to_end` does asynchronously.
+    fn read_stream_to_end(
+        &self,
+        stream: &str,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, LogError> {
+        let mut events = Vec::new();
+        loop {
+            let from = events.len() as u64;
+            let batch = self.read_stream(stream, from, MAX_READ_BATCH)?;
+            if extend_to_end(&mut events, batch, limit)? {
+                return Ok(events);
+            }
+        }
+    }
 }
 
 impl LogReader for EventLog {
@@ -41,22 +51,6 @@ impl LogReader for EventLog {
 
     fn next_position(&self) -> Result<u64, LogError> {
         Ok(EventLog::next_position(self))
-    }
-
-    /// In batches of the log's largest read, as `Log::read_stream_to_end` does asynchronously.
-    fn read_stream_to_end(
-        &self,
-        stream: &str,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        let mut events = Vec::new();
-        loop {
-            let from = events.len() as u64;
-            let batch = LogReader::read_stream(self, stream, from, MAX_READ_BATCH)?;
-            if extend_to_end(&mut events, batch, limit)? {
-                return Ok(events);
-            }
-        }
     }
 
     fn read_stream(
@@ -94,15 +88,6 @@ impl LogReader for BlockingLog {
 
     fn next_position(&self) -> Result<u64, LogError> {
         self.runtime.block_on(self.log.next_position())
-    }
-
-    fn read_stream_to_end(
-        &self,
-        stream: &str,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, LogError> {
-        self.runtime
-            .block_on(self.log.read_stream_to_end(stream, limit))
     }
 
     fn read_stream(
